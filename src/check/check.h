@@ -1,0 +1,61 @@
+/* The independent plan validator behind `entropy check`. It shares no logic with the solver or
+ * the planner: it replays the plan's actions in time order against the instance. */
+#ifndef ENT_CHECK_CHECK_H
+#define ENT_CHECK_CHECK_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct ent_model;
+struct ent_plan;
+struct ent_mapping;
+
+/* Violation kinds, so that tests and scripts can tell them apart. */
+#define ENT_VIOLATION_KINDS(X)                                                                     \
+    X(TIMING, "timing")             /* negative start, end before start */                         \
+    X(ILLEGAL, "illegal-action")    /* the action does not fit the state it meets */               \
+    X(OVERLAP, "overlap")           /* two actions on one VM or node at once */                    \
+    X(CAPACITY, "capacity")         /* a node over capacity at some instant */                     \
+    X(FINAL_CAPACITY, "final-capacity") /* a node over capacity once the plan has run */           \
+    X(CONSTRAINT, "constraint")     /* a constraint does not hold in the final state */            \
+    X(ORIGIN, "origin")             /* the plan starts from another configuration */
+
+enum ent_violation_kind {
+#define ENT_VK_ENUM(e, name) ENT_VIOLATION_##e,
+    ENT_VIOLATION_KINDS(ENT_VK_ENUM)
+#undef ENT_VK_ENUM
+        ENT_VIOLATION_KIND_COUNT
+};
+
+struct ent_check_report {
+    bool valid;
+    size_t n_violations;
+    size_t by_kind[ENT_VIOLATION_KIND_COUNT];
+    json_t *violations; /* the first ENT_CHECK_MAX_LISTED, as objects */
+    json_t *unchecked;  /* {"constraint id": count} for those Entropy cannot check */
+    int64_t online_nodes_used, migrations, moved_memory, makespan, mttr, actions;
+};
+
+#define ENT_CHECK_MAX_LISTED 100
+
+void ent_check_report_init(struct ent_check_report *rep);
+void ent_check_report_release(struct ent_check_report *rep);
+/* Records a violation; action is the action's index or -1, time -1 when not tied to an instant. */
+void ent_check_violation(struct ent_check_report *rep, enum ent_violation_kind kind, int64_t time,
+                         long action, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+json_t *ent_check_report_json(const struct ent_check_report *rep);
+const char *ent_violation_kind_name(enum ent_violation_kind kind);
+
+/* Checks plan against m and fills rep. */
+void ent_check_plan(const struct ent_model *m, const struct ent_plan *plan,
+                    struct ent_check_report *rep);
+
+/* Internal pieces. final holds the configuration after the plan; final_demand from demand.h. */
+void ent__check_replay(const struct ent_model *m, const struct ent_plan *plan,
+                       int64_t *const *final_demand, struct ent_mapping *final,
+                       struct ent_check_report *rep);
+void ent__check_final_state(const struct ent_model *m, const struct ent_mapping *final,
+                            int64_t *const *final_demand, struct ent_check_report *rep);
+
+#endif

@@ -1,0 +1,28 @@
+/* The `entropy` command's subcommands. Exit codes: 0 success, 1 a negative answer (invalid plan,
+ * no solution), 2 bad usage or bad input. */
+#ifndef ENT_CLI_CLI_H
+#define ENT_CLI_CLI_H
+
+enum { ENT_EXIT_OK = 0, ENT_EXIT_NO = 1, ENT_EXIT_INPUT = 2 };
+
+struct ent_command {
+    const char *name;
+    const char *summary;
+    const char *usage; /* the full --help text */
+    int (*run)(int argc, char **argv);
+};
+
+int ent_cmd_check(int argc, char **argv);
+int ent_cmd_solve(int argc, char **argv);
+int ent_cmd_demo(int argc, char **argv);
+
+/* Prints "entropy CMD: message" to stderr and returns ENT_EXIT_INPUT. */
+int ent_cli_fail(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Whether argv holds -h or --help. */
+int ent_cli_wants_help(int argc, char **argv);
+/* Parses a decimal number within [min, max] or fails naming the option. */
+int ent_cli_number(const char *cmd, const char *opt, const char *text, double min, double max,
+                   double *out);
+const struct ent_command *ent_cli_find(const char *name);
+
+#endif

@@ -1,0 +1,166 @@
+/* entropy demo: the control loop for a bounded number of rounds on the built-in simulated
+ * cluster, with the sim monitor and the sim driver. */
+#include "cli/cli.h"
+#include "daemon/loop.h"
+#include "drivers/driver.h"
+#include "monitor/monitor.h"
+#include "sim/cluster.h"
+#include "util/clock.h"
+#include "util/error.h"
+#include "util/log.h"
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop_requested = 1;
+}
+
+struct demo_totals {
+    size_t migrations, failed, skipped_rounds, bypasses;
+    long long sim_seconds;
+    size_t first_active, last_active, min_active;
+};
+
+static void print_round(const struct ent_round *r, size_t active_after)
+{
+    if (r->skipped) {
+        printf("round %3ld: %zu VMs on %zu active nodes; nothing done: %s\n", r->round, r->vms,
+               r->active_nodes, r->reason);
+        return;
+    }
+    printf("round %3ld: active nodes %2zu -> %2zu (target %lld), %3zu migrations%s, "
+           "%zu failed, plan %4lld s, decided in %.1f ms\n",
+           r->round, r->active_nodes, active_after, (long long)r->decision.nodes_used,
+           r->exec.done, r->plan.bypasses ? " (with bypasses)" : "", r->exec.failed,
+           r->makespan, r->decision.seconds * 1000);
+}
+
+int ent_cmd_demo(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"rounds", required_argument, NULL, 'r'},   {"nodes", required_argument, NULL, 'n'},
+        {"vms", required_argument, NULL, 'v'},      {"seed", required_argument, NULL, 's'},
+        {"objective", required_argument, NULL, 'b'}, {"failure-rate", required_argument, NULL, 'f'},
+        {"log", required_argument, NULL, 'l'},      {"quiet", no_argument, NULL, 'q'},
+        {NULL, 0, NULL, 0}};
+    struct ent_sim_options so;
+    ent_sim_options_default(&so);
+    struct ent_loop loop = {0};
+    ent_solve_options_init(&loop.solve);
+    const char *log_path = "logs/entropy.log";
+    double rounds = 10, num;
+    int quiet = 0, c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'r':
+            if (ent_cli_number("demo", "--rounds", optarg, 1, 100000, &rounds))
+                return ENT_EXIT_INPUT;
+            break;
+        case 'n':
+            if (ent_cli_number("demo", "--nodes", optarg, 1, 100000, &num))
+                return ENT_EXIT_INPUT;
+            so.nodes = (size_t)num;
+            break;
+        case 'v':
+            if (ent_cli_number("demo", "--vms", optarg, 0, 1000000, &num))
+                return ENT_EXIT_INPUT;
+            so.vms = (size_t)num;
+            break;
+        case 's':
+            if (ent_cli_number("demo", "--seed", optarg, 0, 9007199254740992.0, &num))
+                return ENT_EXIT_INPUT;
+            so.seed = (uint64_t)num;
+            break;
+        case 'b':
+            if (ent_objective_from_name(optarg, &loop.solve.objective))
+                return ent_cli_fail("demo", "--objective: \"%s\" is not consolidate or repair",
+                                    optarg);
+            break;
+        case 'f':
+            if (ent_cli_number("demo", "--failure-rate", optarg, 0, 1, &so.failure_rate))
+                return ENT_EXIT_INPUT;
+            break;
+        case 'l':
+            log_path = optarg;
+            break;
+        case 'q':
+            quiet = 1;
+            break;
+        default:
+            return ent_cli_fail("demo", "bad option (see entropy demo --help)");
+        }
+    }
+    if (optind != argc)
+        return ent_cli_fail("demo", "unexpected argument \"%s\"", argv[optind]);
+
+    struct ent_error err;
+    ent_error_init(&err);
+    if (ent_log_open(log_path, ENT_LOG_INFO, &err))
+        return ent_cli_fail("demo", "%s", err.msg);
+    struct ent_sim_cluster cluster;
+    if (ent_sim_cluster_init(&cluster, &so, &err)) {
+        ent_log_close();
+        return ent_cli_fail("demo", "%s", err.msg);
+    }
+    struct ent_monitor mon;
+    struct ent_driver drv;
+    ent_monitor_open(&mon, "sim", &cluster, &err);
+    ent_driver_open(&drv, "sim", &cluster, &err);
+    loop.monitor = &mon;
+    loop.driver = &drv;
+    loop.stop = &stop_requested;
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+
+    ent_info("demo: start: simulated cluster of %zu nodes, %zu VMs, seed %llu, %d rounds, "
+             "objective %s",
+             cluster.n_nodes, cluster.n_vms, (unsigned long long)so.seed, (int)rounds,
+             ent_objective_name(loop.solve.objective));
+    printf("Entropy demo: %zu simulated nodes (%d CPUs, %lld MB each), %zu VMs, %d rounds; "
+           "log in %s\n",
+           cluster.n_nodes, so.node_cpus, (long long)so.node_memory_mb, cluster.n_vms,
+           (int)rounds, log_path);
+    struct demo_totals tot = {0};
+    tot.first_active = ent_sim_active_nodes(&cluster);
+    tot.min_active = tot.first_active;
+    double t0 = ent_now();
+    for (int i = 0; i < (int)rounds && !stop_requested; i++) {
+        if (i > 0)
+            ent_sim_cluster_step(&cluster);
+        struct ent_round r;
+        ent_loop_round(&loop, &r);
+        size_t active = ent_sim_active_nodes(&cluster);
+        if (!quiet)
+            print_round(&r, active);
+        tot.migrations += r.exec.done;
+        tot.failed += r.exec.failed;
+        tot.bypasses += r.plan.bypasses;
+        tot.skipped_rounds += r.skipped;
+        tot.sim_seconds += r.makespan;
+        tot.last_active = active;
+        if (active < tot.min_active)
+            tot.min_active = active;
+        fflush(stdout);
+    }
+    printf("summary: %ld rounds (%zu skipped), active nodes %zu at start, %zu at end (fewest "
+           "%zu), %zu migrations (%zu failed, %zu bypasses), %lld s of planned actions, "
+           "%.2f s wall clock\n",
+           loop.round, tot.skipped_rounds, tot.first_active, tot.last_active, tot.min_active,
+           tot.migrations, tot.failed, tot.bypasses, tot.sim_seconds, ent_now() - t0);
+    ent_info("demo: end: %ld rounds, active nodes %zu -> %zu, %zu migrations, %zu failed%s",
+             loop.round, tot.first_active, tot.last_active, tot.migrations, tot.failed,
+             stop_requested ? " (stopped by signal)" : "");
+    ent_driver_close(&drv);
+    ent_monitor_close(&mon);
+    ent_sim_cluster_release(&cluster);
+    ent_log_close();
+    return ENT_EXIT_OK;
+}

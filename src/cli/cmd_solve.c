@@ -1,0 +1,158 @@
+/* entropy solve INSTANCE [-o PLAN] [--objective consolidate|repair] [--time-limit S] [--seed N] */
+#include "cli/cli.h"
+#include "model/btrplace.h"
+#include "model/json_file.h"
+#include "model/model.h"
+#include "model/plan.h"
+#include "model/plan_json.h"
+#include "plan/planner.h"
+#include "solve/solve.h"
+#include "util/clock.h"
+#include "util/error.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Constraints present that the solver ignores, as {"id": count}; also said on stderr. */
+static json_t *unsupported_constraints(const struct ent_model *m)
+{
+    json_t *out = json_object();
+    for (size_t i = 0; i < m->constraints.len; i++) {
+        const struct ent_constraint *c = &m->constraints.items[i];
+        if (ent_solve_understands(c->kind))
+            continue;
+        json_t *n = json_object_get(out, c->name);
+        json_object_set_new(out, c->name, json_integer(n ? json_integer_value(n) + 1 : 1));
+    }
+    const char *key;
+    json_t *val;
+    json_object_foreach(out, key, val)
+    {
+        fprintf(stderr,
+                "entropy solve: warning: %lld \"%s\" constraint(s) not taken into account by "
+                "the solver; the plan may violate them\n",
+                (long long)json_integer_value(val), key);
+    }
+    return out;
+}
+
+int ent_cmd_solve(int argc, char **argv)
+{
+    static const struct option longopts[] = {{"output", required_argument, NULL, 'o'},
+                                              {"objective", required_argument, NULL, 'b'},
+                                              {"time-limit", required_argument, NULL, 't'},
+                                              {"seed", required_argument, NULL, 's'},
+                                              {NULL, 0, NULL, 0}};
+    struct ent_solve_options opts;
+    ent_solve_options_init(&opts);
+    const char *output = NULL;
+    double num;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'o':
+            output = optarg;
+            break;
+        case 'b':
+            if (ent_objective_from_name(optarg, &opts.objective))
+                return ent_cli_fail("solve", "--objective: \"%s\" is not consolidate or repair",
+                                    optarg);
+            break;
+        case 't':
+            if (ent_cli_number("solve", "--time-limit", optarg, 0.001, 86400, &num))
+                return ENT_EXIT_INPUT;
+            opts.time_limit = num;
+            break;
+        case 's':
+            if (ent_cli_number("solve", "--seed", optarg, 0, 9007199254740992.0, &num))
+                return ENT_EXIT_INPUT;
+            opts.seed = (uint64_t)num;
+            break;
+        default:
+            return ent_cli_fail("solve", "bad option (see entropy solve --help)");
+        }
+    }
+    if (optind != argc - 1)
+        return ent_cli_fail("solve", "expects one INSTANCE (see entropy solve --help)");
+    const char *instance = argv[optind];
+
+    struct ent_model m;
+    struct ent_mapping target;
+    struct ent_plan plan;
+    struct ent_error err;
+    struct ent_solve_stats stats = {0};
+    struct ent_plan_stats pstats = {0};
+    ent_model_init(&m);
+    ent_mapping_init(&target);
+    ent_plan_init(&plan);
+    ent_error_init(&err);
+    int status = ENT_EXIT_INPUT;
+    json_t *line = json_object();
+
+    double t0 = ent_now();
+    if (ent_btrplace_load_instance(&m, instance, &err)) {
+        fprintf(stderr, "entropy solve: %s\n", err.msg);
+        goto cleanup;
+    }
+    double t_load = ent_now() - t0;
+    json_object_set_new(line, "instance", json_string(instance));
+    json_object_set_new(line, "objective", json_string(ent_objective_name(opts.objective)));
+    json_object_set_new(line, "nodes_total", json_integer((json_int_t)m.n_nodes));
+    json_object_set_new(line, "vms_total", json_integer((json_int_t)m.n_vms));
+    json_object_set_new(line, "unsupported_constraints", unsupported_constraints(&m));
+
+    status = ENT_EXIT_NO;
+    double t1 = ent_now();
+    if (ent_solve(&m, &opts, &target, &stats, &err)) {
+        fprintf(stderr, "entropy solve: %s: %s\n", instance, err.msg);
+        goto cleanup;
+    }
+    double t2 = ent_now();
+    if (ent_plan_sequential(&m, &target, &plan, &pstats, &err)) {
+        fprintf(stderr, "entropy solve: %s: %s\n", instance, err.msg);
+        goto cleanup;
+    }
+    double t3 = ent_now();
+    if (output) {
+        json_t *doc = ent_plan_to_json(&plan, &m);
+        int rc = ent_json_save_file(doc, output, &err);
+        json_decref(doc);
+        if (rc) {
+            fprintf(stderr, "entropy solve: %s\n", err.msg);
+            status = ENT_EXIT_INPUT;
+            goto cleanup;
+        }
+    }
+    int64_t mttr = 0;
+    for (size_t i = 0; i < plan.len; i++)
+        mttr += plan.actions[i].end;
+    json_object_set_new(line, "nodes", json_integer(stats.nodes_used));
+    json_object_set_new(line, "migrations", json_integer(stats.migrations));
+    json_object_set_new(line, "moved_memory", json_integer(stats.moved_memory));
+    json_object_set_new(line, "boots", json_integer(stats.boots));
+    json_object_set_new(line, "node_shutdowns", json_integer(stats.shutdowns));
+    json_object_set_new(line, "actions", json_integer((json_int_t)plan.len));
+    json_object_set_new(line, "bypasses", json_integer((json_int_t)pstats.bypasses));
+    json_object_set_new(line, "makespan", json_integer(ent_plan_makespan(&plan)));
+    json_object_set_new(line, "mttr", json_integer(mttr));
+    json_object_set_new(line, "load_seconds", json_real(t_load));
+    json_object_set_new(line, "solve_seconds", json_real(t2 - t1));
+    json_object_set_new(line, "plan_seconds", json_real(t3 - t2));
+    json_object_set_new(line, "seconds", json_real(t3 - t1));
+    char *text = json_dumps(line, JSON_COMPACT | JSON_REAL_PRECISION(4));
+    if (!output || strcmp(output, "-") != 0)
+        puts(text);
+    else
+        fprintf(stderr, "%s\n", text);
+    free(text);
+    status = ENT_EXIT_OK;
+cleanup:
+    json_decref(line);
+    ent_plan_release(&plan);
+    ent_mapping_release(&target);
+    ent_model_release(&m);
+    return status;
+}

@@ -1,0 +1,148 @@
+/* `entropy COMMAND ...`: one program, subcommands from one table. */
+#include "cli/cli.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int cmd_help(int argc, char **argv);
+
+static const struct ent_command commands[] = {
+    {"solve", "compute a target configuration and a plan for a BtrPlace instance",
+     "usage: entropy solve INSTANCE [-o PLAN] [--objective consolidate|repair]\n"
+     "                     [--time-limit S] [--seed N]\n"
+     "\n"
+     "Reads INSTANCE (BtrPlace JSON, plain or .gz), decides a target configuration that\n"
+     "satisfies its constraints, plans the actions to reach it, and prints one JSON line of\n"
+     "figures. The plan is written to PLAN (BtrPlace JSON; .gz compresses) when -o is given.\n"
+     "\n"
+     "  -o, --output PLAN     where to write the plan (\"-\" for stdout)\n"
+     "  --objective NAME      consolidate: fewest online nodes hosting running VMs (default);\n"
+     "                        repair: make the constraints hold with few moves\n"
+     "  --time-limit S        seconds the solver may use (default 10, 0.001 to 86400)\n"
+     "  --seed N              seed for randomised choices (default 1)\n"
+     "\n"
+     "Exit status: 0 a plan was found, 1 no solution or no executable plan, 2 bad input.\n",
+     ent_cmd_solve},
+    {"check", "validate a plan against an instance, independently of the solver",
+     "usage: entropy check INSTANCE PLAN\n"
+     "\n"
+     "Replays PLAN's actions in time order from INSTANCE's configuration and checks that each\n"
+     "is legal in the state it meets, that every node's capacity holds for every resource at\n"
+     "every instant (a migrating VM counts on its source and its destination), and that the\n"
+     "final state satisfies the instance's constraints. Prints one JSON object: valid,\n"
+     "violations, online_nodes_used, migrations, moved_memory, makespan, mttr (sum of action\n"
+     "end times), unchecked_constraints.\n"
+     "\n"
+     "Exit status: 0 valid, 1 invalid, 2 bad input.\n",
+     ent_cmd_check},
+    {"demo", "run the control loop on a built-in simulated cluster",
+     "usage: entropy demo [--rounds N] [--nodes N] [--vms N] [--seed N]\n"
+     "                    [--objective consolidate|repair] [--failure-rate P]\n"
+     "                    [--log FILE] [--quiet]\n"
+     "\n"
+     "Runs monitor -> decide -> plan -> execute for a bounded number of rounds on a simulated\n"
+     "cluster (default 16 nodes of 8 CPUs / 8 GiB, 48 VMs of 512-2048 MB) whose VM loads\n"
+     "change between rounds. Prints a line per round and a summary, logs every round to FILE.\n"
+     "\n"
+     "  --rounds N        rounds to run (default 10, 1 to 100000)\n"
+     "  --nodes N         simulated nodes (default 16)\n"
+     "  --vms N           simulated VMs (default 48)\n"
+     "  --seed N          seed of the simulation (default 42)\n"
+     "  --objective NAME  consolidate (default) or repair\n"
+     "  --failure-rate P  probability that a migration fails, 0 to 1 (default 0)\n"
+     "  --log FILE        log file (default logs/entropy.log)\n"
+     "  --quiet           no line per round, only the summary\n",
+     ent_cmd_demo},
+    {"help", "show the commands, or one command's help", "usage: entropy help [COMMAND]\n",
+     cmd_help},
+};
+
+#define N_COMMANDS (sizeof commands / sizeof *commands)
+
+const struct ent_command *ent_cli_find(const char *name)
+{
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        if (strcmp(commands[i].name, name) == 0)
+            return &commands[i];
+    return NULL;
+}
+
+int ent_cli_fail(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "entropy %s: ", cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return ENT_EXIT_INPUT;
+}
+
+int ent_cli_wants_help(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+            return 1;
+    return 0;
+}
+
+int ent_cli_number(const char *cmd, const char *opt, const char *text, double min, double max,
+                   double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (errno || end == text || *end || !isfinite(v) || v < min || v > max) {
+        ent_cli_fail(cmd, "%s: \"%s\" is not a number from %g to %g", opt, text, min, max);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+static void overview(FILE *out)
+{
+    fprintf(out, "usage: entropy COMMAND [ARGS]\n\nEntropy, a consolidation manager for clusters "
+                 "of virtual machines.\n\nCommands:\n");
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out, "\nSee `entropy COMMAND --help`.\n");
+}
+
+static int cmd_help(int argc, char **argv)
+{
+    if (argc < 2) {
+        overview(stdout);
+        return ENT_EXIT_OK;
+    }
+    const struct ent_command *c = ent_cli_find(argv[1]);
+    if (!c)
+        return ent_cli_fail("help", "unknown command \"%s\"", argv[1]);
+    fputs(c->usage, stdout);
+    return ENT_EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        overview(stderr);
+        return ENT_EXIT_INPUT;
+    }
+    if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)
+        return cmd_help(1, argv);
+    const struct ent_command *c = ent_cli_find(argv[1]);
+    if (!c) {
+        fprintf(stderr, "entropy: unknown command \"%s\"\n\n", argv[1]);
+        overview(stderr);
+        return ENT_EXIT_INPUT;
+    }
+    if (c->run != cmd_help && ent_cli_wants_help(argc - 1, argv + 1)) {
+        fputs(c->usage, stdout);
+        return ENT_EXIT_OK;
+    }
+    return c->run(argc - 1, argv + 1);
+}

@@ -1,0 +1,72 @@
+/* The simulator's driver: acts on a struct ent_sim_cluster. Migrations take their pre-copy time on
+ * the simulated clock; failures and delays can be injected (ent_sim_options). A failed migration
+ * leaves the VM running on its source, as a real one must. */
+#include "drivers/driver.h"
+#include "sim/cluster.h"
+#include "util/error.h"
+
+static int sim_open(struct ent_driver *drv, void *arg, struct ent_error *err)
+{
+    if (!arg)
+        return ent_error(err, ENT_EINVALID, "the sim driver needs a simulated cluster");
+    drv->state = arg;
+    return 0;
+}
+
+static int find(struct ent_sim_cluster *c, const struct ent_migration *mig, int32_t *vm,
+                int32_t *from, int32_t *to, struct ent_error *err)
+{
+    *vm = ent_sim_vm_index(c, mig->vm);
+    *from = ent_sim_node_index(c, mig->from);
+    *to = ent_sim_node_index(c, mig->to);
+    if (*vm < 0 || *from < 0 || *to < 0)
+        return ent_error(err, ENT_ENOTFOUND, "unknown VM or node");
+    return 0;
+}
+
+static int sim_prepare(struct ent_driver *drv, struct ent_migration *mig, struct ent_error *err)
+{
+    struct ent_sim_cluster *c = drv->state;
+    int32_t vm, from, to;
+    int rc = find(c, mig, &vm, &from, &to, err);
+    if (rc)
+        return rc;
+    if (!c->vms[vm].running || c->vms[vm].host != from)
+        return ent_error(err, ENT_EINVALID, "VM is not running on the source");
+    if (!c->nodes[to].online)
+        return ent_error(err, ENT_EINVALID, "destination is offline");
+    int64_t mem, cpu;
+    ent_sim_node_usage(c, to, &mem, &cpu);
+    if (mem + c->vms[vm].memory_mb > c->nodes[to].memory_mb)
+        return ent_error(err, ENT_EINVALID, "destination has not enough free memory");
+    return 0;
+}
+
+static int sim_perform(struct ent_driver *drv, struct ent_migration *mig, struct ent_error *err)
+{
+    struct ent_sim_cluster *c = drv->state;
+    int32_t vm, from, to;
+    int rc = find(c, mig, &vm, &from, &to, err);
+    if (rc)
+        return rc;
+    /* 1 Gbit/s, a tenth of the memory dirtied again, 50 ms of downtime. */
+    double copy = (double)c->vms[vm].memory_mb / 125.0 * 1.1;
+    mig->seconds = copy + 0.05 + (double)c->opts.migration_delay;
+    mig->downtime = 0.05;
+    mig->bytes = c->vms[vm].memory_mb * 1100 * 1024;
+    c->clock += (int64_t)(mig->seconds + 0.999);
+    if (c->opts.failure_rate > 0 && ent_prng_unit(&c->rng) < c->opts.failure_rate) {
+        c->migrations_failed++;
+        return ent_error(err, ENT_EDRIVER, "injected failure: the copy broke off");
+    }
+    c->vms[vm].host = to;
+    c->migrations_done++;
+    return 0;
+}
+
+const struct ent_driver_ops ent_driver_sim_ops = {
+    .name = "sim",
+    .open = sim_open,
+    .migrate_prepare = sim_prepare,
+    .migrate_perform = sim_perform,
+};

@@ -1,0 +1,85 @@
+/* Placement constraints, with BtrPlace's JSON ids. Each kind names the fields it takes; constraints
+ * Entropy does not understand are kept whole (their JSON) so that they round-trip and are reported. */
+#ifndef ENT_MODEL_CONSTRAINT_H
+#define ENT_MODEL_CONSTRAINT_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct ent_error;
+struct ent_model;
+
+/* Fields a kind takes. */
+enum {
+    ENT_CF_VMS = 1,    /* "vm" or "vms" */
+    ENT_CF_NODES = 2,  /* "node" or "nodes" */
+    ENT_CF_RC = 4,     /* "rc": a resource name */
+    ENT_CF_AMOUNT = 8, /* "amount": an integer */
+    ENT_CF_ONE_VM = 16,  /* written as a single "vm" */
+    ENT_CF_ONE_NODE = 32, /* written as a single "node" */
+};
+
+/* X(ENUM, "json id", required fields) */
+#define ENT_CONSTRAINT_KINDS(X)                                                                    \
+    X(ONLINE, "online", ENT_CF_NODES | ENT_CF_ONE_NODE)                                                              \
+    X(OFFLINE, "offline", ENT_CF_NODES | ENT_CF_ONE_NODE)                                                            \
+    X(RUNNING, "running", ENT_CF_VMS | ENT_CF_ONE_VM)                                                              \
+    X(READY, "ready", ENT_CF_VMS | ENT_CF_ONE_VM)                                                                  \
+    X(SLEEPING, "sleeping", ENT_CF_VMS | ENT_CF_ONE_VM)                                                            \
+    X(KILLED, "killed", ENT_CF_VMS | ENT_CF_ONE_VM)                                                                \
+    X(BAN, "ban", ENT_CF_VMS | ENT_CF_NODES | ENT_CF_ONE_VM)                                                       \
+    X(FENCE, "fence", ENT_CF_VMS | ENT_CF_NODES | ENT_CF_ONE_VM)                                                   \
+    X(PRESERVE, "preserve", ENT_CF_VMS | ENT_CF_RC | ENT_CF_AMOUNT | ENT_CF_ONE_VM)                                \
+    X(RESOURCE_CAPACITY, "resourceCapacity", ENT_CF_NODES | ENT_CF_RC | ENT_CF_AMOUNT)             \
+    X(RUNNING_CAPACITY, "runningCapacity", ENT_CF_NODES | ENT_CF_AMOUNT)                           \
+    X(MAX_ONLINE, "maxOnline", ENT_CF_NODES | ENT_CF_AMOUNT)                                       \
+    X(SPREAD, "spread", ENT_CF_VMS)                                                                \
+    X(GATHER, "gather", ENT_CF_VMS)                                                                \
+    X(LONELY, "lonely", ENT_CF_VMS)                                                                \
+    X(ROOT, "root", ENT_CF_VMS | ENT_CF_ONE_VM)
+
+enum ent_constraint_kind {
+#define ENT_CK_ENUM(e, name, fields) ENT_CK_##e,
+    ENT_CONSTRAINT_KINDS(ENT_CK_ENUM)
+#undef ENT_CK_ENUM
+        ENT_CK_UNKNOWN,
+    ENT_CK_COUNT = ENT_CK_UNKNOWN
+};
+
+struct ent_constraint {
+    enum ent_constraint_kind kind;
+    char *name; /* the JSON id, also for unknown kinds */
+    bool continuous;
+    int32_t *vms; /* VM indexes */
+    size_t n_vms;
+    int32_t *nodes; /* node indexes */
+    size_t n_nodes;
+    int res; /* resource index, -1 when none */
+    int64_t amount;
+    json_t *json; /* the constraint as read; NULL when built in code */
+};
+
+struct ent_constraint_set {
+    struct ent_constraint *items;
+    size_t len, cap;
+};
+
+void ent_constraint_set_init(struct ent_constraint_set *set);
+void ent_constraint_set_release(struct ent_constraint_set *set);
+/* Appends c (taking ownership of its arrays, name and json). */
+void ent_constraint_set_add(struct ent_constraint_set *set, struct ent_constraint *c);
+
+const char *ent_constraint_kind_name(enum ent_constraint_kind kind);
+enum ent_constraint_kind ent_constraint_kind_from_name(const char *name);
+
+/* Reads one constraint object; ids are resolved against m (so the mapping and views come first).
+ * where names the position for messages, e.g. "constraints[12]". */
+int ent_constraint_from_json(struct ent_constraint *c, json_t *obj, const struct ent_model *m,
+                             const char *where, struct ent_error *err);
+/* The JSON of c: a new reference to the kept JSON, or one built from the fields. */
+json_t *ent_constraint_to_json(const struct ent_constraint *c, const struct ent_model *m);
+void ent_constraint_release(struct ent_constraint *c);
+
+#endif

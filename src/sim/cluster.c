@@ -1,0 +1,133 @@
+/* The simulated cluster. */
+#include "sim/cluster.h"
+
+#include "util/alloc.h"
+#include "util/error.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void ent_sim_options_default(struct ent_sim_options *o)
+{
+    *o = (struct ent_sim_options){.nodes = 16,
+                                  .vms = 48,
+                                  .node_cpus = 8,
+                                  .node_memory_mb = 8192,
+                                  .flip_probability = 0.15,
+                                  .failure_rate = 0,
+                                  .migration_delay = 0,
+                                  .seed = 42};
+}
+
+static double active_load(struct ent_prng *rng)
+{
+    return 60 + 40 * ent_prng_unit(rng);
+}
+
+static double idle_load(struct ent_prng *rng)
+{
+    return 10 * ent_prng_unit(rng);
+}
+
+int ent_sim_cluster_init(struct ent_sim_cluster *c, const struct ent_sim_options *o,
+                         struct ent_error *err)
+{
+    memset(c, 0, sizeof *c);
+    if (o->nodes == 0 || o->nodes > 100000 || o->vms > 1000000)
+        return ent_error(err, ENT_EINVALID, "simulated cluster: %zu nodes and %zu VMs is absurd",
+                         o->nodes, o->vms);
+    if (o->node_cpus <= 0 || o->node_memory_mb <= 0 || o->failure_rate < 0 ||
+        o->failure_rate > 1 || o->flip_probability < 0 || o->flip_probability > 1)
+        return ent_error(err, ENT_EINVALID, "simulated cluster: bad capacity or probability");
+    c->opts = *o;
+    ent_prng_init(&c->rng, o->seed);
+    c->n_nodes = o->nodes;
+    c->nodes = ent_calloc(c->n_nodes, sizeof *c->nodes);
+    for (size_t i = 0; i < c->n_nodes; i++) {
+        snprintf(c->nodes[i].name, sizeof c->nodes[i].name, "node-%03zu", i + 1);
+        c->nodes[i].cpus = o->node_cpus;
+        c->nodes[i].memory_mb = o->node_memory_mb;
+        c->nodes[i].online = true;
+    }
+    static const int64_t sizes[] = {512, 1024, 1536, 2048};
+    c->n_vms = o->vms;
+    c->vms = ent_calloc(c->n_vms + 1, sizeof *c->vms);
+    for (size_t i = 0; i < c->n_vms; i++) {
+        struct ent_sim_vm *v = &c->vms[i];
+        snprintf(v->name, sizeof v->name, "vm-%04zu", i + 1);
+        v->memory_mb = sizes[ent_prng_below(&c->rng, 4)];
+        v->vcpus = 1 + (int)ent_prng_below(&c->rng, 2);
+        v->active = ent_prng_unit(&c->rng) < 0.5;
+        v->load = v->active ? active_load(&c->rng) : idle_load(&c->rng);
+        v->host = (int32_t)(i % c->n_nodes);
+        v->running = true;
+    }
+    for (size_t n = 0; n < c->n_nodes; n++) {
+        int64_t mem, cpu;
+        ent_sim_node_usage(c, (int32_t)n, &mem, &cpu);
+        if (mem > c->nodes[n].memory_mb) {
+            ent_sim_cluster_release(c);
+            return ent_error(err, ENT_EINVALID,
+                             "simulated cluster: %zu VMs do not fit in the memory of %zu nodes",
+                             o->vms, o->nodes);
+        }
+    }
+    return 0;
+}
+
+void ent_sim_cluster_release(struct ent_sim_cluster *c)
+{
+    if (!c)
+        return;
+    ent_free(c->nodes);
+    ent_free(c->vms);
+    memset(c, 0, sizeof *c);
+}
+
+void ent_sim_cluster_step(struct ent_sim_cluster *c)
+{
+    for (size_t i = 0; i < c->n_vms; i++) {
+        struct ent_sim_vm *v = &c->vms[i];
+        if (ent_prng_unit(&c->rng) < c->opts.flip_probability)
+            v->active = !v->active;
+        v->load = v->active ? active_load(&c->rng) : idle_load(&c->rng);
+    }
+}
+
+int32_t ent_sim_node_index(const struct ent_sim_cluster *c, const char *name)
+{
+    for (size_t i = 0; i < c->n_nodes; i++)
+        if (strcmp(c->nodes[i].name, name) == 0)
+            return (int32_t)i;
+    return -1;
+}
+
+int32_t ent_sim_vm_index(const struct ent_sim_cluster *c, const char *name)
+{
+    for (size_t i = 0; i < c->n_vms; i++)
+        if (strcmp(c->vms[i].name, name) == 0)
+            return (int32_t)i;
+    return -1;
+}
+
+void ent_sim_node_usage(const struct ent_sim_cluster *c, int32_t node, int64_t *memory_mb,
+                        int64_t *cpu)
+{
+    *memory_mb = *cpu = 0;
+    for (size_t i = 0; i < c->n_vms; i++)
+        if (c->vms[i].running && c->vms[i].host == node) {
+            *memory_mb += c->vms[i].memory_mb;
+            *cpu += (int64_t)(c->vms[i].load * c->vms[i].vcpus + 0.5);
+        }
+}
+
+size_t ent_sim_active_nodes(const struct ent_sim_cluster *c)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < c->n_nodes; k++) {
+        int64_t mem, cpu;
+        ent_sim_node_usage(c, (int32_t)k, &mem, &cpu);
+        n += mem > 0;
+    }
+    return n;
+}

@@ -1,0 +1,69 @@
+/* A simulated cluster: nodes with CPUs and memory, VMs whose CPU load changes between rounds,
+ * and a simulated clock. The sim monitor reads it and the sim driver acts on it, so the whole
+ * control loop runs with no outside service. */
+#ifndef ENT_SIM_CLUSTER_H
+#define ENT_SIM_CLUSTER_H
+
+#include "util/prng.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct ent_error;
+
+struct ent_sim_node {
+    char name[32];
+    int cpus;
+    int64_t memory_mb;
+    bool online;
+};
+
+struct ent_sim_vm {
+    char name[32];
+    int vcpus;
+    int64_t memory_mb;
+    bool active;
+    double load; /* CPU use, in hundredths of a core per vCPU: 0..100 */
+    int32_t host;
+    bool running;
+};
+
+struct ent_sim_options {
+    size_t nodes, vms;
+    int node_cpus;
+    int64_t node_memory_mb;
+    double flip_probability; /* chance a VM turns active/inactive between rounds */
+    double failure_rate;     /* chance a migration fails (injected) */
+    int64_t migration_delay; /* seconds added to every migration (injected) */
+    uint64_t seed;
+};
+
+struct ent_sim_cluster {
+    struct ent_sim_node *nodes;
+    size_t n_nodes;
+    struct ent_sim_vm *vms;
+    size_t n_vms;
+    struct ent_sim_options opts;
+    struct ent_prng rng;
+    int64_t clock; /* simulated seconds */
+    size_t migrations_done, migrations_failed;
+};
+
+/* The built-in default: 16 nodes of 8 CPUs and 8 GiB, 48 VMs of 512 to 2048 MB. */
+void ent_sim_options_default(struct ent_sim_options *o);
+/* Builds the cluster, VMs spread round-robin over the nodes (a realistic, unpacked start). */
+int ent_sim_cluster_init(struct ent_sim_cluster *c, const struct ent_sim_options *o,
+                         struct ent_error *err);
+void ent_sim_cluster_release(struct ent_sim_cluster *c);
+/* Changes VM loads for the next round. */
+void ent_sim_cluster_step(struct ent_sim_cluster *c);
+int32_t ent_sim_node_index(const struct ent_sim_cluster *c, const char *name);
+int32_t ent_sim_vm_index(const struct ent_sim_cluster *c, const char *name);
+/* Memory and CPU (hundredths of a core) used on node by its running VMs. */
+void ent_sim_node_usage(const struct ent_sim_cluster *c, int32_t node, int64_t *memory_mb,
+                        int64_t *cpu);
+/* Nodes hosting at least one running VM. */
+size_t ent_sim_active_nodes(const struct ent_sim_cluster *c);
+
+#endif

@@ -1,0 +1,324 @@
+/* Packing state and placement rules. */
+#include "solve/pack.h"
+
+#include "model/demand.h"
+#include "model/model.h"
+#include "util/alloc.h"
+#include "util/error.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int cmp_i32(const void *a, const void *b)
+{
+    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+    return (x > y) - (x < y);
+}
+
+static int contains(const int32_t *sorted, uint32_t n, int32_t x)
+{
+    return n && bsearch(&x, sorted, n, sizeof x, cmp_i32) != NULL;
+}
+
+static int32_t *sorted_copy(const int32_t *a, size_t n)
+{
+    int32_t *c = ent_malloc((n ? n : 1) * sizeof *c);
+    memcpy(c, a, n * sizeof *c);
+    qsort(c, n, sizeof *c, cmp_i32);
+    return c;
+}
+
+static void add_ban(struct ent_vm_rules *r, const int32_t *nodes, size_t n)
+{
+    r->ban = ent_reallocarray(r->ban, r->n_ban + n + 1, sizeof *r->ban);
+    memcpy(r->ban + r->n_ban, nodes, n * sizeof *nodes);
+    r->n_ban += (uint32_t)n;
+    qsort(r->ban, r->n_ban, sizeof *r->ban, cmp_i32);
+}
+
+/* Several fences on one VM: it must satisfy all, so keep the intersection. */
+static void add_fence(struct ent_vm_rules *r, const int32_t *nodes, size_t n)
+{
+    int32_t *s = sorted_copy(nodes, n);
+    if (!r->fenced) {
+        r->fence = s;
+        r->n_fence = (uint32_t)n;
+        r->fenced = 1;
+        return;
+    }
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < r->n_fence; i++)
+        if (contains(s, (uint32_t)n, r->fence[i]))
+            r->fence[k++] = r->fence[i];
+    r->n_fence = k;
+    ent_free(s);
+}
+
+static void add_group(struct ent_pack *p, const struct ent_constraint *c, size_t *cap_groups,
+                      uint32_t *counts)
+{
+    ENT_GROW(p->groups, *cap_groups, p->n_groups);
+    p->groups[p->n_groups++] =
+        (struct ent_group){c->kind == ENT_CK_RESOURCE_CAPACITY ? c->res : -1, c->amount, 0};
+    for (size_t k = 0; k < c->n_nodes; k++)
+        counts[c->nodes[k]]++;
+}
+
+static void build_groups(struct ent_pack *p)
+{
+    const struct ent_model *m = p->m;
+    size_t cap_groups = 0;
+    uint32_t *counts = ent_calloc(m->n_nodes + 1, sizeof *counts);
+    for (size_t i = 0; i < m->constraints.len; i++) {
+        const struct ent_constraint *c = &m->constraints.items[i];
+        if (c->kind == ENT_CK_RESOURCE_CAPACITY && c->n_nodes == 1) {
+            int64_t *cap = &p->cap[(size_t)c->nodes[0] * p->n_res + (size_t)c->res];
+            if (*cap > c->amount)
+                *cap = c->amount; /* a one-node cap is just a smaller capacity */
+        } else if (c->kind == ENT_CK_RESOURCE_CAPACITY || c->kind == ENT_CK_RUNNING_CAPACITY) {
+            add_group(p, c, &cap_groups, counts);
+        }
+    }
+    p->node_group_start = ent_calloc(m->n_nodes + 1, sizeof(uint32_t));
+    for (size_t n = 0; n < m->n_nodes; n++)
+        p->node_group_start[n + 1] = p->node_group_start[n] + counts[n];
+    p->node_groups = ent_malloc((p->node_group_start[m->n_nodes] + 1) * sizeof(uint32_t));
+    memset(counts, 0, m->n_nodes * sizeof *counts);
+    size_t g = 0;
+    for (size_t i = 0; i < m->constraints.len; i++) {
+        const struct ent_constraint *c = &m->constraints.items[i];
+        if (!(c->kind == ENT_CK_RUNNING_CAPACITY ||
+              (c->kind == ENT_CK_RESOURCE_CAPACITY && c->n_nodes != 1)))
+            continue;
+        for (size_t k = 0; k < c->n_nodes; k++) {
+            int32_t n = c->nodes[k];
+            p->node_groups[p->node_group_start[n] + counts[n]++] = (uint32_t)g;
+        }
+        g++;
+    }
+    ent_free(counts);
+}
+
+/* Target states from the state constraints. */
+static int apply_states(struct ent_pack *p, struct ent_error *err)
+{
+    const struct ent_model *m = p->m;
+    struct ent_mapping *t = &p->target;
+    char b[64];
+    for (size_t i = 0; i < m->constraints.len; i++) {
+        const struct ent_constraint *c = &m->constraints.items[i];
+        for (size_t k = 0; k < c->n_nodes; k++) {
+            if (c->kind == ENT_CK_OFFLINE)
+                t->node_state[c->nodes[k]] = ENT_NODE_OFFLINE;
+            else if (c->kind == ENT_CK_ONLINE)
+                t->node_state[c->nodes[k]] = ENT_NODE_ONLINE;
+        }
+        for (size_t k = 0; k < c->n_vms; k++) {
+            int32_t v = c->vms[k];
+            uint8_t now = m->map.vm_state[v];
+            switch (c->kind) {
+            case ENT_CK_RUNNING:
+                if (now == ENT_VM_KILLED)
+                    return ent_error(err, ENT_EINFEASIBLE,
+                                     "constraints[%zu]: VM %s must run but is killed", i,
+                                     ent_vm_label(m, v, b, sizeof b));
+                t->vm_state[v] = ENT_VM_RUNNING;
+                break;
+            case ENT_CK_READY:
+                t->vm_state[v] = ENT_VM_READY;
+                break;
+            case ENT_CK_SLEEPING:
+                if (now != ENT_VM_RUNNING && now != ENT_VM_SLEEPING)
+                    return ent_error(err, ENT_EINFEASIBLE,
+                                     "constraints[%zu]: VM %s must sleep but is not running", i,
+                                     ent_vm_label(m, v, b, sizeof b));
+                t->vm_state[v] = ENT_VM_SLEEPING;
+                break;
+            case ENT_CK_KILLED:
+                t->vm_state[v] = ENT_VM_KILLED;
+                break;
+            default:
+                break;
+            }
+        }
+    }
+    return 0;
+}
+
+int ent_pack_init(struct ent_pack *p, const struct ent_model *m, struct ent_error *err)
+{
+    memset(p, 0, sizeof *p);
+    p->m = m;
+    size_t R = p->n_res = m->n_res, N = p->n_nodes = m->n_nodes, V = p->n_vms = m->n_vms;
+    p->cap = ent_malloc((N * R + 1) * sizeof *p->cap);
+    p->used = ent_calloc(N * R + 1, sizeof *p->used);
+    p->dem = ent_malloc((V * R + 1) * sizeof *p->dem);
+    for (size_t r = 0; r < R; r++)
+        for (size_t n = 0; n < N; n++)
+            p->cap[n * R + r] = m->res[r].capacity[n];
+    int64_t **final = ent_final_demand(m);
+    for (size_t r = 0; r < R; r++)
+        for (size_t v = 0; v < V; v++)
+            p->dem[v * R + r] = final[r][v];
+    ent_final_demand_free(final, m);
+
+    p->rules = ent_calloc(V + 1, sizeof *p->rules);
+    for (size_t i = 0; i < m->constraints.len; i++) {
+        const struct ent_constraint *c = &m->constraints.items[i];
+        for (size_t k = 0; k < c->n_vms && (c->kind == ENT_CK_BAN || c->kind == ENT_CK_FENCE); k++)
+            (c->kind == ENT_CK_BAN ? add_ban : add_fence)(&p->rules[c->vms[k]], c->nodes,
+                                                          c->n_nodes);
+    }
+    build_groups(p);
+
+    ent_mapping_init(&p->target);
+    ent_mapping_copy(&p->target, &m->map);
+    int rc = apply_states(p, err);
+    if (rc)
+        return rc;
+    p->node_usable = ent_calloc(N + 1, 1);
+    for (size_t n = 0; n < N; n++)
+        p->node_usable[n] = p->target.node_state[n] == ENT_NODE_ONLINE;
+
+    /* VMs that keep running stay where they are for now; the others wait for a placement. */
+    for (size_t v = 0; v < V; v++) {
+        uint8_t now = m->map.vm_state[v], then = p->target.vm_state[v];
+        int32_t h = m->map.vm_host[v];
+        p->target.vm_host[v] = -1;
+        if (then == ENT_VM_SLEEPING && h >= 0)
+            p->target.vm_host[v] = h; /* suspended where it runs or sleeps */
+        if (then == ENT_VM_RUNNING && now == ENT_VM_RUNNING)
+            ent_pack_place(p, (int32_t)v, h);
+    }
+    return 0;
+}
+
+void ent_pack_release(struct ent_pack *p)
+{
+    if (!p)
+        return;
+    for (size_t v = 0; p->rules && v < p->n_vms; v++) {
+        ent_free(p->rules[v].ban);
+        ent_free(p->rules[v].fence);
+    }
+    ent_free(p->rules);
+    ent_free(p->cap);
+    ent_free(p->used);
+    ent_free(p->dem);
+    ent_free(p->node_usable);
+    ent_free(p->groups);
+    ent_free(p->node_group_start);
+    ent_free(p->node_groups);
+    ent_mapping_release(&p->target);
+    memset(p, 0, sizeof *p);
+}
+
+int ent_pack_allowed(const struct ent_pack *p, int32_t vm, int32_t node)
+{
+    if (!p->node_usable[node])
+        return 0;
+    const struct ent_vm_rules *r = &p->rules[vm];
+    if (contains(r->ban, r->n_ban, node))
+        return 0;
+    return !r->fenced || contains(r->fence, r->n_fence, node);
+}
+
+int ent_pack_fits(const struct ent_pack *p, int32_t vm, int32_t node)
+{
+    if (!ent_pack_allowed(p, vm, node))
+        return 0;
+    const int64_t *cap = p->cap + (size_t)node * p->n_res, *used = p->used + (size_t)node * p->n_res;
+    const int64_t *d = p->dem + (size_t)vm * p->n_res;
+    for (size_t r = 0; r < p->n_res; r++)
+        if (used[r] + d[r] > cap[r])
+            return 0;
+    for (uint32_t k = p->node_group_start[node]; k < p->node_group_start[node + 1]; k++) {
+        const struct ent_group *g = &p->groups[p->node_groups[k]];
+        if (g->used + (g->res < 0 ? 1 : d[g->res]) > g->limit)
+            return 0;
+    }
+    return 1;
+}
+
+static void account(struct ent_pack *p, int32_t vm, int32_t node, int sign)
+{
+    int64_t *used = p->used + (size_t)node * p->n_res;
+    const int64_t *d = p->dem + (size_t)vm * p->n_res;
+    for (size_t r = 0; r < p->n_res; r++)
+        used[r] += sign * d[r];
+    for (uint32_t k = p->node_group_start[node]; k < p->node_group_start[node + 1]; k++) {
+        struct ent_group *g = &p->groups[p->node_groups[k]];
+        g->used += sign * (g->res < 0 ? 1 : d[g->res]);
+    }
+}
+
+void ent_pack_place(struct ent_pack *p, int32_t vm, int32_t node)
+{
+    p->target.vm_host[vm] = node;
+    account(p, vm, node, +1);
+}
+
+void ent_pack_unplace(struct ent_pack *p, int32_t vm)
+{
+    int32_t node = p->target.vm_host[vm];
+    if (node < 0)
+        return;
+    account(p, vm, node, -1);
+    p->target.vm_host[vm] = -1;
+}
+
+int ent_pack_node_ok(const struct ent_pack *p, int32_t node)
+{
+    const int64_t *cap = p->cap + (size_t)node * p->n_res, *used = p->used + (size_t)node * p->n_res;
+    for (size_t r = 0; r < p->n_res; r++)
+        if (used[r] > cap[r])
+            return 0;
+    for (uint32_t k = p->node_group_start[node]; k < p->node_group_start[node + 1]; k++) {
+        const struct ent_group *g = &p->groups[p->node_groups[k]];
+        if (g->used > g->limit)
+            return 0;
+    }
+    return 1;
+}
+
+struct keyed {
+    double key;
+    int32_t vm;
+};
+
+static int cmp_keyed_desc(const void *a, const void *b)
+{
+    const struct keyed *x = a, *y = b;
+    if (x->key != y->key)
+        return x->key < y->key ? 1 : -1;
+    return (x->vm > y->vm) - (x->vm < y->vm);
+}
+
+size_t ent_pack_running_by_size(struct ent_pack *p, int32_t **out)
+{
+    double *maxcap = ent_malloc((p->n_res + 1) * sizeof *maxcap);
+    for (size_t r = 0; r < p->n_res; r++) {
+        maxcap[r] = 1;
+        for (size_t n = 0; n < p->n_nodes; n++)
+            if ((double)p->cap[n * p->n_res + r] > maxcap[r])
+                maxcap[r] = (double)p->cap[n * p->n_res + r];
+    }
+    struct keyed *k = ent_malloc((p->n_vms + 1) * sizeof *k);
+    size_t n = 0;
+    for (size_t v = 0; v < p->n_vms; v++) {
+        if (p->target.vm_state[v] != ENT_VM_RUNNING)
+            continue;
+        double s = 0;
+        for (size_t r = 0; r < p->n_res; r++)
+            s += (double)p->dem[v * p->n_res + r] / maxcap[r];
+        k[n++] = (struct keyed){s, (int32_t)v};
+    }
+    qsort(k, n, sizeof *k, cmp_keyed_desc);
+    int32_t *order = ent_malloc((n + 1) * sizeof *order);
+    for (size_t i = 0; i < n; i++)
+        order[i] = k[i].vm;
+    ent_free(k);
+    ent_free(maxcap);
+    *out = order;
+    return n;
+}

@@ -1,0 +1,59 @@
+/* The packing state the solvers work on: final demands, effective capacities, which node each VM
+ * will be on, and the placement rules the constraints impose (eligibility, group capacities). */
+#ifndef ENT_SOLVE_PACK_H
+#define ENT_SOLVE_PACK_H
+
+#include "model/mapping.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct ent_error;
+struct ent_model;
+
+/* A capacity shared by several nodes (resourceCapacity, runningCapacity over a node set). */
+struct ent_group {
+    int res; /* -1: counts running VMs */
+    int64_t limit, used;
+};
+
+struct ent_vm_rules {
+    int32_t *ban; /* sorted node indexes the VM must avoid */
+    uint32_t n_ban;
+    int32_t *fence; /* sorted node indexes the VM must stay within; NULL = anywhere */
+    uint32_t n_fence;
+    uint8_t fenced; /* a fence applies (n_fence may be 0: nowhere) */
+};
+
+struct ent_pack {
+    const struct ent_model *m;
+    size_t n_res, n_nodes, n_vms;
+    int64_t *cap;  /* [node * n_res + r] */
+    int64_t *used; /* [node * n_res + r] */
+    int64_t *dem;  /* [vm * n_res + r], final demands */
+    uint8_t *node_usable; /* may host running VMs in the target */
+    struct ent_vm_rules *rules;
+    struct ent_group *groups;
+    size_t n_groups;
+    uint32_t *node_group_start; /* CSR: groups of node n are node_groups[start[n] .. start[n+1]) */
+    uint32_t *node_groups;
+    struct ent_mapping target; /* states from the constraints, hosts as placed so far */
+};
+
+/* Builds the state: target states from the state constraints, hosts of VMs that stay running left
+ * in place (and counted), VMs that must boot or resume unplaced (host -1, state running).
+ * Fails when a constraint makes the instance impossible on its face. */
+int ent_pack_init(struct ent_pack *p, const struct ent_model *m, struct ent_error *err);
+void ent_pack_release(struct ent_pack *p);
+
+int ent_pack_fits(const struct ent_pack *p, int32_t vm, int32_t node);
+int ent_pack_allowed(const struct ent_pack *p, int32_t vm, int32_t node);
+void ent_pack_place(struct ent_pack *p, int32_t vm, int32_t node);
+void ent_pack_unplace(struct ent_pack *p, int32_t vm);
+/* Whether node (and every group it is in) is within its capacity. */
+int ent_pack_node_ok(const struct ent_pack *p, int32_t node);
+/* VMs that will run, in decreasing size (demand as a share of the largest capacity, summed over
+ * resources); returns the count, *out to free with ent_free. */
+size_t ent_pack_running_by_size(struct ent_pack *p, int32_t **out);
+
+#endif

@@ -1,0 +1,130 @@
+/* The decision step's entry point: build the packing state, run the objective, measure. */
+#include "solve/solve.h"
+
+#include "model/model.h"
+#include "solve/pack.h"
+#include "util/alloc.h"
+#include "util/clock.h"
+#include "util/error.h"
+
+#include <string.h>
+
+static const char *const objective_names[] = {"consolidate", "repair"};
+
+void ent_solve_options_init(struct ent_solve_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->objective = ENT_OBJECTIVE_CONSOLIDATE;
+    o->time_limit = 10;
+    o->seed = 1;
+}
+
+int ent_objective_from_name(const char *name, enum ent_objective *out)
+{
+    for (int i = 0; i < 2; i++)
+        if (strcmp(name, objective_names[i]) == 0) {
+            *out = (enum ent_objective)i;
+            return 0;
+        }
+    return ENT_EINVALID;
+}
+
+const char *ent_objective_name(enum ent_objective o)
+{
+    return objective_names[o];
+}
+
+int ent_solve_understands(int kind)
+{
+    switch (kind) {
+    case ENT_CK_ONLINE:
+    case ENT_CK_OFFLINE:
+    case ENT_CK_RUNNING:
+    case ENT_CK_READY:
+    case ENT_CK_SLEEPING:
+    case ENT_CK_KILLED:
+    case ENT_CK_BAN:
+    case ENT_CK_FENCE:
+    case ENT_CK_PRESERVE:
+    case ENT_CK_RESOURCE_CAPACITY:
+    case ENT_CK_RUNNING_CAPACITY:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+void ent_solve_measure(const struct ent_model *m, const struct ent_mapping *target,
+                       struct ent_solve_stats *stats)
+{
+    int mem = ent_model_memory_resource(m);
+    stats->nodes_used = stats->migrations = stats->moved_memory = 0;
+    stats->boots = stats->shutdowns = 0;
+    uint8_t *used = ent_calloc(m->n_nodes + 1, 1);
+    for (size_t v = 0; v < m->n_vms; v++) {
+        uint8_t now = m->map.vm_state[v], then = target->vm_state[v];
+        if (then == ENT_VM_RUNNING && !used[target->vm_host[v]]) {
+            used[target->vm_host[v]] = 1;
+            stats->nodes_used++;
+        }
+        if (now == ENT_VM_RUNNING && then == ENT_VM_RUNNING &&
+            m->map.vm_host[v] != target->vm_host[v]) {
+            stats->migrations++;
+            stats->moved_memory += mem >= 0 ? m->res[mem].demand[v] : 0;
+        }
+        stats->boots += now == ENT_VM_READY && then == ENT_VM_RUNNING;
+    }
+    for (size_t n = 0; n < m->n_nodes; n++)
+        stats->shutdowns +=
+            m->map.node_state[n] == ENT_NODE_ONLINE && target->node_state[n] == ENT_NODE_OFFLINE;
+    ent_free(used);
+}
+
+/* One objective on a fresh packing state; the target and its figures on success. */
+static int run_objective(const struct ent_model *m, int (*objective)(struct ent_pack *,
+                                                                    struct ent_error *),
+                         struct ent_mapping *target, struct ent_solve_stats *stats,
+                         struct ent_error *err)
+{
+    struct ent_pack p;
+    int rc = ent_pack_init(&p, m, err);
+    if (!rc)
+        rc = objective(&p, err);
+    if (!rc) {
+        ent_mapping_copy(target, &p.target);
+        ent_solve_measure(m, target, stats);
+    }
+    ent_pack_release(&p);
+    return rc;
+}
+
+/* Consolidation in this first slice: first-fit decreasing from scratch, kept only when it needs
+ * fewer nodes than repairing the current placement (which moves far fewer VMs). */
+static int consolidate(const struct ent_model *m, struct ent_mapping *target,
+                       struct ent_solve_stats *stats, struct ent_error *err)
+{
+    struct ent_mapping packed;
+    struct ent_solve_stats packed_stats = {0};
+    struct ent_error ffd_err;
+    ent_mapping_init(&packed);
+    int ffd_rc = run_objective(m, ent__solve_ffd, &packed, &packed_stats, &ffd_err);
+    int rc = run_objective(m, ent__solve_repair, target, stats, err);
+    if (!ffd_rc && (rc || packed_stats.nodes_used < stats->nodes_used)) {
+        ent_mapping_copy(target, &packed);
+        *stats = packed_stats;
+        rc = 0;
+    }
+    ent_mapping_release(&packed);
+    return rc;
+}
+
+int ent_solve(const struct ent_model *m, const struct ent_solve_options *opts,
+              struct ent_mapping *target, struct ent_solve_stats *stats, struct ent_error *err)
+{
+    double t0 = ent_now();
+    int rc = opts->objective == ENT_OBJECTIVE_CONSOLIDATE
+                 ? consolidate(m, target, stats, err)
+                 : run_objective(m, ent__solve_repair, target, stats, err);
+    stats->seconds = ent_now() - t0;
+    return rc;
+}

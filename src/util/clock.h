@@ -1,0 +1,8 @@
+/* Monotonic time for measuring phases. */
+#ifndef ENT_UTIL_CLOCK_H
+#define ENT_UTIL_CLOCK_H
+
+/* Seconds on a monotonic clock. */
+double ent_now(void);
+
+#endif
