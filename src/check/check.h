@@ -13,13 +13,13 @@ struct ent_mapping;
 
 /* Violation kinds, so that tests and scripts can tell them apart. */
 #define ENT_VIOLATION_KINDS(X)                                                                     \
-    X(TIMING, "timing")             /* negative start, end before start */                         \
-    X(ILLEGAL, "illegal-action")    /* the action does not fit the state it meets */               \
-    X(OVERLAP, "overlap")           /* two actions on one VM or node at once */                    \
-    X(CAPACITY, "capacity")         /* a node over capacity at some instant */                     \
+    X(TIMING, "timing")                 /* negative start, end before start */                     \
+    X(ILLEGAL, "illegal-action")        /* the action does not fit the state it meets */           \
+    X(OVERLAP, "overlap")               /* two actions on one VM or node at once */                \
+    X(CAPACITY, "capacity")             /* a node over capacity at some instant */                 \
     X(FINAL_CAPACITY, "final-capacity") /* a node over capacity once the plan has run */           \
-    X(CONSTRAINT, "constraint")     /* a constraint does not hold in the final state */            \
-    X(ORIGIN, "origin")             /* the plan starts from another configuration */
+    X(CONSTRAINT, "constraint")         /* a constraint does not hold in the final state */        \
+    X(ORIGIN, "origin")                 /* the plan starts from another configuration */
 
 enum ent_violation_kind {
 #define ENT_VK_ENUM(e, name) ENT_VIOLATION_##e,

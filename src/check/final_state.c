@@ -130,7 +130,8 @@ static int check_one(const struct ent_model *m, const struct ent_mapping *map,
                 continue;
             if (where >= 0 && map->vm_host[v] != where) {
                 VIOLATED("constraints[%zu] gather: VM %s is not on %s with the others", idx,
-                         ent_vm_label(m, v, b1, sizeof b1), ent_node_label(m, where, b2, sizeof b2));
+                         ent_vm_label(m, v, b1, sizeof b1),
+                         ent_node_label(m, where, b2, sizeof b2));
                 break;
             }
             where = map->vm_host[v];
@@ -147,8 +148,8 @@ static int check_one(const struct ent_model *m, const struct ent_mapping *map,
         }
         for (size_t v = 0; v < m->n_vms; v++)
             if (!member[v] && running(map, (int32_t)v) && used[map->vm_host[v]])
-                VIOLATED("constraints[%zu] lonely: VM %s shares node %s with the lonely VMs",
-                         idx, ent_vm_label(m, (int32_t)v, b1, sizeof b1),
+                VIOLATED("constraints[%zu] lonely: VM %s shares node %s with the lonely VMs", idx,
+                         ent_vm_label(m, (int32_t)v, b1, sizeof b1),
                          ent_node_label(m, map->vm_host[v], b2, sizeof b2));
         ent_free(member);
         ent_free(used);

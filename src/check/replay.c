@@ -1,7 +1,8 @@
 /* Replays a plan in time order. At an instant, actions that end release what they held before
  * actions that start reserve (intervals are [start, end)). A migrating VM holds its demand on the
  * source until the end and its final demand on the destination from the start. A VM that stays
- * keeps its current demand until the plan is over; the final state is checked with final demands. */
+ * keeps its current demand until the plan is over; the final state is checked with final demands.
+ */
 #include "check/check.h"
 
 #include "model/model.h"
@@ -36,8 +37,8 @@ struct replay {
     int64_t *const *final_demand;
     struct ent_mapping *map;
     struct ent_check_report *rep;
-    int64_t **usage; /* [r][node] */
-    int64_t **held;  /* [r][vm]: what the VM holds on its host */
+    int64_t **usage;    /* [r][node] */
+    int64_t **held;     /* [r][vm]: what the VM holds on its host */
     int64_t *vm_busy;   /* action index + 1 in progress on the VM, 0 when none */
     uint8_t *node_busy; /* NODE_* */
     int32_t *incoming;  /* in-flight actions that will place a VM on the node */
@@ -141,8 +142,8 @@ static int start_is_legal(struct replay *rp, uint32_t i)
         }
         break;
     case ENT_ACTION_KILL_VM:
-        if (st == ENT_VM_KILLED || ((st == ENT_VM_RUNNING || st == ENT_VM_SLEEPING) &&
-                                    host != a->from)) {
+        if (st == ENT_VM_KILLED ||
+            ((st == ENT_VM_RUNNING || st == ENT_VM_SLEEPING) && host != a->from)) {
             ILLEGAL("killVM of VM %s on %s, but the VM is %s elsewhere",
                     vm_name(rp, a->vm, b1, sizeof b1), node_name(rp, a->from, b2, sizeof b2),
                     ent_vm_state_name((enum ent_vm_state)st));

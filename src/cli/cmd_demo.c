@@ -37,19 +37,22 @@ static void print_round(const struct ent_round *r, size_t active_after)
     }
     printf("round %3ld: active nodes %2zu -> %2zu (target %lld), %3zu migrations%s, "
            "%zu failed, plan %4lld s, decided in %.1f ms\n",
-           r->round, r->active_nodes, active_after, (long long)r->decision.nodes_used,
-           r->exec.done, r->plan.bypasses ? " (with bypasses)" : "", r->exec.failed,
-           r->makespan, r->decision.seconds * 1000);
+           r->round, r->active_nodes, active_after, (long long)r->decision.nodes_used, r->exec.done,
+           r->plan.bypasses ? " (with bypasses)" : "", r->exec.failed, r->makespan,
+           r->decision.seconds * 1000);
 }
 
 int ent_cmd_demo(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"rounds", required_argument, NULL, 'r'},   {"nodes", required_argument, NULL, 'n'},
-        {"vms", required_argument, NULL, 'v'},      {"seed", required_argument, NULL, 's'},
-        {"objective", required_argument, NULL, 'b'}, {"failure-rate", required_argument, NULL, 'f'},
-        {"log", required_argument, NULL, 'l'},      {"quiet", no_argument, NULL, 'q'},
-        {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {{"rounds", required_argument, NULL, 'r'},
+                                             {"nodes", required_argument, NULL, 'n'},
+                                             {"vms", required_argument, NULL, 'v'},
+                                             {"seed", required_argument, NULL, 's'},
+                                             {"objective", required_argument, NULL, 'b'},
+                                             {"failure-rate", required_argument, NULL, 'f'},
+                                             {"log", required_argument, NULL, 'l'},
+                                             {"quiet", no_argument, NULL, 'q'},
+                                             {NULL, 0, NULL, 0}};
     struct ent_sim_options so;
     ent_sim_options_default(&so);
     struct ent_loop loop = {0};
@@ -126,8 +129,8 @@ int ent_cmd_demo(int argc, char **argv)
              ent_objective_name(loop.solve.objective));
     printf("Entropy demo: %zu simulated nodes (%d CPUs, %lld MB each), %zu VMs, %d rounds; "
            "log in %s\n",
-           cluster.n_nodes, so.node_cpus, (long long)so.node_memory_mb, cluster.n_vms,
-           (int)rounds, log_path);
+           cluster.n_nodes, so.node_cpus, (long long)so.node_memory_mb, cluster.n_vms, (int)rounds,
+           log_path);
     struct demo_totals tot = {0};
     tot.first_active = ent_sim_active_nodes(&cluster);
     tot.min_active = tot.first_active;

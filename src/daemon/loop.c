@@ -59,8 +59,8 @@ void ent_loop_round(struct ent_loop *loop, struct ent_round *r)
     r->nodes = m.n_nodes;
     r->vms = m.n_vms;
     r->active_nodes = active_nodes(&m);
-    ent_info("round %ld: snapshot: %zu nodes (%zu active), %zu VMs, in %.1f ms", r->round,
-             r->nodes, r->active_nodes, r->vms, r->monitor_seconds * 1000);
+    ent_info("round %ld: snapshot: %zu nodes (%zu active), %zu VMs, in %.1f ms", r->round, r->nodes,
+             r->active_nodes, r->vms, r->monitor_seconds * 1000);
     if (stopping(loop, r))
         goto done;
 
@@ -70,9 +70,9 @@ void ent_loop_round(struct ent_loop *loop, struct ent_round *r)
         goto done;
     }
     ent_info("round %ld: decision (%s): %lld nodes, %lld migrations, %lld MB to move, in %.1f ms",
-             r->round, ent_objective_name(loop->solve.objective),
-             (long long)r->decision.nodes_used, (long long)r->decision.migrations,
-             (long long)r->decision.moved_memory, r->decision.seconds * 1000);
+             r->round, ent_objective_name(loop->solve.objective), (long long)r->decision.nodes_used,
+             (long long)r->decision.migrations, (long long)r->decision.moved_memory,
+             r->decision.seconds * 1000);
     if (stopping(loop, r))
         goto done;
 
@@ -85,14 +85,14 @@ void ent_loop_round(struct ent_loop *loop, struct ent_round *r)
     r->plan_seconds = ent_now() - t0;
     r->actions = plan.len;
     r->makespan = (long long)ent_plan_makespan(&plan);
-    ent_info("round %ld: plan: %zu actions, %zu bypass(es), makespan %lld s, in %.1f ms",
-             r->round, r->actions, r->plan.bypasses, r->makespan, r->plan_seconds * 1000);
+    ent_info("round %ld: plan: %zu actions, %zu bypass(es), makespan %lld s, in %.1f ms", r->round,
+             r->actions, r->plan.bypasses, r->makespan, r->plan_seconds * 1000);
     if (loop->dry_run || stopping(loop, r))
         goto done;
 
     ent_execute_plan(&m, &plan, loop->driver, loop->stop, &r->exec);
-    ent_info("round %ld: executed: %zu done, %zu failed, %zu not started", r->round,
-             r->exec.done, r->exec.failed, r->exec.skipped);
+    ent_info("round %ld: executed: %zu done, %zu failed, %zu not started", r->round, r->exec.done,
+             r->exec.failed, r->exec.skipped);
 done:
     if (r->skipped)
         ent_warn("round %ld: nothing done: %s", r->round, r->reason);

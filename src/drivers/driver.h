@@ -14,9 +14,9 @@ struct ent_driver;
 struct ent_migration {
     const char *vm, *from, *to;
     int64_t memory_mb;
-    double seconds;    /* measured total time */
-    double downtime;   /* measured, seconds */
-    int64_t bytes;     /* transferred */
+    double seconds;  /* measured total time */
+    double downtime; /* measured, seconds */
+    int64_t bytes;   /* transferred */
 };
 
 struct ent_driver_ops {
@@ -27,11 +27,9 @@ struct ent_driver_ops {
                            struct ent_error *err);
     int (*migrate_perform)(struct ent_driver *drv, struct ent_migration *mig,
                            struct ent_error *err);
-    int (*migrate_finish)(struct ent_driver *drv, struct ent_migration *mig,
-                          struct ent_error *err);
+    int (*migrate_finish)(struct ent_driver *drv, struct ent_migration *mig, struct ent_error *err);
     void (*migrate_abort)(struct ent_driver *drv, struct ent_migration *mig);
-    int (*boot_vm)(struct ent_driver *drv, const char *vm, const char *node,
-                   struct ent_error *err);
+    int (*boot_vm)(struct ent_driver *drv, const char *vm, const char *node, struct ent_error *err);
     int (*shutdown_vm)(struct ent_driver *drv, const char *vm, const char *node,
                        struct ent_error *err);
     int (*suspend_vm)(struct ent_driver *drv, const char *vm, const char *node,

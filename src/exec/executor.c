@@ -21,8 +21,8 @@ static int cmp_start(const void *a, const void *b, void *arg)
     return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
 }
 
-static int run_action(const struct ent_model *m, const struct ent_action *a,
-                      struct ent_driver *drv, struct ent_exec_result *res, struct ent_error *err)
+static int run_action(const struct ent_model *m, const struct ent_action *a, struct ent_driver *drv,
+                      struct ent_exec_result *res, struct ent_error *err)
 {
     const struct ent_driver_ops *ops = drv->ops;
     const char *vm = a->vm >= 0 ? m->vms[a->vm].name : NULL;
@@ -35,14 +35,14 @@ static int run_action(const struct ent_model *m, const struct ent_action *a,
     case ENT_ACTION_MIGRATE_VM: {
         int mem = ent_model_memory_resource(m);
         struct ent_migration mig = {vm, from, to, mem >= 0 ? m->res[mem].demand[a->vm] : 0,
-                                    0, 0, 0};
+                                    0,  0,    0};
         int rc = ent_driver_migrate(drv, &mig, err);
         if (!rc) {
             res->migration_seconds += mig.seconds;
             if (mig.downtime > res->max_downtime)
                 res->max_downtime = mig.downtime;
-            ent_info("migrated %s from %s to %s%s: %.2f s, downtime %.0f ms, %lld bytes", vm,
-                     from, to, a->bypass ? " (bypass)" : "", mig.seconds, mig.downtime * 1000,
+            ent_info("migrated %s from %s to %s%s: %.2f s, downtime %.0f ms, %lld bytes", vm, from,
+                     to, a->bypass ? " (bypass)" : "", mig.seconds, mig.downtime * 1000,
                      (long long)mig.bytes);
         }
         return rc;

@@ -1,5 +1,6 @@
 /* BtrPlace JSON instances: {"model": {mapping, attributes, views}, "constraints": [...],
- * "objective": {...}}. Constraints and views Entropy does not interpret are kept and written back. */
+ * "objective": {...}}. Constraints and views Entropy does not interpret are kept and written back.
+ */
 #ifndef ENT_MODEL_BTRPLACE_H
 #define ENT_MODEL_BTRPLACE_H
 

@@ -36,8 +36,8 @@ static int read_vm_list(struct ent_model *m, json_t *list, enum ent_vm_state sta
     json_array_foreach(list, i, v)
     {
         if (!json_is_integer(v))
-            return ent_error(err, ENT_EPARSE, "%s: mapping: \"%s\"[%zu] is not an integer id",
-                             what, field, i);
+            return ent_error(err, ENT_EPARSE, "%s: mapping: \"%s\"[%zu] is not an integer id", what,
+                             field, i);
         int64_t id = json_integer_value(v);
         int32_t prev = ent_model_vm_index(m, id);
         if (prev >= 0) {
@@ -106,8 +106,8 @@ static int read_mapping(struct ent_model *m, json_t *mapping, const char *what,
         if (rc)
             return rc;
     }
-    return read_vm_list(m, json_object_get(mapping, "readyVMs"), ENT_VM_READY, -1, what,
-                        "readyVMs", err);
+    return read_vm_list(m, json_object_get(mapping, "readyVMs"), ENT_VM_READY, -1, what, "readyVMs",
+                        err);
 }
 
 static int read_amount(json_t *v, int64_t *out)
@@ -125,7 +125,8 @@ static int read_shareable(struct ent_model *m, json_t *view, const char *what, s
     if (!name)
         return ent_error(err, ENT_EPARSE, "%s: views[%zu]: missing string \"rcId\"", what, idx);
     int64_t defcap = 0, defcons = 0;
-    json_t *dc = json_object_get(view, "defCapacity"), *dd = json_object_get(view, "defConsumption");
+    json_t *dc = json_object_get(view, "defCapacity"),
+           *dd = json_object_get(view, "defConsumption");
     if ((dc && read_amount(dc, &defcap)) || (dd && read_amount(dd, &defcons)))
         return ent_error(err, ENT_EPARSE, "%s: views[%zu] (%s): defaults must be integers", what,
                          idx, name);
@@ -139,8 +140,8 @@ static int read_shareable(struct ent_model *m, json_t *view, const char *what, s
         if (!obj)
             continue;
         if (!json_is_object(obj))
-            return ent_error(err, ENT_EPARSE, "%s: views[%zu] (%s): \"%s\" must be an object",
-                             what, idx, name, parts[p]);
+            return ent_error(err, ENT_EPARSE, "%s: views[%zu] (%s): \"%s\" must be an object", what,
+                             idx, name, parts[p]);
         const char *key;
         json_t *val;
         json_object_foreach(obj, key, val)
@@ -154,15 +155,14 @@ static int read_shareable(struct ent_model *m, json_t *view, const char *what, s
                                  "%s: views[%zu] (%s): %s %s: amount is not an integer", what, idx,
                                  name, parts[p], key);
             if (amount < 0 || amount > ENT_AMOUNT_MAX)
-                return ent_error(err, ENT_EINVALID,
-                                 "%s: views[%zu] (%s): %s %s: amount %" PRId64 " is %s", what,
-                                 idx, name, parts[p], key, amount,
-                                 amount < 0 ? "negative" : "absurd (> 2^50)");
+                return ent_error(
+                    err, ENT_EINVALID, "%s: views[%zu] (%s): %s %s: amount %" PRId64 " is %s", what,
+                    idx, name, parts[p], key, amount, amount < 0 ? "negative" : "absurd (> 2^50)");
             int32_t i = p == 0 ? ent_model_node_index(m, id) : ent_model_vm_index(m, id);
             if (i < 0)
                 return ent_error(err, ENT_EINVALID,
-                                 "%s: views[%zu] (%s): unknown %s id %s (not in the mapping)",
-                                 what, idx, name, p == 0 ? "node" : "VM", key);
+                                 "%s: views[%zu] (%s): unknown %s id %s (not in the mapping)", what,
+                                 idx, name, p == 0 ? "node" : "VM", key);
             if (p == 0)
                 res->capacity[i] = amount;
             else
@@ -188,16 +188,16 @@ static int read_names(struct ent_model *m, json_t *view, const char *what, size_
     json_object_foreach(map, name, val)
     {
         if (!json_is_integer(val))
-            return ent_error(err, ENT_EPARSE, "%s: views[%zu] (ns): \"%s\" must map to an id",
-                             what, idx, name);
+            return ent_error(err, ENT_EPARSE, "%s: views[%zu] (ns): \"%s\" must map to an id", what,
+                             idx, name);
         int32_t i = vm ? ent_model_vm_index(m, json_integer_value(val))
                        : ent_model_node_index(m, json_integer_value(val));
         if (i < 0)
             continue; /* a name for an element outside the mapping (killed VM): nothing to name */
         char **slot = vm ? &m->vms[i].name : &m->nodes[i].name;
         if (*slot)
-            return ent_error(err, ENT_EINVALID, "%s: views[%zu] (ns): %s id %lld named twice",
-                             what, idx, type, (long long)json_integer_value(val));
+            return ent_error(err, ENT_EINVALID, "%s: views[%zu] (ns): %s id %lld named twice", what,
+                             idx, type, (long long)json_integer_value(val));
         *slot = ent_strdup(name);
     }
     return 0;

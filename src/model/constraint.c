@@ -156,7 +156,8 @@ json_t *ent_constraint_to_json(const struct ent_constraint *c, const struct ent_
     if (c->json)
         return json_incref(c->json);
     json_t *o = json_object();
-    json_object_set_new(o, "id", json_string(c->name ? c->name : ent_constraint_kind_name(c->kind)));
+    json_object_set_new(o, "id",
+                        json_string(c->name ? c->name : ent_constraint_kind_name(c->kind)));
     if (c->kind == ENT_CK_UNKNOWN)
         return o;
     int fields = kinds[c->kind].fields;

@@ -1,5 +1,6 @@
 /* Placement constraints, with BtrPlace's JSON ids. Each kind names the fields it takes; constraints
- * Entropy does not understand are kept whole (their JSON) so that they round-trip and are reported. */
+ * Entropy does not understand are kept whole (their JSON) so that they round-trip and are reported.
+ */
 #ifndef ENT_MODEL_CONSTRAINT_H
 #define ENT_MODEL_CONSTRAINT_H
 
@@ -13,25 +14,25 @@ struct ent_model;
 
 /* Fields a kind takes. */
 enum {
-    ENT_CF_VMS = 1,    /* "vm" or "vms" */
-    ENT_CF_NODES = 2,  /* "node" or "nodes" */
-    ENT_CF_RC = 4,     /* "rc": a resource name */
-    ENT_CF_AMOUNT = 8, /* "amount": an integer */
-    ENT_CF_ONE_VM = 16,  /* written as a single "vm" */
+    ENT_CF_VMS = 1,       /* "vm" or "vms" */
+    ENT_CF_NODES = 2,     /* "node" or "nodes" */
+    ENT_CF_RC = 4,        /* "rc": a resource name */
+    ENT_CF_AMOUNT = 8,    /* "amount": an integer */
+    ENT_CF_ONE_VM = 16,   /* written as a single "vm" */
     ENT_CF_ONE_NODE = 32, /* written as a single "node" */
 };
 
 /* X(ENUM, "json id", required fields) */
 #define ENT_CONSTRAINT_KINDS(X)                                                                    \
-    X(ONLINE, "online", ENT_CF_NODES | ENT_CF_ONE_NODE)                                                              \
-    X(OFFLINE, "offline", ENT_CF_NODES | ENT_CF_ONE_NODE)                                                            \
-    X(RUNNING, "running", ENT_CF_VMS | ENT_CF_ONE_VM)                                                              \
-    X(READY, "ready", ENT_CF_VMS | ENT_CF_ONE_VM)                                                                  \
-    X(SLEEPING, "sleeping", ENT_CF_VMS | ENT_CF_ONE_VM)                                                            \
-    X(KILLED, "killed", ENT_CF_VMS | ENT_CF_ONE_VM)                                                                \
-    X(BAN, "ban", ENT_CF_VMS | ENT_CF_NODES | ENT_CF_ONE_VM)                                                       \
-    X(FENCE, "fence", ENT_CF_VMS | ENT_CF_NODES | ENT_CF_ONE_VM)                                                   \
-    X(PRESERVE, "preserve", ENT_CF_VMS | ENT_CF_RC | ENT_CF_AMOUNT | ENT_CF_ONE_VM)                                \
+    X(ONLINE, "online", ENT_CF_NODES | ENT_CF_ONE_NODE)                                            \
+    X(OFFLINE, "offline", ENT_CF_NODES | ENT_CF_ONE_NODE)                                          \
+    X(RUNNING, "running", ENT_CF_VMS | ENT_CF_ONE_VM)                                              \
+    X(READY, "ready", ENT_CF_VMS | ENT_CF_ONE_VM)                                                  \
+    X(SLEEPING, "sleeping", ENT_CF_VMS | ENT_CF_ONE_VM)                                            \
+    X(KILLED, "killed", ENT_CF_VMS | ENT_CF_ONE_VM)                                                \
+    X(BAN, "ban", ENT_CF_VMS | ENT_CF_NODES | ENT_CF_ONE_VM)                                       \
+    X(FENCE, "fence", ENT_CF_VMS | ENT_CF_NODES | ENT_CF_ONE_VM)                                   \
+    X(PRESERVE, "preserve", ENT_CF_VMS | ENT_CF_RC | ENT_CF_AMOUNT | ENT_CF_ONE_VM)                \
     X(RESOURCE_CAPACITY, "resourceCapacity", ENT_CF_NODES | ENT_CF_RC | ENT_CF_AMOUNT)             \
     X(RUNNING_CAPACITY, "runningCapacity", ENT_CF_NODES | ENT_CF_AMOUNT)                           \
     X(MAX_ONLINE, "maxOnline", ENT_CF_NODES | ENT_CF_AMOUNT)                                       \

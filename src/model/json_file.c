@@ -45,6 +45,9 @@ json_t *ent_json_load_file(const char *path, struct ent_error *err)
         if (n < 0) {
             int zerr;
             const char *msg = gzerror(gz, &zerr);
+            size_t plen = strlen(path); /* zlib puts the path in front of its message */
+            if (strncmp(msg, path, plen) == 0 && strncmp(msg + plen, ": ", 2) == 0)
+                msg += plen + 2;
             ent_error(err, ENT_EIO, "%s: read error: %s", path,
                       zerr == Z_ERRNO ? strerror(errno) : msg);
             goto cleanup;

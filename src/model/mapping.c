@@ -20,13 +20,31 @@ void ent_mapping_release(struct ent_mapping *map)
     ent_mapping_init(map);
 }
 
+/* The capacity to allocate for want elements: doubling, so that adding one at a time is linear. */
+static size_t grown(size_t cap, size_t want)
+{
+    if (want <= cap && cap)
+        return cap;
+    size_t c = cap ? cap : 8;
+    while (c < want)
+        c *= 2;
+    return c;
+}
+
 void ent_mapping_resize(struct ent_mapping *map, size_t n_nodes, size_t n_vms)
 {
-    map->node_state = ent_reallocarray(map->node_state, n_nodes, sizeof *map->node_state);
+    size_t cn = grown(map->cap_nodes, n_nodes), cv = grown(map->cap_vms, n_vms);
+    if (cn != map->cap_nodes || !map->node_state) {
+        map->node_state = ent_reallocarray(map->node_state, cn, sizeof *map->node_state);
+        map->cap_nodes = cn;
+    }
+    if (cv != map->cap_vms || !map->vm_state) {
+        map->vm_state = ent_reallocarray(map->vm_state, cv, sizeof *map->vm_state);
+        map->vm_host = ent_reallocarray(map->vm_host, cv, sizeof *map->vm_host);
+        map->cap_vms = cv;
+    }
     for (size_t i = map->n_nodes; i < n_nodes; i++)
         map->node_state[i] = ENT_NODE_OFFLINE;
-    map->vm_state = ent_reallocarray(map->vm_state, n_vms, sizeof *map->vm_state);
-    map->vm_host = ent_reallocarray(map->vm_host, n_vms, sizeof *map->vm_host);
     for (size_t i = map->n_vms; i < n_vms; i++) {
         map->vm_state[i] = ENT_VM_KILLED;
         map->vm_host[i] = -1;

@@ -14,6 +14,7 @@ struct ent_mapping {
     uint8_t *vm_state;   /* enum ent_vm_state per VM */
     int32_t *vm_host;    /* node index, -1 when ready or killed */
     size_t n_nodes, n_vms;
+    size_t cap_nodes, cap_vms; /* allocated, grown geometrically */
 };
 
 void ent_mapping_init(struct ent_mapping *map);

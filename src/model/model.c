@@ -175,8 +175,7 @@ int ent_model_validate(const struct ent_model *m, struct ent_error *err)
         const struct ent_resource *res = &m->res[r];
         for (size_t n = 0; n < m->n_nodes; n++)
             if (res->capacity[n] < 0 || res->capacity[n] > ENT_AMOUNT_MAX)
-                return ent_error(err, ENT_EINVALID,
-                                 "node %s: capacity %" PRId64 " of \"%s\" is %s",
+                return ent_error(err, ENT_EINVALID, "node %s: capacity %" PRId64 " of \"%s\" is %s",
                                  ent_node_label(m, (int32_t)n, b1, sizeof b1), res->capacity[n],
                                  res->name, res->capacity[n] < 0 ? "negative" : "absurd (> 2^50)");
         for (size_t v = 0; v < m->n_vms; v++)

@@ -33,9 +33,9 @@ static int sim_snapshot(struct ent_monitor *mon, struct ent_model *out, struct e
     }
     for (size_t v = 0; v < c->n_vms; v++) {
         const struct ent_sim_vm *sv = &c->vms[v];
-        int i = ent_model_add_vm(out, (int64_t)v, sv->name,
-                                 sv->running ? ENT_VM_RUNNING : ENT_VM_READY,
-                                 sv->running ? sv->host : -1, err);
+        int i =
+            ent_model_add_vm(out, (int64_t)v, sv->name, sv->running ? ENT_VM_RUNNING : ENT_VM_READY,
+                             sv->running ? sv->host : -1, err);
         if (i < 0)
             return i;
         out->res[cpu].demand[i] = (int64_t)(sv->load * sv->vcpus + 0.5);

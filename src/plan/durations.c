@@ -4,7 +4,7 @@
 #include "model/model.h"
 
 #define LINK_MB_PER_S 125
-#define RESUME_S 1
+#define RESUME_S      1
 
 static int64_t attr_seconds(json_t *attrs, const char *key, int64_t fallback)
 {

@@ -17,7 +17,6 @@ struct ent_plan_stats {
  * room; cycles of migrations waiting on each other are broken through a pivot node. Fails, with
  * the reason, when no executable order exists. */
 int ent_plan_sequential(const struct ent_model *m, const struct ent_mapping *target,
-                        struct ent_plan *plan, struct ent_plan_stats *stats,
-                        struct ent_error *err);
+                        struct ent_plan *plan, struct ent_plan_stats *stats, struct ent_error *err);
 
 #endif

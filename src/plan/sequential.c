@@ -30,8 +30,8 @@ struct seq {
     int64_t now;
 };
 
-static struct ent_action *emit(struct seq *s, enum ent_action_kind kind, int32_t vm,
-                               int32_t from, int32_t to, int32_t node)
+static struct ent_action *emit(struct seq *s, enum ent_action_kind kind, int32_t vm, int32_t from,
+                               int32_t to, int32_t node)
 {
     struct ent_action *a = ent_plan_add(s->plan, kind);
     a->vm = vm;
@@ -134,8 +134,8 @@ static void collect(struct seq *s, struct move *moves, size_t *n_moves)
 static int departure_unblocks(const struct seq *s, int32_t vm, const struct move *j)
 {
     for (size_t r = 0; r < s->R; r++) {
-        int64_t short_by = s->usage[(size_t)j->to * s->R + r] + s->final[r][j->vm] -
-                           s->m->res[r].capacity[j->to];
+        int64_t short_by =
+            s->usage[(size_t)j->to * s->R + r] + s->final[r][j->vm] - s->m->res[r].capacity[j->to];
         if (short_by > s->held[(size_t)vm * s->R + r])
             return 0;
     }
@@ -220,8 +220,7 @@ static int run_moves(struct seq *s, struct move *moves, size_t n_moves,
 }
 
 int ent_plan_sequential(const struct ent_model *m, const struct ent_mapping *target,
-                        struct ent_plan *plan, struct ent_plan_stats *stats,
-                        struct ent_error *err)
+                        struct ent_plan *plan, struct ent_plan_stats *stats, struct ent_error *err)
 {
     struct seq s = {.m = m, .target = target, .R = m->n_res, .plan = plan};
     memset(stats, 0, sizeof *stats);

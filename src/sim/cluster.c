@@ -36,8 +36,8 @@ int ent_sim_cluster_init(struct ent_sim_cluster *c, const struct ent_sim_options
     if (o->nodes == 0 || o->nodes > 100000 || o->vms > 1000000)
         return ent_error(err, ENT_EINVALID, "simulated cluster: %zu nodes and %zu VMs is absurd",
                          o->nodes, o->vms);
-    if (o->node_cpus <= 0 || o->node_memory_mb <= 0 || o->failure_rate < 0 ||
-        o->failure_rate > 1 || o->flip_probability < 0 || o->flip_probability > 1)
+    if (o->node_cpus <= 0 || o->node_memory_mb <= 0 || o->failure_rate < 0 || o->failure_rate > 1 ||
+        o->flip_probability < 0 || o->flip_probability > 1)
         return ent_error(err, ENT_EINVALID, "simulated cluster: bad capacity or probability");
     c->opts = *o;
     ent_prng_init(&c->rng, o->seed);

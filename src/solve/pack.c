@@ -227,7 +227,8 @@ int ent_pack_fits(const struct ent_pack *p, int32_t vm, int32_t node)
 {
     if (!ent_pack_allowed(p, vm, node))
         return 0;
-    const int64_t *cap = p->cap + (size_t)node * p->n_res, *used = p->used + (size_t)node * p->n_res;
+    const int64_t *cap = p->cap + (size_t)node * p->n_res,
+                  *used = p->used + (size_t)node * p->n_res;
     const int64_t *d = p->dem + (size_t)vm * p->n_res;
     for (size_t r = 0; r < p->n_res; r++)
         if (used[r] + d[r] > cap[r])
@@ -269,7 +270,8 @@ void ent_pack_unplace(struct ent_pack *p, int32_t vm)
 
 int ent_pack_node_ok(const struct ent_pack *p, int32_t node)
 {
-    const int64_t *cap = p->cap + (size_t)node * p->n_res, *used = p->used + (size_t)node * p->n_res;
+    const int64_t *cap = p->cap + (size_t)node * p->n_res,
+                  *used = p->used + (size_t)node * p->n_res;
     for (size_t r = 0; r < p->n_res; r++)
         if (used[r] > cap[r])
             return 0;

@@ -28,9 +28,9 @@ struct ent_vm_rules {
 struct ent_pack {
     const struct ent_model *m;
     size_t n_res, n_nodes, n_vms;
-    int64_t *cap;  /* [node * n_res + r] */
-    int64_t *used; /* [node * n_res + r] */
-    int64_t *dem;  /* [vm * n_res + r], final demands */
+    int64_t *cap;         /* [node * n_res + r] */
+    int64_t *used;        /* [node * n_res + r] */
+    int64_t *dem;         /* [vm * n_res + r], final demands */
     uint8_t *node_usable; /* may host running VMs in the target */
     struct ent_vm_rules *rules;
     struct ent_group *groups;

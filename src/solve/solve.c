@@ -81,8 +81,8 @@ void ent_solve_measure(const struct ent_model *m, const struct ent_mapping *targ
 }
 
 /* One objective on a fresh packing state; the target and its figures on success. */
-static int run_objective(const struct ent_model *m, int (*objective)(struct ent_pack *,
-                                                                    struct ent_error *),
+static int run_objective(const struct ent_model *m,
+                         int (*objective)(struct ent_pack *, struct ent_error *),
                          struct ent_mapping *target, struct ent_solve_stats *stats,
                          struct ent_error *err)
 {

@@ -1,4 +1,5 @@
-/* Error codes and the error object that carries the human detail (libuv errno map, libvirt virReportError). */
+/* Error codes and the error object that carries the human detail (libuv errno map, libvirt
+ * virReportError). */
 #ifndef ENT_UTIL_ERROR_H
 #define ENT_UTIL_ERROR_H
 
@@ -34,10 +35,12 @@ struct ent_error {
 
 void ent_error_init(struct ent_error *err);
 
-/* Records code and message in err (which may be NULL) and returns code, for `return ent_error(...)`. */
+/* Records code and message in err (which may be NULL) and returns code, for `return
+ * ent_error(...)`. */
 int ent_error(struct ent_error *err, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-int ent_verror(struct ent_error *err, int code, const char *fmt, va_list ap);
+int ent_verror(struct ent_error *err, int code, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
 
 /* Puts "prefix: " in front of the message already recorded, keeping the code. */
 int ent_error_prefix(struct ent_error *err, const char *fmt, ...)

@@ -42,8 +42,8 @@ void ent_idmap_release(struct ent_idmap *map)
 
 static void idmap_resize(struct ent_idmap *map, size_t ncap)
 {
-    struct ent_idmap bigger = {ent_calloc(ncap, sizeof(int64_t)), ent_malloc(ncap * sizeof(int32_t)),
-                               ncap, 0};
+    struct ent_idmap bigger = {ent_calloc(ncap, sizeof(int64_t)),
+                               ent_malloc(ncap * sizeof(int32_t)), ncap, 0};
     memset(bigger.values, 0xff, ncap * sizeof(int32_t));
     for (size_t i = 0; i < map->cap; i++)
         if (map->values[i] >= 0)

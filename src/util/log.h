@@ -16,9 +16,9 @@ void ent_log_set_echo(int enabled);
 
 void ent_log(enum ent_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-#define ent_debug(...) ent_log(ENT_LOG_DEBUG, __VA_ARGS__)
-#define ent_info(...) ent_log(ENT_LOG_INFO, __VA_ARGS__)
-#define ent_warn(...) ent_log(ENT_LOG_WARN, __VA_ARGS__)
+#define ent_debug(...)     ent_log(ENT_LOG_DEBUG, __VA_ARGS__)
+#define ent_info(...)      ent_log(ENT_LOG_INFO, __VA_ARGS__)
+#define ent_warn(...)      ent_log(ENT_LOG_WARN, __VA_ARGS__)
 #define ent_log_error(...) ent_log(ENT_LOG_ERROR, __VA_ARGS__)
 
 /* Creates every missing folder of path's parent. Returns 0 or -errno. */

@@ -1,4 +1,5 @@
-/* A small deterministic generator (splitmix64) so that simulations and searches repeat for a seed. */
+/* A small deterministic generator (splitmix64) so that simulations and searches repeat for a seed.
+ */
 #ifndef ENT_UTIL_PRNG_H
 #define ENT_UTIL_PRNG_H
 

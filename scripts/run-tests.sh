@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Every test: the unit and command-line suites in a -Werror build and again under ASan+UBSan,
+# the libFuzzer targets for a bounded time, and the clang-format check. Ends with one line
+# "tests: N passed, N failed" and a non-zero exit when anything failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+FUZZ_SECONDS="${FUZZ_SECONDS:-30}"
+passed=0
+failed=0
+failures=()
+
+step() { # name command...
+    local name="$1"
+    shift
+    echo "=== $name"
+    if "$@"; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+        failures+=("$name")
+        echo "=== FAILED: $name"
+    fi
+}
+
+# meson test; each of its tests counts in the totals (a failed run with no summary counts once).
+suite() { # name build-dir [env assignments...]
+    local name="$1" dir="$2" out ok fail
+    shift 2
+    echo "=== $name"
+    out=$(mktemp)
+    env "$@" meson test -C "$dir" --print-errorlogs 2>&1 | tee "$out"
+    local rc=${PIPESTATUS[0]}
+    ok=$(awk '/^Ok:/ {print $2}' "$out")
+    fail=$(awk '/^(Fail|Timeout|Unexpected Pass):/ {s += $NF} END {print s + 0}' "$out")
+    rm -f "$out"
+    passed=$((passed + ${ok:-0}))
+    failed=$((failed + fail))
+    if [ "$rc" -ne 0 ] && [ "$fail" -eq 0 ]; then
+        failed=$((failed + 1))
+    fi
+    [ "$rc" -eq 0 ] || failures+=("$name")
+}
+
+setup_dir() { # dir compiler meson-args...
+    local dir="$1" cc="$2"
+    shift 2
+    [ -f "$dir/build.ninja" ] || CC="$cc" meson setup "$dir" "$@" >/dev/null || return 1
+    ninja -C "$dir"
+}
+
+step "build (gcc, -Werror)" setup_dir build gcc
+suite "unit and cli tests" build
+step "build (ASan+UBSan)" setup_dir build-asan gcc -Db_sanitize=address,undefined -Db_lundef=false
+suite "unit and cli tests under ASan+UBSan" build-asan \
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+step "build fuzz targets (clang, libFuzzer)" setup_dir build-fuzz clang -Dfuzz=true -Dtests=false \
+    -Db_sanitize=address,undefined -Db_lundef=false
+
+fuzz() { # target
+    local corpus
+    corpus=$(mktemp -d)
+    cp tests/fuzz/corpus/"$1"/* "$corpus"/
+    ./build-fuzz/tests/fuzz/fuzz_"$1" -max_total_time="$FUZZ_SECONDS" -timeout=10 \
+        -rss_limit_mb=2048 -print_final_stats=1 "$corpus" 2>&1 | tail -n 4
+    local rc=${PIPESTATUS[0]}
+    rm -rf "$corpus"
+    return "$rc"
+}
+step "fuzz BtrPlace instance reader (${FUZZ_SECONDS}s)" fuzz instance
+step "fuzz plan reader and checker (${FUZZ_SECONDS}s)" fuzz plan
+
+format_check() {
+    git ls-files '*.c' '*.h' | xargs clang-format --dry-run -Werror
+}
+step "clang-format" format_check
+
+echo
+for f in "${failures[@]}"; do echo "failed: $f"; done
+echo "tests: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Sets up a Debian 12 machine for Entropy and runs it.
+#   scripts/setup.sh demo   install build packages, build, run `entropy demo` (the default)
+#   scripts/setup.sh test   install build and test packages, build, run every test
+#   scripts/setup.sh deps [--test]   only install packages
+# Runs apt-get as root, or through sudo; `apt-get update` only when a package is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BUILD_PACKAGES=(gcc pkg-config meson ninja-build libjansson-dev zlib1g-dev python3)
+TEST_PACKAGES=(libcmocka-dev clang libclang-rt-14-dev clang-format)
+
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+install_packages() {
+    local missing=()
+    for p in "$@"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    echo "setup: installing ${missing[*]}"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+        "${missing[@]}" >/dev/null
+}
+
+build() {
+    [ -f build/build.ninja ] || meson setup build >/dev/null
+    ninja -C build >/dev/null
+}
+
+mode="${1:-demo}"
+case "$mode" in
+deps)
+    install_packages "${BUILD_PACKAGES[@]}"
+    [ "${2:-}" = "--test" ] && install_packages "${TEST_PACKAGES[@]}"
+    ;;
+demo)
+    shift || true
+    install_packages "${BUILD_PACKAGES[@]}"
+    build
+    exec ./build/entropy demo "$@"
+    ;;
+test)
+    install_packages "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+    exec scripts/run-tests.sh
+    ;;
+*)
+    echo "usage: scripts/setup.sh [demo|test|deps [--test]]" >&2
+    exit 2
+    ;;
+esac

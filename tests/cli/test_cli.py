@@ -1,0 +1,264 @@
+#!/usr/bin/env python3
+"""Tests of the `entropy` command as administrators and scripts use it: help, solve + check on
+every BtrPlace std-perf instance, plans made invalid on purpose, malformed inputs, the demo.
+
+usage: test_cli.py ENTROPY_BINARY [unittest args]
+The std-perf data is looked up in $ENTROPY_SHARED_DATA, else ../shared/data beside the repository.
+"""
+import copy
+import gzip
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import unittest
+
+ENTROPY = None
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+DATA = os.environ.get("ENTROPY_SHARED_DATA",
+                      os.path.join(os.path.dirname(REPO), "shared", "data"))
+STD_PERF = os.path.join(DATA, "btrplace", "std-perf")
+TESTDATA = os.path.join(REPO, "tests", "data")
+SMALL = os.path.join(TESTDATA, "instances", "small.json")
+
+
+def run(*args, check=None):
+    p = subprocess.run([ENTROPY, *args], capture_output=True, text=True, timeout=600)
+    if check is not None and p.returncode != check:
+        raise AssertionError(f"entropy {' '.join(args)}: exit {p.returncode}, want {check}\n"
+                             f"stdout: {p.stdout[-2000:]}\nstderr: {p.stderr[-2000:]}")
+    return p
+
+
+def load(path):
+    opener = gzip.open if path.endswith(".gz") else open
+    with opener(path, "rt") as f:
+        return json.load(f)
+
+
+def save(doc, path):
+    with open(path, "w") as f:
+        json.dump(doc, f)
+
+
+class Help(unittest.TestCase):
+    def test_help_lists_commands(self):
+        out = run("help", check=0).stdout
+        for cmd in ("solve", "check", "demo"):
+            self.assertRegex(out, rf"\n  {cmd} ")
+
+    def test_command_help(self):
+        for cmd in ("solve", "check", "demo"):
+            out = run(cmd, "--help", check=0).stdout
+            self.assertTrue(out.startswith(f"usage: entropy {cmd}"), out)
+            self.assertEqual(run("help", cmd, check=0).stdout, out)
+
+    def test_unknown_command_and_options(self):
+        self.assertIn('unknown command "frobnicate"', run("frobnicate", check=2).stderr)
+        self.assertIn("--objective", run("solve", SMALL, "--objective", "maximise", check=2).stderr)
+        self.assertIn("--time-limit", run("solve", SMALL, "--time-limit", "-1", check=2).stderr)
+        self.assertIn("expects INSTANCE and PLAN", run("check", SMALL, check=2).stderr)
+        self.assertIn("--rounds", run("demo", "--rounds", "0", check=2).stderr)
+
+
+class StdPerf(unittest.TestCase):
+    """entropy solve + entropy check on every std-perf instance, both objectives."""
+
+    def test_every_instance_both_objectives(self):
+        files = sorted(f for f in os.listdir(STD_PERF) if f.endswith(".json.gz"))
+        self.assertEqual(len(files), 9, f"std-perf instances missing in {STD_PERF}")
+        with tempfile.TemporaryDirectory() as tmp:
+            for name in files:
+                inst = os.path.join(STD_PERF, name)
+                for objective in ("consolidate", "repair"):
+                    with self.subTest(instance=name, objective=objective):
+                        plan = os.path.join(tmp, "plan.json.gz")
+                        line = json.loads(run("solve", inst, "--objective", objective, "-o",
+                                              plan, check=0).stdout)
+                        report = json.loads(run("check", inst, plan, check=0).stdout)
+                        self.assertTrue(report["valid"])
+                        self.assertEqual(report["migrations"], line["migrations"])
+                        self.assertEqual(report["online_nodes_used"], line["nodes"])
+                        self.assertEqual(report["moved_memory"], line["moved_memory"])
+                        self.assertEqual(report["makespan"], line["makespan"])
+                        self.assertEqual(report["mttr"], line["mttr"])
+                        self.assertGreaterEqual(line["migrations"], line["vms_moved"])
+                        if objective == "consolidate" and not name.startswith("issue"):
+                            self.assertLess(line["nodes"], line["nodes_total"] - 500)
+
+
+class CheckRejects(unittest.TestCase):
+    """Plans made invalid on purpose, one kind of violation each, through the command line."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.plan_path = os.path.join(cls.tmp.name, "plan.json")
+        run("solve", SMALL, "--objective", "repair", "-o", cls.plan_path, check=0)
+        cls.plan = load(cls.plan_path)
+        ids = [a["id"] for a in cls.plan["actions"]]
+        assert ids == ["migrateVM", "bootVM", "shutdownNode"], ids
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def check(self, plan):
+        path = os.path.join(self.tmp.name, "bad.json")
+        save(plan, path)
+        p = run("check", SMALL, path)
+        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+        report = json.loads(p.stdout)
+        self.assertFalse(report["valid"])
+        return report
+
+    def action(self, plan, kind):
+        return next(a for a in plan["actions"] if a["id"] == kind)
+
+    def test_the_plan_itself_is_valid(self):
+        report = json.loads(run("check", SMALL, self.plan_path, check=0).stdout)
+        self.assertEqual(report["unchecked_constraints"], {"noDelay": 1})
+
+    def test_capacity_at_an_instant(self):
+        plan = copy.deepcopy(self.plan)
+        # Boot "new" (512) on n1 at once, and also move "cache" (1536) onto n1 beside db1 (2048).
+        boot = self.action(plan, "bootVM")
+        boot.update(to=1, start=0, end=20)
+        plan["actions"].append({"id": "migrateVM", "vm": 3, "from": 2, "to": 1, "start": 0,
+                                "end": 20})
+        report = self.check(plan)
+        self.assertIn("capacity", report["violations_by_kind"])
+
+    def test_illegal_source(self):
+        plan = copy.deepcopy(self.plan)
+        self.action(plan, "migrateVM")["from"] = 0
+        self.assertIn("illegal-action", self.check(plan)["violations_by_kind"])
+
+    def test_node_shut_down_too_early(self):
+        plan = copy.deepcopy(self.plan)
+        self.action(plan, "shutdownNode").update(start=0, end=1)
+        self.assertIn("illegal-action", self.check(plan)["violations_by_kind"])
+
+    def test_missing_shutdown_breaks_offline_constraint(self):
+        plan = copy.deepcopy(self.plan)
+        plan["actions"] = [a for a in plan["actions"] if a["id"] != "shutdownNode"]
+        report = self.check(plan)
+        self.assertIn("constraint", report["violations_by_kind"])
+        self.assertTrue(any("offline" in v["message"] for v in report["violations"]))
+
+    def test_overlap_and_timing(self):
+        plan = copy.deepcopy(self.plan)
+        plan["actions"].append(dict(self.action(plan, "migrateVM")))
+        self.assertIn("overlap", self.check(plan)["violations_by_kind"])
+        plan = copy.deepcopy(self.plan)
+        self.action(plan, "bootVM").update(start=9, end=3)
+        self.assertIn("timing", self.check(plan)["violations_by_kind"])
+
+    def test_other_origin(self):
+        plan = copy.deepcopy(self.plan)
+        nodes = plan["origin"]["mapping"]["onlineNodes"]
+        nodes["0"]["runningVMs"], nodes["1"]["runningVMs"] = (nodes["1"]["runningVMs"],
+                                                              nodes["0"]["runningVMs"])
+        self.assertIn("origin", self.check(plan)["violations_by_kind"])
+
+    def test_invalid_large_plan(self):
+        """A real std-perf plan with one migration pulled to time 0 beside its neighbours."""
+        inst = os.path.join(STD_PERF, "li6.json.gz")
+        path = os.path.join(self.tmp.name, "li6.json")
+        run("solve", inst, "--objective", "consolidate", "-o", path, check=0)
+        plan = load(path)
+        for a in plan["actions"][:2000]:
+            a["end"] -= a["start"]
+            a["start"] = 0
+        save(plan, path)
+        p = run("check", inst, path, check=1)
+        report = json.loads(p.stdout)
+        self.assertGreater(report["violation_count"], 0)
+        self.assertLessEqual(len(report["violations"]), 100)
+
+
+class BadInput(unittest.TestCase):
+    EXPECTED = {
+        "truncated.json": "line 1, column",
+        "empty.json": "empty file",
+        "not-json.json": "line 1, column 4",
+        "vm-on-two-nodes.json": "VM 1 appears twice",
+        "unknown-node.json": "unknown node id 42",
+        "negative-capacity.json": "is negative",
+        "absurd-capacity.json": "absurd",
+        "unknown-vm-in-view.json": "unknown VM id 9",
+        "duplicate-node.json": "node id 0 appears twice",
+        "constraints-not-array.json": '"constraints" must be an array',
+        "duplicate-key.json": "duplicate object key",
+        "corrupt.json.gz": "read error",
+    }
+
+    def test_every_malformed_file_has_an_expectation(self):
+        self.assertEqual(sorted(os.listdir(os.path.join(TESTDATA, "malformed"))),
+                         sorted(self.EXPECTED))
+
+    def test_malformed_instances_are_refused_by_name(self):
+        for name, words in self.EXPECTED.items():
+            path = os.path.join(TESTDATA, "malformed", name)
+            for args in (("solve", path), ("check", path, path)):
+                with self.subTest(file=name, command=args[0]):
+                    p = run(*args, check=2)
+                    self.assertIn(path, p.stderr)
+                    self.assertIn(words, p.stderr)
+                    self.assertNotIn("Sanitizer", p.stderr)
+
+    def test_missing_files(self):
+        self.assertIn("/no/such/file.json", run("solve", "/no/such/file.json", check=2).stderr)
+        p = run("check", SMALL, "/no/such/plan.json", check=2)
+        self.assertIn("/no/such/plan.json", p.stderr)
+
+    def test_bad_plan_refers_to_unknown_vm(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "plan.json")
+            save({"actions": [{"id": "migrateVM", "vm": 77, "from": 0, "to": 1, "start": 0,
+                               "end": 1}]}, path)
+            p = run("check", SMALL, path, check=2)
+            self.assertIn(f"{path}: actions[0]: unknown VM id 77", p.stderr)
+
+    def test_unwritable_output(self):
+        p = run("solve", SMALL, "-o", "/no/such/dir/plan.json", check=2)
+        self.assertIn("/no/such/dir/plan.json", p.stderr)
+
+
+class Demo(unittest.TestCase):
+    def test_demo_runs_rounds_and_logs_each(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            log = os.path.join(tmp, "logs", "entropy.log")
+            out = run("demo", "--rounds", "6", "--log", log, check=0).stdout
+            rounds = re.findall(r"^round +(\d+): active nodes +(\d+) -> +(\d+)", out, re.M)
+            self.assertEqual([int(r[0]) for r in rounds], list(range(1, 7)), out)
+            self.assertLess(int(rounds[0][2]), int(rounds[0][1]), "round 1 consolidates")
+            self.assertRegex(out, r"\nsummary: 6 rounds \(0 skipped\)")
+            with open(log) as f:
+                text = f.read()
+            for i in range(1, 7):
+                for phase in ("snapshot", "decision", "plan", "executed"):
+                    self.assertRegex(text, rf"round {i}: {phase}")
+            self.assertIn("demo: end: 6 rounds", text)
+
+    def test_demo_with_failures_loses_no_vm(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            log = os.path.join(tmp, "entropy.log")
+            out = run("demo", "--rounds", "8", "--failure-rate", "0.3", "--seed", "7", "--log",
+                      log, check=0).stdout
+            m = re.search(r"summary: .* (\d+) migrations \((\d+) failed", out)
+            self.assertIsNotNone(m, out)
+            self.assertGreater(int(m.group(2)), 0, "failures were injected")
+            with open(log) as f:
+                self.assertIn("injected failure", f.read())
+
+    def test_demo_refuses_impossible_cluster(self):
+        p = run("demo", "--nodes", "2", "--vms", "200", check=2)
+        self.assertIn("do not fit", p.stderr)
+
+
+if __name__ == "__main__":
+    ENTROPY = os.path.abspath(sys.argv.pop(1))
+    unittest.main(verbosity=2)

@@ -1,0 +1,77 @@
+/* Shared helpers for the unit tests: small instances and plans written inline as JSON. */
+#ifndef ENT_TESTS_HELPERS_H
+#define ENT_TESTS_HELPERS_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "model/btrplace.h"
+#include "model/json_file.h"
+#include "model/model.h"
+#include "model/plan.h"
+#include "model/plan_json.h"
+#include "util/error.h"
+
+#include <string.h>
+
+/* Loads an instance from JSON text, failing the test on error. */
+static inline struct ent_model *load_instance(const char *text)
+{
+    struct ent_error err;
+    ent_error_init(&err);
+    json_t *doc = ent_json_load_buffer(text, strlen(text), "inline", &err);
+    if (!doc)
+        fail_msg("inline instance: %s", err.msg);
+    struct ent_model *m = calloc(1, sizeof *m);
+    ent_model_init(m);
+    int rc = ent_btrplace_read_instance(m, doc, "inline", &err);
+    if (!rc)
+        rc = ent_model_validate(m, &err);
+    json_decref(doc);
+    if (rc)
+        fail_msg("inline instance: %s", err.msg);
+    return m;
+}
+
+/* Returns the error code of loading text, with the message in err. */
+static inline int load_instance_error(const char *text, struct ent_error *err)
+{
+    ent_error_init(err);
+    json_t *doc = ent_json_load_buffer(text, strlen(text), "inline", err);
+    if (!doc)
+        return err->code;
+    struct ent_model m;
+    ent_model_init(&m);
+    int rc = ent_btrplace_read_instance(&m, doc, "inline", err);
+    if (!rc)
+        rc = ent_model_validate(&m, err);
+    ent_model_release(&m);
+    json_decref(doc);
+    return rc;
+}
+
+static inline void free_instance(struct ent_model *m)
+{
+    ent_model_release(m);
+    free(m);
+}
+
+/* Reads a plan's actions from JSON text ("{\"actions\": [...]}"). */
+static inline void load_plan(struct ent_plan *plan, const struct ent_model *m, const char *text)
+{
+    struct ent_error err;
+    ent_error_init(&err);
+    json_t *doc = ent_json_load_buffer(text, strlen(text), "inline plan", &err);
+    if (!doc)
+        fail_msg("inline plan: %s", err.msg);
+    ent_plan_init(plan);
+    if (ent_plan_read_json(plan, doc, m, "inline plan", &err))
+        fail_msg("inline plan: %s", err.msg);
+    json_decref(doc);
+}
+
+#endif

@@ -1,0 +1,244 @@
+/* The simulated cluster behind the sim monitor and driver, and the control-loop round on it. */
+#include "helpers.h"
+
+#include "daemon/loop.h"
+#include "drivers/driver.h"
+#include "monitor/monitor.h"
+#include "sim/cluster.h"
+#include "util/log.h"
+
+struct fixture {
+    struct ent_sim_cluster cluster;
+    struct ent_monitor mon;
+    struct ent_driver drv;
+};
+
+static struct fixture *setup(double failure_rate)
+{
+    struct fixture *f = calloc(1, sizeof *f);
+    struct ent_sim_options o;
+    ent_sim_options_default(&o);
+    o.failure_rate = failure_rate;
+    struct ent_error err;
+    ent_error_init(&err);
+    assert_int_equal(ent_sim_cluster_init(&f->cluster, &o, &err), 0);
+    assert_int_equal(ent_monitor_open(&f->mon, "sim", &f->cluster, &err), 0);
+    assert_int_equal(ent_driver_open(&f->drv, "sim", &f->cluster, &err), 0);
+    return f;
+}
+
+static void teardown(struct fixture *f)
+{
+    ent_driver_close(&f->drv);
+    ent_monitor_close(&f->mon);
+    ent_sim_cluster_release(&f->cluster);
+    free(f);
+}
+
+/* Every VM runs on exactly one online node. */
+static void assert_all_vms_running_once(const struct ent_sim_cluster *c)
+{
+    for (size_t v = 0; v < c->n_vms; v++) {
+        assert_true(c->vms[v].running);
+        assert_in_range(c->vms[v].host, 0, (int32_t)c->n_nodes - 1);
+        assert_true(c->nodes[c->vms[v].host].online);
+    }
+}
+
+static void test_snapshot_describes_cluster(void **state)
+{
+    (void)state;
+    struct fixture *f = setup(0);
+    struct ent_model m;
+    ent_model_init(&m);
+    struct ent_error err;
+    ent_error_init(&err);
+    assert_int_equal(ent_monitor_snapshot(&f->mon, &m, &err), 0);
+    assert_int_equal(m.n_nodes, 16);
+    assert_int_equal(m.n_vms, 48);
+    int mem = ent_model_resource_index(&m, "memory"), cpu = ent_model_resource_index(&m, "cpu");
+    assert_true(mem >= 0 && cpu >= 0);
+    assert_int_equal(m.res[mem].capacity[0], 8192);
+    assert_int_equal(m.res[cpu].capacity[0], 800);
+    assert_string_equal(m.vms[0].name, "vm-0001");
+    assert_int_equal(m.map.vm_host[0], f->cluster.vms[0].host);
+    assert_int_equal(m.res[mem].demand[5], f->cluster.vms[5].memory_mb);
+    ent_model_release(&m);
+    teardown(f);
+}
+
+static void test_registry_rejects_duplicates_and_unknown(void **state)
+{
+    (void)state;
+    struct ent_error err;
+    ent_error_init(&err);
+    ent_monitors_init();
+    ent_drivers_init();
+    assert_int_equal(ent_monitor_register(&ent_monitor_sim_ops, &err), ENT_EEXISTS);
+    assert_int_equal(ent_driver_register(&ent_driver_sim_ops, &err), ENT_EEXISTS);
+    struct ent_monitor mon;
+    assert_int_equal(ent_monitor_open(&mon, "nagios", NULL, &err), ENT_ENOTFOUND);
+    assert_non_null(strstr(err.msg, "nagios"));
+}
+
+static void test_migration_moves_vm(void **state)
+{
+    (void)state;
+    struct fixture *f = setup(0);
+    struct ent_error err;
+    ent_error_init(&err);
+    struct ent_sim_vm *vm = &f->cluster.vms[0];
+    const char *from = f->cluster.nodes[vm->host].name;
+    int32_t to = (vm->host + 1) % (int32_t)f->cluster.n_nodes;
+    struct ent_migration mig = {vm->name, from, f->cluster.nodes[to].name, vm->memory_mb, 0, 0, 0};
+    assert_int_equal(ent_driver_migrate(&f->drv, &mig, &err), 0);
+    assert_int_equal(vm->host, to);
+    assert_true(mig.seconds > 0 && mig.downtime > 0 && mig.bytes > 0);
+    teardown(f);
+}
+
+static void test_failed_migration_leaves_vm_on_source(void **state)
+{
+    (void)state;
+    struct fixture *f = setup(1.0);
+    struct ent_error err;
+    ent_error_init(&err);
+    struct ent_sim_vm *vm = &f->cluster.vms[0];
+    int32_t src = vm->host;
+    struct ent_migration mig = {vm->name,
+                                f->cluster.nodes[src].name,
+                                f->cluster.nodes[(src + 1) % 16].name,
+                                vm->memory_mb,
+                                0,
+                                0,
+                                0};
+    assert_int_equal(ent_driver_migrate(&f->drv, &mig, &err), ENT_EDRIVER);
+    assert_non_null(strstr(err.msg, vm->name));
+    assert_int_equal(vm->host, src);
+    assert_true(vm->running);
+    teardown(f);
+}
+
+static void test_prepare_refuses_full_destination(void **state)
+{
+    (void)state;
+    struct fixture *f = setup(0);
+    struct ent_error err;
+    ent_error_init(&err);
+    f->cluster.nodes[1].memory_mb = 1; /* node-002 cannot take anything more */
+    struct ent_sim_vm *vm = &f->cluster.vms[0];
+    struct ent_migration mig = {
+        vm->name, f->cluster.nodes[vm->host].name, "node-002", vm->memory_mb, 0, 0, 0};
+    assert_int_equal(ent_driver_migrate(&f->drv, &mig, &err), ENT_EINVALID);
+    assert_non_null(strstr(err.msg, "memory"));
+    assert_int_equal(vm->host, 0);
+    teardown(f);
+}
+
+static void test_round_consolidates(void **state)
+{
+    (void)state;
+    struct fixture *f = setup(0);
+    struct ent_loop loop = {.monitor = &f->mon, .driver = &f->drv};
+    ent_solve_options_init(&loop.solve);
+    size_t before = ent_sim_active_nodes(&f->cluster);
+    struct ent_round r;
+    ent_loop_round(&loop, &r);
+    assert_false(r.skipped);
+    assert_int_equal(r.exec.failed, 0);
+    assert_true(r.exec.done > 0);
+    size_t after = ent_sim_active_nodes(&f->cluster);
+    assert_true(after < before);
+    assert_int_equal(after, (size_t)r.decision.nodes_used);
+    assert_all_vms_running_once(&f->cluster);
+    for (int i = 0; i < 5; i++) {
+        ent_sim_cluster_step(&f->cluster);
+        ent_loop_round(&loop, &r);
+        assert_false(r.skipped);
+        assert_all_vms_running_once(&f->cluster);
+    }
+    teardown(f);
+}
+
+static void test_round_with_failures_loses_nothing(void **state)
+{
+    (void)state;
+    struct fixture *f = setup(1.0);
+    struct ent_loop loop = {.monitor = &f->mon, .driver = &f->drv};
+    ent_solve_options_init(&loop.solve);
+    int32_t hosts[48];
+    for (int v = 0; v < 48; v++)
+        hosts[v] = f->cluster.vms[v].host;
+    struct ent_round r;
+    ent_loop_round(&loop, &r);
+    assert_int_equal(r.exec.failed, 1);
+    assert_int_equal(r.exec.done, 0);
+    assert_true(r.exec.skipped > 0);
+    for (int v = 0; v < 48; v++)
+        assert_int_equal(f->cluster.vms[v].host, hosts[v]);
+    assert_all_vms_running_once(&f->cluster);
+    teardown(f);
+}
+
+static void test_stop_flag_starts_nothing(void **state)
+{
+    (void)state;
+    struct fixture *f = setup(0);
+    volatile sig_atomic_t stop = 1;
+    struct ent_loop loop = {.monitor = &f->mon, .driver = &f->drv, .stop = &stop};
+    ent_solve_options_init(&loop.solve);
+    struct ent_round r;
+    ent_loop_round(&loop, &r);
+    assert_true(r.skipped);
+    assert_int_equal(f->cluster.migrations_done, 0);
+    teardown(f);
+}
+
+static void test_dry_run_executes_nothing(void **state)
+{
+    (void)state;
+    struct fixture *f = setup(0);
+    struct ent_loop loop = {.monitor = &f->mon, .driver = &f->drv, .dry_run = true};
+    ent_solve_options_init(&loop.solve);
+    struct ent_round r;
+    ent_loop_round(&loop, &r);
+    assert_false(r.skipped);
+    assert_true(r.actions > 0);
+    assert_int_equal(f->cluster.migrations_done, 0);
+    teardown(f);
+}
+
+static void test_bad_simulation_options(void **state)
+{
+    (void)state;
+    struct ent_sim_options o;
+    ent_sim_options_default(&o);
+    o.vms = 1000; /* 1000 VMs of >= 512 MB cannot fit 16 x 8 GiB */
+    struct ent_sim_cluster c;
+    struct ent_error err;
+    ent_error_init(&err);
+    assert_int_equal(ent_sim_cluster_init(&c, &o, &err), ENT_EINVALID);
+    assert_non_null(strstr(err.msg, "do not fit"));
+    o.vms = 10;
+    o.failure_rate = 2;
+    assert_int_equal(ent_sim_cluster_init(&c, &o, &err), ENT_EINVALID);
+}
+
+int main(void)
+{
+    struct ent_error err;
+    ent_log_open(NULL, ENT_LOG_ERROR, &err); /* quiet: errors are expected here */
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_snapshot_describes_cluster),
+        cmocka_unit_test(test_registry_rejects_duplicates_and_unknown),
+        cmocka_unit_test(test_migration_moves_vm),
+        cmocka_unit_test(test_failed_migration_leaves_vm_on_source),
+        cmocka_unit_test(test_prepare_refuses_full_destination),
+        cmocka_unit_test(test_round_consolidates),
+        cmocka_unit_test(test_round_with_failures_loses_nothing),
+        cmocka_unit_test(test_stop_flag_starts_nothing),
+        cmocka_unit_test(test_dry_run_executes_nothing),
+        cmocka_unit_test(test_bad_simulation_options),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

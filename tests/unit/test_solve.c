@@ -1,0 +1,255 @@
+/* The first solver and the sequential planner; every plan is validated by the checker. */
+#include "helpers.h"
+
+#include "check/check.h"
+#include "plan/planner.h"
+#include "solve/solve.h"
+
+static void assert_valid(const struct ent_model *m, const struct ent_plan *plan)
+{
+    struct ent_check_report rep;
+    ent_check_report_init(&rep);
+    ent_check_plan(m, plan, &rep);
+    if (!rep.valid) {
+        char *text = json_dumps(rep.violations, 0);
+        fail_msg("plan rejected by the checker: %s", text);
+    }
+    ent_check_report_release(&rep);
+}
+
+/* Solves, plans, validates; returns the stats. */
+static struct ent_solve_stats solve_and_check(const char *instance, enum ent_objective obj,
+                                              struct ent_plan_stats *pstats)
+{
+    struct ent_model *m = load_instance(instance);
+    struct ent_solve_options opts;
+    ent_solve_options_init(&opts);
+    opts.objective = obj;
+    struct ent_mapping target;
+    ent_mapping_init(&target);
+    struct ent_solve_stats stats;
+    struct ent_error err;
+    ent_error_init(&err);
+    if (ent_solve(m, &opts, &target, &stats, &err))
+        fail_msg("solve: %s", err.msg);
+    struct ent_plan plan;
+    ent_plan_init(&plan);
+    struct ent_plan_stats ps;
+    if (ent_plan_sequential(m, &target, &plan, pstats ? pstats : &ps, &err))
+        fail_msg("plan: %s", err.msg);
+    assert_valid(m, &plan);
+    ent_plan_release(&plan);
+    ent_mapping_release(&target);
+    free_instance(m);
+    return stats;
+}
+
+/* n nodes of memory 100 / cpu 100, VMs given as "id": memory, all placed by the mapping. */
+static const char *instance(const char *online, const char *offline, const char *ready,
+                            const char *vm_memory, const char *constraints)
+{
+    static char buf[8192];
+    snprintf(buf, sizeof buf,
+             "{\"model\": {\"mapping\": {\"onlineNodes\": {%s}, \"offlineNodes\": [%s],"
+             " \"readyVMs\": [%s]}, \"views\": [{\"id\": \"shareableResource\", \"rcId\": "
+             "\"memory\", \"defCapacity\": 100, \"nodes\": {}, \"vms\": {%s}},"
+             " {\"id\": \"shareableResource\", \"rcId\": \"cpu\", \"defCapacity\": 100,"
+             " \"defConsumption\": 10, \"nodes\": {}, \"vms\": {}}]},"
+             " \"constraints\": [%s]}",
+             online, offline, ready, vm_memory, constraints);
+    return buf;
+}
+
+#define ON(id, vms) "\"" #id "\": {\"runningVMs\": [" vms "], \"sleepingVMs\": []}"
+
+static void test_consolidate_packs_spread_vms(void **state)
+{
+    (void)state;
+    /* Four VMs of 40 on four nodes of 100: two nodes suffice. */
+    struct ent_solve_stats s =
+        solve_and_check(instance(ON(0, "0") "," ON(1, "1") "," ON(2, "2") "," ON(3, "3"), "", "",
+                                 "\"0\": 40, \"1\": 40, \"2\": 40, \"3\": 40", ""),
+                        ENT_OBJECTIVE_CONSOLIDATE, NULL);
+    assert_int_equal(s.nodes_used, 2);
+    /* Two VMs at least must move; first-fit decreasing from scratch may move a third. */
+    assert_in_range(s.migrations, 2, 3);
+}
+
+static void test_consolidate_keeps_packed_cluster(void **state)
+{
+    (void)state;
+    /* Already on the fewest nodes: nothing moves. */
+    struct ent_solve_stats s =
+        solve_and_check(instance(ON(0, "0, 1") "," ON(1, "2") "," ON(2, ""), "", "",
+                                 "\"0\": 50, \"1\": 50, \"2\": 30", ""),
+                        ENT_OBJECTIVE_CONSOLIDATE, NULL);
+    assert_int_equal(s.nodes_used, 2);
+    assert_int_equal(s.migrations, 0);
+}
+
+static void test_repair_evacuates_offline_node(void **state)
+{
+    (void)state;
+    struct ent_solve_stats s = solve_and_check(instance(ON(0, "0, 1") "," ON(1, "2") "," ON(2, ""),
+                                                        "", "", "\"0\": 30, \"1\": 30, \"2\": 30",
+                                                        "{\"id\": \"offline\", \"node\": 0}"),
+                                               ENT_OBJECTIVE_REPAIR, NULL);
+    assert_int_equal(s.migrations, 2);
+    assert_int_equal(s.shutdowns, 1);
+}
+
+static void test_repair_fixes_preserve_overload_with_one_move(void **state)
+{
+    (void)state;
+    /* VM 1 now needs 85 cpu beside two VMs of 10 (105 > 100): one VM must leave, not more. */
+    struct ent_solve_stats s = solve_and_check(
+        instance(ON(0, "0, 1, 2") "," ON(1, "3"), "", "", "\"0\": 10, \"1\": 10, \"2\": 10",
+                 "{\"id\": \"preserve\", \"vm\": 1, \"rc\": \"cpu\", \"amount\": 85}"),
+        ENT_OBJECTIVE_REPAIR, NULL);
+    assert_int_equal(s.migrations, 1);
+}
+
+static void test_repair_boots_and_respects_ban_fence(void **state)
+{
+    (void)state;
+    struct ent_solve_stats s = solve_and_check(
+        instance(ON(0, "0") "," ON(1, "") "," ON(2, ""), "", "4", "\"0\": 50, \"4\": 60",
+                 "{\"id\": \"running\", \"vm\": 4}, {\"id\": \"ban\", \"vm\": 4, \"nodes\": [1]},"
+                 "{\"id\": \"fence\", \"vm\": 0, \"nodes\": [1, 2]}"),
+        ENT_OBJECTIVE_REPAIR, NULL);
+    assert_int_equal(s.boots, 1);
+    assert_int_equal(s.migrations, 1);
+}
+
+static void test_boots_node_needed_online(void **state)
+{
+    (void)state;
+    struct ent_solve_stats s =
+        solve_and_check(instance(ON(0, "0"), "1", "", "\"0\": 50",
+                                 "{\"id\": \"online\", \"node\": 1}, "
+                                 "{\"id\": \"fence\", \"vm\": 0, \"nodes\": [1]}"),
+                        ENT_OBJECTIVE_REPAIR, NULL);
+    assert_int_equal(s.migrations, 1);
+}
+
+static void test_infeasible_names_the_vm(void **state)
+{
+    (void)state;
+    struct ent_model *m =
+        load_instance(instance(ON(0, "0") "," ON(1, "1"), "", "", "\"0\": 60, \"1\": 60",
+                               "{\"id\": \"offline\", \"node\": 1}"));
+    for (int obj = 0; obj < 2; obj++) {
+        struct ent_solve_options opts;
+        ent_solve_options_init(&opts);
+        opts.objective = (enum ent_objective)obj;
+        struct ent_mapping target;
+        ent_mapping_init(&target);
+        struct ent_solve_stats stats;
+        struct ent_error err;
+        ent_error_init(&err);
+        assert_int_equal(ent_solve(m, &opts, &target, &stats, &err), ENT_EINFEASIBLE);
+        assert_non_null(strstr(err.msg, "vm#"));
+        ent_mapping_release(&target);
+    }
+    free_instance(m);
+}
+
+/* Plans current -> a hand-made target where VM i goes to hosts[i]. */
+static int plan_to(const char *text, const int32_t *hosts, struct ent_plan *plan,
+                   struct ent_plan_stats *ps, struct ent_error *err, struct ent_model **out)
+{
+    struct ent_model *m = load_instance(text);
+    struct ent_mapping target;
+    ent_mapping_init(&target);
+    ent_mapping_copy(&target, &m->map);
+    for (size_t v = 0; v < m->n_vms; v++)
+        target.vm_host[v] = ent_model_node_index(m, hosts[v]);
+    ent_plan_init(plan);
+    ent_error_init(err);
+    int rc = ent_plan_sequential(m, &target, plan, ps, err);
+    ent_mapping_release(&target);
+    *out = m;
+    return rc;
+}
+
+static void test_swap_needs_a_bypass(void **state)
+{
+    (void)state;
+    /* VMs of 60 swap nodes 0 and 1 (each fits only alone); node 2 has room to act as pivot. */
+    struct ent_plan plan;
+    struct ent_plan_stats ps;
+    struct ent_error err;
+    struct ent_model *m;
+    const int32_t hosts[] = {1, 0};
+    assert_int_equal(plan_to(instance(ON(0, "0") "," ON(1, "1") "," ON(2, ""), "", "",
+                                      "\"0\": 60, \"1\": 60", ""),
+                             hosts, &plan, &ps, &err, &m),
+                     0);
+    assert_int_equal(ps.bypasses, 1);
+    assert_int_equal(plan.len, 3);
+    int bypass_marked = 0;
+    for (size_t i = 0; i < plan.len; i++)
+        bypass_marked += plan.actions[i].bypass && plan.actions[i].to == 2;
+    assert_int_equal(bypass_marked, 1);
+    assert_valid(m, &plan);
+    ent_plan_release(&plan);
+    free_instance(m);
+}
+
+static void test_swap_without_pivot_is_refused(void **state)
+{
+    (void)state;
+    /* Node 2 holds 50 already: no room for a VM of 60, so no executable plan exists. */
+    struct ent_plan plan;
+    struct ent_plan_stats ps;
+    struct ent_error err;
+    struct ent_model *m;
+    const int32_t hosts[] = {1, 0, 2};
+    assert_int_equal(plan_to(instance(ON(0, "0") "," ON(1, "1") "," ON(2, "2"), "", "",
+                                      "\"0\": 60, \"1\": 60, \"2\": 50", ""),
+                             hosts, &plan, &ps, &err, &m),
+                     ENT_EINFEASIBLE);
+    assert_non_null(strstr(err.msg, "no executable plan"));
+    assert_non_null(strstr(err.msg, "no node has room for a bypass"));
+    ent_plan_release(&plan);
+    free_instance(m);
+}
+
+static void test_migration_waits_for_room(void **state)
+{
+    (void)state;
+    /* VM 0 (60) to node 1, which VM 1 (50) must leave first for node 2. */
+    struct ent_plan plan;
+    struct ent_plan_stats ps;
+    struct ent_error err;
+    struct ent_model *m;
+    const int32_t hosts[] = {1, 2};
+    assert_int_equal(plan_to(instance(ON(0, "0") "," ON(1, "1") "," ON(2, ""), "", "",
+                                      "\"0\": 60, \"1\": 50", ""),
+                             hosts, &plan, &ps, &err, &m),
+                     0);
+    assert_int_equal(plan.len, 2);
+    assert_int_equal(ps.bypasses, 0);
+    assert_int_equal(plan.actions[0].vm, ent_model_vm_index(m, 1));
+    assert_true(plan.actions[1].start >= plan.actions[0].end);
+    assert_valid(m, &plan);
+    ent_plan_release(&plan);
+    free_instance(m);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_consolidate_packs_spread_vms),
+        cmocka_unit_test(test_consolidate_keeps_packed_cluster),
+        cmocka_unit_test(test_repair_evacuates_offline_node),
+        cmocka_unit_test(test_repair_fixes_preserve_overload_with_one_move),
+        cmocka_unit_test(test_repair_boots_and_respects_ban_fence),
+        cmocka_unit_test(test_boots_node_needed_online),
+        cmocka_unit_test(test_infeasible_names_the_vm),
+        cmocka_unit_test(test_swap_needs_a_bypass),
+        cmocka_unit_test(test_swap_without_pivot_is_refused),
+        cmocka_unit_test(test_migration_waits_for_room),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
