@@ -100,6 +100,9 @@ int ent_cmd_solve(int argc, char **argv)
     double t_load = ent_now() - t0;
     json_object_set_new(line, "instance", json_string(instance));
     json_object_set_new(line, "objective", json_string(ent_objective_name(opts.objective)));
+    /* The instance's own objective is kept in the model and reported; --objective decides. */
+    json_t *own = m.objective ? json_object_get(m.objective, "id") : NULL;
+    json_object_set_new(line, "instance_objective", own ? json_incref(own) : json_null());
     json_object_set_new(line, "nodes_total", json_integer((json_int_t)m.n_nodes));
     json_object_set_new(line, "vms_total", json_integer((json_int_t)m.n_vms));
     json_object_set_new(line, "unsupported_constraints", unsupported_constraints(&m));

@@ -45,7 +45,7 @@ static const struct ent_command commands[] = {
      "                    [--log FILE] [--quiet]\n"
      "\n"
      "Runs monitor -> decide -> plan -> execute for a bounded number of rounds on a simulated\n"
-     "cluster (default 16 nodes of 8 CPUs / 8 GiB, 48 VMs of 512-2048 MB) whose VM loads\n"
+     "cluster (default 16 nodes of 4 CPUs / 8 GiB, 48 VMs of 512-2048 MB) whose VM loads\n"
      "change between rounds. Prints a line per round and a summary, logs every round to FILE.\n"
      "\n"
      "  --rounds N        rounds to run (default 10, 1 to 100000)\n"

@@ -11,7 +11,7 @@ void ent_sim_options_default(struct ent_sim_options *o)
 {
     *o = (struct ent_sim_options){.nodes = 16,
                                   .vms = 48,
-                                  .node_cpus = 8,
+                                  .node_cpus = 4,
                                   .node_memory_mb = 8192,
                                   .flip_probability = 0.15,
                                   .failure_rate = 0,

@@ -50,7 +50,7 @@ struct ent_sim_cluster {
     size_t migrations_done, migrations_failed;
 };
 
-/* The built-in default: 16 nodes of 8 CPUs and 8 GiB, 48 VMs of 512 to 2048 MB. */
+/* The built-in default: 16 nodes of 4 CPUs and 8 GiB, 48 VMs of 512 to 2048 MB. */
 void ent_sim_options_default(struct ent_sim_options *o);
 /* Builds the cluster, VMs spread round-robin over the nodes (a realistic, unpacked start). */
 int ent_sim_cluster_init(struct ent_sim_cluster *c, const struct ent_sim_options *o,

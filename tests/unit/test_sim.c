@@ -59,7 +59,7 @@ static void test_snapshot_describes_cluster(void **state)
     int mem = ent_model_resource_index(&m, "memory"), cpu = ent_model_resource_index(&m, "cpu");
     assert_true(mem >= 0 && cpu >= 0);
     assert_int_equal(m.res[mem].capacity[0], 8192);
-    assert_int_equal(m.res[cpu].capacity[0], 800);
+    assert_int_equal(m.res[cpu].capacity[0], 400);
     assert_string_equal(m.vms[0].name, "vm-0001");
     assert_int_equal(m.map.vm_host[0], f->cluster.vms[0].host);
     assert_int_equal(m.res[mem].demand[5], f->cluster.vms[5].memory_mb);
