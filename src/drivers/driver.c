@@ -2,37 +2,25 @@
 #include "drivers/driver.h"
 
 #include "util/error.h"
+#include "util/registry.h"
 
-#include <string.h>
-
-#define MAX_DRIVERS 16
-
-static const struct ent_driver_ops *registry[MAX_DRIVERS];
-static size_t n_registered;
+static struct ent_registry registry = {.what = "driver"};
 
 int ent_driver_register(const struct ent_driver_ops *ops, struct ent_error *err)
 {
     if (!ops->name || !ops->migrate_perform)
         return ent_error(err, ENT_EINVALID, "driver without name or migrate_perform");
-    if (ent_driver_lookup(ops->name))
-        return ent_error(err, ENT_EEXISTS, "driver \"%s\" registered twice", ops->name);
-    if (n_registered == MAX_DRIVERS)
-        return ent_error(err, ENT_EINVALID, "too many drivers");
-    registry[n_registered++] = ops;
-    return 0;
+    return ent_registry_add(&registry, ops->name, ops, err);
 }
 
 const struct ent_driver_ops *ent_driver_lookup(const char *name)
 {
-    for (size_t i = 0; i < n_registered; i++)
-        if (strcmp(registry[i]->name, name) == 0)
-            return registry[i];
-    return NULL;
+    return ent_registry_find(&registry, name);
 }
 
 void ent_drivers_init(void)
 {
-    if (n_registered)
+    if (registry.len)
         return;
     ent_driver_register(&ent_driver_sim_ops, NULL);
 }

@@ -2,37 +2,25 @@
 #include "monitor/monitor.h"
 
 #include "util/error.h"
+#include "util/registry.h"
 
-#include <string.h>
-
-#define MAX_MONITORS 16
-
-static const struct ent_monitor_ops *registry[MAX_MONITORS];
-static size_t n_registered;
+static struct ent_registry registry = {.what = "monitor adapter"};
 
 int ent_monitor_register(const struct ent_monitor_ops *ops, struct ent_error *err)
 {
     if (!ops->name || !ops->open || !ops->snapshot)
         return ent_error(err, ENT_EINVALID, "monitor adapter without name, open or snapshot");
-    if (ent_monitor_lookup(ops->name))
-        return ent_error(err, ENT_EEXISTS, "monitor adapter \"%s\" registered twice", ops->name);
-    if (n_registered == MAX_MONITORS)
-        return ent_error(err, ENT_EINVALID, "too many monitor adapters");
-    registry[n_registered++] = ops;
-    return 0;
+    return ent_registry_add(&registry, ops->name, ops, err);
 }
 
 const struct ent_monitor_ops *ent_monitor_lookup(const char *name)
 {
-    for (size_t i = 0; i < n_registered; i++)
-        if (strcmp(registry[i]->name, name) == 0)
-            return registry[i];
-    return NULL;
+    return ent_registry_find(&registry, name);
 }
 
 void ent_monitors_init(void)
 {
-    if (n_registered)
+    if (registry.len)
         return;
     ent_monitor_register(&ent_monitor_sim_ops, NULL);
 }

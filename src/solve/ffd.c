@@ -26,12 +26,7 @@ static int cmp_node_desc(const void *a, const void *b)
 static size_t nodes_by_capacity(const struct ent_pack *p, int32_t **out)
 {
     double *maxcap = ent_malloc((p->n_res + 1) * sizeof *maxcap);
-    for (size_t r = 0; r < p->n_res; r++) {
-        maxcap[r] = 1;
-        for (size_t i = 0; i < p->n_nodes; i++)
-            if ((double)p->cap[i * p->n_res + r] > maxcap[r])
-                maxcap[r] = (double)p->cap[i * p->n_res + r];
-    }
+    ent_pack_max_capacity(p, maxcap);
     struct node_key *k = ent_malloc((p->n_nodes + 1) * sizeof *k);
     size_t n = 0;
     for (size_t i = 0; i < p->n_nodes; i++) {

@@ -283,6 +283,16 @@ int ent_pack_node_ok(const struct ent_pack *p, int32_t node)
     return 1;
 }
 
+void ent_pack_max_capacity(const struct ent_pack *p, double *out)
+{
+    for (size_t r = 0; r < p->n_res; r++) {
+        out[r] = 1;
+        for (size_t n = 0; n < p->n_nodes; n++)
+            if ((double)p->cap[n * p->n_res + r] > out[r])
+                out[r] = (double)p->cap[n * p->n_res + r];
+    }
+}
+
 struct keyed {
     double key;
     int32_t vm;
@@ -299,12 +309,7 @@ static int cmp_keyed_desc(const void *a, const void *b)
 size_t ent_pack_running_by_size(struct ent_pack *p, int32_t **out)
 {
     double *maxcap = ent_malloc((p->n_res + 1) * sizeof *maxcap);
-    for (size_t r = 0; r < p->n_res; r++) {
-        maxcap[r] = 1;
-        for (size_t n = 0; n < p->n_nodes; n++)
-            if ((double)p->cap[n * p->n_res + r] > maxcap[r])
-                maxcap[r] = (double)p->cap[n * p->n_res + r];
-    }
+    ent_pack_max_capacity(p, maxcap);
     struct keyed *k = ent_malloc((p->n_vms + 1) * sizeof *k);
     size_t n = 0;
     for (size_t v = 0; v < p->n_vms; v++) {

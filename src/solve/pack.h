@@ -52,6 +52,8 @@ void ent_pack_place(struct ent_pack *p, int32_t vm, int32_t node);
 void ent_pack_unplace(struct ent_pack *p, int32_t vm);
 /* Whether node (and every group it is in) is within its capacity. */
 int ent_pack_node_ok(const struct ent_pack *p, int32_t node);
+/* out[r]: the largest capacity of resource r over all nodes (at least 1), for normalising. */
+void ent_pack_max_capacity(const struct ent_pack *p, double *out);
 /* VMs that will run, in decreasing size (demand as a share of the largest capacity, summed over
  * resources); returns the count, *out to free with ent_free. */
 size_t ent_pack_running_by_size(struct ent_pack *p, int32_t **out);
