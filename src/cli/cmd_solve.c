@@ -141,6 +141,14 @@ int ent_cmd_solve(int argc, char **argv)
         }
     }
     json_object_set_new(line, "nodes", json_integer(stats.nodes_used));
+    if (opts.objective == ENT_OBJECTIVE_CONSOLIDATE) {
+        json_object_set_new(line, "lower_bound", json_integer(stats.lower_bound));
+        json_object_set_new(line, "gap", json_integer(stats.gap));
+        json_object_set_new(line, "first_answer_seconds", json_real(stats.first_seconds));
+        json_object_set_new(line, "best_answer_seconds", json_real(stats.best_seconds));
+        json_object_set_new(line, "lns_iterations", json_integer(stats.lns_iterations));
+        json_object_set_new(line, "ffd_won", json_boolean(stats.used_ffd));
+    }
     json_object_set_new(line, "vms_moved", json_integer(stats.migrations));
     json_object_set_new(line, "migrations", json_integer(migrations));
     json_object_set_new(line, "moved_memory", json_integer(moved));

@@ -162,6 +162,9 @@ int ent_pack_init(struct ent_pack *p, const struct ent_model *m, struct ent_erro
             p->dem[v * R + r] = final[r][v];
     ent_final_demand_free(final, m);
 
+    p->residents = ent_calloc(N + 1, sizeof *p->residents);
+    p->n_residents = ent_calloc(N + 1, sizeof *p->n_residents);
+    p->cap_residents = ent_calloc(N + 1, sizeof *p->cap_residents);
     p->rules = ent_calloc(V + 1, sizeof *p->rules);
     for (size_t i = 0; i < m->constraints.len; i++) {
         const struct ent_constraint *c = &m->constraints.items[i];
@@ -202,6 +205,11 @@ void ent_pack_release(struct ent_pack *p)
         ent_free(p->rules[v].fence);
     }
     ent_free(p->rules);
+    for (size_t n = 0; p->residents && n < p->n_nodes; n++)
+        ent_free(p->residents[n]);
+    ent_free(p->residents);
+    ent_free(p->n_residents);
+    ent_free(p->cap_residents);
     ent_free(p->cap);
     ent_free(p->used);
     ent_free(p->dem);
@@ -257,6 +265,12 @@ void ent_pack_place(struct ent_pack *p, int32_t vm, int32_t node)
 {
     p->target.vm_host[vm] = node;
     account(p, vm, node, +1);
+    if (p->n_residents[node] == p->cap_residents[node]) {
+        p->cap_residents[node] = p->cap_residents[node] ? 2 * p->cap_residents[node] : 4;
+        p->residents[node] =
+            ent_reallocarray(p->residents[node], p->cap_residents[node], sizeof(int32_t));
+    }
+    p->residents[node][p->n_residents[node]++] = vm;
 }
 
 void ent_pack_unplace(struct ent_pack *p, int32_t vm)
@@ -266,6 +280,24 @@ void ent_pack_unplace(struct ent_pack *p, int32_t vm)
         return;
     account(p, vm, node, -1);
     p->target.vm_host[vm] = -1;
+    int32_t *list = p->residents[node];
+    uint32_t n = p->n_residents[node];
+    for (uint32_t i = 0; i < n; i++)
+        if (list[i] == vm) {
+            list[i] = list[n - 1];
+            p->n_residents[node] = n - 1;
+            return;
+        }
+}
+
+double ent_pack_load(const struct ent_pack *p, int32_t node)
+{
+    double load = 0;
+    for (size_t r = 0; r < p->n_res; r++) {
+        int64_t cap = p->cap[(size_t)node * p->n_res + r];
+        load += (double)p->used[(size_t)node * p->n_res + r] / (double)(cap > 0 ? cap : 1);
+    }
+    return load;
 }
 
 int ent_pack_node_ok(const struct ent_pack *p, int32_t node)

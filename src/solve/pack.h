@@ -38,6 +38,9 @@ struct ent_pack {
     uint32_t *node_group_start; /* CSR: groups of node n are node_groups[start[n] .. start[n+1]) */
     uint32_t *node_groups;
     struct ent_mapping target; /* states from the constraints, hosts as placed so far */
+    /* Running VMs placed on each node, kept by ent_pack_place / ent_pack_unplace. */
+    int32_t **residents;
+    uint32_t *n_residents, *cap_residents;
 };
 
 /* Builds the state: target states from the state constraints, hosts of VMs that stay running left
@@ -50,6 +53,8 @@ int ent_pack_fits(const struct ent_pack *p, int32_t vm, int32_t node);
 int ent_pack_allowed(const struct ent_pack *p, int32_t vm, int32_t node);
 void ent_pack_place(struct ent_pack *p, int32_t vm, int32_t node);
 void ent_pack_unplace(struct ent_pack *p, int32_t vm);
+/* Share of node's capacity in use, summed over resources (0 for an empty node). */
+double ent_pack_load(const struct ent_pack *p, int32_t node);
 /* Whether node (and every group it is in) is within its capacity. */
 int ent_pack_node_ok(const struct ent_pack *p, int32_t node);
 /* out[r]: the largest capacity of resource r over all nodes (at least 1), for normalising. */

@@ -10,32 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Running VMs per node in the target so far (CSR), rebuilt once before evictions. */
-struct residents {
-    uint32_t *start;
-    int32_t *vms;
-};
-
-static void residents_build(struct residents *res, const struct ent_pack *p)
-{
-    res->start = ent_calloc(p->n_nodes + 2, sizeof *res->start);
-    res->vms = ent_malloc((p->n_vms + 1) * sizeof *res->vms);
-    for (size_t v = 0; v < p->n_vms; v++)
-        if (p->target.vm_host[v] >= 0 && p->target.vm_state[v] == ENT_VM_RUNNING)
-            res->start[p->target.vm_host[v] + 2]++;
-    for (size_t n = 0; n < p->n_nodes; n++)
-        res->start[n + 2] += res->start[n + 1];
-    for (size_t v = 0; v < p->n_vms; v++)
-        if (p->target.vm_host[v] >= 0 && p->target.vm_state[v] == ENT_VM_RUNNING)
-            res->vms[res->start[p->target.vm_host[v] + 1]++] = (int32_t)v;
-}
-
-static void residents_release(struct residents *res)
-{
-    ent_free(res->start);
-    ent_free(res->vms);
-}
-
 /* How far over capacity the node would be without vm (0 when that fixes it), in shares. */
 static double overflow_without(const struct ent_pack *p, int32_t node, int32_t vm)
 {
@@ -57,16 +31,14 @@ static int64_t vm_weight(const struct ent_pack *p, int32_t vm, int mem)
 
 /* Evicts from node until it fits: the cheapest VM whose departure alone fixes it, else the VM that
  * reduces the overflow most. */
-static void evict_overload(struct ent_pack *p, const struct residents *res, int32_t node,
-                           int32_t *pending, size_t *n_pending, int mem)
+static void evict_overload(struct ent_pack *p, int32_t node, int32_t *pending, size_t *n_pending,
+                           int mem)
 {
     while (!ent_pack_node_ok(p, node)) {
         int32_t fix = -1, best = -1;
         double best_over = overflow_without(p, node, -1);
-        for (uint32_t k = res->start[node]; k < res->start[node + 1]; k++) {
-            int32_t v = res->vms[k];
-            if (p->target.vm_host[v] != node)
-                continue;
+        for (uint32_t k = 0; k < p->n_residents[node]; k++) {
+            int32_t v = p->residents[node][k];
             double over = overflow_without(p, node, v);
             if (over == 0 && (fix < 0 || vm_weight(p, v, mem) < vm_weight(p, fix, mem)))
                 fix = v;
@@ -77,12 +49,10 @@ static void evict_overload(struct ent_pack *p, const struct residents *res, int3
         }
         int32_t out = fix >= 0 ? fix : best;
         if (out < 0) {
-            /* Only a group limit is exceeded: take any resident, largest first. */
-            for (uint32_t k = res->start[node]; k < res->start[node + 1] && out < 0; k++)
-                if (p->target.vm_host[res->vms[k]] == node)
-                    out = res->vms[k];
-            if (out < 0)
+            /* Only a group limit is exceeded: take any resident. */
+            if (p->n_residents[node] == 0)
                 return;
+            out = p->residents[node][0];
         }
         ent_pack_unplace(p, out);
         pending[(*n_pending)++] = out;
@@ -126,11 +96,8 @@ int ent__solve_repair(struct ent_pack *p, struct ent_error *err)
             pending[n_pending++] = (int32_t)v;
         }
     }
-    struct residents res;
-    residents_build(&res, p);
     for (size_t n = 0; n < p->n_nodes; n++)
-        evict_overload(p, &res, (int32_t)n, pending, &n_pending, mem);
-    residents_release(&res);
+        evict_overload(p, (int32_t)n, pending, &n_pending, mem);
 
     /* Place the displaced, largest (normalised) first. */
     uint8_t *waiting = ent_calloc(p->n_vms + 1, 1);

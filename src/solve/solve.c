@@ -98,23 +98,26 @@ static int run_objective(const struct ent_model *m,
     return rc;
 }
 
-/* Consolidation in this first slice: first-fit decreasing from scratch, kept only when it needs
- * fewer nodes than repairing the current placement (which moves far fewer VMs). */
-static int consolidate(const struct ent_model *m, struct ent_mapping *target,
-                       struct ent_solve_stats *stats, struct ent_error *err)
+int ent_solve_ffd_baseline(const struct ent_model *m, struct ent_mapping *target,
+                           struct ent_solve_stats *stats, struct ent_error *err)
 {
-    struct ent_mapping packed;
-    struct ent_solve_stats packed_stats = {0};
-    struct ent_error ffd_err;
-    ent_mapping_init(&packed);
-    int ffd_rc = run_objective(m, ent__solve_ffd, &packed, &packed_stats, &ffd_err);
-    int rc = run_objective(m, ent__solve_repair, target, stats, err);
-    if (!ffd_rc && (rc || packed_stats.nodes_used < stats->nodes_used)) {
-        ent_mapping_copy(target, &packed);
-        *stats = packed_stats;
-        rc = 0;
-    }
-    ent_mapping_release(&packed);
+    double t0 = ent_now();
+    int rc = run_objective(m, ent__solve_ffd, target, stats, err);
+    stats->seconds = ent_now() - t0;
+    return rc;
+}
+
+static int consolidate(const struct ent_model *m, const struct ent_solve_options *opts,
+                       struct ent_mapping *target, struct ent_solve_stats *stats,
+                       struct ent_error *err)
+{
+    struct ent_pack p;
+    int rc = ent_pack_init(&p, m, err);
+    if (!rc)
+        rc = ent__solve_consolidate(&p, opts, stats, err);
+    if (!rc)
+        ent_mapping_copy(target, &p.target);
+    ent_pack_release(&p);
     return rc;
 }
 
@@ -122,8 +125,9 @@ int ent_solve(const struct ent_model *m, const struct ent_solve_options *opts,
               struct ent_mapping *target, struct ent_solve_stats *stats, struct ent_error *err)
 {
     double t0 = ent_now();
+    memset(stats, 0, sizeof *stats);
     int rc = opts->objective == ENT_OBJECTIVE_CONSOLIDATE
-                 ? consolidate(m, target, stats, err)
+                 ? consolidate(m, opts, target, stats, err)
                  : run_objective(m, ent__solve_repair, target, stats, err);
     stats->seconds = ent_now() - t0;
     return rc;

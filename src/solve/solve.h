@@ -22,6 +22,12 @@ struct ent_solve_stats {
     double seconds;
     int64_t nodes_used; /* online nodes hosting running VMs in the target */
     int64_t migrations, moved_memory, boots, shutdowns;
+    /* consolidate only */
+    int64_t lower_bound, gap; /* nodes_used - lower_bound */
+    double first_seconds;     /* time to the first answer */
+    double best_seconds;      /* time to the answer returned */
+    int64_t lns_iterations;
+    int used_ffd; /* the relabelled first-fit decreasing answer won */
 };
 
 void ent_solve_options_init(struct ent_solve_options *o);
@@ -31,6 +37,10 @@ const char *ent_objective_name(enum ent_objective o);
 /* Computes a target configuration into target (initialised by the caller). */
 int ent_solve(const struct ent_model *m, const struct ent_solve_options *opts,
               struct ent_mapping *target, struct ent_solve_stats *stats, struct ent_error *err);
+
+/* First-fit decreasing from scratch, the baseline the engine is measured against. */
+int ent_solve_ffd_baseline(const struct ent_model *m, struct ent_mapping *target,
+                           struct ent_solve_stats *stats, struct ent_error *err);
 
 /* Whether the solver takes constraints of this kind into account. */
 int ent_solve_understands(int constraint_kind);
@@ -42,6 +52,8 @@ void ent_solve_measure(const struct ent_model *m, const struct ent_mapping *targ
 struct ent_pack;
 /* The objectives, on a packing state fresh from ent_pack_init. */
 int ent__solve_ffd(struct ent_pack *p, struct ent_error *err);
+int ent__solve_consolidate(struct ent_pack *p, const struct ent_solve_options *opts,
+                           struct ent_solve_stats *st, struct ent_error *err);
 int ent__solve_repair(struct ent_pack *p, struct ent_error *err);
 
 #endif

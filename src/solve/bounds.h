@@ -1,0 +1,20 @@
+/* Lower bounds on the number of nodes that must host the running VMs. */
+#ifndef ENT_SOLVE_BOUNDS_H
+#define ENT_SOLVE_BOUNDS_H
+
+#include <stdint.h>
+
+struct ent_pack;
+
+struct ent_bound {
+    int64_t nodes;  /* the best bound */
+    int64_t l1, l2; /* the best per-resource volume bound and large-item bound */
+    int resource;   /* the resource that gives the best bound, -1 when no VM runs */
+};
+
+/* Per resource: L1, the fewest usable nodes whose capacities (largest first) cover the total final
+ * demand; L2 (Martello-Toth), which counts VMs too large to share a node, against the largest
+ * capacity (a valid relaxation when nodes differ). The bound is the largest over resources. */
+void ent_lower_bound(const struct ent_pack *p, struct ent_bound *out);
+
+#endif

@@ -1,0 +1,482 @@
+/* The consolidation engine (Entropy's VMPP then VMRP): the fewest nodes hosting every running VM,
+ * then the cheapest change to get there.
+ *
+ * 1. Repair the current placement (constraints, overloads) with few moves.
+ * 2. First answer: empty nodes greedily, least loaded first, moving their VMs best-fit into the
+ *    nodes that stay active. Most VMs never move.
+ * 3. Improve by large-neighbourhood search: pick a lightly loaded victim node and a few helper
+ *    nodes whose free room covers its load, take every VM off them, and repack those VMs exactly
+ *    (bounded depth-first search, current host tried first) into the helpers alone. Success
+ *    empties the victim. Stop at the lower bound, after a run of failures, or at the time limit.
+ * 4. First-fit decreasing from scratch, relabelled so that each FFD bin lands on the node that
+ *    already holds most of its memory, is kept when it needs fewer nodes (or as many with less
+ *    moved).
+ * Random choices come from the seed, so a seed gives one answer (unless the time limit cuts). */
+#include "model/model.h"
+#include "solve/bounds.h"
+#include "solve/freeindex.h"
+#include "solve/pack.h"
+#include "solve/solve.h"
+#include "util/alloc.h"
+#include "util/clock.h"
+#include "util/error.h"
+#include "util/prng.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define N_BUCKETS       1024
+#define LNS_MAX_HELPERS 10
+#define LNS_DFS_BUDGET  20000
+#define LNS_STAGNATION  400
+
+struct engine {
+    struct ent_pack *p;
+    struct ent_freeindex fi; /* active nodes, by free room of the binding resource */
+    double *maxcap;          /* per resource, for normalising sizes */
+    double *size;            /* per VM, normalised, summed over resources */
+    struct ent_prng rng;
+    int mem;
+};
+
+static double vm_size(const struct engine *e, int32_t vm)
+{
+    return e->size[vm];
+}
+
+static int active_count(const struct ent_pack *p)
+{
+    int n = 0;
+    for (size_t i = 0; i < p->n_nodes; i++)
+        n += p->n_residents[i] > 0;
+    return n;
+}
+
+static int cmp_size_desc(const void *a, const void *b, void *arg)
+{
+    const struct engine *e = arg;
+    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+    double sx = vm_size(e, x), sy = vm_size(e, y);
+    if (sx != sy)
+        return sx < sy ? 1 : -1;
+    return (x > y) - (x < y);
+}
+
+/* Moves vm to node, keeping the index in step. */
+static void move_vm(struct engine *e, int32_t vm, int32_t node)
+{
+    int32_t from = e->p->target.vm_host[vm];
+    ent_pack_unplace(e->p, vm);
+    ent_pack_place(e->p, vm, node);
+    if (from >= 0)
+        ent_freeindex_update(&e->fi, from);
+    ent_freeindex_update(&e->fi, node);
+}
+
+/* Tries to move every VM off node into other indexed nodes; all or nothing. */
+static int evacuate(struct engine *e, int32_t node)
+{
+    struct ent_pack *p = e->p;
+    uint32_t n = p->n_residents[node];
+    int32_t *vms = ent_malloc((n + 1) * sizeof *vms);
+    int32_t *dest = ent_malloc((n + 1) * sizeof *dest);
+    memcpy(vms, p->residents[node], n * sizeof *vms);
+    qsort_r(vms, n, sizeof *vms, cmp_size_desc, e);
+    ent_freeindex_remove(&e->fi, node);
+    uint32_t moved = 0;
+    for (; moved < n; moved++) {
+        dest[moved] = ent_freeindex_best_fit(&e->fi, vms[moved], node);
+        if (dest[moved] < 0)
+            break;
+        move_vm(e, vms[moved], dest[moved]);
+    }
+    int ok = moved == n;
+    if (!ok) {
+        for (uint32_t i = 0; i < moved; i++)
+            move_vm(e, vms[i], node);
+        ent_freeindex_add(&e->fi, node);
+    }
+    ent_free(vms);
+    ent_free(dest);
+    return ok;
+}
+
+struct node_key {
+    double key;
+    int32_t node;
+};
+
+static int cmp_key_asc(const void *a, const void *b)
+{
+    const struct node_key *x = a, *y = b;
+    if (x->key != y->key)
+        return x->key < y->key ? -1 : 1;
+    return (x->node > y->node) - (x->node < y->node);
+}
+
+/* Active nodes ordered by load (ascending when sign > 0, else by free room descending). */
+static size_t active_by_load(const struct ent_pack *p, struct node_key *keys, double sign)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < p->n_nodes; i++)
+        if (p->n_residents[i] > 0)
+            keys[n++] = (struct node_key){sign * ent_pack_load(p, (int32_t)i), (int32_t)i};
+    qsort(keys, n, sizeof *keys, cmp_key_asc);
+    return n;
+}
+
+static void empty_greedily(struct engine *e, int64_t bound)
+{
+    struct ent_pack *p = e->p;
+    struct node_key *keys = ent_malloc((p->n_nodes + 1) * sizeof *keys);
+    size_t n = active_by_load(p, keys, 1.0);
+    int active = (int)n;
+    for (size_t i = 0; i < n && active > bound; i++)
+        if (p->n_residents[keys[i].node] > 0 && evacuate(e, keys[i].node))
+            active--;
+    ent_free(keys);
+}
+
+/* --- Large-neighbourhood search ------------------------------------------------------------ */
+
+struct subproblem {
+    struct engine *e;
+    int32_t *bins; /* helper nodes */
+    size_t n_bins;
+    int32_t *items; /* VMs, largest first */
+    size_t n_items;
+    int32_t *home; /* per item, its host before the step */
+    long budget;
+};
+
+/* Whether bins i and j have the same free room in every resource (then trying both is useless). */
+static int same_room(const struct ent_pack *p, int32_t a, int32_t b)
+{
+    for (size_t r = 0; r < p->n_res; r++)
+        if (p->cap[(size_t)a * p->n_res + r] - p->used[(size_t)a * p->n_res + r] !=
+            p->cap[(size_t)b * p->n_res + r] - p->used[(size_t)b * p->n_res + r])
+            return 0;
+    return 1;
+}
+
+static int dfs(struct subproblem *s, size_t k)
+{
+    if (k == s->n_items)
+        return 1;
+    if (--s->budget < 0)
+        return 0;
+    struct ent_pack *p = s->e->p;
+    int32_t vm = s->items[k];
+    /* Home first when it is a helper, then the helpers in order. */
+    int32_t tried[LNS_MAX_HELPERS + 1];
+    size_t n_tried = 0;
+    for (size_t pass = 0; pass < 2; pass++)
+        for (size_t j = 0; j < s->n_bins; j++) {
+            int32_t b = s->bins[j];
+            if ((pass == 0) != (b == s->home[k]))
+                continue;
+            if (!ent_pack_fits(p, vm, b))
+                continue;
+            int dup = 0;
+            for (size_t t = 0; t < n_tried && !dup; t++)
+                dup = tried[t] != s->home[k] && b != s->home[k] && same_room(p, tried[t], b);
+            if (dup)
+                continue;
+            tried[n_tried++] = b;
+            ent_pack_place(p, vm, b);
+            if (dfs(s, k + 1))
+                return 1;
+            ent_pack_unplace(p, vm);
+            if (s->budget < 0)
+                return 0;
+        }
+    return 0;
+}
+
+static int cmp_slack_desc(const void *a, const void *b)
+{
+    const struct node_key *x = a, *y = b;
+    if (x->key != y->key)
+        return x->key < y->key ? 1 : -1;
+    return (x->node > y->node) - (x->node < y->node);
+}
+
+/* One attempt to empty victim by repacking it with helpers. */
+static int lns_step(struct engine *e, int32_t victim, struct node_key *slack_order, size_t n_active)
+{
+    struct ent_pack *p = e->p;
+    size_t R = p->n_res;
+    int64_t *need = ent_calloc(R + 1, sizeof *need);
+    for (size_t r = 0; r < R; r++)
+        need[r] = p->used[(size_t)victim * R + r];
+    int32_t bins[LNS_MAX_HELPERS];
+    size_t n_bins = 0;
+    /* Helpers: the roomiest active nodes, a random start among the first few so that successive
+     * attempts explore different neighbourhoods, until their free room covers the victim. */
+    size_t start = n_active > 4 ? (size_t)ent_prng_below(&e->rng, 4) : 0;
+    for (size_t i = start; i < n_active && n_bins < LNS_MAX_HELPERS; i++) {
+        int32_t n = slack_order[i].node;
+        if (n == victim || p->n_residents[n] == 0)
+            continue;
+        bins[n_bins++] = n;
+        int covered = 1;
+        for (size_t r = 0; r < R; r++) {
+            need[r] -= p->cap[(size_t)n * R + r] - p->used[(size_t)n * R + r];
+            covered &= need[r] <= 0;
+        }
+        if (covered && n_bins >= 2)
+            break;
+    }
+    int covered = 1;
+    for (size_t r = 0; r < R; r++)
+        covered &= need[r] <= 0;
+    ent_free(need);
+    if (!covered || n_bins == 0)
+        return 0;
+
+    size_t n_items = p->n_residents[victim];
+    for (size_t j = 0; j < n_bins; j++)
+        n_items += p->n_residents[bins[j]];
+    struct subproblem s = {e,
+                           bins,
+                           n_bins,
+                           ent_malloc((n_items + 1) * sizeof(int32_t)),
+                           0,
+                           ent_malloc((n_items + 1) * sizeof(int32_t)),
+                           LNS_DFS_BUDGET};
+    for (size_t j = 0; j <= n_bins; j++) {
+        int32_t node = j == n_bins ? victim : bins[j];
+        for (uint32_t k = 0; k < p->n_residents[node]; k++)
+            s.items[s.n_items++] = p->residents[node][k];
+    }
+    qsort_r(s.items, s.n_items, sizeof *s.items, cmp_size_desc, e);
+    for (size_t k = 0; k < s.n_items; k++) {
+        s.home[k] = p->target.vm_host[s.items[k]];
+        ent_pack_unplace(p, s.items[k]);
+    }
+    int ok = dfs(&s, 0);
+    if (!ok) { /* put everything back where it was */
+        for (size_t k = 0; k < s.n_items; k++) {
+            ent_pack_unplace(p, s.items[k]);
+            ent_pack_place(p, s.items[k], s.home[k]);
+        }
+    }
+    for (size_t j = 0; j < n_bins; j++)
+        ent_freeindex_update(&e->fi, bins[j]);
+    if (ok)
+        ent_freeindex_remove(&e->fi, victim);
+    ent_free(s.items);
+    ent_free(s.home);
+    return ok;
+}
+
+static void search(struct engine *e, int64_t bound, double deadline, struct ent_solve_stats *st,
+                   double t0)
+{
+    struct ent_pack *p = e->p;
+    struct node_key *by_load = ent_malloc((p->n_nodes + 1) * sizeof *by_load);
+    struct node_key *by_slack = ent_malloc((p->n_nodes + 1) * sizeof *by_slack);
+    int failures = 0;
+    int64_t active = active_count(p);
+    while (active > bound && failures < LNS_STAGNATION && ent_now() < deadline) {
+        size_t n = active_by_load(p, by_load, 1.0);
+        size_t m = 0;
+        for (size_t i = 0; i < n; i++) {
+            int32_t node = by_load[i].node;
+            double room = 0;
+            for (size_t r = 0; r < p->n_res; r++) {
+                int64_t cap = p->cap[(size_t)node * p->n_res + r];
+                room += (double)(cap - p->used[(size_t)node * p->n_res + r]) /
+                        (double)(cap > 0 ? cap : 1);
+            }
+            by_slack[m++] = (struct node_key){room, node};
+        }
+        qsort(by_slack, m, sizeof *by_slack, cmp_slack_desc);
+        /* Victims: the lightest nodes, tried in turn with random helpers, until one empties. */
+        int improved = 0;
+        size_t victims = n < 8 ? n : 8;
+        for (size_t v = 0; v < victims && !improved && ent_now() < deadline; v++) {
+            st->lns_iterations++;
+            improved = lns_step(e, by_load[v].node, by_slack, m);
+        }
+        if (improved) {
+            active--;
+            failures = 0;
+            st->best_seconds = ent_now() - t0;
+        } else {
+            failures += (int)victims;
+        }
+    }
+    ent_free(by_load);
+    ent_free(by_slack);
+}
+
+/* --- FFD relabelled --------------------------------------------------------------------------- */
+
+struct pair {
+    int64_t weight;
+    int32_t bin, node;
+};
+
+static int cmp_pair(const void *a, const void *b)
+{
+    const struct pair *x = a, *y = b;
+    if (x->weight != y->weight)
+        return x->weight < y->weight ? 1 : -1;
+    if (x->bin != y->bin)
+        return (x->bin > y->bin) - (x->bin < y->bin);
+    return (x->node > y->node) - (x->node < y->node);
+}
+
+/* Places all of bin's VMs on node in out, or none. */
+static int place_bin(struct ent_pack *out, const struct ent_pack *ffd, int32_t bin, int32_t node)
+{
+    uint32_t n = ffd->n_residents[bin], k = 0;
+    for (; k < n && ent_pack_fits(out, ffd->residents[bin][k], node); k++)
+        ent_pack_place(out, ffd->residents[bin][k], node);
+    if (k == n)
+        return 1;
+    while (k > 0)
+        ent_pack_unplace(out, ffd->residents[bin][--k]);
+    return 0;
+}
+
+/* FFD's bins (the VMs it put on one node) moved so as to keep the most memory in place: each bin
+ * goes to the node holding most of its memory now, heaviest pairs first; the rest to their own
+ * FFD node or the first node that takes them. out is a fresh state with the running VMs unplaced.
+ * Returns 0 when some bin found no node (then out is unusable). */
+static int relabel(const struct ent_model *m, const struct ent_pack *ffd, struct ent_pack *out,
+                   int mem)
+{
+    size_t N = ffd->n_nodes;
+    struct pair *pairs = ent_malloc((ffd->n_vms + 1) * sizeof *pairs);
+    size_t n_pairs = 0;
+    int64_t *acc = ent_calloc(N + 1, sizeof *acc);
+    int32_t *touched = ent_malloc((N + 1) * sizeof *touched);
+    for (size_t b = 0; b < N; b++) {
+        size_t n_touched = 0;
+        for (uint32_t k = 0; k < ffd->n_residents[b]; k++) {
+            int32_t v = ffd->residents[b][k];
+            int32_t h = m->map.vm_state[v] == ENT_VM_RUNNING ? m->map.vm_host[v] : -1;
+            if (h < 0)
+                continue;
+            if (acc[h] == 0)
+                touched[n_touched++] = h;
+            acc[h] += (mem >= 0 ? m->res[mem].demand[v] : 0) + 1;
+        }
+        for (size_t t = 0; t < n_touched; t++) {
+            pairs[n_pairs++] = (struct pair){acc[touched[t]], (int32_t)b, touched[t]};
+            acc[touched[t]] = 0;
+        }
+    }
+    qsort(pairs, n_pairs, sizeof *pairs, cmp_pair);
+    int32_t *bin_to = ent_malloc((N + 1) * sizeof *bin_to);
+    uint8_t *taken = ent_calloc(N + 1, 1);
+    memset(bin_to, 0xff, (N + 1) * sizeof *bin_to);
+    for (size_t i = 0; i < n_pairs; i++) {
+        int32_t b = pairs[i].bin, node = pairs[i].node;
+        if (bin_to[b] < 0 && !taken[node] && out->node_usable[node] &&
+            place_bin(out, ffd, b, node)) {
+            bin_to[b] = node;
+            taken[node] = 1;
+        }
+    }
+    int ok = 1;
+    for (size_t b = 0; b < N && ok; b++) {
+        if (bin_to[b] >= 0 || ffd->n_residents[b] == 0)
+            continue;
+        int32_t node = !taken[b] && place_bin(out, ffd, (int32_t)b, (int32_t)b) ? (int32_t)b : -1;
+        for (size_t n = 0; n < N && node < 0; n++)
+            if (!taken[n] && out->node_usable[n] && place_bin(out, ffd, (int32_t)b, (int32_t)n))
+                node = (int32_t)n;
+        if (node < 0)
+            ok = 0;
+        else
+            taken[node] = 1;
+    }
+    ent_free(bin_to);
+    ent_free(taken);
+    ent_free(pairs);
+    ent_free(acc);
+    ent_free(touched);
+    return ok;
+}
+
+/* Figures of p's target against the current placement. */
+static void measure(const struct ent_model *m, const struct ent_pack *p, struct ent_solve_stats *st)
+{
+    ent_solve_measure(m, &p->target, st);
+}
+
+/* Whether a is a better answer than b: fewer nodes, then less memory moved, then fewer moves. */
+static int better(const struct ent_solve_stats *a, const struct ent_solve_stats *b)
+{
+    if (a->nodes_used != b->nodes_used)
+        return a->nodes_used < b->nodes_used;
+    if (a->moved_memory != b->moved_memory)
+        return a->moved_memory < b->moved_memory;
+    return a->migrations < b->migrations;
+}
+
+int ent__solve_consolidate(struct ent_pack *p, const struct ent_solve_options *opts,
+                           struct ent_solve_stats *st, struct ent_error *err)
+{
+    const struct ent_model *m = p->m;
+    double t0 = ent_now(), deadline = t0 + opts->time_limit;
+    int rc = ent__solve_repair(p, err);
+    if (rc)
+        return rc; /* an impossible instance stays impossible for any objective */
+
+    struct ent_bound bound;
+    ent_lower_bound(p, &bound);
+    st->lower_bound = bound.nodes;
+
+    struct engine e = {.p = p, .mem = ent_model_memory_resource(m)};
+    ent_prng_init(&e.rng, opts->seed);
+    e.maxcap = ent_malloc((p->n_res + 1) * sizeof *e.maxcap);
+    ent_pack_max_capacity(p, e.maxcap);
+    e.size = ent_calloc(p->n_vms + 1, sizeof *e.size);
+    for (size_t v = 0; v < p->n_vms; v++)
+        for (size_t r = 0; r < p->n_res; r++)
+            e.size[v] += (double)p->dem[v * p->n_res + r] / e.maxcap[r];
+    ent_freeindex_init(&e.fi, p, bound.resource >= 0 ? bound.resource : 0, N_BUCKETS);
+    for (size_t n = 0; n < p->n_nodes; n++)
+        if (p->n_residents[n] > 0)
+            ent_freeindex_add(&e.fi, (int32_t)n);
+
+    if (p->n_res > 0)
+        empty_greedily(&e, bound.nodes);
+    st->first_seconds = st->best_seconds = ent_now() - t0;
+    if (p->n_res > 0)
+        search(&e, bound.nodes, deadline, st, t0);
+    measure(m, p, st);
+
+    /* FFD relabelled, when the search has not reached the bound. */
+    if (st->nodes_used > bound.nodes && ent_now() < deadline) {
+        struct ent_pack ffd, out;
+        struct ent_error ignored;
+        if (ent_pack_init(&ffd, m, &ignored) == 0 && ent__solve_ffd(&ffd, &ignored) == 0 &&
+            ent_pack_init(&out, m, &ignored) == 0) {
+            for (size_t v = 0; v < out.n_vms; v++)
+                if (out.target.vm_state[v] == ENT_VM_RUNNING)
+                    ent_pack_unplace(&out, (int32_t)v);
+            struct ent_solve_stats alt = *st;
+            if (relabel(m, &ffd, &out, e.mem)) {
+                measure(m, &out, &alt);
+                if (better(&alt, st)) {
+                    ent_mapping_copy(&p->target, &out.target);
+                    *st = alt;
+                    st->best_seconds = ent_now() - t0;
+                    st->used_ffd = 1;
+                }
+            }
+            ent_pack_release(&out);
+        }
+        ent_pack_release(&ffd);
+    }
+    st->gap = st->nodes_used - bound.nodes;
+    ent_freeindex_release(&e.fi);
+    ent_free(e.maxcap);
+    ent_free(e.size);
+    return 0;
+}
