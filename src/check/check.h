@@ -35,6 +35,7 @@ struct ent_check_report {
     json_t *violations; /* the first ENT_CHECK_MAX_LISTED, as objects */
     json_t *unchecked;  /* {"constraint id": count} for those Entropy cannot check */
     int64_t online_nodes_used, migrations, moved_memory, makespan, mttr, actions;
+    int64_t initial_overloads; /* nodes over capacity before the plan starts (not violations) */
 };
 
 #define ENT_CHECK_MAX_LISTED 100

@@ -332,8 +332,14 @@ void ent__check_replay(const struct ent_model *m, const struct ent_plan *plan,
             rp.usage[r][m->map.vm_host[v]] += rp.held[r][v];
         }
     }
+    /* An overload the plan starts from is the instance's (load grew), not the plan's: it is
+     * reported apart. Arrivals on such a node are still checked, and the final state must fit. */
     for (size_t n = 0; n < m->n_nodes; n++)
-        check_node_capacity(&rp, (int32_t)n, 0, -1);
+        for (size_t r = 0; r < m->n_res; r++)
+            if (rp.usage[r][n] > m->res[r].capacity[n]) {
+                rep->initial_overloads++;
+                break;
+            }
 
     struct event *ev = ent_malloc((2 * plan->len + 1) * sizeof *ev);
     size_t n_ev = 0;

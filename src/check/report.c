@@ -67,6 +67,7 @@ json_t *ent_check_report_json(const struct ent_check_report *rep)
     json_object_set_new(o, "violations_by_kind", counts);
     json_object_set(o, "violations", rep->violations);
     json_object_set_new(o, "actions", json_integer(rep->actions));
+    json_object_set_new(o, "initial_overloads", json_integer(rep->initial_overloads));
     json_object_set_new(o, "online_nodes_used", json_integer(rep->online_nodes_used));
     json_object_set_new(o, "migrations", json_integer(rep->migrations));
     json_object_set_new(o, "moved_memory", json_integer(rep->moved_memory));

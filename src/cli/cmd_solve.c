@@ -1,6 +1,7 @@
 /* entropy solve INSTANCE [-o PLAN] [--objective consolidate|repair] [--time-limit S] [--seed N] */
 #include "cli/cli.h"
 #include "model/btrplace.h"
+#include "model/demand_model.h"
 #include "model/json_file.h"
 #include "model/model.h"
 #include "model/plan.h"
@@ -44,10 +45,16 @@ int ent_cmd_solve(int argc, char **argv)
                                              {"objective", required_argument, NULL, 'b'},
                                              {"time-limit", required_argument, NULL, 't'},
                                              {"seed", required_argument, NULL, 's'},
+                                             {"demand-model", required_argument, NULL, 'd'},
+                                             {"active-threshold", required_argument, NULL, 'a'},
+                                             {"cpu-share", required_argument, NULL, 'c'},
+                                             {"write-instance", required_argument, NULL, 'w'},
                                              {NULL, 0, NULL, 0}};
     struct ent_solve_options opts;
     ent_solve_options_init(&opts);
-    const char *output = NULL;
+    const char *output = NULL, *write_instance = NULL;
+    int entropy_demand = 0;
+    struct ent_demand_model dm = {10, 0};
     double num;
     int c;
     optind = 1;
@@ -70,6 +77,25 @@ int ent_cmd_solve(int argc, char **argv)
             if (ent_cli_number("solve", "--seed", optarg, 0, 9007199254740992.0, &num))
                 return ENT_EXIT_INPUT;
             opts.seed = (uint64_t)num;
+            break;
+        case 'd':
+            if (strcmp(optarg, "entropy") != 0 && strcmp(optarg, "observed") != 0)
+                return ent_cli_fail("solve", "--demand-model: \"%s\" is not observed or entropy",
+                                    optarg);
+            entropy_demand = strcmp(optarg, "entropy") == 0;
+            break;
+        case 'a':
+            if (ent_cli_number("solve", "--active-threshold", optarg, 0, 1e15, &num))
+                return ENT_EXIT_INPUT;
+            dm.active_threshold = (int64_t)num;
+            break;
+        case 'c':
+            if (ent_cli_number("solve", "--cpu-share", optarg, 0, 1e15, &num))
+                return ENT_EXIT_INPUT;
+            dm.share_per_vcpu = (int64_t)num;
+            break;
+        case 'w':
+            write_instance = optarg;
             break;
         default:
             return ent_cli_fail("solve", "bad option (see entropy solve --help)");
@@ -98,6 +124,23 @@ int ent_cmd_solve(int argc, char **argv)
         goto cleanup;
     }
     double t_load = ent_now() - t0;
+    if (entropy_demand) {
+        int active = ent_demand_model_apply(&m, &dm, &err);
+        if (active < 0) {
+            fprintf(stderr, "entropy solve: %s: %s\n", instance, err.msg);
+            goto cleanup;
+        }
+        json_object_set_new(line, "active_vms", json_integer(active));
+    }
+    if (write_instance) {
+        json_t *doc = ent_btrplace_instance_json(&m);
+        int rc = ent_json_save_file(doc, write_instance, &err);
+        json_decref(doc);
+        if (rc) {
+            fprintf(stderr, "entropy solve: %s\n", err.msg);
+            goto cleanup;
+        }
+    }
     json_object_set_new(line, "instance", json_string(instance));
     json_object_set_new(line, "objective", json_string(ent_objective_name(opts.objective)));
     /* The instance's own objective is kept in the model and reported; --objective decides. */
@@ -145,9 +188,15 @@ int ent_cmd_solve(int argc, char **argv)
         json_object_set_new(line, "lower_bound", json_integer(stats.lower_bound));
         json_object_set_new(line, "gap", json_integer(stats.gap));
         json_object_set_new(line, "first_answer_seconds", json_real(stats.first_seconds));
+        json_object_set_new(line, "first_answer_nodes", json_integer(stats.first_nodes));
+        json_object_set_new(line, "search_nodes", json_integer(stats.search_nodes));
         json_object_set_new(line, "best_answer_seconds", json_real(stats.best_seconds));
         json_object_set_new(line, "lns_iterations", json_integer(stats.lns_iterations));
-        json_object_set_new(line, "ffd_won", json_boolean(stats.used_ffd));
+        json_object_set_new(line, "lns_improvements", json_integer(stats.lns_improvements));
+        json_object_set_new(line, "start",
+                            json_string(stats.used_dotpack ? "dot-product"
+                                        : stats.used_ffd   ? "ffd"
+                                                           : "in-place"));
     }
     json_object_set_new(line, "vms_moved", json_integer(stats.migrations));
     json_object_set_new(line, "migrations", json_integer(migrations));

@@ -13,7 +13,8 @@ static int cmd_help(int argc, char **argv);
 static const struct ent_command commands[] = {
     {"solve", "compute a target configuration and a plan for a BtrPlace instance",
      "usage: entropy solve INSTANCE [-o PLAN] [--objective consolidate|repair]\n"
-     "                     [--time-limit S] [--seed N]\n"
+     "                     [--time-limit S] [--seed N] [--demand-model observed|entropy]\n"
+     "                     [--active-threshold N] [--cpu-share N] [--write-instance FILE]\n"
      "\n"
      "Reads INSTANCE (BtrPlace JSON, plain or .gz), decides a target configuration that\n"
      "satisfies its constraints, plans the actions to reach it, and prints one JSON line of\n"
@@ -23,7 +24,17 @@ static const struct ent_command commands[] = {
      "  --objective NAME      consolidate: fewest online nodes hosting running VMs (default);\n"
      "                        repair: make the constraints hold with few moves\n"
      "  --time-limit S        seconds the solver may use (default 10, 0.001 to 86400)\n"
-     "  --seed N              seed for randomised choices (default 1)\n"
+     "  --seed N              seed for randomised choices (default 1); a seed gives one answer\n"
+     "                        unless the time limit cuts the search\n"
+     "  --demand-model NAME   observed: CPU demands as given (default); entropy: a VM whose CPU\n"
+     "                        use is above --active-threshold (default 10) is active and needs\n"
+     "                        --cpu-share per vCPU (VM attribute \"vcpus\", default 1; 0 keeps\n"
+     "                        its use), an inactive one needs memory only\n"
+     "  --write-instance FILE the instance as the solver saw it (after the demand model), to\n"
+     "                        check the plan against: entropy check FILE PLAN\n"
+     "\n"
+     "The JSON line gives, for consolidate, the lower bound on nodes and the gap to it, the\n"
+     "time to the first and to the best answer, and what the search did.\n"
      "\n"
      "Exit status: 0 a plan was found, 1 no solution or no executable plan, 2 bad input.\n",
      ent_cmd_solve},

@@ -68,7 +68,7 @@ static int64_t mt_l2(const int64_t *items, size_t n, int64_t c)
 
 void ent_lower_bound(const struct ent_pack *p, struct ent_bound *out)
 {
-    *out = (struct ent_bound){0, 0, 0, -1};
+    *out = (struct ent_bound){0, 0, 0, -1, -1};
     size_t n_nodes = 0, n_items = 0;
     int64_t *caps = ent_malloc((p->n_nodes + 1) * sizeof *caps);
     int64_t *items = ent_malloc((p->n_vms + 1) * sizeof *items);
@@ -90,6 +90,11 @@ void ent_lower_bound(const struct ent_pack *p, struct ent_bound *out)
         int64_t l1 = volume_bound(caps, n_nodes, total);
         int64_t l2 = mt_l2(items, n_items, n_nodes ? caps[0] : 0);
         int64_t b = l1 > l2 ? l1 : l2;
+        int64_t pat = n_items ? ent__pattern_bound(p, (int)r, 0.5) : -1;
+        if (pat > out->pattern)
+            out->pattern = pat;
+        if (pat > b)
+            b = pat;
         if (l1 > out->l1)
             out->l1 = l1;
         if (l2 > out->l2)

@@ -7,14 +7,20 @@
 struct ent_pack;
 
 struct ent_bound {
-    int64_t nodes;  /* the best bound */
-    int64_t l1, l2; /* the best per-resource volume bound and large-item bound */
-    int resource;   /* the resource that gives the best bound, -1 when no VM runs */
+    int64_t nodes;   /* the best bound */
+    int64_t l1, l2;  /* the best per-resource volume bound and large-item bound */
+    int64_t pattern; /* the best cutting-stock bound, -1 when no resource allowed one */
+    int resource;    /* the resource that gives the best bound, -1 when no VM runs */
 };
 
 /* Per resource: L1, the fewest usable nodes whose capacities (largest first) cover the total final
  * demand; L2 (Martello-Toth), which counts VMs too large to share a node, against the largest
- * capacity (a valid relaxation when nodes differ). The bound is the largest over resources. */
+ * capacity (a valid relaxation when nodes differ); and, where the demands take few values, the
+ * cutting-stock bound. The bound is the largest over resources. */
 void ent_lower_bound(const struct ent_pack *p, struct ent_bound *out);
+
+/* The cutting-stock bound for resource res (see patterns.c), computed within about `seconds`;
+ * -1 when the resource has too many distinct demands or node capacities for it. */
+int64_t ent__pattern_bound(const struct ent_pack *p, int res, double seconds);
 
 #endif

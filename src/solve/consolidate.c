@@ -26,7 +26,10 @@
 #include <string.h>
 
 #define N_BUCKETS       1024
-#define LNS_MAX_HELPERS 10
+#define LNS_MAX_HELPERS 64
+#define LNS_EXACT_ITEMS 24       /* subproblems this small get the exact search */
+#define LNS_MAX_ITEMS   400      /* larger subproblems are not tried */
+#define EXACT_BUDGET    2000000L /* search nodes it may visit */
 #define LNS_DFS_BUDGET  20000
 #define LNS_STAGNATION  400
 
@@ -130,6 +133,10 @@ static void empty_greedily(struct engine *e, int64_t bound)
     struct ent_pack *p = e->p;
     struct node_key *keys = ent_malloc((p->n_nodes + 1) * sizeof *keys);
     size_t n = active_by_load(p, keys, 1.0);
+    /* Fewest VMs first (each is a migration), then the least loaded. */
+    for (size_t i = 0; i < n; i++)
+        keys[i].key += 1000.0 * (double)p->n_residents[keys[i].node];
+    qsort(keys, n, sizeof *keys, cmp_key_asc);
     int active = (int)n;
     for (size_t i = 0; i < n && active > bound; i++)
         if (p->n_residents[keys[i].node] > 0 && evacuate(e, keys[i].node))
@@ -193,6 +200,84 @@ static int dfs(struct subproblem *s, size_t k)
     return 0;
 }
 
+/* Best-fit decreasing of the subproblem's items into its bins; with home_first, an item whose
+ * home is a bin and has room goes back there. */
+static int repack_greedy(struct subproblem *s, int home_first)
+{
+    struct ent_pack *p = s->e->p;
+    for (size_t k = 0; k < s->n_items; k++) {
+        int32_t vm = s->items[k], best = -1;
+        double best_slack = 0;
+        for (size_t j = 0; j < s->n_bins && best < 0 && home_first; j++)
+            if (s->bins[j] == s->home[k] && ent_pack_fits(p, vm, s->bins[j]))
+                best = s->bins[j];
+        for (size_t j = 0; j < s->n_bins && !(home_first && best >= 0); j++) {
+            int32_t b = s->bins[j];
+            if (!ent_pack_fits(p, vm, b))
+                continue;
+            double slack = 0;
+            for (size_t r = 0; r < p->n_res; r++) {
+                int64_t cap = p->cap[(size_t)b * p->n_res + r];
+                slack += (double)(cap - p->used[(size_t)b * p->n_res + r] -
+                                  p->dem[(size_t)vm * p->n_res + r]) /
+                         (double)(cap > 0 ? cap : 1);
+            }
+            if (best < 0 || slack < best_slack) {
+                best = b;
+                best_slack = slack;
+            }
+        }
+        if (best < 0)
+            return 0;
+        ent_pack_place(p, vm, best);
+    }
+    return 1;
+}
+
+/* Fills the bins one at a time by dot product (see dotpack.c) among the subproblem's items, an
+ * item on its home bin counting one more, so that VMs stay where they can. */
+static int repack_dot(struct subproblem *s)
+{
+    struct ent_pack *p = s->e->p;
+    size_t R = p->n_res, left = s->n_items;
+    uint8_t *placed = ent_calloc(s->n_items + 1, 1);
+    for (size_t j = 0; j < s->n_bins && left; j++) {
+        int32_t b = s->bins[j];
+        for (;;) {
+            size_t best = s->n_items;
+            double best_score = -1;
+            for (size_t k = 0; k < s->n_items; k++) {
+                if (placed[k] || !ent_pack_fits(p, s->items[k], b))
+                    continue;
+                double score = s->home[k] == b ? 1.0 : 0.0;
+                for (size_t r = 0; r < R; r++) {
+                    double room = (double)(p->cap[(size_t)b * R + r] - p->used[(size_t)b * R + r]) /
+                                  s->e->maxcap[r];
+                    score += (double)p->dem[(size_t)s->items[k] * R + r] / s->e->maxcap[r] * room;
+                }
+                if (score > best_score) {
+                    best_score = score;
+                    best = k;
+                }
+            }
+            if (best == s->n_items)
+                break;
+            placed[best] = 1;
+            left--;
+            ent_pack_place(p, s->items[best], b);
+        }
+    }
+    ent_free(placed);
+    return left == 0;
+}
+
+/* Takes every item off the bins (after a failed attempt). */
+static void unplace_items(struct subproblem *s)
+{
+    for (size_t k = 0; k < s->n_items; k++)
+        ent_pack_unplace(s->e->p, s->items[k]);
+}
+
 static int cmp_slack_desc(const void *a, const void *b)
 {
     const struct node_key *x = a, *y = b;
@@ -201,35 +286,57 @@ static int cmp_slack_desc(const void *a, const void *b)
     return (x->node > y->node) - (x->node < y->node);
 }
 
-/* One attempt to empty victim by repacking it with helpers. */
-static int lns_step(struct engine *e, int32_t victim, struct node_key *slack_order, size_t n_active)
+/* How much of the victim's load node's free room covers: the least share over resources. */
+static double cover_score(const struct ent_pack *p, int32_t node, const int64_t *need)
+{
+    double score = 1e300;
+    for (size_t r = 0; r < p->n_res; r++) {
+        if (need[r] <= 0)
+            continue;
+        int64_t room = p->cap[(size_t)node * p->n_res + r] - p->used[(size_t)node * p->n_res + r];
+        double share = (double)room / (double)need[r];
+        if (share < score)
+            score = share;
+    }
+    return score;
+}
+
+/* One attempt to empty victim by repacking it with helpers: the active nodes whose free room
+ * covers the largest share of the victim's load, from a random start among the first few so that
+ * successive attempts explore different neighbourhoods, until their room covers the victim. */
+static int lns_step(struct engine *e, int32_t victim, struct node_key *order, size_t n_active)
 {
     struct ent_pack *p = e->p;
     size_t R = p->n_res;
     int64_t *need = ent_calloc(R + 1, sizeof *need);
     for (size_t r = 0; r < R; r++)
-        need[r] = p->used[(size_t)victim * R + r];
+        need[r] = 3 * p->used[(size_t)victim * R + r]; /* doubled room vs tripled load: 1.5x */
+    size_t m = 0;
+    for (size_t i = 0; i < n_active; i++) {
+        int32_t n = order[i].node;
+        if (n != victim)
+            order[m++] = (struct node_key){cover_score(p, n, need), n};
+    }
+    qsort(order, m, sizeof *order, cmp_slack_desc);
     int32_t bins[LNS_MAX_HELPERS];
     size_t n_bins = 0;
-    /* Helpers: the roomiest active nodes, a random start among the first few so that successive
-     * attempts explore different neighbourhoods, until their free room covers the victim. */
-    size_t start = n_active > 4 ? (size_t)ent_prng_below(&e->rng, 4) : 0;
-    for (size_t i = start; i < n_active && n_bins < LNS_MAX_HELPERS; i++) {
-        int32_t n = slack_order[i].node;
-        if (n == victim || p->n_residents[n] == 0)
-            continue;
-        bins[n_bins++] = n;
-        int covered = 1;
+    size_t start = m > 4 ? (size_t)ent_prng_below(&e->rng, 4) : 0;
+    int covered = 0;
+    for (size_t i = start; i < m && n_bins < LNS_MAX_HELPERS; i++) {
+        bins[n_bins++] = order[i].node;
+        covered = 1;
         for (size_t r = 0; r < R; r++) {
-            need[r] -= p->cap[(size_t)n * R + r] - p->used[(size_t)n * R + r];
-            covered &= need[r] <= 0;
+            need[r] -= 2 * (p->cap[(size_t)order[i].node * R + r] -
+                            p->used[(size_t)order[i].node * R + r]);
+            covered &= 3 * need[r] <= 0; /* room of 1.5 times the victim's load */
         }
-        if (covered && n_bins >= 2)
+        if (covered && n_bins >= 2) {
+            /* A margin of a few more helpers: room spread thin rarely packs exactly. */
+            for (size_t extra = 0; extra < 4 && ++i < m && n_bins < LNS_MAX_HELPERS; extra++)
+                bins[n_bins++] = order[i].node;
             break;
+        }
     }
-    int covered = 1;
-    for (size_t r = 0; r < R; r++)
-        covered &= need[r] <= 0;
     ent_free(need);
     if (!covered || n_bins == 0)
         return 0;
@@ -237,6 +344,10 @@ static int lns_step(struct engine *e, int32_t victim, struct node_key *slack_ord
     size_t n_items = p->n_residents[victim];
     for (size_t j = 0; j < n_bins; j++)
         n_items += p->n_residents[bins[j]];
+    while (n_items > LNS_MAX_ITEMS && n_bins > 1) /* fewer helpers, or no attempt */
+        n_items -= p->n_residents[bins[--n_bins]];
+    if (n_items > LNS_MAX_ITEMS)
+        return 0;
     struct subproblem s = {e,
                            bins,
                            n_bins,
@@ -254,7 +365,19 @@ static int lns_step(struct engine *e, int32_t victim, struct node_key *slack_ord
         s.home[k] = p->target.vm_host[s.items[k]];
         ent_pack_unplace(p, s.items[k]);
     }
-    int ok = dfs(&s, 0);
+    int ok = repack_greedy(&s, 1);
+    if (!ok) {
+        unplace_items(&s);
+        ok = repack_dot(&s);
+    }
+    if (!ok) {
+        unplace_items(&s);
+        ok = repack_greedy(&s, 0);
+    }
+    if (!ok && s.n_items <= LNS_EXACT_ITEMS) {
+        unplace_items(&s);
+        ok = dfs(&s, 0);
+    }
     if (!ok) { /* put everything back where it was */
         for (size_t k = 0; k < s.n_items; k++) {
             ent_pack_unplace(p, s.items[k]);
@@ -270,45 +393,52 @@ static int lns_step(struct engine *e, int32_t victim, struct node_key *slack_ord
     return ok;
 }
 
+/* The share of its capacity a node uses in its most loaded resource. */
+static double peak_load(const struct ent_pack *p, int32_t node)
+{
+    double peak = 0;
+    for (size_t r = 0; r < p->n_res; r++) {
+        int64_t cap = p->cap[(size_t)node * p->n_res + r];
+        double share = (double)p->used[(size_t)node * p->n_res + r] / (double)(cap > 0 ? cap : 1);
+        if (share > peak)
+            peak = share;
+    }
+    return peak;
+}
+
 static void search(struct engine *e, int64_t bound, double deadline, struct ent_solve_stats *st,
                    double t0)
 {
     struct ent_pack *p = e->p;
-    struct node_key *by_load = ent_malloc((p->n_nodes + 1) * sizeof *by_load);
-    struct node_key *by_slack = ent_malloc((p->n_nodes + 1) * sizeof *by_slack);
+    struct node_key *victims = ent_malloc((p->n_nodes + 1) * sizeof *victims);
+    struct node_key *scratch = ent_malloc((p->n_nodes + 1) * sizeof *scratch);
     int failures = 0;
     int64_t active = active_count(p);
     while (active > bound && failures < LNS_STAGNATION && ent_now() < deadline) {
-        size_t n = active_by_load(p, by_load, 1.0);
-        size_t m = 0;
-        for (size_t i = 0; i < n; i++) {
-            int32_t node = by_load[i].node;
-            double room = 0;
-            for (size_t r = 0; r < p->n_res; r++) {
-                int64_t cap = p->cap[(size_t)node * p->n_res + r];
-                room += (double)(cap - p->used[(size_t)node * p->n_res + r]) /
-                        (double)(cap > 0 ? cap : 1);
-            }
-            by_slack[m++] = (struct node_key){room, node};
-        }
-        qsort(by_slack, m, sizeof *by_slack, cmp_slack_desc);
+        size_t n = 0;
+        for (size_t i = 0; i < p->n_nodes; i++)
+            if (p->n_residents[i] > 0)
+                victims[n++] = (struct node_key){peak_load(p, (int32_t)i), (int32_t)i};
+        qsort(victims, n, sizeof *victims, cmp_key_asc);
         /* Victims: the lightest nodes, tried in turn with random helpers, until one empties. */
         int improved = 0;
-        size_t victims = n < 8 ? n : 8;
-        for (size_t v = 0; v < victims && !improved && ent_now() < deadline; v++) {
+        size_t tries = n < 8 ? n : 8;
+        for (size_t v = 0; v < tries && !improved && ent_now() < deadline; v++) {
             st->lns_iterations++;
-            improved = lns_step(e, by_load[v].node, by_slack, m);
+            memcpy(scratch, victims, n * sizeof *scratch);
+            improved = lns_step(e, victims[v].node, scratch, n);
         }
         if (improved) {
             active--;
             failures = 0;
+            st->lns_improvements++;
             st->best_seconds = ent_now() - t0;
         } else {
-            failures += (int)victims;
+            failures += (int)tries;
         }
     }
-    ent_free(by_load);
-    ent_free(by_slack);
+    ent_free(victims);
+    ent_free(scratch);
 }
 
 /* --- FFD relabelled --------------------------------------------------------------------------- */
@@ -418,6 +548,42 @@ static int better(const struct ent_solve_stats *a, const struct ent_solve_stats 
     return a->migrations < b->migrations;
 }
 
+/* A from-scratch packing (FFD or dot product), relabelled to keep what it can in place; the
+ * placement goes into out (a fresh state) and its figures into st. Returns 0 when unusable. */
+static int scratch_candidate(const struct ent_model *m,
+                             int (*pack)(struct ent_pack *, struct ent_error *), int mem,
+                             struct ent_pack *out, struct ent_solve_stats *st)
+{
+    struct ent_pack packed;
+    struct ent_error ignored;
+    int ok = ent_pack_init(&packed, m, &ignored) == 0 && pack(&packed, &ignored) == 0 &&
+             ent_pack_init(out, m, &ignored) == 0;
+    if (ok) {
+        for (size_t v = 0; v < out->n_vms; v++)
+            if (out->target.vm_state[v] == ENT_VM_RUNNING)
+                ent_pack_unplace(out, (int32_t)v);
+        ok = relabel(m, &packed, out, mem);
+    }
+    if (ok) {
+        ent__keep_in_place(out);
+        ent__reduce_moves(out);
+        measure(m, out, st);
+    }
+    ent_pack_release(&packed);
+    return ok;
+}
+
+/* Makes p hold the placement of src (same model). */
+static void adopt(struct ent_pack *p, const struct ent_pack *src)
+{
+    for (size_t v = 0; v < p->n_vms; v++)
+        if (p->target.vm_state[v] == ENT_VM_RUNNING)
+            ent_pack_unplace(p, (int32_t)v);
+    for (size_t v = 0; v < p->n_vms; v++)
+        if (p->target.vm_state[v] == ENT_VM_RUNNING)
+            ent_pack_place(p, (int32_t)v, src->target.vm_host[v]);
+}
+
 int ent__solve_consolidate(struct ent_pack *p, const struct ent_solve_options *opts,
                            struct ent_solve_stats *st, struct ent_error *err)
 {
@@ -444,36 +610,50 @@ int ent__solve_consolidate(struct ent_pack *p, const struct ent_solve_options *o
         if (p->n_residents[n] > 0)
             ent_freeindex_add(&e.fi, (int32_t)n);
 
+    /* A: keep in place, empty the lightest nodes. */
     if (p->n_res > 0)
         empty_greedily(&e, bound.nodes);
+    measure(m, p, st);
     st->first_seconds = st->best_seconds = ent_now() - t0;
+    st->first_nodes = st->nodes_used;
+    st->first_migrations = st->migrations;
+
+    /* Improve in place. */
     if (p->n_res > 0)
         search(&e, bound.nodes, deadline, st, t0);
     measure(m, p, st);
+    st->search_nodes = st->nodes_used;
 
-    /* FFD relabelled, when the search has not reached the bound. */
-    if (st->nodes_used > bound.nodes && ent_now() < deadline) {
-        struct ent_pack ffd, out;
-        struct ent_error ignored;
-        if (ent_pack_init(&ffd, m, &ignored) == 0 && ent__solve_ffd(&ffd, &ignored) == 0 &&
-            ent_pack_init(&out, m, &ignored) == 0) {
-            for (size_t v = 0; v < out.n_vms; v++)
-                if (out.target.vm_state[v] == ENT_VM_RUNNING)
-                    ent_pack_unplace(&out, (int32_t)v);
-            struct ent_solve_stats alt = *st;
-            if (relabel(m, &ffd, &out, e.mem)) {
-                measure(m, &out, &alt);
-                if (better(&alt, st)) {
-                    ent_mapping_copy(&p->target, &out.target);
-                    *st = alt;
-                    st->best_seconds = ent_now() - t0;
-                    st->used_ffd = 1;
-                }
-            }
-            ent_pack_release(&out);
+    /* B, C: from-scratch packings, relabelled, when they need fewer nodes (or as many with less
+     * memory moved). */
+    int (*const scratch[])(struct ent_pack *, struct ent_error *) = {ent__solve_dotpack,
+                                                                     ent__solve_ffd};
+    for (size_t k = 0; k < 2 && st->nodes_used > bound.nodes && ent_now() < deadline; k++) {
+        struct ent_pack out;
+        struct ent_solve_stats alt = *st;
+        if (scratch_candidate(m, scratch[k], e.mem, &out, &alt) && better(&alt, st)) {
+            adopt(p, &out);
+            *st = alt;
+            st->best_seconds = ent_now() - t0;
+            st->used_ffd = k == 1;
+            st->used_dotpack = k == 0;
         }
-        ent_pack_release(&ffd);
+        ent_pack_release(&out);
     }
+    ent__keep_in_place(p);
+    ent__reduce_moves(p);
+    measure(m, p, st);
+    /* Small instances: exact search from this answer, over every node (the heuristics above only
+     * fill nodes that are active, and may miss a larger empty node). */
+    size_t running = 0;
+    for (size_t v = 0; v < p->n_vms; v++)
+        running += p->target.vm_state[v] == ENT_VM_RUNNING;
+    if (running <= ENT_EXACT_MAX_VMS && ent_now() < deadline) {
+        int64_t nodes;
+        st->proven = ent__solve_exact(p, bound.nodes, EXACT_BUDGET, &nodes);
+        measure(m, p, st);
+    }
+    st->proven |= st->nodes_used == bound.nodes;
     st->gap = st->nodes_used - bound.nodes;
     ent_freeindex_release(&e.fi);
     ent_free(e.maxcap);

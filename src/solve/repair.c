@@ -81,7 +81,7 @@ static int32_t best_fit(const struct ent_pack *p, int32_t vm)
     return best;
 }
 
-int ent__solve_repair(struct ent_pack *p, struct ent_error *err)
+static int repair_in_place(struct ent_pack *p, struct ent_error *err)
 {
     int32_t *pending = ent_malloc((p->n_vms + 1) * sizeof *pending);
     size_t n_pending = 0;
@@ -123,5 +123,45 @@ int ent__solve_repair(struct ent_pack *p, struct ent_error *err)
     ent_free(waiting);
     ent_free(order);
     ent_free(pending);
+    return rc;
+}
+
+static void unplace_running(struct ent_pack *p)
+{
+    for (size_t v = 0; v < p->n_vms; v++)
+        if (p->target.vm_state[v] == ENT_VM_RUNNING)
+            ent_pack_unplace(p, (int32_t)v);
+}
+
+/* Moving few VMs is greedy and can miss a placement that exists: then pack from scratch (dot
+ * product, then first-fit decreasing) before saying there is none. */
+int ent__solve_repair(struct ent_pack *p, struct ent_error *err)
+{
+    int rc = repair_in_place(p, err);
+    if (rc != ENT_EINFEASIBLE)
+        return rc;
+    struct ent_error again;
+    unplace_running(p);
+    if (ent__solve_dotpack(p, &again) == 0)
+        return 0;
+    unplace_running(p);
+    if (ent__solve_ffd(p, &again) == 0)
+        return 0;
+    size_t running = 0;
+    for (size_t v = 0; v < p->n_vms; v++)
+        running += p->target.vm_state[v] == ENT_VM_RUNNING;
+    int64_t nodes = -1;
+    unplace_running(p);
+    if (running <= ENT_EXACT_MAX_VMS) {
+        int complete = ent__solve_exact(p, 0, 2000000L, &nodes);
+        if (nodes >= 0)
+            return 0;
+        if (complete && err) {
+            char first[ENT_ERROR_MSG_MAX];
+            memcpy(first, err->msg, sizeof first);
+            return ent_error(err, ENT_EINFEASIBLE, "%s (no placement exists: exhaustive search)",
+                             first);
+        }
+    }
     return rc;
 }

@@ -85,8 +85,36 @@ class StdPerf(unittest.TestCase):
                         self.assertEqual(report["makespan"], line["makespan"])
                         self.assertEqual(report["mttr"], line["mttr"])
                         self.assertGreaterEqual(line["migrations"], line["vms_moved"])
+                        if objective == "consolidate":
+                            self.assertLessEqual(line["lower_bound"], line["nodes"])
+                            self.assertEqual(line["gap"], line["nodes"] - line["lower_bound"])
+                            self.assertLessEqual(line["first_answer_seconds"],
+                                                 line["best_answer_seconds"])
+                            self.assertLessEqual(line["nodes"], line["first_answer_nodes"])
                         if objective == "consolidate" and not name.startswith("issue"):
                             self.assertLess(line["nodes"], line["nodes_total"] - 500)
+
+
+class DemandModel(unittest.TestCase):
+    def test_entropy_demand_model(self):
+        """Inactive VMs need memory only: li3 turns memory-bound, and the plan checks against the
+        instance as the solver saw it."""
+        inst = os.path.join(STD_PERF, "li3.json.gz")
+        with tempfile.TemporaryDirectory() as tmp:
+            seen, plan = os.path.join(tmp, "seen.json"), os.path.join(tmp, "plan.json")
+            observed = json.loads(run("solve", inst, check=0).stdout)
+            line = json.loads(run("solve", inst, "--demand-model", "entropy", "--active-threshold",
+                                  "20", "--write-instance", seen, "-o", plan, check=0).stdout)
+            self.assertLess(line["nodes"], observed["nodes"])
+            self.assertGreater(line["active_vms"], 0)
+            doc = load(seen)
+            cpu = next(v for v in doc["model"]["views"] if v.get("rcId") == "uCpu")
+            self.assertIn(0, cpu["vms"].values())
+            self.assertTrue(json.loads(run("check", seen, plan, check=0).stdout)["valid"])
+
+    def test_bad_demand_model(self):
+        self.assertIn("--demand-model", run("solve", SMALL, "--demand-model", "magic",
+                                            check=2).stderr)
 
 
 class CheckRejects(unittest.TestCase):

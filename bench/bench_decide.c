@@ -1,0 +1,262 @@
+/* The decision-engine benchmark: Entropy-like instances, PlanetLab-derived instances and the
+ * BtrPlace std-perf instances, each solved by the engine (consolidate) and by the first-fit
+ * decreasing baseline. A row per instance: nodes beside the lower bound, migrations, memory moved,
+ * times; the engine's plan is checked by the independent checker. A summary per family gives the
+ * issue's targets. Figures only: nothing here passes or fails.
+ *
+ * usage: bench_decide [--family entropy|planetlab|stdperf|all] [--time-limit S] [--seed N]
+ *                     [--data DIR] [--quick]
+ * DIR defaults to $ENTROPY_SHARED_DATA, else ../shared/data. */
+#include "check/check.h"
+#include "gen.h"
+#include "model/btrplace.h"
+#include "model/model.h"
+#include "model/plan.h"
+#include "plan/planner.h"
+#include "solve/solve.h"
+#include "util/clock.h"
+#include "util/error.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct totals {
+    int instances, at_bound, valid;
+    long long floor;
+    double worst_gap_pct;
+    long long migrations, ffd_migrations, moved, ffd_moved;
+    long long nodes, ffd_nodes, bound;
+};
+
+static void header(void)
+{
+    printf("%-10s %-26s %6s %6s | %6s %6s %5s %6s %6s %9s %8s %8s %8s %5s | %6s %6s %8s\n",
+           "family", "instance", "nodes", "vms", "bound", "used", "gap%", "migr", "floor", "moved",
+           "first_s", "best_s", "total_s", "valid", "ffd", "ffd_mg", "ffd_s");
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* The fewest migrations any answer with `used` nodes needs: going from the nodes active now to
+ * `used`, at least (active - used) nodes are emptied, and the VMs on the lightest that many must
+ * all move. (Moves that repairs need come on top.) */
+static long long migration_floor(const struct ent_model *m, long long used)
+{
+    uint32_t *count = calloc(m->n_nodes + 1, sizeof *count);
+    for (size_t v = 0; v < m->n_vms; v++)
+        if (m->map.vm_state[v] == ENT_VM_RUNNING)
+            count[m->map.vm_host[v]]++;
+    size_t active = 0;
+    for (size_t n = 0; n < m->n_nodes; n++)
+        if (count[n])
+            count[active++] = count[n];
+    qsort(count, active, sizeof *count, cmp_u32);
+    long long floor = 0;
+    for (long long i = 0; i < (long long)active - used; i++)
+        floor += count[i];
+    free(count);
+    return floor;
+}
+
+static void run(const char *family, const char *name, const struct ent_model *m, double limit,
+                uint64_t seed, struct totals *t)
+{
+    struct ent_solve_options opts;
+    ent_solve_options_init(&opts);
+    opts.time_limit = limit;
+    opts.seed = seed;
+    struct ent_mapping target, ffd;
+    struct ent_solve_stats st, fst;
+    struct ent_error err;
+    ent_mapping_init(&target);
+    ent_mapping_init(&ffd);
+    if (ent_solve(m, &opts, &target, &st, &err)) {
+        printf("%-10s %-26s engine failed: %s\n", family, name, err.msg);
+        return;
+    }
+    int ffd_ok = ent_solve_ffd_baseline(m, &ffd, &fst, &err) == 0;
+    struct ent_plan plan;
+    struct ent_plan_stats ps;
+    ent_plan_init(&plan);
+    const char *valid = "no-plan";
+    if (ent_plan_sequential(m, &target, &plan, &ps, &err) == 0) {
+        struct ent_check_report rep;
+        ent_check_report_init(&rep);
+        ent_check_plan(m, &plan, &rep);
+        valid = rep.valid ? "yes" : "NO";
+        t->valid += rep.valid;
+        ent_check_report_release(&rep);
+    }
+    double gap = st.lower_bound ? 100.0 * (double)st.gap / (double)st.lower_bound : 0;
+    long long floor = migration_floor(m, st.nodes_used);
+    t->floor += floor;
+    printf("%-10s %-26s %6zu %6zu | %6lld %6lld %5.2f %6lld %6lld %9lld %8.4f %8.4f %8.4f %5s | "
+           "%6lld %6lld %8.4f\n",
+           family, name, m->n_nodes, m->n_vms, (long long)st.lower_bound, (long long)st.nodes_used,
+           gap, (long long)st.migrations, floor, (long long)st.moved_memory, st.first_seconds,
+           st.best_seconds, st.seconds, valid, ffd_ok ? (long long)fst.nodes_used : -1LL,
+           ffd_ok ? (long long)fst.migrations : -1LL, fst.seconds);
+    fflush(stdout);
+    t->instances++;
+    t->at_bound += st.gap == 0;
+    if (gap > t->worst_gap_pct)
+        t->worst_gap_pct = gap;
+    t->migrations += st.migrations;
+    t->moved += st.moved_memory;
+    t->nodes += st.nodes_used;
+    t->bound += st.lower_bound;
+    if (ffd_ok) {
+        t->ffd_migrations += fst.migrations;
+        t->ffd_moved += fst.moved_memory;
+        t->ffd_nodes += fst.nodes_used;
+    }
+    ent_plan_release(&plan);
+    ent_mapping_release(&target);
+    ent_mapping_release(&ffd);
+}
+
+static void summary(const char *family, const struct totals *t)
+{
+    if (!t->instances)
+        return;
+    printf("summary %-10s instances %d, at the bound %d (%.0f %%), worst gap %.2f %%, valid plans "
+           "%d; nodes %lld (bound %lld, FFD %lld); migrations %lld = %.1f %% of FFD's %lld "
+           "(floor %lld = %.1f %% of FFD's); memory moved %.1f %% of FFD's\n",
+           family, t->instances, t->at_bound, 100.0 * t->at_bound / t->instances, t->worst_gap_pct,
+           t->valid, t->nodes, t->bound, t->ffd_nodes, t->migrations,
+           t->ffd_migrations ? 100.0 * (double)t->migrations / (double)t->ffd_migrations : 0,
+           t->ffd_migrations, t->floor,
+           t->ffd_migrations ? 100.0 * (double)t->floor / (double)t->ffd_migrations : 0,
+           t->ffd_moved ? 100.0 * (double)t->moved / (double)t->ffd_moved : 0);
+}
+
+static void add(struct totals *all, const struct totals *t)
+{
+    all->instances += t->instances;
+    all->at_bound += t->at_bound;
+    all->valid += t->valid;
+    if (t->worst_gap_pct > all->worst_gap_pct)
+        all->worst_gap_pct = t->worst_gap_pct;
+    all->migrations += t->migrations;
+    all->floor += t->floor;
+    all->ffd_migrations += t->ffd_migrations;
+    all->moved += t->moved;
+    all->ffd_moved += t->ffd_moved;
+    all->nodes += t->nodes;
+    all->ffd_nodes += t->ffd_nodes;
+    all->bound += t->bound;
+}
+
+int main(int argc, char **argv)
+{
+    const char *family = "all", *data = getenv("ENTROPY_SHARED_DATA");
+    double limit = 5;
+    uint64_t seed = 1;
+    int quick = 0;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--family") == 0 && i + 1 < argc)
+            family = argv[++i];
+        else if (strcmp(argv[i], "--time-limit") == 0 && i + 1 < argc)
+            limit = atof(argv[++i]);
+        else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc)
+            seed = strtoull(argv[++i], NULL, 10);
+        else if (strcmp(argv[i], "--data") == 0 && i + 1 < argc)
+            data = argv[++i];
+        else if (strcmp(argv[i], "--quick") == 0)
+            quick = 1;
+        else {
+            fprintf(stderr, "usage: bench_decide [--family entropy|planetlab|stdperf|all] "
+                            "[--time-limit S] [--seed N] [--data DIR] [--quick]\n");
+            return 2;
+        }
+    }
+    if (!data)
+        data = "../shared/data";
+    int all = strcmp(family, "all") == 0;
+    printf("decision benchmark: time limit %.1f s, seed %llu, one core\n", limit,
+           (unsigned long long)seed);
+    header();
+    struct totals total = {0};
+    struct ent_error err;
+
+    if (all || strcmp(family, "entropy") == 0) {
+        static const size_t sizes[][2] = {
+            {200, 400}, {500, 1500}, {1000, 4000}, {2000, 10000}, {5000, 30000}};
+        static const int classes[] = {2, 4, 8};
+        struct totals t = {0};
+        for (size_t s = 0; s < (quick ? 2 : 5); s++)
+            for (size_t c = 0; c < 3; c++)
+                for (uint64_t k = 0; k < (quick ? 1 : 3); k++) {
+                    struct ent_model m;
+                    ent_model_init(&m);
+                    char name[64];
+                    snprintf(name, sizeof name, "n%zu-v%zu-c%d-s%llu", sizes[s][0], sizes[s][1],
+                             classes[c], (unsigned long long)k);
+                    if (ent_gen_entropy(&m, sizes[s][0], sizes[s][1], classes[c], 0.3,
+                                        ENT_GEN_PREVIOUS_ROUND, 100 + k, &err) == 0)
+                        run("entropy", name, &m, limit, seed, &t);
+                    else
+                        printf("entropy %s: %s\n", name, err.msg);
+                    ent_model_release(&m);
+                }
+        summary("entropy", &t);
+        add(&total, &t);
+        /* The extreme start, for comparison: every VM spread round-robin. */
+        struct totals rr = {0};
+        for (size_t c = 0; c < 3; c++) {
+            struct ent_model m;
+            ent_model_init(&m);
+            char name[64];
+            snprintf(name, sizeof name, "rr-n200-v400-c%d", classes[c]);
+            if (ent_gen_entropy(&m, 200, 400, classes[c], 0.3, ENT_GEN_ROUND_ROBIN, 100, &err) == 0)
+                run("entropy-rr", name, &m, limit, seed, &rr);
+            ent_model_release(&m);
+        }
+        summary("entropy-rr", &rr);
+    }
+    if (all || strcmp(family, "planetlab") == 0) {
+        static const char *days[] = {"20110303", "20110306", "20110309", "20110322", "20110325"};
+        static const int steps[] = {0, 72, 144, 216};
+        struct totals t = {0};
+        for (size_t d = 0; d < (quick ? 1 : 5); d++)
+            for (size_t s = 0; s < 4; s++) {
+                struct ent_model m;
+                ent_model_init(&m);
+                char dir[4096], name[64];
+                snprintf(dir, sizeof dir, "%s/planetlab/%s", data, days[d]);
+                snprintf(name, sizeof name, "%s-step%03d", days[d], steps[s]);
+                if (ent_gen_planetlab(&m, dir, 800, steps[s], ENT_GEN_PREVIOUS_ROUND, &err) == 0)
+                    run("planetlab", name, &m, limit, seed, &t);
+                else
+                    printf("planetlab %s: %s\n", name, err.msg);
+                ent_model_release(&m);
+            }
+        summary("planetlab", &t);
+        add(&total, &t);
+    }
+    if (all || strcmp(family, "stdperf") == 0) {
+        static const char *names[] = {"li3", "li4", "li5", "li6",      "nr3",
+                                      "nr4", "nr5", "nr6", "issue-100"};
+        struct totals t = {0};
+        for (size_t i = 0; i < (quick ? 1 : 9); i++) {
+            struct ent_model m;
+            ent_model_init(&m);
+            char path[4096];
+            snprintf(path, sizeof path, "%s/btrplace/std-perf/%s.json.gz", data, names[i]);
+            if (ent_btrplace_load_instance(&m, path, &err) == 0)
+                run("stdperf", names[i], &m, limit, seed, &t);
+            else
+                printf("stdperf %s: %s\n", names[i], err.msg);
+            ent_model_release(&m);
+        }
+        summary("stdperf", &t);
+        add(&total, &t);
+    }
+    summary("all", &total);
+    return 0;
+}

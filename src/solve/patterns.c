@@ -1,0 +1,167 @@
+/* The cutting-stock lower bound (Gilmore-Gomory's pattern formulation) for one resource: when the
+ * VMs have few distinct demands, every maximal way to fill a node (a pattern) can be listed, and
+ * the fewest nodes covering every demand is a small integer program. Its optimum ignores the
+ * other resources, so it is a valid lower bound, and usually far stronger than the volume bound.
+ * GLPK solves it; when its time runs out, the LP value rounded up still bounds. */
+#include "solve/bounds.h"
+
+#include "solve/pack.h"
+#include "util/alloc.h"
+
+#include <glpk.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_SIZES    24
+#define MAX_CLASSES  8
+#define MAX_PATTERNS 20000
+
+struct lister {
+    const int64_t *size, *count;
+    size_t n_sizes;
+    int64_t cap;
+    int *current;  /* counts of the pattern being built */
+    int *patterns; /* n_patterns x n_sizes */
+    size_t n_patterns, cap_patterns;
+    int overflow;
+};
+
+/* Lists the maximal patterns: after choosing counts for every size, nothing else fits. */
+static void list_patterns(struct lister *l, size_t i, int64_t room)
+{
+    if (l->overflow)
+        return;
+    if (i == l->n_sizes) {
+        for (size_t k = 0; k < l->n_sizes; k++)
+            if (l->current[k] < l->count[k] && l->size[k] <= room)
+                return; /* not maximal */
+        if (l->n_patterns == MAX_PATTERNS) {
+            l->overflow = 1;
+            return;
+        }
+        if (l->cap_patterns < (l->n_patterns + 1) * l->n_sizes) {
+            l->cap_patterns = (l->n_patterns + 1) * l->n_sizes * 2;
+            l->patterns = ent_reallocarray(l->patterns, l->cap_patterns, sizeof(int));
+        }
+        memcpy(l->patterns + l->n_patterns * l->n_sizes, l->current, l->n_sizes * sizeof(int));
+        l->n_patterns++;
+        return;
+    }
+    int64_t most = room / l->size[i];
+    if (most > l->count[i])
+        most = l->count[i];
+    for (int64_t c = most; c >= 0; c--) {
+        l->current[i] = (int)c;
+        list_patterns(l, i + 1, room - c * l->size[i]);
+    }
+    l->current[i] = 0;
+}
+
+static int cmp_i64_desc(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x < y) - (x > y);
+}
+
+int64_t ent__pattern_bound(const struct ent_pack *p, int res, double seconds)
+{
+    /* Demands of the running VMs, by size. */
+    int64_t *all = ent_malloc((p->n_vms + 1) * sizeof *all);
+    size_t n_all = 0;
+    for (size_t v = 0; v < p->n_vms; v++)
+        if (p->target.vm_state[v] == ENT_VM_RUNNING && p->dem[v * p->n_res + (size_t)res] > 0)
+            all[n_all++] = p->dem[v * p->n_res + (size_t)res];
+    qsort(all, n_all, sizeof *all, cmp_i64_desc);
+    int64_t size[MAX_SIZES], count[MAX_SIZES];
+    size_t n_sizes = 0;
+    for (size_t i = 0; i < n_all; i++) {
+        if (n_sizes && size[n_sizes - 1] == all[i]) {
+            count[n_sizes - 1]++;
+            continue;
+        }
+        if (n_sizes == MAX_SIZES) {
+            ent_free(all);
+            return -1;
+        }
+        size[n_sizes] = all[i];
+        count[n_sizes++] = 1;
+    }
+    ent_free(all);
+    if (n_sizes == 0)
+        return -1;
+    /* Node classes: usable nodes by capacity. */
+    int64_t cls_cap[MAX_CLASSES], cls_n[MAX_CLASSES];
+    size_t n_cls = 0;
+    for (size_t n = 0; n < p->n_nodes; n++) {
+        if (!p->node_usable[n])
+            continue;
+        int64_t c = p->cap[n * p->n_res + (size_t)res];
+        size_t k = 0;
+        while (k < n_cls && cls_cap[k] != c)
+            k++;
+        if (k == n_cls) {
+            if (n_cls == MAX_CLASSES)
+                return -1;
+            cls_cap[n_cls] = c;
+            cls_n[n_cls++] = 0;
+        }
+        cls_n[k]++;
+    }
+
+    struct lister l = {size, count, n_sizes, 0, ent_calloc(n_sizes, sizeof(int)), NULL, 0, 0, 0};
+    size_t start[MAX_CLASSES + 1];
+    for (size_t k = 0; k < n_cls && !l.overflow; k++) {
+        start[k] = l.n_patterns;
+        l.cap = cls_cap[k];
+        list_patterns(&l, 0, cls_cap[k]);
+    }
+    start[n_cls] = l.n_patterns;
+    int64_t bound = -1;
+    if (!l.overflow && l.n_patterns > 0) {
+        glp_term_out(GLP_OFF);
+        glp_prob *lp = glp_create_prob();
+        glp_set_obj_dir(lp, GLP_MIN);
+        glp_add_rows(lp, (int)(n_sizes + n_cls));
+        for (size_t i = 0; i < n_sizes; i++)
+            glp_set_row_bnds(lp, (int)i + 1, GLP_LO, (double)count[i], 0);
+        for (size_t k = 0; k < n_cls; k++)
+            glp_set_row_bnds(lp, (int)(n_sizes + k) + 1, GLP_UP, 0, (double)cls_n[k]);
+        glp_add_cols(lp, (int)l.n_patterns);
+        int *ind = ent_malloc((n_sizes + 2) * sizeof *ind);
+        double *val = ent_malloc((n_sizes + 2) * sizeof *val);
+        for (size_t k = 0; k < n_cls; k++)
+            for (size_t j = start[k]; j < start[k + 1]; j++) {
+                int col = (int)j + 1, len = 0;
+                glp_set_col_kind(lp, col, GLP_IV);
+                glp_set_col_bnds(lp, col, GLP_LO, 0, 0);
+                glp_set_obj_coef(lp, col, 1);
+                for (size_t i = 0; i < n_sizes; i++)
+                    if (l.patterns[j * n_sizes + i]) {
+                        ind[++len] = (int)i + 1;
+                        val[len] = l.patterns[j * n_sizes + i];
+                    }
+                ind[++len] = (int)(n_sizes + k) + 1;
+                val[len] = 1;
+                glp_set_mat_col(lp, col, len, ind, val);
+            }
+        glp_smcp sm;
+        glp_init_smcp(&sm);
+        sm.msg_lev = GLP_MSG_OFF;
+        if (glp_simplex(lp, &sm) == 0 && glp_get_status(lp) == GLP_OPT) {
+            bound = (int64_t)ceil(glp_get_obj_val(lp) - 1e-6);
+            glp_iocp io;
+            glp_init_iocp(&io);
+            io.msg_lev = GLP_MSG_OFF;
+            io.tm_lim = (int)(seconds * 1000);
+            if (glp_intopt(lp, &io) == 0 && glp_mip_status(lp) == GLP_OPT)
+                bound = (int64_t)llround(glp_mip_obj_val(lp));
+        }
+        ent_free(ind);
+        ent_free(val);
+        glp_delete_prob(lp);
+    }
+    ent_free(l.current);
+    ent_free(l.patterns);
+    return bound;
+}
