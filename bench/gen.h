@@ -33,7 +33,8 @@ int ent_gen_entropy(struct ent_model *m, size_t nodes, size_t vms, int classes, 
  * G4 (2 x 1860 MIPS) and G5 (2 x 2660 MIPS), 4096 MB; VM types 2500 MIPS / 870 MB, 2000 / 1740,
  * 1000 / 1740, 500 / 613 in four contiguous blocks; CPU demand = utilisation at `step` (0-287) x
  * the type's MIPS. The traces of folder `day` (one file a VM). Round-robin start: each VM on the
- * next host that has room; previous-round start: first-fit to 70 % under the load of step - 1. */
+ * next host that has room; previous-round start: first-fit to 70 % (more when the VMs need it)
+ * under the load of step - 1. */
 int ent_gen_planetlab(struct ent_model *m, const char *day, size_t hosts, int step,
                       enum ent_gen_start start, struct ent_error *err);
 

@@ -84,29 +84,41 @@ int ent_gen_planetlab(struct ent_model *m, const char *day, size_t hosts, int st
     int64_t *cap_mem = ent_malloc(hosts * sizeof *cap_mem);
     for (size_t h = 0; h < hosts; h++)
         cap_mem[h] = 4096;
-    size_t next = 0;
-    for (size_t v = 0; v < n_vms && !rc; v++) {
-        size_t type = v * 4 / n_vms; /* four contiguous blocks */
-        int64_t c = (util[v] * vm_mips[type] + 99) / 100, mm = vm_mem[type];
-        int64_t c_then = (before[v] * vm_mips[type] + 99) / 100;
-        int32_t h = start == ENT_GEN_PREVIOUS_ROUND
-                        ? ent__gen_first_fit(used_cpu, used_mem, m->res[cpu].capacity, cap_mem,
-                                             hosts, c_then, mm, 0.7, &next)
-                        : ent__gen_first_fit(used_cpu, used_mem, m->res[cpu].capacity, cap_mem,
-                                             hosts, c, mm, 1.0, &next);
-        if (start == ENT_GEN_ROUND_ROBIN)
-            next = (next + 1) % hosts;
-        if (h < 0) {
+    /* The previous step's placement: first-fit to 70 % of the hosts, more when the VMs need it. */
+    int32_t *host = ent_malloc((n_vms + 1) * sizeof *host);
+    for (double fill = start == ENT_GEN_PREVIOUS_ROUND ? 0.7 : 1.0;; fill += 0.05) {
+        size_t next = 0, v = 0;
+        memset(used_cpu, 0, hosts * sizeof *used_cpu);
+        memset(used_mem, 0, hosts * sizeof *used_mem);
+        for (; v < n_vms; v++) {
+            size_t type = v * 4 / n_vms; /* four contiguous blocks */
+            int64_t c = (util[v] * vm_mips[type] + 99) / 100;
+            int64_t c_then = (before[v] * vm_mips[type] + 99) / 100;
+            host[v] = ent__gen_first_fit(used_cpu, used_mem, m->res[cpu].capacity, cap_mem, hosts,
+                                         start == ENT_GEN_PREVIOUS_ROUND ? c_then : c, vm_mem[type],
+                                         fill, &next);
+            if (start == ENT_GEN_ROUND_ROBIN)
+                next = (next + 1) % hosts;
+            if (host[v] < 0)
+                break;
+        }
+        if (v == n_vms)
+            break;
+        if (fill > 1.0) {
             rc =
                 ent_error(err, ENT_EINFEASIBLE, "%s step %d: VM %zu fits on no host", day, step, v);
             break;
         }
+    }
+    for (size_t v = 0; v < n_vms && !rc; v++) {
+        size_t type = v * 4 / n_vms;
         char name[48];
         snprintf(name, sizeof name, "vm-%04zu", v);
-        int i = ent_model_add_vm(m, (int64_t)v, name, ENT_VM_RUNNING, h, err);
-        m->res[cpu].demand[i] = c;
-        m->res[mem].demand[i] = mm;
+        int i = ent_model_add_vm(m, (int64_t)v, name, ENT_VM_RUNNING, host[v], err);
+        m->res[cpu].demand[i] = (util[v] * vm_mips[type] + 99) / 100;
+        m->res[mem].demand[i] = vm_mem[type];
     }
+    ent_free(host);
     ent_free(cap_mem);
     ent_free(before);
     ent_free(used_cpu);

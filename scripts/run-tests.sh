@@ -60,9 +60,15 @@ fuzz() { # target
     local corpus
     corpus=$(mktemp -d)
     cp tests/fuzz/corpus/"$1"/* "$corpus"/
+    local log="build-fuzz/fuzz_$1.log"
     ./build-fuzz/tests/fuzz/fuzz_"$1" -max_total_time="$FUZZ_SECONDS" -timeout=10 \
-        -rss_limit_mb=2048 -print_final_stats=1 "$corpus" 2>&1 | tail -n 4
-    local rc=${PIPESTATUS[0]}
+        -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix=build-fuzz/ "$corpus" >"$log" 2>&1
+    local rc=$?
+    if [ "$rc" -eq 0 ]; then
+        tail -n 4 "$log"
+    else # the report, and the input that broke it (build-fuzz/crash-*) to add to the corpus
+        grep -v '^#[0-9]' "$log" | tail -n 60
+    fi
     rm -rf "$corpus"
     return "$rc"
 }

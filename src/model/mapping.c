@@ -57,9 +57,12 @@ void ent_mapping_copy(struct ent_mapping *dst, const struct ent_mapping *src)
 {
     ent_mapping_release(dst);
     ent_mapping_resize(dst, src->n_nodes, src->n_vms);
-    memcpy(dst->node_state, src->node_state, src->n_nodes * sizeof *src->node_state);
-    memcpy(dst->vm_state, src->vm_state, src->n_vms * sizeof *src->vm_state);
-    memcpy(dst->vm_host, src->vm_host, src->n_vms * sizeof *src->vm_host);
+    if (src->n_nodes)
+        memcpy(dst->node_state, src->node_state, src->n_nodes * sizeof *src->node_state);
+    if (src->n_vms) {
+        memcpy(dst->vm_state, src->vm_state, src->n_vms * sizeof *src->vm_state);
+        memcpy(dst->vm_host, src->vm_host, src->n_vms * sizeof *src->vm_host);
+    }
 }
 
 const char *ent_node_state_name(enum ent_node_state s)

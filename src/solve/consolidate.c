@@ -556,6 +556,7 @@ static int scratch_candidate(const struct ent_model *m,
 {
     struct ent_pack packed;
     struct ent_error ignored;
+    memset(out, 0, sizeof *out); /* released by the caller whatever happens here */
     int ok = ent_pack_init(&packed, m, &ignored) == 0 && pack(&packed, &ignored) == 0 &&
              ent_pack_init(out, m, &ignored) == 0;
     if (ok) {
