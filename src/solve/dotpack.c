@@ -68,19 +68,6 @@ static size_t build_types(struct ent_pack *p, struct vtype **out)
     return n_types;
 }
 
-struct keyed_node {
-    double cap;
-    int32_t node;
-};
-
-static int cmp_node_desc(const void *a, const void *b)
-{
-    const struct keyed_node *x = a, *y = b;
-    if (x->cap != y->cap)
-        return x->cap < y->cap ? 1 : -1;
-    return (x->node > y->node) - (x->node < y->node);
-}
-
 int ent__solve_dotpack(struct ent_pack *p, struct ent_error *err)
 {
     size_t R = p->n_res;
@@ -93,19 +80,10 @@ int ent__solve_dotpack(struct ent_pack *p, struct ent_error *err)
     size_t n_types = build_types(p, &types), left = 0;
     for (size_t t = 0; t < n_types; t++)
         left += types[t].n;
-    struct keyed_node *nodes = ent_malloc((p->n_nodes + 1) * sizeof *nodes);
-    size_t n_nodes = 0;
-    for (size_t n = 0; n < p->n_nodes; n++) {
-        if (!p->node_usable[n])
-            continue;
-        double c = 0;
-        for (size_t r = 0; r < R; r++)
-            c += (double)p->cap[n * R + r] / maxcap[r];
-        nodes[n_nodes++] = (struct keyed_node){c, (int32_t)n};
-    }
-    qsort(nodes, n_nodes, sizeof *nodes, cmp_node_desc);
+    int32_t *nodes = NULL;
+    size_t n_nodes = ent_pack_nodes_by_capacity(p, &nodes);
     for (size_t k = 0; k < n_nodes && left; k++) {
-        int32_t node = nodes[k].node;
+        int32_t node = nodes[k];
         for (;;) {
             size_t best = n_types;
             double best_score = -1;

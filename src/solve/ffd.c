@@ -9,49 +9,11 @@
 
 #include <stdlib.h>
 
-struct node_key {
-    double capacity;
-    int32_t node;
-};
-
-static int cmp_node_desc(const void *a, const void *b)
-{
-    const struct node_key *x = a, *y = b;
-    if (x->capacity != y->capacity)
-        return x->capacity < y->capacity ? 1 : -1;
-    return (x->node > y->node) - (x->node < y->node);
-}
-
-/* Usable nodes, largest (summed normalised capacity) first. */
-static size_t nodes_by_capacity(const struct ent_pack *p, int32_t **out)
-{
-    double *maxcap = ent_malloc((p->n_res + 1) * sizeof *maxcap);
-    ent_pack_max_capacity(p, maxcap);
-    struct node_key *k = ent_malloc((p->n_nodes + 1) * sizeof *k);
-    size_t n = 0;
-    for (size_t i = 0; i < p->n_nodes; i++) {
-        if (!p->node_usable[i])
-            continue;
-        double c = 0;
-        for (size_t r = 0; r < p->n_res; r++)
-            c += (double)p->cap[i * p->n_res + r] / maxcap[r];
-        k[n++] = (struct node_key){c, (int32_t)i};
-    }
-    ent_free(maxcap);
-    qsort(k, n, sizeof *k, cmp_node_desc);
-    int32_t *order = ent_malloc((n + 1) * sizeof *order);
-    for (size_t i = 0; i < n; i++)
-        order[i] = k[i].node;
-    ent_free(k);
-    *out = order;
-    return n;
-}
-
 int ent__solve_ffd(struct ent_pack *p, struct ent_error *err)
 {
     int32_t *vms = NULL, *nodes = NULL;
     size_t n_vms = ent_pack_running_by_size(p, &vms);
-    size_t n_nodes = nodes_by_capacity(p, &nodes);
+    size_t n_nodes = ent_pack_nodes_by_capacity(p, &nodes);
     int rc = 0;
     for (size_t i = 0; i < n_vms; i++)
         ent_pack_unplace(p, vms[i]);

@@ -325,10 +325,37 @@ void ent_pack_max_capacity(const struct ent_pack *p, double *out)
     }
 }
 
+/* An element (VM or node) with a sort key. */
 struct keyed {
     double key;
     int32_t vm;
 };
+
+static int cmp_keyed_desc(const void *a, const void *b);
+
+size_t ent_pack_nodes_by_capacity(const struct ent_pack *p, int32_t **out)
+{
+    double *maxcap = ent_malloc((p->n_res + 1) * sizeof *maxcap);
+    ent_pack_max_capacity(p, maxcap);
+    struct keyed *k = ent_malloc((p->n_nodes + 1) * sizeof *k);
+    size_t n = 0;
+    for (size_t i = 0; i < p->n_nodes; i++) {
+        if (!p->node_usable[i])
+            continue;
+        double c = 0;
+        for (size_t r = 0; r < p->n_res; r++)
+            c += (double)p->cap[i * p->n_res + r] / maxcap[r];
+        k[n++] = (struct keyed){c, (int32_t)i};
+    }
+    qsort(k, n, sizeof *k, cmp_keyed_desc);
+    int32_t *order = ent_malloc((n + 1) * sizeof *order);
+    for (size_t i = 0; i < n; i++)
+        order[i] = k[i].vm;
+    ent_free(k);
+    ent_free(maxcap);
+    *out = order;
+    return n;
+}
 
 static int cmp_keyed_desc(const void *a, const void *b)
 {

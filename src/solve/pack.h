@@ -57,6 +57,9 @@ void ent_pack_unplace(struct ent_pack *p, int32_t vm);
 double ent_pack_load(const struct ent_pack *p, int32_t node);
 /* Whether node (and every group it is in) is within its capacity. */
 int ent_pack_node_ok(const struct ent_pack *p, int32_t node);
+/* Usable nodes, largest first (capacity as a share of the largest, summed over resources), ties
+ * by index; returns the count, *out to free with ent_free. */
+size_t ent_pack_nodes_by_capacity(const struct ent_pack *p, int32_t **out);
 /* out[r]: the largest capacity of resource r over all nodes (at least 1), for normalising. */
 void ent_pack_max_capacity(const struct ent_pack *p, double *out);
 /* VMs that will run, in decreasing size (demand as a share of the largest capacity, summed over

@@ -25,10 +25,9 @@ static const char *instance_with(const char *constraints)
     return buf;
 }
 
-/* Checks plan_text against an instance with the given constraints; returns the report. */
-static struct ent_check_report run(const char *constraints, const char *plan_text)
+static struct ent_check_report run_on(const char *instance, const char *plan_text)
 {
-    struct ent_model *m = load_instance(instance_with(constraints));
+    struct ent_model *m = load_instance(instance);
     struct ent_plan plan;
     load_plan(&plan, m, plan_text);
     struct ent_check_report rep;
@@ -37,6 +36,12 @@ static struct ent_check_report run(const char *constraints, const char *plan_tex
     ent_plan_release(&plan);
     free_instance(m);
     return rep;
+}
+
+/* Checks plan_text against an instance with the given constraints; returns the report. */
+static struct ent_check_report run(const char *constraints, const char *plan_text)
+{
+    return run_on(instance_with(constraints), plan_text);
 }
 
 static void expect(const char *constraints, const char *plan, enum ent_violation_kind kind)
@@ -142,19 +147,6 @@ static void test_overlapping_actions_on_a_vm(void **state)
     " \"1\": {\"runningVMs\": []}, \"2\": {\"runningVMs\": [2]}}},"                                \
     " \"views\": [{\"id\": \"shareableResource\", \"rcId\": \"memory\", \"defCapacity\": 100,"     \
     " \"vms\": {\"0\": 60, \"4\": 100, \"2\": 30}}]}}"
-
-static struct ent_check_report run_on(const char *instance, const char *plan_text)
-{
-    struct ent_model *m = load_instance(instance);
-    struct ent_plan plan;
-    load_plan(&plan, m, plan_text);
-    struct ent_check_report rep;
-    ent_check_report_init(&rep);
-    ent_check_plan(m, &plan, &rep);
-    ent_plan_release(&plan);
-    free_instance(m);
-    return rep;
-}
 
 static void test_initial_overload_is_reported_apart(void **state)
 {
