@@ -84,7 +84,9 @@ static void run(const char *family, const char *name, const struct ent_model *m,
     struct ent_plan_stats ps;
     ent_plan_init(&plan);
     const char *valid = "no-plan";
-    if (ent_plan_sequential(m, &target, &plan, &ps, &err) == 0) {
+    struct ent_plan_options popts;
+    ent_plan_options_init(&popts);
+    if (ent_plan_build(m, &target, &popts, &plan, &ps, &err) == 0) {
         struct ent_check_report rep;
         ent_check_report_init(&rep);
         ent_check_plan(m, &plan, &rep);

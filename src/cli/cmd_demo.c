@@ -57,6 +57,7 @@ int ent_cmd_demo(int argc, char **argv)
     ent_sim_options_default(&so);
     struct ent_loop loop = {0};
     ent_solve_options_init(&loop.solve);
+    ent_plan_options_init(&loop.plan);
     const char *log_path = "logs/entropy.log";
     double rounds = 10, num;
     int quiet = 0, c;

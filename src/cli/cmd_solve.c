@@ -49,10 +49,19 @@ int ent_cmd_solve(int argc, char **argv)
                                              {"active-threshold", required_argument, NULL, 'a'},
                                              {"cpu-share", required_argument, NULL, 'c'},
                                              {"write-instance", required_argument, NULL, 'w'},
+                                             {"planner", required_argument, NULL, 'p'},
+                                             {"gantt", required_argument, NULL, 'g'},
+                                             {"shutdown-empty", no_argument, NULL, 'e'},
+                                             {"bandwidth", required_argument, NULL, 'B'},
+                                             {"dirty-rate", required_argument, NULL, 'D'},
+                                             {"node-concurrency", required_argument, NULL, 'N'},
+                                             {"max-concurrency", required_argument, NULL, 'M'},
                                              {NULL, 0, NULL, 0}};
     struct ent_solve_options opts;
     ent_solve_options_init(&opts);
-    const char *output = NULL, *write_instance = NULL;
+    const char *output = NULL, *write_instance = NULL, *gantt = NULL;
+    struct ent_plan_options popts;
+    ent_plan_options_init(&popts);
     int entropy_demand = 0;
     struct ent_demand_model dm = {10, 0};
     double num;
@@ -96,6 +105,35 @@ int ent_cmd_solve(int argc, char **argv)
             break;
         case 'w':
             write_instance = optarg;
+            break;
+        case 'p':
+            if (ent_planner_from_name(optarg, &popts.planner))
+                return ent_cli_fail(
+                    "solve", "--planner: \"%s\" is not parallel, pools or sequential", optarg);
+            break;
+        case 'g':
+            gantt = optarg;
+            break;
+        case 'e':
+            popts.shutdown_empty = 1;
+            break;
+        case 'B':
+            if (ent_cli_number("solve", "--bandwidth", optarg, 0.001, 1e6, &popts.cost.bandwidth))
+                return ENT_EXIT_INPUT;
+            break;
+        case 'D':
+            if (ent_cli_number("solve", "--dirty-rate", optarg, 0, 1e6, &popts.cost.dirty_rate))
+                return ENT_EXIT_INPUT;
+            break;
+        case 'N':
+            if (ent_cli_number("solve", "--node-concurrency", optarg, 1, 64, &num))
+                return ENT_EXIT_INPUT;
+            popts.node_concurrency = (int)num;
+            break;
+        case 'M':
+            if (ent_cli_number("solve", "--max-concurrency", optarg, 0, 1e6, &num))
+                return ENT_EXIT_INPUT;
+            popts.total_concurrency = (int)num;
             break;
         default:
             return ent_cli_fail("solve", "bad option (see entropy solve --help)");
@@ -157,11 +195,16 @@ int ent_cmd_solve(int argc, char **argv)
         goto cleanup;
     }
     double t2 = ent_now();
-    if (ent_plan_sequential(&m, &target, &plan, &pstats, &err)) {
+    if (ent_plan_build(&m, &target, &popts, &plan, &pstats, &err)) {
         fprintf(stderr, "entropy solve: %s: %s\n", instance, err.msg);
         goto cleanup;
     }
     double t3 = ent_now();
+    if (gantt && ent_plan_gantt_svg(&m, &plan, gantt, &err)) {
+        fprintf(stderr, "entropy solve: %s\n", err.msg);
+        status = ENT_EXIT_INPUT;
+        goto cleanup;
+    }
     if (output) {
         json_t *doc = ent_plan_to_json(&plan, &m);
         int rc = ent_json_save_file(doc, output, &err);
@@ -204,7 +247,11 @@ int ent_cmd_solve(int argc, char **argv)
     json_object_set_new(line, "boots", json_integer(stats.boots));
     json_object_set_new(line, "node_shutdowns", json_integer(stats.shutdowns));
     json_object_set_new(line, "actions", json_integer((json_int_t)plan.len));
+    json_object_set_new(line, "planner", json_string(ent_planner_name(popts.planner)));
     json_object_set_new(line, "bypasses", json_integer((json_int_t)pstats.bypasses));
+    json_object_set_new(line, "suspends", json_integer((json_int_t)pstats.suspends));
+    if (popts.planner == ENT_PLANNER_POOLS)
+        json_object_set_new(line, "pools", json_integer((json_int_t)pstats.pools));
     json_object_set_new(line, "makespan", json_integer(ent_plan_makespan(&plan)));
     json_object_set_new(line, "mttr", json_integer(mttr));
     json_object_set_new(line, "load_seconds", json_real(t_load));

@@ -77,7 +77,7 @@ void ent_loop_round(struct ent_loop *loop, struct ent_round *r)
         goto done;
 
     t0 = ent_now();
-    if (ent_plan_sequential(&m, &target, &plan, &r->plan, &err)) {
+    if (ent_plan_build(&m, &target, &loop->plan, &plan, &r->plan, &err)) {
         r->skipped = true;
         snprintf(r->reason, sizeof r->reason, "no plan: %s", err.msg);
         goto done;

@@ -17,6 +17,7 @@ struct ent_loop {
     struct ent_monitor *monitor;
     struct ent_driver *driver;
     struct ent_solve_options solve;
+    struct ent_plan_options plan;
     bool dry_run; /* decide and plan, execute nothing */
     volatile sig_atomic_t *stop;
     long round;

@@ -1,7 +1,8 @@
-/* How long each action takes, in whole seconds. The first slice's model: a migration moves the
- * VM's memory over a 1 Gbit/s link (125 MB/s) plus one second to resume; other actions take the
- * duration the instance gives as a VM or node attribute ("boot", "shutdown", "migrate", ...) or a
- * default. The planner issue replaces this with the pre-copy cost model. */
+/* How long each action takes, in whole seconds (BtrPlace's plans count whole seconds; a duration
+ * is rounded up). Migrations follow the pre-copy cost model at the rate of the link share they
+ * hold; suspend and resume copy the memory once; other actions take the duration the instance
+ * gives as a VM or node attribute ("boot", "shutdown", ...) or a default. An attribute "migrate"
+ * overrides the model. */
 #ifndef ENT_PLAN_DURATIONS_H
 #define ENT_PLAN_DURATIONS_H
 
@@ -9,9 +10,15 @@
 
 #include <stdint.h>
 
+struct ent_costmodel;
 struct ent_model;
+struct ent_precopy;
 
-int64_t ent_action_duration(const struct ent_model *m, enum ent_action_kind kind, int32_t vm,
-                            int32_t node);
+/* A migration of vm holding `share` (0 < share <= 1) of a link; details into pc when not NULL. */
+int64_t ent_migration_duration(const struct ent_model *m, const struct ent_costmodel *cm,
+                               int32_t vm, double share, struct ent_precopy *pc);
+/* Any action; migrations at a full link. */
+int64_t ent_action_duration(const struct ent_model *m, const struct ent_costmodel *cm,
+                            enum ent_action_kind kind, int32_t vm, int32_t node);
 
 #endif

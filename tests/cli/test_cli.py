@@ -192,19 +192,72 @@ class CheckRejects(unittest.TestCase):
         self.assertIn("origin", self.check(plan)["violations_by_kind"])
 
     def test_invalid_large_plan(self):
-        """A real std-perf plan with one migration pulled to time 0 beside its neighbours."""
+        """A real std-perf plan, sequential, with every action pulled to time 0: the moves that
+        waited for room now overfill their destinations."""
         inst = os.path.join(STD_PERF, "li6.json.gz")
         path = os.path.join(self.tmp.name, "li6.json")
-        run("solve", inst, "--objective", "consolidate", "-o", path, check=0)
+        run("solve", inst, "--objective", "consolidate", "--planner", "sequential", "-o", path,
+            check=0)
+        self.assertTrue(json.loads(run("check", inst, path, check=0).stdout)["valid"])
         plan = load(path)
-        for a in plan["actions"][:2000]:
+        for a in plan["actions"]:
             a["end"] -= a["start"]
             a["start"] = 0
         save(plan, path)
         p = run("check", inst, path, check=1)
         report = json.loads(p.stdout)
-        self.assertGreater(report["violation_count"], 0)
+        self.assertGreater(report["violations_by_kind"].get("capacity", 0), 0)
         self.assertLessEqual(len(report["violations"]), 100)
+
+
+class Planners(unittest.TestCase):
+    def test_planners_and_gantt(self):
+        """On a std-perf repair, the three planners give valid plans; the parallel one is no
+        longer than the pools and far shorter than the sequential one; the Gantt chart is SVG."""
+        inst = os.path.join(STD_PERF, "li6.json.gz")
+        figures = {}
+        with tempfile.TemporaryDirectory() as tmp:
+            for planner in ("parallel", "pools", "sequential"):
+                plan, svg = os.path.join(tmp, planner + ".json"), os.path.join(tmp, "g.svg")
+                line = json.loads(run("solve", inst, "--objective", "repair", "--planner",
+                                      planner, "--gantt", svg, "-o", plan, check=0).stdout)
+                report = json.loads(run("check", inst, plan, check=0).stdout)
+                self.assertTrue(report["valid"])
+                self.assertEqual(line["planner"], planner)
+                self.assertEqual((report["makespan"], report["mttr"]),
+                                 (line["makespan"], line["mttr"]))
+                figures[planner] = report
+                with open(svg) as f:
+                    text = f.read()
+                self.assertTrue(text.startswith("<svg"))
+                self.assertIn("time (s)", text)
+            self.assertLessEqual(figures["parallel"]["makespan"], figures["pools"]["makespan"])
+            self.assertLessEqual(figures["parallel"]["mttr"], figures["pools"]["mttr"])
+            self.assertLess(figures["parallel"]["makespan"] * 10,
+                            figures["sequential"]["makespan"])
+
+    def test_shutdown_empty(self):
+        """Emptied nodes shut down at the end; nodes an online constraint keeps stay up."""
+        with tempfile.TemporaryDirectory() as tmp:
+            plan = os.path.join(tmp, "p.json")
+            line = json.loads(run("solve", SMALL, "--shutdown-empty", "-o", plan, check=0).stdout)
+            report = json.loads(run("check", SMALL, plan, check=0).stdout)
+            halted = [a["node"] for a in load(plan)["actions"] if a["id"] == "shutdownNode"]
+            self.assertTrue(report["valid"])
+            self.assertEqual(report["online_nodes_used"], line["nodes"])
+            self.assertIn(3, halted)  # offline by constraint
+            self.assertGreater(len(halted), 1)  # and at least one emptied by consolidation
+            inst = os.path.join(STD_PERF, "li3.json.gz")  # every node constrained online
+            run("solve", inst, "--shutdown-empty", "-o", plan, check=0)
+            self.assertFalse([a for a in load(plan)["actions"] if a["id"] == "shutdownNode"])
+            self.assertTrue(json.loads(run("check", inst, plan, check=0).stdout)["valid"])
+
+    def test_bad_planner_options(self):
+        self.assertIn("--planner", run("solve", SMALL, "--planner", "magic", check=2).stderr)
+        self.assertIn("--node-concurrency",
+                      run("solve", SMALL, "--node-concurrency", "0", check=2).stderr)
+        self.assertIn("/no/such/dir/g.svg",
+                      run("solve", SMALL, "--gantt", "/no/such/dir/g.svg", check=2).stderr)
 
 
 class BadInput(unittest.TestCase):

@@ -34,8 +34,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             struct ent_plan plan;
             struct ent_plan_stats pstats;
             ent_plan_init(&plan);
-            ent_plan_sequential(&m, &target, &plan, &pstats, &err);
-            ent_plan_release(&plan);
+            struct ent_plan_options popts;
+            ent_plan_options_init(&popts);
+            for (int k = 0; k < 3; k++) {
+                popts.planner = (enum ent_planner)k;
+                ent_plan_init(&plan);
+                ent_plan_build(&m, &target, &popts, &plan, &pstats, &err);
+                ent_plan_release(&plan);
+            }
         }
         ent_mapping_release(&target);
     }

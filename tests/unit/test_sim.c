@@ -141,6 +141,7 @@ static void test_round_consolidates(void **state)
     struct fixture *f = setup(0);
     struct ent_loop loop = {.monitor = &f->mon, .driver = &f->drv};
     ent_solve_options_init(&loop.solve);
+    ent_plan_options_init(&loop.plan);
     size_t before = ent_sim_active_nodes(&f->cluster);
     struct ent_round r;
     ent_loop_round(&loop, &r);
@@ -166,6 +167,7 @@ static void test_round_with_failures_loses_nothing(void **state)
     struct fixture *f = setup(1.0);
     struct ent_loop loop = {.monitor = &f->mon, .driver = &f->drv};
     ent_solve_options_init(&loop.solve);
+    ent_plan_options_init(&loop.plan);
     int32_t hosts[48];
     for (int v = 0; v < 48; v++)
         hosts[v] = f->cluster.vms[v].host;
@@ -187,6 +189,7 @@ static void test_stop_flag_starts_nothing(void **state)
     volatile sig_atomic_t stop = 1;
     struct ent_loop loop = {.monitor = &f->mon, .driver = &f->drv, .stop = &stop};
     ent_solve_options_init(&loop.solve);
+    ent_plan_options_init(&loop.plan);
     struct ent_round r;
     ent_loop_round(&loop, &r);
     assert_true(r.skipped);
@@ -200,6 +203,7 @@ static void test_dry_run_executes_nothing(void **state)
     struct fixture *f = setup(0);
     struct ent_loop loop = {.monitor = &f->mon, .driver = &f->drv, .dry_run = true};
     ent_solve_options_init(&loop.solve);
+    ent_plan_options_init(&loop.plan);
     struct ent_round r;
     ent_loop_round(&loop, &r);
     assert_false(r.skipped);

@@ -154,89 +154,6 @@ static void test_infeasible_names_the_vm(void **state)
     free_instance(m);
 }
 
-/* Plans current -> a hand-made target where VM i goes to hosts[i]. */
-static int plan_to(const char *text, const int32_t *hosts, struct ent_plan *plan,
-                   struct ent_plan_stats *ps, struct ent_error *err, struct ent_model **out)
-{
-    struct ent_model *m = load_instance(text);
-    struct ent_mapping target;
-    ent_mapping_init(&target);
-    ent_mapping_copy(&target, &m->map);
-    for (size_t v = 0; v < m->n_vms; v++)
-        target.vm_host[v] = ent_model_node_index(m, hosts[v]);
-    ent_plan_init(plan);
-    ent_error_init(err);
-    int rc = ent_plan_sequential(m, &target, plan, ps, err);
-    ent_mapping_release(&target);
-    *out = m;
-    return rc;
-}
-
-static void test_swap_needs_a_bypass(void **state)
-{
-    (void)state;
-    /* VMs of 60 swap nodes 0 and 1 (each fits only alone); node 2 has room to act as pivot. */
-    struct ent_plan plan;
-    struct ent_plan_stats ps;
-    struct ent_error err;
-    struct ent_model *m;
-    const int32_t hosts[] = {1, 0};
-    assert_int_equal(plan_to(instance(ON(0, "0") "," ON(1, "1") "," ON(2, ""), "", "",
-                                      "\"0\": 60, \"1\": 60", ""),
-                             hosts, &plan, &ps, &err, &m),
-                     0);
-    assert_int_equal(ps.bypasses, 1);
-    assert_int_equal(plan.len, 3);
-    int bypass_marked = 0;
-    for (size_t i = 0; i < plan.len; i++)
-        bypass_marked += plan.actions[i].bypass && plan.actions[i].to == 2;
-    assert_int_equal(bypass_marked, 1);
-    assert_valid(m, &plan);
-    ent_plan_release(&plan);
-    free_instance(m);
-}
-
-static void test_swap_without_pivot_is_refused(void **state)
-{
-    (void)state;
-    /* Node 2 holds 50 already: no room for a VM of 60, so no executable plan exists. */
-    struct ent_plan plan;
-    struct ent_plan_stats ps;
-    struct ent_error err;
-    struct ent_model *m;
-    const int32_t hosts[] = {1, 0, 2};
-    assert_int_equal(plan_to(instance(ON(0, "0") "," ON(1, "1") "," ON(2, "2"), "", "",
-                                      "\"0\": 60, \"1\": 60, \"2\": 50", ""),
-                             hosts, &plan, &ps, &err, &m),
-                     ENT_EINFEASIBLE);
-    assert_non_null(strstr(err.msg, "no executable plan"));
-    assert_non_null(strstr(err.msg, "no node has room for a bypass"));
-    ent_plan_release(&plan);
-    free_instance(m);
-}
-
-static void test_migration_waits_for_room(void **state)
-{
-    (void)state;
-    /* VM 0 (60) to node 1, which VM 1 (50) must leave first for node 2. */
-    struct ent_plan plan;
-    struct ent_plan_stats ps;
-    struct ent_error err;
-    struct ent_model *m;
-    const int32_t hosts[] = {1, 2};
-    assert_int_equal(plan_to(instance(ON(0, "0") "," ON(1, "1") "," ON(2, ""), "", "",
-                                      "\"0\": 60, \"1\": 50", ""),
-                             hosts, &plan, &ps, &err, &m),
-                     0);
-    assert_int_equal(plan.len, 2);
-    assert_int_equal(ps.bypasses, 0);
-    assert_int_equal(plan.actions[0].vm, ent_model_vm_index(m, 1));
-    assert_true(plan.actions[1].start >= plan.actions[0].end);
-    assert_valid(m, &plan);
-    ent_plan_release(&plan);
-    free_instance(m);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -247,9 +164,6 @@ int main(void)
         cmocka_unit_test(test_repair_boots_and_respects_ban_fence),
         cmocka_unit_test(test_boots_node_needed_online),
         cmocka_unit_test(test_infeasible_names_the_vm),
-        cmocka_unit_test(test_swap_needs_a_bypass),
-        cmocka_unit_test(test_swap_without_pivot_is_refused),
-        cmocka_unit_test(test_migration_waits_for_room),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
