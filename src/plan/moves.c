@@ -111,12 +111,16 @@ static int32_t find_pivot(const struct ent_room *room, const struct ent_mapping 
     return best;
 }
 
-ptrdiff_t ent_moves_choose_bypass(const struct ent_room *room, const struct ent_mapping *target,
-                                  const struct ent_move *moves, size_t n, const uint8_t *done,
-                                  int32_t *pivot_out)
+struct ent_cycle_choice ent_moves_break_cycle(const struct ent_room *room,
+                                              const struct ent_mapping *target,
+                                              const struct ent_move *moves, size_t n,
+                                              const uint8_t *done, int allow_bypass)
 {
-    ptrdiff_t fallback = -1;
-    int32_t fallback_pivot = -1;
+    /* Best first: unblocks and has a pivot; then has a pivot; then unblocks (suspend); then any. */
+    struct ent_cycle_choice best[4] = {{ENT_CYCLE_NONE, -1, -1},
+                                       {ENT_CYCLE_NONE, -1, -1},
+                                       {ENT_CYCLE_NONE, -1, -1},
+                                       {ENT_CYCLE_NONE, -1, -1}};
     for (size_t j = 0; j < n; j++) {
         if (done[j])
             continue;
@@ -125,39 +129,21 @@ ptrdiff_t ent_moves_choose_bypass(const struct ent_room *room, const struct ent_
                 moves[i].from != moves[j].to)
                 continue;
             int unblocks = departure_unblocks(room, moves[i].vm, &moves[j]);
-            if (!unblocks && fallback >= 0)
-                continue;
-            int32_t pivot = find_pivot(room, target, &moves[i]);
-            if (pivot < 0)
-                continue;
-            if (unblocks) {
-                *pivot_out = pivot;
-                return (ptrdiff_t)i;
+            int rank_pivot = unblocks ? 0 : 1, rank_suspend = unblocks ? 2 : 3;
+            if (allow_bypass && best[rank_pivot].how == ENT_CYCLE_NONE) {
+                int32_t pivot = find_pivot(room, target, &moves[i]);
+                if (pivot >= 0)
+                    best[rank_pivot] =
+                        (struct ent_cycle_choice){ENT_CYCLE_BYPASS, (ptrdiff_t)i, pivot};
             }
-            fallback = (ptrdiff_t)i;
-            fallback_pivot = pivot;
+            if (best[rank_suspend].how == ENT_CYCLE_NONE)
+                best[rank_suspend] = (struct ent_cycle_choice){ENT_CYCLE_SUSPEND, (ptrdiff_t)i, -1};
+            if (best[0].how != ENT_CYCLE_NONE)
+                return best[0];
         }
     }
-    *pivot_out = fallback_pivot;
-    return fallback;
-}
-
-ptrdiff_t ent_moves_choose_suspend(const struct ent_room *room, const struct ent_move *moves,
-                                   size_t n, const uint8_t *done)
-{
-    ptrdiff_t fallback = -1;
-    for (size_t j = 0; j < n; j++) {
-        if (done[j])
-            continue;
-        for (size_t i = 0; i < n; i++) {
-            if (done[i] || i == j || moves[i].kind != ENT_ACTION_MIGRATE_VM ||
-                moves[i].from != moves[j].to)
-                continue;
-            if (departure_unblocks(room, moves[i].vm, &moves[j]))
-                return (ptrdiff_t)i;
-            if (fallback < 0)
-                fallback = (ptrdiff_t)i;
-        }
-    }
-    return fallback;
+    for (int k = 1; k < 4; k++)
+        if (best[k].how != ENT_CYCLE_NONE)
+            return best[k];
+    return best[0];
 }

@@ -38,15 +38,22 @@ void ent_moves_collect(struct ent_moves *mv, const struct ent_model *m,
                        const struct ent_mapping *target, int shutdown_empty);
 void ent_moves_release(struct ent_moves *mv);
 
-/* When every waiting move lacks room that another waiting move holds: the migration to send
- * through a pivot (a node that stays online, with room) so as to free what a waiting move needs.
- * Returns its index in moves (done[i] set for those finished) and the pivot, or -1. */
-ptrdiff_t ent_moves_choose_bypass(const struct ent_room *room, const struct ent_mapping *target,
-                                  const struct ent_move *moves, size_t n, const uint8_t *done,
-                                  int32_t *pivot);
-/* With no pivot: a VM to suspend where it is so that a waiting move gets the room it lacks;
- * returns the index of that VM's own waiting migration, or -1. */
-ptrdiff_t ent_moves_choose_suspend(const struct ent_room *room, const struct ent_move *moves,
-                                   size_t n, const uint8_t *done);
+/* How to break a cycle: when nothing runs and every waiting move lacks room that another waiting
+ * move holds. */
+enum ent_cycle_break { ENT_CYCLE_NONE, ENT_CYCLE_BYPASS, ENT_CYCLE_SUSPEND };
+
+struct ent_cycle_choice {
+    enum ent_cycle_break how;
+    ptrdiff_t move; /* the waiting migration whose VM takes the bypass or is suspended */
+    int32_t pivot;  /* for a bypass: the node it goes through */
+};
+
+/* Prefers a migration whose departure gives a waiting move all the room it lacks: through the
+ * roomiest pivot (a node that stays online, with room) when one exists and bypasses are allowed,
+ * else suspended where it runs. done[i] marks moves that are no longer waiting. */
+struct ent_cycle_choice ent_moves_break_cycle(const struct ent_room *room,
+                                              const struct ent_mapping *target,
+                                              const struct ent_move *moves, size_t n,
+                                              const uint8_t *done, int allow_bypass);
 
 #endif

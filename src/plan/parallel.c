@@ -337,17 +337,16 @@ static int unblock(struct sched *s, struct ent_plan_stats *stats, size_t *budget
     uint8_t *done = ent_malloc(s->n_moves + 1);
     for (size_t i = 0; i < s->n_moves; i++)
         done[i] = s->state[i] != WAITING;
-    int32_t pivot = -1;
-    ptrdiff_t i =
-        *budget ? ent_moves_choose_bypass(&s->room, s->target, s->moves, s->n_moves, done, &pivot)
-                : -1;
+    struct ent_cycle_choice c =
+        ent_moves_break_cycle(&s->room, s->target, s->moves, s->n_moves, done, *budget > 0);
+    ptrdiff_t i = c.move;
     int rc = 0;
-    if (i >= 0) {
-        start_move(s, (int32_t)i, 0, pivot);
-        s->moves[i].from = pivot;
+    if (c.how == ENT_CYCLE_BYPASS) {
+        start_move(s, (int32_t)i, 0, c.pivot);
+        s->moves[i].from = c.pivot;
         stats->bypasses++;
         (*budget)--;
-    } else if ((i = ent_moves_choose_suspend(&s->room, s->moves, s->n_moves, done)) >= 0) {
+    } else if (c.how == ENT_CYCLE_SUSPEND) {
         struct ent_move *mv = &s->moves[i];
         start_action(s, ENT_ACTION_SUSPEND_VM, mv->vm, mv->from, mv->from, -1,
                      ent_action_duration(s->m, &s->opts->cost, ENT_ACTION_SUSPEND_VM, mv->vm, -1),

@@ -64,13 +64,14 @@ static int run_pools(struct pools *p, struct ent_move *moves, size_t n,
     int rc = 0;
     while (left && !rc) {
         size_t k = 0;
-        int migrations = 0, c = p->opts->node_concurrency, total = p->opts->total_concurrency;
+        int migrations = 0, per_link = p->opts->node_concurrency;
+        int total = p->opts->total_concurrency;
         for (size_t i = 0; i < n; i++) {
             const struct ent_move *mv = &moves[i];
             if (done[i] || !ent_room_fits(&p->room, mv->vm, mv->to))
                 continue;
             if (mv->kind == ENT_ACTION_MIGRATE_VM) { /* the same link limits as the scheduler */
-                if (links[mv->from] >= c || links[mv->to] >= c ||
+                if (links[mv->from] >= per_link || links[mv->to] >= per_link ||
                     (total > 0 && migrations >= total))
                     continue;
                 links[mv->from]++;
@@ -81,21 +82,21 @@ static int run_pools(struct pools *p, struct ent_move *moves, size_t n,
             pool[k++] = (int32_t)i;
         }
         if (k == 0) {
-            int32_t pivot = -1;
-            ptrdiff_t i =
-                budget ? ent_moves_choose_bypass(&p->room, target, moves, n, done, &pivot) : -1;
-            if (i >= 0) {
+            struct ent_cycle_choice c =
+                ent_moves_break_cycle(&p->room, target, moves, n, done, budget > 0);
+            ptrdiff_t i = c.move;
+            if (c.how == ENT_CYCLE_BYPASS) {
                 struct ent_action *a =
-                    emit(p, ENT_ACTION_MIGRATE_VM, moves[i].vm, moves[i].from, pivot, -1,
+                    emit(p, ENT_ACTION_MIGRATE_VM, moves[i].vm, moves[i].from, c.pivot, -1,
                          duration_of(p, ENT_ACTION_MIGRATE_VM, moves[i].vm, -1));
                 a->bypass = true;
-                ent_room_arrive(&p->room, moves[i].vm, pivot);
+                ent_room_arrive(&p->room, moves[i].vm, c.pivot);
                 ent_room_depart(&p->room, moves[i].vm, moves[i].from);
                 ent_room_settle(&p->room, moves[i].vm);
-                moves[i].from = pivot;
+                moves[i].from = c.pivot;
                 stats->bypasses++;
                 budget--;
-            } else if ((i = ent_moves_choose_suspend(&p->room, moves, n, done)) >= 0) {
+            } else if (c.how == ENT_CYCLE_SUSPEND) {
                 emit(p, ENT_ACTION_SUSPEND_VM, moves[i].vm, moves[i].from, moves[i].from, -1,
                      duration_of(p, ENT_ACTION_SUSPEND_VM, moves[i].vm, -1));
                 ent_room_depart(&p->room, moves[i].vm, moves[i].from);

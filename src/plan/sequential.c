@@ -81,19 +81,18 @@ static int run_moves(struct seq *s, struct ent_move *moves, size_t n,
             }
         if (progress || !left)
             continue;
-        int32_t pivot = -1;
-        ptrdiff_t i =
-            budget ? ent_moves_choose_bypass(&s->room, target, moves, n, done, &pivot) : -1;
-        if (i >= 0) {
-            struct ent_move hop = {ENT_ACTION_MIGRATE_VM, moves[i].vm, moves[i].from, pivot};
+        struct ent_cycle_choice c =
+            ent_moves_break_cycle(&s->room, target, moves, n, done, budget > 0);
+        ptrdiff_t i = c.move;
+        if (c.how == ENT_CYCLE_BYPASS) {
+            struct ent_move hop = {ENT_ACTION_MIGRATE_VM, moves[i].vm, moves[i].from, c.pivot};
             run_move(s, &hop, 1);
-            moves[i].from = pivot;
+            moves[i].from = c.pivot;
             stats->bypasses++;
             budget--;
             continue;
         }
-        i = ent_moves_choose_suspend(&s->room, moves, n, done);
-        if (i < 0) {
+        if (c.how == ENT_CYCLE_NONE) {
             rc = ent__plan_unexecutable(s->m, moves, n, done, left, err);
             break;
         }

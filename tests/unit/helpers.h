@@ -9,6 +9,7 @@
 
 #include <cmocka.h>
 
+#include "check/check.h"
 #include "model/btrplace.h"
 #include "model/json_file.h"
 #include "model/model.h"
@@ -52,6 +53,19 @@ static inline int load_instance_error(const char *text, struct ent_error *err)
     ent_model_release(&m);
     json_decref(doc);
     return rc;
+}
+
+/* Fails the test when the checker rejects plan. */
+static inline void assert_plan_valid(const struct ent_model *m, const struct ent_plan *plan)
+{
+    struct ent_check_report rep;
+    ent_check_report_init(&rep);
+    ent_check_plan(m, plan, &rep);
+    if (!rep.valid) {
+        char *text = json_dumps(rep.violations, 0);
+        fail_msg("plan rejected by the checker: %s", text);
+    }
+    ent_check_report_release(&rep);
 }
 
 static inline void free_instance(struct ent_model *m)

@@ -9,18 +9,6 @@
 #include <math.h>
 #include <unistd.h>
 
-static void assert_valid(const struct ent_model *m, const struct ent_plan *plan)
-{
-    struct ent_check_report rep;
-    ent_check_report_init(&rep);
-    ent_check_plan(m, plan, &rep);
-    if (!rep.valid) {
-        char *text = json_dumps(rep.violations, 0);
-        fail_msg("plan rejected by the checker: %s", text);
-    }
-    ent_check_report_release(&rep);
-}
-
 /* Nodes of memory 100, VMs with the given memory; `extra` goes into constraints. */
 static const char *instance(const char *online, const char *vm_memory, const char *extra)
 {
@@ -89,7 +77,7 @@ static void test_swap_needs_a_bypass(void **state)
         for (size_t i = 0; i < plan.len; i++)
             marked += plan.actions[i].bypass && plan.actions[i].to == 2;
         assert_int_equal(marked, 1);
-        assert_valid(m, &plan);
+        assert_plan_valid(m, &plan);
         ent_plan_release(&plan);
         free_instance(m);
     }
@@ -118,7 +106,7 @@ static void test_no_pivot_suspends_and_resumes(void **state)
         }
         assert_int_equal(suspend, 1);
         assert_int_equal(resume, 1);
-        assert_valid(m, &plan);
+        assert_plan_valid(m, &plan);
         ent_plan_release(&plan);
         free_instance(m);
     }
@@ -168,7 +156,7 @@ static void test_migration_waits_for_room(void **state)
         }
         assert_int_equal(first->vm, ent_model_vm_index(m, 1));
         assert_true(second->start >= first->end);
-        assert_valid(m, &plan);
+        assert_plan_valid(m, &plan);
         ent_plan_release(&plan);
         free_instance(m);
     }
@@ -198,7 +186,7 @@ static void test_preserved_vm_releases_what_it_held(void **state)
         struct ent_model *m;
         const int32_t hosts[10] = {1, 0, 3, -1, -1, -1, -1, -1, -1, -1};
         assert_int_equal(plan_to(text, hosts, planners[k], &plan, &ps, &err, &m), 0);
-        assert_valid(m, &plan);
+        assert_plan_valid(m, &plan);
         ent_plan_release(&plan);
         free_instance(m);
     }
@@ -219,7 +207,7 @@ static void test_parallel_is_shorter_than_sequential(void **state)
         struct ent_error err;
         struct ent_model *m;
         assert_int_equal(plan_to(text, hosts, planners[k], &plan, &ps, &err, &m), 0);
-        assert_valid(m, &plan);
+        assert_plan_valid(m, &plan);
         makespan[k] = ent_plan_makespan(&plan);
         mttr[k] = 0;
         for (size_t i = 0; i < plan.len; i++)

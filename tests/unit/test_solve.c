@@ -5,18 +5,6 @@
 #include "plan/planner.h"
 #include "solve/solve.h"
 
-static void assert_valid(const struct ent_model *m, const struct ent_plan *plan)
-{
-    struct ent_check_report rep;
-    ent_check_report_init(&rep);
-    ent_check_plan(m, plan, &rep);
-    if (!rep.valid) {
-        char *text = json_dumps(rep.violations, 0);
-        fail_msg("plan rejected by the checker: %s", text);
-    }
-    ent_check_report_release(&rep);
-}
-
 /* Solves, plans, validates; returns the stats. */
 static struct ent_solve_stats solve_and_check(const char *instance, enum ent_objective obj,
                                               struct ent_plan_stats *pstats)
@@ -37,7 +25,7 @@ static struct ent_solve_stats solve_and_check(const char *instance, enum ent_obj
     struct ent_plan_stats ps;
     if (ent_plan_sequential(m, &target, &plan, pstats ? pstats : &ps, &err))
         fail_msg("plan: %s", err.msg);
-    assert_valid(m, &plan);
+    assert_plan_valid(m, &plan);
     ent_plan_release(&plan);
     ent_mapping_release(&target);
     free_instance(m);
