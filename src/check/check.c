@@ -6,14 +6,43 @@
 #include "model/plan.h"
 #include "util/alloc.h"
 
+int64_t **ent__check_capacity(const struct ent_model *m)
+{
+    int64_t **cap = ent_calloc(m->n_res + 1, sizeof *cap);
+    for (size_t r = 0; r < m->n_res; r++) {
+        cap[r] = ent_malloc((m->n_nodes + 1) * sizeof(int64_t));
+        for (size_t n = 0; n < m->n_nodes; n++)
+            cap[r][n] = m->res[r].capacity[n];
+    }
+    /* overbook: a node offers ratio times its capacity of a resource (BtrPlace's semantics). */
+    for (size_t i = 0; i < m->constraints.len; i++) {
+        const struct ent_constraint *c = &m->constraints.items[i];
+        if (c->kind != ENT_CK_OVERBOOK || c->res < 0)
+            continue;
+        for (size_t k = 0; k < c->n_nodes; k++)
+            cap[c->res][c->nodes[k]] =
+                (int64_t)((double)m->res[c->res].capacity[c->nodes[k]] * c->ratio);
+    }
+    return cap;
+}
+
+void ent__check_capacity_free(int64_t **cap, const struct ent_model *m)
+{
+    for (size_t r = 0; cap && r < m->n_res; r++)
+        ent_free(cap[r]);
+    ent_free(cap);
+}
+
 void ent_check_plan(const struct ent_model *m, const struct ent_plan *plan,
                     struct ent_check_report *rep)
 {
     int64_t **final_demand = ent_final_demand(m);
+    int64_t **cap = ent__check_capacity(m);
     struct ent_mapping final;
     ent_mapping_init(&final);
-    ent__check_replay(m, plan, final_demand, &final, rep);
-    ent__check_final_state(m, &final, final_demand, rep);
+    ent__check_replay(m, plan, final_demand, cap, &final, rep);
+    ent__check_final_state(m, &final, final_demand, cap, rep);
+    ent__check_capacity_free(cap, m);
 
     int mem = ent_model_memory_resource(m);
     rep->actions = (int64_t)plan->len;

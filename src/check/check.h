@@ -53,10 +53,14 @@ void ent_check_plan(const struct ent_model *m, const struct ent_plan *plan,
                     struct ent_check_report *rep);
 
 /* Internal pieces. final holds the configuration after the plan; final_demand from demand.h. */
+/* cap[r][node]: capacities with overbook ratios applied; free with ent__check_capacity_free. */
+int64_t **ent__check_capacity(const struct ent_model *m);
+void ent__check_capacity_free(int64_t **cap, const struct ent_model *m);
 void ent__check_replay(const struct ent_model *m, const struct ent_plan *plan,
-                       int64_t *const *final_demand, struct ent_mapping *final,
+                       int64_t *const *final_demand, int64_t *const *cap, struct ent_mapping *final,
                        struct ent_check_report *rep);
 void ent__check_final_state(const struct ent_model *m, const struct ent_mapping *final,
-                            int64_t *const *final_demand, struct ent_check_report *rep);
+                            int64_t *const *final_demand, int64_t *const *cap,
+                            struct ent_check_report *rep);
 
 #endif

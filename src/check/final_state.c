@@ -1,6 +1,6 @@
-/* Checks the configuration a plan leads to: capacity with final demands, and every constraint the
- * checker understands. Continuous constraints are checked here in their final state only and
- * reported as not fully checked. */
+/* Checks the configuration a plan leads to: capacity with final demands (and overbooking), and
+ * every constraint the checker understands. Continuous constraints are also checked at every
+ * instant of the plan (rules.c). */
 #include "check/check.h"
 
 #include "model/model.h"
@@ -12,7 +12,8 @@
 #define VIOLATED(...) ent_check_violation(rep, ENT_VIOLATION_CONSTRAINT, -1, -1, __VA_ARGS__)
 
 static void final_capacity(const struct ent_model *m, const struct ent_mapping *map,
-                           int64_t *const *final_demand, struct ent_check_report *rep)
+                           int64_t *const *final_demand, int64_t *const *cap,
+                           struct ent_check_report *rep)
 {
     int64_t *use = ent_calloc(m->n_nodes ? m->n_nodes : 1, sizeof *use);
     char b[64];
@@ -22,12 +23,11 @@ static void final_capacity(const struct ent_model *m, const struct ent_mapping *
             if (map->vm_state[v] == ENT_VM_RUNNING)
                 use[map->vm_host[v]] += final_demand[r][v];
         for (size_t n = 0; n < m->n_nodes; n++)
-            if (use[n] > m->res[r].capacity[n])
-                ent_check_violation(rep, ENT_VIOLATION_FINAL_CAPACITY, -1, -1,
-                                    "node %s: %s use %" PRId64 " exceeds capacity %" PRId64
-                                    " in the final state",
-                                    ent_node_label(m, (int32_t)n, b, sizeof b), m->res[r].name,
-                                    use[n], m->res[r].capacity[n]);
+            if (use[n] > cap[r][n])
+                ent_check_violation(
+                    rep, ENT_VIOLATION_FINAL_CAPACITY, -1, -1,
+                    "node %s: %s use %" PRId64 " exceeds capacity %" PRId64 " in the final state",
+                    ent_node_label(m, (int32_t)n, b, sizeof b), m->res[r].name, use[n], cap[r][n]);
     }
     ent_free(use);
 }
@@ -35,6 +35,14 @@ static void final_capacity(const struct ent_model *m, const struct ent_mapping *
 static int running(const struct ent_mapping *map, int32_t vm)
 {
     return map->vm_state[vm] == ENT_VM_RUNNING;
+}
+
+static int in_group(const struct ent_parts *parts, size_t g, int32_t node)
+{
+    for (uint32_t k = 0; k < parts->len[g]; k++)
+        if (parts->items[g][k] == node)
+            return 1;
+    return 0;
 }
 
 static int in_nodes(const struct ent_constraint *c, int32_t node)
@@ -165,6 +173,67 @@ static int check_one(const struct ent_model *m, const struct ent_mapping *map,
                          ent_node_label(m, m->map.vm_host[v], b2, sizeof b2));
         }
         return 1;
+    case ENT_CK_SPLIT: {
+        /* No node hosts running VMs of two parts. */
+        int32_t *owner = ent_malloc((m->n_nodes + 1) * sizeof *owner);
+        memset(owner, 0xff, (m->n_nodes + 1) * sizeof *owner);
+        for (size_t p = 0; p < c->vm_parts.n; p++)
+            for (uint32_t k = 0; k < c->vm_parts.len[p]; k++) {
+                int32_t v = c->vm_parts.items[p][k];
+                if (!running(map, v))
+                    continue;
+                int32_t h = map->vm_host[v];
+                if (owner[h] >= 0 && owner[h] != (int32_t)p)
+                    VIOLATED("constraints[%zu] split: node %s hosts VMs of parts %d and %zu", idx,
+                             ent_node_label(m, h, b1, sizeof b1), owner[h], p);
+                owner[h] = (int32_t)p;
+            }
+        ent_free(owner);
+        return 1;
+    }
+    case ENT_CK_AMONG: {
+        /* The running VMs all within one node group. */
+        size_t fits = 0;
+        for (size_t g = 0; g < c->node_parts.n && !fits; g++) {
+            fits = 1;
+            for (size_t k = 0; k < c->n_vms && fits; k++)
+                fits = !running(map, c->vms[k]) ||
+                       in_group(&c->node_parts, g, map->vm_host[c->vms[k]]);
+        }
+        if (!fits)
+            VIOLATED("constraints[%zu] among: the VMs are not all within one group of nodes", idx);
+        return 1;
+    }
+    case ENT_CK_SPLIT_AMONG: {
+        /* Each part within one node group, and no two parts within the same group. */
+        ptrdiff_t *group_of = ent_malloc((c->vm_parts.n + 1) * sizeof *group_of);
+        for (size_t p = 0; p < c->vm_parts.n; p++) {
+            group_of[p] = -1;
+            for (size_t g = 0; g < c->node_parts.n && group_of[p] < 0; g++) {
+                int all = 1;
+                for (uint32_t k = 0; k < c->vm_parts.len[p] && all; k++) {
+                    int32_t v = c->vm_parts.items[p][k];
+                    all = !running(map, v) || in_group(&c->node_parts, g, map->vm_host[v]);
+                }
+                if (all)
+                    group_of[p] = (ptrdiff_t)g;
+            }
+            if (group_of[p] < 0)
+                VIOLATED("constraints[%zu] splitAmong: part %zu is not within one group", idx, p);
+            for (size_t q = 0; q < p; q++)
+                if (group_of[p] >= 0 && group_of[p] == group_of[q])
+                    VIOLATED("constraints[%zu] splitAmong: parts %zu and %zu share group %td", idx,
+                             q, p, group_of[p]);
+        }
+        ent_free(group_of);
+        return 1;
+    }
+    case ENT_CK_QUARANTINE: /* what moves is checked as the plan unfolds */
+    case ENT_CK_SEQ:
+    case ENT_CK_NO_DELAY:
+    case ENT_CK_STORAGE_DOMAINS:
+    case ENT_CK_OVERBOOK: /* in the capacities */
+        return 1;
     case ENT_CK_UNKNOWN:
         break;
     }
@@ -178,17 +247,13 @@ static void count_unchecked(struct ent_check_report *rep, const char *name)
 }
 
 void ent__check_final_state(const struct ent_model *m, const struct ent_mapping *final,
-                            int64_t *const *final_demand, struct ent_check_report *rep)
+                            int64_t *const *final_demand, int64_t *const *cap,
+                            struct ent_check_report *rep)
 {
-    final_capacity(m, final, final_demand, rep);
+    final_capacity(m, final, final_demand, cap, rep);
     for (size_t i = 0; i < m->constraints.len; i++) {
         const struct ent_constraint *c = &m->constraints.items[i];
-        if (!check_one(m, final, final_demand, c, i, rep)) {
+        if (!check_one(m, final, final_demand, c, i, rep))
             count_unchecked(rep, c->name);
-        } else if (c->continuous) {
-            char label[128];
-            snprintf(label, sizeof label, "%s (continuous: final state only)", c->name);
-            count_unchecked(rep, label);
-        }
     }
 }

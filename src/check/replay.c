@@ -3,6 +3,7 @@
  * source until the end and its final demand on the destination from the start. A VM that stays
  * keeps its current demand until the plan is over; the final state is checked with final demands.
  */
+#include "check/replay.h"
 #include "check/check.h"
 
 #include "model/model.h"
@@ -29,22 +30,6 @@ static int cmp_event(const void *a, const void *b)
     return x->action < y->action ? -1 : x->action > y->action;
 }
 
-enum { NODE_IDLE, NODE_BOOTING, NODE_HALTING };
-
-struct replay {
-    const struct ent_model *m;
-    const struct ent_plan *plan;
-    int64_t *const *final_demand;
-    struct ent_mapping *map;
-    struct ent_check_report *rep;
-    int64_t **usage;    /* [r][node] */
-    int64_t **held;     /* [r][vm]: what the VM holds on its host */
-    int64_t *vm_busy;   /* action index + 1 in progress on the VM, 0 when none */
-    uint8_t *node_busy; /* NODE_* */
-    int32_t *incoming;  /* in-flight actions that will place a VM on the node */
-    uint8_t *legal;     /* per action: its start was legal, so its end applies */
-};
-
 static const char *vm_name(struct replay *rp, int32_t vm, char *b, size_t n)
 {
     return ent_vm_label(rp->m, vm, b, n);
@@ -59,7 +44,7 @@ static void check_node_capacity(struct replay *rp, int32_t node, int64_t time, l
 {
     char b[64];
     for (size_t r = 0; r < rp->m->n_res; r++) {
-        int64_t cap = rp->m->res[r].capacity[node];
+        int64_t cap = rp->cap[r][node];
         if (rp->usage[r][node] > cap)
             ent_check_violation(rp->rep, ENT_VIOLATION_CAPACITY, time, action,
                                 "node %s: %s use %" PRId64 " exceeds capacity %" PRId64,
@@ -213,6 +198,7 @@ static void apply_start(struct replay *rp, uint32_t i)
     case ENT_ACTION_BOOT_VM:
     case ENT_ACTION_RESUME_VM:
         rp->incoming[a->to]++;
+        rp->dest[a->vm] = a->to;
         reserve(rp, a->vm, a->to, a->start, (long)i);
         break;
     case ENT_ACTION_SUSPEND_VM:
@@ -242,8 +228,10 @@ static void apply_end(struct replay *rp, uint32_t i)
 {
     const struct ent_action *a = &rp->plan->actions[i];
     struct ent_mapping *map = rp->map;
-    if (a->vm >= 0)
+    if (a->vm >= 0) {
         rp->vm_busy[a->vm] = 0;
+        rp->dest[a->vm] = -1;
+    }
     switch (a->kind) {
     case ENT_ACTION_MIGRATE_VM:
         release(rp, a->vm, a->from);
@@ -312,10 +300,11 @@ static void matrix_free(int64_t **mx, size_t rows)
 }
 
 void ent__check_replay(const struct ent_model *m, const struct ent_plan *plan,
-                       int64_t *const *final_demand, struct ent_mapping *final,
+                       int64_t *const *final_demand, int64_t *const *cap, struct ent_mapping *final,
                        struct ent_check_report *rep)
 {
-    struct replay rp = {m, plan, final_demand, final, rep, NULL, NULL, NULL, NULL, NULL, NULL};
+    struct replay rp = {
+        .m = m, .plan = plan, .final_demand = final_demand, .cap = cap, .map = final, .rep = rep};
     ent_mapping_copy(final, &m->map);
     rp.usage = matrix(m->n_res, m->n_nodes);
     rp.held = matrix(m->n_res, m->n_vms);
@@ -323,6 +312,9 @@ void ent__check_replay(const struct ent_model *m, const struct ent_plan *plan,
     rp.node_busy = ent_calloc(m->n_nodes ? m->n_nodes : 1, 1);
     rp.incoming = ent_calloc(m->n_nodes ? m->n_nodes : 1, sizeof *rp.incoming);
     rp.legal = ent_calloc(plan->len ? plan->len : 1, 1);
+    rp.dest = ent_malloc((m->n_vms + 1) * sizeof *rp.dest);
+    memset(rp.dest, 0xff, (m->n_vms + 1) * sizeof *rp.dest);
+    ent__rules_init(&rp);
 
     for (size_t v = 0; v < m->n_vms; v++) {
         if (m->map.vm_state[v] != ENT_VM_RUNNING)
@@ -336,7 +328,7 @@ void ent__check_replay(const struct ent_model *m, const struct ent_plan *plan,
      * reported apart. Arrivals on such a node are still checked, and the final state must fit. */
     for (size_t n = 0; n < m->n_nodes; n++)
         for (size_t r = 0; r < m->n_res; r++)
-            if (rp.usage[r][n] > m->res[r].capacity[n]) {
+            if (rp.usage[r][n] > cap[r][n]) {
                 rep->initial_overloads++;
                 break;
             }
@@ -359,13 +351,18 @@ void ent__check_replay(const struct ent_model *m, const struct ent_plan *plan,
     for (size_t k = 0; k < n_ev; k++) {
         uint32_t i = ev[k].action;
         if (ev[k].is_start) {
-            if ((rp.legal[i] = (uint8_t)start_is_legal(&rp, i)))
+            if ((rp.legal[i] = (uint8_t)start_is_legal(&rp, i))) {
+                ent__rules_on_start(&rp, i); /* before the arrival is counted */
                 apply_start(&rp, i);
+            }
         } else if (rp.legal[i]) {
             apply_end(&rp, i);
         }
     }
 
+    ent__rules_after(&rp);
+    ent__rules_release(&rp);
+    ent_free(rp.dest);
     ent_free(ev);
     matrix_free(rp.usage, m->n_res);
     matrix_free(rp.held, m->n_res);

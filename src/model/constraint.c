@@ -21,10 +21,20 @@ void ent_constraint_set_init(struct ent_constraint_set *set)
     memset(set, 0, sizeof *set);
 }
 
+static void parts_release(struct ent_parts *parts)
+{
+    for (size_t i = 0; i < parts->n; i++)
+        ent_free(parts->items[i]);
+    ent_free(parts->items);
+    ent_free(parts->len);
+}
+
 void ent_constraint_release(struct ent_constraint *c)
 {
     if (!c)
         return;
+    parts_release(&c->vm_parts);
+    parts_release(&c->node_parts);
     ent_free(c->name);
     ent_free(c->vms);
     ent_free(c->nodes);
@@ -93,6 +103,42 @@ static int read_ids(json_t *obj, const char *single, const char *plural, const s
     return 0;
 }
 
+/* Reads key, an array of arrays of ids, into parts. */
+static int read_parts(json_t *obj, const char *key, const struct ent_model *m,
+                      int32_t (*lookup)(const struct ent_model *, int64_t), const char *what,
+                      struct ent_parts *parts, const char *where, struct ent_error *err)
+{
+    json_t *arr = json_object_get(obj, key);
+    if (!json_is_array(arr))
+        return ent_error(err, ENT_EPARSE, "%s: missing \"%s\", an array of arrays of ids", where,
+                         key);
+    size_t n = json_array_size(arr);
+    parts->items = ent_calloc(n + 1, sizeof *parts->items);
+    parts->len = ent_calloc(n + 1, sizeof *parts->len);
+    for (size_t i = 0; i < n; i++) {
+        json_t *part = json_array_get(arr, i);
+        if (!json_is_array(part))
+            return ent_error(err, ENT_EPARSE, "%s: \"%s\"[%zu] must be an array of ids", where, key,
+                             i);
+        size_t k = json_array_size(part);
+        parts->items[i] = ent_malloc((k + 1) * sizeof(int32_t));
+        parts->n = i + 1;
+        for (size_t j = 0; j < k; j++) {
+            json_t *v = json_array_get(part, j);
+            int32_t idx = json_is_integer(v) ? lookup(m, json_integer_value(v)) : -1;
+            if (!json_is_integer(v))
+                return ent_error(err, ENT_EPARSE, "%s: \"%s\"[%zu] must hold integer ids", where,
+                                 key, i);
+            if (idx < 0)
+                return ent_error(err, ENT_EINVALID, "%s: \"%s\"[%zu]: unknown %s id %lld", where,
+                                 key, i, what, (long long)json_integer_value(v));
+            parts->items[i][j] = idx;
+        }
+        parts->len[i] = (uint32_t)k;
+    }
+    return 0;
+}
+
 int ent_constraint_from_json(struct ent_constraint *c, json_t *obj, const struct ent_model *m,
                              const char *where, struct ent_error *err)
 {
@@ -128,6 +174,19 @@ int ent_constraint_from_json(struct ent_constraint *c, json_t *obj, const struct
             rc = ent_error(err, ENT_EPARSE, "%s: missing string \"rc\"", where);
         else if ((c->res = ent_model_resource_index(m, rcname)) < 0)
             rc = ent_error(err, ENT_EINVALID, "%s: unknown resource \"%s\"", where, rcname);
+    }
+    if (!rc && (fields & ENT_CF_VM_PARTS))
+        rc = read_parts(obj, c->kind == ENT_CK_SPLIT_AMONG ? "vParts" : "parts", m,
+                        ent_model_vm_index, "VM", &c->vm_parts, where, err);
+    if (!rc && (fields & ENT_CF_NODE_PARTS))
+        rc = read_parts(obj, c->kind == ENT_CK_SPLIT_AMONG ? "pParts" : "parts", m,
+                        ent_model_node_index, "node", &c->node_parts, where, err);
+    if (!rc && (fields & ENT_CF_RATIO)) {
+        json_t *r = json_object_get(obj, "ratio");
+        if (!json_is_number(r) || json_number_value(r) <= 0 || json_number_value(r) > 1000)
+            rc = ent_error(err, ENT_EPARSE, "%s: \"ratio\" must be a number in (0, 1000]", where);
+        else
+            c->ratio = json_number_value(r);
     }
     if (!rc && (fields & ENT_CF_AMOUNT)) {
         json_t *a = json_object_get(obj, "amount");

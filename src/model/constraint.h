@@ -14,12 +14,15 @@ struct ent_model;
 
 /* Fields a kind takes. */
 enum {
-    ENT_CF_VMS = 1,       /* "vm" or "vms" */
-    ENT_CF_NODES = 2,     /* "node" or "nodes" */
-    ENT_CF_RC = 4,        /* "rc": a resource name */
-    ENT_CF_AMOUNT = 8,    /* "amount": an integer */
-    ENT_CF_ONE_VM = 16,   /* written as a single "vm" */
-    ENT_CF_ONE_NODE = 32, /* written as a single "node" */
+    ENT_CF_VMS = 1,          /* "vm" or "vms" */
+    ENT_CF_NODES = 2,        /* "node" or "nodes" */
+    ENT_CF_RC = 4,           /* "rc": a resource name */
+    ENT_CF_AMOUNT = 8,       /* "amount": an integer */
+    ENT_CF_ONE_VM = 16,      /* written as a single "vm" */
+    ENT_CF_ONE_NODE = 32,    /* written as a single "node" */
+    ENT_CF_VM_PARTS = 64,    /* groups of VMs: "parts" (split) or "vParts" (splitAmong) */
+    ENT_CF_NODE_PARTS = 128, /* groups of nodes: "parts" (among) or "pParts" (splitAmong) */
+    ENT_CF_RATIO = 256,      /* "ratio": a number */
 };
 
 /* X(ENUM, "json id", required fields) */
@@ -39,7 +42,15 @@ enum {
     X(SPREAD, "spread", ENT_CF_VMS)                                                                \
     X(GATHER, "gather", ENT_CF_VMS)                                                                \
     X(LONELY, "lonely", ENT_CF_VMS)                                                                \
-    X(ROOT, "root", ENT_CF_VMS | ENT_CF_ONE_VM)
+    X(ROOT, "root", ENT_CF_VMS | ENT_CF_ONE_VM)                                                    \
+    X(SPLIT, "split", ENT_CF_VM_PARTS)                                                             \
+    X(AMONG, "among", ENT_CF_VMS | ENT_CF_NODE_PARTS)                                              \
+    X(SPLIT_AMONG, "splitAmong", ENT_CF_VM_PARTS | ENT_CF_NODE_PARTS)                              \
+    X(QUARANTINE, "quarantine", ENT_CF_NODES)                                                      \
+    X(OVERBOOK, "overbook", ENT_CF_NODES | ENT_CF_ONE_NODE | ENT_CF_RC | ENT_CF_RATIO)             \
+    X(SEQ, "seq", ENT_CF_VMS)                                                                      \
+    X(NO_DELAY, "noDelay", ENT_CF_VMS | ENT_CF_ONE_VM)                                             \
+    X(STORAGE_DOMAINS, "storageDomains", 0)
 
 enum ent_constraint_kind {
 #define ENT_CK_ENUM(e, name, fields) ENT_CK_##e,
@@ -47,6 +58,13 @@ enum ent_constraint_kind {
 #undef ENT_CK_ENUM
         ENT_CK_UNKNOWN,
     ENT_CK_COUNT = ENT_CK_UNKNOWN
+};
+
+/* Groups of element indexes (parts of a split, node groups of an among). */
+struct ent_parts {
+    int32_t **items;
+    uint32_t *len;
+    size_t n;
 };
 
 struct ent_constraint {
@@ -59,7 +77,10 @@ struct ent_constraint {
     size_t n_nodes;
     int res; /* resource index, -1 when none */
     int64_t amount;
-    json_t *json; /* the constraint as read; NULL when built in code */
+    double ratio;                /* overbook */
+    struct ent_parts vm_parts;   /* split, splitAmong */
+    struct ent_parts node_parts; /* among, splitAmong */
+    json_t *json;                /* the constraint as read; NULL when built in code */
 };
 
 struct ent_constraint_set {

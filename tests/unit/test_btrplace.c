@@ -16,7 +16,9 @@ static const char *const sample =
     "  {\"id\": \"ns\", \"type\": \"vm\", \"map\": {\"web-1\": 1, \"db-1\": 2}},"
     "  {\"id\": \"net\", \"links\": [1, 2, 3]}]},"
     " \"constraints\": [{\"id\": \"ban\", \"vm\": 1, \"nodes\": [11], \"continuous\": false},"
-    "   {\"id\": \"splitAmong\", \"vms\": [[1], [2]], \"nodes\": [[10], [11]]}],"
+    "   {\"id\": \"deadline\", \"vm\": 1, \"timestamp\": \"+00:05\"},"
+    "   {\"id\": \"splitAmong\", \"vParts\": [[1], [2]], \"pParts\": [[10], [11]],"
+    "    \"continuous\": false}],"
     " \"objective\": {\"id\": \"minimizeMTTR\"}}";
 
 static void test_reads_mapping_views_attributes(void **state)
@@ -43,10 +45,16 @@ static void test_reads_mapping_views_attributes(void **state)
     assert_null(m->vms[v4].name);
     assert_string_equal(m->nodes[n10].enclosure, "rack-a");
     assert_string_equal(m->nodes[n10].driver, "xen");
-    assert_int_equal(m->constraints.len, 2);
+    assert_int_equal(m->constraints.len, 3);
     assert_int_equal(m->constraints.items[0].kind, ENT_CK_BAN);
     assert_int_equal(m->constraints.items[1].kind, ENT_CK_UNKNOWN);
-    assert_string_equal(m->constraints.items[1].name, "splitAmong");
+    assert_string_equal(m->constraints.items[1].name, "deadline");
+    const struct ent_constraint *sa = &m->constraints.items[2];
+    assert_int_equal(sa->kind, ENT_CK_SPLIT_AMONG);
+    assert_int_equal(sa->vm_parts.n, 2);
+    assert_int_equal(sa->node_parts.n, 2);
+    assert_int_equal(sa->vm_parts.items[1][0], ent_model_vm_index(m, 2));
+    assert_int_equal(sa->node_parts.items[0][0], n10);
     free_instance(m);
 }
 
@@ -62,7 +70,8 @@ static void test_round_trip_keeps_everything(void **state)
     assert_true(json_equal(out, out2));
     /* The unknown view and constraint, and the objective, survive. */
     assert_non_null(strstr(text, "\"net\""));
-    assert_non_null(strstr(text, "splitAmong"));
+    assert_non_null(strstr(text, "deadline"));
+    assert_non_null(strstr(text, "pParts"));
     assert_non_null(strstr(text, "minimizeMTTR"));
     assert_non_null(strstr(text, "\"boot\": 7"));
     assert_int_equal(again->map.vm_state[ent_model_vm_index(again, 3)], ENT_VM_SLEEPING);
@@ -151,6 +160,16 @@ static void test_bad_input_is_refused_clearly(void **state)
     expect_refused("{\"model\": {\"mapping\": {" NODES_0_1 "}}, \"constraints\": [{\"id\": "
                    "\"spread\", \"vms\": 3}]}",
                    "must be an array");
+    expect_refused("{\"model\": {\"mapping\": {" NODES_0_1 "}}, \"constraints\": [{\"id\": "
+                   "\"split\", \"parts\": [[1], 7]}]}",
+                   "\"parts\"[1] must be an array of ids");
+    expect_refused("{\"model\": {\"mapping\": {" NODES_0_1 "}}, \"constraints\": [{\"id\": "
+                   "\"among\", \"vms\": [1], \"parts\": [[0], [9]]}]}",
+                   "\"parts\"[1]: unknown node id 9");
+    expect_refused("{\"model\": {\"mapping\": {" NODES_0_1 "}, \"views\": [{\"id\": "
+                   "\"shareableResource\", \"rcId\": \"cpu\"}]}, \"constraints\": [{\"id\": "
+                   "\"overbook\", \"node\": 0, \"rc\": \"cpu\", \"ratio\": -2}]}",
+                   "\"ratio\" must be a number");
 }
 
 static void test_plan_refers_to_unknown_vm(void **state)

@@ -1,0 +1,202 @@
+/* The constraint catalogue in the checker: for each kind, a plan that satisfies it, plans that
+ * break it, and for continuous ones a plan that ends right but breaks it on the way. */
+#include "helpers.h"
+
+/* Nodes 0-3 online (memory 1000, cpu 100; storage A for 0-1, B for 2-3), node 4 offline.
+ * VM 0 on node 0, VM 1 on node 1, VM 2 on node 2, VM 3 ready. */
+static const char *instance(const char *cpu, const char *constraint)
+{
+    static char buf[4096];
+    snprintf(
+        buf, sizeof buf,
+        "{\"model\": {\"mapping\": {\"onlineNodes\": {\"0\": {\"runningVMs\": [0]},"
+        " \"1\": {\"runningVMs\": [1]}, \"2\": {\"runningVMs\": [2]}, \"3\": {}},"
+        " \"offlineNodes\": [4], \"readyVMs\": [3]},"
+        " \"attributes\": {\"nodes\": {\"0\": {\"storage\": \"A\"}, \"1\": {\"storage\": \"A\"},"
+        " \"2\": {\"storage\": \"B\"}, \"3\": {\"storage\": \"B\"}}},"
+        " \"views\": [{\"id\": \"shareableResource\", \"rcId\": \"memory\","
+        " \"defCapacity\": 1000, \"vms\": {\"0\": 60, \"1\": 60, \"2\": 30, \"3\": 10}},"
+        " {\"id\": \"shareableResource\", \"rcId\": \"cpu\", \"defCapacity\": 100,"
+        " \"vms\": {%s}}]}, \"constraints\": [%s]}",
+        cpu, constraint);
+    return buf;
+}
+
+#define CPU "\"0\": 10, \"1\": 10, \"2\": 10, \"3\": 10"
+#define MIG(vm, from, to, s, e)                                                                    \
+    "{\"id\": \"migrateVM\", \"vm\": " #vm ", \"from\": " #from ", \"to\": " #to                   \
+    ", \"start\": " #s ", \"end\": " #e "}"
+#define NODE(kind, n, s, e)                                                                        \
+    "{\"id\": \"" kind "\", \"node\": " #n ", \"start\": " #s ", \"end\": " #e "}"
+#define PLAN0       "{\"actions\": []}"
+#define PLAN1(a)    "{\"actions\": [" a "]}"
+#define PLAN2(a, b) "{\"actions\": [" a ", " b "]}"
+
+struct row {
+    const char *name, *cpu, *constraint, *plan;
+    int valid;
+};
+
+static const struct row rows[] = {
+    /* spread */
+    {"spread ok", CPU, "{\"id\": \"spread\", \"vms\": [0, 1]}", PLAN1(MIG(0, 0, 3, 0, 1)), 1},
+    {"spread broken", CPU, "{\"id\": \"spread\", \"vms\": [0, 1]}", PLAN1(MIG(0, 0, 1, 0, 1)), 0},
+    {"spread discrete, swap in time", CPU, "{\"id\": \"spread\", \"vms\": [0, 1]}",
+     PLAN2(MIG(1, 1, 3, 0, 5), MIG(0, 0, 1, 2, 4)), 1},
+    {"spread continuous, swap in time", CPU,
+     "{\"id\": \"spread\", \"vms\": [0, 1], \"continuous\": true}",
+     PLAN2(MIG(1, 1, 3, 0, 5), MIG(0, 0, 1, 2, 4)), 0},
+    /* split */
+    {"split ok", CPU, "{\"id\": \"split\", \"parts\": [[0], [1]]}", PLAN1(MIG(0, 0, 3, 0, 1)), 1},
+    {"split broken", CPU, "{\"id\": \"split\", \"parts\": [[0], [1]]}", PLAN1(MIG(0, 0, 1, 0, 1)),
+     0},
+    {"split continuous", CPU, "{\"id\": \"split\", \"parts\": [[0], [1]], \"continuous\": true}",
+     PLAN2(MIG(1, 1, 3, 0, 5), MIG(0, 0, 1, 2, 4)), 0},
+    /* among */
+    {"among ok", CPU, "{\"id\": \"among\", \"vms\": [0, 1], \"parts\": [[0, 1], [2, 3]]}",
+     PLAN1(MIG(0, 0, 1, 0, 1)), 1},
+    {"among broken", CPU, "{\"id\": \"among\", \"vms\": [0, 1], \"parts\": [[0, 1], [2, 3]]}",
+     PLAN1(MIG(1, 1, 2, 0, 1)), 0},
+    {"among discrete, group change", CPU,
+     "{\"id\": \"among\", \"vms\": [0, 1], \"parts\": [[0, 1], [2, 3]]}",
+     PLAN2(MIG(0, 0, 2, 0, 2), MIG(1, 1, 3, 0, 2)), 1},
+    {"among continuous, group change", CPU,
+     "{\"id\": \"among\", \"vms\": [0, 1], \"parts\": [[0, 1], [2, 3]], \"continuous\": true}",
+     PLAN2(MIG(0, 0, 2, 0, 2), MIG(1, 1, 3, 0, 2)), 0},
+    /* splitAmong */
+    {"splitAmong ok", CPU,
+     "{\"id\": \"splitAmong\", \"vParts\": [[0], [1]], \"pParts\": [[0], [1]]}", PLAN0, 1},
+    {"splitAmong broken", CPU,
+     "{\"id\": \"splitAmong\", \"vParts\": [[0], [1]], \"pParts\": [[0], [1]]}",
+     PLAN1(MIG(0, 0, 1, 0, 1)), 0},
+    {"splitAmong discrete, swap", CPU,
+     "{\"id\": \"splitAmong\", \"vParts\": [[0], [1]], \"pParts\": [[0], [1]]}",
+     PLAN2(MIG(0, 0, 1, 0, 2), MIG(1, 1, 0, 0, 2)), 1},
+    {"splitAmong continuous, swap", CPU,
+     "{\"id\": \"splitAmong\", \"vParts\": [[0], [1]], \"pParts\": [[0], [1]], "
+     "\"continuous\": true}",
+     PLAN2(MIG(0, 0, 1, 0, 2), MIG(1, 1, 0, 0, 2)), 0},
+    /* quarantine */
+    {"quarantine ok", CPU, "{\"id\": \"quarantine\", \"nodes\": [2]}", PLAN1(MIG(0, 0, 3, 0, 1)),
+     1},
+    {"quarantine, leaving", CPU, "{\"id\": \"quarantine\", \"nodes\": [2]}",
+     PLAN1(MIG(2, 2, 3, 0, 1)), 0},
+    {"quarantine, entering", CPU, "{\"id\": \"quarantine\", \"nodes\": [2]}",
+     PLAN1(MIG(0, 0, 2, 0, 1)), 0},
+    /* overbook */
+    {"cpu over capacity", "\"0\": 90, \"1\": 90", "", PLAN1(MIG(1, 1, 0, 0, 1)), 0},
+    {"overbook lets it fit", "\"0\": 90, \"1\": 90",
+     "{\"id\": \"overbook\", \"node\": 0, \"rc\": \"cpu\", \"ratio\": 2.0}",
+     PLAN1(MIG(1, 1, 0, 0, 1)), 1},
+    {"overbook too small", "\"0\": 90, \"1\": 90",
+     "{\"id\": \"overbook\", \"node\": 0, \"rc\": \"cpu\", \"ratio\": 1.5}",
+     PLAN1(MIG(1, 1, 0, 0, 1)), 0},
+    /* seq */
+    {"seq ok", CPU, "{\"id\": \"seq\", \"vms\": [0, 1]}",
+     PLAN2(MIG(0, 0, 3, 0, 2), MIG(1, 1, 3, 2, 4)), 1},
+    {"seq broken", CPU, "{\"id\": \"seq\", \"vms\": [0, 1]}",
+     PLAN2(MIG(0, 0, 3, 0, 2), MIG(1, 1, 3, 1, 3)), 0},
+    /* noDelay */
+    {"noDelay ok", CPU, "{\"id\": \"noDelay\", \"vm\": 0}", PLAN1(MIG(0, 0, 3, 0, 1)), 1},
+    {"noDelay broken", CPU, "{\"id\": \"noDelay\", \"vm\": 0}", PLAN1(MIG(0, 0, 3, 1, 2)), 0},
+    /* storage domains */
+    {"storage ok", CPU, "{\"id\": \"storageDomains\"}", PLAN1(MIG(0, 0, 1, 0, 1)), 1},
+    {"storage crossed", CPU, "{\"id\": \"storageDomains\"}", PLAN1(MIG(0, 0, 2, 0, 1)), 0},
+    {"no storage rule", CPU, "", PLAN1(MIG(0, 0, 2, 0, 1)), 1},
+    /* root */
+    {"root broken", CPU, "{\"id\": \"root\", \"vm\": 0}",
+     PLAN2(MIG(0, 0, 3, 0, 1), MIG(0, 3, 0, 1, 2)), 0},
+    {"root ok", CPU, "{\"id\": \"root\", \"vm\": 0}", PLAN1(MIG(1, 1, 3, 0, 1)), 1},
+    /* ban, fence: continuous versions see the detour */
+    {"ban discrete, detour", CPU, "{\"id\": \"ban\", \"vm\": 0, \"nodes\": [2]}",
+     PLAN2(MIG(0, 0, 2, 0, 1), MIG(0, 2, 3, 1, 2)), 1},
+    {"ban continuous, detour", CPU,
+     "{\"id\": \"ban\", \"vm\": 0, \"nodes\": [2], \"continuous\": true}",
+     PLAN2(MIG(0, 0, 2, 0, 1), MIG(0, 2, 3, 1, 2)), 0},
+    {"fence discrete, detour", CPU, "{\"id\": \"fence\", \"vm\": 0, \"nodes\": [0, 3]}",
+     PLAN2(MIG(0, 0, 2, 0, 1), MIG(0, 2, 3, 1, 2)), 1},
+    {"fence continuous, detour", CPU,
+     "{\"id\": \"fence\", \"vm\": 0, \"nodes\": [0, 3], \"continuous\": true}",
+     PLAN2(MIG(0, 0, 2, 0, 1), MIG(0, 2, 3, 1, 2)), 0},
+    /* gather */
+    {"gather continuous, gathering where one is", CPU,
+     "{\"id\": \"gather\", \"vms\": [0, 1], \"continuous\": true}", PLAN1(MIG(1, 1, 0, 0, 1)), 1},
+    {"gather discrete, both move", CPU, "{\"id\": \"gather\", \"vms\": [0, 1]}",
+     PLAN2(MIG(0, 0, 3, 0, 1), MIG(1, 1, 3, 0, 1)), 1},
+    {"gather continuous, both move", CPU,
+     "{\"id\": \"gather\", \"vms\": [0, 1], \"continuous\": true}",
+     PLAN2(MIG(0, 0, 3, 0, 1), MIG(1, 1, 3, 0, 1)), 0},
+    /* lonely */
+    {"lonely broken", CPU, "{\"id\": \"lonely\", \"vms\": [0]}", PLAN1(MIG(1, 1, 0, 0, 1)), 0},
+    {"lonely discrete, visit", CPU, "{\"id\": \"lonely\", \"vms\": [0]}",
+     PLAN2(MIG(1, 1, 0, 0, 2), MIG(1, 0, 3, 2, 4)), 1},
+    {"lonely continuous, visit", CPU, "{\"id\": \"lonely\", \"vms\": [0], \"continuous\": true}",
+     PLAN2(MIG(1, 1, 0, 0, 2), MIG(1, 0, 3, 2, 4)), 0},
+    /* resourceCapacity, runningCapacity */
+    {"resourceCapacity discrete, visit", CPU,
+     "{\"id\": \"resourceCapacity\", \"nodes\": [0, 1], \"rc\": \"memory\", \"amount\": 130}",
+     PLAN2(MIG(2, 2, 0, 0, 2), MIG(2, 0, 3, 2, 4)), 1},
+    {"resourceCapacity continuous, visit", CPU,
+     "{\"id\": \"resourceCapacity\", \"nodes\": [0, 1], \"rc\": \"memory\", \"amount\": 130, "
+     "\"continuous\": true}",
+     PLAN2(MIG(2, 2, 0, 0, 2), MIG(2, 0, 3, 2, 4)), 0},
+    {"runningCapacity discrete, relay", CPU,
+     "{\"id\": \"runningCapacity\", \"nodes\": [0], \"amount\": 1}",
+     PLAN2(MIG(1, 1, 0, 0, 1), MIG(0, 0, 3, 0, 1)), 1},
+    {"runningCapacity continuous, relay", CPU,
+     "{\"id\": \"runningCapacity\", \"nodes\": [0], \"amount\": 1, \"continuous\": true}",
+     PLAN2(MIG(1, 1, 0, 0, 1), MIG(0, 0, 3, 0, 1)), 0},
+    /* node and VM states */
+    {"maxOnline discrete, swap nodes", CPU,
+     "{\"id\": \"maxOnline\", \"nodes\": [0, 1, 2, 3, 4], \"amount\": 4}",
+     PLAN2(NODE("bootNode", 4, 0, 1), NODE("shutdownNode", 3, 0, 1)), 1},
+    {"maxOnline continuous, swap nodes", CPU,
+     "{\"id\": \"maxOnline\", \"nodes\": [0, 1, 2, 3, 4], \"amount\": 4, \"continuous\": true}",
+     PLAN2(NODE("bootNode", 4, 0, 1), NODE("shutdownNode", 3, 0, 1)), 0},
+    {"online discrete, reboot", CPU, "{\"id\": \"online\", \"node\": 3}",
+     PLAN2(NODE("shutdownNode", 3, 0, 1), NODE("bootNode", 3, 1, 2)), 1},
+    {"online continuous, reboot", CPU, "{\"id\": \"online\", \"node\": 3, \"continuous\": true}",
+     PLAN2(NODE("shutdownNode", 3, 0, 1), NODE("bootNode", 3, 1, 2)), 0},
+    {"offline continuous, blink", CPU, "{\"id\": \"offline\", \"node\": 4, \"continuous\": true}",
+     PLAN2(NODE("bootNode", 4, 0, 1), NODE("shutdownNode", 4, 1, 2)), 0},
+    {"running continuous, restart", CPU, "{\"id\": \"running\", \"vm\": 2, \"continuous\": true}",
+     PLAN1("{\"id\": \"shutdownVM\", \"vm\": 2, \"on\": 2, \"start\": 0, \"end\": 1}, "
+           "{\"id\": \"bootVM\", \"vm\": 2, \"to\": 2, \"start\": 1, \"end\": 2}"),
+     0},
+    {"running discrete, restart", CPU, "{\"id\": \"running\", \"vm\": 2}",
+     PLAN1("{\"id\": \"shutdownVM\", \"vm\": 2, \"on\": 2, \"start\": 0, \"end\": 1}, "
+           "{\"id\": \"bootVM\", \"vm\": 2, \"to\": 2, \"start\": 1, \"end\": 2}"),
+     1},
+};
+
+static void test_catalogue(void **state)
+{
+    (void)state;
+    int failures = 0;
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        const struct row *r = &rows[i];
+        struct ent_model *m = load_instance(instance(r->cpu, r->constraint));
+        struct ent_plan plan;
+        load_plan(&plan, m, r->plan);
+        struct ent_check_report rep;
+        ent_check_report_init(&rep);
+        ent_check_plan(m, &plan, &rep);
+        if (rep.valid != r->valid || json_object_size(rep.unchecked) != 0) {
+            char *text = json_dumps(rep.violations, 0);
+            print_error("%s: valid %d, expected %d; unchecked %zu; %s\n", r->name, rep.valid,
+                        r->valid, json_object_size(rep.unchecked), text);
+            free(text);
+            failures++;
+        }
+        ent_check_report_release(&rep);
+        ent_plan_release(&plan);
+        free_instance(m);
+    }
+    assert_int_equal(failures, 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_catalogue)};
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
