@@ -32,3 +32,24 @@ void ent_final_demand_free(int64_t **final, const struct ent_model *m)
         ent_free(final[r]);
     ent_free(final);
 }
+
+int64_t **ent_effective_capacity(const struct ent_model *m)
+{
+    int64_t **cap = ent_calloc(m->n_res ? m->n_res : 1, sizeof *cap);
+    for (size_t r = 0; r < m->n_res; r++) {
+        cap[r] = ent_malloc((m->n_nodes ? m->n_nodes : 1) * sizeof(int64_t));
+        memcpy(cap[r], m->res[r].capacity, m->n_nodes * sizeof(int64_t));
+    }
+    for (size_t i = 0; i < m->constraints.len; i++) {
+        const struct ent_constraint *c = &m->constraints.items[i];
+        for (size_t k = 0; c->kind == ENT_CK_OVERBOOK && c->res >= 0 && k < c->n_nodes; k++)
+            cap[c->res][c->nodes[k]] =
+                (int64_t)((double)m->res[c->res].capacity[c->nodes[k]] * c->ratio);
+    }
+    return cap;
+}
+
+void ent_effective_capacity_free(int64_t **cap, const struct ent_model *m)
+{
+    ent_final_demand_free(cap, m);
+}

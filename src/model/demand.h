@@ -11,4 +11,9 @@ struct ent_model;
 int64_t **ent_final_demand(const struct ent_model *m);
 void ent_final_demand_free(int64_t **final, const struct ent_model *m);
 
+/* cap[r][node]: capacities as the constraints make them (overbook multiplies a node's capacity of
+ * a resource by its ratio); free with ent_effective_capacity_free. The checker computes its own. */
+int64_t **ent_effective_capacity(const struct ent_model *m);
+void ent_effective_capacity_free(int64_t **cap, const struct ent_model *m);
+
 #endif

@@ -82,8 +82,8 @@ void ent_moves_release(struct ent_moves *mv)
 static int departure_unblocks(const struct ent_room *room, int32_t vm, const struct ent_move *j)
 {
     for (size_t r = 0; r < room->R; r++) {
-        int64_t short_by = room->usage[(size_t)j->to * room->R + r] + room->final[r][j->vm] -
-                           room->m->res[r].capacity[j->to];
+        int64_t short_by =
+            room->usage[(size_t)j->to * room->R + r] + room->final[r][j->vm] - room->cap[r][j->to];
         if (short_by > room->held[(size_t)vm * room->R + r])
             return 0;
     }

@@ -10,6 +10,7 @@ void ent_room_init(struct ent_room *room, const struct ent_model *m)
     room->m = m;
     room->R = m->n_res;
     room->final = ent_final_demand(m);
+    room->cap = ent_effective_capacity(m);
     room->usage = ent_calloc(m->n_nodes * room->R + 1, sizeof *room->usage);
     room->held = ent_calloc(m->n_vms * room->R + 1, sizeof *room->held);
     for (size_t v = 0; v < m->n_vms; v++)
@@ -27,13 +28,13 @@ void ent_room_release(struct ent_room *room)
     ent_free(room->usage);
     ent_free(room->held);
     ent_final_demand_free(room->final, room->m);
+    ent_effective_capacity_free(room->cap, room->m);
 }
 
 int ent_room_fits(const struct ent_room *room, int32_t vm, int32_t node)
 {
     for (size_t r = 0; r < room->R; r++)
-        if (room->usage[(size_t)node * room->R + r] + room->final[r][vm] >
-            room->m->res[r].capacity[node])
+        if (room->usage[(size_t)node * room->R + r] + room->final[r][vm] > room->cap[r][node])
             return 0;
     return 1;
 }
@@ -62,7 +63,7 @@ double ent_room_free_share(const struct ent_room *room, int32_t node)
 {
     double f = 0;
     for (size_t r = 0; r < room->R; r++) {
-        int64_t cap = room->m->res[r].capacity[node];
+        int64_t cap = room->cap[r][node];
         f += (double)(cap - room->usage[(size_t)node * room->R + r]) / (double)(cap > 0 ? cap : 1);
     }
     return f;

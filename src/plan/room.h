@@ -12,6 +12,7 @@ struct ent_mapping;
 struct ent_room {
     const struct ent_model *m;
     int64_t **final; /* [r][vm] */
+    int64_t **cap;   /* [r][node], overbooking applied */
     int64_t *usage;  /* [node * R + r] */
     int64_t *held;   /* [vm * R + r] */
     size_t R;

@@ -22,7 +22,7 @@ struct vtype {
 
 static int has_rules(const struct ent_pack *p, int32_t vm)
 {
-    return p->rules[vm].n_ban > 0 || p->rules[vm].fenced;
+    return ent_pack_has_rules(p, vm);
 }
 
 /* Groups running VMs by demand vector; returns the type count. */

@@ -34,7 +34,7 @@ void ent__keep_in_place(struct ent_pack *p)
     char **keys = ent_calloc(p->n_vms + 1, sizeof *keys);
     size_t n_keys = 0;
     for (size_t v = 0; v < p->n_vms; v++) {
-        if (p->target.vm_state[v] != ENT_VM_RUNNING || p->rules[v].n_ban || p->rules[v].fenced)
+        if (p->target.vm_state[v] != ENT_VM_RUNNING || ent_pack_has_rules(p, (int32_t)v))
             continue;
         char key[256];
         size_t len = 0;

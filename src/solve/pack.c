@@ -145,6 +145,62 @@ static int apply_states(struct ent_pack *p, struct ent_error *err)
     return 0;
 }
 
+/* maxOnline: when more nodes of its set would be online than it allows, the ones hosting the
+ * fewest VMs now go offline (not those an online constraint keeps, nor those with sleeping VMs). */
+static int limit_online(struct ent_pack *p, struct ent_error *err)
+{
+    const struct ent_model *m = p->m;
+    uint32_t *hosted = NULL;
+    uint8_t *keep = NULL;
+    int rc = 0;
+    for (size_t i = 0; i < m->constraints.len && !rc; i++) {
+        const struct ent_constraint *c = &m->constraints.items[i];
+        if (c->kind != ENT_CK_MAX_ONLINE)
+            continue;
+        if (!hosted) {
+            hosted = ent_calloc(m->n_nodes + 1, sizeof *hosted);
+            keep = ent_calloc(m->n_nodes + 1, 1);
+            for (size_t v = 0; v < m->n_vms; v++) {
+                int32_t h = m->map.vm_host[v];
+                if (h >= 0)
+                    hosted[h] += m->map.vm_state[v] == ENT_VM_SLEEPING ? 1000000 : 1;
+            }
+            for (size_t j = 0; j < m->constraints.len; j++) {
+                const struct ent_constraint *o = &m->constraints.items[j];
+                for (size_t k = 0; o->kind == ENT_CK_ONLINE && k < o->n_nodes; k++)
+                    keep[o->nodes[k]] = 1;
+            }
+        }
+        int64_t online = 0;
+        for (size_t k = 0; k < c->n_nodes; k++)
+            online += p->target.node_state[c->nodes[k]] == ENT_NODE_ONLINE;
+        while (online > c->amount) {
+            int32_t pick = -1;
+            for (size_t k = 0; k < c->n_nodes; k++) {
+                int32_t n = c->nodes[k];
+                if (p->target.node_state[n] == ENT_NODE_ONLINE && !keep[n] && hosted[n] < 1000000 &&
+                    (pick < 0 || hosted[n] < hosted[pick]))
+                    pick = n;
+            }
+            if (pick < 0) {
+                char b[64];
+                rc = ent_error(err, ENT_EINFEASIBLE,
+                               "constraints[%zu] maxOnline: %lld nodes would stay online, at most "
+                               "%lld allowed, and no other can go offline (online constraints "
+                               "or sleeping VMs keep them, e.g. %s)",
+                               i, (long long)online, (long long)c->amount,
+                               ent_node_label(m, c->nodes[0], b, sizeof b));
+                break;
+            }
+            p->target.node_state[pick] = ENT_NODE_OFFLINE;
+            online--;
+        }
+    }
+    ent_free(hosted);
+    ent_free(keep);
+    return rc;
+}
+
 int ent_pack_init(struct ent_pack *p, const struct ent_model *m, struct ent_error *err)
 {
     memset(p, 0, sizeof *p);
@@ -153,9 +209,11 @@ int ent_pack_init(struct ent_pack *p, const struct ent_model *m, struct ent_erro
     p->cap = ent_malloc((N * R + 1) * sizeof *p->cap);
     p->used = ent_calloc(N * R + 1, sizeof *p->used);
     p->dem = ent_malloc((V * R + 1) * sizeof *p->dem);
+    int64_t **effective = ent_effective_capacity(m);
     for (size_t r = 0; r < R; r++)
         for (size_t n = 0; n < N; n++)
-            p->cap[n * R + r] = m->res[r].capacity[n];
+            p->cap[n * R + r] = effective[r][n];
+    ent_effective_capacity_free(effective, m);
     int64_t **final = ent_final_demand(m);
     for (size_t r = 0; r < R; r++)
         for (size_t v = 0; v < V; v++)
@@ -173,11 +231,20 @@ int ent_pack_init(struct ent_pack *p, const struct ent_model *m, struct ent_erro
                                                           c->n_nodes);
     }
     build_groups(p);
+    ent__pack_rules_init(p);
+    p->lonely = ent_malloc((m->constraints.len + 1) * sizeof *p->lonely);
+    for (size_t i = 0; i < m->constraints.len; i++) {
+        const struct ent_constraint *c = &m->constraints.items[i];
+        if (c->kind == ENT_CK_LONELY)
+            p->lonely[p->n_lonely++] = (uint32_t)i;
+    }
 
     ent_mapping_init(&p->target);
     ent_mapping_copy(&p->target, &m->map);
     int rc = apply_states(p, err);
     if (rc)
+        return rc;
+    if ((rc = limit_online(p, err)))
         return rc;
     p->node_usable = ent_calloc(N + 1, 1);
     for (size_t n = 0; n < N; n++)
@@ -205,6 +272,9 @@ void ent_pack_release(struct ent_pack *p)
         ent_free(p->rules[v].fence);
     }
     ent_free(p->rules);
+    if (p->rule_start)
+        ent__pack_rules_release(p);
+    ent_free(p->lonely);
     for (size_t n = 0; p->residents && n < p->n_nodes; n++)
         ent_free(p->residents[n]);
     ent_free(p->residents);
@@ -228,7 +298,9 @@ int ent_pack_allowed(const struct ent_pack *p, int32_t vm, int32_t node)
     const struct ent_vm_rules *r = &p->rules[vm];
     if (contains(r->ban, r->n_ban, node))
         return 0;
-    return !r->fenced || contains(r->fence, r->n_fence, node);
+    if (r->fenced && !contains(r->fence, r->n_fence, node))
+        return 0;
+    return ent__pack_rules_allow(p, vm, node);
 }
 
 int ent_pack_fits(const struct ent_pack *p, int32_t vm, int32_t node)

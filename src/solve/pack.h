@@ -38,6 +38,13 @@ struct ent_pack {
     uint32_t *node_group_start; /* CSR: groups of node n are node_groups[start[n] .. start[n+1]) */
     uint32_t *node_groups;
     struct ent_mapping target; /* states from the constraints, hosts as placed so far */
+    /* Placement rules (rules.c): constraints per VM (CSR), quarantined nodes, storage domains. */
+    uint32_t *rule_start, *rules_of;
+    uint8_t *quarantined;
+    const char **storage;
+    int storage_domains;
+    uint32_t *lonely; /* indexes of lonely constraints */
+    size_t n_lonely;
     /* Running VMs placed on each node, kept by ent_pack_place / ent_pack_unplace. */
     int32_t **residents;
     uint32_t *n_residents, *cap_residents;
@@ -53,6 +60,13 @@ int ent_pack_fits(const struct ent_pack *p, int32_t vm, int32_t node);
 int ent_pack_allowed(const struct ent_pack *p, int32_t vm, int32_t node);
 void ent_pack_place(struct ent_pack *p, int32_t vm, int32_t node);
 void ent_pack_unplace(struct ent_pack *p, int32_t vm);
+/* Whether vm has a rule of its own (ban, fence, a placement constraint): then it is not
+ * interchangeable with VMs of the same demand. */
+int ent_pack_has_rules(const struct ent_pack *p, int32_t vm);
+void ent__pack_rules_init(struct ent_pack *p);
+void ent__pack_rules_release(struct ent_pack *p);
+int ent__pack_rules_allow(const struct ent_pack *p, int32_t vm, int32_t node);
+
 /* Share of node's capacity in use, summed over resources (0 for an empty node). */
 double ent_pack_load(const struct ent_pack *p, int32_t node);
 /* Whether node (and every group it is in) is within its capacity. */

@@ -48,6 +48,17 @@ int ent_solve_understands(int kind)
     case ENT_CK_PRESERVE:
     case ENT_CK_RESOURCE_CAPACITY:
     case ENT_CK_RUNNING_CAPACITY:
+    case ENT_CK_MAX_ONLINE:
+    case ENT_CK_SPREAD:
+    case ENT_CK_GATHER:
+    case ENT_CK_SPLIT:
+    case ENT_CK_AMONG:
+    case ENT_CK_SPLIT_AMONG:
+    case ENT_CK_LONELY:
+    case ENT_CK_ROOT:
+    case ENT_CK_QUARANTINE:
+    case ENT_CK_OVERBOOK:
+    case ENT_CK_STORAGE_DOMAINS:
         return 1;
     default:
         return 0;
@@ -89,6 +100,8 @@ static int run_objective(const struct ent_model *m,
     struct ent_pack p;
     int rc = ent_pack_init(&p, m, err);
     if (!rc)
+        rc = ent__explain(&p, err);
+    if (!rc)
         rc = objective(&p, err);
     if (!rc) {
         ent_mapping_copy(target, &p.target);
@@ -113,6 +126,8 @@ static int consolidate(const struct ent_model *m, const struct ent_solve_options
 {
     struct ent_pack p;
     int rc = ent_pack_init(&p, m, err);
+    if (!rc)
+        rc = ent__explain(&p, err);
     if (!rc)
         rc = ent__solve_consolidate(&p, opts, stats, err);
     if (!rc)

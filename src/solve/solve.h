@@ -58,6 +58,8 @@ struct ent_pack;
 /* The objectives, on a packing state fresh from ent_pack_init. */
 int ent__solve_ffd(struct ent_pack *p, struct ent_error *err);
 int ent__solve_dotpack(struct ent_pack *p, struct ent_error *err);
+/* Quick proofs that no placement exists, with the constraints and nodes in conflict. */
+int ent__explain(const struct ent_pack *p, struct ent_error *err);
 /* Instances with at most this many running VMs may be searched exactly. */
 #define ENT_EXACT_MAX_VMS 16
 /* Branch and bound over every node for small instances, from p's placement as incumbent (none

@@ -2,6 +2,9 @@
  * break it, and for continuous ones a plan that ends right but breaks it on the way. */
 #include "helpers.h"
 
+#include "plan/planner.h"
+#include "solve/solve.h"
+
 /* Nodes 0-3 online (memory 1000, cpu 100; storage A for 0-1, B for 2-3), node 4 offline.
  * VM 0 on node 0, VM 1 on node 1, VM 2 on node 2, VM 3 ready. */
 static const char *instance(const char *cpu, const char *constraint)
@@ -195,8 +198,178 @@ static void test_catalogue(void **state)
     assert_int_equal(failures, 0);
 }
 
+/* --- The solver repairs each kind ---------------------------------------------------------- */
+
+/* Nodes 0-3 (memory 1000, cpu 100; storage A for 0-1, B for 2-3); VMs 0 and 1 on node 0, VM 2
+ * on node 1, VM 3 on node 2, VM 9 ready; memory 100 and cpu 10 each (cpu as given). */
+static const char *broken(const char *cpu, const char *constraints)
+{
+    static char buf[4096];
+    snprintf(
+        buf, sizeof buf,
+        "{\"model\": {\"mapping\": {\"onlineNodes\": {\"0\": {\"runningVMs\": [0, 1]},"
+        " \"1\": {\"runningVMs\": [2]}, \"2\": {\"runningVMs\": [3]}, \"3\": {}},"
+        " \"readyVMs\": [9]},"
+        " \"attributes\": {\"nodes\": {\"0\": {\"storage\": \"A\"}, \"1\": {\"storage\": \"A\"},"
+        " \"2\": {\"storage\": \"B\"}, \"3\": {\"storage\": \"B\"}}},"
+        " \"views\": [{\"id\": \"shareableResource\", \"rcId\": \"memory\","
+        " \"defCapacity\": 1000, \"defConsumption\": 100},"
+        " {\"id\": \"shareableResource\", \"rcId\": \"cpu\", \"defCapacity\": 100,"
+        " \"defConsumption\": 10, \"vms\": {%s}}]}, \"constraints\": [%s]}",
+        cpu, constraints);
+    return buf;
+}
+
+struct repair_row {
+    const char *name, *cpu, *constraints;
+};
+
+static const struct repair_row repairs[] = {
+    {"spread", "", "{\"id\": \"spread\", \"vms\": [0, 1]}"},
+    {"split", "", "{\"id\": \"split\", \"parts\": [[0], [1]]}"},
+    {"gather", "", "{\"id\": \"gather\", \"vms\": [2, 3]}"},
+    {"among", "", "{\"id\": \"among\", \"vms\": [0, 2], \"parts\": [[0], [1, 2, 3]]}"},
+    {"splitAmong", "",
+     "{\"id\": \"splitAmong\", \"vParts\": [[0], [1]], \"pParts\": [[0, 1], [2, 3]]}"},
+    {"lonely", "", "{\"id\": \"lonely\", \"vms\": [0]}"},
+    {"root", "", "{\"id\": \"root\", \"vm\": 0}, {\"id\": \"spread\", \"vms\": [0, 1]}"},
+    {"quarantine", "",
+     "{\"id\": \"quarantine\", \"nodes\": [3]}, {\"id\": \"spread\", \"vms\": [0, 1]}"},
+    {"storageDomains", "", "{\"id\": \"storageDomains\"}, {\"id\": \"spread\", \"vms\": [0, 1]}"},
+    {"overbook", "\"2\": 150",
+     "{\"id\": \"overbook\", \"node\": 1, \"rc\": \"cpu\", \"ratio\": 1.2}, "
+     "{\"id\": \"overbook\", \"node\": 3, \"rc\": \"cpu\", \"ratio\": 2.0}"},
+    {"maxOnline", "", "{\"id\": \"maxOnline\", \"nodes\": [0, 1, 2, 3], \"amount\": 2}"},
+    {"runningCapacity", "", "{\"id\": \"runningCapacity\", \"nodes\": [0], \"amount\": 1}"},
+    {"resourceCapacity", "",
+     "{\"id\": \"resourceCapacity\", \"nodes\": [0], \"rc\": \"memory\", \"amount\": 150}"},
+    {"ban", "", "{\"id\": \"ban\", \"vm\": 0, \"nodes\": [0]}"},
+    {"fence", "", "{\"id\": \"fence\", \"vm\": 0, \"nodes\": [3]}"},
+    {"offline", "", "{\"id\": \"offline\", \"node\": 2}"},
+    {"running", "", "{\"id\": \"running\", \"vm\": 9}"},
+    {"ready", "", "{\"id\": \"ready\", \"vm\": 0}"},
+    {"preserve", "", "{\"id\": \"preserve\", \"vm\": 0, \"rc\": \"cpu\", \"amount\": 95}"},
+};
+
+static void test_solver_repairs_each_kind(void **state)
+{
+    (void)state;
+    int failures = 0;
+    for (size_t i = 0; i < sizeof repairs / sizeof *repairs; i++)
+        for (int obj = 0; obj < 2; obj++) {
+            const struct repair_row *r = &repairs[i];
+            struct ent_model *m = load_instance(broken(r->cpu, r->constraints));
+            /* The instance breaks the constraint as it is (no plan at all is invalid)... */
+            struct ent_plan none;
+            ent_plan_init(&none);
+            struct ent_check_report rep;
+            ent_check_report_init(&rep);
+            ent_check_plan(m, &none, &rep);
+            int broken_before = !rep.valid;
+            ent_check_report_release(&rep);
+            /* ...and the solver's plan fixes it. */
+            struct ent_solve_options so;
+            ent_solve_options_init(&so);
+            so.objective = (enum ent_objective)obj;
+            struct ent_mapping target;
+            ent_mapping_init(&target);
+            struct ent_solve_stats st;
+            struct ent_error err;
+            struct ent_plan plan;
+            struct ent_plan_stats ps;
+            struct ent_plan_options po;
+            ent_plan_options_init(&po);
+            ent_plan_init(&plan);
+            int rc = ent_solve(m, &so, &target, &st, &err);
+            if (!rc)
+                rc = ent_plan_build(m, &target, &po, &plan, &ps, &err);
+            ent_check_report_init(&rep);
+            if (!rc)
+                ent_check_plan(m, &plan, &rep);
+            if (!broken_before || rc || !rep.valid) {
+                char *text = rc ? NULL : json_dumps(rep.violations, 0);
+                print_error("%s (%s): broken before %d, rc %d %s, plan valid %d %s\n", r->name,
+                            obj ? "repair" : "consolidate", broken_before, rc, rc ? err.msg : "",
+                            rep.valid, text ? text : "");
+                free(text);
+                failures++;
+            }
+            ent_check_report_release(&rep);
+            ent_plan_release(&plan);
+            ent_plan_release(&none);
+            ent_mapping_release(&target);
+            free_instance(m);
+        }
+    assert_int_equal(failures, 0);
+}
+
+/* --- Impossible instances are explained at once ------------------------------------------- */
+
+struct explain_row {
+    const char *constraints, *words1, *words2;
+};
+
+static const struct explain_row impossible[] = {
+    {"{\"id\": \"running\", \"vm\": 9}, {\"id\": \"spread\", \"vms\": [0, 1, 2, 3, 9]}",
+     "spread: 5 VMs", "only 4 nodes are eligible"},
+    {"{\"id\": \"fence\", \"vm\": 0, \"nodes\": [2]}, {\"id\": \"offline\", \"node\": 2}",
+     "VM vm#0 has no eligible node", "offline"},
+    {"{\"id\": \"preserve\", \"vm\": 0, \"rc\": \"cpu\", \"amount\": 60}, "
+     "{\"id\": \"preserve\", \"vm\": 1, \"rc\": \"cpu\", \"amount\": 60}, "
+     "{\"id\": \"gather\", \"vms\": [0, 1]}",
+     "gather", "larger than each of the 4 nodes"},
+    {"{\"id\": \"preserve\", \"vm\": 0, \"rc\": \"cpu\", \"amount\": 60}, "
+     "{\"id\": \"preserve\", \"vm\": 2, \"rc\": \"cpu\", \"amount\": 60}, "
+     "{\"id\": \"among\", \"vms\": [0, 2], \"parts\": [[0], [1]]}",
+     "among: none of its 2 groups", "vm#0, vm#2"},
+    {"{\"id\": \"splitAmong\", \"vParts\": [[0], [1], [2]], \"pParts\": [[0, 1], [2, 3]]}",
+     "splitAmong: 3 parts", "2 groups"},
+    {"{\"id\": \"root\", \"vm\": 3}, {\"id\": \"offline\", \"node\": 2}",
+     "root: VM vm#3 may not move", "node#2 goes offline"},
+    {"{\"id\": \"quarantine\", \"nodes\": [2]}, {\"id\": \"offline\", \"node\": 2}",
+     "quarantine: node node#2 goes offline", "vm#3"},
+    {"{\"id\": \"preserve\", \"vm\": 0, \"rc\": \"cpu\", \"amount\": 150}",
+     "VM vm#0 is larger than every one of its 4 eligible nodes", "vm#0"},
+    {"{\"id\": \"running\", \"vm\": 9}, "
+     "{\"id\": \"split\", \"parts\": [[0], [1], [2], [3], [9]]}",
+     "split: 5 parts", "only 4 nodes"},
+};
+
+static void test_impossible_is_explained(void **state)
+{
+    (void)state;
+    int failures = 0;
+    for (size_t i = 0; i < sizeof impossible / sizeof *impossible; i++)
+        for (int obj = 0; obj < 2; obj++) {
+            const struct explain_row *r = &impossible[i];
+            struct ent_model *m = load_instance(broken("", r->constraints));
+            struct ent_solve_options so;
+            ent_solve_options_init(&so);
+            so.objective = (enum ent_objective)obj;
+            struct ent_mapping target;
+            ent_mapping_init(&target);
+            struct ent_solve_stats st;
+            struct ent_error err;
+            ent_error_init(&err);
+            int rc = ent_solve(m, &so, &target, &st, &err);
+            if (rc != ENT_EINFEASIBLE || !strstr(err.msg, r->words1) ||
+                !strstr(err.msg, r->words2)) {
+                print_error("case %zu: rc %d, message \"%s\", expected \"%s\" and \"%s\"\n", i, rc,
+                            err.msg, r->words1, r->words2);
+                failures++;
+            }
+            ent_mapping_release(&target);
+            free_instance(m);
+        }
+    assert_int_equal(failures, 0);
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_catalogue)};
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_catalogue),
+        cmocka_unit_test(test_solver_repairs_each_kind),
+        cmocka_unit_test(test_impossible_is_explained),
+    };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,216 @@
+/* Placement rules for the solver: whether a VM may go on a node given where the other VMs of its
+ * constraints are in the target so far. spread, split, gather, among, splitAmong, lonely, root,
+ * quarantine and storageDomains; ban and fence are per-VM node sets (pack.c). */
+#include "model/model.h"
+#include "solve/pack.h"
+#include "util/alloc.h"
+
+#include <string.h>
+
+static int placement_rule(enum ent_constraint_kind k)
+{
+    switch (k) {
+    case ENT_CK_SPREAD:
+    case ENT_CK_SPLIT:
+    case ENT_CK_GATHER:
+    case ENT_CK_AMONG:
+    case ENT_CK_SPLIT_AMONG:
+    case ENT_CK_LONELY:
+    case ENT_CK_ROOT:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static void each_vm(const struct ent_constraint *c, uint32_t *count, uint32_t *fill, uint32_t *out,
+                    uint32_t ci)
+{
+    for (size_t k = 0; k < c->n_vms; k++) {
+        int32_t v = c->vms[k];
+        if (out)
+            out[fill[v]++] = ci;
+        else
+            count[v + 1]++;
+    }
+    for (size_t p = 0; p < c->vm_parts.n; p++)
+        for (uint32_t k = 0; k < c->vm_parts.len[p]; k++) {
+            int32_t v = c->vm_parts.items[p][k];
+            if (out)
+                out[fill[v]++] = ci;
+            else
+                count[v + 1]++;
+        }
+}
+
+void ent__pack_rules_init(struct ent_pack *p)
+{
+    const struct ent_model *m = p->m;
+    p->rule_start = ent_calloc(m->n_vms + 2, sizeof *p->rule_start);
+    for (size_t i = 0; i < m->constraints.len; i++)
+        if (placement_rule(m->constraints.items[i].kind))
+            each_vm(&m->constraints.items[i], p->rule_start, NULL, NULL, 0);
+    for (size_t v = 0; v < m->n_vms; v++)
+        p->rule_start[v + 1] += p->rule_start[v];
+    p->rules_of = ent_malloc((p->rule_start[m->n_vms] + 1) * sizeof *p->rules_of);
+    uint32_t *fill = ent_malloc((m->n_vms + 1) * sizeof *fill);
+    memcpy(fill, p->rule_start, m->n_vms * sizeof *fill);
+    for (size_t i = 0; i < m->constraints.len; i++)
+        if (placement_rule(m->constraints.items[i].kind))
+            each_vm(&m->constraints.items[i], NULL, fill, p->rules_of, (uint32_t)i);
+    ent_free(fill);
+    p->quarantined = ent_calloc(m->n_nodes + 1, 1);
+    p->storage = ent_calloc(m->n_nodes + 1, sizeof *p->storage);
+    for (size_t i = 0; i < m->constraints.len; i++) {
+        const struct ent_constraint *c = &m->constraints.items[i];
+        for (size_t k = 0; c->kind == ENT_CK_QUARANTINE && k < c->n_nodes; k++)
+            p->quarantined[c->nodes[k]] = 1;
+        p->storage_domains |= c->kind == ENT_CK_STORAGE_DOMAINS;
+    }
+    for (size_t n = 0; n < m->n_nodes; n++) {
+        json_t *a = m->nodes[n].attrs;
+        p->storage[n] = a ? json_string_value(json_object_get(a, "storage")) : NULL;
+    }
+}
+
+void ent__pack_rules_release(struct ent_pack *p)
+{
+    ent_free(p->rule_start);
+    ent_free(p->rules_of);
+    ent_free(p->quarantined);
+    ent_free(p->storage);
+}
+
+int ent_pack_has_rules(const struct ent_pack *p, int32_t vm)
+{
+    return p->rules[vm].n_ban || p->rules[vm].fenced || p->rule_start[vm + 1] > p->rule_start[vm];
+}
+
+static int in_list(const int32_t *list, size_t n, int32_t x)
+{
+    for (size_t k = 0; k < n; k++)
+        if (list[k] == x)
+            return 1;
+    return 0;
+}
+
+static ptrdiff_t part_of(const struct ent_parts *parts, int32_t x)
+{
+    for (size_t g = 0; g < parts->n; g++)
+        if (in_list(parts->items[g], parts->len[g], x))
+            return (ptrdiff_t)g;
+    return -1;
+}
+
+/* Where u runs in the target so far, -1 when not placed (or not running). */
+static int32_t at(const struct ent_pack *p, int32_t u)
+{
+    return p->target.vm_state[u] == ENT_VM_RUNNING ? p->target.vm_host[u] : -1;
+}
+
+static int rule_allows(const struct ent_pack *p, const struct ent_constraint *c, int32_t vm,
+                       int32_t node)
+{
+    switch (c->kind) {
+    case ENT_CK_SPREAD:
+        for (size_t k = 0; k < c->n_vms; k++)
+            if (c->vms[k] != vm && at(p, c->vms[k]) == node)
+                return 0;
+        return 1;
+    case ENT_CK_GATHER:
+        for (size_t k = 0; k < c->n_vms; k++)
+            if (c->vms[k] != vm && at(p, c->vms[k]) >= 0 && at(p, c->vms[k]) != node)
+                return 0;
+        return 1;
+    case ENT_CK_SPLIT: {
+        ptrdiff_t mine = part_of(&c->vm_parts, vm);
+        for (size_t g = 0; g < c->vm_parts.n; g++)
+            for (uint32_t k = 0; g != (size_t)mine && k < c->vm_parts.len[g]; k++)
+                if (at(p, c->vm_parts.items[g][k]) == node)
+                    return 0;
+        return 1;
+    }
+    case ENT_CK_AMONG: {
+        /* The group of node must hold every other member already placed. */
+        for (size_t g = 0; g < c->node_parts.n; g++) {
+            if (!in_list(c->node_parts.items[g], c->node_parts.len[g], node))
+                continue;
+            int ok = 1;
+            for (size_t k = 0; k < c->n_vms && ok; k++) {
+                int32_t h = c->vms[k] == vm ? -1 : at(p, c->vms[k]);
+                ok = h < 0 || in_list(c->node_parts.items[g], c->node_parts.len[g], h);
+            }
+            if (ok)
+                return 1;
+        }
+        return 0;
+    }
+    case ENT_CK_SPLIT_AMONG: {
+        ptrdiff_t mine = part_of(&c->vm_parts, vm);
+        for (size_t g = 0; g < c->node_parts.n; g++) {
+            if (!in_list(c->node_parts.items[g], c->node_parts.len[g], node))
+                continue;
+            int ok = 1;
+            for (size_t q = 0; q < c->vm_parts.n && ok; q++)
+                for (uint32_t k = 0; k < c->vm_parts.len[q] && ok; k++) {
+                    int32_t u = c->vm_parts.items[q][k];
+                    int32_t h = u == vm ? -1 : at(p, u);
+                    if (h >= 0)
+                        ok = in_list(c->node_parts.items[g], c->node_parts.len[g], h) ==
+                             ((ptrdiff_t)q == mine);
+                }
+            if (ok)
+                return 1;
+        }
+        return 0;
+    }
+    case ENT_CK_LONELY: {
+        int member = in_list(c->vms, c->n_vms, vm);
+        for (uint32_t k = 0; k < p->n_residents[node]; k++) {
+            int32_t u = p->residents[node][k];
+            if (u != vm && in_list(c->vms, c->n_vms, u) != member)
+                return 0;
+        }
+        return 1;
+    }
+    case ENT_CK_ROOT: {
+        const struct ent_mapping *now = &p->m->map;
+        return now->vm_state[vm] != ENT_VM_RUNNING || now->vm_host[vm] == node;
+    }
+    default:
+        return 1;
+    }
+}
+
+/* The VMs outside a lonely set must keep off nodes with lonely VMs: checked for every VM. */
+static int lonely_allows(const struct ent_pack *p, int32_t vm, int32_t node)
+{
+    for (size_t i = 0; i < p->n_lonely; i++) {
+        const struct ent_constraint *c = &p->m->constraints.items[p->lonely[i]];
+        if (in_list(c->vms, c->n_vms, vm))
+            continue;
+        for (uint32_t k = 0; k < p->n_residents[node]; k++)
+            if (p->residents[node][k] != vm && in_list(c->vms, c->n_vms, p->residents[node][k]))
+                return 0;
+    }
+    return 1;
+}
+
+int ent__pack_rules_allow(const struct ent_pack *p, int32_t vm, int32_t node)
+{
+    const struct ent_mapping *now = &p->m->map;
+    int32_t home = now->vm_state[vm] == ENT_VM_RUNNING || now->vm_state[vm] == ENT_VM_SLEEPING
+                       ? now->vm_host[vm]
+                       : -1;
+    if (node != home && ((home >= 0 && p->quarantined[home]) || p->quarantined[node]))
+        return 0; /* nothing enters or leaves a quarantined node */
+    if (p->storage_domains && home >= 0 && node != home) {
+        const char *a = p->storage[home], *b = p->storage[node];
+        if (!a || !b || strcmp(a, b) != 0)
+            return 0;
+    }
+    for (uint32_t k = p->rule_start[vm]; k < p->rule_start[vm + 1]; k++)
+        if (!rule_allows(p, &p->m->constraints.items[p->rules_of[k]], vm, node))
+            return 0;
+    return lonely_allows(p, vm, node);
+}
