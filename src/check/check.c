@@ -6,6 +6,14 @@
 #include "model/plan.h"
 #include "util/alloc.h"
 
+size_t ent__check_first_of_kind(const struct ent_model *m, int kind)
+{
+    for (size_t i = 0; i < m->constraints.len; i++)
+        if ((int)m->constraints.items[i].kind == kind)
+            return i;
+    return m->constraints.len;
+}
+
 int64_t **ent__check_capacity(const struct ent_model *m)
 {
     int64_t **cap = ent_calloc(m->n_res + 1, sizeof *cap);
@@ -36,6 +44,9 @@ void ent__check_capacity_free(int64_t **cap, const struct ent_model *m)
 void ent_check_plan(const struct ent_model *m, const struct ent_plan *plan,
                     struct ent_check_report *rep)
 {
+    rep->n_constraints = m->constraints.len;
+    rep->final_bad = ent_calloc(m->constraints.len + 1, sizeof *rep->final_bad);
+    rep->during_bad = ent_calloc(m->constraints.len + 1, sizeof *rep->during_bad);
     int64_t **final_demand = ent_final_demand(m);
     int64_t **cap = ent__check_capacity(m);
     struct ent_mapping final;
@@ -66,4 +77,21 @@ void ent_check_plan(const struct ent_model *m, const struct ent_plan *plan,
     ent_free(used);
     ent_mapping_release(&final);
     ent_final_demand_free(final_demand, m);
+    /* Per kind: how many, how many continuous, how many broken at the end and along the way. */
+    rep->by_constraint = json_object();
+    for (size_t i = 0; i < m->constraints.len; i++) {
+        const struct ent_constraint *c = &m->constraints.items[i];
+        json_t *k = json_object_get(rep->by_constraint, c->name);
+        if (!k) {
+            k = json_pack("{s:i, s:i, s:i, s:i}", "present", 0, "continuous", 0, "violated_final",
+                          0, "violated_during", 0);
+            json_object_set_new(rep->by_constraint, c->name, k);
+        }
+        static const char *const keys[] = {"present", "continuous", "violated_final",
+                                           "violated_during"};
+        int add[] = {1, c->continuous, rep->final_bad[i] > 0, rep->during_bad[i] > 0};
+        for (int j = 0; j < 4; j++)
+            json_object_set_new(
+                k, keys[j], json_integer(json_integer_value(json_object_get(k, keys[j])) + add[j]));
+    }
 }

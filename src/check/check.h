@@ -36,6 +36,10 @@ struct ent_check_report {
     json_t *unchecked;  /* {"constraint id": count} for those Entropy cannot check */
     int64_t online_nodes_used, migrations, moved_memory, makespan, mttr, actions;
     int64_t initial_overloads; /* nodes over capacity before the plan starts (not violations) */
+    size_t n_constraints;
+    uint32_t *final_bad;   /* per constraint: violations in the final state */
+    uint32_t *during_bad;  /* per constraint: violations while the plan unfolds */
+    json_t *by_constraint; /* {"kind": {present, continuous, violated_final, violated_during}} */
 };
 
 #define ENT_CHECK_MAX_LISTED 100
@@ -45,6 +49,12 @@ void ent_check_report_release(struct ent_check_report *rep);
 /* Records a violation; action is the action's index or -1, time -1 when not tied to an instant. */
 void ent_check_violation(struct ent_check_report *rep, enum ent_violation_kind kind, int64_t time,
                          long action, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* A violation of constraint idx, in the final state (during = 0) or during the plan. */
+void ent_check_constraint_violation(struct ent_check_report *rep, size_t idx, int during,
+                                    int64_t time, long action, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+/* The first constraint of a kind, for violations that concern the kind as a whole. */
+size_t ent__check_first_of_kind(const struct ent_model *m, int kind);
 json_t *ent_check_report_json(const struct ent_check_report *rep);
 const char *ent_violation_kind_name(enum ent_violation_kind kind);
 

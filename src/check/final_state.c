@@ -9,7 +9,7 @@
 #include <inttypes.h>
 #include <string.h>
 
-#define VIOLATED(...) ent_check_violation(rep, ENT_VIOLATION_CONSTRAINT, -1, -1, __VA_ARGS__)
+#define VIOLATED(...) ent_check_constraint_violation(rep, idx, 0, -1, -1, __VA_ARGS__)
 
 static void final_capacity(const struct ent_model *m, const struct ent_mapping *map,
                            int64_t *const *final_demand, int64_t *const *cap,

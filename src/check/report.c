@@ -1,6 +1,8 @@
 /* Check reports: violations and figures as one JSON object. */
 #include "check/check.h"
 
+#include "util/alloc.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -28,13 +30,39 @@ void ent_check_report_release(struct ent_check_report *rep)
 {
     if (!rep)
         return;
+    ent_free(rep->final_bad);
+    ent_free(rep->during_bad);
+    json_decref(rep->by_constraint);
     json_decref(rep->violations);
     json_decref(rep->unchecked);
     memset(rep, 0, sizeof *rep);
 }
 
+static void record(struct ent_check_report *rep, enum ent_violation_kind kind, int64_t time,
+                   long action, const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
+
+void ent_check_constraint_violation(struct ent_check_report *rep, size_t idx, int during,
+                                    int64_t time, long action, const char *fmt, ...)
+{
+    if (idx < rep->n_constraints)
+        (during ? rep->during_bad : rep->final_bad)[idx]++;
+    va_list ap;
+    va_start(ap, fmt);
+    record(rep, ENT_VIOLATION_CONSTRAINT, time, action, fmt, ap);
+    va_end(ap);
+}
+
 void ent_check_violation(struct ent_check_report *rep, enum ent_violation_kind kind, int64_t time,
                          long action, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    record(rep, kind, time, action, fmt, ap);
+    va_end(ap);
+}
+
+static void record(struct ent_check_report *rep, enum ent_violation_kind kind, int64_t time,
+                   long action, const char *fmt, va_list ap)
 {
     rep->valid = false;
     rep->n_violations++;
@@ -42,10 +70,7 @@ void ent_check_violation(struct ent_check_report *rep, enum ent_violation_kind k
     if (json_array_size(rep->violations) >= ENT_CHECK_MAX_LISTED)
         return;
     char msg[512];
-    va_list ap;
-    va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
     json_t *v = json_object();
     json_object_set_new(v, "kind", json_string(kind_names[kind]));
     if (time >= 0)
@@ -74,5 +99,7 @@ json_t *ent_check_report_json(const struct ent_check_report *rep)
     json_object_set_new(o, "makespan", json_integer(rep->makespan));
     json_object_set_new(o, "mttr", json_integer(rep->mttr));
     json_object_set(o, "unchecked_constraints", rep->unchecked);
+    if (rep->by_constraint)
+        json_object_set(o, "constraints", rep->by_constraint);
     return o;
 }

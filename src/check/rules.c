@@ -13,8 +13,7 @@
 #include <inttypes.h>
 #include <string.h>
 
-#define VIOLATED(...)                                                                              \
-    ent_check_violation(rp->rep, ENT_VIOLATION_CONSTRAINT, a->start, (long)i, __VA_ARGS__)
+#define VIOLATED(...) ent_check_constraint_violation(rp->rep, ci, 1, a->start, (long)i, __VA_ARGS__)
 
 /* Constraints a VM's actions are checked against, as the plan goes. */
 static int during_plan(const struct ent_constraint *c)
@@ -328,10 +327,10 @@ void ent__rules_on_start(struct replay *rp, uint32_t i)
     if (a->kind == ENT_ACTION_MIGRATE_VM) {
         const char *s1 = storage_of(m, a->from), *s2 = storage_of(m, a->to);
         if (rp->storage_domains && (!s1 || !s2 || strcmp(s1, s2) != 0))
-            ent_check_violation(rp->rep, ENT_VIOLATION_CONSTRAINT, a->start, (long)i,
-                                "storageDomains: VM %s migrates from storage %s to storage %s",
-                                ent_vm_label(m, vm, b1, sizeof b1), s1 ? s1 : "(none)",
-                                s2 ? s2 : "(none)");
+            ent_check_constraint_violation(
+                rp->rep, ent__check_first_of_kind(m, ENT_CK_STORAGE_DOMAINS), 1, a->start, (long)i,
+                "storageDomains: VM %s migrates from storage %s to storage %s",
+                ent_vm_label(m, vm, b1, sizeof b1), s1 ? s1 : "(none)", s2 ? s2 : "(none)");
     }
     for (uint32_t k = vm >= 0 ? rp->cons_start[vm] : 0; vm >= 0 && k < rp->cons_start[vm + 1];
          k++) {
@@ -372,11 +371,12 @@ void ent__rules_after(struct replay *rp)
             if (rp->last_end[v] < 0)
                 continue;
             if (prev >= 0 && rp->first_start[v] < rp->last_end[prev])
-                ent_check_violation(rp->rep, ENT_VIOLATION_CONSTRAINT, rp->first_start[v], -1,
-                                    "constraints[%zu] seq: VM %s acts at %" PRId64
-                                    " s, before VM %s is done at %" PRId64 " s",
-                                    ci, ent_vm_label(m, v, b1, sizeof b1), rp->first_start[v],
-                                    ent_vm_label(m, prev, b2, sizeof b2), rp->last_end[prev]);
+                ent_check_constraint_violation(
+                    rp->rep, ci, 1, rp->first_start[v], -1,
+                    "constraints[%zu] seq: VM %s acts at %" PRId64
+                    " s, before VM %s is done at %" PRId64 " s",
+                    ci, ent_vm_label(m, v, b1, sizeof b1), rp->first_start[v],
+                    ent_vm_label(m, prev, b2, sizeof b2), rp->last_end[prev]);
             prev = v;
         }
     }

@@ -15,6 +15,7 @@
 #include "plan/moves.h"
 #include "plan/planner.h"
 #include "plan/room.h"
+#include "plan/timing.h"
 #include "util/alloc.h"
 #include "util/error.h"
 
@@ -58,6 +59,10 @@ struct sched {
     uint8_t *dirty;
     int32_t *dirty_list;
     int32_t *want; /* per node: candidate migrations through its link, at one decision point */
+    struct ent_timing timing;  /* continuous constraints, seq, noDelay */
+    struct ent_freeing *defer; /* freeing actions waiting for their turn (seq) */
+    size_t n_defer;
+    int look_again; /* a VM others wait for (seq) is done: look at every move */
     size_t n_dirty;
     int64_t now;
 };
@@ -147,6 +152,7 @@ static void build_index(struct sched *s)
 }
 
 struct candidate {
+    int urgent;   /* noDelay: must start now */
     int unblocks; /* its source is a node some waiting move needs */
     int64_t duration;
     int32_t move;
@@ -155,6 +161,8 @@ struct candidate {
 static int cmp_candidate(const void *a, const void *b)
 {
     const struct candidate *x = a, *y = b;
+    if (x->urgent != y->urgent)
+        return y->urgent - x->urgent;
     if (x->unblocks != y->unblocks)
         return y->unblocks - x->unblocks;
     if (x->duration != y->duration)
@@ -169,7 +177,8 @@ static int free_slots(const struct sched *s, int32_t node)
 
 static int can_start(const struct sched *s, const struct ent_move *mv)
 {
-    if (!s->online[mv->to] || s->halting[mv->to] || !ent_room_fits(&s->room, mv->vm, mv->to))
+    if (!s->online[mv->to] || s->halting[mv->to] || !ent_room_fits(&s->room, mv->vm, mv->to) ||
+        !ent_timing_may_arrive(&s->timing, mv->vm, mv->to))
         return 0;
     if (mv->kind != ENT_ACTION_MIGRATE_VM)
         return 1;
@@ -199,6 +208,7 @@ static void start_move(struct sched *s, int32_t i, int contended, int bypass_to)
     start_action(s, mv->kind, mv->vm, mv->from, to, -1, d, bypass_to >= 0 ? HOP(i) : i, k,
                  bypass_to >= 0);
     ent_room_arrive(&s->room, mv->vm, to);
+    s->timing.dest[mv->vm] = to;
     if (mv->kind != ENT_ACTION_MIGRATE_VM)
         ent_room_settle(&s->room, mv->vm); /* it held nothing: nothing to release later */
     s->on_node[to]++;
@@ -214,7 +224,7 @@ static size_t start_ready(struct sched *s, int all, struct candidate *cand)
     if (all) {
         for (size_t i = 0; i < s->n_moves; i++)
             if (s->state[i] == WAITING && can_start(s, &s->moves[i]))
-                cand[n++] = (struct candidate){0, 0, (int32_t)i};
+                cand[n++] = (struct candidate){0, 0, 0, (int32_t)i};
     } else {
         for (size_t d = 0; d < s->n_dirty; d++) {
             int32_t node = s->dirty_list[d];
@@ -225,7 +235,7 @@ static size_t start_ready(struct sched *s, int all, struct candidate *cand)
                     int32_t i = idx[k];
                     if (s->state[i] == WAITING && can_start(s, &s->moves[i])) {
                         s->state[i] = 3; /* listed once */
-                        cand[n++] = (struct candidate){0, 0, i};
+                        cand[n++] = (struct candidate){0, 0, 0, i};
                     }
                 }
             }
@@ -238,6 +248,7 @@ static size_t start_ready(struct sched *s, int all, struct candidate *cand)
     s->n_dirty = 0;
     for (size_t c = 0; c < n; c++) {
         const struct ent_move *mv = &s->moves[cand[c].move];
+        cand[c].urgent = s->timing.no_delay[mv->vm];
         cand[c].unblocks = mv->from >= 0 && s->waiting_to[mv->from] > 0;
         cand[c].duration = ent_action_duration(s->m, &s->opts->cost, mv->kind, mv->vm, mv->to);
     }
@@ -280,9 +291,30 @@ static void maybe_halt(struct sched *s, int32_t node)
                  0, 0);
 }
 
+/* vm has one action fewer to finish; those waiting for it (seq) may go on. */
+static void vm_done(struct sched *s, int32_t vm)
+{
+    if (vm >= 0 && --s->timing.busy[vm] == 0)
+        s->look_again = 1;
+}
+
 static void finish(struct sched *s, const struct inflight *f)
 {
     const struct ent_action *a = &s->plan->actions[f->action];
+    if (a->vm >= 0) {
+        s->timing.dest[a->vm] = -1;
+        switch (a->kind) {
+        case ENT_ACTION_MIGRATE_VM:
+        case ENT_ACTION_BOOT_VM:
+        case ENT_ACTION_RESUME_VM:
+            s->timing.host[a->vm] = a->to;
+            break;
+        default:
+            s->timing.host[a->vm] = -1;
+        }
+        if (f->move > -2) /* a hop (bypass, suspend) is not the end of the VM's move */
+            vm_done(s, a->vm);
+    }
     switch (a->kind) {
     case ENT_ACTION_MIGRATE_VM:
         ent_room_depart(&s->room, a->vm, a->from);
@@ -330,6 +362,22 @@ static void finish(struct sched *s, const struct inflight *f)
     }
 }
 
+/* Starts the freeing actions whose VM may act now (seq). */
+static void start_deferred(struct sched *s)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < s->n_defer; i++) {
+        const struct ent_freeing *f = &s->defer[i];
+        if (!ent_timing_may_act(&s->timing, f->vm)) {
+            s->defer[kept++] = *f;
+            continue;
+        }
+        start_action(s, f->kind, f->vm, f->from, f->to, -1,
+                     ent_action_duration(s->m, &s->opts->cost, f->kind, f->vm, -1), -1, 0, 0);
+    }
+    s->n_defer = kept;
+}
+
 /* Nothing runs and nothing can start: break the cycle. */
 static int unblock(struct sched *s, struct ent_plan_stats *stats, size_t *budget,
                    struct ent_error *err)
@@ -341,6 +389,8 @@ static int unblock(struct sched *s, struct ent_plan_stats *stats, size_t *budget
         ent_moves_break_cycle(&s->room, s->target, s->moves, s->n_moves, done, *budget > 0);
     ptrdiff_t i = c.move;
     int rc = 0;
+    if (c.how == ENT_CYCLE_BYPASS && !ent_timing_may_arrive(&s->timing, s->moves[i].vm, c.pivot))
+        c.how = ENT_CYCLE_SUSPEND; /* the pivot would break a continuous constraint */
     if (c.how == ENT_CYCLE_BYPASS) {
         start_move(s, (int32_t)i, 0, c.pivot);
         s->moves[i].from = c.pivot;
@@ -359,6 +409,25 @@ static int unblock(struct sched *s, struct ent_plan_stats *stats, size_t *budget
     }
     ent_free(done);
     return rc;
+}
+
+/* noDelay: every action of such a VM starts at time 0. */
+static int check_no_delay(const struct sched *s, struct ent_error *err)
+{
+    char b1[64], b2[64];
+    for (size_t i = 0; i < s->n_moves; i++)
+        if (s->state[i] == WAITING && s->timing.no_delay[s->moves[i].vm])
+            return ent_error(err, ENT_EINFEASIBLE,
+                             "noDelay: VM %s cannot start at once (%s to %s must wait for room or "
+                             "for other actions)",
+                             ent_vm_label(s->m, s->moves[i].vm, b1, sizeof b1),
+                             ent_action_kind_name(s->moves[i].kind),
+                             ent_node_label(s->m, s->moves[i].to, b2, sizeof b2));
+    for (size_t i = 0; i < s->n_defer; i++)
+        if (s->timing.no_delay[s->defer[i].vm])
+            return ent_error(err, ENT_EINFEASIBLE, "noDelay: VM %s cannot act at once (seq)",
+                             ent_vm_label(s->m, s->defer[i].vm, b1, sizeof b1));
+    return 0;
 }
 
 int ent__plan_parallel(const struct ent_model *m, const struct ent_mapping *target,
@@ -399,11 +468,15 @@ int ent__plan_parallel(const struct ent_model *m, const struct ent_mapping *targ
             &s, ENT_ACTION_BOOT_NODE, -1, -1, -1, mv.boot_nodes[i],
             ent_action_duration(m, &opts->cost, ENT_ACTION_BOOT_NODE, -1, mv.boot_nodes[i]), -1, 0,
             0);
-    for (size_t i = 0; i < mv.n_freeing; i++) {
-        const struct ent_freeing *f = &mv.freeing[i];
-        start_action(&s, f->kind, f->vm, f->from, f->to, -1,
-                     ent_action_duration(m, &opts->cost, f->kind, f->vm, -1), -1, 0, 0);
-    }
+    ent_timing_init(&s.timing, m);
+    for (size_t i = 0; i < s.n_moves; i++)
+        s.timing.busy[s.moves[i].vm]++;
+    for (size_t i = 0; i < mv.n_freeing; i++)
+        s.timing.busy[mv.freeing[i].vm]++;
+    s.defer = ent_malloc((mv.n_freeing + 1) * sizeof *s.defer);
+    for (size_t i = 0; i < mv.n_freeing; i++)
+        s.defer[s.n_defer++] = mv.freeing[i];
+    start_deferred(&s);
     /* Nodes that go offline with the target halt once empty; those the plan merely empties
      * (shutdown_empty) only at the end, since they may serve as pivots until then. */
     uint8_t *at_end = ent_calloc(N + 1, 1);
@@ -422,11 +495,25 @@ int ent__plan_parallel(const struct ent_model *m, const struct ent_mapping *targ
     /* A cluster-wide limit can hold back moves on nodes nothing touched: then look at all. */
     int look_at_all = opts->total_concurrency > 0;
     while (!rc) {
-        start_ready(&s, first || look_at_all, cand);
+        if (s.look_again)
+            start_deferred(&s);
+        start_ready(&s, first || look_at_all || s.look_again, cand);
+        s.look_again = 0;
+        if (first && (rc = check_no_delay(&s, err)))
+            break;
         first = 0;
         if (s.n_heap == 0) {
-            if (s.left == 0)
+            if (s.left == 0 && s.n_defer == 0)
                 break;
+            if (s.left == 0) { /* only freeing actions wait: their turn has come, or never */
+                start_deferred(&s);
+                if (s.n_heap == 0)
+                    rc = ent_error(err, ENT_EINFEASIBLE,
+                                   "no executable plan: seq constraints wait on each other "
+                                   "(%zu actions can never start)",
+                                   s.n_defer);
+                continue;
+            }
             /* Nothing runs: either something can start now that we look at every move, or the
              * waiting moves hold each other's room. */
             if (start_ready(&s, 1, cand) == 0)
@@ -449,6 +536,8 @@ int ent__plan_parallel(const struct ent_model *m, const struct ent_mapping *targ
             }
     ent_free(at_end);
     ent_free(cand);
+    ent_free(s.defer);
+    ent_timing_release(&s.timing);
     ent_free(s.state);
     ent_free(s.slots_used);
     ent_free(s.online);

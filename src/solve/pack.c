@@ -233,10 +233,15 @@ int ent_pack_init(struct ent_pack *p, const struct ent_model *m, struct ent_erro
     build_groups(p);
     ent__pack_rules_init(p);
     p->lonely = ent_malloc((m->constraints.len + 1) * sizeof *p->lonely);
+    p->lonely_member = ent_calloc(V + 1, 1);
+    p->lonely_on = ent_calloc(N + 1, sizeof *p->lonely_on);
     for (size_t i = 0; i < m->constraints.len; i++) {
         const struct ent_constraint *c = &m->constraints.items[i];
-        if (c->kind == ENT_CK_LONELY)
-            p->lonely[p->n_lonely++] = (uint32_t)i;
+        if (c->kind != ENT_CK_LONELY)
+            continue;
+        p->lonely[p->n_lonely++] = (uint32_t)i;
+        for (size_t k = 0; k < c->n_vms; k++)
+            p->lonely_member[c->vms[k]] = 1;
     }
 
     ent_mapping_init(&p->target);
@@ -275,6 +280,8 @@ void ent_pack_release(struct ent_pack *p)
     if (p->rule_start)
         ent__pack_rules_release(p);
     ent_free(p->lonely);
+    ent_free(p->lonely_member);
+    ent_free(p->lonely_on);
     for (size_t n = 0; p->residents && n < p->n_nodes; n++)
         ent_free(p->residents[n]);
     ent_free(p->residents);
@@ -337,6 +344,8 @@ void ent_pack_place(struct ent_pack *p, int32_t vm, int32_t node)
 {
     p->target.vm_host[vm] = node;
     account(p, vm, node, +1);
+    if (p->lonely_member[vm])
+        p->lonely_on[node]++;
     if (p->n_residents[node] == p->cap_residents[node]) {
         p->cap_residents[node] = p->cap_residents[node] ? 2 * p->cap_residents[node] : 4;
         p->residents[node] =
@@ -352,6 +361,8 @@ void ent_pack_unplace(struct ent_pack *p, int32_t vm)
         return;
     account(p, vm, node, -1);
     p->target.vm_host[vm] = -1;
+    if (p->lonely_member[vm])
+        p->lonely_on[node]--;
     int32_t *list = p->residents[node];
     uint32_t n = p->n_residents[node];
     for (uint32_t i = 0; i < n; i++)

@@ -45,6 +45,8 @@ struct ent_pack {
     int storage_domains;
     uint32_t *lonely; /* indexes of lonely constraints */
     size_t n_lonely;
+    uint8_t *lonely_member; /* per VM: in some lonely set */
+    int32_t *lonely_on;     /* per node: lonely members placed there */
     /* Running VMs placed on each node, kept by ent_pack_place / ent_pack_unplace. */
     int32_t **residents;
     uint32_t *n_residents, *cap_residents;
@@ -60,6 +62,8 @@ int ent_pack_fits(const struct ent_pack *p, int32_t vm, int32_t node);
 int ent_pack_allowed(const struct ent_pack *p, int32_t vm, int32_t node);
 void ent_pack_place(struct ent_pack *p, int32_t vm, int32_t node);
 void ent_pack_unplace(struct ent_pack *p, int32_t vm);
+/* Whether vm may not move from where it runs (root, or its node is quarantined). */
+int ent_pack_pinned(const struct ent_pack *p, int32_t vm);
 /* Whether vm has a rule of its own (ban, fence, a placement constraint): then it is not
  * interchangeable with VMs of the same demand. */
 int ent_pack_has_rules(const struct ent_pack *p, int32_t vm);

@@ -35,24 +35,33 @@ static void evict_overload(struct ent_pack *p, int32_t node, int32_t *pending, s
                            int mem)
 {
     while (!ent_pack_node_ok(p, node)) {
-        int32_t fix = -1, best = -1;
-        double best_over = overflow_without(p, node, -1);
-        for (uint32_t k = 0; k < p->n_residents[node]; k++) {
-            int32_t v = p->residents[node][k];
-            double over = overflow_without(p, node, v);
-            if (over == 0 && (fix < 0 || vm_weight(p, v, mem) < vm_weight(p, fix, mem)))
-                fix = v;
-            if (over < best_over) {
-                best_over = over;
-                best = v;
+        /* VMs without rules of their own first (they fit anywhere there is room); VMs that may
+         * not move never. */
+        int32_t out = -1;
+        for (int with_rules = 0; with_rules < 2 && out < 0; with_rules++) {
+            int32_t fix = -1, best = -1;
+            double best_over = overflow_without(p, node, -1);
+            for (uint32_t k = 0; k < p->n_residents[node]; k++) {
+                int32_t v = p->residents[node][k];
+                if (ent_pack_has_rules(p, v) != with_rules || ent_pack_pinned(p, v))
+                    continue;
+                double over = overflow_without(p, node, v);
+                if (over == 0 && (fix < 0 || vm_weight(p, v, mem) < vm_weight(p, fix, mem)))
+                    fix = v;
+                if (over < best_over) {
+                    best_over = over;
+                    best = v;
+                }
             }
+            out = fix >= 0 ? fix : best;
         }
-        int32_t out = fix >= 0 ? fix : best;
         if (out < 0) {
-            /* Only a group limit is exceeded: take any resident. */
-            if (p->n_residents[node] == 0)
+            /* Only a group limit is exceeded: take any resident that may move. */
+            for (uint32_t k = 0; k < p->n_residents[node] && out < 0; k++)
+                if (!ent_pack_pinned(p, p->residents[node][k]))
+                    out = p->residents[node][k];
+            if (out < 0)
                 return;
-            out = p->residents[node][0];
         }
         ent_pack_unplace(p, out);
         pending[(*n_pending)++] = out;

@@ -81,6 +81,20 @@ void ent__pack_rules_release(struct ent_pack *p)
     ent_free(p->storage);
 }
 
+int ent_pack_pinned(const struct ent_pack *p, int32_t vm)
+{
+    const struct ent_mapping *now = &p->m->map;
+    int32_t home = now->vm_state[vm] == ENT_VM_RUNNING ? now->vm_host[vm] : -1;
+    if (home < 0)
+        return 0;
+    if (p->quarantined[home])
+        return 1;
+    for (uint32_t k = p->rule_start[vm]; k < p->rule_start[vm + 1]; k++)
+        if (p->m->constraints.items[p->rules_of[k]].kind == ENT_CK_ROOT)
+            return 1;
+    return 0;
+}
+
 int ent_pack_has_rules(const struct ent_pack *p, int32_t vm)
 {
     return p->rules[vm].n_ban || p->rules[vm].fenced || p->rule_start[vm + 1] > p->rule_start[vm];
@@ -108,9 +122,49 @@ static int32_t at(const struct ent_pack *p, int32_t u)
     return p->target.vm_state[u] == ENT_VM_RUNNING ? p->target.vm_host[u] : -1;
 }
 
+/* Where u runs now (before the plan), -1 when not running. */
+static int32_t now_at(const struct ent_pack *p, int32_t u)
+{
+    const struct ent_mapping *now = &p->m->map;
+    return now->vm_state[u] == ENT_VM_RUNNING ? now->vm_host[u] : -1;
+}
+
+/* A continuous constraint must hold all along the plan, whose moves come one at a time: VMs kept
+ * together meet where one of them runs now, and VMs kept within a group of nodes stay in the one
+ * they are in now (switching group would need them all to move at once). */
+static int continuity_allows(const struct ent_pack *p, const struct ent_constraint *c, int32_t node)
+{
+    if (c->kind == ENT_CK_GATHER) {
+        int any = 0;
+        for (size_t k = 0; k < c->n_vms; k++) {
+            int32_t h = now_at(p, c->vms[k]);
+            any |= h >= 0;
+            if (h == node)
+                return 1;
+        }
+        return !any;
+    }
+    if (c->kind == ENT_CK_AMONG) {
+        ptrdiff_t g = -1;
+        for (size_t k = 0; k < c->n_vms; k++) {
+            int32_t h = now_at(p, c->vms[k]);
+            if (h < 0)
+                continue;
+            ptrdiff_t hg = part_of(&c->node_parts, h);
+            if (g >= 0 && hg != g)
+                return 1; /* already spread over groups: the plan is judged on arrivals only */
+            g = hg;
+        }
+        return g < 0 || in_list(c->node_parts.items[g], c->node_parts.len[g], node);
+    }
+    return 1;
+}
+
 static int rule_allows(const struct ent_pack *p, const struct ent_constraint *c, int32_t vm,
                        int32_t node)
 {
+    if (c->continuous && !continuity_allows(p, c, node))
+        return 0;
     switch (c->kind) {
     case ENT_CK_SPREAD:
         for (size_t k = 0; k < c->n_vms; k++)
@@ -185,6 +239,8 @@ static int rule_allows(const struct ent_pack *p, const struct ent_constraint *c,
 /* The VMs outside a lonely set must keep off nodes with lonely VMs: checked for every VM. */
 static int lonely_allows(const struct ent_pack *p, int32_t vm, int32_t node)
 {
+    if (!p->lonely_member[vm]) /* outside every lonely set: only nodes without lonely VMs */
+        return p->lonely_on[node] == 0;
     for (size_t i = 0; i < p->n_lonely; i++) {
         const struct ent_constraint *c = &p->m->constraints.items[p->lonely[i]];
         if (in_list(c->vms, c->n_vms, vm))

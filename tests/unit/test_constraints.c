@@ -166,6 +166,14 @@ static const struct row rows[] = {
      PLAN1("{\"id\": \"shutdownVM\", \"vm\": 2, \"on\": 2, \"start\": 0, \"end\": 1}, "
            "{\"id\": \"bootVM\", \"vm\": 2, \"to\": 2, \"start\": 1, \"end\": 2}"),
      0},
+    {"sleeping broken", CPU, "{\"id\": \"sleeping\", \"vm\": 2}", PLAN0, 0},
+    {"sleeping ok", CPU, "{\"id\": \"sleeping\", \"vm\": 2}",
+     PLAN1("{\"id\": \"suspendVM\", \"vm\": 2, \"from\": 2, \"to\": 2, \"start\": 0, "
+           "\"end\": 1}"),
+     1},
+    {"killed broken", CPU, "{\"id\": \"killed\", \"vm\": 2}", PLAN0, 0},
+    {"killed ok", CPU, "{\"id\": \"killed\", \"vm\": 2}",
+     PLAN1("{\"id\": \"killVM\", \"vm\": 2, \"on\": 2, \"start\": 0, \"end\": 1}"), 1},
     {"running discrete, restart", CPU, "{\"id\": \"running\", \"vm\": 2}",
      PLAN1("{\"id\": \"shutdownVM\", \"vm\": 2, \"on\": 2, \"start\": 0, \"end\": 1}, "
            "{\"id\": \"bootVM\", \"vm\": 2, \"to\": 2, \"start\": 1, \"end\": 2}"),
@@ -248,7 +256,23 @@ static const struct repair_row repairs[] = {
     {"offline", "", "{\"id\": \"offline\", \"node\": 2}"},
     {"running", "", "{\"id\": \"running\", \"vm\": 9}"},
     {"ready", "", "{\"id\": \"ready\", \"vm\": 0}"},
+    {"sleeping", "", "{\"id\": \"sleeping\", \"vm\": 2}"},
+    {"killed", "", "{\"id\": \"killed\", \"vm\": 3}"},
     {"preserve", "", "{\"id\": \"preserve\", \"vm\": 0, \"rc\": \"cpu\", \"amount\": 95}"},
+    /* continuous: the plan itself keeps them */
+    {"spread (continuous)", "", "{\"id\": \"spread\", \"vms\": [0, 1, 2], \"continuous\": true}"},
+    {"split (continuous)", "",
+     "{\"id\": \"split\", \"parts\": [[0], [1, 2]], \"continuous\": true}"},
+    {"gather (continuous)", "", "{\"id\": \"gather\", \"vms\": [2, 3], \"continuous\": true}"},
+    {"among (continuous)", "",
+     "{\"id\": \"among\", \"vms\": [0, 2], \"parts\": [[0], [1, 2, 3]], \"continuous\": true}"},
+    {"lonely (continuous)", "", "{\"id\": \"lonely\", \"vms\": [0], \"continuous\": true}"},
+    {"ban (continuous)", "",
+     "{\"id\": \"ban\", \"vm\": 1, \"nodes\": [0, 1], \"continuous\": true}"},
+    {"seq", "",
+     "{\"id\": \"spread\", \"vms\": [0, 1]}, {\"id\": \"running\", \"vm\": 9}, "
+     "{\"id\": \"seq\", \"vms\": [1, 9]}"},
+    {"noDelay", "", "{\"id\": \"spread\", \"vms\": [0, 1]}, {\"id\": \"noDelay\", \"vm\": 1}"},
 };
 
 static void test_solver_repairs_each_kind(void **state)

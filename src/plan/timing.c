@@ -1,0 +1,204 @@
+/* Timing rules for the scheduler. The checker has its own account of the same constraints. */
+#include "plan/timing.h"
+
+#include "model/model.h"
+#include "util/alloc.h"
+
+#include <string.h>
+
+static int continuous_placement(const struct ent_constraint *c)
+{
+    if (!c->continuous)
+        return 0;
+    switch (c->kind) {
+    case ENT_CK_BAN:
+    case ENT_CK_FENCE:
+    case ENT_CK_SPREAD:
+    case ENT_CK_SPLIT:
+    case ENT_CK_GATHER:
+    case ENT_CK_AMONG:
+    case ENT_CK_SPLIT_AMONG:
+    case ENT_CK_LONELY:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static void add(const struct ent_constraint *c, uint32_t *count, uint32_t *fill, uint32_t *out,
+                uint32_t ci)
+{
+    for (size_t k = 0; k < c->n_vms + c->vm_parts.n; k++) {
+        const int32_t *list = k < c->n_vms ? &c->vms[k] : c->vm_parts.items[k - c->n_vms];
+        uint32_t len = k < c->n_vms ? 1 : c->vm_parts.len[k - c->n_vms];
+        for (uint32_t j = 0; j < len; j++) {
+            if (out)
+                out[fill[list[j]]++] = ci;
+            else
+                count[list[j] + 1]++;
+        }
+    }
+}
+
+void ent_timing_init(struct ent_timing *t, const struct ent_model *m)
+{
+    memset(t, 0, sizeof *t);
+    t->m = m;
+    size_t V = m->n_vms;
+    t->host = ent_malloc((V + 1) * sizeof *t->host);
+    t->dest = ent_malloc((V + 1) * sizeof *t->dest);
+    t->busy = ent_calloc(V + 1, sizeof *t->busy);
+    t->after = ent_malloc((V + 1) * sizeof *t->after);
+    t->no_delay = ent_calloc(V + 1, 1);
+    for (size_t v = 0; v < V; v++) {
+        t->host[v] = m->map.vm_state[v] == ENT_VM_RUNNING ? m->map.vm_host[v] : -1;
+        t->dest[v] = -1;
+        t->after[v] = -1;
+    }
+    t->cons_start = ent_calloc(V + 2, sizeof *t->cons_start);
+    t->lonely = ent_malloc((m->constraints.len + 1) * sizeof *t->lonely);
+    for (size_t i = 0; i < m->constraints.len; i++) {
+        const struct ent_constraint *c = &m->constraints.items[i];
+        if (continuous_placement(c))
+            add(c, t->cons_start, NULL, NULL, 0);
+        if (c->continuous && c->kind == ENT_CK_LONELY)
+            t->lonely[t->n_lonely++] = (uint32_t)i;
+        for (size_t k = 0; c->kind == ENT_CK_NO_DELAY && k < c->n_vms; k++)
+            t->no_delay[c->vms[k]] = 1;
+        for (size_t k = 1; c->kind == ENT_CK_SEQ && k < c->n_vms; k++)
+            t->after[c->vms[k]] = c->vms[k - 1];
+    }
+    for (size_t v = 0; v < V; v++)
+        t->cons_start[v + 1] += t->cons_start[v];
+    t->cons = ent_malloc((t->cons_start[V] + 1) * sizeof *t->cons);
+    uint32_t *fill = ent_malloc((V + 1) * sizeof *fill);
+    memcpy(fill, t->cons_start, V * sizeof *fill);
+    for (size_t i = 0; i < m->constraints.len; i++)
+        if (continuous_placement(&m->constraints.items[i]))
+            add(&m->constraints.items[i], NULL, fill, t->cons, (uint32_t)i);
+    ent_free(fill);
+}
+
+void ent_timing_release(struct ent_timing *t)
+{
+    if (!t)
+        return;
+    ent_free(t->host);
+    ent_free(t->dest);
+    ent_free(t->busy);
+    ent_free(t->after);
+    ent_free(t->no_delay);
+    ent_free(t->cons_start);
+    ent_free(t->cons);
+    ent_free(t->lonely);
+}
+
+static int in_list(const int32_t *list, size_t n, int32_t x)
+{
+    for (size_t k = 0; k < n; k++)
+        if (list[k] == x)
+            return 1;
+    return 0;
+}
+
+static ptrdiff_t part_of(const struct ent_parts *parts, int32_t x)
+{
+    for (size_t g = 0; g < parts->n; g++)
+        if (in_list(parts->items[g], parts->len[g], x))
+            return (ptrdiff_t)g;
+    return -1;
+}
+
+/* Whether u is on node now: running there, or arriving. */
+static int on(const struct ent_timing *t, int32_t u, int32_t node)
+{
+    return t->host[u] == node || t->dest[u] == node;
+}
+
+static int elsewhere(const struct ent_timing *t, int32_t u, int32_t node)
+{
+    return (t->host[u] >= 0 && t->host[u] != node) || (t->dest[u] >= 0 && t->dest[u] != node);
+}
+
+static int keeps(const struct ent_timing *t, const struct ent_constraint *c, int32_t vm,
+                 int32_t node)
+{
+    switch (c->kind) {
+    case ENT_CK_BAN:
+        return !in_list(c->nodes, c->n_nodes, node);
+    case ENT_CK_FENCE:
+        return in_list(c->nodes, c->n_nodes, node);
+    case ENT_CK_SPREAD:
+        for (size_t k = 0; k < c->n_vms; k++)
+            if (c->vms[k] != vm && on(t, c->vms[k], node))
+                return 0;
+        return 1;
+    case ENT_CK_GATHER:
+        for (size_t k = 0; k < c->n_vms; k++)
+            if (c->vms[k] != vm && elsewhere(t, c->vms[k], node))
+                return 0;
+        return 1;
+    case ENT_CK_SPLIT: {
+        ptrdiff_t mine = part_of(&c->vm_parts, vm);
+        for (size_t g = 0; g < c->vm_parts.n; g++)
+            for (uint32_t k = 0; g != (size_t)mine && k < c->vm_parts.len[g]; k++)
+                if (on(t, c->vm_parts.items[g][k], node))
+                    return 0;
+        return 1;
+    }
+    case ENT_CK_AMONG: {
+        ptrdiff_t g = part_of(&c->node_parts, node);
+        if (g < 0)
+            return 0;
+        for (size_t k = 0; k < c->n_vms; k++) {
+            int32_t u = c->vms[k];
+            if (u != vm && t->host[u] >= 0 &&
+                !in_list(c->node_parts.items[g], c->node_parts.len[g], t->host[u]))
+                return 0;
+        }
+        return 1;
+    }
+    case ENT_CK_SPLIT_AMONG: {
+        ptrdiff_t mine = part_of(&c->vm_parts, vm), g = part_of(&c->node_parts, node);
+        if (g < 0)
+            return 0;
+        for (size_t q = 0; q < c->vm_parts.n; q++)
+            for (uint32_t k = 0; k < c->vm_parts.len[q]; k++) {
+                int32_t u = c->vm_parts.items[q][k];
+                if (u != vm && t->host[u] >= 0 &&
+                    in_list(c->node_parts.items[g], c->node_parts.len[g], t->host[u]) !=
+                        ((ptrdiff_t)q == mine))
+                    return 0;
+            }
+        return 1;
+    }
+    case ENT_CK_LONELY: {
+        int member = in_list(c->vms, c->n_vms, vm);
+        for (size_t u = 0; u < t->m->n_vms; u++)
+            if ((int32_t)u != vm && on(t, (int32_t)u, node) &&
+                in_list(c->vms, c->n_vms, (int32_t)u) != member)
+                return 0;
+        return 1;
+    }
+    default:
+        return 1;
+    }
+}
+
+int ent_timing_may_act(const struct ent_timing *t, int32_t vm)
+{
+    return vm < 0 || t->after[vm] < 0 || t->busy[t->after[vm]] == 0;
+}
+
+int ent_timing_may_arrive(const struct ent_timing *t, int32_t vm, int32_t node)
+{
+    if (!ent_timing_may_act(t, vm))
+        return 0;
+    for (uint32_t k = t->cons_start[vm]; k < t->cons_start[vm + 1]; k++)
+        if (!keeps(t, &t->m->constraints.items[t->cons[k]], vm, node))
+            return 0;
+    for (size_t k = 0; k < t->n_lonely; k++) /* VMs outside a lonely set keep off its nodes */
+        if (!keeps(t, &t->m->constraints.items[t->lonely[k]], vm, node))
+            return 0;
+    return 1;
+}
