@@ -16,24 +16,32 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Constraints present that the solver ignores, as {"id": count}; also said on stderr. */
-static json_t *unsupported_constraints(const struct ent_model *m)
+/* Constraints present that the solver or the chosen planner ignores, as {"id": count}; also said
+ * on stderr. The baseline planners ignore timing (seq, noDelay, continuous constraints). */
+static json_t *unsupported_constraints(const struct ent_model *m, enum ent_planner planner)
 {
     json_t *out = json_object();
     for (size_t i = 0; i < m->constraints.len; i++) {
         const struct ent_constraint *c = &m->constraints.items[i];
-        if (ent_solve_understands(c->kind))
+        int timing = c->kind == ENT_CK_SEQ || c->kind == ENT_CK_NO_DELAY || c->continuous;
+        char key[128];
+        if (!ent_solve_understands(c->kind))
+            snprintf(key, sizeof key, "%s", c->name);
+        else if (timing && planner != ENT_PLANNER_PARALLEL)
+            snprintf(key, sizeof key, "%s (timing, with the %s planner)", c->name,
+                     ent_planner_name(planner));
+        else
             continue;
-        json_t *n = json_object_get(out, c->name);
-        json_object_set_new(out, c->name, json_integer(n ? json_integer_value(n) + 1 : 1));
+        json_t *n = json_object_get(out, key);
+        json_object_set_new(out, key, json_integer(n ? json_integer_value(n) + 1 : 1));
     }
     const char *key;
     json_t *val;
     json_object_foreach(out, key, val)
     {
         fprintf(stderr,
-                "entropy solve: warning: %lld \"%s\" constraint(s) not taken into account by "
-                "the solver; the plan may violate them\n",
+                "entropy solve: warning: %lld \"%s\" constraint(s) not taken into account; the "
+                "plan may violate them\n",
                 (long long)json_integer_value(val), key);
     }
     return out;
@@ -186,7 +194,8 @@ int ent_cmd_solve(int argc, char **argv)
     json_object_set_new(line, "instance_objective", own ? json_incref(own) : json_null());
     json_object_set_new(line, "nodes_total", json_integer((json_int_t)m.n_nodes));
     json_object_set_new(line, "vms_total", json_integer((json_int_t)m.n_vms));
-    json_object_set_new(line, "unsupported_constraints", unsupported_constraints(&m));
+    json_object_set_new(line, "unsupported_constraints",
+                        unsupported_constraints(&m, popts.planner));
 
     status = ENT_EXIT_NO;
     double t1 = ent_now();

@@ -59,6 +59,8 @@ int ent_solve_understands(int kind)
     case ENT_CK_QUARANTINE:
     case ENT_CK_OVERBOOK:
     case ENT_CK_STORAGE_DOMAINS:
+    case ENT_CK_SEQ:      /* timing: kept by the parallel planner */
+    case ENT_CK_NO_DELAY: /* likewise */
         return 1;
     default:
         return 0;

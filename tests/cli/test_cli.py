@@ -210,6 +210,28 @@ class CheckRejects(unittest.TestCase):
         self.assertLessEqual(len(report["violations"]), 100)
 
 
+class Catalogue(unittest.TestCase):
+    def test_every_kind_at_once(self):
+        """An instance with the whole catalogue solves to a plan that keeps every constraint, in
+        the final state and along the way; a contradictory one is refused."""
+        corpus = os.path.join(REPO, "tests", "fuzz", "corpus", "instance")
+        inst = os.path.join(corpus, "catalogue.json")
+        with tempfile.TemporaryDirectory() as tmp:
+            plan = os.path.join(tmp, "p.json")
+            line = json.loads(run("solve", inst, "-o", plan, check=0).stdout)
+            self.assertEqual(line["unsupported_constraints"], {})
+            report = json.loads(run("check", inst, plan, check=0).stdout)
+            self.assertTrue(report["valid"])
+            self.assertEqual(report["unchecked_constraints"], {})
+            kinds = report["constraints"]
+            self.assertGreaterEqual(len(kinds), 19)
+            for kind, figures in kinds.items():
+                self.assertEqual((figures["violated_final"], figures["violated_during"]), (0, 0),
+                                 kind)
+        p = run("solve", os.path.join(corpus, "catalogue-contradiction.json"), check=1)
+        self.assertIn("no placement exists", p.stderr)
+
+
 class Planners(unittest.TestCase):
     def test_planners_and_gantt(self):
         """On a std-perf repair, the three planners give valid plans; the parallel one is no
