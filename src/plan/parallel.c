@@ -469,6 +469,7 @@ int ent__plan_parallel(const struct ent_model *m, const struct ent_mapping *targ
             ent_action_duration(m, &opts->cost, ENT_ACTION_BOOT_NODE, -1, mv.boot_nodes[i]), -1, 0,
             0);
     ent_timing_init(&s.timing, m);
+    s.timing.room = &s.room;
     for (size_t i = 0; i < s.n_moves; i++)
         s.timing.busy[s.moves[i].vm]++;
     for (size_t i = 0; i < mv.n_freeing; i++)

@@ -2,6 +2,7 @@
 #include "plan/timing.h"
 
 #include "model/model.h"
+#include "plan/room.h"
 #include "util/alloc.h"
 
 #include <string.h>
@@ -57,12 +58,16 @@ void ent_timing_init(struct ent_timing *t, const struct ent_model *m)
     }
     t->cons_start = ent_calloc(V + 2, sizeof *t->cons_start);
     t->lonely = ent_malloc((m->constraints.len + 1) * sizeof *t->lonely);
+    t->capacity = ent_malloc((m->constraints.len + 1) * sizeof *t->capacity);
     for (size_t i = 0; i < m->constraints.len; i++) {
         const struct ent_constraint *c = &m->constraints.items[i];
         if (continuous_placement(c))
             add(c, t->cons_start, NULL, NULL, 0);
         if (c->continuous && c->kind == ENT_CK_LONELY)
             t->lonely[t->n_lonely++] = (uint32_t)i;
+        if (c->continuous &&
+            (c->kind == ENT_CK_RESOURCE_CAPACITY || c->kind == ENT_CK_RUNNING_CAPACITY))
+            t->capacity[t->n_capacity++] = (uint32_t)i;
         for (size_t k = 0; c->kind == ENT_CK_NO_DELAY && k < c->n_vms; k++)
             t->no_delay[c->vms[k]] = 1;
         for (size_t k = 1; c->kind == ENT_CK_SEQ && k < c->n_vms; k++)
@@ -91,6 +96,7 @@ void ent_timing_release(struct ent_timing *t)
     ent_free(t->cons_start);
     ent_free(t->cons);
     ent_free(t->lonely);
+    ent_free(t->capacity);
 }
 
 static int in_list(const int32_t *list, size_t n, int32_t x)
@@ -200,5 +206,22 @@ int ent_timing_may_arrive(const struct ent_timing *t, int32_t vm, int32_t node)
     for (size_t k = 0; k < t->n_lonely; k++) /* VMs outside a lonely set keep off its nodes */
         if (!keeps(t, &t->m->constraints.items[t->lonely[k]], vm, node))
             return 0;
+    for (size_t k = 0; k < t->n_capacity; k++) {
+        const struct ent_constraint *c = &t->m->constraints.items[t->capacity[k]];
+        if (!in_list(c->nodes, c->n_nodes, node))
+            continue;
+        /* What the set of nodes holds at this instant (arrivals included), plus vm. */
+        int64_t total = c->kind == ENT_CK_RESOURCE_CAPACITY ? t->room->final[c->res][vm] : 1;
+        for (size_t j = 0; j < c->n_nodes; j++) {
+            int32_t n = c->nodes[j];
+            if (c->kind == ENT_CK_RESOURCE_CAPACITY)
+                total += t->room->usage[(size_t)n * t->room->R + (size_t)c->res];
+            else
+                for (size_t u = 0; u < t->m->n_vms; u++)
+                    total += on(t, (int32_t)u, n);
+        }
+        if (total > c->amount)
+            return 0;
+    }
     return 1;
 }

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 struct ent_model;
+struct ent_room;
 
 struct ent_timing {
     const struct ent_model *m;
@@ -21,6 +22,9 @@ struct ent_timing {
     uint32_t *cons;
     uint32_t *lonely; /* continuous lonely constraints, checked for every arrival */
     size_t n_lonely;
+    uint32_t *capacity; /* continuous resourceCapacity and runningCapacity constraints */
+    size_t n_capacity;
+    const struct ent_room *room; /* the scheduler's, for resourceCapacity */
 };
 
 void ent_timing_init(struct ent_timing *t, const struct ent_model *m);

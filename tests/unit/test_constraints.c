@@ -267,6 +267,14 @@ static const struct repair_row repairs[] = {
     {"among (continuous)", "",
      "{\"id\": \"among\", \"vms\": [0, 2], \"parts\": [[0], [1, 2, 3]], \"continuous\": true}"},
     {"lonely (continuous)", "", "{\"id\": \"lonely\", \"vms\": [0], \"continuous\": true}"},
+    /* a boot uses no link slot: only the continuous capacity makes it wait for the departures */
+    {"runningCapacity (continuous)", "",
+     "{\"id\": \"runningCapacity\", \"nodes\": [0], \"amount\": 1, \"continuous\": true}, "
+     "{\"id\": \"running\", \"vm\": 9}, {\"id\": \"fence\", \"vm\": 9, \"nodes\": [0]}"},
+    {"resourceCapacity (continuous)", "",
+     "{\"id\": \"resourceCapacity\", \"nodes\": [0], \"rc\": \"memory\", \"amount\": 150, "
+     "\"continuous\": true}, {\"id\": \"running\", \"vm\": 9}, "
+     "{\"id\": \"fence\", \"vm\": 9, \"nodes\": [0]}"},
     {"ban (continuous)", "",
      "{\"id\": \"ban\", \"vm\": 1, \"nodes\": [0, 1], \"continuous\": true}"},
     {"seq", "",
