@@ -74,6 +74,7 @@ fuzz() { # target
 }
 step "fuzz BtrPlace instance reader (${FUZZ_SECONDS}s)" fuzz instance
 step "fuzz plan reader and checker (${FUZZ_SECONDS}s)" fuzz plan
+step "fuzz Ganglia XML reader (${FUZZ_SECONDS}s)" fuzz ganglia
 
 format_check() {
     git ls-files '*.c' '*.h' | xargs clang-format --dry-run -Werror

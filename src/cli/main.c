@@ -80,6 +80,28 @@ static const struct ent_command commands[] = {
      "  --log FILE        log file (default logs/entropy.log)\n"
      "  --quiet           no line per round, only the summary\n",
      ent_cmd_demo},
+    {"monitor", "show what a monitoring source reports, as Entropy sees it",
+     "usage: entropy monitor (--ganglia HOST[:PORT] [--query PATH] | --ganglia-file FILE)\n"
+     "                       [--timeout S] [--btrplace] [--dom0-mb N] [--vm-memory MB]\n"
+     "                       [--vm-cpu N] [--active-threshold N]\n"
+     "\n"
+     "Reads gmond's XML dump (port 8649 by default: the whole document on connect) or gmetad's\n"
+     "(8651; 8652 with --query PATH), and prints the snapshot as JSON: nodes (hosts reporting\n"
+     "container.mem_total, container.cpu_num, container.vms, container.type and\n"
+     "container.driver.migration), their VMs (the names in container.vms, demands from their\n"
+     "own gmond when they report as hosts, else --vm-memory / --vm-cpu), and the issues found\n"
+     "(a host missing metrics, a lost node, a VM on two nodes). --btrplace prints the snapshot as\n"
+     "a BtrPlace instance instead.\n"
+     "\n"
+     "  --timeout S           for the whole exchange (default 10)\n"
+     "  --dom0-mb N           subtract N MB (Domain-0) from Xen nodes' memory; 0 (the default)\n"
+     "                        when the publishing script already did, as Entropy's does\n"
+     "  --vm-memory MB        a VM that does not report on its own (default 1024)\n"
+     "  --vm-cpu N            its CPU demand in hundredths of a core (default 100)\n"
+     "  --active-threshold N  CPU use above which a VM is active (default 10)\n"
+     "\n"
+     "Exit status: 0, or 2 when the source is down, slow or sends garbage.\n",
+     ent_cmd_monitor},
     {"help", "show the commands, or one command's help", "usage: entropy help [COMMAND]\n",
      cmd_help},
 };

@@ -32,5 +32,6 @@ int ent_monitor_snapshot(struct ent_monitor *mon, struct ent_model *out, struct 
 void ent_monitor_close(struct ent_monitor *mon);
 
 extern const struct ent_monitor_ops ent_monitor_sim_ops;
+extern const struct ent_monitor_ops ent_monitor_ganglia_ops;
 
 #endif

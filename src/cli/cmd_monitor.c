@@ -1,0 +1,149 @@
+/* entropy monitor: what Entropy sees of the cluster, so that an administrator can check it. */
+#include "cli/cli.h"
+#include "model/btrplace.h"
+#include "model/json_file.h"
+#include "model/model.h"
+#include "monitor/ganglia.h"
+#include "monitor/ganglia_xml.h"
+#include "util/error.h"
+#include "util/log.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The snapshot as administrators read it: nodes with their VMs, VMs with their demands. */
+static json_t *snapshot_json(const struct ent_model *m, const char *source, json_t *issues)
+{
+    int cpu = ent_model_resource_index(m, "cpu"), mem = ent_model_resource_index(m, "memory");
+    json_t *nodes = json_array(), *vms = json_array();
+    for (size_t n = 0; n < m->n_nodes; n++) {
+        json_t *list = json_array();
+        for (size_t v = 0; v < m->n_vms; v++)
+            if (m->map.vm_host[v] == (int32_t)n)
+                json_array_append_new(list, json_string(m->vms[v].name));
+        json_t *a = m->nodes[n].attrs;
+        json_array_append_new(
+            nodes, json_pack("{s:s, s:O?, s:s?, s:O?, s:I, s:I, s:o}", "name", m->nodes[n].name,
+                             "type", a ? json_object_get(a, "type") : NULL, "driver",
+                             m->nodes[n].driver, "ip", a ? json_object_get(a, "ip") : NULL,
+                             "memory_mb", (json_int_t)m->res[mem].capacity[n], "cpu",
+                             (json_int_t)m->res[cpu].capacity[n], "vms", list));
+    }
+    for (size_t v = 0; v < m->n_vms; v++) {
+        json_t *a = m->vms[v].attrs;
+        json_array_append_new(vms,
+                              json_pack("{s:s, s:s, s:I, s:I, s:O?, s:O?}", "name", m->vms[v].name,
+                                        "node", m->nodes[m->map.vm_host[v]].name, "memory_mb",
+                                        (json_int_t)m->res[mem].demand[v], "cpu",
+                                        (json_int_t)m->res[cpu].demand[v], "active",
+                                        a ? json_object_get(a, "active") : NULL, "reported",
+                                        a ? json_object_get(a, "reported") : NULL));
+    }
+    return json_pack("{s:s, s:o, s:o, s:O}", "source", source, "nodes", nodes, "vms", vms, "issues",
+                     issues);
+}
+
+int ent_cmd_monitor(int argc, char **argv)
+{
+    static const struct option longopts[] = {{"ganglia", required_argument, NULL, 'g'},
+                                             {"ganglia-file", required_argument, NULL, 'f'},
+                                             {"query", required_argument, NULL, 'q'},
+                                             {"timeout", required_argument, NULL, 't'},
+                                             {"btrplace", no_argument, NULL, 'b'},
+                                             {"dom0-mb", required_argument, NULL, 'd'},
+                                             {"vm-memory", required_argument, NULL, 'm'},
+                                             {"vm-cpu", required_argument, NULL, 'c'},
+                                             {"active-threshold", required_argument, NULL, 'a'},
+                                             {NULL, 0, NULL, 0}};
+    struct ent_ganglia_source src;
+    ent_ganglia_source_default(&src);
+    char host[256] = "";
+    int btrplace = 0, c;
+    double num;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'g': {
+            const char *colon = strrchr(optarg, ':');
+            size_t len = colon ? (size_t)(colon - optarg) : strlen(optarg);
+            if (len == 0 || len >= sizeof host)
+                return ent_cli_fail("monitor", "--ganglia: \"%s\" is not HOST[:PORT]", optarg);
+            memcpy(host, optarg, len);
+            host[len] = '\0';
+            src.host = host;
+            if (colon && ent_cli_number("monitor", "--ganglia port", colon + 1, 1, 65535, &num))
+                return ENT_EXIT_INPUT;
+            if (colon)
+                src.port = (int)num;
+            break;
+        }
+        case 'f':
+            src.file = optarg;
+            break;
+        case 'q':
+            src.query = optarg;
+            break;
+        case 't':
+            if (ent_cli_number("monitor", "--timeout", optarg, 0.001, 3600, &src.timeout))
+                return ENT_EXIT_INPUT;
+            break;
+        case 'b':
+            btrplace = 1;
+            break;
+        case 'd':
+            if (ent_cli_number("monitor", "--dom0-mb", optarg, 0, 1e9, &num))
+                return ENT_EXIT_INPUT;
+            src.opts.dom0_memory_mb = (int64_t)num;
+            break;
+        case 'm':
+            if (ent_cli_number("monitor", "--vm-memory", optarg, 1, 1e9, &num))
+                return ENT_EXIT_INPUT;
+            src.opts.vm_memory_mb = (int64_t)num;
+            break;
+        case 'c':
+            if (ent_cli_number("monitor", "--vm-cpu", optarg, 0, 1e9, &num))
+                return ENT_EXIT_INPUT;
+            src.opts.vm_cpu = (int64_t)num;
+            break;
+        case 'a':
+            if (ent_cli_number("monitor", "--active-threshold", optarg, 0, 1e9, &num))
+                return ENT_EXIT_INPUT;
+            src.opts.active_threshold = (int64_t)num;
+            break;
+        default:
+            return ent_cli_fail("monitor", "bad option (see entropy monitor --help)");
+        }
+    }
+    if (optind != argc || (!host[0] && !src.file))
+        return ent_cli_fail("monitor", "expects --ganglia HOST[:PORT] or --ganglia-file FILE");
+
+    struct ent_error err;
+    ent_error_init(&err);
+    ent_log_open(NULL, ENT_LOG_ERROR, &err); /* issues go into the JSON, not to stderr twice */
+    struct ent_ganglia_dump dump;
+    ent_ganglia_dump_init(&dump);
+    struct ent_model m;
+    ent_model_init(&m);
+    json_t *issues = NULL;
+    int status = ENT_EXIT_INPUT;
+    if (ent_ganglia_fetch(&src, &dump, &err) ||
+        ent_ganglia_snapshot(&dump, &src.opts, &m, &issues, &err) || ent_model_validate(&m, &err)) {
+        fprintf(stderr, "entropy monitor: %s\n", err.msg);
+        goto cleanup;
+    }
+    char source[300];
+    if (src.file)
+        snprintf(source, sizeof source, "%s", src.file);
+    else
+        snprintf(source, sizeof source, "ganglia %s:%d", src.host, src.port);
+    json_t *doc = btrplace ? ent_btrplace_instance_json(&m) : snapshot_json(&m, source, issues);
+    status = ent_json_save_file(doc, "-", &err) ? ENT_EXIT_INPUT : ENT_EXIT_OK;
+    json_decref(doc);
+cleanup:
+    json_decref(issues);
+    ent_model_release(&m);
+    ent_ganglia_dump_release(&dump);
+    return status;
+}

@@ -1,0 +1,154 @@
+/* Ganglia over TCP (or from a file), fed to the streaming parser, then made a snapshot. */
+#include "monitor/ganglia.h"
+
+#include "model/model.h"
+#include "monitor/ganglia_xml.h"
+#include "monitor/monitor.h"
+#include "util/alloc.h"
+#include "util/clock.h"
+#include "util/error.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+void ent_ganglia_source_default(struct ent_ganglia_source *s)
+{
+    memset(s, 0, sizeof *s);
+    s->host = "127.0.0.1";
+    s->port = 8649;
+    s->timeout = 10;
+    ent_ganglia_options_default(&s->opts);
+}
+
+/* Connects within the deadline; returns the socket or -1 with the reason in err. */
+static int connect_to(const struct ent_ganglia_source *src, double deadline, const char *what,
+                      struct ent_error *err)
+{
+    char port[16];
+    snprintf(port, sizeof port, "%d", src->port);
+    struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *res = NULL;
+    int gai = getaddrinfo(src->host, port, &hints, &res);
+    if (gai)
+        return ent_error(err, ENT_EIO, "%s: %s", what, gai_strerror(gai)), -1;
+    int fd = -1, rc = -1;
+    for (struct addrinfo *a = res; a && rc < 0; a = a->ai_next) {
+        fd = socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a->ai_protocol);
+        if (fd < 0)
+            continue;
+        rc = connect(fd, a->ai_addr, a->ai_addrlen);
+        if (rc < 0 && errno == EINPROGRESS) {
+            struct pollfd p = {fd, POLLOUT, 0};
+            int left = (int)((deadline - ent_now()) * 1000);
+            int soerr = 0;
+            socklen_t len = sizeof soerr;
+            if (left > 0 && poll(&p, 1, left) == 1 &&
+                getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) == 0 && soerr == 0)
+                rc = 0;
+            else
+                errno = soerr ? soerr : ETIMEDOUT;
+        }
+        if (rc < 0) {
+            int e = errno;
+            close(fd);
+            fd = -1;
+            errno = e;
+        }
+    }
+    freeaddrinfo(res);
+    if (fd < 0)
+        ent_error(err, ENT_EIO, "%s: cannot connect: %s", what, strerror(errno));
+    return fd;
+}
+
+int ent_ganglia_fetch(const struct ent_ganglia_source *src, struct ent_ganglia_dump *out,
+                      struct ent_error *err)
+{
+    char what[300];
+    if (src->file)
+        snprintf(what, sizeof what, "%s", src->file);
+    else
+        snprintf(what, sizeof what, "ganglia %s:%d", src->host, src->port);
+    double deadline = ent_now() + src->timeout;
+    int fd =
+        src->file ? open(src->file, O_RDONLY | O_CLOEXEC) : connect_to(src, deadline, what, err);
+    if (fd < 0)
+        return src->file ? ent_error(err, ENT_EIO, "%s: cannot open: %s", what, strerror(errno))
+                         : err->code;
+    int rc = 0;
+    if (src->query) {
+        char line[1024];
+        int n = snprintf(line, sizeof line, "%s\n", src->query);
+        if (n >= (int)sizeof line || write(fd, line, (size_t)n) != n)
+            rc = ent_error(err, ENT_EIO, "%s: cannot send the query", what);
+    }
+    struct ent_ganglia_parser *p = ent_ganglia_parser_new(out, what);
+    char buf[65536];
+    size_t total = 0;
+    while (!rc) {
+        if (!src->file) {
+            struct pollfd pfd = {fd, POLLIN, 0};
+            int left = (int)((deadline - ent_now()) * 1000);
+            if (left <= 0 || poll(&pfd, 1, left) != 1) {
+                rc = ent_error(err, ENT_ETIMEOUT, "%s: no complete answer within %.1f s", what,
+                               src->timeout);
+                break;
+            }
+        }
+        ssize_t n = read(fd, buf, sizeof buf);
+        if (n < 0 && (errno == EINTR || errno == EAGAIN))
+            continue;
+        if (n < 0) {
+            rc = ent_error(err, ENT_EIO, "%s: read error: %s", what, strerror(errno));
+            break;
+        }
+        total += (size_t)n;
+        if (total == 0 && n == 0) {
+            rc = ent_error(err, ENT_EPARSE, "%s: empty answer", what);
+            break;
+        }
+        rc = ent_ganglia_parser_feed(p, buf, (size_t)n, n == 0, err);
+        if (n == 0)
+            break;
+    }
+    ent_ganglia_parser_free(p);
+    close(fd);
+    if (rc)
+        ent_ganglia_dump_release(out);
+    return rc;
+}
+
+/* --- The adapter ------------------------------------------------------------------------- */
+
+static int ganglia_open(struct ent_monitor *mon, void *arg, struct ent_error *err)
+{
+    if (!arg)
+        return ent_error(err, ENT_EINVALID, "the ganglia monitor needs a source");
+    mon->state = arg;
+    return 0;
+}
+
+static int ganglia_snapshot(struct ent_monitor *mon, struct ent_model *out, struct ent_error *err)
+{
+    const struct ent_ganglia_source *src = mon->state;
+    struct ent_ganglia_dump dump;
+    ent_ganglia_dump_init(&dump);
+    int rc = ent_ganglia_fetch(src, &dump, err);
+    json_t *issues = NULL;
+    if (!rc)
+        rc = ent_ganglia_snapshot(&dump, &src->opts, out, &issues, err);
+    json_decref(issues); /* logged already */
+    ent_ganglia_dump_release(&dump);
+    return rc ? rc : ent_model_validate(out, err);
+}
+
+const struct ent_monitor_ops ent_monitor_ganglia_ops = {
+    .name = "ganglia",
+    .open = ganglia_open,
+    .snapshot = ganglia_snapshot,
+};

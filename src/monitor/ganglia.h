@@ -1,0 +1,26 @@
+/* The Ganglia monitoring adapter: gmond's XML dump (TCP, default port 8649: the whole document
+ * on connect) or gmetad's (8651, or 8652 with a path query), read as it arrives. */
+#ifndef ENT_MONITOR_GANGLIA_H
+#define ENT_MONITOR_GANGLIA_H
+
+#include "monitor/ganglia_snapshot.h"
+
+struct ent_error;
+struct ent_ganglia_dump;
+
+struct ent_ganglia_source {
+    const char *host; /* address of gmond or gmetad */
+    int port;
+    const char *query; /* gmetad's interactive port: a path such as "/cluster?filter=summary" */
+    const char *file;  /* instead of the network: a saved dump */
+    double timeout;    /* seconds for the whole exchange */
+    struct ent_ganglia_options opts;
+};
+
+void ent_ganglia_source_default(struct ent_ganglia_source *s);
+/* Reads the dump. A source that is down, slow (past the timeout) or sends garbage is an error
+ * that names it; nothing half-read is returned. */
+int ent_ganglia_fetch(const struct ent_ganglia_source *src, struct ent_ganglia_dump *out,
+                      struct ent_error *err);
+
+#endif

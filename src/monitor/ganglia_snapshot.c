@@ -1,0 +1,210 @@
+/* Ganglia's hosts to a model.
+ *
+ * Domain-0: never a VM (a name "Domain-0" in container.vms is skipped). Its memory: the seed
+ * script publishes container.mem_total with Domain-0's memory already taken out, so by default
+ * nothing more is subtracted; a site whose script does not can set dom0_memory_mb, which is taken
+ * out of the memory of every node whose container.type starts with "xen".
+ *
+ * Liveness: a host is lost when its TN (seconds since gmond last heard from it) exceeds
+ * liveness x TMAX, or when its container.vms metric is that stale. A lost node is no destination,
+ * and it and its VMs stay out of the snapshot: nothing is decided about them this round.
+ * A VM listed on two nodes is kept on the first, pinned there (a root constraint), and reported. */
+#include "monitor/ganglia_snapshot.h"
+
+#include "model/model.h"
+#include "monitor/ganglia_xml.h"
+#include "util/alloc.h"
+#include "util/error.h"
+#include "util/hashmap.h"
+#include "util/log.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+void ent_ganglia_options_default(struct ent_ganglia_options *o)
+{
+    *o = (struct ent_ganglia_options){.vm_memory_mb = 1024,
+                                      .vm_cpu = 100,
+                                      .active_threshold = 10,
+                                      .dom0_memory_mb = 0,
+                                      .liveness = 4};
+}
+
+static void issue(json_t *issues, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void issue(json_t *issues, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    ent_warn("ganglia: %s", msg);
+    json_array_append_new(issues, json_string(msg));
+}
+
+static int parse_number(const char *s, double *out)
+{
+    if (!s)
+        return -1;
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int is_node(const struct ent_ganglia_host *h)
+{
+    return h->val[ENT_GM_CONTAINER_MEM_TOTAL] || h->val[ENT_GM_CONTAINER_CPU_NUM] ||
+           h->val[ENT_GM_CONTAINER_VMS] || h->val[ENT_GM_CONTAINER_TYPE] ||
+           h->val[ENT_GM_CONTAINER_DRIVER];
+}
+
+static int lost(const struct ent_ganglia_host *h, double factor)
+{
+    if (h->tmax > 0 && (double)h->tn > factor * (double)h->tmax)
+        return 1;
+    long tn = h->metric_tn[ENT_GM_CONTAINER_VMS], tmax = h->metric_tmax[ENT_GM_CONTAINER_VMS];
+    return tmax > 0 && (double)tn > factor * (double)tmax;
+}
+
+/* Demand of a VM from its own gmond, when it reports as a host. */
+static void vm_demand(const struct ent_ganglia_host *vh, const struct ent_ganglia_options *o,
+                      int64_t *memory, int64_t *cpu, int *reported)
+{
+    double mem, cpus = 1, idle, load;
+    *memory = o->vm_memory_mb;
+    *cpu = o->vm_cpu;
+    *reported = 0;
+    if (!vh)
+        return;
+    if (parse_number(vh->val[ENT_GM_MEM_TOTAL], &mem) == 0 && mem > 0) {
+        *memory = (int64_t)(mem / 1024 + 0.5);
+        *reported = 1;
+    }
+    parse_number(vh->val[ENT_GM_CPU_NUM], &cpus);
+    if (cpus < 1)
+        cpus = 1;
+    if (parse_number(vh->val[ENT_GM_CPU_IDLE], &idle) == 0 && idle >= 0 && idle <= 100) {
+        *cpu = (int64_t)(cpus * (100 - idle) + 0.5);
+        *reported = 1;
+    } else if (parse_number(vh->val[ENT_GM_LOAD_ONE], &load) == 0 && load >= 0) {
+        *cpu = (int64_t)((load < cpus ? load : cpus) * 100 + 0.5);
+        *reported = 1;
+    }
+}
+
+int ent_ganglia_snapshot(const struct ent_ganglia_dump *d, const struct ent_ganglia_options *o,
+                         struct ent_model *m, json_t **issues_out, struct ent_error *err)
+{
+    json_t *issues = json_array();
+    struct ent_namemap by_name; /* host name -> index in the dump */
+    struct ent_namemap vms;     /* VM name -> index in the model (names outlive array moves) */
+    ent_namemap_init(&by_name);
+    ent_namemap_init(&vms);
+    for (size_t i = 0; i < d->n_hosts; i++)
+        ent_namemap_put(&by_name, d->hosts[i].name, (int32_t)i);
+    int cpu = ent_model_add_resource(m, "cpu", 0, 0, err);
+    int mem = ent_model_add_resource(m, "memory", 0, 0, err);
+    int rc = cpu < 0 || mem < 0 ? ENT_EINVALID : 0;
+    static const enum ent_ganglia_metric needed[] = {
+        ENT_GM_CONTAINER_MEM_TOTAL, ENT_GM_CONTAINER_CPU_NUM, ENT_GM_CONTAINER_VMS,
+        ENT_GM_CONTAINER_TYPE, ENT_GM_CONTAINER_DRIVER};
+    for (size_t i = 0; i < d->n_hosts && !rc; i++) {
+        const struct ent_ganglia_host *h = &d->hosts[i];
+        if (!is_node(h))
+            continue;
+        char missing[256] = "";
+        for (size_t k = 0; k < 5; k++)
+            if (!h->val[needed[k]])
+                snprintf(missing + strlen(missing), sizeof missing - strlen(missing), "%s%s",
+                         missing[0] ? ", " : "", ent_ganglia_metric_name(needed[k]));
+        if (missing[0]) {
+            issue(issues, "host %s is not a node: it does not report %s", h->name, missing);
+            continue;
+        }
+        double mem_kb, cpus;
+        if (parse_number(h->val[ENT_GM_CONTAINER_MEM_TOTAL], &mem_kb) || mem_kb < 0 ||
+            parse_number(h->val[ENT_GM_CONTAINER_CPU_NUM], &cpus) || cpus < 0 || cpus > 1e5 ||
+            mem_kb > 1e15) {
+            issue(issues,
+                  "host %s is not a node: container.mem_total \"%s\" or container.cpu_num "
+                  "\"%s\" is not a sensible number",
+                  h->name, h->val[ENT_GM_CONTAINER_MEM_TOTAL], h->val[ENT_GM_CONTAINER_CPU_NUM]);
+            continue;
+        }
+        if (lost(h, o->liveness)) {
+            issue(issues,
+                  "node %s is lost (silent for %ld s, expected every %ld s): not a "
+                  "destination; its VMs (%s) are left alone",
+                  h->name, h->tn, h->tmax, h->val[ENT_GM_CONTAINER_VMS]);
+            continue;
+        }
+        int n = ent_model_add_node(m, (int64_t)m->n_nodes, h->name, ENT_NODE_ONLINE, err);
+        if (n < 0) {
+            issue(issues, "host %s reported twice: the second is ignored", h->name);
+            continue;
+        }
+        int64_t memory = (int64_t)(mem_kb / 1024);
+        const char *type = h->val[ENT_GM_CONTAINER_TYPE];
+        if (o->dom0_memory_mb > 0 && strncasecmp(type, "xen", 3) == 0)
+            memory = memory > o->dom0_memory_mb ? memory - o->dom0_memory_mb : 0;
+        m->res[mem].capacity[n] = memory;
+        m->res[cpu].capacity[n] = (int64_t)(cpus * 100);
+        m->nodes[n].driver = ent_strdup(h->val[ENT_GM_CONTAINER_DRIVER]);
+        m->nodes[n].attrs = json_pack("{s:s, s:s?}", "type", type, "ip", h->ip);
+        /* Its VMs. */
+        char *list = ent_strdup(h->val[ENT_GM_CONTAINER_VMS]), *save = NULL;
+        for (char *name = strtok_r(list, " \t,", &save); name;
+             name = strtok_r(NULL, " \t,", &save)) {
+            if (strcasecmp(name, "Domain-0") == 0)
+                continue;
+            int32_t dup = ent_namemap_get(&vms, name);
+            if (dup >= 0) {
+                char b[64];
+                issue(issues,
+                      "VM %s is listed on nodes %s and %s: kept on %s and left alone this "
+                      "round",
+                      name, ent_node_label(m, m->map.vm_host[dup], b, sizeof b), h->name,
+                      ent_node_label(m, m->map.vm_host[dup], b, sizeof b));
+                struct ent_constraint root = {
+                    .kind = ENT_CK_ROOT, .name = ent_strdup("root"), .res = -1};
+                root.vms = ent_malloc(sizeof *root.vms);
+                root.vms[0] = dup;
+                root.n_vms = 1;
+                ent_constraint_set_add(&m->constraints, &root);
+                continue;
+            }
+            int v = ent_model_add_vm(m, (int64_t)m->n_vms, name, ENT_VM_RUNNING, n, err);
+            if (v < 0) {
+                rc = v;
+                break;
+            }
+            ent_namemap_put(&vms, m->vms[v].name, v);
+            int32_t vi = ent_namemap_get(&by_name, name);
+            int64_t vmem, vcpu;
+            int reported;
+            vm_demand(vi >= 0 ? &d->hosts[vi] : NULL, o, &vmem, &vcpu, &reported);
+            m->res[mem].demand[v] = vmem;
+            m->res[cpu].demand[v] = vcpu;
+            m->vms[v].attrs =
+                json_pack("{s:b, s:b}", "active", vcpu > o->active_threshold, "reported", reported);
+        }
+        ent_free(list);
+    }
+    ent_namemap_release(&by_name);
+    ent_namemap_release(&vms);
+    if (rc) {
+        json_decref(issues);
+        return rc;
+    }
+    *issues_out = issues;
+    return 0;
+}

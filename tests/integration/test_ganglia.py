@@ -1,0 +1,228 @@
+#!/usr/bin/env python3
+"""The Ganglia adapter against a real gmond (Debian's ganglia-monitor) on loopback, with no
+metric modules: a cluster is published with gmetric exactly as the seed documents' script does
+(container.* metrics, spoofed hosts with -S ip:name; the addresses are only data, every packet
+stays on 127.0.0.1), and `entropy monitor` must see it right.
+
+usage: test_ganglia.py ENTROPY_BINARY [unittest args]"""
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unittest
+
+ENTROPY = None
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Gmond:
+    """A gmond of its own: UDP in and out on 127.0.0.1, XML on a TCP port."""
+
+    def __init__(self):
+        self.dir = tempfile.mkdtemp()
+        self.udp, self.tcp = free_port(), free_port()
+        self.conf = os.path.join(self.dir, "gmond.conf")
+        with open(self.conf, "w") as f:
+            f.write(f"""globals {{
+  daemonize = no
+  setuid = no
+  debug_level = 0
+  mute = no
+  deaf = no
+  allow_extra_data = yes
+  host_dmax = 0
+  cleanup_threshold = 300
+  send_metadata_interval = 5
+}}
+cluster {{ name = "entropy-test" }}
+udp_send_channel {{ host = 127.0.0.1  port = {self.udp}  ttl = 1 }}
+udp_recv_channel {{ port = {self.udp}  bind = 127.0.0.1 }}
+tcp_accept_channel {{ port = {self.tcp}  bind = 127.0.0.1 }}
+""")
+        self.proc = subprocess.Popen(["gmond", "-c", self.conf, "-f"],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", self.tcp), timeout=0.2).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("gmond did not start")
+
+    def metric(self, host, ip, name, value, kind="string", units="", tmax=None):
+        cmd = ["gmetric", "-c", self.conf, "-n", name, "-v", str(value), "-t", kind,
+               "-S", f"{ip}:{host}"]
+        if units:
+            cmd += ["-u", units]
+        if tmax:
+            cmd += ["-x", str(tmax)]
+        subprocess.run(cmd, check=True)
+
+    def node(self, name, ip, vms, mem_kb=16777216, cpus=8, kind="xen-3.3", tmax=None,
+             skip=()):
+        """What the seed script publishes for a node."""
+        metrics = [("container.mem_total", mem_kb, "uint32", "KB"),
+                   ("container.cpu_num", cpus, "uint8", ""),
+                   ("container.type", kind, "string", ""),
+                   ("container.driver.migration", "xen", "string", ""),
+                   ("container.vms", " ".join(vms), "string", "")]
+        for name_, value, kind_, units in metrics:
+            if name_ not in skip:
+                self.metric(name, ip, name_, value, kind_, units,
+                            tmax if name_ == "container.vms" else None)
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def monitor(*args, check=0):
+    p = subprocess.run([ENTROPY, "monitor", *args], capture_output=True, text=True, timeout=60)
+    if p.returncode != check:
+        raise AssertionError(f"exit {p.returncode}, want {check}: {p.stderr}")
+    return p
+
+
+class Cluster(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.g = Gmond()
+        g = cls.g
+        g.node("node-1", "10.200.0.1", ["vm-a", "vm-b"])
+        g.node("node-2", "10.200.0.2", ["Domain-0", "vm-c", "vm-a"])  # vm-a on two nodes
+        g.node("node-3", "10.200.0.3", ["vm-d"], skip=("container.type",))
+        g.node("node-4", "10.200.0.4", ["vm-e"], kind="kvm", mem_kb=8388608, cpus=4)
+        g.node("node-5", "10.200.0.5", ["vm-f"], tmax=1)  # will fall silent
+        # vm-b runs its own gmond: its demand comes from there
+        g.metric("vm-b", "10.200.1.1", "mem_total", 2097152, "uint32", "KB")
+        g.metric("vm-b", "10.200.1.1", "cpu_num", 2, "uint8")
+        g.metric("vm-b", "10.200.1.1", "cpu_idle", 25, "float")
+        time.sleep(0.5)
+        cls.port = g.tcp
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.g.stop()
+
+    def snapshot(self, *extra):
+        return json.loads(monitor("--ganglia", f"127.0.0.1:{self.port}", *extra).stdout)
+
+    def test_nodes_vms_and_domain0(self):
+        snap = self.snapshot()
+        nodes = {n["name"]: n for n in snap["nodes"]}
+        self.assertIn("node-1", nodes)
+        self.assertEqual(nodes["node-1"]["memory_mb"], 16384)
+        self.assertEqual(nodes["node-1"]["cpu"], 800)
+        self.assertEqual(nodes["node-1"]["driver"], "xen")
+        self.assertEqual(nodes["node-4"]["type"], "kvm")
+        self.assertEqual(nodes["node-4"]["memory_mb"], 8192)
+        vms = {v["name"]: v for v in snap["vms"]}
+        self.assertNotIn("Domain-0", vms)
+        self.assertEqual(vms["vm-c"]["node"], "node-2")
+        self.assertEqual((vms["vm-b"]["memory_mb"], vms["vm-b"]["cpu"]), (2048, 150))
+        self.assertTrue(vms["vm-b"]["reported"])
+        self.assertEqual(vms["vm-a"]["memory_mb"], 1024)  # the default
+        self.assertFalse(vms["vm-a"]["reported"])
+
+    def test_dom0_memory_subtracted_when_asked(self):
+        nodes = {n["name"]: n for n in self.snapshot("--dom0-mb", "1024")["nodes"]}
+        self.assertEqual(nodes["node-1"]["memory_mb"], 15360)  # xen: less Domain-0
+        self.assertEqual(nodes["node-4"]["memory_mb"], 8192)  # kvm: untouched
+
+    def test_missing_metric_and_duplicate_reported(self):
+        snap = self.snapshot()
+        issues = "\n".join(snap["issues"])
+        self.assertNotIn("node-3", {n["name"] for n in snap["nodes"]})
+        self.assertIn("node-3 is not a node: it does not report container.type", issues)
+        self.assertIn("VM vm-a is listed on nodes node-1 and node-2", issues)
+        self.assertEqual(sum(1 for v in snap["vms"] if v["name"] == "vm-a"), 1)
+
+    def test_silent_host_is_lost(self):
+        # container.vms of node-5 was sent with TMAX 1: after 4 s more it is stale
+        time.sleep(5.5)
+        snap = self.snapshot()
+        self.assertNotIn("node-5", {n["name"] for n in snap["nodes"]})
+        self.assertNotIn("vm-f", {v["name"] for v in snap["vms"]})
+        self.assertIn("node node-5 is lost", "\n".join(snap["issues"]))
+
+    def test_btrplace_output_solves(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            inst, plan = os.path.join(tmp, "i.json"), os.path.join(tmp, "p.json")
+            with open(inst, "w") as f:
+                f.write(monitor("--ganglia", f"127.0.0.1:{self.port}", "--btrplace").stdout)
+            subprocess.run([ENTROPY, "solve", inst, "-o", plan], check=True,
+                           capture_output=True)
+            report = json.loads(subprocess.run([ENTROPY, "check", inst, plan],
+                                               capture_output=True, text=True).stdout)
+            self.assertTrue(report["valid"])
+            root = report["constraints"]["root"]  # the VM on two nodes is left alone
+            self.assertEqual(root["present"], 1)
+
+
+class BadSources(unittest.TestCase):
+    def serve(self, payload, delay=0):
+        srv = socket.socket()
+        srv.bind(("127.0.0.1", 0))
+        srv.listen(1)
+
+        def run():
+            conn, _ = srv.accept()
+            time.sleep(delay)
+            try:
+                conn.sendall(payload)
+            except OSError:
+                pass
+            conn.close()
+            srv.close()
+
+        threading.Thread(target=run, daemon=True).start()
+        return srv.getsockname()[1]
+
+    def test_down(self):
+        p = monitor("--ganglia", f"127.0.0.1:{free_port()}", "--timeout", "2", check=2)
+        self.assertIn("cannot connect", p.stderr)
+
+    def test_garbage(self):
+        port = self.serve(b"<GANGLIA_XML><HOST NAME='x'><METRIC></HOST>")
+        p = monitor("--ganglia", f"127.0.0.1:{port}", check=2)
+        self.assertIn(f"ganglia 127.0.0.1:{port}: line 1", p.stderr)
+
+    def test_slow(self):
+        # the answer comes after 5 s: waiting for it would exit 0
+        port = self.serve(b"<GANGLIA_XML></GANGLIA_XML>", delay=5)
+        p = monitor("--ganglia", f"127.0.0.1:{port}", "--timeout", "1", check=2)
+        self.assertIn("no complete answer within 1.0 s", p.stderr)
+
+    def test_malformed_dumps(self):
+        base = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data",
+                            "malformed-ganglia")
+        expected = {"truncated.xml": "line 1", "host-without-name.xml": "line 3: HOST without NAME",
+                    "not-xml.xml": "line 1", "nested-host.xml": "HOST inside HOST",
+                    "external-entity.xml": "line 1"}
+        self.assertEqual(sorted(os.listdir(base)), sorted(expected))
+        for name, words in expected.items():
+            with self.subTest(dump=name):
+                path = os.path.join(base, name)
+                p = monitor("--ganglia-file", path, check=2)
+                self.assertIn(path, p.stderr)
+                self.assertIn(words, p.stderr)
+
+    def test_missing_file(self):
+        p = monitor("--ganglia-file", "/no/such/dump.xml", check=2)
+        self.assertIn("/no/such/dump.xml", p.stderr)
+
+
+if __name__ == "__main__":
+    ENTROPY = os.path.abspath(sys.argv.pop(1))
+    unittest.main(verbosity=2)
