@@ -5,6 +5,8 @@
 #include "model/model.h"
 #include "monitor/ganglia.h"
 #include "monitor/ganglia_xml.h"
+#include "monitor/xend.h"
+#include "util/alloc.h"
 #include "util/error.h"
 #include "util/log.h"
 
@@ -56,9 +58,12 @@ int ent_cmd_monitor(int argc, char **argv)
                                              {"vm-memory", required_argument, NULL, 'm'},
                                              {"vm-cpu", required_argument, NULL, 'c'},
                                              {"active-threshold", required_argument, NULL, 'a'},
+                                             {"xend", required_argument, NULL, 'x'},
                                              {NULL, 0, NULL, 0}};
     struct ent_ganglia_source src;
     ent_ganglia_source_default(&src);
+    struct ent_xend_source xend;
+    ent_xend_source_init(&xend);
     char host[256] = "";
     int btrplace = 0, c;
     double num;
@@ -110,14 +115,27 @@ int ent_cmd_monitor(int argc, char **argv)
         case 'a':
             if (ent_cli_number("monitor", "--active-threshold", optarg, 0, 1e9, &num))
                 return ENT_EXIT_INPUT;
-            src.opts.active_threshold = (int64_t)num;
+            src.opts.active_threshold = xend.active_threshold = (int64_t)num;
             break;
+        case 'x': {
+            char *list = ent_strdup(optarg), *save = NULL;
+            for (char *u = strtok_r(list, ",", &save); u; u = strtok_r(NULL, ",", &save)) {
+                xend.urls = ent_reallocarray(xend.urls, xend.n_urls + 1, sizeof *xend.urls);
+                xend.urls[xend.n_urls++] = ent_strdup(u);
+            }
+            ent_free(list);
+            break;
+        }
         default:
             return ent_cli_fail("monitor", "bad option (see entropy monitor --help)");
         }
     }
-    if (optind != argc || (!host[0] && !src.file))
-        return ent_cli_fail("monitor", "expects --ganglia HOST[:PORT] or --ganglia-file FILE");
+    if (optind != argc || (!host[0] && !src.file && !xend.n_urls)) {
+        ent_xend_source_release(&xend);
+        return ent_cli_fail("monitor",
+                            "expects --ganglia HOST[:PORT], --ganglia-file FILE or --xend URL");
+    }
+    xend.timeout = src.timeout;
 
     struct ent_error err;
     ent_error_init(&err);
@@ -128,13 +146,17 @@ int ent_cmd_monitor(int argc, char **argv)
     ent_model_init(&m);
     json_t *issues = NULL;
     int status = ENT_EXIT_INPUT;
-    if (ent_ganglia_fetch(&src, &dump, &err) ||
-        ent_ganglia_snapshot(&dump, &src.opts, &m, &issues, &err) || ent_model_validate(&m, &err)) {
+    int failed = xend.n_urls ? ent_xend_snapshot(&xend, &m, &issues, &err)
+                             : ent_ganglia_fetch(&src, &dump, &err) ||
+                                   ent_ganglia_snapshot(&dump, &src.opts, &m, &issues, &err);
+    if (failed || ent_model_validate(&m, &err)) {
         fprintf(stderr, "entropy monitor: %s\n", err.msg);
         goto cleanup;
     }
     char source[300];
-    if (src.file)
+    if (xend.n_urls)
+        snprintf(source, sizeof source, "xend %s%s", xend.urls[0], xend.n_urls > 1 ? ", ..." : "");
+    else if (src.file)
         snprintf(source, sizeof source, "%s", src.file);
     else
         snprintf(source, sizeof source, "ganglia %s:%d", src.host, src.port);
@@ -142,6 +164,7 @@ int ent_cmd_monitor(int argc, char **argv)
     status = ent_json_save_file(doc, "-", &err) ? ENT_EXIT_INPUT : ENT_EXIT_OK;
     json_decref(doc);
 cleanup:
+    ent_xend_source_release(&xend);
     json_decref(issues);
     ent_model_release(&m);
     ent_ganglia_dump_release(&dump);

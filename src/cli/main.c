@@ -81,7 +81,8 @@ static const struct ent_command commands[] = {
      "  --quiet           no line per round, only the summary\n",
      ent_cmd_demo},
     {"monitor", "show what a monitoring source reports, as Entropy sees it",
-     "usage: entropy monitor (--ganglia HOST[:PORT] [--query PATH] | --ganglia-file FILE)\n"
+     "usage: entropy monitor (--ganglia HOST[:PORT] [--query PATH] | --ganglia-file FILE |\n"
+     "                        --xend URL[,URL...])\n"
      "                       [--timeout S] [--btrplace] [--dom0-mb N] [--vm-memory MB]\n"
      "                       [--vm-cpu N] [--active-threshold N]\n"
      "\n"
@@ -91,7 +92,9 @@ static const struct ent_command commands[] = {
      "container.driver.migration), their VMs (the names in container.vms, demands from their\n"
      "own gmond when they report as hosts, else --vm-memory / --vm-cpu), and the issues found\n"
      "(a host missing metrics, a lost node, a VM on two nodes). --btrplace prints the snapshot as\n"
-     "a BtrPlace instance instead.\n"
+     "a BtrPlace instance instead. --xend reads each node's xend (Xen 3.x, e.g.\n"
+     "http://node-1:8000): GET /xend/node and /xend/domain?detail=1; Domain-0 is no VM and its\n"
+     "memory is taken out of the node's; a node that does not answer fails the snapshot.\n"
      "\n"
      "  --timeout S           for the whole exchange (default 10)\n"
      "  --dom0-mb N           subtract N MB (Domain-0) from Xen nodes' memory; 0 (the default)\n"

@@ -1,0 +1,242 @@
+/* xend over HTTP (libcurl), SXP answers (sxp.c), to a model. */
+#include "monitor/xend.h"
+
+#include "model/model.h"
+#include "monitor/monitor.h"
+#include "monitor/sxp.h"
+#include "util/alloc.h"
+#include "util/clock.h"
+#include "util/error.h"
+
+#include <curl/curl.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_ANSWER (16u << 20)
+
+void ent_xend_source_init(struct ent_xend_source *s)
+{
+    memset(s, 0, sizeof *s);
+    s->timeout = 10;
+    s->cpu_share = 100;
+    s->active_threshold = 10;
+    s->previous = json_object();
+}
+
+void ent_xend_source_release(struct ent_xend_source *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->n_urls; i++)
+        ent_free(s->urls[i]);
+    ent_free(s->urls);
+    json_decref(s->previous);
+    memset(s, 0, sizeof *s);
+}
+
+struct answer {
+    char *buf;
+    size_t len, cap;
+    int too_big;
+};
+
+static size_t collect(char *data, size_t size, size_t n, void *arg)
+{
+    struct answer *a = arg;
+    size_t more = size * n;
+    if (a->len + more > MAX_ANSWER) {
+        a->too_big = 1;
+        return 0;
+    }
+    if (a->len + more + 1 > a->cap) {
+        a->cap = (a->len + more + 1) * 2;
+        a->buf = ent_reallocarray(a->buf, a->cap, 1);
+    }
+    memcpy(a->buf + a->len, data, more);
+    a->len += more;
+    a->buf[a->len] = '\0';
+    return more;
+}
+
+/* GET url+path, parsed as SXP; xend's own error, (xend.err 'message'), is an error too. */
+static int get(const struct ent_xend_source *src, const char *url, const char *path,
+               struct ent_sxp *out, struct ent_error *err)
+{
+    char full[2048];
+    snprintf(full, sizeof full, "%s%s", url, path);
+    struct answer a = {0};
+    CURL *c = curl_easy_init();
+    if (!c)
+        return ent_error(err, ENT_ENOMEM, "xend %s: cannot start libcurl", full);
+    curl_easy_setopt(c, CURLOPT_URL, full);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)(src->timeout * 1000));
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &a);
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    CURLcode cc = curl_easy_perform(c);
+    long status = 0;
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_cleanup(c);
+    int rc = 0;
+    if (a.too_big)
+        rc = ent_error(err, ENT_EINVALID, "xend %s: answer larger than 16 MiB", full);
+    else if (cc != CURLE_OK)
+        rc = ent_error(err, cc == CURLE_OPERATION_TIMEDOUT ? ENT_ETIMEOUT : ENT_EIO, "xend %s: %s",
+                       full, curl_easy_strerror(cc));
+    else if (!a.buf)
+        rc = ent_error(err, ENT_EPARSE, "xend %s: empty answer (HTTP %ld)", full, status);
+    else if ((rc = ent_sxp_parse(a.buf, a.len, full, out, err)) == 0) {
+        if (!out->atom && out->n >= 2 && out->items[0].atom &&
+            strcmp(out->items[0].atom, "xend.err") == 0) {
+            rc = ent_error(err, ENT_EDRIVER, "xend %s: %s", full,
+                           out->items[1].atom ? out->items[1].atom : "error");
+            ent_sxp_release(out);
+        } else if (status != 200) {
+            rc = ent_error(err, ENT_EIO, "xend %s: HTTP %ld", full, status);
+            ent_sxp_release(out);
+        }
+    } else if (status != 200) { /* not SXP at all: the status says more */
+        rc = ent_error(err, ENT_EIO, "xend %s: HTTP %ld", full, status);
+    }
+    ent_free(a.buf);
+    return rc;
+}
+
+static int number(const char *s, double *out)
+{
+    if (!s)
+        return -1;
+    char *end;
+    double v = strtod(s, &end);
+    if (end == s || *end)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* The domains of an answer: a list of (domain ...), or a single one. */
+static void domains_of(const struct ent_sxp *x, const struct ent_sxp ***out, size_t *n)
+{
+    *n = 0;
+    *out = ent_malloc((x->n + 1) * sizeof **out);
+    if (!x->atom && x->n && x->items[0].atom && strcmp(x->items[0].atom, "domain") == 0) {
+        (*out)[(*n)++] = x;
+        return;
+    }
+    for (size_t i = 0; !x->atom && i < x->n; i++) {
+        const struct ent_sxp *d = &x->items[i];
+        if (!d->atom && d->n && d->items[0].atom && strcmp(d->items[0].atom, "domain") == 0)
+            (*out)[(*n)++] = d;
+    }
+}
+
+static int read_node(struct ent_xend_source *src, const char *url, struct ent_model *m, int cpu,
+                     int mem, json_t *now, struct ent_error *err)
+{
+    struct ent_sxp node = {0}, doms = {0};
+    const struct ent_sxp **list = NULL;
+    size_t n_list = 0;
+    int rc = get(src, url, "/xend/node", &node, err);
+    if (!rc)
+        rc = get(src, url, "/xend/domain?detail=1", &doms, err);
+    double cpus = 0, total = 0;
+    const char *host = rc ? NULL : ent_sxp_value(&node, "host");
+    if (!rc && (!host || number(ent_sxp_value(&node, "nr_cpus"), &cpus) || cpus < 1 ||
+                number(ent_sxp_value(&node, "total_memory"), &total) || total < 0))
+        rc = ent_error(err, ENT_EPARSE,
+                       "xend %s/xend/node: needs (host ...), (nr_cpus ...) and (total_memory ...)",
+                       url);
+    if (!rc) {
+        int n = ent_model_add_node(m, (int64_t)m->n_nodes, host, ENT_NODE_ONLINE, err);
+        if (n < 0) {
+            rc = ent_error(err, ENT_EINVALID, "xend %s: node %s reported twice", url, host);
+            goto cleanup;
+        }
+        m->nodes[n].driver = ent_strdup("xen");
+        m->nodes[n].attrs = json_pack("{s:s, s:s}", "type", "xen-3", "xend", url);
+        m->res[cpu].capacity[n] = (int64_t)(cpus * 100);
+        int64_t memory = (int64_t)total;
+        domains_of(&doms, &list, &n_list);
+        double t = ent_now();
+        for (size_t i = 0; i < n_list && !rc; i++) {
+            const struct ent_sxp *d = list[i];
+            const char *name = ent_sxp_value(d, "name"), *domid = ent_sxp_value(d, "domid");
+            double dmem = 0, vcpus = 1, cpu_time = 0;
+            number(ent_sxp_value(d, "memory"), &dmem);
+            number(ent_sxp_value(d, "vcpus"), &vcpus);
+            if (!name)
+                continue;
+            if (strcmp(name, "Domain-0") == 0 || (domid && strcmp(domid, "0") == 0)) {
+                memory -= (int64_t)dmem; /* Domain-0's memory is no capacity for VMs */
+                continue;
+            }
+            int v = ent_model_add_vm(m, (int64_t)m->n_vms, name, ENT_VM_RUNNING, n, err);
+            if (v < 0) {
+                rc = ent_error(err, ENT_EINVALID, "xend %s: VM %s on two nodes", url, name);
+                break;
+            }
+            m->res[mem].demand[v] = (int64_t)dmem;
+            int64_t use = (int64_t)(vcpus * (double)src->cpu_share);
+            if (number(ent_sxp_value(d, "cpu_time"), &cpu_time) == 0) {
+                json_t *prev = json_object_get(src->previous, name);
+                double dt = prev ? t - json_real_value(json_array_get(prev, 1)) : 0;
+                if (prev && dt > 0.1) /* hundredths of a core: CPU seconds per second x 100 */
+                    use =
+                        (int64_t)((cpu_time - json_real_value(json_array_get(prev, 0))) / dt * 100);
+                json_object_set_new(now, name, json_pack("[f, f]", cpu_time, t));
+            }
+            m->res[cpu].demand[v] = use < 0 ? 0 : use;
+            m->vms[v].attrs = json_pack("{s:b}", "active", use > src->active_threshold);
+        }
+        m->res[mem].capacity[n] = memory < 0 ? 0 : memory;
+    }
+cleanup:
+    ent_free(list);
+    ent_sxp_release(&node);
+    ent_sxp_release(&doms);
+    return rc;
+}
+
+int ent_xend_snapshot(struct ent_xend_source *src, struct ent_model *m, json_t **issues,
+                      struct ent_error *err)
+{
+    int cpu = ent_model_add_resource(m, "cpu", 0, 0, err);
+    int mem = ent_model_add_resource(m, "memory", 0, 0, err);
+    if (cpu < 0 || mem < 0)
+        return ENT_EINVALID;
+    json_t *now = json_object();
+    int rc = 0;
+    for (size_t i = 0; i < src->n_urls && !rc; i++)
+        rc = read_node(src, src->urls[i], m, cpu, mem, now, err);
+    if (rc) {
+        json_decref(now);
+        return rc;
+    }
+    json_decref(src->previous);
+    src->previous = now;
+    *issues = json_array();
+    return ent_model_validate(m, err);
+}
+
+static int xend_open(struct ent_monitor *mon, void *arg, struct ent_error *err)
+{
+    if (!arg)
+        return ent_error(err, ENT_EINVALID, "the xend monitor needs its node URLs");
+    mon->state = arg;
+    return 0;
+}
+
+static int xend_snapshot_op(struct ent_monitor *mon, struct ent_model *out, struct ent_error *err)
+{
+    json_t *issues = NULL;
+    int rc = ent_xend_snapshot(mon->state, out, &issues, err);
+    json_decref(issues);
+    return rc;
+}
+
+const struct ent_monitor_ops ent_monitor_xend_ops = {
+    .name = "xend",
+    .open = xend_open,
+    .snapshot = xend_snapshot_op,
+};

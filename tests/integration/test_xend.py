@@ -1,0 +1,131 @@
+#!/usr/bin/env python3
+"""The xend adapter against a FAKE xend: Xen cannot run here, so a small HTTP server answers
+like xend 3.x's (paths /xend/node and /xend/domain?detail=1, SXP bodies, (xend.err '...') on
+error). It is a fake and says so; everything else is the real adapter, over real HTTP on
+loopback.
+
+usage: test_xend.py ENTROPY_BINARY [unittest args]"""
+import http.server
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+import unittest
+
+ENTROPY = None
+
+
+def node_sxp(host, cpus, memory):
+    return (f"(node (host {host}) (release 2.6.18-xen) (version '#1 SMP') (machine x86_64) "
+            f"(nr_cpus {cpus}) (nr_nodes 1) (cores_per_socket 4) (threads_per_core 1) "
+            f"(cpu_mhz 2400) (hw_caps 'bfebfbff:20100800') (total_memory {memory}) "
+            f"(free_memory 512) (xen_major 3) (xen_minor 2) (xen_extra .1))")
+
+
+def domain_sxp(domid, name, memory, vcpus, cpu_time):
+    return (f"(domain (domid {domid}) (on_crash restart) (uuid 0000-{domid}) (vcpus {vcpus}) "
+            f"(name {name}) (memory {memory}) (maxmem {memory}) (state -b----) "
+            f"(cpu_time {cpu_time}) (online_vcpus {vcpus}) (image (linux (kernel '/boot/x'))))")
+
+
+class FakeXend(http.server.BaseHTTPRequestHandler):
+    """FAKE xend (see the module's docstring): one instance serves one node."""
+    routes = {}
+
+    def do_GET(self):
+        key = (self.server.server_port, self.path)
+        body, status, delay = self.routes.get(key, ("(xend.err 'No such path')", 404, 0))
+        time.sleep(delay)
+        data = body.encode()
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+        except OSError:
+            pass
+
+    def log_message(self, *args):
+        pass
+
+
+def serve():
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), FakeXend)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    return srv
+
+
+def monitor(*args, check=0):
+    p = subprocess.run([ENTROPY, "monitor", *args], capture_output=True, text=True, timeout=60)
+    if p.returncode != check:
+        raise AssertionError(f"exit {p.returncode}, want {check}: {p.stderr}")
+    return p
+
+
+class Xend(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.servers = [serve() for _ in range(6)]
+        ports = [s.server_port for s in cls.servers]
+        cls.urls = [f"http://127.0.0.1:{p}" for p in ports]
+        r = FakeXend.routes
+        domains = [
+            "(" + domain_sxp(0, "Domain-0", 1024, 4, 900.5) + " " +
+            domain_sxp(3, "web-1", 2048, 2, 40.25) + " " +
+            domain_sxp(4, "db-1", 4096, 4, 12.0) + ")",
+            "(" + domain_sxp(0, "Domain-0", 512, 2, 100.0) + " " +
+            domain_sxp(7, "cache-1", 1024, 1, 3.5) + ")",
+        ]
+        for i in range(2):
+            r[(ports[i], "/xend/node")] = (node_sxp(f"xen-{i + 1}", 8 - 4 * i, 16384 - 8192 * i),
+                                           200, 0)
+            r[(ports[i], "/xend/domain?detail=1")] = (domains[i], 200, 0)
+        # broken nodes
+        r[(ports[2], "/xend/node")] = ("(xend.err 'Xend has not been started')", 500, 0)
+        r[(ports[3], "/xend/node")] = ("(node (host broken) (nr_cpus 4", 200, 0)
+        r[(ports[4], "/xend/node")] = (node_sxp("slow", 4, 4096), 200, 5)
+        r[(ports[5], "/xend/node")] = ("Internal error", 500, 0)
+
+    @classmethod
+    def tearDownClass(cls):
+        for s in cls.servers:
+            s.shutdown()
+
+    def test_nodes_vms_and_domain0(self):
+        snap = json.loads(monitor("--xend", f"{self.urls[0]},{self.urls[1]}").stdout)
+        nodes = {n["name"]: n for n in snap["nodes"]}
+        self.assertEqual(set(nodes), {"xen-1", "xen-2"})
+        self.assertEqual(nodes["xen-1"]["memory_mb"], 16384 - 1024)  # less Domain-0's
+        self.assertEqual(nodes["xen-1"]["cpu"], 800)
+        self.assertEqual(nodes["xen-2"]["memory_mb"], 8192 - 512)
+        self.assertEqual(nodes["xen-1"]["driver"], "xen")
+        vms = {v["name"]: v for v in snap["vms"]}
+        self.assertEqual(set(vms), {"web-1", "db-1", "cache-1"})
+        self.assertEqual((vms["web-1"]["node"], vms["web-1"]["memory_mb"]), ("xen-1", 2048))
+        self.assertEqual(vms["db-1"]["cpu"], 400)  # first round: vCPUs x 100
+
+    def test_btrplace(self):
+        doc = json.loads(monitor("--xend", self.urls[0], "--btrplace").stdout)
+        self.assertEqual(len(doc["model"]["mapping"]["onlineNodes"]), 1)
+
+    def test_a_broken_node_fails_the_snapshot(self):
+        cases = {2: "Xend has not been started", 3: "unclosed '('", 4: "Timeout",
+                 5: "HTTP 500"}
+        for i, words in cases.items():
+            with self.subTest(node=i):
+                p = monitor("--xend", f"{self.urls[0]},{self.urls[i]}", "--timeout", "1", check=2)
+                self.assertIn(self.urls[i], p.stderr)
+                self.assertIn(words, p.stderr)
+                self.assertEqual(p.stdout, "")  # nothing half-read
+
+    def test_down(self):
+        p = monitor("--xend", "http://127.0.0.1:1", "--timeout", "1", check=2)
+        self.assertIn("http://127.0.0.1:1/xend/node", p.stderr)
+
+
+if __name__ == "__main__":
+    ENTROPY = os.path.abspath(sys.argv.pop(1))
+    unittest.main(verbosity=2)
