@@ -5,8 +5,10 @@
 #include "model/model.h"
 #include "monitor/ganglia.h"
 #include "monitor/ganglia_xml.h"
+#include "monitor/libvirt.h"
 #include "monitor/xend.h"
 #include "util/alloc.h"
+#include "util/clock.h"
 #include "util/error.h"
 #include "util/log.h"
 
@@ -59,11 +61,16 @@ int ent_cmd_monitor(int argc, char **argv)
                                              {"vm-cpu", required_argument, NULL, 'c'},
                                              {"active-threshold", required_argument, NULL, 'a'},
                                              {"xend", required_argument, NULL, 'x'},
+                                             {"libvirt", required_argument, NULL, 'l'},
+                                             {"sample", required_argument, NULL, 's'},
                                              {NULL, 0, NULL, 0}};
     struct ent_ganglia_source src;
     ent_ganglia_source_default(&src);
     struct ent_xend_source xend;
     ent_xend_source_init(&xend);
+    struct ent_libvirt_source lv;
+    ent_libvirt_source_init(&lv);
+    double sample = 0;
     char host[256] = "";
     int btrplace = 0, c;
     double num;
@@ -115,7 +122,7 @@ int ent_cmd_monitor(int argc, char **argv)
         case 'a':
             if (ent_cli_number("monitor", "--active-threshold", optarg, 0, 1e9, &num))
                 return ENT_EXIT_INPUT;
-            src.opts.active_threshold = xend.active_threshold = (int64_t)num;
+            src.opts.active_threshold = xend.active_threshold = lv.active_threshold = (int64_t)num;
             break;
         case 'x': {
             char *list = ent_strdup(optarg), *save = NULL;
@@ -126,14 +133,22 @@ int ent_cmd_monitor(int argc, char **argv)
             ent_free(list);
             break;
         }
+        case 'l':
+            ent_libvirt_source_add(&lv, optarg);
+            break;
+        case 's':
+            if (ent_cli_number("monitor", "--sample", optarg, 0, 3600, &sample))
+                return ENT_EXIT_INPUT;
+            break;
         default:
             return ent_cli_fail("monitor", "bad option (see entropy monitor --help)");
         }
     }
-    if (optind != argc || (!host[0] && !src.file && !xend.n_urls)) {
+    if (optind != argc || (!host[0] && !src.file && !xend.n_urls && !lv.n_nodes)) {
         ent_xend_source_release(&xend);
-        return ent_cli_fail("monitor",
-                            "expects --ganglia HOST[:PORT], --ganglia-file FILE or --xend URL");
+        ent_libvirt_source_release(&lv);
+        return ent_cli_fail("monitor", "expects --ganglia HOST[:PORT], --ganglia-file FILE, "
+                                       "--xend URL or --libvirt URI");
     }
     xend.timeout = src.timeout;
 
@@ -146,15 +161,33 @@ int ent_cmd_monitor(int argc, char **argv)
     ent_model_init(&m);
     json_t *issues = NULL;
     int status = ENT_EXIT_INPUT;
-    int failed = xend.n_urls ? ent_xend_snapshot(&xend, &m, &issues, &err)
-                             : ent_ganglia_fetch(&src, &dump, &err) ||
-                                   ent_ganglia_snapshot(&dump, &src.opts, &m, &issues, &err);
+    int failed;
+    if (lv.n_nodes) {
+        /* CPU use is a cpu.time delta: with --sample, a first round SECONDS before. */
+        failed = sample > 0 && ent_libvirt_snapshot(&lv, &m, &issues, &err);
+        if (!failed && sample > 0) {
+            json_decref(issues);
+            issues = NULL;
+            ent_model_release(&m);
+            ent_model_init(&m);
+            ent_sleep(sample);
+        }
+        failed = failed || ent_libvirt_snapshot(&lv, &m, &issues, &err);
+    } else if (xend.n_urls) {
+        failed = ent_xend_snapshot(&xend, &m, &issues, &err);
+    } else {
+        failed = ent_ganglia_fetch(&src, &dump, &err) ||
+                 ent_ganglia_snapshot(&dump, &src.opts, &m, &issues, &err);
+    }
     if (failed || ent_model_validate(&m, &err)) {
         fprintf(stderr, "entropy monitor: %s\n", err.msg);
         goto cleanup;
     }
     char source[300];
-    if (xend.n_urls)
+    if (lv.n_nodes)
+        snprintf(source, sizeof source, "libvirt %s%s", lv.nodes[0].uri,
+                 lv.n_nodes > 1 ? ", ..." : "");
+    else if (xend.n_urls)
         snprintf(source, sizeof source, "xend %s%s", xend.urls[0], xend.n_urls > 1 ? ", ..." : "");
     else if (src.file)
         snprintf(source, sizeof source, "%s", src.file);
@@ -165,6 +198,7 @@ int ent_cmd_monitor(int argc, char **argv)
     json_decref(doc);
 cleanup:
     ent_xend_source_release(&xend);
+    ent_libvirt_source_release(&lv);
     json_decref(issues);
     ent_model_release(&m);
     ent_ganglia_dump_release(&dump);

@@ -82,8 +82,9 @@ static const struct ent_command commands[] = {
      ent_cmd_demo},
     {"monitor", "show what a monitoring source reports, as Entropy sees it",
      "usage: entropy monitor (--ganglia HOST[:PORT] [--query PATH] | --ganglia-file FILE |\n"
-     "                        --xend URL[,URL...])\n"
+     "                        --xend URL[,URL...] | --libvirt [NAME=]URI ...)\n"
      "                       [--timeout S] [--btrplace] [--dom0-mb N] [--vm-memory MB]\n"
+     "                       [--sample S]\n"
      "                       [--vm-cpu N] [--active-threshold N]\n"
      "\n"
      "Reads gmond's XML dump (port 8649 by default: the whole document on connect) or gmetad's\n"
@@ -95,6 +96,10 @@ static const struct ent_command commands[] = {
      "a BtrPlace instance instead. --xend reads each node's xend (Xen 3.x, e.g.\n"
      "http://node-1:8000): GET /xend/node and /xend/domain?detail=1; Domain-0 is no VM and its\n"
      "memory is taken out of the node's; a node that does not answer fails the snapshot.\n"
+     "--libvirt, once per node, opens a read-only connection (qemu+ssh://node-1/system,\n"
+     "xen:///system, test:///default, ...): capacity from virNodeGetInfo, VMs from\n"
+     "virConnectGetAllDomainStats; the node is NAME, else the URI's host, else its hostname.\n"
+     "CPU use is measured between two rounds: --sample S takes a first one S seconds before.\n"
      "\n"
      "  --timeout S           for the whole exchange (default 10)\n"
      "  --dom0-mb N           subtract N MB (Domain-0) from Xen nodes' memory; 0 (the default)\n"

@@ -13,6 +13,7 @@
 
 #include "model/model.h"
 #include "monitor/ganglia_xml.h"
+#include "monitor/issues.h"
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/hashmap.h"
@@ -32,19 +33,6 @@ void ent_ganglia_options_default(struct ent_ganglia_options *o)
                                       .active_threshold = 10,
                                       .dom0_memory_mb = 0,
                                       .liveness = 4};
-}
-
-static void issue(json_t *issues, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void issue(json_t *issues, const char *fmt, ...)
-{
-    char msg[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    ent_warn("ganglia: %s", msg);
-    json_array_append_new(issues, json_string(msg));
 }
 
 static int parse_number(const char *s, double *out)
@@ -127,29 +115,32 @@ int ent_ganglia_snapshot(const struct ent_ganglia_dump *d, const struct ent_gang
                 snprintf(missing + strlen(missing), sizeof missing - strlen(missing), "%s%s",
                          missing[0] ? ", " : "", ent_ganglia_metric_name(needed[k]));
         if (missing[0]) {
-            issue(issues, "host %s is not a node: it does not report %s", h->name, missing);
+            ent_monitor_issue(issues, "ganglia", "host %s is not a node: it does not report %s",
+                              h->name, missing);
             continue;
         }
         double mem_kb, cpus;
         if (parse_number(h->val[ENT_GM_CONTAINER_MEM_TOTAL], &mem_kb) || mem_kb < 0 ||
             parse_number(h->val[ENT_GM_CONTAINER_CPU_NUM], &cpus) || cpus < 0 || cpus > 1e5 ||
             mem_kb > 1e15) {
-            issue(issues,
-                  "host %s is not a node: container.mem_total \"%s\" or container.cpu_num "
-                  "\"%s\" is not a sensible number",
-                  h->name, h->val[ENT_GM_CONTAINER_MEM_TOTAL], h->val[ENT_GM_CONTAINER_CPU_NUM]);
+            ent_monitor_issue(
+                issues, "ganglia",
+                "host %s is not a node: container.mem_total \"%s\" or container.cpu_num "
+                "\"%s\" is not a sensible number",
+                h->name, h->val[ENT_GM_CONTAINER_MEM_TOTAL], h->val[ENT_GM_CONTAINER_CPU_NUM]);
             continue;
         }
         if (lost(h, o->liveness)) {
-            issue(issues,
-                  "node %s is lost (silent for %ld s, expected every %ld s): not a "
-                  "destination; its VMs (%s) are left alone",
-                  h->name, h->tn, h->tmax, h->val[ENT_GM_CONTAINER_VMS]);
+            ent_monitor_issue(issues, "ganglia",
+                              "node %s is lost (silent for %ld s, expected every %ld s): not a "
+                              "destination; its VMs (%s) are left alone",
+                              h->name, h->tn, h->tmax, h->val[ENT_GM_CONTAINER_VMS]);
             continue;
         }
         int n = ent_model_add_node(m, (int64_t)m->n_nodes, h->name, ENT_NODE_ONLINE, err);
         if (n < 0) {
-            issue(issues, "host %s reported twice: the second is ignored", h->name);
+            ent_monitor_issue(issues, "ganglia", "host %s reported twice: the second is ignored",
+                              h->name);
             continue;
         }
         int64_t memory = (int64_t)(mem_kb / 1024);
@@ -169,17 +160,13 @@ int ent_ganglia_snapshot(const struct ent_ganglia_dump *d, const struct ent_gang
             int32_t dup = ent_namemap_get(&vms, name);
             if (dup >= 0) {
                 char b[64];
-                issue(issues,
-                      "VM %s is listed on nodes %s and %s: kept on %s and left alone this "
-                      "round",
-                      name, ent_node_label(m, m->map.vm_host[dup], b, sizeof b), h->name,
-                      ent_node_label(m, m->map.vm_host[dup], b, sizeof b));
-                struct ent_constraint root = {
-                    .kind = ENT_CK_ROOT, .name = ent_strdup("root"), .res = -1};
-                root.vms = ent_malloc(sizeof *root.vms);
-                root.vms[0] = dup;
-                root.n_vms = 1;
-                ent_constraint_set_add(&m->constraints, &root);
+                ent_monitor_issue(
+                    issues, "ganglia",
+                    "VM %s is listed on nodes %s and %s: kept on %s and left alone this "
+                    "round",
+                    name, ent_node_label(m, m->map.vm_host[dup], b, sizeof b), h->name,
+                    ent_node_label(m, m->map.vm_host[dup], b, sizeof b));
+                ent_monitor_pin_vm(m, dup);
                 continue;
             }
             int v = ent_model_add_vm(m, (int64_t)m->n_vms, name, ENT_VM_RUNNING, n, err);

@@ -34,5 +34,6 @@ void ent_monitor_close(struct ent_monitor *mon);
 extern const struct ent_monitor_ops ent_monitor_sim_ops;
 extern const struct ent_monitor_ops ent_monitor_ganglia_ops;
 extern const struct ent_monitor_ops ent_monitor_xend_ops;
+extern const struct ent_monitor_ops ent_monitor_libvirt_ops;
 
 #endif

@@ -1,6 +1,7 @@
 /* Monotonic time. */
 #include "util/clock.h"
 
+#include <errno.h>
 #include <time.h>
 
 double ent_now(void)
@@ -8,4 +9,12 @@ double ent_now(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+void ent_sleep(double seconds)
+{
+    struct timespec ts = {.tv_sec = (time_t)seconds,
+                          .tv_nsec = (long)((seconds - (double)(time_t)seconds) * 1e9)};
+    while (nanosleep(&ts, &ts) && errno == EINTR)
+        ;
 }

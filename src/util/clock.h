@@ -4,5 +4,7 @@
 
 /* Seconds on a monotonic clock. */
 double ent_now(void);
+/* Sleeps that long, resuming after signals. */
+void ent_sleep(double seconds);
 
 #endif

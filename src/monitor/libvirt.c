@@ -1,0 +1,309 @@
+/* libvirt (read-only connections, one per node) to a model. */
+#include "monitor/libvirt.h"
+
+#include "model/model.h"
+#include "monitor/issues.h"
+#include "monitor/monitor.h"
+#include "util/alloc.h"
+#include "util/clock.h"
+#include "util/error.h"
+#include "util/hashmap.h"
+
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+#include <string.h>
+#include <strings.h>
+
+/* libvirt prints every error on stderr unless told otherwise: errors are ours to report. */
+static void quiet(void *data, virErrorPtr error)
+{
+    (void)data;
+    (void)error;
+}
+
+static const char *last_error(void)
+{
+    const char *msg = virGetLastErrorMessage();
+    return msg ? msg : "unknown libvirt error";
+}
+
+void ent_libvirt_source_init(struct ent_libvirt_source *s)
+{
+    memset(s, 0, sizeof *s);
+    s->cpu_share = 100;
+    s->active_threshold = 10;
+    s->previous = json_object();
+    virSetErrorFunc(NULL, quiet);
+}
+
+/* The host of a URI (driver[+transport]://[user@]host[:port]/path), or NULL when it names none. */
+static char *uri_host(const char *uri)
+{
+    const char *p = strstr(uri, "://");
+    if (!p)
+        return NULL;
+    p += 3;
+    size_t len = strcspn(p, "/?");
+    const char *at = memchr(p, '@', len);
+    if (at) {
+        len -= (size_t)(at + 1 - p);
+        p = at + 1;
+    }
+    if (*p == '[') { /* [IPv6] */
+        const char *close = memchr(p, ']', len);
+        return close ? ent_strndup(p + 1, (size_t)(close - p - 1)) : NULL;
+    }
+    const char *colon = memchr(p, ':', len);
+    if (colon)
+        len = (size_t)(colon - p);
+    return len ? ent_strndup(p, len) : NULL;
+}
+
+void ent_libvirt_source_add(struct ent_libvirt_source *s, const char *spec)
+{
+    s->nodes = ent_reallocarray(s->nodes, s->n_nodes + 1, sizeof *s->nodes);
+    struct ent_libvirt_node *n = &s->nodes[s->n_nodes++];
+    memset(n, 0, sizeof *n);
+    const char *eq = strchr(spec, '='), *scheme = strstr(spec, "://");
+    if (eq && (!scheme || eq < scheme)) {
+        n->name = ent_strndup(spec, (size_t)(eq - spec));
+        n->uri = ent_strdup(eq + 1);
+    } else {
+        n->name = uri_host(spec);
+        n->uri = ent_strdup(spec);
+    }
+}
+
+void ent_libvirt_source_release(struct ent_libvirt_source *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->n_nodes; i++) {
+        if (s->nodes[i].conn)
+            virConnectClose(s->nodes[i].conn);
+        ent_free(s->nodes[i].name);
+        ent_free(s->nodes[i].uri);
+    }
+    ent_free(s->nodes);
+    json_decref(s->previous);
+    memset(s, 0, sizeof *s);
+}
+
+static int connect_node(struct ent_libvirt_node *node, struct ent_error *err)
+{
+    if (node->conn && virConnectIsAlive(node->conn) == 1)
+        return 0;
+    if (node->conn)
+        virConnectClose(node->conn);
+    node->conn = virConnectOpenReadOnly(node->uri);
+    if (!node->conn)
+        return ent_error(err, ENT_EIO, "libvirt %s: cannot connect: %s", node->uri, last_error());
+    if (!node->name) {
+        char *host = virConnectGetHostname(node->conn);
+        node->name = ent_strdup(host ? host : node->uri);
+        free(host);
+    }
+    return 0;
+}
+
+/* What Entropy needs of one domain, from its statistics or, where the driver leaves them out,
+ * from virDomainGetInfo. */
+struct domain_reading {
+    const char *name;
+    char uuid[VIR_UUID_STRING_BUFLEN];
+    int state;
+    unsigned long long memory_kib, cpu_time_ns;
+    unsigned int vcpus;
+};
+
+static int read_domain(virDomainStatsRecordPtr rec, struct domain_reading *r)
+{
+    memset(r, 0, sizeof *r);
+    r->name = virDomainGetName(rec->dom);
+    if (!r->name || virDomainGetUUIDString(rec->dom, r->uuid) < 0)
+        return -1;
+    int have_memory = 0, have_cpu = 0, have_vcpus = 0, have_state = 0;
+    for (int i = 0; i < rec->nparams; i++) {
+        const virTypedParameter *p = &rec->params[i];
+        if (strcmp(p->field, "state.state") == 0 && p->type == VIR_TYPED_PARAM_INT) {
+            r->state = p->value.i;
+            have_state = 1;
+        } else if (strcmp(p->field, "balloon.current") == 0 && p->type == VIR_TYPED_PARAM_ULLONG) {
+            r->memory_kib = p->value.ul;
+            have_memory = 1;
+        } else if (strcmp(p->field, "cpu.time") == 0 && p->type == VIR_TYPED_PARAM_ULLONG) {
+            r->cpu_time_ns = p->value.ul;
+            have_cpu = 1;
+        } else if (strcmp(p->field, "vcpu.current") == 0 && p->type == VIR_TYPED_PARAM_UINT) {
+            r->vcpus = p->value.ui;
+            have_vcpus = 1;
+        }
+    }
+    if (!(have_memory && have_cpu && have_vcpus && have_state)) {
+        virDomainInfo info;
+        if (virDomainGetInfo(rec->dom, &info) < 0)
+            return -1;
+        if (!have_state)
+            r->state = info.state;
+        if (!have_memory)
+            r->memory_kib = info.memory;
+        if (!have_cpu)
+            r->cpu_time_ns = info.cpuTime;
+        if (!have_vcpus)
+            r->vcpus = info.nrVirtCpu;
+    }
+    return 0;
+}
+
+static int is_xen(const char *uri)
+{
+    return strncasecmp(uri, "xen", 3) == 0 || strncasecmp(uri, "libxl", 5) == 0;
+}
+
+struct round {
+    struct ent_model *m;
+    int cpu, mem;
+    json_t *issues, *now;
+    struct ent_namemap placed, nodes;
+};
+
+/* A VM, unless it is Domain-0 (returned 1 with its memory) or already seen elsewhere. */
+static int add_vm(struct ent_libvirt_source *src, struct round *r, int node, const char *uri,
+                  virDomainStatsRecordPtr rec, int64_t *dom0_mib, struct ent_error *err)
+{
+    struct domain_reading d;
+    if (read_domain(rec, &d))
+        return ent_error(err, ENT_EIO, "libvirt %s: cannot read a domain: %s", uri, last_error());
+    if (strcmp(d.name, "Domain-0") == 0 || (is_xen(uri) && virDomainGetID(rec->dom) == 0)) {
+        *dom0_mib += (int64_t)(d.memory_kib / 1024);
+        return 0;
+    }
+    /* A migration's destination is paused until it takes over: where the VM runs is where
+     * it is running (or blocked on I/O, or idle). */
+    if (d.state != VIR_DOMAIN_RUNNING && d.state != VIR_DOMAIN_BLOCKED &&
+        d.state != VIR_DOMAIN_PAUSED)
+        return 0;
+    int32_t dup = ent_namemap_get(&r->placed, d.name);
+    if (dup >= 0) {
+        char b[64];
+        const char *first = ent_node_label(r->m, r->m->map.vm_host[dup], b, sizeof b);
+        ent_monitor_issue(r->issues, "libvirt",
+                          "VM %s is on nodes %s and %s: kept on %s and left alone this round",
+                          d.name, first, r->m->nodes[node].name, first);
+        ent_monitor_pin_vm(r->m, dup);
+        return 0;
+    }
+    /* A paused domain still holds its memory where it is: running, as far as placement goes. */
+    int v = ent_model_add_vm(r->m, (int64_t)r->m->n_vms, d.name, ENT_VM_RUNNING, node, err);
+    if (v < 0)
+        return v;
+    ent_namemap_put(&r->placed, r->m->vms[v].name, v);
+    r->m->res[r->mem].demand[v] = (int64_t)((d.memory_kib + 1023) / 1024);
+    double t = ent_now();
+    int64_t use = (int64_t)d.vcpus * src->cpu_share;
+    json_t *prev = json_object_get(src->previous, d.uuid);
+    double dt = prev ? t - json_real_value(json_array_get(prev, 1)) : 0;
+    double before = prev ? json_real_value(json_array_get(prev, 0)) : 0;
+    if (prev && dt > 0.1 && (double)d.cpu_time_ns >= before) /* hundredths of a core */
+        use = (int64_t)(((double)d.cpu_time_ns - before) / 1e9 / dt * 100);
+    json_object_set_new(r->now, d.uuid, json_pack("[f, f]", (double)d.cpu_time_ns, t));
+    r->m->res[r->cpu].demand[v] = use;
+    r->m->vms[v].attrs =
+        json_pack("{s:b, s:s, s:i, s:b}", "active", use > src->active_threshold, "uuid", d.uuid,
+                  "vcpus", (int)d.vcpus, "paused", d.state == VIR_DOMAIN_PAUSED);
+    return 0;
+}
+
+static int read_node(struct ent_libvirt_source *src, struct ent_libvirt_node *node, struct round *r,
+                     struct ent_error *err)
+{
+    int rc = connect_node(node, err);
+    if (rc)
+        return rc;
+    virNodeInfo info;
+    if (virNodeGetInfo(node->conn, &info) < 0)
+        return ent_error(err, ENT_EIO, "libvirt %s: no node information: %s", node->uri,
+                         last_error());
+    virDomainStatsRecordPtr *records = NULL;
+    int n_records =
+        virConnectGetAllDomainStats(node->conn,
+                                    VIR_DOMAIN_STATS_STATE | VIR_DOMAIN_STATS_BALLOON |
+                                        VIR_DOMAIN_STATS_CPU_TOTAL | VIR_DOMAIN_STATS_VCPU,
+                                    &records, VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE);
+    if (n_records < 0)
+        return ent_error(err, ENT_EIO, "libvirt %s: no domain statistics: %s", node->uri,
+                         last_error());
+    int n =
+        ent_namemap_get(&r->nodes, node->name) >= 0
+            ? -1
+            : ent_model_add_node(r->m, (int64_t)r->m->n_nodes, node->name, ENT_NODE_ONLINE, err);
+    if (n < 0) {
+        rc = ent_error(err, ENT_EINVALID, "libvirt %s: node %s given twice", node->uri, node->name);
+        goto cleanup;
+    }
+    ent_namemap_put(&r->nodes, r->m->nodes[n].name, n);
+    const char *type = virConnectGetType(node->conn);
+    unsigned long version = 0;
+    virConnectGetVersion(node->conn, &version);
+    r->m->nodes[n].driver = ent_strdup("libvirt");
+    r->m->nodes[n].attrs = json_pack("{s:s, s:s, s:I}", "type", type ? type : "unknown", "uri",
+                                     node->uri, "hypervisor_version", (json_int_t)version);
+    r->m->res[r->cpu].capacity[n] = (int64_t)info.cpus * 100;
+    int64_t dom0_mib = 0;
+    for (int i = 0; i < n_records && !rc; i++)
+        rc = add_vm(src, r, n, node->uri, records[i], &dom0_mib, err);
+    int64_t memory = (int64_t)(info.memory / 1024) - dom0_mib; /* Domain-0 is no capacity */
+    r->m->res[r->mem].capacity[n] = memory < 0 ? 0 : memory;
+cleanup:
+    virDomainStatsRecordListFree(records);
+    return rc;
+}
+
+int ent_libvirt_snapshot(struct ent_libvirt_source *src, struct ent_model *m, json_t **issues,
+                         struct ent_error *err)
+{
+    struct round r = {.m = m, .issues = json_array(), .now = json_object()};
+    ent_namemap_init(&r.placed);
+    ent_namemap_init(&r.nodes);
+    r.cpu = ent_model_add_resource(m, "cpu", 0, 0, err);
+    r.mem = ent_model_add_resource(m, "memory", 0, 0, err);
+    int rc = r.cpu < 0 || r.mem < 0 ? ENT_EINVALID : 0;
+    for (size_t i = 0; i < src->n_nodes && !rc; i++)
+        rc = read_node(src, &src->nodes[i], &r, err);
+    ent_namemap_release(&r.placed);
+    ent_namemap_release(&r.nodes);
+    if (!rc)
+        rc = ent_model_validate(m, err);
+    if (rc) {
+        json_decref(r.issues);
+        json_decref(r.now);
+        return rc;
+    }
+    json_decref(src->previous);
+    src->previous = r.now;
+    *issues = r.issues;
+    return 0;
+}
+
+static int libvirt_open(struct ent_monitor *mon, void *arg, struct ent_error *err)
+{
+    if (!arg)
+        return ent_error(err, ENT_EINVALID, "the libvirt monitor needs its node URIs");
+    mon->state = arg;
+    return 0;
+}
+
+static int libvirt_snapshot_op(struct ent_monitor *mon, struct ent_model *out,
+                               struct ent_error *err)
+{
+    json_t *issues = NULL;
+    int rc = ent_libvirt_snapshot(mon->state, out, &issues, err);
+    json_decref(issues);
+    return rc;
+}
+
+const struct ent_monitor_ops ent_monitor_libvirt_ops = {
+    .name = "libvirt",
+    .open = libvirt_open,
+    .snapshot = libvirt_snapshot_op,
+};

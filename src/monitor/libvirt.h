@@ -1,0 +1,39 @@
+/* The libvirt adapter: one connection per node URI (qemu+ssh://node/system, xen:///system,
+ * test:///default, ...). Capacity from virNodeGetInfo, VMs from virConnectGetAllDomainStats
+ * (memory from balloon.current, CPU use from cpu.time deltas between rounds), with
+ * virDomainGetInfo where a driver's statistics leave them out. */
+#ifndef ENT_MONITOR_LIBVIRT_H
+#define ENT_MONITOR_LIBVIRT_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct ent_error;
+struct ent_model;
+
+struct ent_libvirt_node {
+    char *name; /* as given (NAME=URI), else the URI's host, else the host's own name */
+    char *uri;
+    void *conn; /* virConnectPtr, kept open between rounds, reopened when it dies */
+};
+
+struct ent_libvirt_source {
+    struct ent_libvirt_node *nodes;
+    size_t n_nodes;
+    int64_t cpu_share; /* a VM's CPU demand per vCPU before its use is known (100) */
+    int64_t active_threshold;
+    json_t *previous; /* {"uuid": [cpu.time ns, monotonic seconds]} from the previous round */
+};
+
+void ent_libvirt_source_init(struct ent_libvirt_source *s);
+/* spec is URI or NAME=URI. */
+void ent_libvirt_source_add(struct ent_libvirt_source *s, const char *spec);
+void ent_libvirt_source_release(struct ent_libvirt_source *s);
+/* Reads every node; a node that cannot be read fails the whole snapshot (never half a cluster).
+ * Domain-0 (Xen) is never a VM and its memory is taken out of the node's capacity. A VM running
+ * on two nodes is kept on the first, pinned there this round, and reported in issues. */
+int ent_libvirt_snapshot(struct ent_libvirt_source *src, struct ent_model *m, json_t **issues,
+                         struct ent_error *err);
+
+#endif
