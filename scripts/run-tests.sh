@@ -76,6 +76,7 @@ step "fuzz BtrPlace instance reader (${FUZZ_SECONDS}s)" fuzz instance
 step "fuzz plan reader and checker (${FUZZ_SECONDS}s)" fuzz plan
 step "fuzz Ganglia XML reader (${FUZZ_SECONDS}s)" fuzz ganglia
 step "fuzz SXP reader (${FUZZ_SECONDS}s)" fuzz sxp
+step "fuzz entropy.properties reader (${FUZZ_SECONDS}s)" fuzz config
 
 format_check() {
     git ls-files '*.c' '*.h' | xargs clang-format --dry-run -Werror

@@ -1,5 +1,6 @@
 /* entropy monitor: what Entropy sees of the cluster, so that an administrator can check it. */
 #include "cli/cli.h"
+#include "config/properties.h"
 #include "model/btrplace.h"
 #include "model/json_file.h"
 #include "model/model.h"
@@ -49,6 +50,49 @@ static json_t *snapshot_json(const struct ent_model *m, const char *source, json
                      issues);
 }
 
+/* The monitor.* keys into the sources; options on the command line come after and override. */
+static void apply_config(const struct ent_config *c, int with_source, struct ent_ganglia_source *g,
+                         struct ent_xend_source *x, struct ent_libvirt_source *lv)
+{
+    const char *source = ent_config_string(c, "monitor.source");
+    g->timeout = x->timeout = ent_config_number(c, "monitor.timeout");
+    g->opts.dom0_memory_mb = (int64_t)ent_config_number(c, "monitor.dom0_memory_mb");
+    g->opts.vm_memory_mb = (int64_t)ent_config_number(c, "monitor.vm_memory_mb");
+    g->opts.vm_cpu = x->cpu_share = lv->cpu_share = (int64_t)ent_config_number(c, "monitor.vm_cpu");
+    g->opts.active_threshold = x->active_threshold = lv->active_threshold =
+        (int64_t)ent_config_number(c, "monitor.active_threshold");
+    g->opts.liveness = ent_config_number(c, "monitor.ganglia.liveness");
+    if (!with_source)
+        return;
+    if (strcmp(source, "ganglia") == 0) {
+        const char *file = ent_config_string(c, "monitor.ganglia.file");
+        const char *query = ent_config_string(c, "monitor.ganglia.query");
+        if (*file)
+            g->file = file;
+        else
+            g->host = ent_config_string(c, "monitor.ganglia.host");
+        g->port = (int)ent_config_number(c, "monitor.ganglia.port");
+        g->query = *query ? query : NULL;
+    }
+    int xend = strcmp(source, "xend") == 0, libvirt = strcmp(source, "libvirt") == 0;
+    if (!xend && !libvirt)
+        return;
+    /* xend URLs are comma- or space-separated; libvirt URIs may hold commas: spaces only. */
+    const char *sep = xend ? " \t," : " \t";
+    char *list =
+        ent_strdup(ent_config_string(c, xend ? "monitor.xend.urls" : "monitor.libvirt.uris"));
+    char *save = NULL;
+    for (char *u = strtok_r(list, sep, &save); u; u = strtok_r(NULL, sep, &save)) {
+        if (libvirt) {
+            ent_libvirt_source_add(lv, u);
+        } else {
+            x->urls = ent_reallocarray(x->urls, x->n_urls + 1, sizeof *x->urls);
+            x->urls[x->n_urls++] = ent_strdup(u);
+        }
+    }
+    ent_free(list);
+}
+
 int ent_cmd_monitor(int argc, char **argv)
 {
     static const struct option longopts[] = {{"ganglia", required_argument, NULL, 'g'},
@@ -63,6 +107,7 @@ int ent_cmd_monitor(int argc, char **argv)
                                              {"xend", required_argument, NULL, 'x'},
                                              {"libvirt", required_argument, NULL, 'l'},
                                              {"sample", required_argument, NULL, 's'},
+                                             {"config", required_argument, NULL, 'C'},
                                              {NULL, 0, NULL, 0}};
     struct ent_ganglia_source src;
     ent_ganglia_source_default(&src);
@@ -74,9 +119,36 @@ int ent_cmd_monitor(int argc, char **argv)
     char host[256] = "";
     int btrplace = 0, c;
     double num;
+    /* --config first, whatever its place: the options given with it override it, and a source
+     * given as an option replaces the file's. */
+    struct ent_config config;
+    ent_config_init(&config);
+    int source_option = 0;
+    const char *config_path = NULL;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        source_option |= c == 'g' || c == 'f' || c == 'x' || c == 'l';
+        if (c == 'C')
+            config_path = optarg;
+    }
+    opterr = 1;
+    if (config_path) {
+        struct ent_error cerr;
+        ent_error_init(&cerr);
+        if (ent_config_load(&config, config_path, &cerr)) {
+            ent_config_release(&config);
+            ent_xend_source_release(&xend);
+            ent_libvirt_source_release(&lv);
+            return ent_cli_fail("monitor", "%s", cerr.msg);
+        }
+        apply_config(&config, !source_option, &src, &xend, &lv);
+    }
     optind = 1;
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         switch (c) {
+        case 'C':
+            break;
         case 'g': {
             const char *colon = strrchr(optarg, ':');
             size_t len = colon ? (size_t)(colon - optarg) : strlen(optarg);
@@ -144,11 +216,16 @@ int ent_cmd_monitor(int argc, char **argv)
             return ent_cli_fail("monitor", "bad option (see entropy monitor --help)");
         }
     }
-    if (optind != argc || (!host[0] && !src.file && !xend.n_urls && !lv.n_nodes)) {
+    int chosen = host[0] || src.file || xend.n_urls || lv.n_nodes ||
+                 (config_path && !source_option &&
+                  strcmp(ent_config_string(&config, "monitor.source"), "ganglia") == 0);
+    if (optind != argc || !chosen) {
+        ent_config_release(&config);
         ent_xend_source_release(&xend);
         ent_libvirt_source_release(&lv);
-        return ent_cli_fail("monitor", "expects --ganglia HOST[:PORT], --ganglia-file FILE, "
-                                       "--xend URL or --libvirt URI");
+        return ent_cli_fail("monitor",
+                            "expects --ganglia HOST[:PORT], --ganglia-file FILE, "
+                            "--xend URL, --libvirt URI or --config FILE naming a source");
     }
     xend.timeout = src.timeout;
 
@@ -199,6 +276,7 @@ int ent_cmd_monitor(int argc, char **argv)
 cleanup:
     ent_xend_source_release(&xend);
     ent_libvirt_source_release(&lv);
+    ent_config_release(&config);
     json_decref(issues);
     ent_model_release(&m);
     ent_ganglia_dump_release(&dump);

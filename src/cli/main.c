@@ -82,7 +82,8 @@ static const struct ent_command commands[] = {
      ent_cmd_demo},
     {"monitor", "show what a monitoring source reports, as Entropy sees it",
      "usage: entropy monitor (--ganglia HOST[:PORT] [--query PATH] | --ganglia-file FILE |\n"
-     "                        --xend URL[,URL...] | --libvirt [NAME=]URI ...)\n"
+     "                        --xend URL[,URL...] | --libvirt [NAME=]URI ... |\n"
+     "                        --config FILE)\n"
      "                       [--timeout S] [--btrplace] [--dom0-mb N] [--vm-memory MB]\n"
      "                       [--sample S]\n"
      "                       [--vm-cpu N] [--active-threshold N]\n"
@@ -100,6 +101,8 @@ static const struct ent_command commands[] = {
      "xen:///system, test:///default, ...): capacity from virNodeGetInfo, VMs from\n"
      "virConnectGetAllDomainStats; the node is NAME, else the URI's host, else its hostname.\n"
      "CPU use is measured between two rounds: --sample S takes a first one S seconds before.\n"
+     "--config reads the monitor.* keys of an entropy.properties file (options given as well\n"
+     "override them).\n"
      "\n"
      "  --timeout S           for the whole exchange (default 10)\n"
      "  --dom0-mb N           subtract N MB (Domain-0) from Xen nodes' memory; 0 (the default)\n"
@@ -110,6 +113,15 @@ static const struct ent_command commands[] = {
      "\n"
      "Exit status: 0, or 2 when the source is down, slow or sends garbage.\n",
      ent_cmd_monitor},
+    {"config", "list the configuration keys, or check a configuration file",
+     "usage: entropy config --defaults | FILE\n"
+     "\n"
+     "--defaults prints the documented file with every key at its default (what\n"
+     "config/entropy.properties holds). FILE is read as the daemon reads it and its values\n"
+     "printed as JSON with the line that set each (0: the default); an unknown key, a value out\n"
+     "of range, a key set twice or a line that is not \"key = value\" is an error naming the\n"
+     "line (exit 2).\n",
+     ent_cmd_config},
     {"help", "show the commands, or one command's help", "usage: entropy help [COMMAND]\n",
      cmd_help},
 };

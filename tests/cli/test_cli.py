@@ -362,6 +362,70 @@ class Demo(unittest.TestCase):
         self.assertIn("do not fit", p.stderr)
 
 
+class Config(unittest.TestCase):
+    """entropy.properties: one key table, the committed file is its documentation."""
+
+    def write(self, text):
+        f = tempfile.NamedTemporaryFile("w", suffix=".properties", delete=False)
+        f.write(text)
+        f.close()
+        self.addCleanup(os.unlink, f.name)
+        return f.name
+
+    def test_committed_file_is_the_table(self):
+        with open(os.path.join(REPO, "config", "entropy.properties")) as f:
+            self.assertEqual(run("config", "--defaults", check=0).stdout, f.read())
+
+    def test_committed_file_reads_as_defaults(self):
+        p = run("config", os.path.join(REPO, "config", "entropy.properties"), check=0)
+        doc = json.loads(p.stdout)
+        self.assertEqual(doc["monitor.source"]["value"], "ganglia")
+        self.assertGreater(doc["monitor.timeout"]["line"], 0)
+
+    def test_values_and_lines(self):
+        path = self.write("# comment\n! also a comment\n\n  monitor.source =  xend \n"
+                          "monitor.xend.urls = http://a:8000, http://b:8000\n")
+        doc = json.loads(run("config", path, check=0).stdout)
+        self.assertEqual(doc["monitor.source"], {"value": "xend", "line": 4})
+        self.assertEqual(doc["monitor.xend.urls"]["value"], "http://a:8000, http://b:8000")
+        self.assertEqual(doc["monitor.timeout"], {"value": "10", "line": 0})
+
+    def test_bad_files_name_the_line(self):
+        cases = {
+            "monitor.timeout = 5\nmonitor.sauce = ganglia\n": (":2:", "unknown key"),
+            "monitor.timeout = -1\n": (":1:", "[0.001, 3600]"),
+            "monitor.timeout = 1e999\n": (":1:", "expects a number"),
+            "monitor.ganglia.port = 80x\n": (":1:", "expects a number"),
+            "\nmonitor.source = nagios\n": (":2:", "ganglia|xend|libvirt"),
+            "monitor.timeout = 5\nmonitor.timeout = 6\n": (":2:", "already set on line 1"),
+            "monitor.timeout 5\n": (":1:", "key = value"),
+        }
+        for text, (line, words) in cases.items():
+            with self.subTest(text=text):
+                path = self.write(text)
+                p = run("config", path, check=2)
+                self.assertIn(path + line, p.stderr)
+                self.assertIn(words, p.stderr)
+                p = run("monitor", "--config", path, check=2)
+                self.assertIn(path + line, p.stderr)
+        p = run("config", "/nonexistent/entropy.properties", check=2)
+        self.assertIn("No such file", p.stderr)
+
+    def test_monitor_reads_its_source_from_the_file(self):
+        dump = os.path.join(REPO, "tests", "fuzz", "corpus", "ganglia", "cluster.xml")
+        path = self.write(f"monitor.source = ganglia\nmonitor.ganglia.file = {dump}\n"
+                          "monitor.vm_memory_mb = 777\n")
+        snap = json.loads(run("monitor", "--config", path, check=0).stdout)
+        self.assertEqual(snap["source"], dump)
+        vms = {v["name"]: v for v in snap["vms"]}
+        self.assertEqual(vms["vm-a"]["memory_mb"], 777)  # it does not report: the file's default
+        self.assertEqual(vms["vm-b"]["memory_mb"], 2048)  # its own mem_total
+        # an option given as well overrides the file
+        snap = json.loads(run("monitor", "--config", path, "--vm-memory", "555", check=0).stdout)
+        self.assertEqual({v["name"]: v["memory_mb"] for v in snap["vms"]},
+                         {"vm-a": 555, "vm-b": 2048})
+
+
 if __name__ == "__main__":
     ENTROPY = os.path.abspath(sys.argv.pop(1))
     unittest.main(verbosity=2)

@@ -118,6 +118,17 @@ class Libvirt(unittest.TestCase):
         self.assertIn("cannot connect", p.stderr)
         self.assertEqual(p.stdout, "")  # never half a cluster
 
+    def test_sources_from_the_configuration_file(self):
+        path = os.path.join(self.dir.name, "entropy.properties")
+        with open(path, "w") as f:
+            f.write("monitor.source = libvirt\n"
+                    f"monitor.libvirt.uris = {self.uri['h1']}  {self.uri['h2']}\n"
+                    "monitor.vm_cpu = 50\n")
+        snap = json.loads(monitor("--config", path).stdout)
+        self.assertEqual([n["name"] for n in snap["nodes"]], ["h1", "h2"])
+        vms = {v["name"]: v for v in snap["vms"]}
+        self.assertEqual(vms["db-1"]["cpu"], 4 * 50)  # first round: vCPUs x monitor.vm_cpu
+
     def test_same_node_twice(self):
         p = monitor("--libvirt", self.uri["h1"], "--libvirt", self.uri["h1"], check=2)
         self.assertIn("h1 given twice", p.stderr)

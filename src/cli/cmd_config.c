@@ -1,0 +1,35 @@
+/* entropy config: the configuration file's keys, and whether a file is right. */
+#include "cli/cli.h"
+#include "config/properties.h"
+#include "util/error.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+
+int ent_cmd_config(int argc, char **argv)
+{
+    if (argc == 2 && strcmp(argv[1], "--defaults") == 0) {
+        ent_config_write_defaults(stdout);
+        return ENT_EXIT_OK;
+    }
+    if (argc != 2 || argv[1][0] == '-')
+        return ent_cli_fail("config", "expects --defaults or FILE (see entropy config --help)");
+    struct ent_config c;
+    ent_config_init(&c);
+    struct ent_error err;
+    ent_error_init(&err);
+    if (ent_config_load(&c, argv[1], &err)) {
+        ent_config_release(&c);
+        return ent_cli_fail("config", "%s", err.msg);
+    }
+    json_t *doc = json_object();
+    for (size_t i = 0; i < ent_config_n_keys; i++)
+        json_object_set_new(doc, ent_config_keys[i].name,
+                            json_pack("{s:s, s:i}", "value", c.values[i], "line", c.lines[i]));
+    json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    fputc('\n', stdout);
+    json_decref(doc);
+    ent_config_release(&c);
+    return ENT_EXIT_OK;
+}

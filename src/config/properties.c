@@ -1,0 +1,198 @@
+/* Reading and writing entropy.properties against the key table. */
+#include "config/properties.h"
+
+#include "util/alloc.h"
+#include "util/error.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int key_index(const char *name)
+{
+    for (size_t i = 0; i < ent_config_n_keys; i++)
+        if (strcmp(ent_config_keys[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+void ent_config_init(struct ent_config *c)
+{
+    c->path = NULL;
+    c->values = ent_calloc(ent_config_n_keys, sizeof *c->values);
+    c->lines = ent_calloc(ent_config_n_keys, sizeof *c->lines);
+    for (size_t i = 0; i < ent_config_n_keys; i++)
+        c->values[i] = ent_strdup(ent_config_keys[i].fallback);
+}
+
+void ent_config_release(struct ent_config *c)
+{
+    if (!c || !c->values)
+        return;
+    for (size_t i = 0; i < ent_config_n_keys; i++)
+        ent_free(c->values[i]);
+    ent_free(c->values);
+    ent_free(c->lines);
+    ent_free(c->path);
+    memset(c, 0, sizeof *c);
+}
+
+static char *trim(char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    size_t n = strlen(s);
+    while (n && isspace((unsigned char)s[n - 1]))
+        s[--n] = '\0';
+    return s;
+}
+
+static int check_value(const struct ent_config_key *k, const char *v, const char *where,
+                       struct ent_error *err)
+{
+    if (k->type == ENT_CFG_NUMBER) {
+        char *end;
+        errno = 0;
+        double x = strtod(v, &end);
+        if (end == v || *end || errno || !isfinite(x) || x < k->min || x > k->max)
+            return ent_error(err, ENT_EINVALID, "%s: %s = \"%s\": expects a number in [%g, %g]",
+                             where, k->name, v, k->min, k->max);
+    } else if (k->type == ENT_CFG_CHOICE) {
+        size_t n = strlen(v);
+        for (const char *p = k->choices; *p;) {
+            size_t len = strcspn(p, "|");
+            if (len == n && strncmp(p, v, n) == 0)
+                return 0;
+            p += len + (p[len] == '|');
+        }
+        return ent_error(err, ENT_EINVALID, "%s: %s = \"%s\": expects one of %s", where, k->name, v,
+                         k->choices);
+    }
+    return 0;
+}
+
+/* One line into values/lines; 0 for a blank line or a comment. */
+static int read_line(char *line, int number, const char *path, char **values, int *lines,
+                     struct ent_error *err)
+{
+    char where[512];
+    snprintf(where, sizeof where, "%s:%d", path, number);
+    char *s = trim(line);
+    if (!*s || *s == '#' || *s == '!')
+        return 0;
+    char *eq = strchr(s, '=');
+    if (!eq)
+        return ent_error(err, ENT_EPARSE, "%s: \"%s\" is not \"key = value\"", where, s);
+    *eq = '\0';
+    char *key = trim(s), *value = trim(eq + 1);
+    int k = key_index(key);
+    if (k < 0)
+        return ent_error(err, ENT_EINVALID, "%s: unknown key \"%s\"", where, key);
+    if (lines[k])
+        return ent_error(err, ENT_EINVALID, "%s: %s is already set on line %d", where, key,
+                         lines[k]);
+    int rc = check_value(&ent_config_keys[k], value, where, err);
+    if (rc)
+        return rc;
+    ent_free(values[k]);
+    values[k] = ent_strdup(value);
+    lines[k] = number;
+    return 0;
+}
+
+int ent_config_load(struct ent_config *c, const char *path, struct ent_error *err)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return ent_error(err, ENT_EIO, "%s: %s", path, strerror(errno));
+    int rc = ent_config_read(c, f, path, err);
+    fclose(f);
+    return rc;
+}
+
+int ent_config_read(struct ent_config *c, FILE *f, const char *path, struct ent_error *err)
+{
+    char **values = ent_calloc(ent_config_n_keys, sizeof *values);
+    int *lines = ent_calloc(ent_config_n_keys, sizeof *lines);
+    for (size_t i = 0; i < ent_config_n_keys; i++)
+        values[i] = ent_strdup(c->values[i]);
+    char *line = NULL;
+    size_t cap = 0;
+    int number = 0, rc = 0;
+    while (!rc && getline(&line, &cap, f) >= 0) {
+        number++;
+        if (strlen(line) > 65536)
+            rc = ent_error(err, ENT_EPARSE, "%s:%d: line too long", path, number);
+        else
+            rc = read_line(line, number, path, values, lines, err);
+    }
+    if (!rc && ferror(f))
+        rc = ent_error(err, ENT_EIO, "%s: read error", path);
+    free(line);
+    char **drop = rc ? values : c->values;
+    for (size_t i = 0; i < ent_config_n_keys; i++)
+        ent_free(drop[i]);
+    ent_free(drop);
+    if (rc) {
+        ent_free(lines);
+        return rc;
+    }
+    c->values = values;
+    ent_free(c->lines);
+    c->lines = lines;
+    ent_free(c->path);
+    c->path = ent_strdup(path);
+    return 0;
+}
+
+const char *ent_config_string(const struct ent_config *c, const char *key)
+{
+    int k = key_index(key);
+    return k < 0 ? NULL : c->values[k];
+}
+
+double ent_config_number(const struct ent_config *c, const char *key)
+{
+    int k = key_index(key);
+    return k < 0 ? NAN : strtod(c->values[k], NULL);
+}
+
+/* Comment text wrapped at 96 columns. */
+static void write_comment(FILE *out, const char *text)
+{
+    const char *p = text;
+    while (*p) {
+        size_t len = strlen(p);
+        if (len > 94) {
+            len = 94;
+            while (len > 0 && p[len] != ' ')
+                len--;
+            if (len == 0)
+                len = strcspn(p, " ");
+        }
+        fprintf(out, "# %.*s\n", (int)len, p);
+        p += len;
+        while (*p == ' ')
+            p++;
+    }
+}
+
+void ent_config_write_defaults(FILE *out)
+{
+    fputs("# Entropy's configuration: key = value, '#' starts a comment. Every key is listed\n"
+          "# with its default; a key not set keeps it. Written by `entropy config --defaults`\n"
+          "# from the table in src/config/config_keys.c.\n",
+          out);
+    for (size_t i = 0; i < ent_config_n_keys; i++) {
+        const struct ent_config_key *k = &ent_config_keys[i];
+        fputc('\n', out);
+        write_comment(out, k->doc);
+        if (k->type == ENT_CFG_NUMBER)
+            fprintf(out, "# A number in [%g, %g].\n", k->min, k->max);
+        else if (k->type == ENT_CFG_CHOICE)
+            fprintf(out, "# One of %s.\n", k->choices);
+        fprintf(out, "%s = %s\n", k->name, k->fallback);
+    }
+}

@@ -1,0 +1,48 @@
+/* config/entropy.properties: "key = value" lines, '#' or '!' comments, every key known (one
+ * table, config_keys.c, with its default, range and documentation). */
+#ifndef ENT_CONFIG_PROPERTIES_H
+#define ENT_CONFIG_PROPERTIES_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+struct ent_error;
+
+enum ent_config_type {
+    ENT_CFG_STRING,
+    ENT_CFG_NUMBER, /* within [min, max] */
+    ENT_CFG_CHOICE, /* one of choices, '|'-separated */
+};
+
+struct ent_config_key {
+    const char *name;
+    enum ent_config_type type;
+    const char *fallback; /* the default, as written in the file */
+    double min, max;
+    const char *choices;
+    const char *doc;
+};
+
+extern const struct ent_config_key ent_config_keys[];
+extern const size_t ent_config_n_keys;
+
+struct ent_config {
+    char *path;
+    char **values; /* by index in ent_config_keys */
+    int *lines;    /* where each was set, 0 for the default */
+};
+
+/* Every key at its default. */
+void ent_config_init(struct ent_config *c);
+void ent_config_release(struct ent_config *c);
+/* Reads a file over c: an unknown key, a value out of range, a key set twice, a line that is not
+ * "key = value" are errors naming FILE:LINE, and c is left as it was. */
+int ent_config_load(struct ent_config *c, const char *path, struct ent_error *err);
+/* The same from an open stream, errors naming path. */
+int ent_config_read(struct ent_config *c, FILE *f, const char *path, struct ent_error *err);
+const char *ent_config_string(const struct ent_config *c, const char *key);
+double ent_config_number(const struct ent_config *c, const char *key);
+/* The documented file with every key at its default (what config/entropy.properties holds). */
+void ent_config_write_defaults(FILE *out);
+
+#endif
