@@ -8,7 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 BUILD_PACKAGES=(gcc pkg-config meson ninja-build libjansson-dev zlib1g-dev libglpk-dev libexpat1-dev libcurl4-openssl-dev libvirt-dev python3)
-TEST_PACKAGES=(libcmocka-dev clang libclang-rt-14-dev clang-format ganglia-monitor)
+TEST_PACKAGES=(libcmocka-dev clang libclang-rt-14-dev clang-format ganglia-monitor libvirt-clients
+    libvirt-daemon-system libvirt-daemon-driver-qemu qemu-system-x86)
 
 as_root() {
     if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The libvirt adapter against libvirt's own test driver (test:///default and test:///FILE,
 which describes a host and its running domains): real libvirt client library, real
-virNodeGetInfo and virConnectGetAllDomainStats, no daemon.
+virNodeGetInfo and virConnectGetAllDomainStats, no daemon; then against a real libvirtd with
+a real QEMU guest (libvirt_lab.sh: its own mount namespace, UNIX socket only).
 
 usage: test_libvirt.py ENTROPY_BINARY [unittest args]"""
 import json
@@ -132,6 +133,70 @@ class Libvirt(unittest.TestCase):
     def test_same_node_twice(self):
         p = monitor("--libvirt", self.uri["h1"], "--libvirt", self.uri["h1"], check=2)
         self.assertIn("h1 given twice", p.stderr)
+
+
+LAB = os.path.join(os.path.dirname(os.path.abspath(__file__)), "libvirt_lab.sh")
+MICRO_VM = """<domain type='qemu'>
+  <name>{name}</name><memory unit='MiB'>{mib}</memory><vcpu>1</vcpu>
+  <os><type arch='x86_64' machine='pc'>hvm</type></os>
+  <devices><emulator>/usr/bin/qemu-system-x86_64</emulator></devices>
+</domain>"""
+
+
+class RealLibvirtd(unittest.TestCase):
+    """libvirtd 9 and QEMU from Debian (scripts/setup.sh installs them): a guest with no disk
+    idles in its firmware, which is all monitoring needs."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.TemporaryDirectory()
+        cls.lab = os.path.join(cls.dir.name, "lab")
+        subprocess.run([LAB, "start", cls.lab], check=True, timeout=60)
+        cls.uri = f"qemu+unix:///system?socket={cls.lab}/run/libvirt-sock"
+
+    @classmethod
+    def tearDownClass(cls):
+        subprocess.run([LAB, "stop", cls.lab], timeout=60)
+        cls.dir.cleanup()
+
+    def virsh(self, *args):
+        return subprocess.run(["virsh", "-q", "-c", self.uri, *args], check=True,
+                              capture_output=True, text=True, timeout=60).stdout
+
+    def guest(self, name, mib, start=True):
+        path = os.path.join(self.dir.name, name + ".xml")
+        with open(path, "w") as f:
+            f.write(MICRO_VM.format(name=name, mib=mib))
+        self.virsh("create" if start else "define", path)
+        self.addCleanup(subprocess.run,
+                        ["virsh", "-q", "-c", self.uri, "destroy" if start else "undefine", name],
+                        capture_output=True, timeout=60)
+
+    def test_node_and_running_guests(self):
+        self.guest("micro-1", 64)
+        self.guest("micro-2", 96)
+        self.guest("stopped-1", 128, start=False)  # defined, not running: not placed
+        info = dict(line.split(":", 1) for line in self.virsh("nodeinfo").splitlines() if ":" in line)
+        snap = json.loads(monitor("--libvirt", f"lab={self.uri}", "--sample", "1").stdout)
+        [node] = snap["nodes"]
+        self.assertEqual(node["name"], "lab")
+        self.assertEqual(node["cpu"], int(info["CPU(s)"]) * 100)
+        self.assertEqual(node["memory_mb"], int(info["Memory size"].split()[0]) // 1024)
+        self.assertEqual(node["type"], "QEMU")
+        self.assertEqual(sorted(node["vms"]), ["micro-1", "micro-2"])
+        vms = {v["name"]: v for v in snap["vms"]}
+        self.assertEqual((vms["micro-1"]["memory_mb"], vms["micro-2"]["memory_mb"]), (64, 96))
+        for vm in vms.values():  # measured over the second: one vCPU at most
+            self.assertGreaterEqual(vm["cpu"], 0)
+            self.assertLessEqual(vm["cpu"], 110)
+
+    def test_guest_that_stops_leaves_the_snapshot(self):
+        self.guest("micro-3", 64)
+        first = json.loads(monitor("--libvirt", self.uri).stdout)
+        self.assertIn("micro-3", [v["name"] for v in first["vms"]])
+        self.virsh("destroy", "micro-3")
+        second = json.loads(monitor("--libvirt", self.uri).stdout)
+        self.assertNotIn("micro-3", [v["name"] for v in second["vms"]])
 
 
 if __name__ == "__main__":
