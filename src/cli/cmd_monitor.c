@@ -227,7 +227,7 @@ int ent_cmd_monitor(int argc, char **argv)
                             "expects --ganglia HOST[:PORT], --ganglia-file FILE, "
                             "--xend URL, --libvirt URI or --config FILE naming a source");
     }
-    xend.timeout = src.timeout;
+    xend.timeout = lv.timeout = src.timeout;
 
     struct ent_error err;
     ent_error_init(&err);

@@ -3,6 +3,7 @@
 
 #include "model/model.h"
 #include "monitor/issues.h"
+#include "monitor/libvirt_fetch.h"
 #include "monitor/monitor.h"
 #include "util/alloc.h"
 #include "util/clock.h"
@@ -10,30 +11,17 @@
 #include "util/hashmap.h"
 
 #include <libvirt/libvirt.h>
-#include <libvirt/virterror.h>
 #include <string.h>
 #include <strings.h>
-
-/* libvirt prints every error on stderr unless told otherwise: errors are ours to report. */
-static void quiet(void *data, virErrorPtr error)
-{
-    (void)data;
-    (void)error;
-}
-
-static const char *last_error(void)
-{
-    const char *msg = virGetLastErrorMessage();
-    return msg ? msg : "unknown libvirt error";
-}
 
 void ent_libvirt_source_init(struct ent_libvirt_source *s)
 {
     memset(s, 0, sizeof *s);
     s->cpu_share = 100;
     s->active_threshold = 10;
+    s->timeout = 10;
     s->previous = json_object();
-    virSetErrorFunc(NULL, quiet);
+    ent_libvirt_quiet();
 }
 
 /* The host of a URI (driver[+transport]://[user@]host[:port]/path), or NULL when it names none. */
@@ -89,72 +77,6 @@ void ent_libvirt_source_release(struct ent_libvirt_source *s)
     memset(s, 0, sizeof *s);
 }
 
-static int connect_node(struct ent_libvirt_node *node, struct ent_error *err)
-{
-    if (node->conn && virConnectIsAlive(node->conn) == 1)
-        return 0;
-    if (node->conn)
-        virConnectClose(node->conn);
-    node->conn = virConnectOpenReadOnly(node->uri);
-    if (!node->conn)
-        return ent_error(err, ENT_EIO, "libvirt %s: cannot connect: %s", node->uri, last_error());
-    if (!node->name) {
-        char *host = virConnectGetHostname(node->conn);
-        node->name = ent_strdup(host ? host : node->uri);
-        free(host);
-    }
-    return 0;
-}
-
-/* What Entropy needs of one domain, from its statistics or, where the driver leaves them out,
- * from virDomainGetInfo. */
-struct domain_reading {
-    const char *name;
-    char uuid[VIR_UUID_STRING_BUFLEN];
-    int state;
-    unsigned long long memory_kib, cpu_time_ns;
-    unsigned int vcpus;
-};
-
-static int read_domain(virDomainStatsRecordPtr rec, struct domain_reading *r)
-{
-    memset(r, 0, sizeof *r);
-    r->name = virDomainGetName(rec->dom);
-    if (!r->name || virDomainGetUUIDString(rec->dom, r->uuid) < 0)
-        return -1;
-    int have_memory = 0, have_cpu = 0, have_vcpus = 0, have_state = 0;
-    for (int i = 0; i < rec->nparams; i++) {
-        const virTypedParameter *p = &rec->params[i];
-        if (strcmp(p->field, "state.state") == 0 && p->type == VIR_TYPED_PARAM_INT) {
-            r->state = p->value.i;
-            have_state = 1;
-        } else if (strcmp(p->field, "balloon.current") == 0 && p->type == VIR_TYPED_PARAM_ULLONG) {
-            r->memory_kib = p->value.ul;
-            have_memory = 1;
-        } else if (strcmp(p->field, "cpu.time") == 0 && p->type == VIR_TYPED_PARAM_ULLONG) {
-            r->cpu_time_ns = p->value.ul;
-            have_cpu = 1;
-        } else if (strcmp(p->field, "vcpu.current") == 0 && p->type == VIR_TYPED_PARAM_UINT) {
-            r->vcpus = p->value.ui;
-            have_vcpus = 1;
-        }
-    }
-    if (!(have_memory && have_cpu && have_vcpus && have_state)) {
-        virDomainInfo info;
-        if (virDomainGetInfo(rec->dom, &info) < 0)
-            return -1;
-        if (!have_state)
-            r->state = info.state;
-        if (!have_memory)
-            r->memory_kib = info.memory;
-        if (!have_cpu)
-            r->cpu_time_ns = info.cpuTime;
-        if (!have_vcpus)
-            r->vcpus = info.nrVirtCpu;
-    }
-    return 0;
-}
-
 static int is_xen(const char *uri)
 {
     return strncasecmp(uri, "xen", 3) == 0 || strncasecmp(uri, "libxl", 5) == 0;
@@ -167,72 +89,58 @@ struct round {
     struct ent_namemap placed, nodes;
 };
 
-/* A VM, unless it is Domain-0 (returned 1 with its memory) or already seen elsewhere. */
+/* A VM, unless it is Domain-0 (its memory added to *dom0_mib), not running, or already seen on
+ * another node (then pinned where it was seen first, and reported). */
 static int add_vm(struct ent_libvirt_source *src, struct round *r, int node, const char *uri,
-                  virDomainStatsRecordPtr rec, int64_t *dom0_mib, struct ent_error *err)
+                  const struct ent_libvirt_domain *d, int64_t *dom0_mib, struct ent_error *err)
 {
-    struct domain_reading d;
-    if (read_domain(rec, &d))
-        return ent_error(err, ENT_EIO, "libvirt %s: cannot read a domain: %s", uri, last_error());
-    if (strcmp(d.name, "Domain-0") == 0 || (is_xen(uri) && virDomainGetID(rec->dom) == 0)) {
-        *dom0_mib += (int64_t)(d.memory_kib / 1024);
+    if (strcmp(d->name, "Domain-0") == 0 || (is_xen(uri) && d->id == 0)) {
+        *dom0_mib += (int64_t)(d->memory_kib / 1024);
         return 0;
     }
-    /* A migration's destination is paused until it takes over: where the VM runs is where
-     * it is running (or blocked on I/O, or idle). */
-    if (d.state != VIR_DOMAIN_RUNNING && d.state != VIR_DOMAIN_BLOCKED &&
-        d.state != VIR_DOMAIN_PAUSED)
+    /* Running, blocked on I/O or paused (a paused domain still holds its memory there). */
+    if (d->state != VIR_DOMAIN_RUNNING && d->state != VIR_DOMAIN_BLOCKED &&
+        d->state != VIR_DOMAIN_PAUSED)
         return 0;
-    int32_t dup = ent_namemap_get(&r->placed, d.name);
+    int32_t dup = ent_namemap_get(&r->placed, d->name);
     if (dup >= 0) {
         char b[64];
         const char *first = ent_node_label(r->m, r->m->map.vm_host[dup], b, sizeof b);
         ent_monitor_issue(r->issues, "libvirt",
                           "VM %s is on nodes %s and %s: kept on %s and left alone this round",
-                          d.name, first, r->m->nodes[node].name, first);
+                          d->name, first, r->m->nodes[node].name, first);
         ent_monitor_pin_vm(r->m, dup);
         return 0;
     }
-    /* A paused domain still holds its memory where it is: running, as far as placement goes. */
-    int v = ent_model_add_vm(r->m, (int64_t)r->m->n_vms, d.name, ENT_VM_RUNNING, node, err);
+    int v = ent_model_add_vm(r->m, (int64_t)r->m->n_vms, d->name, ENT_VM_RUNNING, node, err);
     if (v < 0)
         return v;
     ent_namemap_put(&r->placed, r->m->vms[v].name, v);
-    r->m->res[r->mem].demand[v] = (int64_t)((d.memory_kib + 1023) / 1024);
+    r->m->res[r->mem].demand[v] = (int64_t)((d->memory_kib + 1023) / 1024);
     double t = ent_now();
-    int64_t use = (int64_t)d.vcpus * src->cpu_share;
-    json_t *prev = json_object_get(src->previous, d.uuid);
+    int64_t use = (int64_t)d->vcpus * src->cpu_share;
+    json_t *prev = json_object_get(src->previous, d->uuid);
     double dt = prev ? t - json_real_value(json_array_get(prev, 1)) : 0;
     double before = prev ? json_real_value(json_array_get(prev, 0)) : 0;
-    if (prev && dt > 0.1 && (double)d.cpu_time_ns >= before) /* hundredths of a core */
-        use = (int64_t)(((double)d.cpu_time_ns - before) / 1e9 / dt * 100);
-    json_object_set_new(r->now, d.uuid, json_pack("[f, f]", (double)d.cpu_time_ns, t));
+    if (prev && dt > 0.1 && (double)d->cpu_time_ns >= before) /* hundredths of a core */
+        use = (int64_t)(((double)d->cpu_time_ns - before) / 1e9 / dt * 100);
+    json_object_set_new(r->now, d->uuid, json_pack("[f, f]", (double)d->cpu_time_ns, t));
     r->m->res[r->cpu].demand[v] = use;
     r->m->vms[v].attrs =
-        json_pack("{s:b, s:s, s:i, s:b}", "active", use > src->active_threshold, "uuid", d.uuid,
-                  "vcpus", (int)d.vcpus, "paused", d.state == VIR_DOMAIN_PAUSED);
+        json_pack("{s:b, s:s, s:i, s:b}", "active", use > src->active_threshold, "uuid", d->uuid,
+                  "vcpus", (int)d->vcpus, "paused", d->state == VIR_DOMAIN_PAUSED);
     return 0;
 }
 
 static int read_node(struct ent_libvirt_source *src, struct ent_libvirt_node *node, struct round *r,
                      struct ent_error *err)
 {
-    int rc = connect_node(node, err);
+    struct ent_libvirt_host h;
+    int rc = ent_libvirt_fetch(node->uri, &node->conn, src->timeout, &h, err);
     if (rc)
         return rc;
-    virNodeInfo info;
-    if (virNodeGetInfo(node->conn, &info) < 0)
-        return ent_error(err, ENT_EIO, "libvirt %s: no node information: %s", node->uri,
-                         last_error());
-    virDomainStatsRecordPtr *records = NULL;
-    int n_records =
-        virConnectGetAllDomainStats(node->conn,
-                                    VIR_DOMAIN_STATS_STATE | VIR_DOMAIN_STATS_BALLOON |
-                                        VIR_DOMAIN_STATS_CPU_TOTAL | VIR_DOMAIN_STATS_VCPU,
-                                    &records, VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE);
-    if (n_records < 0)
-        return ent_error(err, ENT_EIO, "libvirt %s: no domain statistics: %s", node->uri,
-                         last_error());
+    if (!node->name)
+        node->name = ent_strdup(h.hostname ? h.hostname : node->uri);
     int n =
         ent_namemap_get(&r->nodes, node->name) >= 0
             ? -1
@@ -242,20 +150,17 @@ static int read_node(struct ent_libvirt_source *src, struct ent_libvirt_node *no
         goto cleanup;
     }
     ent_namemap_put(&r->nodes, r->m->nodes[n].name, n);
-    const char *type = virConnectGetType(node->conn);
-    unsigned long version = 0;
-    virConnectGetVersion(node->conn, &version);
     r->m->nodes[n].driver = ent_strdup("libvirt");
-    r->m->nodes[n].attrs = json_pack("{s:s, s:s, s:I}", "type", type ? type : "unknown", "uri",
-                                     node->uri, "hypervisor_version", (json_int_t)version);
-    r->m->res[r->cpu].capacity[n] = (int64_t)info.cpus * 100;
+    r->m->nodes[n].attrs = json_pack("{s:s, s:s, s:I}", "type", h.type, "uri", node->uri,
+                                     "hypervisor_version", (json_int_t)h.version);
+    r->m->res[r->cpu].capacity[n] = (int64_t)h.cpus * 100;
     int64_t dom0_mib = 0;
-    for (int i = 0; i < n_records && !rc; i++)
-        rc = add_vm(src, r, n, node->uri, records[i], &dom0_mib, err);
-    int64_t memory = (int64_t)(info.memory / 1024) - dom0_mib; /* Domain-0 is no capacity */
+    for (size_t i = 0; i < h.n_domains && !rc; i++)
+        rc = add_vm(src, r, n, node->uri, &h.domains[i], &dom0_mib, err);
+    int64_t memory = (int64_t)(h.memory_kib / 1024) - dom0_mib; /* Domain-0 is no capacity */
     r->m->res[r->mem].capacity[n] = memory < 0 ? 0 : memory;
 cleanup:
-    virDomainStatsRecordListFree(records);
+    ent_libvirt_host_release(&h);
     return rc;
 }
 

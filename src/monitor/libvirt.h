@@ -21,6 +21,7 @@ struct ent_libvirt_node {
 struct ent_libvirt_source {
     struct ent_libvirt_node *nodes;
     size_t n_nodes;
+    double timeout;    /* seconds a node has to answer (10) */
     int64_t cpu_share; /* a VM's CPU demand per vCPU before its use is known (100) */
     int64_t active_threshold;
     json_t *previous; /* {"uuid": [cpu.time ns, monotonic seconds]} from the previous round */

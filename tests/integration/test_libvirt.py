@@ -7,6 +7,7 @@ a real QEMU guest (libvirt_lab.sh: its own mount namespace, UNIX socket only).
 usage: test_libvirt.py ENTROPY_BINARY [unittest args]"""
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -189,6 +190,19 @@ class RealLibvirtd(unittest.TestCase):
         for vm in vms.values():  # measured over the second: one vCPU at most
             self.assertGreaterEqual(vm["cpu"], 0)
             self.assertLessEqual(vm["cpu"], 110)
+
+    def test_hung_libvirtd_fails_the_round_and_recovers(self):
+        with open(os.path.join(self.lab, "libvirtd.pid")) as f:
+            pid = int(f.read())
+        os.kill(pid, signal.SIGSTOP)  # accepts connections, answers nothing
+        try:
+            p = monitor("--libvirt", self.uri, "--timeout", "2", check=2)
+        finally:
+            os.kill(pid, signal.SIGCONT)
+        self.assertIn(f"libvirt {self.uri}: no answer within 2 s", p.stderr)
+        self.assertEqual(p.stdout, "")
+        again = json.loads(monitor("--libvirt", self.uri).stdout)  # answering again
+        self.assertEqual(len(again["nodes"]), 1)
 
     def test_guest_that_stops_leaves_the_snapshot(self):
         self.guest("micro-3", 64)
