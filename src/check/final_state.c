@@ -39,18 +39,12 @@ static int running(const struct ent_mapping *map, int32_t vm)
 
 static int in_group(const struct ent_parts *parts, size_t g, int32_t node)
 {
-    for (uint32_t k = 0; k < parts->len[g]; k++)
-        if (parts->items[g][k] == node)
-            return 1;
-    return 0;
+    return ent_index_in(parts->items[g], parts->len[g], node);
 }
 
 static int in_nodes(const struct ent_constraint *c, int32_t node)
 {
-    for (size_t k = 0; k < c->n_nodes; k++)
-        if (c->nodes[k] == node)
-            return 1;
-    return 0;
+    return ent_index_in(c->nodes, c->n_nodes, node);
 }
 
 /* Checks one understood constraint; returns 0 when the kind has no final-state meaning here. */

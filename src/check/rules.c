@@ -28,52 +28,10 @@ static int during_plan(const struct ent_constraint *c)
     }
 }
 
-/* The VMs a constraint is about, as one list (parts flattened). */
-static void for_each_vm(const struct ent_constraint *c, void (*fn)(void *, int32_t), void *arg)
-{
-    for (size_t k = 0; k < c->n_vms; k++)
-        fn(arg, c->vms[k]);
-    for (size_t p = 0; p < c->vm_parts.n; p++)
-        for (uint32_t k = 0; k < c->vm_parts.len[p]; k++)
-            fn(arg, c->vm_parts.items[p][k]);
-}
-
-struct counting {
-    uint32_t *count;
-    int32_t **out;
-    uint32_t cons;
-};
-
-static void count_vm(void *arg, int32_t vm)
-{
-    struct counting *cn = arg;
-    if (cn->out)
-        cn->out[0][cn->count[vm]++] = (int32_t)cn->cons;
-    else
-        cn->count[vm + 1]++;
-}
-
 void ent__rules_init(struct replay *rp)
 {
     const struct ent_model *m = rp->m;
-    rp->cons_start = ent_calloc(m->n_vms + 2, sizeof *rp->cons_start);
-    struct counting cn = {rp->cons_start, NULL, 0};
-    for (size_t i = 0; i < m->constraints.len; i++)
-        if (during_plan(&m->constraints.items[i]))
-            for_each_vm(&m->constraints.items[i], count_vm, &cn);
-    for (size_t v = 0; v < m->n_vms; v++)
-        rp->cons_start[v + 1] += rp->cons_start[v];
-    rp->cons = ent_malloc((rp->cons_start[m->n_vms] + 1) * sizeof *rp->cons);
-    uint32_t *fill = ent_malloc((m->n_vms + 1) * sizeof *fill);
-    memcpy(fill, rp->cons_start, m->n_vms * sizeof *fill);
-    int32_t *out = (int32_t *)rp->cons;
-    cn = (struct counting){fill, &out, 0};
-    for (size_t i = 0; i < m->constraints.len; i++)
-        if (during_plan(&m->constraints.items[i])) {
-            cn.cons = (uint32_t)i;
-            for_each_vm(&m->constraints.items[i], count_vm, &cn);
-        }
-    ent_free(fill);
+    ent_constraints_by_vm(&m->constraints, m->n_vms, during_plan, &rp->cons_start, &rp->cons);
     rp->node_cons = ent_malloc((m->constraints.len + 1) * sizeof *rp->node_cons);
     rp->n_node_cons = 0;
     rp->storage_domains = 0;
@@ -123,23 +81,6 @@ static int present_elsewhere(const struct replay *rp, int32_t u, int32_t node)
            (rp->dest[u] >= 0 && rp->dest[u] != node);
 }
 
-static int in_list(const int32_t *list, size_t n, int32_t x)
-{
-    for (size_t k = 0; k < n; k++)
-        if (list[k] == x)
-            return 1;
-    return 0;
-}
-
-/* The part of c->vm_parts that holds vm, or -1. */
-static ptrdiff_t part_of(const struct ent_parts *parts, int32_t x)
-{
-    for (size_t p = 0; p < parts->n; p++)
-        if (in_list(parts->items[p], parts->len[p], x))
-            return (ptrdiff_t)p;
-    return -1;
-}
-
 static const char *storage_of(const struct ent_model *m, int32_t node)
 {
     json_t *a = node >= 0 ? m->nodes[node].attrs : NULL;
@@ -156,11 +97,11 @@ static void arrival(struct replay *rp, uint32_t i, const struct ent_action *a,
                *dn = ent_node_label(m, dest, b2, sizeof b2);
     switch (c->kind) {
     case ENT_CK_BAN:
-        if (in_list(c->nodes, c->n_nodes, dest))
+        if (ent_index_in(c->nodes, c->n_nodes, dest))
             VIOLATED("constraints[%zu] ban (continuous): VM %s arrives on %s", ci, vn, dn);
         break;
     case ENT_CK_FENCE:
-        if (!in_list(c->nodes, c->n_nodes, dest))
+        if (!ent_index_in(c->nodes, c->n_nodes, dest))
             VIOLATED("constraints[%zu] fence (continuous): VM %s arrives on %s", ci, vn, dn);
         break;
     case ENT_CK_SPREAD:
@@ -182,7 +123,7 @@ static void arrival(struct replay *rp, uint32_t i, const struct ent_action *a,
             }
         break;
     case ENT_CK_SPLIT: {
-        ptrdiff_t mine = part_of(&c->vm_parts, vm);
+        ptrdiff_t mine = ent_parts_find(&c->vm_parts, vm);
         for (size_t p = 0; p < c->vm_parts.n; p++)
             for (uint32_t k = 0; p != (size_t)mine && k < c->vm_parts.len[p]; k++)
                 if (present(rp, c->vm_parts.items[p][k], dest)) {
@@ -194,7 +135,7 @@ static void arrival(struct replay *rp, uint32_t i, const struct ent_action *a,
         break;
     }
     case ENT_CK_AMONG: {
-        ptrdiff_t g = part_of(&c->node_parts, dest);
+        ptrdiff_t g = ent_parts_find(&c->node_parts, dest);
         if (g < 0) {
             VIOLATED("constraints[%zu] among (continuous): VM %s arrives on %s, in no group", ci,
                      vn, dn);
@@ -204,7 +145,7 @@ static void arrival(struct replay *rp, uint32_t i, const struct ent_action *a,
             int32_t u = c->vms[k];
             int32_t where = rp->map->vm_state[u] == ENT_VM_RUNNING ? rp->map->vm_host[u] : -1;
             if (u != vm && where >= 0 &&
-                !in_list(c->node_parts.items[g], c->node_parts.len[g], where)) {
+                !ent_index_in(c->node_parts.items[g], c->node_parts.len[g], where)) {
                 VIOLATED("constraints[%zu] among (continuous): VM %s arrives on %s, outside the "
                          "group of the others",
                          ci, vn, dn);
@@ -214,7 +155,7 @@ static void arrival(struct replay *rp, uint32_t i, const struct ent_action *a,
         break;
     }
     case ENT_CK_SPLIT_AMONG: {
-        ptrdiff_t mine = part_of(&c->vm_parts, vm), g = part_of(&c->node_parts, dest);
+        ptrdiff_t mine = ent_parts_find(&c->vm_parts, vm), g = ent_parts_find(&c->node_parts, dest);
         if (g < 0) {
             VIOLATED("constraints[%zu] splitAmong (continuous): VM %s arrives on %s, in no group",
                      ci, vn, dn);
@@ -226,7 +167,7 @@ static void arrival(struct replay *rp, uint32_t i, const struct ent_action *a,
                 int32_t where = rp->map->vm_state[u] == ENT_VM_RUNNING ? rp->map->vm_host[u] : -1;
                 if (u == vm || where < 0)
                     continue;
-                int inside = in_list(c->node_parts.items[g], c->node_parts.len[g], where);
+                int inside = ent_index_in(c->node_parts.items[g], c->node_parts.len[g], where);
                 if (inside != ((ptrdiff_t)p == mine)) {
                     VIOLATED("constraints[%zu] splitAmong (continuous): VM %s arrives on %s, "
                              "breaking the groups",
@@ -237,10 +178,10 @@ static void arrival(struct replay *rp, uint32_t i, const struct ent_action *a,
         break;
     }
     case ENT_CK_LONELY: {
-        int member = in_list(c->vms, c->n_vms, vm);
+        int member = ent_index_in(c->vms, c->n_vms, vm);
         for (size_t u = 0; u < m->n_vms; u++)
             if ((int32_t)u != vm && present(rp, (int32_t)u, dest) &&
-                in_list(c->vms, c->n_vms, (int32_t)u) != member) {
+                ent_index_in(c->vms, c->n_vms, (int32_t)u) != member) {
                 VIOLATED("constraints[%zu] lonely (continuous): VM %s arrives on %s beside a VM "
                          "%s the set",
                          ci, vn, dn, member ? "outside" : "of");
@@ -261,9 +202,9 @@ static void node_rules(struct replay *rp, uint32_t i, const struct ent_action *a
     for (size_t j = 0; j < rp->n_node_cons; j++) {
         size_t ci = rp->node_cons[j];
         const struct ent_constraint *c = &m->constraints.items[ci];
-        if (c->kind == ENT_CK_LONELY && vm >= 0 && dest >= 0 && !in_list(c->vms, c->n_vms, vm))
+        if (c->kind == ENT_CK_LONELY && vm >= 0 && dest >= 0 && !ent_index_in(c->vms, c->n_vms, vm))
             arrival(rp, i, a, c, ci, vm, dest); /* a VM outside the set meets the lonely ones */
-        if (dest >= 0 && vm >= 0 && in_list(c->nodes, c->n_nodes, dest) &&
+        if (dest >= 0 && vm >= 0 && ent_index_in(c->nodes, c->n_nodes, dest) &&
             (c->kind == ENT_CK_RESOURCE_CAPACITY || c->kind == ENT_CK_RUNNING_CAPACITY)) {
             int64_t total = 0;
             for (size_t k = 0; k < c->n_nodes; k++) {
@@ -281,7 +222,7 @@ static void node_rules(struct replay *rp, uint32_t i, const struct ent_action *a
                          ci, c->name, total, a->start, c->amount);
         }
         if (a->kind == ENT_ACTION_BOOT_NODE && c->kind == ENT_CK_MAX_ONLINE &&
-            in_list(c->nodes, c->n_nodes, a->node)) {
+            ent_index_in(c->nodes, c->n_nodes, a->node)) {
             int64_t online = 1;
             for (size_t k = 0; k < c->n_nodes; k++)
                 online += rp->map->node_state[c->nodes[k]] == ENT_NODE_ONLINE ||
@@ -293,7 +234,7 @@ static void node_rules(struct replay *rp, uint32_t i, const struct ent_action *a
         }
         if ((a->kind == ENT_ACTION_SHUTDOWN_NODE && c->kind == ENT_CK_ONLINE) ||
             (a->kind == ENT_ACTION_BOOT_NODE && c->kind == ENT_CK_OFFLINE))
-            if (in_list(c->nodes, c->n_nodes, a->node))
+            if (ent_index_in(c->nodes, c->n_nodes, a->node))
                 VIOLATED("constraints[%zu] %s (continuous): %s of that node", ci, c->name,
                          ent_action_kind_name(a->kind));
     }

@@ -237,3 +237,56 @@ json_t *ent_constraint_to_json(const struct ent_constraint *c, const struct ent_
     json_object_set_new(o, "continuous", json_boolean(c->continuous));
     return o;
 }
+
+int ent_index_in(const int32_t *list, size_t n, int32_t x)
+{
+    for (size_t k = 0; k < n; k++)
+        if (list[k] == x)
+            return 1;
+    return 0;
+}
+
+ptrdiff_t ent_parts_find(const struct ent_parts *parts, int32_t x)
+{
+    for (size_t g = 0; g < parts->n; g++)
+        if (ent_index_in(parts->items[g], parts->len[g], x))
+            return (ptrdiff_t)g;
+    return -1;
+}
+
+/* Counts (out == NULL: count[v + 1] per VM) or fills (out[fill[v]++] = ci) c's VMs. */
+static void index_vms(const struct ent_constraint *c, uint32_t *count, uint32_t *fill,
+                      uint32_t *out, uint32_t ci)
+{
+    for (size_t k = 0; k < c->n_vms + c->vm_parts.n; k++) {
+        const int32_t *list = k < c->n_vms ? &c->vms[k] : c->vm_parts.items[k - c->n_vms];
+        uint32_t len = k < c->n_vms ? 1 : c->vm_parts.len[k - c->n_vms];
+        for (uint32_t j = 0; j < len; j++) {
+            if (out)
+                out[fill[list[j]]++] = ci;
+            else
+                count[list[j] + 1]++;
+        }
+    }
+}
+
+void ent_constraints_by_vm(const struct ent_constraint_set *set, size_t n_vms,
+                           int (*select)(const struct ent_constraint *c), uint32_t **start,
+                           uint32_t **items)
+{
+    uint32_t *st = ent_calloc(n_vms + 2, sizeof *st);
+    for (size_t i = 0; i < set->len; i++)
+        if (select(&set->items[i]))
+            index_vms(&set->items[i], st, NULL, NULL, 0);
+    for (size_t v = 0; v < n_vms; v++)
+        st[v + 1] += st[v];
+    uint32_t *it = ent_malloc((st[n_vms] + 1) * sizeof *it);
+    uint32_t *fill = ent_malloc((n_vms + 1) * sizeof *fill);
+    memcpy(fill, st, n_vms * sizeof *fill);
+    for (size_t i = 0; i < set->len; i++)
+        if (select(&set->items[i]))
+            index_vms(&set->items[i], NULL, fill, it, (uint32_t)i);
+    ent_free(fill);
+    *start = st;
+    *items = it;
+}

@@ -104,4 +104,14 @@ int ent_constraint_from_json(struct ent_constraint *c, json_t *obj, const struct
 json_t *ent_constraint_to_json(const struct ent_constraint *c, const struct ent_model *m);
 void ent_constraint_release(struct ent_constraint *c);
 
+/* Whether x is among list[0 .. n). */
+int ent_index_in(const int32_t *list, size_t n, int32_t x);
+/* The part of parts that holds x, or -1. */
+ptrdiff_t ent_parts_find(const struct ent_parts *parts, int32_t x);
+/* The constraints of set that select keeps, indexed by VM (CSR): those about VM v, in vms or in
+ * vm_parts, are (*items)[(*start)[v] .. (*start)[v + 1]), in the set's order. */
+void ent_constraints_by_vm(const struct ent_constraint_set *set, size_t n_vms,
+                           int (*select)(const struct ent_constraint *c), uint32_t **start,
+                           uint32_t **items);
+
 #endif

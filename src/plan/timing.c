@@ -26,21 +26,6 @@ static int continuous_placement(const struct ent_constraint *c)
     }
 }
 
-static void add(const struct ent_constraint *c, uint32_t *count, uint32_t *fill, uint32_t *out,
-                uint32_t ci)
-{
-    for (size_t k = 0; k < c->n_vms + c->vm_parts.n; k++) {
-        const int32_t *list = k < c->n_vms ? &c->vms[k] : c->vm_parts.items[k - c->n_vms];
-        uint32_t len = k < c->n_vms ? 1 : c->vm_parts.len[k - c->n_vms];
-        for (uint32_t j = 0; j < len; j++) {
-            if (out)
-                out[fill[list[j]]++] = ci;
-            else
-                count[list[j] + 1]++;
-        }
-    }
-}
-
 void ent_timing_init(struct ent_timing *t, const struct ent_model *m)
 {
     memset(t, 0, sizeof *t);
@@ -56,13 +41,10 @@ void ent_timing_init(struct ent_timing *t, const struct ent_model *m)
         t->dest[v] = -1;
         t->after[v] = -1;
     }
-    t->cons_start = ent_calloc(V + 2, sizeof *t->cons_start);
     t->lonely = ent_malloc((m->constraints.len + 1) * sizeof *t->lonely);
     t->capacity = ent_malloc((m->constraints.len + 1) * sizeof *t->capacity);
     for (size_t i = 0; i < m->constraints.len; i++) {
         const struct ent_constraint *c = &m->constraints.items[i];
-        if (continuous_placement(c))
-            add(c, t->cons_start, NULL, NULL, 0);
         if (c->continuous && c->kind == ENT_CK_LONELY)
             t->lonely[t->n_lonely++] = (uint32_t)i;
         if (c->continuous &&
@@ -73,15 +55,7 @@ void ent_timing_init(struct ent_timing *t, const struct ent_model *m)
         for (size_t k = 1; c->kind == ENT_CK_SEQ && k < c->n_vms; k++)
             t->after[c->vms[k]] = c->vms[k - 1];
     }
-    for (size_t v = 0; v < V; v++)
-        t->cons_start[v + 1] += t->cons_start[v];
-    t->cons = ent_malloc((t->cons_start[V] + 1) * sizeof *t->cons);
-    uint32_t *fill = ent_malloc((V + 1) * sizeof *fill);
-    memcpy(fill, t->cons_start, V * sizeof *fill);
-    for (size_t i = 0; i < m->constraints.len; i++)
-        if (continuous_placement(&m->constraints.items[i]))
-            add(&m->constraints.items[i], NULL, fill, t->cons, (uint32_t)i);
-    ent_free(fill);
+    ent_constraints_by_vm(&m->constraints, V, continuous_placement, &t->cons_start, &t->cons);
 }
 
 void ent_timing_release(struct ent_timing *t)
@@ -97,22 +71,6 @@ void ent_timing_release(struct ent_timing *t)
     ent_free(t->cons);
     ent_free(t->lonely);
     ent_free(t->capacity);
-}
-
-static int in_list(const int32_t *list, size_t n, int32_t x)
-{
-    for (size_t k = 0; k < n; k++)
-        if (list[k] == x)
-            return 1;
-    return 0;
-}
-
-static ptrdiff_t part_of(const struct ent_parts *parts, int32_t x)
-{
-    for (size_t g = 0; g < parts->n; g++)
-        if (in_list(parts->items[g], parts->len[g], x))
-            return (ptrdiff_t)g;
-    return -1;
 }
 
 /* Whether u is on node now: running there, or arriving. */
@@ -131,9 +89,9 @@ static int keeps(const struct ent_timing *t, const struct ent_constraint *c, int
 {
     switch (c->kind) {
     case ENT_CK_BAN:
-        return !in_list(c->nodes, c->n_nodes, node);
+        return !ent_index_in(c->nodes, c->n_nodes, node);
     case ENT_CK_FENCE:
-        return in_list(c->nodes, c->n_nodes, node);
+        return ent_index_in(c->nodes, c->n_nodes, node);
     case ENT_CK_SPREAD:
         for (size_t k = 0; k < c->n_vms; k++)
             if (c->vms[k] != vm && on(t, c->vms[k], node))
@@ -145,7 +103,7 @@ static int keeps(const struct ent_timing *t, const struct ent_constraint *c, int
                 return 0;
         return 1;
     case ENT_CK_SPLIT: {
-        ptrdiff_t mine = part_of(&c->vm_parts, vm);
+        ptrdiff_t mine = ent_parts_find(&c->vm_parts, vm);
         for (size_t g = 0; g < c->vm_parts.n; g++)
             for (uint32_t k = 0; g != (size_t)mine && k < c->vm_parts.len[g]; k++)
                 if (on(t, c->vm_parts.items[g][k], node))
@@ -153,36 +111,36 @@ static int keeps(const struct ent_timing *t, const struct ent_constraint *c, int
         return 1;
     }
     case ENT_CK_AMONG: {
-        ptrdiff_t g = part_of(&c->node_parts, node);
+        ptrdiff_t g = ent_parts_find(&c->node_parts, node);
         if (g < 0)
             return 0;
         for (size_t k = 0; k < c->n_vms; k++) {
             int32_t u = c->vms[k];
             if (u != vm && t->host[u] >= 0 &&
-                !in_list(c->node_parts.items[g], c->node_parts.len[g], t->host[u]))
+                !ent_index_in(c->node_parts.items[g], c->node_parts.len[g], t->host[u]))
                 return 0;
         }
         return 1;
     }
     case ENT_CK_SPLIT_AMONG: {
-        ptrdiff_t mine = part_of(&c->vm_parts, vm), g = part_of(&c->node_parts, node);
+        ptrdiff_t mine = ent_parts_find(&c->vm_parts, vm), g = ent_parts_find(&c->node_parts, node);
         if (g < 0)
             return 0;
         for (size_t q = 0; q < c->vm_parts.n; q++)
             for (uint32_t k = 0; k < c->vm_parts.len[q]; k++) {
                 int32_t u = c->vm_parts.items[q][k];
                 if (u != vm && t->host[u] >= 0 &&
-                    in_list(c->node_parts.items[g], c->node_parts.len[g], t->host[u]) !=
+                    ent_index_in(c->node_parts.items[g], c->node_parts.len[g], t->host[u]) !=
                         ((ptrdiff_t)q == mine))
                     return 0;
             }
         return 1;
     }
     case ENT_CK_LONELY: {
-        int member = in_list(c->vms, c->n_vms, vm);
+        int member = ent_index_in(c->vms, c->n_vms, vm);
         for (size_t u = 0; u < t->m->n_vms; u++)
             if ((int32_t)u != vm && on(t, (int32_t)u, node) &&
-                in_list(c->vms, c->n_vms, (int32_t)u) != member)
+                ent_index_in(c->vms, c->n_vms, (int32_t)u) != member)
                 return 0;
         return 1;
     }
@@ -208,7 +166,7 @@ int ent_timing_may_arrive(const struct ent_timing *t, int32_t vm, int32_t node)
             return 0;
     for (size_t k = 0; k < t->n_capacity; k++) {
         const struct ent_constraint *c = &t->m->constraints.items[t->capacity[k]];
-        if (!in_list(c->nodes, c->n_nodes, node))
+        if (!ent_index_in(c->nodes, c->n_nodes, node))
             continue;
         /* What the set of nodes holds at this instant (arrivals included), plus vm. */
         int64_t total = c->kind == ENT_CK_RESOURCE_CAPACITY ? t->room->final[c->res][vm] : 1;

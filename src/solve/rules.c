@@ -7,9 +7,9 @@
 
 #include <string.h>
 
-static int placement_rule(enum ent_constraint_kind k)
+static int placement_rule(const struct ent_constraint *c)
 {
-    switch (k) {
+    switch (c->kind) {
     case ENT_CK_SPREAD:
     case ENT_CK_SPLIT:
     case ENT_CK_GATHER:
@@ -23,42 +23,10 @@ static int placement_rule(enum ent_constraint_kind k)
     }
 }
 
-static void each_vm(const struct ent_constraint *c, uint32_t *count, uint32_t *fill, uint32_t *out,
-                    uint32_t ci)
-{
-    for (size_t k = 0; k < c->n_vms; k++) {
-        int32_t v = c->vms[k];
-        if (out)
-            out[fill[v]++] = ci;
-        else
-            count[v + 1]++;
-    }
-    for (size_t p = 0; p < c->vm_parts.n; p++)
-        for (uint32_t k = 0; k < c->vm_parts.len[p]; k++) {
-            int32_t v = c->vm_parts.items[p][k];
-            if (out)
-                out[fill[v]++] = ci;
-            else
-                count[v + 1]++;
-        }
-}
-
 void ent__pack_rules_init(struct ent_pack *p)
 {
     const struct ent_model *m = p->m;
-    p->rule_start = ent_calloc(m->n_vms + 2, sizeof *p->rule_start);
-    for (size_t i = 0; i < m->constraints.len; i++)
-        if (placement_rule(m->constraints.items[i].kind))
-            each_vm(&m->constraints.items[i], p->rule_start, NULL, NULL, 0);
-    for (size_t v = 0; v < m->n_vms; v++)
-        p->rule_start[v + 1] += p->rule_start[v];
-    p->rules_of = ent_malloc((p->rule_start[m->n_vms] + 1) * sizeof *p->rules_of);
-    uint32_t *fill = ent_malloc((m->n_vms + 1) * sizeof *fill);
-    memcpy(fill, p->rule_start, m->n_vms * sizeof *fill);
-    for (size_t i = 0; i < m->constraints.len; i++)
-        if (placement_rule(m->constraints.items[i].kind))
-            each_vm(&m->constraints.items[i], NULL, fill, p->rules_of, (uint32_t)i);
-    ent_free(fill);
+    ent_constraints_by_vm(&m->constraints, m->n_vms, placement_rule, &p->rule_start, &p->rules_of);
     p->quarantined = ent_calloc(m->n_nodes + 1, 1);
     p->storage = ent_calloc(m->n_nodes + 1, sizeof *p->storage);
     for (size_t i = 0; i < m->constraints.len; i++) {
@@ -100,22 +68,6 @@ int ent_pack_has_rules(const struct ent_pack *p, int32_t vm)
     return p->rules[vm].n_ban || p->rules[vm].fenced || p->rule_start[vm + 1] > p->rule_start[vm];
 }
 
-static int in_list(const int32_t *list, size_t n, int32_t x)
-{
-    for (size_t k = 0; k < n; k++)
-        if (list[k] == x)
-            return 1;
-    return 0;
-}
-
-static ptrdiff_t part_of(const struct ent_parts *parts, int32_t x)
-{
-    for (size_t g = 0; g < parts->n; g++)
-        if (in_list(parts->items[g], parts->len[g], x))
-            return (ptrdiff_t)g;
-    return -1;
-}
-
 /* Where u runs in the target so far, -1 when not placed (or not running). */
 static int32_t at(const struct ent_pack *p, int32_t u)
 {
@@ -150,12 +102,12 @@ static int continuity_allows(const struct ent_pack *p, const struct ent_constrai
             int32_t h = now_at(p, c->vms[k]);
             if (h < 0)
                 continue;
-            ptrdiff_t hg = part_of(&c->node_parts, h);
+            ptrdiff_t hg = ent_parts_find(&c->node_parts, h);
             if (g >= 0 && hg != g)
                 return 1; /* already spread over groups: the plan is judged on arrivals only */
             g = hg;
         }
-        return g < 0 || in_list(c->node_parts.items[g], c->node_parts.len[g], node);
+        return g < 0 || ent_index_in(c->node_parts.items[g], c->node_parts.len[g], node);
     }
     return 1;
 }
@@ -177,7 +129,7 @@ static int rule_allows(const struct ent_pack *p, const struct ent_constraint *c,
                 return 0;
         return 1;
     case ENT_CK_SPLIT: {
-        ptrdiff_t mine = part_of(&c->vm_parts, vm);
+        ptrdiff_t mine = ent_parts_find(&c->vm_parts, vm);
         for (size_t g = 0; g < c->vm_parts.n; g++)
             for (uint32_t k = 0; g != (size_t)mine && k < c->vm_parts.len[g]; k++)
                 if (at(p, c->vm_parts.items[g][k]) == node)
@@ -187,12 +139,12 @@ static int rule_allows(const struct ent_pack *p, const struct ent_constraint *c,
     case ENT_CK_AMONG: {
         /* The group of node must hold every other member already placed. */
         for (size_t g = 0; g < c->node_parts.n; g++) {
-            if (!in_list(c->node_parts.items[g], c->node_parts.len[g], node))
+            if (!ent_index_in(c->node_parts.items[g], c->node_parts.len[g], node))
                 continue;
             int ok = 1;
             for (size_t k = 0; k < c->n_vms && ok; k++) {
                 int32_t h = c->vms[k] == vm ? -1 : at(p, c->vms[k]);
-                ok = h < 0 || in_list(c->node_parts.items[g], c->node_parts.len[g], h);
+                ok = h < 0 || ent_index_in(c->node_parts.items[g], c->node_parts.len[g], h);
             }
             if (ok)
                 return 1;
@@ -200,9 +152,9 @@ static int rule_allows(const struct ent_pack *p, const struct ent_constraint *c,
         return 0;
     }
     case ENT_CK_SPLIT_AMONG: {
-        ptrdiff_t mine = part_of(&c->vm_parts, vm);
+        ptrdiff_t mine = ent_parts_find(&c->vm_parts, vm);
         for (size_t g = 0; g < c->node_parts.n; g++) {
-            if (!in_list(c->node_parts.items[g], c->node_parts.len[g], node))
+            if (!ent_index_in(c->node_parts.items[g], c->node_parts.len[g], node))
                 continue;
             int ok = 1;
             for (size_t q = 0; q < c->vm_parts.n && ok; q++)
@@ -210,7 +162,7 @@ static int rule_allows(const struct ent_pack *p, const struct ent_constraint *c,
                     int32_t u = c->vm_parts.items[q][k];
                     int32_t h = u == vm ? -1 : at(p, u);
                     if (h >= 0)
-                        ok = in_list(c->node_parts.items[g], c->node_parts.len[g], h) ==
+                        ok = ent_index_in(c->node_parts.items[g], c->node_parts.len[g], h) ==
                              ((ptrdiff_t)q == mine);
                 }
             if (ok)
@@ -219,10 +171,10 @@ static int rule_allows(const struct ent_pack *p, const struct ent_constraint *c,
         return 0;
     }
     case ENT_CK_LONELY: {
-        int member = in_list(c->vms, c->n_vms, vm);
+        int member = ent_index_in(c->vms, c->n_vms, vm);
         for (uint32_t k = 0; k < p->n_residents[node]; k++) {
             int32_t u = p->residents[node][k];
-            if (u != vm && in_list(c->vms, c->n_vms, u) != member)
+            if (u != vm && ent_index_in(c->vms, c->n_vms, u) != member)
                 return 0;
         }
         return 1;
@@ -243,10 +195,11 @@ static int lonely_allows(const struct ent_pack *p, int32_t vm, int32_t node)
         return p->lonely_on[node] == 0;
     for (size_t i = 0; i < p->n_lonely; i++) {
         const struct ent_constraint *c = &p->m->constraints.items[p->lonely[i]];
-        if (in_list(c->vms, c->n_vms, vm))
+        if (ent_index_in(c->vms, c->n_vms, vm))
             continue;
         for (uint32_t k = 0; k < p->n_residents[node]; k++)
-            if (p->residents[node][k] != vm && in_list(c->vms, c->n_vms, p->residents[node][k]))
+            if (p->residents[node][k] != vm &&
+                ent_index_in(c->vms, c->n_vms, p->residents[node][k]))
                 return 0;
     }
     return 1;
