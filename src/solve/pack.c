@@ -411,63 +411,60 @@ void ent_pack_max_capacity(const struct ent_pack *p, double *out)
 /* An element (VM or node) with a sort key. */
 struct keyed {
     double key;
-    int32_t vm;
+    int32_t id;
 };
-
-static int cmp_keyed_desc(const void *a, const void *b);
-
-size_t ent_pack_nodes_by_capacity(const struct ent_pack *p, int32_t **out)
-{
-    double *maxcap = ent_malloc((p->n_res + 1) * sizeof *maxcap);
-    ent_pack_max_capacity(p, maxcap);
-    struct keyed *k = ent_malloc((p->n_nodes + 1) * sizeof *k);
-    size_t n = 0;
-    for (size_t i = 0; i < p->n_nodes; i++) {
-        if (!p->node_usable[i])
-            continue;
-        double c = 0;
-        for (size_t r = 0; r < p->n_res; r++)
-            c += (double)p->cap[i * p->n_res + r] / maxcap[r];
-        k[n++] = (struct keyed){c, (int32_t)i};
-    }
-    qsort(k, n, sizeof *k, cmp_keyed_desc);
-    int32_t *order = ent_malloc((n + 1) * sizeof *order);
-    for (size_t i = 0; i < n; i++)
-        order[i] = k[i].vm;
-    ent_free(k);
-    ent_free(maxcap);
-    *out = order;
-    return n;
-}
 
 static int cmp_keyed_desc(const void *a, const void *b)
 {
     const struct keyed *x = a, *y = b;
     if (x->key != y->key)
         return x->key < y->key ? 1 : -1;
-    return (x->vm > y->vm) - (x->vm < y->vm);
+    return (x->id > y->id) - (x->id < y->id);
+}
+
+static int usable_node(const struct ent_pack *p, size_t node)
+{
+    return p->node_usable[node];
+}
+
+static int running_vm(const struct ent_pack *p, size_t vm)
+{
+    return p->target.vm_state[vm] == ENT_VM_RUNNING;
+}
+
+/* The elements i < n that keep, by decreasing size: rows[i * n_res + r] summed over resources,
+ * each relative to the largest node capacity. */
+static size_t by_relative_size(const struct ent_pack *p, const int64_t *rows, size_t n,
+                               int (*keep)(const struct ent_pack *p, size_t i), int32_t **out)
+{
+    double *maxcap = ent_malloc((p->n_res + 1) * sizeof *maxcap);
+    ent_pack_max_capacity(p, maxcap);
+    struct keyed *k = ent_malloc((n + 1) * sizeof *k);
+    size_t count = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!keep(p, i))
+            continue;
+        double size = 0;
+        for (size_t r = 0; r < p->n_res; r++)
+            size += (double)rows[i * p->n_res + r] / maxcap[r];
+        k[count++] = (struct keyed){size, (int32_t)i};
+    }
+    qsort(k, count, sizeof *k, cmp_keyed_desc);
+    int32_t *order = ent_malloc((count + 1) * sizeof *order);
+    for (size_t i = 0; i < count; i++)
+        order[i] = k[i].id;
+    ent_free(k);
+    ent_free(maxcap);
+    *out = order;
+    return count;
+}
+
+size_t ent_pack_nodes_by_capacity(const struct ent_pack *p, int32_t **out)
+{
+    return by_relative_size(p, p->cap, p->n_nodes, usable_node, out);
 }
 
 size_t ent_pack_running_by_size(struct ent_pack *p, int32_t **out)
 {
-    double *maxcap = ent_malloc((p->n_res + 1) * sizeof *maxcap);
-    ent_pack_max_capacity(p, maxcap);
-    struct keyed *k = ent_malloc((p->n_vms + 1) * sizeof *k);
-    size_t n = 0;
-    for (size_t v = 0; v < p->n_vms; v++) {
-        if (p->target.vm_state[v] != ENT_VM_RUNNING)
-            continue;
-        double s = 0;
-        for (size_t r = 0; r < p->n_res; r++)
-            s += (double)p->dem[v * p->n_res + r] / maxcap[r];
-        k[n++] = (struct keyed){s, (int32_t)v};
-    }
-    qsort(k, n, sizeof *k, cmp_keyed_desc);
-    int32_t *order = ent_malloc((n + 1) * sizeof *order);
-    for (size_t i = 0; i < n; i++)
-        order[i] = k[i].vm;
-    ent_free(k);
-    ent_free(maxcap);
-    *out = order;
-    return n;
+    return by_relative_size(p, p->dem, p->n_vms, running_vm, out);
 }
