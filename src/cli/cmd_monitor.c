@@ -74,23 +74,10 @@ static void apply_config(const struct ent_config *c, int with_source, struct ent
         g->port = (int)ent_config_number(c, "monitor.ganglia.port");
         g->query = *query ? query : NULL;
     }
-    int xend = strcmp(source, "xend") == 0, libvirt = strcmp(source, "libvirt") == 0;
-    if (!xend && !libvirt)
-        return;
-    /* xend URLs are comma- or space-separated; libvirt URIs may hold commas: spaces only. */
-    const char *sep = xend ? " \t," : " \t";
-    char *list =
-        ent_strdup(ent_config_string(c, xend ? "monitor.xend.urls" : "monitor.libvirt.uris"));
-    char *save = NULL;
-    for (char *u = strtok_r(list, sep, &save); u; u = strtok_r(NULL, sep, &save)) {
-        if (libvirt) {
-            ent_libvirt_source_add(lv, u);
-        } else {
-            x->urls = ent_reallocarray(x->urls, x->n_urls + 1, sizeof *x->urls);
-            x->urls[x->n_urls++] = ent_strdup(u);
-        }
-    }
-    ent_free(list);
+    if (strcmp(source, "xend") == 0)
+        ent_xend_source_add(x, ent_config_string(c, "monitor.xend.urls"));
+    if (strcmp(source, "libvirt") == 0)
+        ent_libvirt_source_add(lv, ent_config_string(c, "monitor.libvirt.uris"));
 }
 
 int ent_cmd_monitor(int argc, char **argv)
@@ -196,15 +183,9 @@ int ent_cmd_monitor(int argc, char **argv)
                 return ENT_EXIT_INPUT;
             src.opts.active_threshold = xend.active_threshold = lv.active_threshold = (int64_t)num;
             break;
-        case 'x': {
-            char *list = ent_strdup(optarg), *save = NULL;
-            for (char *u = strtok_r(list, ",", &save); u; u = strtok_r(NULL, ",", &save)) {
-                xend.urls = ent_reallocarray(xend.urls, xend.n_urls + 1, sizeof *xend.urls);
-                xend.urls[xend.n_urls++] = ent_strdup(u);
-            }
-            ent_free(list);
+        case 'x':
+            ent_xend_source_add(&xend, optarg);
             break;
-        }
         case 'l':
             ent_libvirt_source_add(&lv, optarg);
             break;

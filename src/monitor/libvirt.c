@@ -47,7 +47,7 @@ static char *uri_host(const char *uri)
     return len ? ent_strndup(p, len) : NULL;
 }
 
-void ent_libvirt_source_add(struct ent_libvirt_source *s, const char *spec)
+static void add_node(struct ent_libvirt_source *s, const char *spec)
 {
     s->nodes = ent_reallocarray(s->nodes, s->n_nodes + 1, sizeof *s->nodes);
     struct ent_libvirt_node *n = &s->nodes[s->n_nodes++];
@@ -60,6 +60,14 @@ void ent_libvirt_source_add(struct ent_libvirt_source *s, const char *spec)
         n->name = uri_host(spec);
         n->uri = ent_strdup(spec);
     }
+}
+
+void ent_libvirt_source_add(struct ent_libvirt_source *s, const char *specs)
+{
+    char *list = ent_strdup(specs), *save = NULL;
+    for (char *spec = strtok_r(list, " \t", &save); spec; spec = strtok_r(NULL, " \t", &save))
+        add_node(s, spec);
+    ent_free(list);
 }
 
 void ent_libvirt_source_release(struct ent_libvirt_source *s)

@@ -28,8 +28,9 @@ struct ent_libvirt_source {
 };
 
 void ent_libvirt_source_init(struct ent_libvirt_source *s);
-/* spec is URI or NAME=URI. */
-void ent_libvirt_source_add(struct ent_libvirt_source *s, const char *spec);
+/* Adds the nodes of specs: URI or NAME=URI, or several separated by blanks (not commas: a URI
+ * may hold some). */
+void ent_libvirt_source_add(struct ent_libvirt_source *s, const char *specs);
 void ent_libvirt_source_release(struct ent_libvirt_source *s);
 /* Reads every node; a node that cannot be read fails the whole snapshot (never half a cluster).
  * Domain-0 (Xen) is never a VM and its memory is taken out of the node's capacity. A VM running

@@ -23,6 +23,16 @@ void ent_xend_source_init(struct ent_xend_source *s)
     s->previous = json_object();
 }
 
+void ent_xend_source_add(struct ent_xend_source *s, const char *urls)
+{
+    char *list = ent_strdup(urls), *save = NULL;
+    for (char *u = strtok_r(list, " \t,", &save); u; u = strtok_r(NULL, " \t,", &save)) {
+        s->urls = ent_reallocarray(s->urls, s->n_urls + 1, sizeof *s->urls);
+        s->urls[s->n_urls++] = ent_strdup(u);
+    }
+    ent_free(list);
+}
+
 void ent_xend_source_release(struct ent_xend_source *s)
 {
     if (!s)

@@ -21,6 +21,8 @@ struct ent_xend_source {
 };
 
 void ent_xend_source_init(struct ent_xend_source *s);
+/* Adds the nodes of urls: one URL, or several separated by commas or blanks. */
+void ent_xend_source_add(struct ent_xend_source *s, const char *urls);
 void ent_xend_source_release(struct ent_xend_source *s);
 /* Reads every node; any node that does not answer well fails the whole snapshot (never half a
  * cluster). Domain-0 is never a VM and its memory is taken out of the node's capacity. */
