@@ -50,17 +50,17 @@ static json_t *snapshot_json(const struct ent_model *m, const char *source, json
                      issues);
 }
 
-/* The monitor.* keys into the sources; options on the command line come after and override. */
+/* The monitor.* keys into the sources; options on the command line come after and override.
+ * Settings common to every source are kept in g and handed to the others once all is read. */
 static void apply_config(const struct ent_config *c, int with_source, struct ent_ganglia_source *g,
                          struct ent_xend_source *x, struct ent_libvirt_source *lv)
 {
     const char *source = ent_config_string(c, "monitor.source");
-    g->timeout = x->timeout = ent_config_number(c, "monitor.timeout");
+    g->timeout = ent_config_number(c, "monitor.timeout");
     g->opts.dom0_memory_mb = (int64_t)ent_config_number(c, "monitor.dom0_memory_mb");
     g->opts.vm_memory_mb = (int64_t)ent_config_number(c, "monitor.vm_memory_mb");
-    g->opts.vm_cpu = x->cpu_share = lv->cpu_share = (int64_t)ent_config_number(c, "monitor.vm_cpu");
-    g->opts.active_threshold = x->active_threshold = lv->active_threshold =
-        (int64_t)ent_config_number(c, "monitor.active_threshold");
+    g->opts.vm_cpu = (int64_t)ent_config_number(c, "monitor.vm_cpu");
+    g->opts.active_threshold = (int64_t)ent_config_number(c, "monitor.active_threshold");
     g->opts.liveness = ent_config_number(c, "monitor.ganglia.liveness");
     if (!with_source)
         return;
@@ -181,7 +181,7 @@ int ent_cmd_monitor(int argc, char **argv)
         case 'a':
             if (ent_cli_number("monitor", "--active-threshold", optarg, 0, 1e9, &num))
                 return ENT_EXIT_INPUT;
-            src.opts.active_threshold = xend.active_threshold = lv.active_threshold = (int64_t)num;
+            src.opts.active_threshold = (int64_t)num;
             break;
         case 'x':
             ent_xend_source_add(&xend, optarg);
@@ -209,6 +209,8 @@ int ent_cmd_monitor(int argc, char **argv)
                             "--xend URL, --libvirt URI or --config FILE naming a source");
     }
     xend.timeout = lv.timeout = src.timeout;
+    xend.cpu_share = lv.cpu_share = src.opts.vm_cpu;
+    xend.active_threshold = lv.active_threshold = src.opts.active_threshold;
 
     struct ent_error err;
     ent_error_init(&err);

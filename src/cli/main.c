@@ -108,7 +108,8 @@ static const struct ent_command commands[] = {
      "  --dom0-mb N           subtract N MB (Domain-0) from Xen nodes' memory; 0 (the default)\n"
      "                        when the publishing script already did, as Entropy's does\n"
      "  --vm-memory MB        a VM that does not report on its own (default 1024)\n"
-     "  --vm-cpu N            its CPU demand in hundredths of a core (default 100)\n"
+     "  --vm-cpu N            its CPU demand in hundredths of a core, and a vCPU's before its\n"
+     "                        use is measured (xend, libvirt) (default 100)\n"
      "  --active-threshold N  CPU use above which a VM is active (default 10)\n"
      "\n"
      "Exit status: 0, or 2 when the source is down, slow or sends garbage.\n",

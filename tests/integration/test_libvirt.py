@@ -131,6 +131,11 @@ class Libvirt(unittest.TestCase):
         vms = {v["name"]: v for v in snap["vms"]}
         self.assertEqual(vms["db-1"]["cpu"], 4 * 50)  # first round: vCPUs x monitor.vm_cpu
 
+    def test_vm_cpu_option_sets_the_unmeasured_share(self):
+        snap = self.snapshot("h1", extra=("--vm-cpu", "30"))
+        vms = {v["name"]: v for v in snap["vms"]}
+        self.assertEqual((vms["db-1"]["cpu"], vms["web-1"]["cpu"]), (4 * 30, 2 * 30))
+
     def test_same_node_twice(self):
         p = monitor("--libvirt", self.uri["h1"], "--libvirt", self.uri["h1"], check=2)
         self.assertIn("h1 given twice", p.stderr)
