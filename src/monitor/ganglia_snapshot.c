@@ -94,9 +94,9 @@ int ent_ganglia_snapshot(const struct ent_ganglia_dump *d, const struct ent_gang
 {
     json_t *issues = json_array();
     struct ent_namemap by_name; /* host name -> index in the dump */
-    struct ent_namemap vms;     /* VM name -> index in the model (names outlive array moves) */
+    struct ent_monitor_names names;
     ent_namemap_init(&by_name);
-    ent_namemap_init(&vms);
+    ent_monitor_names_init(&names);
     for (size_t i = 0; i < d->n_hosts; i++)
         ent_namemap_put(&by_name, d->hosts[i].name, (int32_t)i);
     int cpu = ent_model_add_resource(m, "cpu", 0, 0, err);
@@ -137,11 +137,15 @@ int ent_ganglia_snapshot(const struct ent_ganglia_dump *d, const struct ent_gang
                               h->name, h->tn, h->tmax, h->val[ENT_GM_CONTAINER_VMS]);
             continue;
         }
-        int n = ent_model_add_node(m, (int64_t)m->n_nodes, h->name, ENT_NODE_ONLINE, err);
-        if (n < 0) {
+        int n = ent_monitor_add_node(m, &names, h->name, err);
+        if (n == ENT_EEXISTS) {
             ent_monitor_issue(issues, "ganglia", "host %s reported twice: the second is ignored",
                               h->name);
             continue;
+        }
+        if (n < 0) {
+            rc = n;
+            break;
         }
         int64_t memory = (int64_t)(mem_kb / 1024);
         const char *type = h->val[ENT_GM_CONTAINER_TYPE];
@@ -157,24 +161,13 @@ int ent_ganglia_snapshot(const struct ent_ganglia_dump *d, const struct ent_gang
              name = strtok_r(NULL, " \t,", &save)) {
             if (strcasecmp(name, "Domain-0") == 0)
                 continue;
-            int32_t dup = ent_namemap_get(&vms, name);
-            if (dup >= 0) {
-                char b[64];
-                ent_monitor_issue(
-                    issues, "ganglia",
-                    "VM %s is listed on nodes %s and %s: kept on %s and left alone this "
-                    "round",
-                    name, ent_node_label(m, m->map.vm_host[dup], b, sizeof b), h->name,
-                    ent_node_label(m, m->map.vm_host[dup], b, sizeof b));
-                ent_monitor_pin_vm(m, dup);
+            int v = ent_monitor_add_vm(m, &names, issues, "ganglia", name, n, err);
+            if (v == ENT_EEXISTS)
                 continue;
-            }
-            int v = ent_model_add_vm(m, (int64_t)m->n_vms, name, ENT_VM_RUNNING, n, err);
             if (v < 0) {
                 rc = v;
                 break;
             }
-            ent_namemap_put(&vms, m->vms[v].name, v);
             int32_t vi = ent_namemap_get(&by_name, name);
             int64_t vmem, vcpu;
             int reported;
@@ -187,7 +180,7 @@ int ent_ganglia_snapshot(const struct ent_ganglia_dump *d, const struct ent_gang
         ent_free(list);
     }
     ent_namemap_release(&by_name);
-    ent_namemap_release(&vms);
+    ent_monitor_names_release(&names);
     if (rc) {
         json_decref(issues);
         return rc;

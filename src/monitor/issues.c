@@ -3,6 +3,7 @@
 
 #include "model/model.h"
 #include "util/alloc.h"
+#include "util/error.h"
 #include "util/log.h"
 
 #include <stdarg.h>
@@ -26,4 +27,47 @@ void ent_monitor_pin_vm(struct ent_model *m, int32_t vm)
     root.vms[0] = vm;
     root.n_vms = 1;
     ent_constraint_set_add(&m->constraints, &root);
+}
+
+void ent_monitor_names_init(struct ent_monitor_names *n)
+{
+    ent_namemap_init(&n->nodes);
+    ent_namemap_init(&n->vms);
+}
+
+void ent_monitor_names_release(struct ent_monitor_names *n)
+{
+    ent_namemap_release(&n->nodes);
+    ent_namemap_release(&n->vms);
+}
+
+int ent_monitor_add_node(struct ent_model *m, struct ent_monitor_names *names, const char *name,
+                         struct ent_error *err)
+{
+    if (ent_namemap_get(&names->nodes, name) >= 0)
+        return ENT_EEXISTS;
+    int n = ent_model_add_node(m, (int64_t)m->n_nodes, name, ENT_NODE_ONLINE, err);
+    if (n >= 0)
+        ent_namemap_put(&names->nodes, m->nodes[n].name, n);
+    return n;
+}
+
+int ent_monitor_add_vm(struct ent_model *m, struct ent_monitor_names *names, json_t *issues,
+                       const char *source, const char *name, int32_t node, struct ent_error *err)
+{
+    int32_t dup = ent_namemap_get(&names->vms, name);
+    if (dup >= 0) {
+        char b[64];
+        const char *first = ent_node_label(m, m->map.vm_host[dup], b, sizeof b);
+        ent_monitor_issue(issues, source,
+                          "VM %s is listed on nodes %s and %s: kept on %s and left alone this "
+                          "round",
+                          name, first, m->nodes[node].name, first);
+        ent_monitor_pin_vm(m, dup);
+        return ENT_EEXISTS;
+    }
+    int v = ent_model_add_vm(m, (int64_t)m->n_vms, name, ENT_VM_RUNNING, node, err);
+    if (v >= 0)
+        ent_namemap_put(&names->vms, m->vms[v].name, v);
+    return v;
 }

@@ -3,9 +3,12 @@
 #ifndef ENT_MONITOR_ISSUES_H
 #define ENT_MONITOR_ISSUES_H
 
+#include "util/hashmap.h"
+
 #include <jansson.h>
 #include <stdint.h>
 
+struct ent_error;
 struct ent_model;
 
 /* Logs "SOURCE: message" as a warning and appends the message to issues. */
@@ -14,5 +17,21 @@ void ent_monitor_issue(json_t *issues, const char *source, const char *fmt, ...)
 /* Keeps VM vm where it is this round (a root constraint): what adapters do with a VM whose
  * place they cannot trust. */
 void ent_monitor_pin_vm(struct ent_model *m, int32_t vm);
+
+/* The node and VM names a snapshot holds so far (the model does not refuse a name twice). */
+struct ent_monitor_names {
+    struct ent_namemap nodes, vms;
+};
+
+void ent_monitor_names_init(struct ent_monitor_names *n);
+void ent_monitor_names_release(struct ent_monitor_names *n);
+/* Adds an online node; ENT_EEXISTS (nothing added, err untouched) when the snapshot already has
+ * one of that name, what to do then being the adapter's call. */
+int ent_monitor_add_node(struct ent_model *m, struct ent_monitor_names *names, const char *name,
+                         struct ent_error *err);
+/* Adds a running VM on node. A VM already on another node is kept there, pinned for the round
+ * and reported in issues under source: ENT_EEXISTS, nothing added. */
+int ent_monitor_add_vm(struct ent_model *m, struct ent_monitor_names *names, json_t *issues,
+                       const char *source, const char *name, int32_t node, struct ent_error *err);
 
 #endif

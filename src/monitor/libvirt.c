@@ -94,7 +94,7 @@ struct round {
     struct ent_model *m;
     int cpu, mem;
     json_t *issues, *now;
-    struct ent_namemap placed, nodes;
+    struct ent_monitor_names names;
 };
 
 /* A VM, unless it is Domain-0 (its memory added to *dom0_mib), not running, or already seen on
@@ -110,20 +110,11 @@ static int add_vm(struct ent_libvirt_source *src, struct round *r, int node, con
     if (d->state != VIR_DOMAIN_RUNNING && d->state != VIR_DOMAIN_BLOCKED &&
         d->state != VIR_DOMAIN_PAUSED)
         return 0;
-    int32_t dup = ent_namemap_get(&r->placed, d->name);
-    if (dup >= 0) {
-        char b[64];
-        const char *first = ent_node_label(r->m, r->m->map.vm_host[dup], b, sizeof b);
-        ent_monitor_issue(r->issues, "libvirt",
-                          "VM %s is on nodes %s and %s: kept on %s and left alone this round",
-                          d->name, first, r->m->nodes[node].name, first);
-        ent_monitor_pin_vm(r->m, dup);
+    int v = ent_monitor_add_vm(r->m, &r->names, r->issues, "libvirt", d->name, node, err);
+    if (v == ENT_EEXISTS)
         return 0;
-    }
-    int v = ent_model_add_vm(r->m, (int64_t)r->m->n_vms, d->name, ENT_VM_RUNNING, node, err);
     if (v < 0)
         return v;
-    ent_namemap_put(&r->placed, r->m->vms[v].name, v);
     r->m->res[r->mem].demand[v] = (int64_t)((d->memory_kib + 1023) / 1024);
     double t = ent_now();
     int64_t use = (int64_t)d->vcpus * src->cpu_share;
@@ -149,15 +140,13 @@ static int read_node(struct ent_libvirt_source *src, struct ent_libvirt_node *no
         return rc;
     if (!node->name)
         node->name = ent_strdup(h.hostname ? h.hostname : node->uri);
-    int n =
-        ent_namemap_get(&r->nodes, node->name) >= 0
-            ? -1
-            : ent_model_add_node(r->m, (int64_t)r->m->n_nodes, node->name, ENT_NODE_ONLINE, err);
-    if (n < 0) {
+    int n = ent_monitor_add_node(r->m, &r->names, node->name, err);
+    if (n == ENT_EEXISTS)
         rc = ent_error(err, ENT_EINVALID, "libvirt %s: node %s given twice", node->uri, node->name);
+    else if (n < 0)
+        rc = n;
+    if (rc)
         goto cleanup;
-    }
-    ent_namemap_put(&r->nodes, r->m->nodes[n].name, n);
     r->m->nodes[n].driver = ent_strdup("libvirt");
     r->m->nodes[n].attrs = json_pack("{s:s, s:s, s:I}", "type", h.type, "uri", node->uri,
                                      "hypervisor_version", (json_int_t)h.version);
@@ -176,15 +165,13 @@ int ent_libvirt_snapshot(struct ent_libvirt_source *src, struct ent_model *m, js
                          struct ent_error *err)
 {
     struct round r = {.m = m, .issues = json_array(), .now = json_object()};
-    ent_namemap_init(&r.placed);
-    ent_namemap_init(&r.nodes);
+    ent_monitor_names_init(&r.names);
     r.cpu = ent_model_add_resource(m, "cpu", 0, 0, err);
     r.mem = ent_model_add_resource(m, "memory", 0, 0, err);
     int rc = r.cpu < 0 || r.mem < 0 ? ENT_EINVALID : 0;
     for (size_t i = 0; i < src->n_nodes && !rc; i++)
         rc = read_node(src, &src->nodes[i], &r, err);
-    ent_namemap_release(&r.placed);
-    ent_namemap_release(&r.nodes);
+    ent_monitor_names_release(&r.names);
     if (!rc)
         rc = ent_model_validate(m, err);
     if (rc) {

@@ -2,6 +2,7 @@
 #include "monitor/xend.h"
 
 #include "model/model.h"
+#include "monitor/issues.h"
 #include "monitor/monitor.h"
 #include "monitor/sxp.h"
 #include "util/alloc.h"
@@ -141,9 +142,19 @@ static void domains_of(const struct ent_sxp *x, const struct ent_sxp ***out, siz
     }
 }
 
-static int read_node(struct ent_xend_source *src, const char *url, struct ent_model *m, int cpu,
-                     int mem, json_t *now, struct ent_error *err)
+struct round {
+    struct ent_model *m;
+    int cpu, mem;
+    json_t *issues, *now;
+    struct ent_monitor_names names;
+};
+
+static int read_node(struct ent_xend_source *src, const char *url, struct round *r,
+                     struct ent_error *err)
 {
+    struct ent_model *m = r->m;
+    int cpu = r->cpu, mem = r->mem;
+    json_t *now = r->now;
     struct ent_sxp node = {0}, doms = {0};
     const struct ent_sxp **list = NULL;
     size_t n_list = 0;
@@ -158,11 +169,13 @@ static int read_node(struct ent_xend_source *src, const char *url, struct ent_mo
                        "xend %s/xend/node: needs (host ...), (nr_cpus ...) and (total_memory ...)",
                        url);
     if (!rc) {
-        int n = ent_model_add_node(m, (int64_t)m->n_nodes, host, ENT_NODE_ONLINE, err);
-        if (n < 0) {
+        int n = ent_monitor_add_node(m, &r->names, host, err);
+        if (n == ENT_EEXISTS)
             rc = ent_error(err, ENT_EINVALID, "xend %s: node %s reported twice", url, host);
+        else if (n < 0)
+            rc = n;
+        if (rc)
             goto cleanup;
-        }
         m->nodes[n].driver = ent_strdup("xen");
         m->nodes[n].attrs = json_pack("{s:s, s:s}", "type", "xen-3", "xend", url);
         m->res[cpu].capacity[n] = (int64_t)(cpus * 100);
@@ -181,9 +194,11 @@ static int read_node(struct ent_xend_source *src, const char *url, struct ent_mo
                 memory -= (int64_t)dmem; /* Domain-0's memory is no capacity for VMs */
                 continue;
             }
-            int v = ent_model_add_vm(m, (int64_t)m->n_vms, name, ENT_VM_RUNNING, n, err);
+            int v = ent_monitor_add_vm(m, &r->names, r->issues, "xend", name, n, err);
+            if (v == ENT_EEXISTS)
+                continue;
             if (v < 0) {
-                rc = ent_error(err, ENT_EINVALID, "xend %s: VM %s on two nodes", url, name);
+                rc = v;
                 break;
             }
             m->res[mem].demand[v] = (int64_t)dmem;
@@ -211,22 +226,25 @@ cleanup:
 int ent_xend_snapshot(struct ent_xend_source *src, struct ent_model *m, json_t **issues,
                       struct ent_error *err)
 {
-    int cpu = ent_model_add_resource(m, "cpu", 0, 0, err);
-    int mem = ent_model_add_resource(m, "memory", 0, 0, err);
-    if (cpu < 0 || mem < 0)
-        return ENT_EINVALID;
-    json_t *now = json_object();
-    int rc = 0;
+    struct round r = {.m = m, .issues = json_array(), .now = json_object()};
+    ent_monitor_names_init(&r.names);
+    r.cpu = ent_model_add_resource(m, "cpu", 0, 0, err);
+    r.mem = ent_model_add_resource(m, "memory", 0, 0, err);
+    int rc = r.cpu < 0 || r.mem < 0 ? ENT_EINVALID : 0;
     for (size_t i = 0; i < src->n_urls && !rc; i++)
-        rc = read_node(src, src->urls[i], m, cpu, mem, now, err);
+        rc = read_node(src, src->urls[i], &r, err);
+    ent_monitor_names_release(&r.names);
+    if (!rc)
+        rc = ent_model_validate(m, err);
     if (rc) {
-        json_decref(now);
+        json_decref(r.issues);
+        json_decref(r.now);
         return rc;
     }
     json_decref(src->previous);
-    src->previous = now;
-    *issues = json_array();
-    return ent_model_validate(m, err);
+    src->previous = r.now;
+    *issues = r.issues;
+    return 0;
 }
 
 static int xend_open(struct ent_monitor *mon, void *arg, struct ent_error *err)

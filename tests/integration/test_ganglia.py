@@ -225,6 +225,26 @@ class BadSources(unittest.TestCase):
                 self.assertIn(path, p.stderr)
                 self.assertIn(words, p.stderr)
 
+    def test_host_twice_in_a_grid(self):
+        # gmetad's grid can hold one host in two clusters: the second is ignored, not a twin node
+        host = ('<HOST NAME="n1" IP="10.200.0.1" REPORTED="1" TN="1" TMAX="20">'
+                '<METRIC NAME="container.mem_total" VAL="{mem}" TYPE="uint32"/>'
+                '<METRIC NAME="container.cpu_num" VAL="4" TYPE="uint8"/>'
+                '<METRIC NAME="container.type" VAL="kvm" TYPE="string"/>'
+                '<METRIC NAME="container.driver.migration" VAL="libvirt" TYPE="string"/>'
+                '<METRIC NAME="container.vms" VAL="{vms}" TYPE="string"/></HOST>')
+        dump = ('<GANGLIA_XML VERSION="3.7.2" SOURCE="gmetad"><GRID NAME="g">'
+                '<CLUSTER NAME="a">' + host.format(mem=8388608, vms="vm-1") + '</CLUSTER>'
+                '<CLUSTER NAME="b">' + host.format(mem=4194304, vms="vm-2") + '</CLUSTER>'
+                '</GRID></GANGLIA_XML>')
+        with tempfile.NamedTemporaryFile("w", suffix=".xml") as f:
+            f.write(dump)
+            f.flush()
+            snap = json.loads(monitor("--ganglia-file", f.name).stdout)
+        self.assertEqual([(n["name"], n["memory_mb"], n["vms"]) for n in snap["nodes"]],
+                         [("n1", 8192, ["vm-1"])])
+        self.assertIn("host n1 reported twice: the second is ignored", snap["issues"])
+
     def test_missing_file(self):
         p = monitor("--ganglia-file", "/no/such/dump.xml", check=2)
         self.assertIn("/no/such/dump.xml", p.stderr)

@@ -68,9 +68,10 @@ def monitor(*args, check=0):
 class Xend(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.servers = [serve() for _ in range(6)]
+        cls.servers = [serve() for _ in range(7)]
         ports = [s.server_port for s in cls.servers]
         cls.urls = [f"http://127.0.0.1:{p}" for p in ports]
+        cls.twin = ports[6]
         r = FakeXend.routes
         domains = [
             "(" + domain_sxp(0, "Domain-0", 1024, 4, 900.5) + " " +
@@ -106,6 +107,24 @@ class Xend(unittest.TestCase):
         self.assertEqual(set(vms), {"web-1", "db-1", "cache-1"})
         self.assertEqual((vms["web-1"]["node"], vms["web-1"]["memory_mb"]), ("xen-1", 2048))
         self.assertEqual(vms["db-1"]["cpu"], 400)  # first round: vCPUs x 100
+
+    def test_vm_on_two_nodes_is_pinned_and_reported(self):
+        # the first node again under another name, as in a migration caught half-way
+        r = FakeXend.routes
+        r[(self.twin, "/xend/node")] = (node_sxp("xen-3", 4, 8192), 200, 0)
+        r[(self.twin, "/xend/domain?detail=1")] = (
+            "(" + domain_sxp(5, "web-1", 2048, 2, 1.0) + ")", 200, 0)
+        snap = json.loads(monitor("--xend", f"{self.urls[0]},http://127.0.0.1:{self.twin}").stdout)
+        self.assertEqual([v["node"] for v in snap["vms"] if v["name"] == "web-1"], ["xen-1"])
+        self.assertIn("VM web-1 is listed on nodes xen-1 and xen-3: kept on xen-1 and left alone "
+                      "this round", snap["issues"])
+        doc = json.loads(monitor("--xend", f"{self.urls[0]},http://127.0.0.1:{self.twin}",
+                                 "--btrplace").stdout)
+        self.assertEqual([c["id"] for c in doc["constraints"]], ["root"])
+
+    def test_same_node_twice(self):
+        p = monitor("--xend", f"{self.urls[0]},{self.urls[0]}", check=2)
+        self.assertIn("node xen-1 reported twice", p.stderr)
 
     def test_btrplace(self):
         doc = json.loads(monitor("--xend", self.urls[0], "--btrplace").stdout)
