@@ -6,7 +6,6 @@
 #include "monitor/libvirt_fetch.h"
 #include "monitor/monitor.h"
 #include "util/alloc.h"
-#include "util/clock.h"
 #include "util/error.h"
 #include "util/hashmap.h"
 
@@ -20,7 +19,7 @@ void ent_libvirt_source_init(struct ent_libvirt_source *s)
     s->cpu_share = 100;
     s->active_threshold = 10;
     s->timeout = 10;
-    s->previous = json_object();
+    ent_cpu_meter_init(&s->cpu);
     ent_libvirt_quiet();
 }
 
@@ -81,7 +80,7 @@ void ent_libvirt_source_release(struct ent_libvirt_source *s)
         ent_free(s->nodes[i].uri);
     }
     ent_free(s->nodes);
-    json_decref(s->previous);
+    ent_cpu_meter_release(&s->cpu);
     memset(s, 0, sizeof *s);
 }
 
@@ -93,7 +92,7 @@ static int is_xen(const char *uri)
 struct round {
     struct ent_model *m;
     int cpu, mem;
-    json_t *issues, *now;
+    json_t *issues;
     struct ent_monitor_names names;
 };
 
@@ -116,14 +115,8 @@ static int add_vm(struct ent_libvirt_source *src, struct round *r, int node, con
     if (v < 0)
         return v;
     r->m->res[r->mem].demand[v] = (int64_t)((d->memory_kib + 1023) / 1024);
-    double t = ent_now();
-    int64_t use = (int64_t)d->vcpus * src->cpu_share;
-    json_t *prev = json_object_get(src->previous, d->uuid);
-    double dt = prev ? t - json_real_value(json_array_get(prev, 1)) : 0;
-    double before = prev ? json_real_value(json_array_get(prev, 0)) : 0;
-    if (prev && dt > 0.1 && (double)d->cpu_time_ns >= before) /* hundredths of a core */
-        use = (int64_t)(((double)d->cpu_time_ns - before) / 1e9 / dt * 100);
-    json_object_set_new(r->now, d->uuid, json_pack("[f, f]", (double)d->cpu_time_ns, t));
+    int64_t use = ent_cpu_meter_read(&src->cpu, d->uuid, (double)d->cpu_time_ns / 1e9,
+                                     (int64_t)d->vcpus * src->cpu_share);
     r->m->res[r->cpu].demand[v] = use;
     r->m->vms[v].attrs =
         json_pack("{s:b, s:s, s:i, s:b}", "active", use > src->active_threshold, "uuid", d->uuid,
@@ -164,7 +157,7 @@ cleanup:
 int ent_libvirt_snapshot(struct ent_libvirt_source *src, struct ent_model *m, json_t **issues,
                          struct ent_error *err)
 {
-    struct round r = {.m = m, .issues = json_array(), .now = json_object()};
+    struct round r = {.m = m, .issues = json_array()};
     ent_monitor_names_init(&r.names);
     r.cpu = ent_model_add_resource(m, "cpu", 0, 0, err);
     r.mem = ent_model_add_resource(m, "memory", 0, 0, err);
@@ -176,11 +169,10 @@ int ent_libvirt_snapshot(struct ent_libvirt_source *src, struct ent_model *m, js
         rc = ent_model_validate(m, err);
     if (rc) {
         json_decref(r.issues);
-        json_decref(r.now);
+        ent_cpu_meter_discard(&src->cpu);
         return rc;
     }
-    json_decref(src->previous);
-    src->previous = r.now;
+    ent_cpu_meter_commit(&src->cpu);
     *issues = r.issues;
     return 0;
 }

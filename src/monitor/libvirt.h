@@ -5,6 +5,8 @@
 #ifndef ENT_MONITOR_LIBVIRT_H
 #define ENT_MONITOR_LIBVIRT_H
 
+#include "monitor/cpu_meter.h"
+
 #include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -24,7 +26,7 @@ struct ent_libvirt_source {
     double timeout;    /* seconds a node has to answer (10) */
     int64_t cpu_share; /* a VM's CPU demand per vCPU before its use is known (100) */
     int64_t active_threshold;
-    json_t *previous; /* {"uuid": [cpu.time ns, monotonic seconds]} from the previous round */
+    struct ent_cpu_meter cpu; /* by domain UUID */
 };
 
 void ent_libvirt_source_init(struct ent_libvirt_source *s);

@@ -6,7 +6,6 @@
 #include "monitor/monitor.h"
 #include "monitor/sxp.h"
 #include "util/alloc.h"
-#include "util/clock.h"
 #include "util/error.h"
 
 #include <curl/curl.h>
@@ -21,7 +20,7 @@ void ent_xend_source_init(struct ent_xend_source *s)
     s->timeout = 10;
     s->cpu_share = 100;
     s->active_threshold = 10;
-    s->previous = json_object();
+    ent_cpu_meter_init(&s->cpu);
 }
 
 void ent_xend_source_add(struct ent_xend_source *s, const char *urls)
@@ -41,7 +40,7 @@ void ent_xend_source_release(struct ent_xend_source *s)
     for (size_t i = 0; i < s->n_urls; i++)
         ent_free(s->urls[i]);
     ent_free(s->urls);
-    json_decref(s->previous);
+    ent_cpu_meter_release(&s->cpu);
     memset(s, 0, sizeof *s);
 }
 
@@ -145,7 +144,7 @@ static void domains_of(const struct ent_sxp *x, const struct ent_sxp ***out, siz
 struct round {
     struct ent_model *m;
     int cpu, mem;
-    json_t *issues, *now;
+    json_t *issues;
     struct ent_monitor_names names;
 };
 
@@ -154,7 +153,6 @@ static int read_node(struct ent_xend_source *src, const char *url, struct round 
 {
     struct ent_model *m = r->m;
     int cpu = r->cpu, mem = r->mem;
-    json_t *now = r->now;
     struct ent_sxp node = {0}, doms = {0};
     const struct ent_sxp **list = NULL;
     size_t n_list = 0;
@@ -181,7 +179,6 @@ static int read_node(struct ent_xend_source *src, const char *url, struct round 
         m->res[cpu].capacity[n] = (int64_t)(cpus * 100);
         int64_t memory = (int64_t)total;
         domains_of(&doms, &list, &n_list);
-        double t = ent_now();
         for (size_t i = 0; i < n_list && !rc; i++) {
             const struct ent_sxp *d = list[i];
             const char *name = ent_sxp_value(d, "name"), *domid = ent_sxp_value(d, "domid");
@@ -203,14 +200,8 @@ static int read_node(struct ent_xend_source *src, const char *url, struct round 
             }
             m->res[mem].demand[v] = (int64_t)dmem;
             int64_t use = (int64_t)(vcpus * (double)src->cpu_share);
-            if (number(ent_sxp_value(d, "cpu_time"), &cpu_time) == 0) {
-                json_t *prev = json_object_get(src->previous, name);
-                double dt = prev ? t - json_real_value(json_array_get(prev, 1)) : 0;
-                if (prev && dt > 0.1) /* hundredths of a core: CPU seconds per second x 100 */
-                    use =
-                        (int64_t)((cpu_time - json_real_value(json_array_get(prev, 0))) / dt * 100);
-                json_object_set_new(now, name, json_pack("[f, f]", cpu_time, t));
-            }
+            if (number(ent_sxp_value(d, "cpu_time"), &cpu_time) == 0)
+                use = ent_cpu_meter_read(&src->cpu, name, cpu_time, use);
             m->res[cpu].demand[v] = use < 0 ? 0 : use;
             m->vms[v].attrs = json_pack("{s:b}", "active", use > src->active_threshold);
         }
@@ -226,7 +217,7 @@ cleanup:
 int ent_xend_snapshot(struct ent_xend_source *src, struct ent_model *m, json_t **issues,
                       struct ent_error *err)
 {
-    struct round r = {.m = m, .issues = json_array(), .now = json_object()};
+    struct round r = {.m = m, .issues = json_array()};
     ent_monitor_names_init(&r.names);
     r.cpu = ent_model_add_resource(m, "cpu", 0, 0, err);
     r.mem = ent_model_add_resource(m, "memory", 0, 0, err);
@@ -238,11 +229,10 @@ int ent_xend_snapshot(struct ent_xend_source *src, struct ent_model *m, json_t *
         rc = ent_model_validate(m, err);
     if (rc) {
         json_decref(r.issues);
-        json_decref(r.now);
+        ent_cpu_meter_discard(&src->cpu);
         return rc;
     }
-    json_decref(src->previous);
-    src->previous = r.now;
+    ent_cpu_meter_commit(&src->cpu);
     *issues = r.issues;
     return 0;
 }

@@ -3,6 +3,8 @@
 #ifndef ENT_MONITOR_XEND_H
 #define ENT_MONITOR_XEND_H
 
+#include "monitor/cpu_meter.h"
+
 #include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -16,8 +18,7 @@ struct ent_xend_source {
     double timeout;    /* seconds per request */
     int64_t cpu_share; /* a VM's CPU demand per vCPU when no use is known yet (100) */
     int64_t active_threshold;
-    /* CPU use from cpu_time deltas between rounds: the previous round's readings. */
-    json_t *previous; /* {"vm name": [cpu_time seconds, monotonic seconds]} */
+    struct ent_cpu_meter cpu; /* CPU use from cpu_time between rounds, by VM name */
 };
 
 void ent_xend_source_init(struct ent_xend_source *s);

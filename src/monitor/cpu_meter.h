@@ -1,0 +1,25 @@
+/* CPU use from a cumulative CPU-time counter (xend's cpu_time, libvirt's cpu.time) read round
+ * after round: the growth between two readings over the time between them. */
+#ifndef ENT_MONITOR_CPU_METER_H
+#define ENT_MONITOR_CPU_METER_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+struct ent_cpu_meter {
+    json_t *previous; /* {"key": [CPU seconds, monotonic seconds]}: the last good round */
+    json_t *now;      /* this round's readings, until committed */
+};
+
+void ent_cpu_meter_init(struct ent_cpu_meter *cm);
+void ent_cpu_meter_release(struct ent_cpu_meter *cm);
+/* Hundredths of a core used by key (a VM) since the previous round, or fallback when there is
+ * no earlier reading (first round, or too recent), or the counter went back (a restarted VM). */
+int64_t ent_cpu_meter_read(struct ent_cpu_meter *cm, const char *key, double cpu_seconds,
+                           int64_t fallback);
+/* The round succeeded: its readings are the ones the next compares with. */
+void ent_cpu_meter_commit(struct ent_cpu_meter *cm);
+/* The round failed: its readings are dropped, the previous ones kept. */
+void ent_cpu_meter_discard(struct ent_cpu_meter *cm);
+
+#endif
