@@ -5,6 +5,16 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 FUZZ_SECONDS="${FUZZ_SECONDS:-30}"
+# The real data the CLI suite runs on (PlanetLab traces, BtrPlace instances): the project's shared
+# directory beside the checkout, or wherever ENTROPY_SHARED_DATA says.
+ENTROPY_SHARED_DATA="${ENTROPY_SHARED_DATA:-$(cd .. && pwd)/shared/data}"
+if [ ! -d "$ENTROPY_SHARED_DATA/btrplace/std-perf" ]; then
+    echo "run-tests: no shared data at $ENTROPY_SHARED_DATA (expected btrplace/std-perf in it):" \
+        "clone beside shared/ or set ENTROPY_SHARED_DATA" >&2
+    echo "tests: 0 passed, 1 failed"
+    exit 1
+fi
+export ENTROPY_SHARED_DATA
 passed=0
 failed=0
 failures=()
