@@ -17,6 +17,7 @@ int ent_cmd_solve(int argc, char **argv);
 int ent_cmd_demo(int argc, char **argv);
 int ent_cmd_monitor(int argc, char **argv);
 int ent_cmd_config(int argc, char **argv);
+int ent_cmd_lab(int argc, char **argv);
 
 /* Prints "entropy CMD: message" to stderr and returns ENT_EXIT_INPUT. */
 int ent_cli_fail(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

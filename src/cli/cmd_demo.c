@@ -115,11 +115,12 @@ int ent_cmd_demo(int argc, char **argv)
         return ent_cli_fail("demo", "%s", err.msg);
     }
     struct ent_monitor mon;
-    struct ent_driver drv;
+    struct ent_driver_set drivers;
+    ent_driver_set_init(&drivers);
     ent_monitor_open(&mon, "sim", &cluster, &err);
-    ent_driver_open(&drv, "sim", &cluster, &err);
+    ent_driver_set_open(&drivers, "sim", &cluster, &err);
     loop.monitor = &mon;
-    loop.driver = &drv;
+    loop.drivers = &drivers;
     loop.stop = &stop_requested;
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
@@ -152,6 +153,7 @@ int ent_cmd_demo(int argc, char **argv)
         tot.last_active = active;
         if (active < tot.min_active)
             tot.min_active = active;
+        ent_round_release(&r);
         fflush(stdout);
     }
     printf("summary: %ld rounds (%zu skipped), active nodes %zu at start, %zu at end (fewest "
@@ -162,7 +164,7 @@ int ent_cmd_demo(int argc, char **argv)
     ent_info("demo: end: %ld rounds, active nodes %zu -> %zu, %zu migrations, %zu failed%s",
              loop.round, tot.first_active, tot.last_active, tot.migrations, tot.failed,
              stop_requested ? " (stopped by signal)" : "");
-    ent_driver_close(&drv);
+    ent_driver_set_close(&drivers);
     ent_monitor_close(&mon);
     ent_sim_cluster_release(&cluster);
     ent_log_close();

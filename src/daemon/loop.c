@@ -5,6 +5,7 @@
 #include "model/model.h"
 #include "model/plan.h"
 #include "monitor/monitor.h"
+#include "plan/costmodel.h"
 #include "util/alloc.h"
 #include "util/clock.h"
 #include "util/error.h"
@@ -34,6 +35,13 @@ static bool stopping(const struct ent_loop *loop, struct ent_round *r)
         return true;
     }
     return false;
+}
+
+void ent_round_release(struct ent_round *r)
+{
+    ent_exec_result_release(&r->exec);
+    json_decref(r->report);
+    r->report = NULL;
 }
 
 void ent_loop_round(struct ent_loop *loop, struct ent_round *r)
@@ -90,9 +98,22 @@ void ent_loop_round(struct ent_loop *loop, struct ent_round *r)
     if (loop->dry_run || stopping(loop, r))
         goto done;
 
-    ent_execute_plan(&m, &plan, loop->driver, loop->stop, &r->exec);
-    ent_info("round %ld: executed: %zu done, %zu failed, %zu not started", r->round, r->exec.done,
-             r->exec.failed, r->exec.skipped);
+    struct ent_exec_options defaults;
+    ent_exec_options_default(&defaults);
+    ent_execute_plan(&m, &plan, loop->drivers, loop->exec.max_parallel ? &loop->exec : &defaults,
+                     loop->stop, &r->exec);
+    ent_info("round %ld: executed in %.2f s: %zu done, %zu failed, %zu dropped, %zu not started",
+             r->round, r->exec.wall_seconds, r->exec.done, r->exec.failed, r->exec.dropped,
+             r->exec.not_started);
+    if (loop->report)
+        r->report = ent_exec_report_json(&m, &plan, &r->exec);
+    if (loop->learn && r->exec.moved_seconds > 0) {
+        ent_costmodel_learn(&loop->plan.cost, r->exec.moved_mb / r->exec.moved_seconds,
+                            r->exec.migrations ? r->exec.dirty_rate / (double)r->exec.migrations
+                                               : 0);
+        ent_info("round %ld: cost model now %.1f MB/s, guests dirtying %.2f MB/s", r->round,
+                 loop->plan.cost.bandwidth, loop->plan.cost.dirty_rate);
+    }
 done:
     if (r->skipped)
         ent_warn("round %ld: nothing done: %s", r->round, r->reason);

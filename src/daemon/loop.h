@@ -11,14 +11,17 @@
 #include <stddef.h>
 
 struct ent_monitor;
-struct ent_driver;
+struct ent_driver_set;
 
 struct ent_loop {
     struct ent_monitor *monitor;
-    struct ent_driver *driver;
+    struct ent_driver_set *drivers;
     struct ent_solve_options solve;
     struct ent_plan_options plan;
-    bool dry_run; /* decide and plan, execute nothing */
+    struct ent_exec_options exec; /* zero: ent_exec_options_default */
+    bool learn;                   /* measured migrations tune plan.cost for the next rounds */
+    bool report;                  /* keep what was executed in the round's report */
+    bool dry_run;                 /* decide and plan, execute nothing */
     volatile sig_atomic_t *stop;
     long round;
 };
@@ -34,10 +37,12 @@ struct ent_round {
     size_t actions;
     long long makespan;
     struct ent_exec_result exec;
+    json_t *report; /* what was executed (ent_exec_report_json), when loop->report is set */
 };
 
-/* Runs one round and logs it. Failures of a phase skip the rest of the round (never act on a
- * partial view); they are reported in r, not as an error. */
+/* Runs one round and logs it; r->exec is released by ent_round_release. Failures of a phase skip
+ * the rest of the round (never act on a partial view); they are reported in r, not as an error. */
 void ent_loop_round(struct ent_loop *loop, struct ent_round *r);
+void ent_round_release(struct ent_round *r);
 
 #endif

@@ -4,6 +4,8 @@
 #include "util/error.h"
 #include "util/registry.h"
 
+#include <string.h>
+
 static struct ent_registry registry = {.what = "driver"};
 
 int ent_driver_register(const struct ent_driver_ops *ops, struct ent_error *err)
@@ -23,6 +25,7 @@ void ent_drivers_init(void)
     if (registry.len)
         return;
     ent_driver_register(&ent_driver_sim_ops, NULL);
+    ent_driver_register(&ent_driver_qmp_ops, NULL);
 }
 
 int ent_driver_open(struct ent_driver *drv, const char *name, void *arg, struct ent_error *err)
@@ -57,4 +60,49 @@ int ent_driver_migrate(struct ent_driver *drv, struct ent_migration *mig, struct
         ent_error_prefix(err, "%s driver: migrating %s from %s to %s", ops->name, mig->vm,
                          mig->from, mig->to);
     return rc;
+}
+
+void ent_driver_set_init(struct ent_driver_set *set)
+{
+    memset(set, 0, sizeof *set);
+}
+
+int ent_driver_set_open(struct ent_driver_set *set, const char *name, void *arg,
+                        struct ent_error *err)
+{
+    if (set->len == ENT_DRIVER_SET_MAX)
+        return ent_error(err, ENT_EINVALID, "more than %d drivers", ENT_DRIVER_SET_MAX);
+    int rc = ent_driver_open(&set->drivers[set->len], name, arg, err);
+    if (!rc)
+        set->len++;
+    return rc;
+}
+
+/* What monitoring names the hypervisor, as the driver that migrates on it. */
+static const char *driver_alias(const char *name)
+{
+    static const char *const aliases[][2] = {
+        {"xen", "xend"}, {"xen3", "xend"}, {"kvm", "libvirt"}, {"qemu", "libvirt"}, {"lab", "qmp"}};
+    for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++)
+        if (strcmp(name, aliases[i][0]) == 0)
+            return aliases[i][1];
+    return name;
+}
+
+struct ent_driver *ent_driver_set_pick(struct ent_driver_set *set, const char *node_driver)
+{
+    if (!set->len)
+        return NULL;
+    for (size_t i = 0; node_driver && i < set->len; i++)
+        if (strcmp(set->drivers[i].ops->name, node_driver) == 0 ||
+            strcmp(set->drivers[i].ops->name, driver_alias(node_driver)) == 0)
+            return &set->drivers[i];
+    return &set->drivers[0];
+}
+
+void ent_driver_set_close(struct ent_driver_set *set)
+{
+    for (size_t i = 0; i < set->len; i++)
+        ent_driver_close(&set->drivers[i]);
+    set->len = 0;
 }

@@ -5,22 +5,39 @@
 #ifndef ENT_DRIVERS_DRIVER_H
 #define ENT_DRIVERS_DRIVER_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct ent_error;
 struct ent_driver;
 
-/* What a migration is and, once done, what it measured. */
+/* What a migration is, how it may run and, once done, what it measured. */
 struct ent_migration {
     const char *vm, *from, *to;
     int64_t memory_mb;
-    double seconds;  /* measured total time */
-    double downtime; /* measured, seconds */
-    int64_t bytes;   /* transferred */
+    double bandwidth;    /* MB/s the copy may use, 0 for the hypervisor's default */
+    double max_downtime; /* seconds the guest may be stopped at the end, 0 for the default */
+    double timeout;      /* seconds the whole migration may take, 0 for none; then it is
+                            cancelled and the VM stays on its source */
+    double seconds;      /* measured total time */
+    double downtime;     /* measured, seconds */
+    int64_t bytes;       /* transferred */
+    double dirty_rate;   /* measured, MB/s the guest dirtied (0 when unknown) */
+    /* Progress, updated while perform runs (read by migrate_progress). */
+    volatile int64_t progress_bytes, progress_remaining;
+    void *priv; /* the driver's, from prepare to finish or abort */
+};
+
+/* Where a VM really is, after a failure: what the hypervisor says. */
+struct ent_vm_place {
+    char node[64];  /* empty when the VM was found nowhere */
+    char state[32]; /* "running", "paused", ... as the hypervisor names it */
+    int copies;     /* how many nodes report it (more than one is a duplicate) */
 };
 
 struct ent_driver_ops {
     const char *name;
+    int serial; /* calls must not overlap (the driver's state is not thread-safe) */
     int (*open)(struct ent_driver *drv, void *arg, struct ent_error *err);
     void (*close)(struct ent_driver *drv);
     int (*migrate_prepare)(struct ent_driver *drv, struct ent_migration *mig,
@@ -29,6 +46,12 @@ struct ent_driver_ops {
                            struct ent_error *err);
     int (*migrate_finish)(struct ent_driver *drv, struct ent_migration *mig, struct ent_error *err);
     void (*migrate_abort)(struct ent_driver *drv, struct ent_migration *mig);
+    /* Bytes sent and remaining so far, from another thread while perform runs. */
+    int (*migrate_progress)(struct ent_driver *drv, struct ent_migration *mig, int64_t *sent,
+                            int64_t *remaining);
+    /* Looks for vm on the nodes named (from, to: either may be NULL). */
+    int (*locate_vm)(struct ent_driver *drv, const char *vm, const char *from, const char *to,
+                     struct ent_vm_place *out, struct ent_error *err);
     int (*boot_vm)(struct ent_driver *drv, const char *vm, const char *node, struct ent_error *err);
     int (*shutdown_vm)(struct ent_driver *drv, const char *vm, const char *node,
                        struct ent_error *err);
@@ -55,6 +78,22 @@ void ent_driver_close(struct ent_driver *drv);
  * on its source. */
 int ent_driver_migrate(struct ent_driver *drv, struct ent_migration *mig, struct ent_error *err);
 
+/* The drivers opened for a round, one per kind of node. A node is served by the driver of its
+ * name (monitoring's container.driver.migration: "xen" is xend's, "kvm" and "qemu" libvirt's),
+ * else by the first driver of the set. */
+#define ENT_DRIVER_SET_MAX 8
+struct ent_driver_set {
+    struct ent_driver drivers[ENT_DRIVER_SET_MAX];
+    size_t len;
+};
+
+void ent_driver_set_init(struct ent_driver_set *set);
+int ent_driver_set_open(struct ent_driver_set *set, const char *name, void *arg,
+                        struct ent_error *err);
+struct ent_driver *ent_driver_set_pick(struct ent_driver_set *set, const char *node_driver);
+void ent_driver_set_close(struct ent_driver_set *set);
+
 extern const struct ent_driver_ops ent_driver_sim_ops;
+extern const struct ent_driver_ops ent_driver_qmp_ops;
 
 #endif

@@ -5,6 +5,9 @@
 #include "sim/cluster.h"
 #include "util/error.h"
 
+#include <stdio.h>
+#include <string.h>
+
 static int sim_open(struct ent_driver *drv, void *arg, struct ent_error *err)
 {
     if (!arg)
@@ -64,8 +67,27 @@ static int sim_perform(struct ent_driver *drv, struct ent_migration *mig, struct
     return 0;
 }
 
+static int sim_locate(struct ent_driver *drv, const char *vm, const char *from, const char *to,
+                      struct ent_vm_place *out, struct ent_error *err)
+{
+    (void)from;
+    (void)to;
+    struct ent_sim_cluster *c = drv->state;
+    int32_t v = ent_sim_vm_index(c, vm);
+    memset(out, 0, sizeof *out);
+    if (v < 0)
+        return ent_error(err, ENT_ENOTFOUND, "no simulated VM %s", vm);
+    out->copies = c->vms[v].running ? 1 : 0;
+    snprintf(out->state, sizeof out->state, "%s", c->vms[v].running ? "running" : "stopped");
+    if (c->vms[v].running)
+        snprintf(out->node, sizeof out->node, "%s", c->nodes[c->vms[v].host].name);
+    return 0;
+}
+
 const struct ent_driver_ops ent_driver_sim_ops = {
     .name = "sim",
+    .serial = 1,
+    .locate_vm = sim_locate,
     .open = sim_open,
     .migrate_prepare = sim_prepare,
     .migrate_perform = sim_perform,

@@ -1,111 +1,286 @@
-/* The sequential executor. */
+/* The parallel executor: the main thread starts what is ready (in planned start order, within the
+ * limits) and waits; each running action has a thread of its own that calls its driver. Drivers
+ * whose state is not thread-safe (ops->serial) are called under a lock of their own. */
 #include "exec/executor.h"
 
 #include "drivers/driver.h"
+#include "exec/deps.h"
 #include "model/model.h"
 #include "model/plan.h"
 #include "util/alloc.h"
+#include "util/clock.h"
 #include "util/error.h"
 #include "util/log.h"
 
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
-static int cmp_start(const void *a, const void *b, void *arg)
+void ent_exec_options_default(struct ent_exec_options *o)
 {
-    const struct ent_plan *plan = arg;
-    const struct ent_action *x = &plan->actions[*(const size_t *)a];
-    const struct ent_action *y = &plan->actions[*(const size_t *)b];
-    if (x->start != y->start)
-        return x->start < y->start ? -1 : 1;
-    return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+    *o = (struct ent_exec_options){.max_parallel = 32,
+                                   .node_concurrency = 4,
+                                   .timeout = 600,
+                                   .bandwidth = 0,
+                                   .max_downtime = 0};
 }
 
-static int run_action(const struct ent_model *m, const struct ent_action *a, struct ent_driver *drv,
-                      struct ent_exec_result *res, struct ent_error *err)
+const char *ent_action_status_name(enum ent_action_status s)
 {
-    const struct ent_driver_ops *ops = drv->ops;
-    const char *vm = a->vm >= 0 ? m->vms[a->vm].name : NULL;
-    const char *from = a->from >= 0 ? m->nodes[a->from].name : NULL;
-    const char *to = a->to >= 0 ? m->nodes[a->to].name : NULL;
-    const char *node = a->node >= 0 ? m->nodes[a->node].name : NULL;
-    int (*vm_op)(struct ent_driver *, const char *, const char *, struct ent_error *) = NULL;
-    int (*node_op)(struct ent_driver *, const char *, struct ent_error *) = NULL;
-    switch (a->kind) {
-    case ENT_ACTION_MIGRATE_VM: {
-        int mem = ent_model_memory_resource(m);
-        struct ent_migration mig = {vm, from, to, mem >= 0 ? m->res[mem].demand[a->vm] : 0,
-                                    0,  0,    0};
-        int rc = ent_driver_migrate(drv, &mig, err);
-        if (!rc) {
-            res->migration_seconds += mig.seconds;
-            if (mig.downtime > res->max_downtime)
-                res->max_downtime = mig.downtime;
-            ent_info("migrated %s from %s to %s%s: %.2f s, downtime %.0f ms, %lld bytes", vm, from,
-                     to, a->bypass ? " (bypass)" : "", mig.seconds, mig.downtime * 1000,
-                     (long long)mig.bytes);
+    static const char *const names[] = {"pending", "running", "done",
+                                        "failed",  "dropped", "not started"};
+    return s <= ENT_ACTION_NOT_STARTED ? names[s] : "?";
+}
+
+struct run;
+
+struct job {
+    struct run *run;
+    size_t action;
+    struct ent_driver *drv;
+    pthread_t thread;
+    int rc;
+    int finished; /* under run->lock */
+    int in_line;  /* ran on the main thread (no thread could be made): nothing to join */
+    struct ent_error err;
+};
+
+struct run {
+    const struct ent_model *m;
+    const struct ent_plan *plan;
+    struct ent_driver_set *drivers;
+    const struct ent_exec_options *opts;
+    struct ent_exec_result *res;
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+    pthread_mutex_t serial[ENT_DRIVER_SET_MAX];
+    double t0;
+};
+
+static struct ent_driver *driver_for(struct run *r, const struct ent_action *a)
+{
+    int32_t node = a->kind == ENT_ACTION_MIGRATE_VM || a->from >= 0 ? a->from
+                   : a->to >= 0                                     ? a->to
+                                                                    : a->node;
+    return ent_driver_set_pick(r->drivers, node >= 0 ? r->m->nodes[node].driver : NULL);
+}
+
+static void *job_main(void *arg)
+{
+    struct job *j = arg;
+    struct run *r = j->run;
+    size_t slot = (size_t)(j->drv - r->drivers->drivers);
+    int serial = j->drv->ops->serial;
+    struct ent_action_outcome *out = &r->res->outcomes[j->action];
+    if (serial)
+        pthread_mutex_lock(&r->serial[slot]);
+    j->rc = ent_exec_action(r->m, &r->plan->actions[j->action], j->drv, r->opts, out, &j->err);
+    if (j->rc)
+        ent_exec_locate(r->m, &r->plan->actions[j->action], j->drv);
+    if (serial)
+        pthread_mutex_unlock(&r->serial[slot]);
+    pthread_mutex_lock(&r->lock);
+    j->finished = 1;
+    pthread_cond_signal(&r->changed);
+    pthread_mutex_unlock(&r->lock);
+    return NULL;
+}
+
+static int cmp_start(const void *x, const void *y, void *arg)
+{
+    const struct ent_plan *plan = arg;
+    size_t i = *(const size_t *)x, j = *(const size_t *)y;
+    const struct ent_action *a = &plan->actions[i], *b = &plan->actions[j];
+    if (a->start != b->start)
+        return a->start < b->start ? -1 : 1;
+    return i < j ? -1 : i > j;
+}
+
+/* Whether the action's nodes have room for one more running action. */
+static int nodes_free(const struct ent_exec_deps *d, const int *busy, size_t a, int limit)
+{
+    for (int k = 0; limit > 0 && k < d->n_action_nodes[a]; k++)
+        if (busy[d->nodes[a][k]] >= limit)
+            return 0;
+    return 1;
+}
+
+static void account(struct ent_exec_result *res, const struct ent_model *m,
+                    const struct ent_action *a, const struct ent_action_outcome *o)
+{
+    if (a->kind != ENT_ACTION_MIGRATE_VM || o->status != ENT_ACTION_DONE)
+        return;
+    int mem = ent_model_memory_resource(m);
+    res->migrations++;
+    res->migration_seconds += o->seconds;
+    if (o->downtime > res->max_downtime)
+        res->max_downtime = o->downtime;
+    if (mem >= 0 && o->seconds > 0) {
+        res->moved_mb += (double)m->res[mem].demand[a->vm];
+        res->moved_seconds += o->seconds;
+    }
+    res->dirty_rate += o->dirty_rate;
+}
+
+/* Collects the jobs that ended; returns how many. Called with r->lock held. */
+static size_t reap(struct run *r, struct job **jobs, size_t *n_jobs, struct ent_exec_deps *d,
+                   int *busy)
+{
+    size_t ended = 0;
+    for (size_t i = 0; i < *n_jobs;) {
+        struct job *j = jobs[i];
+        if (!j->finished) {
+            i++;
+            continue;
         }
-        return rc;
+        if (!j->in_line) {
+            pthread_mutex_unlock(&r->lock);
+            pthread_join(j->thread, NULL);
+            pthread_mutex_lock(&r->lock);
+        }
+        const struct ent_action *a = &r->plan->actions[j->action];
+        struct ent_action_outcome *o = &r->res->outcomes[j->action];
+        o->ended = ent_now() - r->t0;
+        for (int k = 0; k < d->n_action_nodes[j->action]; k++)
+            busy[d->nodes[j->action][k]]--;
+        if (j->rc) {
+            o->status = ENT_ACTION_FAILED;
+            snprintf(o->error, sizeof o->error, "%s", j->err.msg);
+            r->res->failed++;
+            ent_log_error("action %zu (%s) failed after %.2f s: %s", j->action,
+                          ent_action_kind_name(a->kind), o->ended - o->started, j->err.msg);
+        } else {
+            o->status = ENT_ACTION_DONE;
+            r->res->done++;
+            ent_exec_deps_done(d, j->action);
+            account(r->res, r->m, a, o);
+        }
+        ent_free(j);
+        jobs[i] = jobs[--*n_jobs];
+        ended++;
     }
-    case ENT_ACTION_BOOT_VM:
-        vm_op = ops->boot_vm;
-        from = to;
-        break;
-    case ENT_ACTION_SHUTDOWN_VM:
-        vm_op = ops->shutdown_vm;
-        break;
-    case ENT_ACTION_SUSPEND_VM:
-        vm_op = ops->suspend_vm;
-        break;
-    case ENT_ACTION_RESUME_VM:
-        vm_op = ops->resume_vm;
-        from = to;
-        break;
-    case ENT_ACTION_BOOT_NODE:
-        node_op = ops->boot_node;
-        break;
-    case ENT_ACTION_SHUTDOWN_NODE:
-        node_op = ops->shutdown_node;
-        break;
-    default:
-        break;
+    return ended;
+}
+
+static void wait_changed(struct run *r)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_nsec += 100 * 1000 * 1000; /* the stop flag is looked at ten times a second */
+    if (ts.tv_nsec >= 1000000000) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000;
     }
-    if (!vm_op && !node_op)
-        return ent_error(err, ENT_EUNSUPPORTED, "the %s driver cannot %s", ops->name,
-                         ent_action_kind_name(a->kind));
-    int rc = vm_op ? vm_op(drv, vm, from, err) : node_op(drv, node, err);
-    if (!rc)
-        ent_info("%s %s%s%s: done", ent_action_kind_name(a->kind), vm ? vm : node,
-                 from && vm ? " on " : "", from && vm ? from : "");
-    return rc;
+    pthread_cond_timedwait(&r->changed, &r->lock, &ts);
+}
+
+static void finish_counts(const struct ent_plan *plan, struct ent_exec_result *res, int stopped)
+{
+    for (size_t a = 0; a < plan->len; a++) {
+        struct ent_action_outcome *o = &res->outcomes[a];
+        if (o->status != ENT_ACTION_PENDING)
+            continue;
+        o->status = stopped ? ENT_ACTION_NOT_STARTED : ENT_ACTION_DROPPED;
+        if (stopped)
+            res->not_started++;
+        else
+            res->dropped++;
+    }
+    if (res->dropped)
+        ent_warn("%zu action(s) dropped: they depended on a failed action; the next round "
+                 "re-plans from what monitoring sees",
+                 res->dropped);
+    if (res->not_started)
+        ent_warn("%zu action(s) not started: stop requested", res->not_started);
 }
 
 void ent_execute_plan(const struct ent_model *m, const struct ent_plan *plan,
-                      struct ent_driver *drv, volatile sig_atomic_t *stop,
-                      struct ent_exec_result *res)
+                      struct ent_driver_set *drivers, const struct ent_exec_options *opts,
+                      volatile sig_atomic_t *stop, struct ent_exec_result *res)
 {
     memset(res, 0, sizeof *res);
-    size_t *order = ent_malloc((plan->len + 1) * sizeof *order);
+    res->len = plan->len;
+    res->outcomes = ent_calloc(plan->len + 1, sizeof *res->outcomes);
+    struct run r = {.m = m, .plan = plan, .drivers = drivers, .opts = opts, .res = res};
+    pthread_mutex_init(&r.lock, NULL);
+    pthread_cond_init(&r.changed, NULL);
+    for (size_t i = 0; i < ENT_DRIVER_SET_MAX; i++)
+        pthread_mutex_init(&r.serial[i], NULL);
+    struct ent_exec_deps d;
+    ent_exec_deps_build(&d, plan, m->n_nodes);
+    size_t *pending = ent_malloc((plan->len + 1) * sizeof *pending), n_pending = plan->len;
     for (size_t i = 0; i < plan->len; i++)
-        order[i] = i;
-    qsort_r(order, plan->len, sizeof *order, cmp_start, (void *)plan);
-    for (size_t k = 0; k < plan->len; k++) {
-        if ((stop && *stop) || res->failed) {
-            res->skipped = plan->len - k;
-            ent_warn("%zu action(s) not started: %s", res->skipped,
-                     res->failed ? "an earlier action failed, the next round re-plans"
-                                 : "stop requested");
+        pending[i] = i;
+    qsort_r(pending, n_pending, sizeof *pending, cmp_start, (void *)plan);
+    int *busy = ent_calloc(m->n_nodes + 1, sizeof *busy);
+    int max_parallel = opts->max_parallel > 0 ? opts->max_parallel : 1;
+    struct job **jobs = ent_calloc((size_t)max_parallel + 1, sizeof *jobs);
+    size_t n_jobs = 0;
+    int stopped = 0;
+    r.t0 = ent_now();
+
+    pthread_mutex_lock(&r.lock);
+    for (;;) {
+        stopped = stopped || (stop && *stop);
+        /* Start what is ready, in planned start order. */
+        for (size_t i = 0; !stopped && i < n_pending && n_jobs < (size_t)max_parallel;) {
+            size_t a = pending[i];
+            if (!ent_exec_deps_ready(&d, a) || !nodes_free(&d, busy, a, opts->node_concurrency)) {
+                i++;
+                continue;
+            }
+            struct ent_driver *drv = driver_for(&r, &plan->actions[a]);
+            struct ent_action_outcome *o = &res->outcomes[a];
+            memmove(pending + i, pending + i + 1, (n_pending - i - 1) * sizeof *pending);
+            n_pending--;
+            o->started = ent_now() - r.t0;
+            if (!drv) {
+                o->status = ENT_ACTION_FAILED;
+                snprintf(o->error, sizeof o->error, "no driver for this node");
+                res->failed++;
+                ent_log_error("action %zu (%s): no driver", a,
+                              ent_action_kind_name(plan->actions[a].kind));
+                continue;
+            }
+            o->status = ENT_ACTION_RUNNING;
+            for (int k = 0; k < d.n_action_nodes[a]; k++)
+                busy[d.nodes[a][k]]++;
+            struct job *j = ent_calloc(1, sizeof *j);
+            *j = (struct job){.run = &r, .action = a, .drv = drv};
+            ent_error_init(&j->err);
+            jobs[n_jobs++] = j;
+            if (pthread_create(&j->thread, NULL, job_main, j)) {
+                ent_log_error("cannot start a thread for action %zu: run in line", a);
+                j->in_line = 1;
+                pthread_mutex_unlock(&r.lock);
+                job_main(j);
+                pthread_mutex_lock(&r.lock);
+            }
+        }
+        if (!n_jobs)
             break;
-        }
-        struct ent_error err;
-        ent_error_init(&err);
-        if (run_action(m, &plan->actions[order[k]], drv, res, &err)) {
-            res->failed++;
-            ent_log_error("action %zu (%s) failed: %s", order[k],
-                          ent_action_kind_name(plan->actions[order[k]].kind), err.msg);
-        } else {
-            res->done++;
-        }
+        if (!reap(&r, jobs, &n_jobs, &d, busy))
+            wait_changed(&r);
     }
-    ent_free(order);
+    pthread_mutex_unlock(&r.lock);
+    res->wall_seconds = ent_now() - r.t0;
+    finish_counts(plan, res, stopped);
+
+    ent_free(jobs);
+    ent_free(busy);
+    ent_free(pending);
+    ent_exec_deps_release(&d);
+    for (size_t i = 0; i < ENT_DRIVER_SET_MAX; i++)
+        pthread_mutex_destroy(&r.serial[i]);
+    pthread_cond_destroy(&r.changed);
+    pthread_mutex_destroy(&r.lock);
+}
+
+void ent_exec_result_release(struct ent_exec_result *res)
+{
+    ent_free(res->outcomes);
+    res->outcomes = NULL;
+    res->len = 0;
 }

@@ -1,26 +1,78 @@
-/* Running a plan through a driver. */
+/* Running a plan through drivers, in parallel where the plan allows. */
 #ifndef ENT_EXEC_EXECUTOR_H
 #define ENT_EXEC_EXECUTOR_H
 
+#include <jansson.h>
 #include <signal.h>
 #include <stddef.h>
+#include <stdint.h>
 
-struct ent_driver;
+struct ent_driver_set;
 struct ent_model;
 struct ent_plan;
 
-struct ent_exec_result {
-    size_t done, failed, skipped;
-    double migration_seconds; /* summed measured migration time */
-    double max_downtime;      /* seconds */
+struct ent_exec_options {
+    int max_parallel;     /* actions running at once in all (32); 1 runs the plan sequentially */
+    int node_concurrency; /* actions running at once that touch one node (4), 0 for no limit */
+    double timeout;       /* seconds an action may take (600), 0 for none */
+    double bandwidth;     /* MB/s a migration may use, 0 for the hypervisor's default */
+    double max_downtime;  /* seconds, 0 for the hypervisor's default */
 };
 
-/* Runs the plan's actions in order of start time, one at a time. The plan was computed for the
- * state it started from, so after a failure the actions that follow could meet another state: they
- * are skipped (the failed VM stays on its source) and the next round re-plans from what monitoring
- * sees. When *stop becomes non-zero, no further action starts. Every outcome is logged. */
+enum ent_action_status {
+    ENT_ACTION_PENDING,
+    ENT_ACTION_RUNNING,
+    ENT_ACTION_DONE,
+    ENT_ACTION_FAILED,
+    ENT_ACTION_DROPPED,     /* depended on a failed action */
+    ENT_ACTION_NOT_STARTED, /* stop requested */
+};
+
+struct ent_action_outcome {
+    enum ent_action_status status;
+    double started, ended;                /* seconds from the start of the execution */
+    double seconds, downtime, dirty_rate; /* measured by the driver (migrations) */
+    int64_t bytes;
+    char error[512];
+};
+
+struct ent_exec_result {
+    size_t done, failed, dropped, not_started;
+    double wall_seconds;                        /* from the first start to the last end */
+    double migration_seconds;                   /* summed measured migration time */
+    double max_downtime;                        /* seconds */
+    size_t migrations;                          /* measured */
+    double moved_mb, moved_seconds, dirty_rate; /* sums for the cost model */
+    struct ent_action_outcome *outcomes;        /* one per plan action */
+    size_t len;
+};
+
+void ent_exec_options_default(struct ent_exec_options *o);
+const char *ent_action_status_name(enum ent_action_status s);
+
+/* An action starts once the actions it depends on (exec/deps.h) have ended well, within the
+ * concurrency limits, through the driver of its node (the source for a migration). A failed
+ * action's VM is looked for where it really is (logged), the actions that depend on it are
+ * dropped and the rest goes on. When *stop becomes non-zero no action starts; running ones
+ * finish. Every outcome is logged with its figures. res is released with ent_exec_result_release.
+ */
 void ent_execute_plan(const struct ent_model *m, const struct ent_plan *plan,
-                      struct ent_driver *drv, volatile sig_atomic_t *stop,
-                      struct ent_exec_result *res);
+                      struct ent_driver_set *drivers, const struct ent_exec_options *opts,
+                      volatile sig_atomic_t *stop, struct ent_exec_result *res);
+void ent_exec_result_release(struct ent_exec_result *res);
+
+/* The outcome as JSON: counts, figures and every action with its status (exec/report.c). */
+json_t *ent_exec_report_json(const struct ent_model *m, const struct ent_plan *plan,
+                             const struct ent_exec_result *res);
+
+/* One action through its driver (exec/action.c). */
+struct ent_driver;
+struct ent_action;
+struct ent_error;
+int ent_exec_action(const struct ent_model *m, const struct ent_action *a, struct ent_driver *drv,
+                    const struct ent_exec_options *opts, struct ent_action_outcome *out,
+                    struct ent_error *err);
+/* After a failure: where the action's VM really is, logged. */
+void ent_exec_locate(const struct ent_model *m, const struct ent_action *a, struct ent_driver *drv);
 
 #endif

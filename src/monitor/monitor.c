@@ -26,6 +26,7 @@ void ent_monitors_init(void)
     ent_monitor_register(&ent_monitor_ganglia_ops, NULL);
     ent_monitor_register(&ent_monitor_xend_ops, NULL);
     ent_monitor_register(&ent_monitor_libvirt_ops, NULL);
+    ent_monitor_register(&ent_monitor_lab_ops, NULL);
 }
 
 int ent_monitor_open(struct ent_monitor *mon, const char *name, void *arg, struct ent_error *err)

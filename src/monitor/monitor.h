@@ -35,5 +35,6 @@ extern const struct ent_monitor_ops ent_monitor_sim_ops;
 extern const struct ent_monitor_ops ent_monitor_ganglia_ops;
 extern const struct ent_monitor_ops ent_monitor_xend_ops;
 extern const struct ent_monitor_ops ent_monitor_libvirt_ops;
+extern const struct ent_monitor_ops ent_monitor_lab_ops;
 
 #endif

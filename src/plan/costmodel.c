@@ -33,3 +33,12 @@ void ent_precopy(const struct ent_costmodel *cm, double memory, double rate, dou
     out->sent = sent + round;
     out->seconds = (rate > 0 ? sent / rate : 0) + out->downtime;
 }
+
+void ent_costmodel_learn(struct ent_costmodel *cm, double rate, double dirty)
+{
+    const double keep = 0.7; /* weight of what was known */
+    if (rate >= 1 && rate <= 1e6)
+        cm->bandwidth = keep * cm->bandwidth + (1 - keep) * rate;
+    if (dirty > 0 && dirty <= 1e6)
+        cm->dirty_rate = keep * cm->dirty_rate + (1 - keep) * dirty;
+}

@@ -28,4 +28,8 @@ void ent_costmodel_default(struct ent_costmodel *cm);
 void ent_precopy(const struct ent_costmodel *cm, double memory, double rate, double dirty,
                  struct ent_precopy *out);
 
+/* Blends what executed migrations measured into the model (a moving average): rate is the memory
+ * moved per second of migration, dirty the guests' measured dirtying (0: unknown, kept). */
+void ent_costmodel_learn(struct ent_costmodel *cm, double rate, double dirty);
+
 #endif

@@ -1,0 +1,110 @@
+/* One action through its driver, and where its VM is after a failure. */
+#include "exec/executor.h"
+
+#include "drivers/driver.h"
+#include "model/model.h"
+#include "model/plan.h"
+#include "util/error.h"
+#include "util/log.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *node_name(const struct ent_model *m, int32_t n)
+{
+    return n >= 0 ? m->nodes[n].name : NULL;
+}
+
+static int migrate(const struct ent_model *m, const struct ent_action *a, struct ent_driver *drv,
+                   const struct ent_exec_options *opts, struct ent_action_outcome *out,
+                   struct ent_error *err)
+{
+    int mem = ent_model_memory_resource(m);
+    struct ent_migration mig = {.vm = m->vms[a->vm].name,
+                                .from = node_name(m, a->from),
+                                .to = node_name(m, a->to),
+                                .memory_mb = mem >= 0 ? m->res[mem].demand[a->vm] : 0,
+                                .bandwidth = opts->bandwidth,
+                                .max_downtime = opts->max_downtime,
+                                .timeout = opts->timeout};
+    int rc = ent_driver_migrate(drv, &mig, err);
+    if (rc)
+        return rc;
+    out->seconds = mig.seconds;
+    out->downtime = mig.downtime;
+    out->bytes = mig.bytes;
+    out->dirty_rate = mig.dirty_rate;
+    ent_info("migrated %s from %s to %s%s: %.3f s, downtime %.1f ms, %lld bytes", mig.vm, mig.from,
+             mig.to, a->bypass ? " (bypass)" : "", mig.seconds, mig.downtime * 1000,
+             (long long)mig.bytes);
+    return 0;
+}
+
+int ent_exec_action(const struct ent_model *m, const struct ent_action *a, struct ent_driver *drv,
+                    const struct ent_exec_options *opts, struct ent_action_outcome *out,
+                    struct ent_error *err)
+{
+    const struct ent_driver_ops *ops = drv->ops;
+    if (a->kind == ENT_ACTION_MIGRATE_VM)
+        return migrate(m, a, drv, opts, out, err);
+    const char *vm = a->vm >= 0 ? m->vms[a->vm].name : NULL;
+    const char *on = node_name(m, a->from);
+    int (*vm_op)(struct ent_driver *, const char *, const char *, struct ent_error *) = NULL;
+    int (*node_op)(struct ent_driver *, const char *, struct ent_error *) = NULL;
+    switch (a->kind) {
+    case ENT_ACTION_BOOT_VM:
+        vm_op = ops->boot_vm;
+        on = node_name(m, a->to);
+        break;
+    case ENT_ACTION_SHUTDOWN_VM:
+        vm_op = ops->shutdown_vm;
+        break;
+    case ENT_ACTION_SUSPEND_VM:
+        vm_op = ops->suspend_vm;
+        break;
+    case ENT_ACTION_RESUME_VM:
+        vm_op = ops->resume_vm;
+        on = node_name(m, a->to);
+        break;
+    case ENT_ACTION_BOOT_NODE:
+        node_op = ops->boot_node;
+        break;
+    case ENT_ACTION_SHUTDOWN_NODE:
+        node_op = ops->shutdown_node;
+        break;
+    default:
+        break;
+    }
+    if (!vm_op && !node_op)
+        return ent_error(err, ENT_EUNSUPPORTED, "the %s driver cannot %s", ops->name,
+                         ent_action_kind_name(a->kind));
+    int rc = vm_op ? vm_op(drv, vm, on, err) : node_op(drv, node_name(m, a->node), err);
+    if (!rc)
+        ent_info("%s %s%s%s: done", ent_action_kind_name(a->kind), vm ? vm : node_name(m, a->node),
+                 vm && on ? " on " : "", vm && on ? on : "");
+    return rc;
+}
+
+void ent_exec_locate(const struct ent_model *m, const struct ent_action *a, struct ent_driver *drv)
+{
+    if (a->vm < 0 || !drv->ops->locate_vm)
+        return;
+    const char *vm = m->vms[a->vm].name;
+    struct ent_vm_place place;
+    struct ent_error err;
+    ent_error_init(&err);
+    if (drv->ops->locate_vm(drv, vm, node_name(m, a->from), node_name(m, a->to), &place, &err)) {
+        ent_log_error("after the failure, %s could not be looked for: %s", vm, err.msg);
+        return;
+    }
+    if (place.copies > 1)
+        ent_log_error("after the failure, %s runs %d times (on %s and elsewhere): needs an "
+                      "administrator",
+                      vm, place.copies, place.node[0] ? place.node : "?");
+    else if (!place.node[0])
+        ent_log_error("after the failure, %s is found nowhere (%s)", vm, place.state);
+    else
+        ent_info("after the failure, %s is %s on %s%s", vm, place.state, place.node,
+                 a->from >= 0 && strcmp(place.node, m->nodes[a->from].name) == 0 ? " (where it was)"
+                                                                                 : "");
+}

@@ -1,0 +1,87 @@
+/* The local lab: real QEMU micro-VMs on this machine, spread over logical nodes that each have a
+ * configured capacity. Its state is a directory: lab.json (the nodes), vms/NAME.json (where each
+ * VM runs: node, QEMU pid and QMP socket), run/ (sockets, pid files and logs of the QEMU
+ * instances). A migration starts a new instance on the destination and rewrites only its VM's
+ * file, so migrations of different VMs can run at once. */
+#ifndef ENT_LAB_LAB_H
+#define ENT_LAB_LAB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct ent_error;
+
+#define ENT_LAB_NAME_MAX 32
+#define ENT_LAB_PATH_MAX 200
+
+struct ent_lab_node {
+    char name[ENT_LAB_NAME_MAX];
+    int64_t memory_mb;
+    int cpus;
+};
+
+struct ent_lab {
+    char dir[ENT_LAB_PATH_MAX];
+    struct ent_lab_node *nodes;
+    size_t n_nodes;
+    char accel[16]; /* QEMU -machine accel=: "kvm:tcg", "tcg" or "kvm" */
+};
+
+/* One QEMU process of a VM. */
+struct ent_lab_instance {
+    pid_t pid;
+    unsigned generation; /* 1 at boot, one more per migration */
+    char qmp[ENT_LAB_PATH_MAX];
+};
+
+struct ent_lab_vm {
+    char name[ENT_LAB_NAME_MAX];
+    char node[ENT_LAB_NAME_MAX];
+    int64_t memory_mb;
+    int vcpus;
+    struct ent_lab_instance qemu;
+};
+
+struct ent_lab_options {
+    size_t nodes, vms;
+    int64_t vm_memory_mb;   /* 64 */
+    int64_t node_memory_mb; /* 0: room for four VMs */
+    int node_cpus;          /* 4 */
+    const char *accel;      /* "kvm:tcg" */
+};
+
+/* The default lab directory: $ENTROPY_LAB_DIR, else /tmp/entropy-lab. */
+const char *ent_lab_default_dir(void);
+void ent_lab_options_default(struct ent_lab_options *o);
+
+/* Creates the lab in dir and boots its VMs, round-robin over the nodes. Refuses a directory that
+ * already holds a lab. On failure, whatever was started is stopped again. */
+int ent_lab_up(const char *dir, const struct ent_lab_options *o, struct ent_error *err);
+/* Stops every QEMU instance the lab started and removes its directory. */
+int ent_lab_down(const char *dir, struct ent_error *err);
+
+int ent_lab_open(struct ent_lab *lab, const char *dir, struct ent_error *err);
+void ent_lab_release(struct ent_lab *lab);
+const struct ent_lab_node *ent_lab_node(const struct ent_lab *lab, const char *name);
+
+/* The VM names, sorted (free with ent_lab_names_free). */
+int ent_lab_vm_names(const struct ent_lab *lab, char ***names, size_t *n, struct ent_error *err);
+void ent_lab_names_free(char **names, size_t n);
+int ent_lab_vm_read(const struct ent_lab *lab, const char *name, struct ent_lab_vm *vm,
+                    struct ent_error *err);
+/* Atomically (a new file renamed over the old one). */
+int ent_lab_vm_write(const struct ent_lab *lab, const struct ent_lab_vm *vm, struct ent_error *err);
+
+/* Starts generation gen of vm as a daemonized QEMU; incoming: waiting for a migration
+ * ("-incoming defer"). Returns once its QMP socket answers. */
+int ent_lab_qemu_start(const struct ent_lab *lab, const struct ent_lab_vm *vm, unsigned gen,
+                       bool incoming, struct ent_lab_instance *out, struct ent_error *err);
+/* Ends an instance: QMP quit, then SIGKILL if it lingers. Only a process whose command line
+ * names this instance's socket is signalled (never a recycled pid). */
+void ent_lab_qemu_stop(const struct ent_lab_instance *inst);
+/* Whether the instance's process still lives. */
+bool ent_lab_qemu_alive(const struct ent_lab_instance *inst);
+
+#endif

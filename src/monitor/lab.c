@@ -1,0 +1,116 @@
+/* The lab adapter. */
+#include "monitor/lab.h"
+
+#include "drivers/qmp_client.h"
+#include "lab/lab.h"
+#include "model/model.h"
+#include "monitor/issues.h"
+#include "monitor/monitor.h"
+#include "util/alloc.h"
+#include "util/error.h"
+
+#include <string.h>
+
+static int add_vms(const struct ent_lab *lab, const struct ent_lab_source *src, struct ent_model *m,
+                   struct ent_monitor_names *names, json_t *issues, struct ent_error *err)
+{
+    int cpu = ent_model_resource_index(m, "cpu"), mem = ent_model_resource_index(m, "memory");
+    char **vms;
+    size_t n;
+    int rc = ent_lab_vm_names(lab, &vms, &n, err);
+    for (size_t i = 0; !rc && i < n; i++) {
+        struct ent_lab_vm vm;
+        struct ent_error verr;
+        ent_error_init(&verr);
+        char status[32] = "";
+        if (ent_lab_vm_read(lab, vms[i], &vm, &verr)) {
+            ent_monitor_issue(issues, "lab", "%s", verr.msg);
+            continue;
+        }
+        int32_t node = (int32_t)ent_namemap_get(&names->nodes, vm.node);
+        if (node < 0) {
+            ent_monitor_issue(issues, "lab", "%s is on %s, which is no lab node", vm.name, vm.node);
+            continue;
+        }
+        if (!ent_lab_qemu_alive(&vm.qemu) ||
+            ent_qmp_status(vm.qemu.qmp, 5.0, status, sizeof status, &verr)) {
+            ent_monitor_issue(issues, "lab", "%s: its QEMU (pid %d) is gone or does not answer",
+                              vm.name, (int)vm.qemu.pid);
+            continue;
+        }
+        int v = ent_monitor_add_vm(m, names, issues, "lab", vm.name, node, err);
+        if (v == ENT_EEXISTS)
+            continue;
+        if (v < 0) {
+            rc = v;
+            break;
+        }
+        m->res[cpu].demand[v] = vm.vcpus * src->cpu_share;
+        m->res[mem].demand[v] = vm.memory_mb;
+        if (strcmp(status, "running") != 0) {
+            ent_monitor_issue(issues, "lab", "%s is %s on %s: kept there this round", vm.name,
+                              status, vm.node);
+            ent_monitor_pin_vm(m, v);
+        }
+    }
+    ent_lab_names_free(vms, n);
+    return rc;
+}
+
+int ent_lab_snapshot(const struct ent_lab_source *src, struct ent_model *m, json_t **issues,
+                     struct ent_error *err)
+{
+    struct ent_lab lab;
+    int rc = ent_lab_open(&lab, src->dir, err);
+    if (rc)
+        return rc;
+    *issues = json_array();
+    struct ent_monitor_names names;
+    ent_monitor_names_init(&names);
+    int cpu = ent_model_add_resource(m, "cpu", 0, 0, err);
+    int mem = cpu < 0 ? cpu : ent_model_add_resource(m, "memory", 0, 0, err);
+    rc = mem < 0 ? mem : 0;
+    for (size_t i = 0; !rc && i < lab.n_nodes; i++) {
+        int n = ent_monitor_add_node(m, &names, lab.nodes[i].name, err);
+        if (n < 0) {
+            rc = n;
+            break;
+        }
+        m->res[cpu].capacity[n] = lab.nodes[i].cpus * 100;
+        m->res[mem].capacity[n] = lab.nodes[i].memory_mb;
+        m->nodes[n].driver = ent_strdup("qmp");
+    }
+    if (!rc)
+        rc = add_vms(&lab, src, m, &names, *issues, err);
+    if (!rc)
+        rc = ent_model_validate(m, err);
+    ent_monitor_names_release(&names);
+    ent_lab_release(&lab);
+    if (rc) {
+        json_decref(*issues);
+        *issues = NULL;
+    }
+    return rc;
+}
+
+static int lab_open(struct ent_monitor *mon, void *arg, struct ent_error *err)
+{
+    if (!arg)
+        return ent_error(err, ENT_EINVALID, "the lab monitor needs its source");
+    mon->state = arg;
+    return 0;
+}
+
+static int lab_snapshot_op(struct ent_monitor *mon, struct ent_model *out, struct ent_error *err)
+{
+    json_t *issues = NULL;
+    int rc = ent_lab_snapshot(mon->state, out, &issues, err);
+    json_decref(issues);
+    return rc;
+}
+
+const struct ent_monitor_ops ent_monitor_lab_ops = {
+    .name = "lab",
+    .open = lab_open,
+    .snapshot = lab_snapshot_op,
+};

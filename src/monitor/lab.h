@@ -1,0 +1,22 @@
+/* The lab adapter: the local lab of QEMU micro-VMs (src/lab) as a model. Nodes have the capacity
+ * the lab gave them; a VM is where its file says, once its QEMU answers QMP. */
+#ifndef ENT_MONITOR_LAB_H
+#define ENT_MONITOR_LAB_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+struct ent_error;
+struct ent_model;
+
+struct ent_lab_source {
+    const char *dir;
+    int64_t cpu_share; /* a VM's CPU demand per vCPU, in hundredths of a core (100) */
+};
+
+/* A VM whose QEMU is gone is reported in issues and left out; one that answers but does not run
+ * (paused, mid-migration) is kept where it is, pinned for the round. */
+int ent_lab_snapshot(const struct ent_lab_source *src, struct ent_model *m, json_t **issues,
+                     struct ent_error *err);
+
+#endif
