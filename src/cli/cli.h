@@ -18,6 +18,13 @@ int ent_cmd_demo(int argc, char **argv);
 int ent_cmd_monitor(int argc, char **argv);
 int ent_cmd_config(int argc, char **argv);
 int ent_cmd_lab(int argc, char **argv);
+int ent_cmd_migrate(int argc, char **argv);
+
+struct ent_driver;
+struct ent_exec_options;
+/* One migration through drv, printed as JSON (figures, or the error and where the VM is now). */
+int ent_cli_migrate(struct ent_driver *drv, const char *vm, const char *from, const char *to,
+                    const struct ent_exec_options *o);
 
 /* Prints "entropy CMD: message" to stderr and returns ENT_EXIT_INPUT. */
 int ent_cli_fail(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

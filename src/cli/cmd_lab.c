@@ -272,37 +272,12 @@ static int lab_migrate(struct lab_args *a, const char *vm_name, const char *to)
     ent_lab_release(&lab);
     if (rc)
         return ent_cli_fail("lab", "%s", err.msg);
-    struct ent_driver_set drivers;
-    ent_driver_set_init(&drivers);
-    if (ent_driver_set_open(&drivers, "qmp", (void *)a->dir, &err))
+    struct ent_driver drv;
+    if (ent_driver_open(&drv, "qmp", (void *)a->dir, &err))
         return ent_cli_fail("lab", "%s", err.msg);
-    struct ent_migration mig = {.vm = vm.name,
-                                .from = vm.node,
-                                .to = to,
-                                .memory_mb = vm.memory_mb,
-                                .bandwidth = a->exec.bandwidth,
-                                .max_downtime = a->exec.max_downtime,
-                                .timeout = a->exec.timeout};
-    rc = ent_driver_migrate(&drivers.drivers[0], &mig, &err);
-    json_t *doc;
-    if (rc) {
-        struct ent_vm_place place;
-        json_t *where = json_null();
-        if (!drivers.drivers[0].ops->locate_vm(&drivers.drivers[0], vm.name, vm.node, to, &place,
-                                               NULL))
-            where = json_pack("{s:s, s:s, s:i}", "node", place.node, "state", place.state, "copies",
-                              place.copies);
-        doc = json_pack("{s:s, s:s, s:s, s:b, s:s, s:o}", "vm", vm.name, "from", vm.node, "to", to,
-                        "migrated", 0, "error", err.msg, "now", where);
-    } else {
-        doc = json_pack("{s:s, s:s, s:s, s:b, s:f, s:f, s:I, s:f}", "vm", vm.name, "from", vm.node,
-                        "to", to, "migrated", 1, "seconds", mig.seconds, "downtime_ms",
-                        mig.downtime * 1000, "bytes", (json_int_t)mig.bytes, "dirty_rate_mbs",
-                        mig.dirty_rate);
-    }
-    ent_driver_set_close(&drivers);
-    int prc = print_json(doc);
-    return prc ? prc : rc ? ENT_EXIT_NO : ENT_EXIT_OK;
+    rc = ent_cli_migrate(&drv, vm.name, vm.node, to, &a->exec);
+    ent_driver_close(&drv);
+    return rc;
 }
 
 int ent_cmd_lab(int argc, char **argv)

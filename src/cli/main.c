@@ -151,6 +151,28 @@ static const struct ent_command commands[] = {
      "Exit status: 0 done, 1 an action or the migration failed (the VM stays running on\n"
      "its source), 2 bad usage or no lab.\n",
      ent_cmd_lab},
+    {"migrate", "live-migrate one VM by hand through a driver, with its figures",
+     "usage: entropy migrate VM FROM TO (--libvirt NODES | --xend NODES | --xl NODES |\n"
+     "                                    --lab DIR) [--bandwidth MB/s] [--max-downtime MS]\n"
+     "                                    [--timeout S] [--relocation-port N] [--ssh CMD]\n"
+     "\n"
+     "Runs the driver's whole migration (prepare, perform, finish, or abort) and prints one\n"
+     "JSON object: migrated, seconds, downtime_ms (null when the hypervisor does not say),\n"
+     "bytes; or the error and where the VM is now (node, state, copies).\n"
+     "\n"
+     "  --libvirt NODES      NAME=URI ... (blank-separated): each node's libvirtd; the source's\n"
+     "                       libvirtd migrates peer to peer to the destination's URI\n"
+     "  --xend NODES         URL or NAME=URL ...: each node's xend (http://node:8000)\n"
+     "  --xl NODES           NAME or NAME=SSH-HOST ...: xl migrate runs over ssh on FROM\n"
+     "  --lab DIR            the local lab (entropy lab), through QMP\n"
+     "  --bandwidth MB/s     the migration's bandwidth limit (libvirt, QMP)\n"
+     "  --max-downtime MS    the longest pause at the end of the copy (libvirt, QMP)\n"
+     "  --timeout S          cancel (libvirt, QMP) or give up (xend, xl) after S (default 600)\n"
+     "  --relocation-port N  the destination's xend-relocation-port (default 8002)\n"
+     "  --ssh CMD            the ssh command for xl (default \"ssh -o BatchMode=yes\")\n"
+     "\n"
+     "Exit status: 0 migrated, 1 the migration failed (the VM stays on FROM), 2 bad usage.\n",
+     ent_cmd_migrate},
     {"config", "list the configuration keys, or check a configuration file",
      "usage: entropy config --defaults | FILE\n"
      "\n"

@@ -26,6 +26,9 @@ void ent_drivers_init(void)
         return;
     ent_driver_register(&ent_driver_sim_ops, NULL);
     ent_driver_register(&ent_driver_qmp_ops, NULL);
+    ent_driver_register(&ent_driver_xend_ops, NULL);
+    ent_driver_register(&ent_driver_xl_ops, NULL);
+    ent_driver_register(&ent_driver_libvirt_ops, NULL);
 }
 
 int ent_driver_open(struct ent_driver *drv, const char *name, void *arg, struct ent_error *err)

@@ -20,7 +20,7 @@ struct ent_migration {
     double timeout;      /* seconds the whole migration may take, 0 for none; then it is
                             cancelled and the VM stays on its source */
     double seconds;      /* measured total time */
-    double downtime;     /* measured, seconds */
+    double downtime;     /* measured, seconds; negative when the hypervisor does not say */
     int64_t bytes;       /* transferred */
     double dirty_rate;   /* measured, MB/s the guest dirtied (0 when unknown) */
     /* Progress, updated while perform runs (read by migrate_progress). */
@@ -95,5 +95,8 @@ void ent_driver_set_close(struct ent_driver_set *set);
 
 extern const struct ent_driver_ops ent_driver_sim_ops;
 extern const struct ent_driver_ops ent_driver_qmp_ops;
+extern const struct ent_driver_ops ent_driver_xend_ops;
+extern const struct ent_driver_ops ent_driver_xl_ops;
+extern const struct ent_driver_ops ent_driver_libvirt_ops;
 
 #endif

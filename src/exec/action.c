@@ -34,9 +34,11 @@ static int migrate(const struct ent_model *m, const struct ent_action *a, struct
     out->downtime = mig.downtime;
     out->bytes = mig.bytes;
     out->dirty_rate = mig.dirty_rate;
-    ent_info("migrated %s from %s to %s%s: %.3f s, downtime %.1f ms, %lld bytes", mig.vm, mig.from,
-             mig.to, a->bypass ? " (bypass)" : "", mig.seconds, mig.downtime * 1000,
-             (long long)mig.bytes);
+    char downtime[48] = "downtime unknown";
+    if (mig.downtime >= 0)
+        snprintf(downtime, sizeof downtime, "downtime %.1f ms", mig.downtime * 1000);
+    ent_info("migrated %s from %s to %s%s: %.3f s, %s, %lld bytes", mig.vm, mig.from, mig.to,
+             a->bypass ? " (bypass)" : "", mig.seconds, downtime, (long long)mig.bytes);
     return 0;
 }
 

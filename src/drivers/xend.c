@@ -1,0 +1,238 @@
+/* The xend driver: xend's HTTP interface, as xm uses it (SrvDomain op=migrate, op=shutdown,
+ * op=save; SrvDomainDir op=restore). The form carries the fields of every Xen 3 version (2.0 and
+ * 3.0: resource; 3.2 on: port, node, ssl); xend's FormFn reads those it knows. */
+#include "drivers/xend.h"
+
+#include "drivers/driver.h"
+#include "monitor/sxp.h"
+#include "monitor/xend_http.h"
+#include "util/alloc.h"
+#include "util/clock.h"
+#include "util/error.h"
+#include "util/log.h"
+
+#include <curl/curl.h>
+#include <stdio.h>
+#include <string.h>
+
+struct xend_node {
+    char *name, *url, *host; /* host: how other nodes reach it (the URL's host) */
+};
+
+struct xend_driver {
+    struct xend_node *nodes;
+    size_t n;
+    struct ent_xend_driver_config conf;
+};
+
+static char *url_host(const char *url)
+{
+    const char *p = strstr(url, "://");
+    p = p ? p + 3 : url;
+    size_t len = strcspn(p, ":/");
+    char *h = ent_malloc(len + 1);
+    memcpy(h, p, len);
+    h[len] = '\0';
+    return h;
+}
+
+static int add_node(struct xend_driver *x, const char *spec, struct ent_error *err)
+{
+    const char *eq = strchr(spec, '=');
+    const char *url = eq ? eq + 1 : spec;
+    char *name = NULL;
+    if (eq) {
+        name = ent_malloc((size_t)(eq - spec) + 1);
+        memcpy(name, spec, (size_t)(eq - spec));
+        name[eq - spec] = '\0';
+    } else {
+        struct ent_sxp node;
+        int rc = ent_xend_call(url, "/xend/node", NULL, x->conf.timeout, &node, err);
+        const char *host = rc ? NULL : ent_sxp_value(&node, "host");
+        if (!rc && !host)
+            rc = ent_error(err, ENT_EPARSE, "xend %s/xend/node: no (host ...)", url);
+        if (!rc)
+            name = ent_strdup(host);
+        ent_sxp_release(&node);
+        if (rc)
+            return rc;
+    }
+    x->nodes = ent_reallocarray(x->nodes, x->n + 1, sizeof *x->nodes);
+    x->nodes[x->n++] = (struct xend_node){name, ent_strdup(url), url_host(url)};
+    return 0;
+}
+
+static void xend_close(struct ent_driver *drv)
+{
+    struct xend_driver *x = drv->state;
+    for (size_t i = 0; x && i < x->n; i++) {
+        ent_free(x->nodes[i].name);
+        ent_free(x->nodes[i].url);
+        ent_free(x->nodes[i].host);
+    }
+    if (x)
+        ent_free(x->nodes);
+    ent_free(x);
+}
+
+static int xend_open(struct ent_driver *drv, void *arg, struct ent_error *err)
+{
+    const struct ent_xend_driver_config *conf = arg;
+    if (!conf || !conf->nodes)
+        return ent_error(err, ENT_EINVALID, "the xend driver needs its nodes' URLs");
+    struct xend_driver *x = ent_calloc(1, sizeof *x);
+    x->conf = *conf;
+    if (x->conf.relocation_port <= 0)
+        x->conf.relocation_port = 8002;
+    if (x->conf.timeout <= 0)
+        x->conf.timeout = 10;
+    drv->state = x;
+    char *list = ent_strdup(conf->nodes), *save = NULL;
+    int rc = 0;
+    for (char *s = strtok_r(list, " \t,", &save); s && !rc; s = strtok_r(NULL, " \t,", &save))
+        rc = add_node(x, s, err);
+    ent_free(list);
+    if (!rc && !x->n)
+        rc = ent_error(err, ENT_EINVALID, "the xend driver has no node URL");
+    if (rc) {
+        xend_close(drv);
+        drv->state = NULL;
+    }
+    return rc;
+}
+
+static const struct xend_node *find(const struct xend_driver *x, const char *name,
+                                    struct ent_error *err)
+{
+    for (size_t i = 0; name && i < x->n; i++)
+        if (strcmp(x->nodes[i].name, name) == 0)
+            return &x->nodes[i];
+    ent_error(err, ENT_ENOTFOUND, "no xend URL for node %s", name ? name : "(none)");
+    return NULL;
+}
+
+/* POST op=... to /xend/domain/VM (or /xend/domain when vm is NULL). */
+static int post(const struct xend_node *node, const char *vm, const char *form, double timeout,
+                struct ent_error *err)
+{
+    char path[512];
+    char *esc = vm ? curl_easy_escape(NULL, vm, 0) : NULL;
+    snprintf(path, sizeof path, "/xend/domain%s%s", esc ? "/" : "", esc ? esc : "");
+    curl_free(esc);
+    struct ent_sxp answer;
+    int rc = ent_xend_call(node->url, path, form, timeout, &answer, err);
+    if (!rc)
+        ent_sxp_release(&answer);
+    return rc;
+}
+
+static int xend_perform(struct ent_driver *drv, struct ent_migration *mig, struct ent_error *err)
+{
+    struct xend_driver *x = drv->state;
+    const struct xend_node *from = find(x, mig->from, err), *to = find(x, mig->to, err);
+    if (!from || !to)
+        return ENT_ENOTFOUND;
+    char *dest = curl_easy_escape(NULL, to->host, 0);
+    char form[512];
+    snprintf(form, sizeof form, "op=migrate&destination=%s&live=1&resource=0&port=%d&node=-1&ssl=0",
+             dest, x->conf.relocation_port);
+    curl_free(dest);
+    double t0 = ent_now();
+    int rc = post(from, mig->vm, form, mig->timeout > 0 ? mig->timeout : 3600, err);
+    mig->seconds = ent_now() - t0;
+    mig->downtime = -1; /* xend does not say */
+    mig->bytes = 0;
+    return rc;
+}
+
+static int simple_op(struct ent_driver *drv, const char *vm, const char *node, const char *form,
+                     struct ent_error *err)
+{
+    struct xend_driver *x = drv->state;
+    const struct xend_node *n = find(x, node, err);
+    return n ? post(n, vm, form, x->conf.timeout, err) : ENT_ENOTFOUND;
+}
+
+static int xend_shutdown(struct ent_driver *drv, const char *vm, const char *node,
+                         struct ent_error *err)
+{
+    return simple_op(drv, vm, node, "op=shutdown&reason=poweroff", err);
+}
+
+static void save_path(const struct xend_driver *x, const char *vm, char *out, size_t len)
+{
+    snprintf(out, len, "%s/%s.chk", x->conf.save_dir ? x->conf.save_dir : "/var/lib/xen/save", vm);
+}
+
+static int xend_suspend(struct ent_driver *drv, const char *vm, const char *node,
+                        struct ent_error *err)
+{
+    char file[512], form[700];
+    save_path(drv->state, vm, file, sizeof file);
+    char *esc = curl_easy_escape(NULL, file, 0);
+    snprintf(form, sizeof form, "op=save&file=%s", esc);
+    curl_free(esc);
+    return simple_op(drv, vm, node, form, err);
+}
+
+static int xend_resume(struct ent_driver *drv, const char *vm, const char *node,
+                       struct ent_error *err)
+{
+    char file[512], form[700];
+    save_path(drv->state, vm, file, sizeof file);
+    char *esc = curl_easy_escape(NULL, file, 0);
+    snprintf(form, sizeof form, "op=restore&file=%s", esc);
+    curl_free(esc);
+    return simple_op(drv, NULL, node, form, err);
+}
+
+/* GET /xend/domain/VM on a node: 0 and its state when there, else not found. */
+static int look(const struct xend_driver *x, const struct xend_node *n, const char *vm, char *state,
+                size_t len)
+{
+    char path[512];
+    char *esc = curl_easy_escape(NULL, vm, 0);
+    snprintf(path, sizeof path, "/xend/domain/%s", esc);
+    curl_free(esc);
+    struct ent_sxp d;
+    if (ent_xend_call(n->url, path, NULL, x->conf.timeout, &d, NULL))
+        return -1;
+    const char *s = ent_sxp_value(&d, "state");
+    snprintf(state, len, "%s", s ? s : "present");
+    ent_sxp_release(&d);
+    return 0;
+}
+
+static int xend_locate(struct ent_driver *drv, const char *vm, const char *from, const char *to,
+                       struct ent_vm_place *out, struct ent_error *err)
+{
+    struct xend_driver *x = drv->state;
+    memset(out, 0, sizeof *out);
+    const char *names[2] = {from, to};
+    for (int i = 0; i < 2; i++) {
+        const struct xend_node *n = names[i] ? find(x, names[i], NULL) : NULL;
+        char state[32];
+        if (!n || look(x, n, vm, state, sizeof state))
+            continue;
+        if (!out->copies++) {
+            snprintf(out->node, sizeof out->node, "%s", n->name);
+            snprintf(out->state, sizeof out->state, "%s", state);
+        }
+    }
+    if (!out->copies)
+        snprintf(out->state, sizeof out->state, "on neither %s nor %s", from ? from : "-",
+                 to ? to : "-");
+    (void)err;
+    return 0;
+}
+
+const struct ent_driver_ops ent_driver_xend_ops = {
+    .name = "xend",
+    .open = xend_open,
+    .close = xend_close,
+    .migrate_perform = xend_perform,
+    .shutdown_vm = xend_shutdown,
+    .suspend_vm = xend_suspend,
+    .resume_vm = xend_resume,
+    .locate_vm = xend_locate,
+};

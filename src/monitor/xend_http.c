@@ -1,0 +1,93 @@
+/* xend's HTTP interface through libcurl. */
+#include "monitor/xend_http.h"
+
+#include "monitor/sxp.h"
+#include "util/alloc.h"
+#include "util/error.h"
+
+#include <curl/curl.h>
+#include <stdio.h>
+#include <string.h>
+
+#define MAX_ANSWER (16u << 20)
+
+struct answer {
+    char *buf;
+    size_t len, cap;
+    int too_big;
+};
+
+static size_t collect(char *data, size_t size, size_t n, void *arg)
+{
+    struct answer *a = arg;
+    size_t more = size * n;
+    if (a->len + more > MAX_ANSWER) {
+        a->too_big = 1;
+        return 0;
+    }
+    if (a->len + more + 1 > a->cap) {
+        a->cap = (a->len + more + 1) * 2;
+        a->buf = ent_reallocarray(a->buf, a->cap, 1);
+    }
+    memcpy(a->buf + a->len, data, more);
+    a->len += more;
+    a->buf[a->len] = '\0';
+    return more;
+}
+
+static int blank(const struct answer *a)
+{
+    for (size_t i = 0; i < a->len; i++)
+        if (a->buf[i] != ' ' && a->buf[i] != '\n' && a->buf[i] != '\r' && a->buf[i] != '\t')
+            return 0;
+    return 1;
+}
+
+int ent_xend_call(const char *url, const char *path, const char *form, double timeout,
+                  struct ent_sxp *out, struct ent_error *err)
+{
+    char full[2048];
+    snprintf(full, sizeof full, "%s%s", url, path);
+    memset(out, 0, sizeof *out);
+    struct answer a = {0};
+    CURL *c = curl_easy_init();
+    if (!c)
+        return ent_error(err, ENT_ENOMEM, "xend %s: cannot start libcurl", full);
+    curl_easy_setopt(c, CURLOPT_URL, full);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)(timeout * 1000));
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &a);
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    if (form)
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, form);
+    CURLcode cc = curl_easy_perform(c);
+    long status = 0;
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_cleanup(c);
+    int rc = 0;
+    if (a.too_big)
+        rc = ent_error(err, ENT_EINVALID, "xend %s: answer larger than 16 MiB", full);
+    else if (cc != CURLE_OK)
+        rc = ent_error(err, cc == CURLE_OPERATION_TIMEDOUT ? ENT_ETIMEOUT : ENT_EIO, "xend %s: %s",
+                       full, curl_easy_strerror(cc));
+    else if (!a.buf || blank(&a))
+        rc = form && status == 200
+                 ? 0
+                 : ent_error(err, ENT_EPARSE, "xend %s: empty answer (HTTP %ld)", full, status);
+    else if ((rc = ent_sxp_parse(a.buf, a.len, full, out, err)) == 0) {
+        if (!out->atom && out->n >= 2 && out->items[0].atom &&
+            strcmp(out->items[0].atom, "xend.err") == 0) {
+            rc = ent_error(err, ENT_EDRIVER, "xend %s: %s", full,
+                           out->items[1].atom ? out->items[1].atom : "error");
+            ent_sxp_release(out);
+        } else if (status != 200) {
+            rc = ent_error(err, ENT_EIO, "xend %s: HTTP %ld", full, status);
+            ent_sxp_release(out);
+        }
+    } else if (status != 200) { /* not SXP at all: the status says more */
+        rc = ent_error(err, ENT_EIO, "xend %s: HTTP %ld", full, status);
+    }
+    ent_free(a.buf);
+    return rc;
+}

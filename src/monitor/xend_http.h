@@ -1,0 +1,15 @@
+/* One request to xend's HTTP server (Xen 3.x, port 8000): GET, or POST of a form (an "op=..."
+ * request on /xend/domain/NAME), the answer parsed as SXP. xend's own error, (xend.err 'message'),
+ * is an error naming the URL. */
+#ifndef ENT_MONITOR_XEND_HTTP_H
+#define ENT_MONITOR_XEND_HTTP_H
+
+struct ent_error;
+struct ent_sxp;
+
+/* form: NULL for GET, else the urlencoded POST body. An empty answer is an empty list for a POST
+ * (xend answers some ops with nothing) and an error for a GET. timeout in seconds. */
+int ent_xend_call(const char *url, const char *path, const char *form, double timeout,
+                  struct ent_sxp *out, struct ent_error *err);
+
+#endif
