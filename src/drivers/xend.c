@@ -140,6 +140,11 @@ static int xend_perform(struct ent_driver *drv, struct ent_migration *mig, struc
     double t0 = ent_now();
     int rc = post(from, mig->vm, form, mig->timeout > 0 ? mig->timeout : 3600, err);
     mig->seconds = ent_now() - t0;
+    if (rc == ENT_ETIMEOUT)
+        ent_error_prefix(err,
+                         "gave up after %.1f s (timeout; xend cannot cancel, it may still "
+                         "complete the migration)",
+                         mig->seconds);
     mig->downtime = -1; /* xend does not say */
     mig->bytes = 0;
     return rc;

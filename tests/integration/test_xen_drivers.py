@@ -135,7 +135,7 @@ class XendDriver(unittest.TestCase):
     def test_timeout(self):
         CLUSTER.delay = 3
         out = self.migrate("web-1", "xen-1", "xen-2", "--timeout", "1", check=1)
-        self.assertIn("timeout was reached", out["error"])
+        self.assertIn("gave up after 1.0 s (timeout", out["error"])
         self.assertEqual(out["now"]["node"], "xen-1")
 
     def test_unknown_node_and_unreachable_xend(self):
