@@ -62,7 +62,8 @@ int ent_cmd_migrate(int argc, char **argv)
         OPT_DT,
         OPT_TO,
         OPT_PORT,
-        OPT_SSH
+        OPT_SSH,
+        OPT_MURIS
     };
     static const struct option longopts[] = {{"xend", required_argument, NULL, OPT_XEND},
                                              {"libvirt", required_argument, NULL, OPT_LIBVIRT},
@@ -73,10 +74,11 @@ int ent_cmd_migrate(int argc, char **argv)
                                              {"timeout", required_argument, NULL, OPT_TO},
                                              {"relocation-port", required_argument, NULL, OPT_PORT},
                                              {"ssh", required_argument, NULL, OPT_SSH},
+                                             {"migrate-uris", required_argument, NULL, OPT_MURIS},
                                              {NULL, 0, NULL, 0}};
     struct ent_exec_options o;
     ent_exec_options_default(&o);
-    const char *driver = NULL, *spec = NULL, *ssh = NULL;
+    const char *driver = NULL, *spec = NULL, *ssh = NULL, *migrate_uris = NULL;
     double num, port = 8002;
     int c, choices = 0;
     optind = 1;
@@ -113,6 +115,9 @@ int ent_cmd_migrate(int argc, char **argv)
         case OPT_SSH:
             ssh = optarg;
             break;
+        case OPT_MURIS:
+            migrate_uris = optarg;
+            break;
         default:
             return ent_cli_fail("migrate", "bad option (see entropy migrate --help)");
         }
@@ -124,7 +129,7 @@ int ent_cmd_migrate(int argc, char **argv)
     ent_error_init(&err);
     ent_log_open(NULL, ENT_LOG_WARN, &err);
     struct ent_xend_driver_config xend = {.nodes = spec, .relocation_port = (int)port};
-    struct ent_libvirt_driver_config lv = {.nodes = spec};
+    struct ent_libvirt_driver_config lv = {.nodes = spec, .migrate_uris = migrate_uris};
     struct ent_xl_driver_config xl = {.nodes = spec, .ssh = ssh};
     void *arg = strcmp(driver, "xend") == 0      ? (void *)&xend
                 : strcmp(driver, "libvirt") == 0 ? (void *)&lv

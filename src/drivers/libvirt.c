@@ -14,6 +14,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 struct lv_node {
     char *name, *uri, *migrate_uri;
@@ -108,12 +109,12 @@ static int lv_open(struct ent_driver *drv, void *arg, struct ent_error *err)
                 n = find(d, s);
             }
             if (!n) {
+                ent_error(err, ENT_EINVALID,
+                          "libvirt driver: migration URI \"%s\" is not NAME=URI of a known node",
+                          s);
                 ent_free(list);
                 lv_close(drv);
-                return ent_error(err, ENT_EINVALID,
-                                 "libvirt driver: migration URI \"%s\" is not NAME=URI of a known "
-                                 "node",
-                                 s);
+                return ENT_EINVALID;
             }
             ent_free(n->migrate_uri);
             n->migrate_uri = ent_strdup(eq + 1);
@@ -182,7 +183,7 @@ struct watchdog {
     pthread_cond_t done;
 };
 
-/* Follows the job: progress twice a second, abort at the timeout. */
+/* Follows the job: progress five times a second, abort at the timeout. */
 static void *watch(void *arg)
 {
     struct watchdog *w = arg;
@@ -199,8 +200,17 @@ static void *watch(void *arg)
             w->aborted = 1;
             virDomainAbortJob(w->dom);
         }
-        ent_sleep(0.5);
         pthread_mutex_lock(&w->lock);
+        if (!w->over) {
+            struct timespec ts;
+            clock_gettime(CLOCK_REALTIME, &ts);
+            ts.tv_nsec += 200 * 1000 * 1000;
+            if (ts.tv_nsec >= 1000000000) {
+                ts.tv_sec++;
+                ts.tv_nsec -= 1000000000;
+            }
+            pthread_cond_timedwait(&w->done, &w->lock, &ts);
+        }
     }
     pthread_mutex_unlock(&w->lock);
     return NULL;
@@ -254,6 +264,7 @@ static int lv_perform(struct ent_driver *drv, struct ent_migration *mig, struct 
                                 (unsigned long long)(mig->bandwidth * 1e6 / 1048576.0 + 0.5));
     struct watchdog w = {.dom = dom, .mig = mig, .timeout = mig->timeout};
     pthread_mutex_init(&w.lock, NULL);
+    pthread_cond_init(&w.done, NULL);
     pthread_t thread;
     int watching = pthread_create(&thread, NULL, watch, &w) == 0;
     double t0 = ent_now();
@@ -266,9 +277,11 @@ static int lv_perform(struct ent_driver *drv, struct ent_migration *mig, struct 
         lv_fail(err, "virDomainMigrateToURI3 to", dest);
     pthread_mutex_lock(&w.lock);
     w.over = 1;
+    pthread_cond_signal(&w.done);
     pthread_mutex_unlock(&w.lock);
     if (watching)
         pthread_join(thread, NULL);
+    pthread_cond_destroy(&w.done);
     pthread_mutex_destroy(&w.lock);
     if (failed && w.aborted)
         ent_error(err, ENT_ETIMEOUT, "aborted after %.1f s (timeout)", mig->timeout);

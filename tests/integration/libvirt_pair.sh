@@ -1,0 +1,128 @@
+#!/bin/bash
+# Two real libvirt hosts on this machine, for live-migration tests (docs: LIBVIRT-PAIR.md of the
+# shared docs). Host hN (N = 1, 2) runs virtlogd and libvirtd in network namespace ent-lvp-hN
+# (10.200.0.N/24 on a veth pair), with its own UTS name and its own /etc/libvirt, /run/libvirt,
+# /var/lib/libvirt, /var/log/libvirt, /var/cache/libvirt (bind mounts of DIR/hN/*). A blackhole
+# route for 10.200.0.0/24 in the root namespace keeps any stray packet on this machine.
+# From the root namespace each host is reached by its UNIX socket:
+#   qemu+unix:///system?socket=DIR/hN/run/libvirt-sock
+# and the hosts reach each other by TCP: qemu+tcp://10.200.0.N/system (peer-to-peer migration).
+#
+# usage: libvirt_pair.sh start DIR | stop DIR | inside DIR HOST ADDR (used by start)
+set -euo pipefail
+cmd=$1
+dir=$(realpath -m "$2")
+NS=ent-lvp
+
+inside() {
+    local host=$1 addr=$2 n=${1#h} h="$dir/$1"
+    for d in etc run lib log cache; do mkdir -p "$h/$d"; done
+    [ -d /var/cache/libvirt/qemu ] && cp -a /var/cache/libvirt/qemu "$h/cache/" 2>/dev/null || true
+    cat >"$h/etc/libvirtd.conf" <<CONF
+listen_tls = 0
+listen_tcp = 1
+listen_addr = "$addr"
+auth_tcp = "none"
+auth_unix_ro = "none"
+auth_unix_rw = "none"
+unix_sock_group = "root"
+host_uuid = "00000000-0000-0000-0000-00000000000$n"
+log_outputs = "3:file:$h/log/libvirtd.log"
+CONF
+    cat >"$h/etc/qemu.conf" <<CONF
+user = "root"
+group = "root"
+security_driver = "none"
+dynamic_ownership = 0
+remember_owner = 0
+cgroup_controllers = [ ]
+migration_host = "$addr"
+migration_address = "$addr"
+migration_port_min = 49152
+migration_port_max = 49215
+CONF
+    printf '127.0.0.1 localhost\n10.200.0.1 h1\n10.200.0.2 h2\n' >"$h/hosts"
+    mount --bind "$h/etc" /etc/libvirt
+    mount --bind "$h/run" /run/libvirt
+    mount --bind "$h/lib" /var/lib/libvirt
+    mount --bind "$h/log" /var/log/libvirt
+    mount --bind "$h/cache" /var/cache/libvirt
+    mount --bind "$h/hosts" /etc/hosts
+    hostname "$host"
+    virtlogd -d -p "$h/virtlogd.pid"
+    libvirtd -d --listen -f /etc/libvirt/libvirtd.conf -p "$h/libvirtd.pid"
+}
+
+stop_pidfile() {
+    local pidfile=$1 pid
+    [ -s "$pidfile" ] || return 0
+    pid=$(cat "$pidfile")
+    kill -TERM "$pid" 2>/dev/null || return 0
+    for _ in $(seq 100); do
+        kill -0 "$pid" 2>/dev/null || return 0
+        sleep 0.1
+    done
+    kill -KILL "$pid" 2>/dev/null || true
+}
+
+stop() {
+    for n in 1 2; do
+        local sock="$dir/h$n/run/libvirt-sock"
+        if [ -S "$sock" ]; then
+            for d in $(virsh -q -c "qemu+unix:///system?socket=$sock" list --name 2>/dev/null); do
+                virsh -q -c "qemu+unix:///system?socket=$sock" destroy "$d" >/dev/null 2>&1 || true
+            done
+        fi
+        stop_pidfile "$dir/h$n/libvirtd.pid"
+        stop_pidfile "$dir/h$n/virtlogd.pid"
+        if ip netns list | grep -qw "$NS-h$n"; then
+            for pid in $(ip netns pids "$NS-h$n"); do kill -KILL "$pid" 2>/dev/null || true; done
+            ip netns del "$NS-h$n"
+        fi
+    done
+    ip link del "$NS-v1" 2>/dev/null || true
+    ip route del blackhole 10.200.0.0/24 2>/dev/null || true
+}
+
+case $cmd in
+start)
+    ip route replace blackhole 10.200.0.0/24 # first: nothing for 10.200.0.x leaves this machine
+    stop 2>/dev/null || true
+    ip route replace blackhole 10.200.0.0/24
+    for d in /run/libvirt /var/lib/libvirt /var/log/libvirt /var/cache/libvirt; do
+        mkdir -p "$d"
+    done
+    mkdir -p "$dir"
+    ip netns add "$NS-h1"
+    ip netns add "$NS-h2"
+    ip link add "$NS-v1" type veth peer name "$NS-v2"
+    for n in 1 2; do
+        ip link set "$NS-v$n" netns "$NS-h$n"
+        ip -n "$NS-h$n" addr add "10.200.0.$n/24" dev "$NS-v$n"
+        ip -n "$NS-h$n" link set lo up
+        ip -n "$NS-h$n" link set "$NS-v$n" up
+        ip netns exec "$NS-h$n" unshare --uts -- "$0" inside "$dir" "h$n" "10.200.0.$n"
+    done
+    for n in 1 2; do
+        sock="$dir/h$n/run/libvirt-sock"
+        other=$((3 - n))
+        ok=
+        for _ in $(seq 200); do
+            if [ -S "$sock" ] && virsh -q -c "qemu+unix:///system?socket=$sock" version >/dev/null 2>&1 &&
+                ip netns exec "$NS-h$other" virsh -q -c "qemu+tcp://10.200.0.$n/system" version >/dev/null 2>&1; then
+                ok=1
+                break
+            fi
+            sleep 0.1
+        done
+        if [ -z "$ok" ]; then
+            echo "libvirt_pair: h$n does not answer; its log:" >&2
+            tail -n 30 "$dir/h$n/log/libvirtd.log" >&2 || true
+            exit 1
+        fi
+    done
+    ;;
+inside) inside "$3" "$4" ;;
+stop) stop ;;
+*) echo "usage: $0 start DIR | stop DIR" >&2; exit 2 ;;
+esac
