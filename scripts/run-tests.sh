@@ -87,6 +87,7 @@ step "fuzz plan reader and checker (${FUZZ_SECONDS}s)" fuzz plan
 step "fuzz Ganglia XML reader (${FUZZ_SECONDS}s)" fuzz ganglia
 step "fuzz SXP reader (${FUZZ_SECONDS}s)" fuzz sxp
 step "fuzz entropy.properties reader (${FUZZ_SECONDS}s)" fuzz config
+step "fuzz lab state files (${FUZZ_SECONDS}s)" fuzz lab
 
 format_check() {
     git ls-files '*.c' '*.h' | xargs clang-format --dry-run -Werror

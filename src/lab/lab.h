@@ -6,6 +6,7 @@
 #ifndef ENT_LAB_LAB_H
 #define ENT_LAB_LAB_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -63,6 +64,10 @@ int ent_lab_up(const char *dir, const struct ent_lab_options *o, struct ent_erro
 int ent_lab_down(const char *dir, struct ent_error *err);
 
 int ent_lab_open(struct ent_lab *lab, const char *dir, struct ent_error *err);
+/* The readers behind ent_lab_open and ent_lab_vm_read, on a parsed document; path names it in
+ * messages. */
+int ent_lab_parse(struct ent_lab *lab, json_t *doc, const char *path, struct ent_error *err);
+int ent_lab_vm_parse(json_t *doc, const char *path, struct ent_lab_vm *vm, struct ent_error *err);
 void ent_lab_release(struct ent_lab *lab);
 const struct ent_lab_node *ent_lab_node(const struct ent_lab *lab, const char *name);
 

@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <jansson.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,35 @@ static int copy_name(char *dst, size_t len, const char *src, const char *what, c
     return 0;
 }
 
+int ent_lab_parse(struct ent_lab *lab, json_t *doc, const char *path, struct ent_error *err)
+{
+    json_t *nodes = json_object_get(doc, "nodes");
+    const char *accel = json_string_value(json_object_get(doc, "accel"));
+    int rc = 0;
+    if (!json_is_array(nodes) || !json_array_size(nodes) || json_array_size(nodes) > 1024)
+        rc = ent_error(err, ENT_EPARSE, "%s: \"nodes\" is not an array of 1 to 1024 nodes", path);
+    if (!rc)
+        rc = copy_name(lab->accel, sizeof lab->accel, accel, "\"accel\"", path, err);
+    lab->nodes = ent_calloc(json_array_size(nodes) + 1, sizeof *lab->nodes);
+    for (size_t i = 0; !rc && i < json_array_size(nodes); i++) {
+        json_t *n = json_array_get(nodes, i);
+        struct ent_lab_node *ln = &lab->nodes[i];
+        rc = copy_name(ln->name, sizeof ln->name, json_string_value(json_object_get(n, "name")),
+                       "node name", path, err);
+        ln->memory_mb = json_integer_value(json_object_get(n, "memory_mb"));
+        json_int_t cpus = json_integer_value(json_object_get(n, "cpus"));
+        if (!rc && (ln->memory_mb <= 0 || ln->memory_mb > (INT64_C(1) << 40) || cpus <= 0 ||
+                    cpus > 1 << 20))
+            rc = ent_error(err, ENT_EPARSE, "%s: node %s needs memory_mb and cpus in range", path,
+                           ln->name);
+        ln->cpus = (int)cpus;
+        lab->n_nodes = i + 1;
+    }
+    if (rc)
+        ent_lab_release(lab);
+    return rc;
+}
+
 int ent_lab_open(struct ent_lab *lab, const char *dir, struct ent_error *err)
 {
     memset(lab, 0, sizeof *lab);
@@ -50,29 +80,8 @@ int ent_lab_open(struct ent_lab *lab, const char *dir, struct ent_error *err)
     if (!doc)
         return ent_error(err, access(path, F_OK) ? ENT_ENOTFOUND : ENT_EPARSE,
                          "%s: %s (is a lab up? entropy lab up)", path, jerr.text);
-    json_t *nodes = json_object_get(doc, "nodes");
-    const char *accel = json_string_value(json_object_get(doc, "accel"));
-    int rc = 0;
-    if (!json_is_array(nodes) || !json_array_size(nodes))
-        rc = ent_error(err, ENT_EPARSE, "%s: \"nodes\" is not a non-empty array", path);
-    if (!rc)
-        rc = copy_name(lab->accel, sizeof lab->accel, accel, "\"accel\"", path, err);
-    lab->nodes = ent_calloc(json_array_size(nodes) + 1, sizeof *lab->nodes);
-    for (size_t i = 0; !rc && i < json_array_size(nodes); i++) {
-        json_t *n = json_array_get(nodes, i);
-        struct ent_lab_node *ln = &lab->nodes[i];
-        rc = copy_name(ln->name, sizeof ln->name, json_string_value(json_object_get(n, "name")),
-                       "node name", path, err);
-        ln->memory_mb = json_integer_value(json_object_get(n, "memory_mb"));
-        ln->cpus = (int)json_integer_value(json_object_get(n, "cpus"));
-        if (!rc && (ln->memory_mb <= 0 || ln->cpus <= 0))
-            rc = ent_error(err, ENT_EPARSE, "%s: node %s needs positive memory_mb and cpus", path,
-                           ln->name);
-        lab->n_nodes = i + 1;
-    }
+    int rc = ent_lab_parse(lab, doc, path, err);
     json_decref(doc);
-    if (rc)
-        ent_lab_release(lab);
     return rc;
 }
 
@@ -131,6 +140,36 @@ void ent_lab_names_free(char **names, size_t n)
     ent_free(names);
 }
 
+int ent_lab_vm_parse(json_t *doc, const char *path, struct ent_lab_vm *vm, struct ent_error *err)
+{
+    memset(vm, 0, sizeof *vm);
+    int rc = copy_name(vm->name, sizeof vm->name, json_string_value(json_object_get(doc, "name")),
+                       "\"name\"", path, err);
+    if (!rc)
+        rc = copy_name(vm->node, sizeof vm->node, json_string_value(json_object_get(doc, "node")),
+                       "\"node\"", path, err);
+    const char *qmp = json_string_value(json_object_get(doc, "qmp"));
+    if (!rc && (!qmp || strlen(qmp) >= sizeof vm->qemu.qmp))
+        rc = ent_error(err, ENT_EPARSE, "%s: \"qmp\" missing or too long", path);
+    if (rc)
+        return rc;
+    strcpy(vm->qemu.qmp, qmp);
+    json_int_t mem = json_integer_value(json_object_get(doc, "memory_mb"));
+    json_int_t vcpus = json_integer_value(json_object_get(doc, "vcpus"));
+    json_int_t pid = json_integer_value(json_object_get(doc, "pid"));
+    json_int_t gen = json_integer_value(json_object_get(doc, "generation"));
+    if (mem <= 0 || mem > (INT64_C(1) << 30) || vcpus <= 0 || vcpus > 1024 || pid <= 0 ||
+        pid > INT32_MAX || gen < 0 || gen > INT32_MAX)
+        return ent_error(err, ENT_EPARSE,
+                         "%s: memory_mb, vcpus, pid and generation must be positive and sane",
+                         path);
+    vm->memory_mb = mem;
+    vm->vcpus = (int)vcpus;
+    vm->qemu.pid = (pid_t)pid;
+    vm->qemu.generation = (unsigned)gen;
+    return 0;
+}
+
 int ent_lab_vm_read(const struct ent_lab *lab, const char *name, struct ent_lab_vm *vm,
                     struct ent_error *err)
 {
@@ -141,23 +180,7 @@ int ent_lab_vm_read(const struct ent_lab *lab, const char *name, struct ent_lab_
     json_t *doc = json_load_file(path, 0, &jerr);
     if (!doc)
         return ent_error(err, ENT_EPARSE, "%s: %s", path, jerr.text);
-    int rc = copy_name(vm->name, sizeof vm->name, json_string_value(json_object_get(doc, "name")),
-                       "\"name\"", path, err);
-    if (!rc)
-        rc = copy_name(vm->node, sizeof vm->node, json_string_value(json_object_get(doc, "node")),
-                       "\"node\"", path, err);
-    const char *qmp = json_string_value(json_object_get(doc, "qmp"));
-    if (!rc && (!qmp || strlen(qmp) >= sizeof vm->qemu.qmp))
-        rc = ent_error(err, ENT_EPARSE, "%s: \"qmp\" missing or too long", path);
-    if (!rc) {
-        strcpy(vm->qemu.qmp, qmp);
-        vm->memory_mb = json_integer_value(json_object_get(doc, "memory_mb"));
-        vm->vcpus = (int)json_integer_value(json_object_get(doc, "vcpus"));
-        vm->qemu.pid = (pid_t)json_integer_value(json_object_get(doc, "pid"));
-        vm->qemu.generation = (unsigned)json_integer_value(json_object_get(doc, "generation"));
-        if (vm->memory_mb <= 0 || vm->vcpus <= 0 || vm->qemu.pid <= 0)
-            rc = ent_error(err, ENT_EPARSE, "%s: memory_mb, vcpus and pid must be positive", path);
-    }
+    int rc = ent_lab_vm_parse(doc, path, vm, err);
     json_decref(doc);
     return rc;
 }

@@ -258,6 +258,10 @@ static int read_attributes(struct ent_model *m, json_t *attrs, const char *what,
             if (i < 0)
                 return ent_error(err, ENT_EINVALID, "%s: attributes.%s: unknown id %s", what,
                                  parts[p], key);
+            json_t **slot = p == 0 ? &m->nodes[i].attrs : &m->vms[i].attrs;
+            if (*slot) /* "1" and "01" name one element */
+                return ent_error(err, ENT_EPARSE, "%s: attributes.%s: id %lld given twice", what,
+                                 parts[p], (long long)id);
             if (p == 1) {
                 m->vms[i].attrs = json_incref(val);
                 continue;

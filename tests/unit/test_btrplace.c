@@ -134,6 +134,9 @@ static void test_bad_input_is_refused_clearly(void **state)
                    "VM 1 appears twice");
     expect_refused("{\"model\": {\"mapping\": {\"onlineNodes\": {\"x\": {}}}}}",
                    "not an integer id");
+    expect_refused("{\"model\": {\"mapping\": {" NODES_0_1 "}, \"attributes\": {\"nodes\": "
+                   "{\"1\": {\"a\": 1}, \"01\": {\"a\": 2}}}}}",
+                   "attributes.nodes: id 1 given twice");
     expect_refused("{\"model\": {\"mapping\": {" NODES_0_1 ", \"offlineNodes\": [0]}}}",
                    "node id 0 appears twice");
     expect_refused("{\"model\": {\"mapping\": {" NODES_0_1 "}, \"views\": [{\"id\": "
