@@ -169,26 +169,28 @@ static void save_path(const struct xend_driver *x, const char *vm, char *out, si
     snprintf(out, len, "%s/%s.chk", x->conf.save_dir ? x->conf.save_dir : "/var/lib/xen/save", vm);
 }
 
-static int xend_suspend(struct ent_driver *drv, const char *vm, const char *node,
-                        struct ent_error *err)
+/* op=save of vm on node, or op=restore on node: the image file is the same. */
+static int image_op(struct ent_driver *drv, const char *vm, const char *node, const char *op,
+                    struct ent_error *err)
 {
     char file[512], form[700];
     save_path(drv->state, vm, file, sizeof file);
     char *esc = curl_easy_escape(NULL, file, 0);
-    snprintf(form, sizeof form, "op=save&file=%s", esc);
+    snprintf(form, sizeof form, "op=%s&file=%s", op, esc);
     curl_free(esc);
-    return simple_op(drv, vm, node, form, err);
+    return simple_op(drv, strcmp(op, "save") == 0 ? vm : NULL, node, form, err);
+}
+
+static int xend_suspend(struct ent_driver *drv, const char *vm, const char *node,
+                        struct ent_error *err)
+{
+    return image_op(drv, vm, node, "save", err);
 }
 
 static int xend_resume(struct ent_driver *drv, const char *vm, const char *node,
                        struct ent_error *err)
 {
-    char file[512], form[700];
-    save_path(drv->state, vm, file, sizeof file);
-    char *esc = curl_easy_escape(NULL, file, 0);
-    snprintf(form, sizeof form, "op=restore&file=%s", esc);
-    curl_free(esc);
-    return simple_op(drv, NULL, node, form, err);
+    return image_op(drv, vm, node, "restore", err);
 }
 
 /* GET /xend/domain/VM on a node: 0 and its state when there, else not found. */

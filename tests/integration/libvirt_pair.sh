@@ -10,6 +10,7 @@
 #
 # usage: libvirt_pair.sh start DIR | stop DIR | inside DIR HOST ADDR (used by start)
 set -euo pipefail
+. "$(dirname "$(realpath "$0")")/daemon_util.sh"
 cmd=$1
 dir=$(realpath -m "$2")
 NS=ent-lvp
@@ -53,17 +54,6 @@ CONF
     libvirtd -d --listen -f /etc/libvirt/libvirtd.conf -p "$h/libvirtd.pid"
 }
 
-stop_pidfile() {
-    local pidfile=$1 pid
-    [ -s "$pidfile" ] || return 0
-    pid=$(cat "$pidfile")
-    kill -TERM "$pid" 2>/dev/null || return 0
-    for _ in $(seq 100); do
-        kill -0 "$pid" 2>/dev/null || return 0
-        sleep 0.1
-    done
-    kill -KILL "$pid" 2>/dev/null || true
-}
 
 stop() {
     for n in 1 2; do

@@ -1,0 +1,14 @@
+# Shell helpers shared by the test harnesses that start daemons (sourced, not run).
+
+# Stops the process of a pid file: SIGTERM, then SIGKILL after 10 s. Never by name.
+stop_pidfile() {
+    local pidfile=$1 pid
+    [ -s "$pidfile" ] || return 0
+    pid=$(cat "$pidfile")
+    kill -TERM "$pid" 2>/dev/null || return 0
+    for _ in $(seq 100); do
+        kill -0 "$pid" 2>/dev/null || return 0
+        sleep 0.1
+    done
+    kill -KILL "$pid" 2>/dev/null || true
+}
