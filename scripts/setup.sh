@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-BUILD_PACKAGES=(gcc pkg-config meson ninja-build libjansson-dev zlib1g-dev libglpk-dev libexpat1-dev libcurl4-openssl-dev libvirt-dev python3)
+BUILD_PACKAGES=(gcc pkg-config meson ninja-build libjansson-dev zlib1g-dev libglpk-dev libexpat1-dev libcurl4-openssl-dev libvirt-dev libsqlite3-dev python3)
 TEST_PACKAGES=(libcmocka-dev clang libclang-rt-14-dev clang-format ganglia-monitor libvirt-clients
     libvirt-daemon-system libvirt-daemon-driver-qemu qemu-system-x86)
 
@@ -42,7 +42,17 @@ demo)
     shift || true
     install_packages "${BUILD_PACKAGES[@]}"
     build
-    exec ./build/entropy demo "$@"
+    ./build/entropy demo "$@"
+    echo
+    echo "The control-loop daemon on the same kind of simulated cluster (config/entropy.properties):"
+    if bin/controlLoop.sh start; then
+        for _ in $(seq 100); do # until its first round has ended
+            ./build/entropy status --json 2>/dev/null | grep -q '"last_round":{' && break
+            sleep 0.2
+        done
+        bin/controlLoop.sh status
+        bin/controlLoop.sh stop
+    fi
     ;;
 test)
     install_packages "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}"

@@ -13,8 +13,13 @@ int ent_cmd_config(int argc, char **argv)
         ent_config_write_defaults(stdout);
         return ENT_EXIT_OK;
     }
+    if (argc == 2 && strcmp(argv[1], "--markdown") == 0) {
+        ent_config_write_markdown(stdout);
+        return ENT_EXIT_OK;
+    }
     if (argc != 2 || argv[1][0] == '-')
-        return ent_cli_fail("config", "expects --defaults or FILE (see entropy config --help)");
+        return ent_cli_fail("config",
+                            "expects --defaults, --markdown or FILE (see entropy config --help)");
     struct ent_config c;
     ent_config_init(&c);
     struct ent_error err;

@@ -7,6 +7,7 @@
 #include "monitor/ganglia.h"
 #include "monitor/ganglia_xml.h"
 #include "monitor/libvirt.h"
+#include "monitor/sources.h"
 #include "monitor/xend.h"
 #include "util/alloc.h"
 #include "util/clock.h"
@@ -48,36 +49,6 @@ static json_t *snapshot_json(const struct ent_model *m, const char *source, json
     }
     return json_pack("{s:s, s:o, s:o, s:O}", "source", source, "nodes", nodes, "vms", vms, "issues",
                      issues);
-}
-
-/* The monitor.* keys into the sources; options on the command line come after and override.
- * Settings common to every source are kept in g and handed to the others once all is read. */
-static void apply_config(const struct ent_config *c, int with_source, struct ent_ganglia_source *g,
-                         struct ent_xend_source *x, struct ent_libvirt_source *lv)
-{
-    const char *source = ent_config_string(c, "monitor.source");
-    g->timeout = ent_config_number(c, "monitor.timeout");
-    g->opts.dom0_memory_mb = (int64_t)ent_config_number(c, "monitor.dom0_memory_mb");
-    g->opts.vm_memory_mb = (int64_t)ent_config_number(c, "monitor.vm_memory_mb");
-    g->opts.vm_cpu = (int64_t)ent_config_number(c, "monitor.vm_cpu");
-    g->opts.active_threshold = (int64_t)ent_config_number(c, "monitor.active_threshold");
-    g->opts.liveness = ent_config_number(c, "monitor.ganglia.liveness");
-    if (!with_source)
-        return;
-    if (strcmp(source, "ganglia") == 0) {
-        const char *file = ent_config_string(c, "monitor.ganglia.file");
-        const char *query = ent_config_string(c, "monitor.ganglia.query");
-        if (*file)
-            g->file = file;
-        else
-            g->host = ent_config_string(c, "monitor.ganglia.host");
-        g->port = (int)ent_config_number(c, "monitor.ganglia.port");
-        g->query = *query ? query : NULL;
-    }
-    if (strcmp(source, "xend") == 0)
-        ent_xend_source_add(x, ent_config_string(c, "monitor.xend.urls"));
-    if (strcmp(source, "libvirt") == 0)
-        ent_libvirt_source_add(lv, ent_config_string(c, "monitor.libvirt.uris"));
 }
 
 int ent_cmd_monitor(int argc, char **argv)
@@ -129,7 +100,7 @@ int ent_cmd_monitor(int argc, char **argv)
             ent_libvirt_source_release(&lv);
             return ent_cli_fail("monitor", "%s", cerr.msg);
         }
-        apply_config(&config, !source_option, &src, &xend, &lv);
+        ent_monitor_apply_config(&config, !source_option, &src, &xend, &lv);
     }
     optind = 1;
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {

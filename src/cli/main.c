@@ -176,11 +176,39 @@ static const struct ent_command commands[] = {
      "\n"
      "Exit status: 0 migrated, 1 the migration failed (the VM stays on FROM), 2 bad usage.\n",
      ent_cmd_migrate},
+    {"daemon", "the control loop as a daemon (bin/controlLoop.sh starts it)",
+     "usage: entropy daemon [--config FILE] [--pid-file FILE] [--rounds N]\n"
+     "\n"
+     "Runs a round every loop.period seconds: monitor, decide, plan, execute, as FILE\n"
+     "(default config/entropy.properties) says; logs to daemon.log, records every round, plan\n"
+     "and action in the journal (daemon.journal) and serves its status on daemon.socket.\n"
+     "A file with an unknown key or a bad value is refused, naming the line. On start, the\n"
+     "actions a crash left unfinished are reconciled with what monitoring sees (none is\n"
+     "replayed). SIGTERM or SIGINT: no new action starts, those in flight finish, then it\n"
+     "exits (the cluster coherent). SIGHUP: the log is reopened and the file read again.\n"
+     "\n"
+     "  --config FILE    the configuration (entropy config --defaults lists every key)\n"
+     "  --pid-file FILE  write the pid there; refuse to start while its process lives\n"
+     "  --rounds N       stop after N rounds (tests)\n"
+     "\n"
+     "It runs in the foreground; bin/controlLoop.sh start detaches it.\n",
+     ent_cmd_daemon},
+    {"status", "what the running daemon is doing (its socket)",
+     "usage: entropy status [--json] [--config FILE | --socket PATH]\n"
+     "\n"
+     "Asks the daemon over its UNIX socket (daemon.socket of FILE, default\n"
+     "config/entropy.properties) and prints its state, the cluster (nodes, active nodes,\n"
+     "VMs), the last round and the plan in progress with each action's status; --json\n"
+     "prints the daemon's document as it is.\n"
+     "\n"
+     "Exit status: 0 the daemon answered, 1 no daemon answers, 2 bad usage.\n",
+     ent_cmd_status},
     {"config", "list the configuration keys, or check a configuration file",
-     "usage: entropy config --defaults | FILE\n"
+     "usage: entropy config --defaults | --markdown | FILE\n"
      "\n"
      "--defaults prints the documented file with every key at its default (what\n"
-     "config/entropy.properties holds). FILE is read as the daemon reads it and its values\n"
+     "config/entropy.properties holds); --markdown the same as a table (docs/configuration.md).\n"
+     "FILE is read as the daemon reads it and its values\n"
      "printed as JSON with the line that set each (0: the default); an unknown key, a value out\n"
      "of range, a key set twice or a line that is not \"key = value\" is an error naming the\n"
      "line (exit 2).\n",

@@ -16,9 +16,10 @@
     }
 
 const struct ent_config_key ent_config_keys[] = {
-    CHOICE("monitor.source", "ganglia", "ganglia|xend|libvirt",
-           "Where the cluster is read: Ganglia (gmond or gmetad), each node's xend (Xen 3.x), or "
-           "each node's libvirt."),
+    CHOICE("monitor.source", "sim", "sim|ganglia|xend|libvirt|lab",
+           "Where the cluster is read: a simulated cluster inside the daemon (no outside service), "
+           "Ganglia (gmond or gmetad), each node's xend (Xen 3.x), each node's libvirt, or the "
+           "local lab of QEMU micro-VMs (entropy lab up)."),
     NUM("monitor.timeout", "10", 0.001, 3600,
         "Seconds a source has to answer; past it the round is skipped."),
     STR("monitor.ganglia.host", "localhost", "gmond or gmetad to read."),
@@ -43,6 +44,59 @@ const struct ent_config_key ent_config_keys[] = {
         "Each node's xend, comma-separated: http://node-1:8000,http://node-2:8000"),
     STR("monitor.libvirt.uris", "",
         "Each node's libvirt, space-separated, [NAME=]URI: node-1=qemu+ssh://node-1/system"),
+    STR("monitor.lab.dir", "/tmp/entropy-lab", "The lab's directory (monitor.source = lab)."),
+    NUM("monitor.sim.nodes", "16", 1, 100000, "Nodes of the simulated cluster (4 CPUs, 8 GiB)."),
+    NUM("monitor.sim.vms", "48", 0, 1000000, "VMs of the simulated cluster (512 to 2048 MB)."),
+    NUM("monitor.sim.seed", "42", 0, 1e15, "Seed of the simulated cluster's loads."),
+    NUM("monitor.sim.action_seconds", "0", 0, 3600,
+        "Wall-clock seconds each simulated migration takes (0: instantly)."),
+    CHOICE("driver.default", "auto", "auto|sim|qmp|libvirt|xend|xl",
+           "The driver of nodes that no rule below names. auto: the source's own (sim: sim, lab: "
+           "qmp, xend: xend, libvirt: libvirt; ganglia: container.driver.migration, xen and xen3 "
+           "meaning xend, kvm and qemu meaning libvirt)."),
+    STR("driver.map", "",
+        "Drivers by container.driver.migration value, space-separated VALUE=DRIVER: "
+        "xen=xl kvm=libvirt"),
+    STR("driver.nodes", "", "Drivers of given nodes, space-separated NODE=DRIVER: node-7=xl"),
+    STR("driver.libvirt.uris", "",
+        "Each node's libvirt for migrations, [NAME=]URI space-separated; empty: "
+        "monitor.libvirt.uris."),
+    STR("driver.libvirt.migrate_uris", "",
+        "NAME=URI: how a source's libvirtd reaches NAME for a peer-to-peer migration; empty: the "
+        "node's URI."),
+    STR("driver.xend.urls", "", "Each node's xend, [NAME=]URL; empty: monitor.xend.urls."),
+    NUM("driver.xend.relocation_port", "8002", 1, 65535,
+        "The destination's xend-relocation-port (xend-config.sxp)."),
+    STR("driver.xl.nodes", "", "Nodes reached by ssh for xl, NAME or NAME=SSH-HOST."),
+    STR("driver.xl.ssh", "ssh -o BatchMode=yes", "The ssh command the xl driver runs."),
+    NUM("loop.period", "60", 1, 86400,
+        "Seconds from the start of a round to the start of the next; a round that overruns is "
+        "followed at once by the next, never by two."),
+    CHOICE("loop.objective", "consolidate", "consolidate|repair|none",
+           "consolidate: fewest nodes, then fewest moves; repair: only make the placement rules "
+           "hold; none: monitor and log, decide nothing."),
+    NUM("loop.time_limit", "10", 0.01, 3600, "Seconds the solver may use per round."),
+    CHOICE("loop.dry_run", "no", "no|yes",
+           "yes: decide and plan every round, log the plan, execute nothing."),
+    CHOICE("loop.power_off_empty", "no", "no|yes",
+           "yes: shut down the nodes a plan empties (through their driver)."),
+    NUM("migration.node_concurrency", "2", 1, 64,
+        "Migrations at once through one node (planned, and enforced when executing)."),
+    NUM("migration.max_parallel", "32", 1, 1024, "Actions running at once in the whole cluster."),
+    NUM("migration.bandwidth", "0", 0, 1e6,
+        "MB/s a migration may use (QMP, libvirt); also the planner's link speed. 0: the "
+        "hypervisor's default, and 125 for planning."),
+    NUM("migration.max_downtime_ms", "0", 0, 60000,
+        "Longest pause at the end of a migration (QMP, libvirt); 0: the hypervisor's default."),
+    NUM("migration.timeout", "600", 1, 86400,
+        "Seconds a migration may take before it is cancelled (QMP, libvirt) or given up (xend, "
+        "xl); its VM is then looked for and the next round re-plans."),
+    STR("daemon.log", "logs/entropy.log",
+        "The log file (relative paths: from the directory the daemon starts in, the base "
+        "directory for bin/controlLoop.sh); reopened on SIGHUP."),
+    STR("daemon.journal", "var/journal.db",
+        "The SQLite journal of rounds, plans and actions (WAL), read back after a crash."),
+    STR("daemon.socket", "run/entropy.sock", "The UNIX socket entropy status talks to."),
 };
 
 const size_t ent_config_n_keys = sizeof ent_config_keys / sizeof ent_config_keys[0];

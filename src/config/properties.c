@@ -196,3 +196,26 @@ void ent_config_write_defaults(FILE *out)
         fprintf(out, "%s = %s\n", k->name, k->fallback);
     }
 }
+
+void ent_config_write_markdown(FILE *out)
+{
+    fputs("# Configuration keys\n\n"
+          "Every key of `config/entropy.properties`, with its default and range. Written by\n"
+          "`entropy config --markdown` from the table in `src/config/config_keys.c`, the one the\n"
+          "daemon reads and `entropy config --defaults` writes the file from. An unknown key, a\n"
+          "value out of range or a key set twice is refused, naming the file and the line.\n\n"
+          "| key | default | values | what it does |\n|---|---|---|---|\n",
+          out);
+    for (size_t i = 0; i < ent_config_n_keys; i++) {
+        const struct ent_config_key *k = &ent_config_keys[i];
+        fprintf(out, "| `%s` | `%s` | ", k->name, *k->fallback ? k->fallback : " ");
+        if (k->type == ENT_CFG_NUMBER)
+            fprintf(out, "%g to %g", k->min, k->max);
+        else if (k->type == ENT_CFG_CHOICE)
+            for (const char *c = k->choices; *c; c++)
+                fputs(*c == '|' ? ", " : (char[]){*c, 0}, out);
+        else
+            fputs("text", out);
+        fprintf(out, " | %s |\n", k->doc);
+    }
+}

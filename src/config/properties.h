@@ -44,5 +44,7 @@ const char *ent_config_string(const struct ent_config *c, const char *key);
 double ent_config_number(const struct ent_config *c, const char *key);
 /* The documented file with every key at its default (what config/entropy.properties holds). */
 void ent_config_write_defaults(FILE *out);
+/* The same as a Markdown table (docs/configuration.md). */
+void ent_config_write_markdown(FILE *out);
 
 #endif

@@ -2,6 +2,7 @@
  * is checked between phases (kissat's search loop, redis' serverCron). */
 #include "daemon/loop.h"
 
+#include "exec/journal.h"
 #include "model/model.h"
 #include "model/plan.h"
 #include "monitor/monitor.h"
@@ -37,6 +38,60 @@ static bool stopping(const struct ent_loop *loop, struct ent_round *r)
     return false;
 }
 
+static void phase(struct ent_loop *loop, const char *name, const struct ent_round *r,
+                  const struct ent_model *m, const struct ent_plan *plan)
+{
+    if (loop->on_phase)
+        loop->on_phase(loop->observer, name, r, m, plan);
+}
+
+/* The executor's hook: the journal before and after each action, then the observer. */
+struct exec_watch {
+    struct ent_loop *loop;
+    int64_t journal_round;
+    const struct ent_model *m;
+    const struct ent_plan *plan;
+};
+
+static void on_action(void *arg, size_t index, const struct ent_action_outcome *o)
+{
+    struct exec_watch *w = arg;
+    if (w->loop->journal && w->journal_round >= 0) {
+        char detail[600] = "";
+        if (o->status == ENT_ACTION_FAILED)
+            snprintf(detail, sizeof detail, "%s", o->error);
+        else if (o->status == ENT_ACTION_DONE)
+            snprintf(detail, sizeof detail, "%.3f s, downtime %.1f ms, %lld bytes", o->seconds,
+                     o->downtime * 1000, (long long)o->bytes);
+        struct ent_error err;
+        ent_error_init(&err);
+        if (ent_journal_action(w->loop->journal, w->journal_round, index,
+                               ent_action_status_name(o->status), detail, &err))
+            ent_log_error("%s", err.msg);
+    }
+    if (w->loop->on_action)
+        w->loop->on_action(w->loop->observer, w->m, w->plan, index, o);
+}
+
+static void journal_round_end(struct ent_loop *loop, int64_t id, const struct ent_round *r)
+{
+    if (!loop->journal || id < 0)
+        return;
+    char summary[700];
+    if (r->skipped)
+        snprintf(summary, sizeof summary, "%s", r->reason);
+    else
+        snprintf(summary, sizeof summary,
+                 "%zu nodes (%zu active), %zu VMs; target %lld nodes; %zu actions; %zu done, %zu "
+                 "failed, %zu dropped, %zu not started",
+                 r->nodes, r->active_nodes, r->vms, (long long)r->decision.nodes_used, r->actions,
+                 r->exec.done, r->exec.failed, r->exec.dropped, r->exec.not_started);
+    struct ent_error err;
+    ent_error_init(&err);
+    if (ent_journal_round_end(loop->journal, id, r->skipped ? "skipped" : "done", summary, &err))
+        ent_log_error("%s", err.msg);
+}
+
 void ent_round_release(struct ent_round *r)
 {
     ent_exec_result_release(&r->exec);
@@ -57,6 +112,13 @@ void ent_loop_round(struct ent_loop *loop, struct ent_round *r)
     ent_plan_init(&plan);
     ent_error_init(&err);
 
+    int64_t journal_round = -1;
+    if (loop->journal && ent_journal_round_begin(loop->journal, &journal_round, &err)) {
+        r->skipped = true;
+        snprintf(r->reason, sizeof r->reason, "the journal cannot record: %s", err.msg);
+        goto done;
+    }
+    phase(loop, "monitoring", r, NULL, NULL);
     double t0 = ent_now();
     if (ent_monitor_snapshot(loop->monitor, &m, &err)) {
         r->skipped = true;
@@ -69,21 +131,25 @@ void ent_loop_round(struct ent_loop *loop, struct ent_round *r)
     r->active_nodes = active_nodes(&m);
     ent_info("round %ld: snapshot: %zu nodes (%zu active), %zu VMs, in %.1f ms", r->round, r->nodes,
              r->active_nodes, r->vms, r->monitor_seconds * 1000);
-    if (stopping(loop, r))
+    if (loop->monitor_only || stopping(loop, r))
         goto done;
 
+    phase(loop, "deciding", r, &m, NULL);
     if (ent_solve(&m, &loop->solve, &target, &r->decision, &err)) {
         r->skipped = true;
         snprintf(r->reason, sizeof r->reason, "no decision: %s", err.msg);
         goto done;
     }
-    ent_info("round %ld: decision (%s): %lld nodes, %lld migrations, %lld MB to move, in %.1f ms",
+    ent_info("round %ld: decision (%s): %lld nodes (lower bound %lld, gap %lld), %lld "
+             "migrations, %lld MB to move, in %.1f ms",
              r->round, ent_objective_name(loop->solve.objective), (long long)r->decision.nodes_used,
+             (long long)r->decision.lower_bound, (long long)r->decision.gap,
              (long long)r->decision.migrations, (long long)r->decision.moved_memory,
              r->decision.seconds * 1000);
     if (stopping(loop, r))
         goto done;
 
+    phase(loop, "planning", r, &m, NULL);
     t0 = ent_now();
     if (ent_plan_build(&m, &target, &loop->plan, &plan, &r->plan, &err)) {
         r->skipped = true;
@@ -95,13 +161,38 @@ void ent_loop_round(struct ent_loop *loop, struct ent_round *r)
     r->makespan = (long long)ent_plan_makespan(&plan);
     ent_info("round %ld: plan: %zu actions, %zu bypass(es), makespan %lld s, in %.1f ms", r->round,
              r->actions, r->plan.bypasses, r->makespan, r->plan_seconds * 1000);
-    if (loop->dry_run || stopping(loop, r))
+    for (size_t i = 0; i < plan.len; i++) {
+        const struct ent_action *a = &plan.actions[i];
+        char vm[64], from[64], to[64];
+        int32_t dst = a->to >= 0 ? a->to : a->node;
+        ent_info("round %ld: action %zu: %s %s %s -> %s, planned [%lld, %lld] s%s", r->round, i,
+                 ent_action_kind_name(a->kind), a->vm >= 0 ? ent_vm_label(&m, a->vm, vm, 64) : "",
+                 a->from >= 0 ? ent_node_label(&m, a->from, from, 64) : "-",
+                 dst >= 0 ? ent_node_label(&m, dst, to, 64) : "-", (long long)a->start,
+                 (long long)a->end, a->bypass ? " (bypass)" : "");
+    }
+    if (loop->dry_run) {
+        ent_info("round %ld: dry run: nothing executed", r->round);
         goto done;
+    }
+    if (stopping(loop, r))
+        goto done;
+    if (loop->journal && ent_journal_plan(loop->journal, journal_round, &m, &plan, &err)) {
+        r->skipped = true;
+        snprintf(r->reason, sizeof r->reason, "the journal cannot record the plan: %s", err.msg);
+        goto done;
+    }
 
-    struct ent_exec_options defaults;
-    ent_exec_options_default(&defaults);
-    ent_execute_plan(&m, &plan, loop->drivers, loop->exec.max_parallel ? &loop->exec : &defaults,
-                     loop->stop, &r->exec);
+    phase(loop, "executing", r, &m, &plan);
+    struct ent_exec_options opts;
+    if (loop->exec.max_parallel)
+        opts = loop->exec;
+    else
+        ent_exec_options_default(&opts);
+    struct exec_watch watch = {loop, journal_round, &m, &plan};
+    opts.on_action = on_action;
+    opts.hook_arg = &watch;
+    ent_execute_plan(&m, &plan, loop->drivers, &opts, loop->stop, &r->exec);
     ent_info("round %ld: executed in %.2f s: %zu done, %zu failed, %zu dropped, %zu not started",
              r->round, r->exec.wall_seconds, r->exec.done, r->exec.failed, r->exec.dropped,
              r->exec.not_started);
@@ -117,6 +208,8 @@ void ent_loop_round(struct ent_loop *loop, struct ent_round *r)
 done:
     if (r->skipped)
         ent_warn("round %ld: nothing done: %s", r->round, r->reason);
+    journal_round_end(loop, journal_round, r);
+    phase(loop, "idle", r, m.n_nodes ? &m : NULL, NULL);
     ent_plan_release(&plan);
     ent_mapping_release(&target);
     ent_model_release(&m);

@@ -12,6 +12,8 @@
 
 struct ent_monitor;
 struct ent_driver_set;
+struct ent_journal;
+struct ent_round;
 
 struct ent_loop {
     struct ent_monitor *monitor;
@@ -24,6 +26,15 @@ struct ent_loop {
     bool dry_run;                 /* decide and plan, execute nothing */
     volatile sig_atomic_t *stop;
     long round;
+    bool monitor_only;           /* objective none: snapshot and log, decide nothing */
+    struct ent_journal *journal; /* may be NULL: rounds, plans, actions recorded */
+    /* Observers (the daemon's status), may be NULL: a phase begins ("monitoring", "deciding",
+     * "planning", "executing", "idle"; m and plan as far as known), an action changes. */
+    void (*on_phase)(void *arg, const char *phase, const struct ent_round *r,
+                     const struct ent_model *m, const struct ent_plan *plan);
+    void (*on_action)(void *arg, const struct ent_model *m, const struct ent_plan *plan,
+                      size_t index, const struct ent_action_outcome *o);
+    void *observer;
 };
 
 struct ent_round {

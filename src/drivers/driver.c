@@ -4,6 +4,7 @@
 #include "util/error.h"
 #include "util/registry.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static struct ent_registry registry = {.what = "driver"};
@@ -92,15 +93,45 @@ static const char *driver_alias(const char *name)
     return name;
 }
 
-struct ent_driver *ent_driver_set_pick(struct ent_driver_set *set, const char *node_driver)
+/* The value of key in a "KEY=VALUE ..." list, into out; 0 when found. */
+static int lookup(const char *list, const char *key, char *out, size_t len)
+{
+    size_t klen = key ? strlen(key) : 0;
+    for (const char *p = list; key && p && *p;) {
+        p += strspn(p, " \t,");
+        size_t word = strcspn(p, " \t,");
+        if (word > klen && strncmp(p, key, klen) == 0 && p[klen] == '=') {
+            snprintf(out, len, "%.*s", (int)(word - klen - 1), p + klen + 1);
+            return 0;
+        }
+        p += word;
+    }
+    return -1;
+}
+
+static struct ent_driver *by_name(struct ent_driver_set *set, const char *name)
+{
+    for (size_t i = 0; name && i < set->len; i++)
+        if (strcmp(set->drivers[i].ops->name, name) == 0 ||
+            strcmp(set->drivers[i].ops->name, driver_alias(name)) == 0)
+            return &set->drivers[i];
+    return NULL;
+}
+
+struct ent_driver *ent_driver_set_pick(struct ent_driver_set *set, const char *node,
+                                       const char *node_driver)
 {
     if (!set->len)
         return NULL;
-    for (size_t i = 0; node_driver && i < set->len; i++)
-        if (strcmp(set->drivers[i].ops->name, node_driver) == 0 ||
-            strcmp(set->drivers[i].ops->name, driver_alias(node_driver)) == 0)
-            return &set->drivers[i];
-    return &set->drivers[0];
+    char name[64];
+    struct ent_driver *d = NULL;
+    if (!lookup(set->node_map, node, name, sizeof name))
+        d = by_name(set, name);
+    if (!d && !lookup(set->value_map, node_driver, name, sizeof name))
+        d = by_name(set, name);
+    if (!d)
+        d = by_name(set, node_driver);
+    return d ? d : &set->drivers[0];
 }
 
 void ent_driver_set_close(struct ent_driver_set *set)

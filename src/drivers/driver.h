@@ -49,6 +49,10 @@ struct ent_driver_ops {
     /* Bytes sent and remaining so far, from another thread while perform runs. */
     int (*migrate_progress)(struct ent_driver *drv, struct ent_migration *mig, int64_t *sent,
                             int64_t *remaining);
+    /* After Entropy itself stopped abruptly: leaves a VM that a migration may have left in two
+     * processes in one, running, and says where (NULL where the hypervisor settles it itself). */
+    int (*recover_vm)(struct ent_driver *drv, const char *vm, struct ent_vm_place *out,
+                      struct ent_error *err);
     /* Looks for vm on the nodes named (from, to: either may be NULL). */
     int (*locate_vm)(struct ent_driver *drv, const char *vm, const char *from, const char *to,
                      struct ent_vm_place *out, struct ent_error *err);
@@ -78,19 +82,23 @@ void ent_driver_close(struct ent_driver *drv);
  * on its source. */
 int ent_driver_migrate(struct ent_driver *drv, struct ent_migration *mig, struct ent_error *err);
 
-/* The drivers opened for a round, one per kind of node. A node is served by the driver of its
- * name (monitoring's container.driver.migration: "xen" is xend's, "kvm" and "qemu" libvirt's),
+/* The drivers opened for a round, one per kind of node. A node is served, in this order: by the
+ * driver node_map names for it ("NODE=DRIVER ..."), by the driver value_map names for what
+ * monitoring says of it ("VALUE=DRIVER ...", VALUE being container.driver.migration), by the
+ * driver of that name ("xen" and "xen3" being xend's, "kvm" and "qemu" libvirt's, "lab" qmp's),
  * else by the first driver of the set. */
 #define ENT_DRIVER_SET_MAX 8
 struct ent_driver_set {
     struct ent_driver drivers[ENT_DRIVER_SET_MAX];
     size_t len;
+    const char *node_map, *value_map; /* may be NULL; the caller's strings */
 };
 
 void ent_driver_set_init(struct ent_driver_set *set);
 int ent_driver_set_open(struct ent_driver_set *set, const char *name, void *arg,
                         struct ent_error *err);
-struct ent_driver *ent_driver_set_pick(struct ent_driver_set *set, const char *node_driver);
+struct ent_driver *ent_driver_set_pick(struct ent_driver_set *set, const char *node,
+                                       const char *node_driver);
 void ent_driver_set_close(struct ent_driver_set *set);
 
 extern const struct ent_driver_ops ent_driver_sim_ops;

@@ -114,7 +114,8 @@ static int qmp_prepare(struct ent_driver *drv, struct ent_migration *mig, struct
         return ent_error(
             err, ENT_EINVALID, "the destination refuses: %lld MB free on %s, %s needs %lld MB",
             (long long)(to->memory_mb - used), mig->to, mig->vm, (long long)pm->vm.memory_mb);
-    rc = ent_lab_qemu_start(lab, &pm->vm, pm->vm.qemu.generation + 1, true, &pm->dest, err);
+    rc =
+        ent_lab_qemu_start(lab, &pm->vm, mig->to, pm->vm.qemu.generation + 1, true, &pm->dest, err);
     pm->dest_started = !rc;
     if (!rc)
         rc = incoming_uri(&pm->dest, pm->uri, sizeof pm->uri, err);
@@ -277,35 +278,14 @@ static int qmp_progress(struct ent_driver *drv, struct ent_migration *mig, int64
     return 0;
 }
 
-/* Live instances of vm in run/ (a file NAME.gN.pid whose process names NAME.gN.sock). */
 static int live_copies(const struct ent_lab *lab, const char *vm)
 {
-    char run[ENT_LAB_PATH_MAX + 8], prefix[ENT_LAB_NAME_MAX + 4];
-    snprintf(run, sizeof run, "%s/run", lab->dir);
-    snprintf(prefix, sizeof prefix, "%s.g", vm);
-    DIR *d = opendir(run);
-    int copies = 0;
-    struct dirent *e;
-    while (d && (e = readdir(d))) {
-        size_t len = strlen(e->d_name);
-        if (strncmp(e->d_name, prefix, strlen(prefix)) != 0 || len < 4 ||
-            strcmp(e->d_name + len - 4, ".pid") != 0)
-            continue;
-        char path[ENT_LAB_PATH_MAX + 300];
-        snprintf(path, sizeof path, "%s/%s", run, e->d_name);
-        struct ent_lab_instance inst = {0};
-        snprintf(inst.qmp, sizeof inst.qmp, "%s/%.*s.sock", run, (int)(len - 4), e->d_name);
-        FILE *f = fopen(path, "r");
-        long pid = 0;
-        if (f && fscanf(f, "%ld", &pid) == 1)
-            inst.pid = (pid_t)pid;
-        if (f)
-            fclose(f);
-        copies += ent_lab_qemu_alive(&inst);
-    }
-    if (d)
-        closedir(d);
-    return copies;
+    struct ent_lab_instance *all;
+    size_t n;
+    if (ent_lab_instances(lab->dir, vm, &all, &n))
+        return 0;
+    ent_free(all);
+    return (int)n;
 }
 
 static int qmp_locate(struct ent_driver *drv, const char *vm, const char *from, const char *to,
@@ -330,7 +310,83 @@ static int qmp_locate(struct ent_driver *drv, const char *vm, const char *from, 
     return 0;
 }
 
+static void resume(const struct ent_lab_instance *inst)
+{
+    struct ent_qmp q;
+    if (!ent_qmp_connect(&q, inst->qmp, QMP_TIMEOUT, NULL)) {
+        ent_qmp_call(&q, "cont", NULL, NULL, NULL);
+        ent_qmp_close(&q);
+    }
+}
+
+/* The instance that runs wins: the VM file's own, else one a completed migration started (its
+ * node from run/NAME.gN.node); every other instance of the VM is ended. With none running, the
+ * file's own is resumed. */
+static int qmp_recover(struct ent_driver *drv, const char *vm, struct ent_vm_place *out,
+                       struct ent_error *err)
+{
+    struct ent_lab *lab = drv->state;
+    struct ent_lab_vm v;
+    memset(out, 0, sizeof *out);
+    int rc = ent_lab_vm_read(lab, vm, &v, err);
+    if (rc)
+        return rc;
+    struct ent_lab_instance *all;
+    size_t n;
+    ent_lab_instances(lab->dir, vm, &all, &n);
+    int own = -1, other = -1;
+    char own_status[32] = "";
+    for (size_t i = 0; i < n; i++) {
+        char status[32] = "";
+        ent_qmp_status(all[i].qmp, QMP_TIMEOUT, status, sizeof status, NULL);
+        if (all[i].pid == v.qemu.pid && strcmp(all[i].qmp, v.qemu.qmp) == 0) {
+            own = (int)i;
+            snprintf(own_status, sizeof own_status, "%s", status);
+        } else if (strcmp(status, "running") == 0 && other < 0) {
+            other = (int)i;
+        }
+    }
+    int keep = own;
+    if (strcmp(own_status, "running") != 0 && other >= 0) {
+        /* migrated, not yet recorded: the destination is the VM now */
+        struct ent_lab_vm moved = v;
+        snprintf(moved.node, sizeof moved.node, "%s", all[other].node);
+        moved.qemu = all[other];
+        rc = *moved.node
+                 ? ent_lab_vm_write(lab, &moved, err)
+                 : ent_error(err, ENT_EINVALID, "%s: no node recorded for its new QEMU", vm);
+        if (rc) {
+            ent_free(all);
+            return rc;
+        }
+        ent_warn("qmp: %s had been migrated to %s before Entropy stopped: recorded there", vm,
+                 moved.node);
+        keep = other;
+        v = moved;
+    }
+    for (size_t i = 0; i < n; i++)
+        if ((int)i != keep) {
+            ent_warn("qmp: ending a leftover QEMU of %s (pid %d)", vm, (int)all[i].pid);
+            ent_lab_qemu_stop(&all[i]);
+        }
+    if (keep == own && own >= 0 && strcmp(own_status, "running") != 0) {
+        ent_warn("qmp: %s was %s on %s: resumed", vm, own_status, v.node);
+        resume(&all[own]);
+    }
+    ent_free(all);
+    out->copies = keep >= 0 ? 1 : 0;
+    if (keep >= 0) {
+        snprintf(out->node, sizeof out->node, "%s", v.node);
+        if (ent_qmp_status(v.qemu.qmp, QMP_TIMEOUT, out->state, sizeof out->state, NULL))
+            snprintf(out->state, sizeof out->state, "unanswering");
+    } else {
+        snprintf(out->state, sizeof out->state, "gone");
+    }
+    return 0;
+}
+
 const struct ent_driver_ops ent_driver_qmp_ops = {
+    .recover_vm = qmp_recover,
     .name = "qmp",
     .open = qmp_open,
     .close = qmp_close,

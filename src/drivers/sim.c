@@ -1,12 +1,17 @@
 /* The simulator's driver: acts on a struct ent_sim_cluster. Migrations take their pre-copy time on
  * the simulated clock; failures and delays can be injected (ent_sim_options). A failed migration
- * leaves the VM running on its source, as a real one must. */
+ * leaves the VM running on its source, as a real one must. The cluster is shared by the executor's
+ * threads: every access is under one lock, the wall-clock wait of a migration outside it. */
 #include "drivers/driver.h"
 #include "sim/cluster.h"
+#include "util/clock.h"
 #include "util/error.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+
+static pthread_mutex_t sim_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static int sim_open(struct ent_driver *drv, void *arg, struct ent_error *err)
 {
@@ -27,7 +32,7 @@ static int find(struct ent_sim_cluster *c, const struct ent_migration *mig, int3
     return 0;
 }
 
-static int sim_prepare(struct ent_driver *drv, struct ent_migration *mig, struct ent_error *err)
+static int prepare_locked(struct ent_driver *drv, struct ent_migration *mig, struct ent_error *err)
 {
     struct ent_sim_cluster *c = drv->state;
     int32_t vm, from, to;
@@ -45,7 +50,7 @@ static int sim_prepare(struct ent_driver *drv, struct ent_migration *mig, struct
     return 0;
 }
 
-static int sim_perform(struct ent_driver *drv, struct ent_migration *mig, struct ent_error *err)
+static int perform_locked(struct ent_driver *drv, struct ent_migration *mig, struct ent_error *err)
 {
     struct ent_sim_cluster *c = drv->state;
     int32_t vm, from, to;
@@ -67,26 +72,48 @@ static int sim_perform(struct ent_driver *drv, struct ent_migration *mig, struct
     return 0;
 }
 
+static int sim_prepare(struct ent_driver *drv, struct ent_migration *mig, struct ent_error *err)
+{
+    pthread_mutex_lock(&sim_lock);
+    int rc = prepare_locked(drv, mig, err);
+    pthread_mutex_unlock(&sim_lock);
+    return rc;
+}
+
+static int sim_perform(struct ent_driver *drv, struct ent_migration *mig, struct ent_error *err)
+{
+    const struct ent_sim_cluster *c = drv->state;
+    if (c->opts.action_seconds > 0) /* an action really in flight, for the daemon's tests */
+        ent_sleep(c->opts.action_seconds);
+    pthread_mutex_lock(&sim_lock);
+    int rc = perform_locked(drv, mig, err);
+    pthread_mutex_unlock(&sim_lock);
+    return rc;
+}
+
 static int sim_locate(struct ent_driver *drv, const char *vm, const char *from, const char *to,
                       struct ent_vm_place *out, struct ent_error *err)
 {
     (void)from;
     (void)to;
     struct ent_sim_cluster *c = drv->state;
+    pthread_mutex_lock(&sim_lock);
     int32_t v = ent_sim_vm_index(c, vm);
     memset(out, 0, sizeof *out);
-    if (v < 0)
+    if (v < 0) {
+        pthread_mutex_unlock(&sim_lock);
         return ent_error(err, ENT_ENOTFOUND, "no simulated VM %s", vm);
+    }
     out->copies = c->vms[v].running ? 1 : 0;
     snprintf(out->state, sizeof out->state, "%s", c->vms[v].running ? "running" : "stopped");
     if (c->vms[v].running)
         snprintf(out->node, sizeof out->node, "%s", c->nodes[c->vms[v].host].name);
+    pthread_mutex_unlock(&sim_lock);
     return 0;
 }
 
 const struct ent_driver_ops ent_driver_sim_ops = {
     .name = "sim",
-    .serial = 1,
     .locate_vm = sim_locate,
     .open = sim_open,
     .migrate_prepare = sim_prepare,

@@ -64,7 +64,8 @@ static struct ent_driver *driver_for(struct run *r, const struct ent_action *a)
     int32_t node = a->kind == ENT_ACTION_MIGRATE_VM || a->from >= 0 ? a->from
                    : a->to >= 0                                     ? a->to
                                                                     : a->node;
-    return ent_driver_set_pick(r->drivers, node >= 0 ? r->m->nodes[node].driver : NULL);
+    return ent_driver_set_pick(r->drivers, node >= 0 ? r->m->nodes[node].name : NULL,
+                               node >= 0 ? r->m->nodes[node].driver : NULL);
 }
 
 static void *job_main(void *arg)
@@ -157,6 +158,8 @@ static size_t reap(struct run *r, struct job **jobs, size_t *n_jobs, struct ent_
             ent_exec_deps_done(d, j->action);
             account(r->res, r->m, a, o);
         }
+        if (r->opts->on_action)
+            r->opts->on_action(r->opts->hook_arg, j->action, o);
         ent_free(j);
         jobs[i] = jobs[--*n_jobs];
         ended++;
@@ -176,7 +179,8 @@ static void wait_changed(struct run *r)
     pthread_cond_timedwait(&r->changed, &r->lock, &ts);
 }
 
-static void finish_counts(const struct ent_plan *plan, struct ent_exec_result *res, int stopped)
+static void finish_counts(const struct ent_plan *plan, const struct ent_exec_options *opts,
+                          struct ent_exec_result *res, int stopped)
 {
     for (size_t a = 0; a < plan->len; a++) {
         struct ent_action_outcome *o = &res->outcomes[a];
@@ -187,6 +191,8 @@ static void finish_counts(const struct ent_plan *plan, struct ent_exec_result *r
             res->not_started++;
         else
             res->dropped++;
+        if (opts->on_action)
+            opts->on_action(opts->hook_arg, a, o);
     }
     if (res->dropped)
         ent_warn("%zu action(s) dropped: they depended on a failed action; the next round "
@@ -240,11 +246,15 @@ void ent_execute_plan(const struct ent_model *m, const struct ent_plan *plan,
                 o->status = ENT_ACTION_FAILED;
                 snprintf(o->error, sizeof o->error, "no driver for this node");
                 res->failed++;
+                if (opts->on_action)
+                    opts->on_action(opts->hook_arg, a, o);
                 ent_log_error("action %zu (%s): no driver", a,
                               ent_action_kind_name(plan->actions[a].kind));
                 continue;
             }
             o->status = ENT_ACTION_RUNNING;
+            if (opts->on_action)
+                opts->on_action(opts->hook_arg, a, o);
             for (int k = 0; k < d.n_action_nodes[a]; k++)
                 busy[d.nodes[a][k]]++;
             struct job *j = ent_calloc(1, sizeof *j);
@@ -266,7 +276,7 @@ void ent_execute_plan(const struct ent_model *m, const struct ent_plan *plan,
     }
     pthread_mutex_unlock(&r.lock);
     res->wall_seconds = ent_now() - r.t0;
-    finish_counts(plan, res, stopped);
+    finish_counts(plan, opts, res, stopped);
 
     ent_free(jobs);
     ent_free(busy);

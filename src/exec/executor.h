@@ -11,14 +11,6 @@ struct ent_driver_set;
 struct ent_model;
 struct ent_plan;
 
-struct ent_exec_options {
-    int max_parallel;     /* actions running at once in all (32); 1 runs the plan sequentially */
-    int node_concurrency; /* actions running at once that touch one node (4), 0 for no limit */
-    double timeout;       /* seconds an action may take (600), 0 for none */
-    double bandwidth;     /* MB/s a migration may use, 0 for the hypervisor's default */
-    double max_downtime;  /* seconds, 0 for the hypervisor's default */
-};
-
 enum ent_action_status {
     ENT_ACTION_PENDING,
     ENT_ACTION_RUNNING,
@@ -34,6 +26,18 @@ struct ent_action_outcome {
     double seconds, downtime, dirty_rate; /* measured by the driver (migrations) */
     int64_t bytes;
     char error[512];
+};
+
+struct ent_exec_options {
+    int max_parallel;     /* actions running at once in all (32); 1 runs the plan sequentially */
+    int node_concurrency; /* actions running at once that touch one node (4), 0 for no limit */
+    double timeout;       /* seconds an action may take (600), 0 for none */
+    double bandwidth;     /* MB/s a migration may use, 0 for the hypervisor's default */
+    double max_downtime;  /* seconds, 0 for the hypervisor's default */
+    /* Called on the executor's own thread when an action starts (before its driver is called)
+     * and when its outcome is known (the journal, the status): may be NULL. */
+    void (*on_action)(void *arg, size_t index, const struct ent_action_outcome *o);
+    void *hook_arg;
 };
 
 struct ent_exec_result {

@@ -35,6 +35,7 @@ struct ent_lab_instance {
     pid_t pid;
     unsigned generation; /* 1 at boot, one more per migration */
     char qmp[ENT_LAB_PATH_MAX];
+    char node[ENT_LAB_NAME_MAX]; /* where it was started (run/NAME.gN.node) */
 };
 
 struct ent_lab_vm {
@@ -79,10 +80,13 @@ int ent_lab_vm_read(const struct ent_lab *lab, const char *name, struct ent_lab_
 /* Atomically (a new file renamed over the old one). */
 int ent_lab_vm_write(const struct ent_lab *lab, const struct ent_lab_vm *vm, struct ent_error *err);
 
-/* Starts generation gen of vm as a daemonized QEMU; incoming: waiting for a migration
+/* Starts generation gen of vm on node as a daemonized QEMU; incoming: waiting for a migration
  * ("-incoming defer"). Returns once its QMP socket answers. */
-int ent_lab_qemu_start(const struct ent_lab *lab, const struct ent_lab_vm *vm, unsigned gen,
-                       bool incoming, struct ent_lab_instance *out, struct ent_error *err);
+int ent_lab_qemu_start(const struct ent_lab *lab, const struct ent_lab_vm *vm, const char *node,
+                       unsigned gen, bool incoming, struct ent_lab_instance *out,
+                       struct ent_error *err);
+/* The live QEMU instances under dir/run (every VM's, or vm's only), from their pid files. */
+int ent_lab_instances(const char *dir, const char *vm, struct ent_lab_instance **out, size_t *n);
 /* Ends an instance: QMP quit, then SIGKILL if it lingers. Only a process whose command line
  * names this instance's socket is signalled (never a recycled pid). */
 void ent_lab_qemu_stop(const struct ent_lab_instance *inst);

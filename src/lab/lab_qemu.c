@@ -4,9 +4,11 @@
 #include "lab/lab.h"
 
 #include "drivers/qmp_client.h"
+#include "util/alloc.h"
 #include "util/clock.h"
 #include "util/error.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -66,8 +68,9 @@ static int read_pid(const char *path, pid_t *pid)
     return ok ? 0 : -1;
 }
 
-int ent_lab_qemu_start(const struct ent_lab *lab, const struct ent_lab_vm *vm, unsigned gen,
-                       bool incoming, struct ent_lab_instance *out, struct ent_error *err)
+int ent_lab_qemu_start(const struct ent_lab *lab, const struct ent_lab_vm *vm, const char *node,
+                       unsigned gen, bool incoming, struct ent_lab_instance *out,
+                       struct ent_error *err)
 {
     char pidfile[ENT_LAB_PATH_MAX + 64], logfile[ENT_LAB_PATH_MAX + 64], mem[32], smp[16],
         machine[48], qmp[ENT_LAB_PATH_MAX + 64], chardev[ENT_LAB_PATH_MAX + 96];
@@ -107,6 +110,14 @@ int ent_lab_qemu_start(const struct ent_lab *lab, const struct ent_lab_vm *vm, u
     memset(out, 0, sizeof *out);
     out->generation = gen;
     snprintf(out->qmp, sizeof out->qmp, "%s", qmp);
+    snprintf(out->node, sizeof out->node, "%s", node);
+    char nodefile[ENT_LAB_PATH_MAX + 64];
+    instance_path(lab, vm->name, gen, "node", nodefile, sizeof nodefile);
+    FILE *nf = fopen(nodefile, "w");
+    if (nf) {
+        fprintf(nf, "%s\n", node);
+        fclose(nf);
+    }
     if (read_pid(pidfile, &out->pid))
         return ent_error(err, ENT_EDRIVER, "QEMU for %s left no pid in %s", vm->name, pidfile);
     return 0;
@@ -128,4 +139,47 @@ void ent_lab_qemu_stop(const struct ent_lab_instance *inst)
         kill(inst->pid, SIGKILL);
     for (double end = ent_now() + 2.0; ent_now() < end && ent_lab_qemu_alive(inst);)
         ent_sleep(0.02);
+}
+
+int ent_lab_instances(const char *dir, const char *vm, struct ent_lab_instance **out, size_t *n)
+{
+    char run[ENT_LAB_PATH_MAX + 8];
+    snprintf(run, sizeof run, "%s/run", dir);
+    *out = NULL;
+    *n = 0;
+    DIR *d = opendir(run);
+    if (!d)
+        return -1;
+    size_t cap = 0, vlen = vm ? strlen(vm) : 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        size_t len = strlen(e->d_name);
+        if (len <= 4 || strcmp(e->d_name + len - 4, ".pid") != 0)
+            continue;
+        if (vm && (strncmp(e->d_name, vm, vlen) != 0 || strncmp(e->d_name + vlen, ".g", 2) != 0))
+            continue;
+        struct ent_lab_instance inst = {0};
+        char path[ENT_LAB_PATH_MAX + 300];
+        int base = (int)(len - 4);
+        snprintf(inst.qmp, sizeof inst.qmp, "%s/%.*s.sock", run, base, e->d_name);
+        snprintf(path, sizeof path, "%s/%s", run, e->d_name);
+        if (read_pid(path, &inst.pid) || !ent_lab_qemu_alive(&inst))
+            continue;
+        const char *g = strrchr(e->d_name, 'g');
+        inst.generation = g ? (unsigned)strtoul(g + 1, NULL, 10) : 0;
+        snprintf(path, sizeof path, "%s/%.*s.node", run, base, e->d_name);
+        FILE *f = fopen(path, "r");
+        if (f) {
+            if (fgets(inst.node, sizeof inst.node, f))
+                inst.node[strcspn(inst.node, "\n")] = '\0';
+            fclose(f);
+        }
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 8;
+            *out = ent_reallocarray(*out, cap, sizeof **out);
+        }
+        (*out)[(*n)++] = inst;
+    }
+    closedir(d);
+    return 0;
 }

@@ -73,7 +73,7 @@ int ent_lab_up(const char *dir, const struct ent_lab_options *o, struct ent_erro
         struct ent_lab_vm vm = {.memory_mb = o->vm_memory_mb, .vcpus = 1};
         snprintf(vm.name, sizeof vm.name, "vm-%zu", v + 1);
         snprintf(vm.node, sizeof vm.node, "%s", lab.nodes[v % lab.n_nodes].name);
-        rc = ent_lab_qemu_start(&lab, &vm, 1, false, &vm.qemu, err);
+        rc = ent_lab_qemu_start(&lab, &vm, vm.node, 1, false, &vm.qemu, err);
         if (!rc)
             rc = ent_lab_vm_write(&lab, &vm, err);
         if (rc)
@@ -87,34 +87,16 @@ int ent_lab_up(const char *dir, const struct ent_lab_options *o, struct ent_erro
     return 0;
 }
 
-/* Every instance that left a pid file in run/, the current ones and any left by a migration that
- * was cut short. */
+/* Every live instance, the current ones and any left by a migration that was cut short. */
 static void stop_instances(const char *dir)
 {
-    char path[ENT_LAB_PATH_MAX + 8];
-    snprintf(path, sizeof path, "%s/run", dir);
-    DIR *d = opendir(path);
-    if (!d)
+    struct ent_lab_instance *all;
+    size_t n;
+    if (ent_lab_instances(dir, NULL, &all, &n))
         return;
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        size_t len = strlen(e->d_name);
-        if (len <= 4 || strcmp(e->d_name + len - 4, ".pid") != 0)
-            continue;
-        struct ent_lab_instance inst = {0};
-        char pidfile[ENT_LAB_PATH_MAX + 300];
-        snprintf(pidfile, sizeof pidfile, "%s/%s", path, e->d_name);
-        snprintf(inst.qmp, sizeof inst.qmp, "%s/%.*s.sock", path, (int)(len - 4), e->d_name);
-        FILE *f = fopen(pidfile, "r");
-        long pid = 0;
-        if (f && fscanf(f, "%ld", &pid) == 1 && pid > 0) {
-            inst.pid = (pid_t)pid;
-            ent_lab_qemu_stop(&inst);
-        }
-        if (f)
-            fclose(f);
-    }
-    closedir(d);
+    for (size_t i = 0; i < n; i++)
+        ent_lab_qemu_stop(&all[i]);
+    ent_free(all);
 }
 
 static void remove_files(const char *dir)

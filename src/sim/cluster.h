@@ -36,6 +36,7 @@ struct ent_sim_options {
     double flip_probability; /* chance a VM turns active/inactive between rounds */
     double failure_rate;     /* chance a migration fails (injected) */
     int64_t migration_delay; /* seconds added to every migration (injected) */
+    double action_seconds;   /* wall-clock seconds a migration takes (0: none) */
     uint64_t seed;
 };
 

@@ -376,10 +376,14 @@ class Config(unittest.TestCase):
         with open(os.path.join(REPO, "config", "entropy.properties")) as f:
             self.assertEqual(run("config", "--defaults", check=0).stdout, f.read())
 
+    def test_docs_table_is_the_table(self):
+        with open(os.path.join(REPO, "docs", "configuration.md")) as f:
+            self.assertEqual(run("config", "--markdown", check=0).stdout, f.read())
+
     def test_committed_file_reads_as_defaults(self):
         p = run("config", os.path.join(REPO, "config", "entropy.properties"), check=0)
         doc = json.loads(p.stdout)
-        self.assertEqual(doc["monitor.source"]["value"], "ganglia")
+        self.assertEqual(doc["monitor.source"]["value"], "sim")
         self.assertGreater(doc["monitor.timeout"]["line"], 0)
 
     def test_values_and_lines(self):

@@ -1,0 +1,101 @@
+/* entropy status: what the running daemon is doing, from its UNIX socket. */
+#include "cli/cli.h"
+#include "config/properties.h"
+#include "daemon/status.h"
+#include "util/error.h"
+
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+
+static long long num(json_t *o, const char *key)
+{
+    return (long long)json_integer_value(json_object_get(o, key));
+}
+
+static void print_human(json_t *doc)
+{
+    json_t *cluster = json_object_get(doc, "cluster"), *last = json_object_get(doc, "last_round");
+    json_t *plan = json_object_get(doc, "plan");
+    printf("entropy daemon: pid %lld, %s, round %lld (config %s)\n", num(doc, "pid"),
+           json_string_value(json_object_get(doc, "state")), num(doc, "round"),
+           json_string_value(json_object_get(doc, "config")));
+    if (json_is_object(cluster))
+        printf("cluster: %lld nodes, %lld active, %lld VMs\n", num(cluster, "nodes_total"),
+               num(cluster, "active_nodes"), num(cluster, "vms"));
+    if (json_is_object(last)) {
+        if (json_is_true(json_object_get(last, "skipped")))
+            printf("last round %lld: nothing done (%s)\n", num(last, "round"),
+                   json_string_value(json_object_get(last, "reason")));
+        else
+            printf("last round %lld: %lld active nodes -> %lld planned (lower bound %lld); %lld "
+                   "actions: %lld done, %lld failed, %lld dropped, %lld not started\n",
+                   num(last, "round"), num(last, "active_nodes"), num(last, "target_nodes"),
+                   num(last, "lower_bound"), num(last, "actions"), num(last, "done"),
+                   num(last, "failed"), num(last, "dropped"), num(last, "not_started"));
+    }
+    json_t *actions = json_object_get(plan, "actions");
+    if (json_array_size(actions)) {
+        size_t i;
+        json_t *a;
+        printf("plan of round %lld:\n", num(plan, "round"));
+        json_array_foreach(actions, i, a)
+        {
+            const char *vm = json_string_value(json_object_get(a, "vm"));
+            const char *from = json_string_value(json_object_get(a, "from"));
+            const char *to = json_string_value(json_object_get(a, "to"));
+            printf("  %-12s %-16s %s -> %s: %s\n", json_string_value(json_object_get(a, "kind")),
+                   vm ? vm : "", from ? from : "-", to ? to : "-",
+                   json_string_value(json_object_get(a, "status")));
+        }
+    }
+}
+
+int ent_cmd_status(int argc, char **argv)
+{
+    static const struct option longopts[] = {{"json", no_argument, NULL, 'j'},
+                                             {"config", required_argument, NULL, 'c'},
+                                             {"socket", required_argument, NULL, 's'},
+                                             {NULL, 0, NULL, 0}};
+    const char *config = "config/entropy.properties", *socket_path = NULL;
+    int as_json = 0, c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        if (c == 'j')
+            as_json = 1;
+        else if (c == 'c')
+            config = optarg;
+        else if (c == 's')
+            socket_path = optarg;
+        else
+            return ent_cli_fail("status", "bad option (see entropy status --help)");
+    }
+    if (optind != argc)
+        return ent_cli_fail("status", "unexpected argument \"%s\"", argv[optind]);
+    struct ent_error err;
+    ent_error_init(&err);
+    struct ent_config cfg;
+    ent_config_init(&cfg);
+    if (!socket_path && ent_config_load(&cfg, config, &err)) {
+        ent_config_release(&cfg);
+        return ent_cli_fail("status", "%s", err.msg);
+    }
+    char path[512];
+    snprintf(path, sizeof path, "%s",
+             socket_path ? socket_path : ent_config_string(&cfg, "daemon.socket"));
+    ent_config_release(&cfg);
+    json_t *doc;
+    if (ent_status_query(path, 5.0, &doc, &err)) {
+        fprintf(stderr, "entropy status: %s\n", err.msg);
+        return ENT_EXIT_NO;
+    }
+    if (as_json) {
+        json_dumpf(doc, stdout, JSON_COMPACT);
+        fputc('\n', stdout);
+    } else {
+        print_human(doc);
+    }
+    json_decref(doc);
+    return ENT_EXIT_OK;
+}

@@ -1,0 +1,200 @@
+/* The daemon: one tick after another (STYLE.md), each a round of throttled, interruptible
+ * phases; a round that overruns its period is followed by the next at once, never by two. */
+#include "daemon/daemon.h"
+
+#include "daemon/recover.h"
+#include "daemon/setup.h"
+#include "daemon/status.h"
+#include "exec/journal.h"
+#include "util/clock.h"
+#include "util/error.h"
+#include "util/log.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static volatile sig_atomic_t stop_requested, hup_requested;
+
+static void on_stop(int sig)
+{
+    (void)sig;
+    stop_requested = 1;
+}
+
+static void on_hup(int sig)
+{
+    (void)sig;
+    hup_requested = 1;
+}
+
+static void signals(void)
+{
+    struct sigaction sa = {0};
+    sigemptyset(&sa.sa_mask);
+    sa.sa_handler = on_stop;
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    sa.sa_handler = on_hup;
+    sigaction(SIGHUP, &sa, NULL);
+    sa.sa_handler = SIG_IGN;
+    sigaction(SIGPIPE, &sa, NULL);
+}
+
+/* Refuses a pid file whose process still lives; writes ours. */
+static int take_pid_file(const char *path, struct ent_error *err)
+{
+    FILE *f = fopen(path, "r");
+    long pid = 0;
+    if (f) {
+        if (fscanf(f, "%ld", &pid) != 1)
+            pid = 0;
+        fclose(f);
+    }
+    if (pid > 0 && pid != (long)getpid() && kill((pid_t)pid, 0) == 0)
+        return ent_error(err, ENT_EEXISTS, "already running (pid %ld, %s)", pid, path);
+    ent_mkdir_parents(path);
+    f = fopen(path, "w");
+    if (!f)
+        return ent_error(err, ENT_EIO, "%s: %s", path, strerror(errno));
+    fprintf(f, "%ld\n", (long)getpid());
+    fclose(f);
+    return 0;
+}
+
+/* SIGHUP: the log reopened (after rotation), the configuration read again. */
+static void reload(struct ent_daemon_setup **cur, struct ent_daemon_setup **spare,
+                   const char *config, struct ent_status *status)
+{
+    struct ent_error err;
+    ent_error_init(&err);
+    if (ent_log_reopen(&err))
+        fprintf(stderr, "entropy daemon: %s\n", err.msg);
+    ent_info("SIGHUP: log reopened; reloading %s", config);
+    if (ent_daemon_setup(*spare, config, &err)) {
+        ent_log_error("reload refused, the running configuration is kept: %s", err.msg);
+        return;
+    }
+    struct ent_daemon_setup *old = *cur;
+    (*spare)->loop.round = old->loop.round;
+    (*spare)->loop.journal = old->loop.journal;
+    (*spare)->loop.stop = old->loop.stop;
+    (*spare)->loop.on_phase = old->loop.on_phase;
+    (*spare)->loop.on_action = old->loop.on_action;
+    (*spare)->loop.observer = old->loop.observer;
+    ent_daemon_teardown(old);
+    *cur = *spare;
+    *spare = old;
+    ent_status_set(status, "reloaded", json_true());
+    ent_info("configuration reloaded: source %s, period %.0f s", (*cur)->source, (*cur)->period);
+}
+
+/* Sleeps until deadline, waking for a signal. */
+static void wait_until(double deadline)
+{
+    while (!stop_requested && !hup_requested && ent_now() < deadline) {
+        double left = deadline - ent_now();
+        ent_sleep(left < 0.2 ? left : 0.2);
+    }
+}
+
+static void round_summary(const struct ent_round *r, double seconds)
+{
+    if (r->skipped)
+        ent_info("round %ld: ended in %.2f s: nothing done (%s)", r->round, seconds, r->reason);
+    else
+        ent_info("round %ld: ended in %.2f s: %zu -> %lld active nodes planned, %zu actions "
+                 "(%zu done, %zu failed, %zu dropped, %zu not started)",
+                 r->round, seconds, r->active_nodes, (long long)r->decision.nodes_used, r->actions,
+                 r->exec.done, r->exec.failed, r->exec.dropped, r->exec.not_started);
+}
+
+static int run_loop(struct ent_daemon_setup *a, struct ent_daemon_setup *b, const char *config,
+                    long rounds, struct ent_status *status)
+{
+    struct ent_daemon_setup *cur = a, *spare = b;
+    while (!stop_requested) {
+        double t0 = ent_now();
+        if (cur->have_sim && cur->loop.round > 0)
+            ent_sim_cluster_step(&cur->sim); /* the simulated loads change between rounds */
+        struct ent_round r;
+        ent_loop_round(&cur->loop, &r);
+        double took = ent_now() - t0;
+        round_summary(&r, took);
+        ent_round_release(&r);
+        if (rounds && cur->loop.round >= rounds)
+            break;
+        if (took > cur->period && !stop_requested)
+            ent_warn("round %ld took %.1f s, more than loop.period (%.0f s): the next starts now",
+                     cur->loop.round, took, cur->period);
+        else
+            wait_until(t0 + cur->period);
+        if (hup_requested) {
+            hup_requested = 0;
+            reload(&cur, &spare, config, status);
+        }
+    }
+    return cur == a ? 0 : 1; /* which one holds the live setup */
+}
+
+int ent_daemon_run(const struct ent_daemon_options *o, struct ent_error *err)
+{
+    static struct ent_daemon_setup setups[2];
+    struct ent_daemon_setup *d = &setups[0];
+    int rc = ent_daemon_setup(d, o->config, err);
+    if (rc)
+        return rc;
+    rc = ent_log_open(ent_config_string(&d->config, "daemon.log"), ENT_LOG_INFO, err);
+    if (!rc && o->pid_file)
+        rc = take_pid_file(o->pid_file, err);
+    if (rc) {
+        ent_daemon_teardown(d);
+        return rc;
+    }
+    struct ent_journal journal;
+    struct ent_status status;
+    rc = ent_journal_open(&journal, ent_config_string(&d->config, "daemon.journal"), err);
+    if (!rc) {
+        rc = ent_status_start(&status, ent_config_string(&d->config, "daemon.socket"), o->config,
+                              err);
+        if (rc)
+            ent_journal_close(&journal);
+    }
+    if (rc) {
+        ent_log_error("cannot start: %s", err->msg);
+        if (o->pid_file)
+            unlink(o->pid_file);
+        ent_daemon_teardown(d);
+        ent_log_close();
+        return rc;
+    }
+    signals();
+    ent_info("daemon: start, pid %d, config %s, source %s, %zu driver(s), period %.0f s%s",
+             (int)getpid(), o->config, d->source, d->drivers.len, d->period,
+             d->loop.dry_run ? ", dry run" : "");
+    struct ent_error rerr;
+    ent_error_init(&rerr);
+    if (ent_daemon_recover(&journal, &d->monitor, &d->drivers, &rerr) < 0)
+        ent_log_error("recovery: %s", rerr.msg);
+    d->loop.journal = &journal;
+    d->loop.stop = &stop_requested;
+    d->loop.on_phase = ent_status_on_phase;
+    d->loop.on_action = ent_status_on_action;
+    d->loop.observer = &status;
+    ent_status_set(&status, "state", json_string("idle"));
+    int live = run_loop(&setups[0], &setups[1], o->config, o->rounds, &status);
+    ent_status_set(&status, "state", json_string("stopped"));
+    ent_info("daemon: stop after %ld round(s)%s: no action in flight, the cluster is coherent",
+             setups[live].loop.round, stop_requested ? " (stop requested)" : "");
+    ent_status_stop(&status);
+    ent_journal_close(&journal);
+    ent_daemon_teardown(&setups[live]);
+    if (o->pid_file)
+        unlink(o->pid_file);
+    ent_log_close();
+    return 0;
+}

@@ -1,0 +1,252 @@
+/* The status document and its socket. */
+#include "daemon/status.h"
+
+#include "daemon/loop.h"
+#include "exec/executor.h"
+#include "model/model.h"
+#include "model/plan.h"
+#include "util/alloc.h"
+#include "util/clock.h"
+#include "util/error.h"
+#include "util/log.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+static int unix_address(const char *path, struct sockaddr_un *a, struct ent_error *err)
+{
+    memset(a, 0, sizeof *a);
+    a->sun_family = AF_UNIX;
+    if (strlen(path) >= sizeof a->sun_path)
+        return ent_error(err, ENT_EINVALID, "socket path too long: %s", path);
+    strcpy(a->sun_path, path);
+    return 0;
+}
+
+static void serve(struct ent_status *s, int client)
+{
+    pthread_mutex_lock(&s->lock);
+    char *text = json_dumps(s->doc, JSON_COMPACT);
+    pthread_mutex_unlock(&s->lock);
+    size_t len = strlen(text), off = 0;
+    text[len] = '\n';
+    while (off < len + 1) {
+        ssize_t n = send(client, text + off, len + 1 - off, MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        off += (size_t)n;
+    }
+    free(text);
+}
+
+static void *accept_loop(void *arg)
+{
+    struct ent_status *s = arg;
+    while (!s->stop) {
+        struct pollfd p = {.fd = s->fd, .events = POLLIN};
+        if (poll(&p, 1, 200) <= 0)
+            continue;
+        int client = accept4(s->fd, NULL, NULL, SOCK_CLOEXEC);
+        if (client < 0)
+            continue;
+        struct timeval tv = {.tv_sec = 2};
+        setsockopt(client, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+        serve(s, client);
+        close(client);
+    }
+    return NULL;
+}
+
+int ent_status_start(struct ent_status *s, const char *path, const char *config,
+                     struct ent_error *err)
+{
+    memset(s, 0, sizeof *s);
+    s->fd = -1;
+    pthread_mutex_init(&s->lock, NULL);
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    s->doc = json_pack("{s:i, s:I, s:s, s:s, s:n, s:n, s:n}", "pid", (int)getpid(), "started",
+                       (json_int_t)now.tv_sec, "config", config, "state", "starting", "cluster",
+                       "last_round", "plan");
+    struct sockaddr_un a;
+    int rc = unix_address(path, &a, err);
+    if (rc)
+        return rc;
+    snprintf(s->path, sizeof s->path, "%s", path);
+    ent_mkdir_parents(path);
+    json_t *other = NULL;
+    if (ent_status_query(path, 1.0, &other, NULL) == 0) {
+        json_decref(other);
+        return ent_error(err, ENT_EEXISTS, "a daemon already answers on %s", path);
+    }
+    unlink(path); /* a dead daemon's */
+    s->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (s->fd < 0 || bind(s->fd, (struct sockaddr *)&a, sizeof a) || listen(s->fd, 16)) {
+        rc = ent_error(err, ENT_EIO, "status socket %s: %s", path, strerror(errno));
+        if (s->fd >= 0)
+            close(s->fd);
+        s->fd = -1;
+        return rc;
+    }
+    if (pthread_create(&s->thread, NULL, accept_loop, s)) {
+        close(s->fd);
+        s->fd = -1;
+        unlink(path);
+        return ent_error(err, ENT_EIO, "status socket %s: no thread", path);
+    }
+    s->running = 1;
+    return 0;
+}
+
+void ent_status_stop(struct ent_status *s)
+{
+    s->stop = 1;
+    if (s->running)
+        pthread_join(s->thread, NULL);
+    s->running = 0;
+    if (s->fd >= 0) {
+        close(s->fd);
+        unlink(s->path);
+    }
+    s->fd = -1;
+    json_decref(s->doc);
+    s->doc = NULL;
+    pthread_mutex_destroy(&s->lock);
+}
+
+void ent_status_set(struct ent_status *s, const char *key, json_t *value)
+{
+    pthread_mutex_lock(&s->lock);
+    json_object_set_new(s->doc, key, value);
+    pthread_mutex_unlock(&s->lock);
+}
+
+static json_t *cluster_json(const struct ent_model *m)
+{
+    json_t *nodes = json_array();
+    size_t active = 0, running = 0;
+    for (size_t n = 0; n < m->n_nodes; n++) {
+        json_t *vms = json_array();
+        for (size_t v = 0; v < m->n_vms; v++)
+            if (m->map.vm_host[v] == (int32_t)n)
+                json_array_append_new(vms, json_string(m->vms[v].name ? m->vms[v].name : "?"));
+        active += json_array_size(vms) > 0;
+        running += json_array_size(vms);
+        json_array_append_new(
+            nodes,
+            json_pack("{s:s, s:o}", "name", m->nodes[n].name ? m->nodes[n].name : "?", "vms", vms));
+    }
+    return json_pack("{s:I, s:I, s:I, s:o}", "nodes_total", (json_int_t)m->n_nodes, "active_nodes",
+                     (json_int_t)active, "vms", (json_int_t)running, "nodes", nodes);
+}
+
+static json_t *plan_json(const struct ent_round *r, const struct ent_model *m,
+                         const struct ent_plan *plan)
+{
+    json_t *actions = json_array();
+    for (size_t i = 0; i < plan->len; i++) {
+        const struct ent_action *a = &plan->actions[i];
+        int32_t dst = a->to >= 0 ? a->to : a->node;
+        json_array_append_new(actions,
+                              json_pack("{s:s, s:s?, s:s?, s:s?, s:s}", "kind",
+                                        ent_action_kind_name(a->kind), "vm",
+                                        a->vm >= 0 ? m->vms[a->vm].name : NULL, "from",
+                                        a->from >= 0 ? m->nodes[a->from].name : NULL, "to",
+                                        dst >= 0 ? m->nodes[dst].name : NULL, "status", "pending"));
+    }
+    return json_pack("{s:I, s:o}", "round", (json_int_t)r->round, "actions", actions);
+}
+
+static json_t *round_json(const struct ent_round *r)
+{
+    return json_pack("{s:I, s:b, s:s?, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f}",
+                     "round", (json_int_t)r->round, "skipped", r->skipped, "reason",
+                     r->skipped ? r->reason : NULL, "nodes", (json_int_t)r->nodes, "active_nodes",
+                     (json_int_t)r->active_nodes, "vms", (json_int_t)r->vms, "target_nodes",
+                     (json_int_t)r->decision.nodes_used, "lower_bound",
+                     (json_int_t)r->decision.lower_bound, "actions", (json_int_t)r->actions, "done",
+                     (json_int_t)r->exec.done, "failed", (json_int_t)r->exec.failed, "dropped",
+                     (json_int_t)r->exec.dropped, "not_started", (json_int_t)r->exec.not_started,
+                     "executed_seconds", r->exec.wall_seconds);
+}
+
+void ent_status_on_phase(void *arg, const char *phase, const struct ent_round *r,
+                         const struct ent_model *m, const struct ent_plan *plan)
+{
+    struct ent_status *s = arg;
+    pthread_mutex_lock(&s->lock);
+    json_object_set_new(s->doc, "state", json_string(phase));
+    json_object_set_new(s->doc, "round", json_integer(r->round));
+    if (m && (strcmp(phase, "deciding") == 0 || strcmp(phase, "idle") == 0))
+        json_object_set_new(s->doc, "cluster", cluster_json(m));
+    if (plan && strcmp(phase, "executing") == 0)
+        json_object_set_new(s->doc, "plan", plan_json(r, m, plan));
+    if (strcmp(phase, "idle") == 0)
+        json_object_set_new(s->doc, "last_round", round_json(r));
+    pthread_mutex_unlock(&s->lock);
+}
+
+void ent_status_on_action(void *arg, const struct ent_model *m, const struct ent_plan *plan,
+                          size_t index, const struct ent_action_outcome *o)
+{
+    (void)m;
+    (void)plan;
+    struct ent_status *s = arg;
+    pthread_mutex_lock(&s->lock);
+    json_t *a = json_array_get(json_object_get(json_object_get(s->doc, "plan"), "actions"), index);
+    if (a) {
+        json_object_set_new(a, "status", json_string(ent_action_status_name(o->status)));
+        if (o->status == ENT_ACTION_FAILED)
+            json_object_set_new(a, "error", json_string(o->error));
+    }
+    pthread_mutex_unlock(&s->lock);
+}
+
+int ent_status_query(const char *path, double timeout, json_t **doc, struct ent_error *err)
+{
+    *doc = NULL;
+    struct sockaddr_un a;
+    int rc = unix_address(path, &a, err);
+    if (rc)
+        return rc;
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof a)) {
+        rc = ent_error(err, ENT_ENOTFOUND, "no daemon answers on %s: %s", path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return rc;
+    }
+    struct timeval tv = {.tv_sec = (time_t)timeout,
+                         .tv_usec = (suseconds_t)((timeout - (double)(time_t)timeout) * 1e6)};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    size_t len = 0, cap = 65536;
+    char *buf = ent_malloc(cap);
+    for (;;) {
+        if (len + 4096 > cap) {
+            cap *= 2;
+            buf = ent_reallocarray(buf, cap, 1);
+        }
+        ssize_t n = recv(fd, buf + len, cap - len, 0);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        len += (size_t)n;
+    }
+    close(fd);
+    json_error_t jerr;
+    *doc = json_loadb(buf, len, 0, &jerr);
+    ent_free(buf);
+    if (!*doc)
+        return ent_error(err, ENT_EPARSE, "%s: the daemon's answer is not JSON: %s", path,
+                         jerr.text);
+    return 0;
+}

@@ -1,0 +1,202 @@
+/* The journal in SQLite. */
+#include "exec/journal.h"
+
+#include "model/model.h"
+#include "model/plan.h"
+#include "util/alloc.h"
+#include "util/clock.h"
+#include "util/error.h"
+#include "util/log.h"
+
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+static const char *const SCHEMA =
+    "PRAGMA journal_mode=WAL;"
+    "PRAGMA synchronous=FULL;"
+    "CREATE TABLE IF NOT EXISTS rounds("
+    "  id INTEGER PRIMARY KEY, started REAL NOT NULL, ended REAL, state TEXT NOT NULL,"
+    "  summary TEXT);"
+    "CREATE TABLE IF NOT EXISTS actions("
+    "  round INTEGER NOT NULL REFERENCES rounds(id), idx INTEGER NOT NULL, kind TEXT NOT NULL,"
+    "  vm TEXT, src TEXT, dst TEXT, planned_start INTEGER, planned_end INTEGER,"
+    "  state TEXT NOT NULL, started REAL, ended REAL, detail TEXT, PRIMARY KEY(round, idx));";
+
+static int fail(struct ent_journal *j, const char *what, struct ent_error *err)
+{
+    return ent_error(err, ENT_EIO, "journal %s: %s: %s", j->path, what,
+                     j->db ? sqlite3_errmsg(j->db) : "not open");
+}
+
+static double wall(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int ent_journal_open(struct ent_journal *j, const char *path, struct ent_error *err)
+{
+    memset(j, 0, sizeof *j);
+    snprintf(j->path, sizeof j->path, "%s", path);
+    if (ent_mkdir_parents(path))
+        return ent_error(err, ENT_EIO, "journal %s: cannot create its directory", path);
+    sqlite3 *db = NULL;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+        j->db = db;
+        int rc = fail(j, "open", err);
+        ent_journal_close(j);
+        return rc;
+    }
+    j->db = db;
+    sqlite3_busy_timeout(db, 5000);
+    if (sqlite3_exec(db, SCHEMA, NULL, NULL, NULL) != SQLITE_OK) {
+        int rc = fail(j, "schema", err);
+        ent_journal_close(j);
+        return rc;
+    }
+    return 0;
+}
+
+void ent_journal_close(struct ent_journal *j)
+{
+    if (j->db)
+        sqlite3_close(j->db);
+    j->db = NULL;
+}
+
+/* Prepares sql, binds the values given as a format of 'i' (int64), 'd' (double), 's' (text or
+ * NULL), steps it to the end. */
+static int run(struct ent_journal *j, const char *sql, const char *types, struct ent_error *err,
+               ...)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(j->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return fail(j, "prepare", err);
+    va_list ap;
+    va_start(ap, err);
+    for (int i = 0; types[i]; i++) {
+        if (types[i] == 'i')
+            sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t));
+        else if (types[i] == 'd')
+            sqlite3_bind_double(st, i + 1, va_arg(ap, double));
+        else
+            sqlite3_bind_text(st, i + 1, va_arg(ap, const char *), -1, SQLITE_TRANSIENT);
+    }
+    va_end(ap);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        ;
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : fail(j, "write", err);
+}
+
+int ent_journal_round_begin(struct ent_journal *j, int64_t *round, struct ent_error *err)
+{
+    int rc = run(j, "INSERT INTO rounds(started, state) VALUES(?, 'running')", "d", err, wall());
+    *round = rc ? -1 : sqlite3_last_insert_rowid(j->db);
+    return rc;
+}
+
+int ent_journal_plan(struct ent_journal *j, int64_t round, const struct ent_model *m,
+                     const struct ent_plan *plan, struct ent_error *err)
+{
+    if (sqlite3_exec(j->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+        return fail(j, "begin", err);
+    int rc = 0;
+    for (size_t i = 0; !rc && i < plan->len; i++) {
+        const struct ent_action *a = &plan->actions[i];
+        int32_t dst = a->to >= 0 ? a->to : a->node;
+        rc = run(j,
+                 "INSERT INTO actions(round, idx, kind, vm, src, dst, planned_start, planned_end,"
+                 " state) VALUES(?, ?, ?, ?, ?, ?, ?, ?, 'pending')",
+                 "iissssii", err, round, (int64_t)i, ent_action_kind_name(a->kind),
+                 a->vm >= 0 ? m->vms[a->vm].name : NULL,
+                 a->from >= 0 ? m->nodes[a->from].name : NULL, dst >= 0 ? m->nodes[dst].name : NULL,
+                 (int64_t)a->start, (int64_t)a->end);
+    }
+    if (rc || sqlite3_exec(j->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        sqlite3_exec(j->db, "ROLLBACK", NULL, NULL, NULL);
+        return rc ? rc : fail(j, "commit", err);
+    }
+    return 0;
+}
+
+int ent_journal_action(struct ent_journal *j, int64_t round, size_t index, const char *state,
+                       const char *detail, struct ent_error *err)
+{
+    if (strcmp(state, "running") == 0)
+        return run(j, "UPDATE actions SET state = ?, started = ? WHERE round = ? AND idx = ?",
+                   "sdii", err, state, wall(), round, (int64_t)index);
+    return run(j, "UPDATE actions SET state = ?, ended = ?, detail = ? WHERE round = ? AND idx = ?",
+               "sdsii", err, state, wall(), detail, round, (int64_t)index);
+}
+
+int ent_journal_round_end(struct ent_journal *j, int64_t round, const char *state,
+                          const char *summary, struct ent_error *err)
+{
+    return run(j, "UPDATE rounds SET ended = ?, state = ?, summary = ? WHERE id = ?", "dssi", err,
+               wall(), state, summary, round);
+}
+
+static void copy_column(sqlite3_stmt *st, int col, char *out, size_t len)
+{
+    const unsigned char *t = sqlite3_column_text(st, col);
+    snprintf(out, len, "%s", t ? (const char *)t : "");
+}
+
+int ent_journal_unfinished(struct ent_journal *j, struct ent_journal_entry **out, size_t *n,
+                           struct ent_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(j->db,
+                           "SELECT a.round, a.idx, a.kind, a.vm, a.src, a.dst, a.state FROM "
+                           "actions a JOIN rounds r ON r.id = a.round WHERE r.ended IS NULL AND "
+                           "a.state IN ('pending', 'running') ORDER BY a.round, a.idx",
+                           -1, &st, NULL) != SQLITE_OK)
+        return fail(j, "read", err);
+    size_t cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 16;
+            *out = ent_reallocarray(*out, cap, sizeof **out);
+        }
+        struct ent_journal_entry *e = &(*out)[(*n)++];
+        e->round = sqlite3_column_int64(st, 0);
+        e->index = sqlite3_column_int64(st, 1);
+        copy_column(st, 2, e->kind, sizeof e->kind);
+        copy_column(st, 3, e->vm, sizeof e->vm);
+        copy_column(st, 4, e->from, sizeof e->from);
+        copy_column(st, 5, e->to, sizeof e->to);
+        copy_column(st, 6, e->state, sizeof e->state);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        ent_free(*out);
+        *out = NULL;
+        *n = 0;
+        return fail(j, "read", err);
+    }
+    return 0;
+}
+
+int ent_journal_resolve(struct ent_journal *j, const struct ent_journal_entry *e, const char *state,
+                        const char *detail, struct ent_error *err)
+{
+    return run(j, "UPDATE actions SET state = ?, detail = ? WHERE round = ? AND idx = ?", "ssii",
+               err, state, detail, e->round, e->index);
+}
+
+int ent_journal_close_open_rounds(struct ent_journal *j, struct ent_error *err)
+{
+    return run(j,
+               "UPDATE rounds SET ended = ?, state = 'interrupted', summary = 'reconciled after "
+               "a restart' WHERE ended IS NULL",
+               "d", err, wall());
+}

@@ -1,0 +1,50 @@
+/* The journal: every round, its plan and every action's state, in SQLite (WAL, synchronous
+ * FULL), written before and after each action runs. After a crash the unfinished actions are
+ * read back and reconciled with what monitoring sees; none is ever replayed. */
+#ifndef ENT_EXEC_JOURNAL_H
+#define ENT_EXEC_JOURNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct ent_error;
+struct ent_model;
+struct ent_plan;
+struct ent_action_outcome;
+
+struct ent_journal {
+    void *db; /* sqlite3 * */
+    char path[512];
+};
+
+/* An action a crash left unfinished. */
+struct ent_journal_entry {
+    int64_t round;
+    int64_t index;
+    char kind[32], vm[128], from[128], to[128], state[32];
+};
+
+int ent_journal_open(struct ent_journal *j, const char *path, struct ent_error *err);
+void ent_journal_close(struct ent_journal *j);
+
+/* A new round (its id in *round), then its plan (every action "pending"). */
+int ent_journal_round_begin(struct ent_journal *j, int64_t *round, struct ent_error *err);
+int ent_journal_plan(struct ent_journal *j, int64_t round, const struct ent_model *m,
+                     const struct ent_plan *plan, struct ent_error *err);
+/* An action's state: "running" before the driver is called, then "done", "failed", "dropped",
+ * "not started"; detail: the error or the figures. */
+int ent_journal_action(struct ent_journal *j, int64_t round, size_t index, const char *state,
+                       const char *detail, struct ent_error *err);
+int ent_journal_round_end(struct ent_journal *j, int64_t round, const char *state,
+                          const char *summary, struct ent_error *err);
+
+/* The actions of rounds that never ended, still "pending" or "running". */
+int ent_journal_unfinished(struct ent_journal *j, struct ent_journal_entry **out, size_t *n,
+                           struct ent_error *err);
+/* Marks an unfinished action with what reconciliation found, and its round interrupted. */
+int ent_journal_resolve(struct ent_journal *j, const struct ent_journal_entry *e, const char *state,
+                        const char *detail, struct ent_error *err);
+/* Ends every round left open (after reconciliation). */
+int ent_journal_close_open_rounds(struct ent_journal *j, struct ent_error *err);
+
+#endif

@@ -1,0 +1,269 @@
+#!/usr/bin/env python3
+"""The control-loop daemon: bin/controlLoop.sh start/status/stop on the simulated cluster; the
+journal and its reconciliation after kill -9; end to end on the local lab (real QEMU, QMP
+driver), with stop during a live migration; SIGHUP; bad configuration files.
+
+usage: test_daemon.py ENTROPY_BINARY [unittest args]"""
+import json
+import os
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+ENTROPY = None
+BASE = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+LOOP = os.path.join(BASE, "bin", "controlLoop.sh")
+
+
+def qmp_status(path):
+    with socket.socket(socket.AF_UNIX) as s:
+        s.settimeout(5)
+        s.connect(path)
+        f = s.makefile("rw")
+        json.loads(f.readline())
+        for cmd in ("qmp_capabilities", "query-status"):
+            f.write(json.dumps({"execute": cmd}) + "\n")
+            f.flush()
+            while True:
+                msg = json.loads(f.readline())
+                if "event" not in msg:
+                    break
+        return msg["return"]["status"]
+
+
+def running_instances(lab_dir, vm):
+    """QEMU processes of vm that answer QMP with "running"."""
+    run, found = os.path.join(lab_dir, "run"), []
+    for name in os.listdir(run):
+        if not (name.startswith(vm + ".g") and name.endswith(".pid")):
+            continue
+        sock = os.path.join(run, name[:-4] + ".sock")
+        try:
+            with open(os.path.join(run, name)) as f:
+                pid = int(f.read())
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                if sock.encode() not in f.read():
+                    continue
+            if qmp_status(sock) == "running":
+                found.append(pid)
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+class Daemon(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="entropy-daemon-test-")
+        self.config = os.path.join(self.tmp, "entropy.properties")
+        self.log = os.path.join(self.tmp, "entropy.log")
+        self.journal = os.path.join(self.tmp, "journal.db")
+        self.socket = os.path.join(self.tmp, "entropy.sock")
+        self.pid_file = os.path.join(self.tmp, "entropy.pid")
+        self.env = dict(os.environ, ENTROPY_CONFIG=self.config, ENTROPY_PID_FILE=self.pid_file,
+                        ENTROPY_BIN=ENTROPY)
+        self.lab = None
+
+    def tearDown(self):
+        self.loop("stop", check=None)
+        if self.lab:
+            subprocess.run([ENTROPY, "lab", "down", "--dir", self.lab], capture_output=True)
+        if os.environ.get("KEEP"):
+            print("kept", self.tmp)
+        else:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def write_config(self, **keys):
+        base = {"daemon.log": self.log, "daemon.journal": self.journal,
+                "daemon.socket": self.socket, "loop.period": "1"}
+        base.update(keys)
+        with open(self.config, "w") as f:
+            for k, v in base.items():
+                f.write(f"{k} = {v}\n")
+
+    def loop(self, cmd, check=0):
+        p = subprocess.run([LOOP, cmd], capture_output=True, text=True, env=self.env, timeout=180)
+        if check is not None:
+            self.assertEqual(p.returncode, check, p.stdout + p.stderr)
+        return p
+
+    def log_text(self):
+        with open(self.log) as f:
+            return f.read()
+
+    def wait_log(self, words, timeout=60):
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            if os.path.exists(self.log) and words in self.log_text():
+                return
+            time.sleep(0.1)
+        self.fail(f"the log never said {words!r}:\n{self.log_text()[-3000:]}")
+
+    def status(self):
+        p = subprocess.run([ENTROPY, "status", "--json", "--socket", self.socket],
+                           capture_output=True, text=True, timeout=30)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        return json.loads(p.stdout)
+
+    def journal_actions(self):
+        with sqlite3.connect(self.journal) as db:
+            return db.execute("SELECT round, idx, kind, vm, src, dst, state, detail FROM actions "
+                              "ORDER BY round, idx").fetchall()
+
+    def test_start_status_stop_on_the_simulation(self):
+        self.write_config(**{"monitor.sim.action_seconds": "1.5"})
+        out = self.loop("start").stdout
+        self.assertIn("started (pid", out)
+        with open(self.pid_file) as f:
+            pid = int(f.read())
+        os.kill(pid, 0)
+        again = self.loop("start", check=1)
+        self.assertIn("already running", again.stderr)
+        # a round is executing: actions in flight
+        self.wait_log("round 1: action 0: migrateVM")
+        for _ in range(100):
+            st = self.status()
+            acts = (st.get("plan") or {}).get("actions", [])
+            if any(a["status"] == "running" for a in acts):
+                break
+            time.sleep(0.05)
+        self.assertEqual(st["state"], "executing")
+        self.assertEqual(st["cluster"]["nodes_total"], 16)
+        human = self.loop("status").stdout
+        self.assertIn(f"entropy daemon: pid {pid}, executing", human)
+        t0 = time.monotonic()
+        out = self.loop("stop").stdout
+        self.assertIn("stopped; the cluster is coherent", out)
+        self.assertFalse(os.path.exists(self.pid_file))
+        log = self.log_text()
+        self.assertIn("not started: stop requested", log)
+        self.assertIn("daemon: stop after 1 round(s) (stop requested)", log)
+        # what was running when stop came finished (done), what was not started stayed so
+        states = [a[6] for a in self.journal_actions()]
+        self.assertIn("done", states)
+        self.assertIn("not started", states)
+        self.assertNotIn("running", states)
+        self.assertNotIn("pending", states)
+        self.assertGreater(time.monotonic() - t0, 0.3)  # it waited for the action in flight
+        self.assertIn("not running", self.loop("status", check=3).stdout)
+
+    def test_bad_configuration_is_refused_naming_the_line(self):
+        cases = [("monitor.source = sim\nloop.perod = 5\n", ":2: unknown key \"loop.perod\""),
+                 ("loop.period = 0\n", ":1: loop.period"),
+                 ("loop.objective = fastest\n", ":1: loop.objective"),
+                 ("loop.dry_run = maybe\n", ":1: loop.dry_run"),
+                 ("monitor.source = xend\n", "monitor.source = xend needs monitor.xend.urls")]
+        for text, words in cases:
+            with self.subTest(text=text):
+                with open(self.config, "w") as f:
+                    f.write(text)
+                p = self.loop("start", check=None)
+                self.assertNotEqual(p.returncode, 0)
+                self.assertIn(words, p.stdout + p.stderr)
+                self.assertFalse(os.path.exists(self.pid_file))
+                d = subprocess.run([ENTROPY, "daemon", "--config", self.config, "--rounds", "1"],
+                                   capture_output=True, text=True, timeout=60)
+                self.assertEqual(d.returncode, 2)
+                self.assertIn(words, d.stderr)
+
+    def test_dry_run_and_sighup(self):
+        self.write_config(**{"loop.dry_run": "yes", "loop.period": "1"})
+        self.loop("start")
+        self.wait_log("round 1: dry run: nothing executed")
+        os.rename(self.log, self.log + ".1")  # rotation
+        with open(self.config, "a") as f:
+            f.write("loop.objective = none\n")
+        with open(self.pid_file) as f:
+            pid = int(f.read())
+        os.kill(pid, signal.SIGHUP)
+        self.wait_log("configuration reloaded")  # in the new file
+        self.assertIn("SIGHUP: log reopened", self.log_text())
+        with open(self.config, "a") as f:
+            f.write("no.such.key = 1\n")
+        os.kill(pid, signal.SIGHUP)
+        self.wait_log("reload refused, the running configuration is kept")
+        self.assertIn("no.such.key", self.log_text())
+        self.loop("stop")
+        self.assertEqual(self.journal_actions(), [])  # nothing was ever executed
+
+    def lab_up(self, nodes, vms):
+        self.lab = os.path.join(self.tmp, "lab")
+        subprocess.run([ENTROPY, "lab", "up", "--nodes", str(nodes), "--vms", str(vms),
+                        "--memory", "64", "--dir", self.lab], check=True, capture_output=True)
+
+    def assert_each_vm_runs_once(self, vms):
+        for v in range(1, vms + 1):
+            self.assertEqual(len(running_instances(self.lab, f"vm-{v}")), 1, f"vm-{v}")
+
+    def test_lab_end_to_end_stop_during_a_migration(self):
+        self.lab_up(3, 4)
+        # 0.2 MB/s: each ~0.6 MB migration takes about 3 s
+        self.write_config(**{"monitor.source": "lab", "monitor.lab.dir": self.lab,
+                             "migration.bandwidth": "0.2", "loop.period": "2"})
+        self.loop("start")
+        self.wait_log("round 1: action 0: migrateVM")
+        time.sleep(1)
+        st = self.status()
+        self.assertIn("running", [a["status"] for a in st["plan"]["actions"]])
+        t0 = time.monotonic()
+        self.loop("stop")
+        self.assertGreater(time.monotonic() - t0, 0.5)
+        log = self.log_text()
+        self.assertRegex(log, r"migrated vm-\d from lab-\d to lab-\d: [0-9.]+ s, downtime")
+        self.assertNotIn("running", [a[6] for a in self.journal_actions()])
+        self.assert_each_vm_runs_once(4)
+        # started again, it finishes the consolidation: one node
+        self.write_config(**{"monitor.source": "lab", "monitor.lab.dir": self.lab,
+                             "loop.period": "1"})
+        self.loop("start")
+        for _ in range(300):
+            st = self.status()
+            if (st.get("last_round") or {}).get("actions") == 0 and \
+                    st["cluster"]["active_nodes"] == 1:
+                break
+            time.sleep(0.1)
+        self.assertEqual(st["cluster"]["active_nodes"], 1)
+        self.loop("stop")
+        self.assert_each_vm_runs_once(4)
+
+    def test_kill_9_during_a_plan_then_reconciliation(self):
+        self.lab_up(3, 4)
+        self.write_config(**{"monitor.source": "lab", "monitor.lab.dir": self.lab,
+                             "migration.bandwidth": "0.2"})
+        self.loop("start")
+        self.wait_log("round 1: action 0: migrateVM")
+        for _ in range(100):
+            if "running" in [a[6] for a in self.journal_actions()]:
+                break
+            time.sleep(0.05)
+        with open(self.pid_file) as f:
+            os.kill(int(f.read()), signal.SIGKILL)
+        time.sleep(0.5)
+        in_flight = [a for a in self.journal_actions() if a[6] == "running"]
+        self.assertTrue(in_flight, "nothing was in flight at the kill")
+        # restarted for one round: reconciliation first
+        d = subprocess.run([ENTROPY, "daemon", "--config", self.config, "--rounds", "1"],
+                           capture_output=True, text=True, timeout=180)
+        self.assertEqual(d.returncode, 0, d.stderr)
+        log = self.log_text()
+        self.assertIn("recovery: the journal holds", log)
+        self.assertIn("replaying none", log)
+        for a in in_flight:
+            self.assertRegex(log, rf"recovery: round 1 action {a[1]} \(migrateVM {a[3]} .*: in "
+                                  rf"flight; {a[3]} is on lab-\d: the migration "
+                                  rf"(completed|did not happen)")
+        states = {(a[0], a[1]): a[6] for a in self.journal_actions()}
+        for a in in_flight:
+            self.assertEqual(states[(a[0], a[1])], "reconciled")
+        self.assertNotIn("running", states.values())
+        self.assert_each_vm_runs_once(4)
+
+
+if __name__ == "__main__":
+    ENTROPY = os.path.abspath(sys.argv.pop(1))
+    unittest.main(verbosity=2)
