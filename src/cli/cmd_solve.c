@@ -1,4 +1,5 @@
-/* entropy solve INSTANCE [-o PLAN] [--objective consolidate|repair] [--time-limit S] [--seed N] */
+/* entropy solve INSTANCE [-o PLAN] [--objective consolidate|repair|balance] [--time-limit S]
+ * [--seed N] */
 #include "cli/cli.h"
 #include "model/btrplace.h"
 #include "model/demand_model.h"

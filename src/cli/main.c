@@ -12,7 +12,7 @@ static int cmd_help(int argc, char **argv);
 
 static const struct ent_command commands[] = {
     {"solve", "compute a target configuration and a plan for a BtrPlace instance",
-     "usage: entropy solve INSTANCE [-o PLAN] [--objective consolidate|repair]\n"
+     "usage: entropy solve INSTANCE [-o PLAN] [--objective consolidate|repair|balance]\n"
      "                     [--time-limit S] [--seed N] [--demand-model observed|entropy]\n"
      "                     [--active-threshold N] [--cpu-share N] [--write-instance FILE]\n"
      "                     [--planner parallel|pools|sequential] [--gantt FILE.svg]\n"
@@ -25,7 +25,9 @@ static const struct ent_command commands[] = {
      "\n"
      "  -o, --output PLAN     where to write the plan (\"-\" for stdout)\n"
      "  --objective NAME      consolidate: fewest online nodes hosting running VMs (default);\n"
-     "                        repair: make the constraints hold with few moves\n"
+     "                        repair: make the constraints hold with few moves;\n"
+     "                        balance: repair, then spread the CPU load (relieve the most\n"
+     "                        loaded node while that lowers the peak)\n"
      "  --time-limit S        seconds the solver may use (default 10, 0.001 to 86400)\n"
      "  --seed N              seed for randomised choices (default 1); a seed gives one answer\n"
      "                        unless the time limit cuts the search\n"
@@ -64,7 +66,7 @@ static const struct ent_command commands[] = {
      ent_cmd_check},
     {"demo", "run the control loop on a built-in simulated cluster",
      "usage: entropy demo [--rounds N] [--nodes N] [--vms N] [--seed N]\n"
-     "                    [--objective consolidate|repair] [--failure-rate P]\n"
+     "                    [--objective consolidate|repair|balance] [--failure-rate P]\n"
      "                    [--log FILE] [--quiet]\n"
      "\n"
      "Runs monitor -> decide -> plan -> execute for a bounded number of rounds on a simulated\n"

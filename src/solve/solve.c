@@ -9,7 +9,7 @@
 
 #include <string.h>
 
-static const char *const objective_names[] = {"consolidate", "repair"};
+static const char *const objective_names[] = {"consolidate", "repair", "balance"};
 
 void ent_solve_options_init(struct ent_solve_options *o)
 {
@@ -21,7 +21,7 @@ void ent_solve_options_init(struct ent_solve_options *o)
 
 int ent_objective_from_name(const char *name, enum ent_objective *out)
 {
-    for (int i = 0; i < 2; i++)
+    for (int i = 0; i < 3; i++)
         if (strcmp(name, objective_names[i]) == 0) {
             *out = (enum ent_objective)i;
             return 0;
@@ -143,8 +143,9 @@ int ent_solve(const struct ent_model *m, const struct ent_solve_options *opts,
 {
     double t0 = ent_now();
     memset(stats, 0, sizeof *stats);
-    int rc = opts->objective == ENT_OBJECTIVE_CONSOLIDATE
-                 ? consolidate(m, opts, target, stats, err)
+    int rc = opts->objective == ENT_OBJECTIVE_CONSOLIDATE ? consolidate(m, opts, target, stats, err)
+             : opts->objective == ENT_OBJECTIVE_BALANCE
+                 ? run_objective(m, ent__solve_balance, target, stats, err)
                  : run_objective(m, ent__solve_repair, target, stats, err);
     stats->seconds = ent_now() - t0;
     return rc;

@@ -10,7 +10,7 @@
 struct ent_error;
 struct ent_model;
 
-enum ent_objective { ENT_OBJECTIVE_CONSOLIDATE, ENT_OBJECTIVE_REPAIR };
+enum ent_objective { ENT_OBJECTIVE_CONSOLIDATE, ENT_OBJECTIVE_REPAIR, ENT_OBJECTIVE_BALANCE };
 
 struct ent_solve_options {
     enum ent_objective objective;
@@ -74,5 +74,7 @@ void ent__reduce_moves(struct ent_pack *p);
 int ent__solve_consolidate(struct ent_pack *p, const struct ent_solve_options *opts,
                            struct ent_solve_stats *st, struct ent_error *err);
 int ent__solve_repair(struct ent_pack *p, struct ent_error *err);
+/* repair, then the CPU load spread over the nodes (balance.c). */
+int ent__solve_balance(struct ent_pack *p, struct ent_error *err);
 
 #endif

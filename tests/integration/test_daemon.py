@@ -152,6 +152,28 @@ class Daemon(unittest.TestCase):
         self.assertGreater(time.monotonic() - t0, 0.3)  # it waited for the action in flight
         self.assertIn("not running", self.loop("status", check=3).stdout)
 
+    def test_a_round_that_overruns_is_not_stacked(self):
+        # four migrations of 1.5 s, two at a time: round 1 takes 3 s, the period is 1 s
+        self.write_config(**{"monitor.sim.nodes": "4", "monitor.sim.vms": "8",
+                             "monitor.sim.action_seconds": "1.5", "loop.objective": "balance"})
+        with open(self.config, "a") as f:
+            f.write("loop.objective = consolidate\n")  # set twice: refused, naming line 9
+        d = subprocess.run([ENTROPY, "daemon", "--config", self.config, "--rounds", "2"],
+                           capture_output=True, text=True, timeout=120)
+        self.assertEqual(d.returncode, 2)
+        self.assertIn(":9: loop.objective is already set on line 8", d.stderr)
+        self.write_config(**{"monitor.sim.nodes": "4", "monitor.sim.vms": "8",
+                             "monitor.sim.action_seconds": "1.5"})
+        d = subprocess.run([ENTROPY, "daemon", "--config", self.config, "--rounds", "2"],
+                           capture_output=True, text=True, timeout=120)
+        self.assertEqual(d.returncode, 0, d.stderr)
+        log = self.log_text()
+        self.assertRegex(log, r"round 1 took [0-9.]+ s, more than loop.period \(1 s\): the next "
+                              r"starts now")
+        self.assertLess(log.index("round 1: ended"), log.index("round 2: snapshot"))
+        self.assertEqual(log.count("round 2: snapshot"), 1)
+        self.assertNotIn("round 3", log)
+
     def test_bad_configuration_is_refused_naming_the_line(self):
         cases = [("monitor.source = sim\nloop.perod = 5\n", ":2: unknown key \"loop.perod\""),
                  ("loop.period = 0\n", ":1: loop.period"),

@@ -75,6 +75,28 @@ static void test_consolidate_keeps_packed_cluster(void **state)
     assert_int_equal(s.migrations, 0);
 }
 
+static void test_balance_spreads_the_load(void **state)
+{
+    (void)state;
+    /* Six VMs of cpu 10 on node 0 of three: two per node, four moves; a banned node is kept
+     * out, and a VM that may not move stays. */
+    struct ent_solve_stats s = solve_and_check(
+        instance(ON(0, "0, 1, 2, 3, 4, 5") "," ON(1, "") "," ON(2, ""), "", "",
+                 "\"0\": 10, \"1\": 10, \"2\": 10, \"3\": 10, \"4\": 10, \"5\": 10", ""),
+        ENT_OBJECTIVE_BALANCE, NULL);
+    assert_int_equal(s.nodes_used, 3);
+    assert_int_equal(s.migrations, 4);
+    s = solve_and_check(instance(ON(0, "0, 1, 2, 3") "," ON(1, "") "," ON(2, ""), "", "",
+                                 "\"0\": 10, \"1\": 10, \"2\": 10, \"3\": 10",
+                                 "{\"id\": \"ban\", \"vm\": 0, \"nodes\": [1, 2]},"
+                                 "{\"id\": \"ban\", \"vm\": 1, \"nodes\": [2]},"
+                                 "{\"id\": \"ban\", \"vm\": 2, \"nodes\": [2]},"
+                                 "{\"id\": \"ban\", \"vm\": 3, \"nodes\": [2]}"),
+                        ENT_OBJECTIVE_BALANCE, NULL);
+    assert_int_equal(s.nodes_used, 2); /* node 2 is banned for all: 2 and 2 on nodes 0, 1 */
+    assert_int_equal(s.migrations, 2);
+}
+
 static void test_repair_evacuates_offline_node(void **state)
 {
     (void)state;
@@ -146,6 +168,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_consolidate_packs_spread_vms),
+        cmocka_unit_test(test_balance_spreads_the_load),
         cmocka_unit_test(test_consolidate_keeps_packed_cluster),
         cmocka_unit_test(test_repair_evacuates_offline_node),
         cmocka_unit_test(test_repair_fixes_preserve_overload_with_one_move),
