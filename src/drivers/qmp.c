@@ -244,6 +244,15 @@ static int qmp_finish(struct ent_driver *drv, struct ent_migration *mig, struct 
     return 0;
 }
 
+static void resume(const struct ent_lab_instance *inst)
+{
+    struct ent_qmp q;
+    if (!ent_qmp_connect(&q, inst->qmp, QMP_TIMEOUT, NULL)) {
+        ent_qmp_call(&q, "cont", NULL, NULL, NULL);
+        ent_qmp_close(&q);
+    }
+}
+
 static void qmp_abort(struct ent_driver *drv, struct ent_migration *mig)
 {
     (void)drv;
@@ -257,11 +266,7 @@ static void qmp_abort(struct ent_driver *drv, struct ent_migration *mig)
     if (pm->vm.qemu.pid &&
         !ent_qmp_status(pm->vm.qemu.qmp, QMP_TIMEOUT, status, sizeof status, NULL) &&
         strcmp(status, "running") != 0 && strcmp(status, "shutdown") != 0) {
-        struct ent_qmp q;
-        if (!ent_qmp_connect(&q, pm->vm.qemu.qmp, QMP_TIMEOUT, NULL)) {
-            ent_qmp_call(&q, "cont", NULL, NULL, NULL);
-            ent_qmp_close(&q);
-        }
+        resume(&pm->vm.qemu);
         ent_warn("qmp: %s was %s on %s after the failed migration: resumed", mig->vm, status,
                  mig->from);
     }
@@ -308,15 +313,6 @@ static int qmp_locate(struct ent_driver *drv, const char *vm, const char *from, 
     if (ent_qmp_status(v.qemu.qmp, QMP_TIMEOUT, out->state, sizeof out->state, err))
         snprintf(out->state, sizeof out->state, "unanswering");
     return 0;
-}
-
-static void resume(const struct ent_lab_instance *inst)
-{
-    struct ent_qmp q;
-    if (!ent_qmp_connect(&q, inst->qmp, QMP_TIMEOUT, NULL)) {
-        ent_qmp_call(&q, "cont", NULL, NULL, NULL);
-        ent_qmp_close(&q);
-    }
 }
 
 /* The instance that runs wins: the VM file's own, else one a completed migration started (its
@@ -374,20 +370,12 @@ static int qmp_recover(struct ent_driver *drv, const char *vm, struct ent_vm_pla
         resume(&all[own]);
     }
     ent_free(all);
-    out->copies = keep >= 0 ? 1 : 0;
-    if (keep >= 0) {
-        snprintf(out->node, sizeof out->node, "%s", v.node);
-        if (ent_qmp_status(v.qemu.qmp, QMP_TIMEOUT, out->state, sizeof out->state, NULL))
-            snprintf(out->state, sizeof out->state, "unanswering");
-    } else {
-        snprintf(out->state, sizeof out->state, "gone");
-    }
-    return 0;
+    return qmp_locate(drv, vm, NULL, NULL, out, err); /* as it is now */
 }
 
 const struct ent_driver_ops ent_driver_qmp_ops = {
-    .recover_vm = qmp_recover,
     .name = "qmp",
+    .recover_vm = qmp_recover,
     .open = qmp_open,
     .close = qmp_close,
     .migrate_prepare = qmp_prepare,

@@ -12,3 +12,12 @@ stop_pidfile() {
     done
     kill -KILL "$pid" 2>/dev/null || true
 }
+
+# Destroys every running domain of the libvirtd behind a UNIX socket.
+destroy_domains() {
+    local uri="qemu+unix:///system?socket=$1" d
+    [ -S "$1" ] || return 0
+    for d in $(virsh -q -c "$uri" list --name 2>/dev/null); do
+        virsh -q -c "$uri" destroy "$d" >/dev/null 2>&1 || true
+    done
+}

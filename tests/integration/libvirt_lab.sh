@@ -57,12 +57,7 @@ start)
     ;;
 inside) inside ;;
 stop)
-    sock="$dir/run/libvirt-sock"
-    if [ -S "$sock" ]; then
-        for d in $(virsh -q -c "qemu+unix:///system?socket=$sock" list --name 2>/dev/null); do
-            virsh -q -c "qemu+unix:///system?socket=$sock" destroy "$d" >/dev/null 2>&1 || true
-        done
-    fi
+    destroy_domains "$dir/run/libvirt-sock"
     stop_pidfile "$dir/libvirtd.pid"
     stop_pidfile "$dir/virtlogd.pid"
     ;;

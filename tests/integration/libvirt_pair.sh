@@ -57,12 +57,7 @@ CONF
 
 stop() {
     for n in 1 2; do
-        local sock="$dir/h$n/run/libvirt-sock"
-        if [ -S "$sock" ]; then
-            for d in $(virsh -q -c "qemu+unix:///system?socket=$sock" list --name 2>/dev/null); do
-                virsh -q -c "qemu+unix:///system?socket=$sock" destroy "$d" >/dev/null 2>&1 || true
-            done
-        fi
+        destroy_domains "$dir/h$n/run/libvirt-sock"
         stop_pidfile "$dir/h$n/libvirtd.pid"
         stop_pidfile "$dir/h$n/virtlogd.pid"
         if ip netns list | grep -qw "$NS-h$n"; then
