@@ -71,3 +71,28 @@ int ent_monitor_add_vm(struct ent_model *m, struct ent_monitor_names *names, jso
         ent_namemap_put(&names->vms, m->vms[v].name, v);
     return v;
 }
+
+int ent_monitor_round_begin(struct ent_monitor_round *r, struct ent_model *m, struct ent_error *err)
+{
+    *r = (struct ent_monitor_round){.m = m, .issues = json_array()};
+    ent_monitor_names_init(&r->names);
+    r->cpu = ent_model_add_resource(m, "cpu", 0, 0, err);
+    r->mem = r->cpu < 0 ? r->cpu : ent_model_add_resource(m, "memory", 0, 0, err);
+    return r->mem < 0 ? r->mem : 0;
+}
+
+int ent_monitor_round_end(struct ent_monitor_round *r, int rc, json_t **issues,
+                          struct ent_error *err)
+{
+    ent_monitor_names_release(&r->names);
+    if (!rc)
+        rc = ent_model_validate(r->m, err);
+    if (rc) {
+        json_decref(r->issues);
+        *issues = NULL;
+    } else {
+        *issues = r->issues;
+    }
+    r->issues = NULL;
+    return rc;
+}

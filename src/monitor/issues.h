@@ -34,4 +34,21 @@ int ent_monitor_add_node(struct ent_model *m, struct ent_monitor_names *names, c
 int ent_monitor_add_vm(struct ent_model *m, struct ent_monitor_names *names, json_t *issues,
                        const char *source, const char *name, int32_t node, struct ent_error *err);
 
+/* A snapshot being built node by node: the model with its "cpu" and "memory" resources, the
+ * names seen so far, the issues found. */
+struct ent_monitor_round {
+    struct ent_model *m;
+    int cpu, mem;
+    json_t *issues;
+    struct ent_monitor_names names;
+};
+
+/* Starts a round on m (initialised, empty); whatever it returns, ent_monitor_round_end follows. */
+int ent_monitor_round_begin(struct ent_monitor_round *r, struct ent_model *m,
+                            struct ent_error *err);
+/* Ends it: with rc 0 the model is validated and, when valid, the issues go to *issues; otherwise
+ * they are dropped. Returns the outcome. */
+int ent_monitor_round_end(struct ent_monitor_round *r, int rc, json_t **issues,
+                          struct ent_error *err);
+
 #endif

@@ -11,10 +11,11 @@
 
 #include <string.h>
 
-static int add_vms(const struct ent_lab *lab, const struct ent_lab_source *src, struct ent_model *m,
-                   struct ent_monitor_names *names, json_t *issues, struct ent_error *err)
+static int add_vms(const struct ent_lab *lab, const struct ent_lab_source *src,
+                   struct ent_monitor_round *r, struct ent_error *err)
 {
-    int cpu = ent_model_resource_index(m, "cpu"), mem = ent_model_resource_index(m, "memory");
+    struct ent_model *m = r->m;
+    json_t *issues = r->issues;
     char **vms;
     size_t n;
     int rc = ent_lab_vm_names(lab, &vms, &n, err);
@@ -27,7 +28,7 @@ static int add_vms(const struct ent_lab *lab, const struct ent_lab_source *src, 
             ent_monitor_issue(issues, "lab", "%s", verr.msg);
             continue;
         }
-        int32_t node = (int32_t)ent_namemap_get(&names->nodes, vm.node);
+        int32_t node = (int32_t)ent_namemap_get(&r->names.nodes, vm.node);
         if (node < 0) {
             ent_monitor_issue(issues, "lab", "%s is on %s, which is no lab node", vm.name, vm.node);
             continue;
@@ -38,15 +39,15 @@ static int add_vms(const struct ent_lab *lab, const struct ent_lab_source *src, 
                               vm.name, (int)vm.qemu.pid);
             continue;
         }
-        int v = ent_monitor_add_vm(m, names, issues, "lab", vm.name, node, err);
+        int v = ent_monitor_add_vm(m, &r->names, issues, "lab", vm.name, node, err);
         if (v == ENT_EEXISTS)
             continue;
         if (v < 0) {
             rc = v;
             break;
         }
-        m->res[cpu].demand[v] = vm.vcpus * src->cpu_share;
-        m->res[mem].demand[v] = vm.memory_mb;
+        m->res[r->cpu].demand[v] = vm.vcpus * src->cpu_share;
+        m->res[r->mem].demand[v] = vm.memory_mb;
         if (strcmp(status, "running") != 0) {
             ent_monitor_issue(issues, "lab", "%s is %s on %s: kept there this round", vm.name,
                               status, vm.node);
@@ -64,33 +65,22 @@ int ent_lab_snapshot(const struct ent_lab_source *src, struct ent_model *m, json
     int rc = ent_lab_open(&lab, src->dir, err);
     if (rc)
         return rc;
-    *issues = json_array();
-    struct ent_monitor_names names;
-    ent_monitor_names_init(&names);
-    int cpu = ent_model_add_resource(m, "cpu", 0, 0, err);
-    int mem = cpu < 0 ? cpu : ent_model_add_resource(m, "memory", 0, 0, err);
-    rc = mem < 0 ? mem : 0;
+    struct ent_monitor_round r;
+    rc = ent_monitor_round_begin(&r, m, err);
     for (size_t i = 0; !rc && i < lab.n_nodes; i++) {
-        int n = ent_monitor_add_node(m, &names, lab.nodes[i].name, err);
+        int n = ent_monitor_add_node(m, &r.names, lab.nodes[i].name, err);
         if (n < 0) {
             rc = n;
             break;
         }
-        m->res[cpu].capacity[n] = lab.nodes[i].cpus * 100;
-        m->res[mem].capacity[n] = lab.nodes[i].memory_mb;
+        m->res[r.cpu].capacity[n] = lab.nodes[i].cpus * 100;
+        m->res[r.mem].capacity[n] = lab.nodes[i].memory_mb;
         m->nodes[n].driver = ent_strdup("qmp");
     }
     if (!rc)
-        rc = add_vms(&lab, src, m, &names, *issues, err);
-    if (!rc)
-        rc = ent_model_validate(m, err);
-    ent_monitor_names_release(&names);
+        rc = add_vms(&lab, src, &r, err);
     ent_lab_release(&lab);
-    if (rc) {
-        json_decref(*issues);
-        *issues = NULL;
-    }
-    return rc;
+    return ent_monitor_round_end(&r, rc, issues, err);
 }
 
 static int lab_open(struct ent_monitor *mon, void *arg, struct ent_error *err)

@@ -89,17 +89,11 @@ static int is_xen(const char *uri)
     return strncasecmp(uri, "xen", 3) == 0 || strncasecmp(uri, "libxl", 5) == 0;
 }
 
-struct round {
-    struct ent_model *m;
-    int cpu, mem;
-    json_t *issues;
-    struct ent_monitor_names names;
-};
-
 /* A VM, unless it is Domain-0 (its memory added to *dom0_mib), not running, or already seen on
  * another node (then pinned where it was seen first, and reported). */
-static int add_vm(struct ent_libvirt_source *src, struct round *r, int node, const char *uri,
-                  const struct ent_libvirt_domain *d, int64_t *dom0_mib, struct ent_error *err)
+static int add_vm(struct ent_libvirt_source *src, struct ent_monitor_round *r, int node,
+                  const char *uri, const struct ent_libvirt_domain *d, int64_t *dom0_mib,
+                  struct ent_error *err)
 {
     if (strcmp(d->name, "Domain-0") == 0 || (is_xen(uri) && d->id == 0)) {
         *dom0_mib += (int64_t)(d->memory_kib / 1024);
@@ -124,8 +118,8 @@ static int add_vm(struct ent_libvirt_source *src, struct round *r, int node, con
     return 0;
 }
 
-static int read_node(struct ent_libvirt_source *src, struct ent_libvirt_node *node, struct round *r,
-                     struct ent_error *err)
+static int read_node(struct ent_libvirt_source *src, struct ent_libvirt_node *node,
+                     struct ent_monitor_round *r, struct ent_error *err)
 {
     struct ent_libvirt_host h;
     int rc = ent_libvirt_fetch(node->uri, &node->conn, src->timeout, &h, err);
@@ -157,24 +151,16 @@ cleanup:
 int ent_libvirt_snapshot(struct ent_libvirt_source *src, struct ent_model *m, json_t **issues,
                          struct ent_error *err)
 {
-    struct round r = {.m = m, .issues = json_array()};
-    ent_monitor_names_init(&r.names);
-    r.cpu = ent_model_add_resource(m, "cpu", 0, 0, err);
-    r.mem = ent_model_add_resource(m, "memory", 0, 0, err);
-    int rc = r.cpu < 0 || r.mem < 0 ? ENT_EINVALID : 0;
+    struct ent_monitor_round r;
+    int rc = ent_monitor_round_begin(&r, m, err);
     for (size_t i = 0; i < src->n_nodes && !rc; i++)
         rc = read_node(src, &src->nodes[i], &r, err);
-    ent_monitor_names_release(&r.names);
-    if (!rc)
-        rc = ent_model_validate(m, err);
-    if (rc) {
-        json_decref(r.issues);
+    rc = ent_monitor_round_end(&r, rc, issues, err);
+    if (rc)
         ent_cpu_meter_discard(&src->cpu);
-        return rc;
-    }
-    ent_cpu_meter_commit(&src->cpu);
-    *issues = r.issues;
-    return 0;
+    else
+        ent_cpu_meter_commit(&src->cpu);
+    return rc;
 }
 
 static int libvirt_open(struct ent_monitor *mon, void *arg, struct ent_error *err)

@@ -70,14 +70,7 @@ static void domains_of(const struct ent_sxp *x, const struct ent_sxp ***out, siz
     }
 }
 
-struct round {
-    struct ent_model *m;
-    int cpu, mem;
-    json_t *issues;
-    struct ent_monitor_names names;
-};
-
-static int read_node(struct ent_xend_source *src, const char *url, struct round *r,
+static int read_node(struct ent_xend_source *src, const char *url, struct ent_monitor_round *r,
                      struct ent_error *err)
 {
     struct ent_model *m = r->m;
@@ -146,24 +139,16 @@ cleanup:
 int ent_xend_snapshot(struct ent_xend_source *src, struct ent_model *m, json_t **issues,
                       struct ent_error *err)
 {
-    struct round r = {.m = m, .issues = json_array()};
-    ent_monitor_names_init(&r.names);
-    r.cpu = ent_model_add_resource(m, "cpu", 0, 0, err);
-    r.mem = ent_model_add_resource(m, "memory", 0, 0, err);
-    int rc = r.cpu < 0 || r.mem < 0 ? ENT_EINVALID : 0;
+    struct ent_monitor_round r;
+    int rc = ent_monitor_round_begin(&r, m, err);
     for (size_t i = 0; i < src->n_urls && !rc; i++)
         rc = read_node(src, src->urls[i], &r, err);
-    ent_monitor_names_release(&r.names);
-    if (!rc)
-        rc = ent_model_validate(m, err);
-    if (rc) {
-        json_decref(r.issues);
+    rc = ent_monitor_round_end(&r, rc, issues, err);
+    if (rc)
         ent_cpu_meter_discard(&src->cpu);
-        return rc;
-    }
-    ent_cpu_meter_commit(&src->cpu);
-    *issues = r.issues;
-    return 0;
+    else
+        ent_cpu_meter_commit(&src->cpu);
+    return rc;
 }
 
 static int xend_open(struct ent_monitor *mon, void *arg, struct ent_error *err)
