@@ -93,9 +93,9 @@ void ent_solve_measure(const struct ent_model *m, const struct ent_mapping *targ
     ent_free(used);
 }
 
-/* One objective on a fresh packing state; the target and its figures on success. */
-static int run_objective(const struct ent_model *m,
-                         int (*objective)(struct ent_pack *, struct ent_error *),
+/* An objective on a fresh packing state (opts NULL: the first-fit decreasing baseline); the
+ * target and its figures on success. */
+static int run_objective(const struct ent_model *m, const struct ent_solve_options *opts,
                          struct ent_mapping *target, struct ent_solve_stats *stats,
                          struct ent_error *err)
 {
@@ -103,8 +103,16 @@ static int run_objective(const struct ent_model *m,
     int rc = ent_pack_init(&p, m, err);
     if (!rc)
         rc = ent__explain(&p, err);
-    if (!rc)
-        rc = objective(&p, err);
+    if (!rc) {
+        if (!opts)
+            rc = ent__solve_ffd(&p, err);
+        else if (opts->objective == ENT_OBJECTIVE_CONSOLIDATE)
+            rc = ent__solve_consolidate(&p, opts, stats, err);
+        else if (opts->objective == ENT_OBJECTIVE_BALANCE)
+            rc = ent__solve_balance(&p, err);
+        else
+            rc = ent__solve_repair(&p, err);
+    }
     if (!rc) {
         ent_mapping_copy(target, &p.target);
         ent_solve_measure(m, target, stats);
@@ -117,24 +125,8 @@ int ent_solve_ffd_baseline(const struct ent_model *m, struct ent_mapping *target
                            struct ent_solve_stats *stats, struct ent_error *err)
 {
     double t0 = ent_now();
-    int rc = run_objective(m, ent__solve_ffd, target, stats, err);
+    int rc = run_objective(m, NULL, target, stats, err);
     stats->seconds = ent_now() - t0;
-    return rc;
-}
-
-static int consolidate(const struct ent_model *m, const struct ent_solve_options *opts,
-                       struct ent_mapping *target, struct ent_solve_stats *stats,
-                       struct ent_error *err)
-{
-    struct ent_pack p;
-    int rc = ent_pack_init(&p, m, err);
-    if (!rc)
-        rc = ent__explain(&p, err);
-    if (!rc)
-        rc = ent__solve_consolidate(&p, opts, stats, err);
-    if (!rc)
-        ent_mapping_copy(target, &p.target);
-    ent_pack_release(&p);
     return rc;
 }
 
@@ -143,10 +135,7 @@ int ent_solve(const struct ent_model *m, const struct ent_solve_options *opts,
 {
     double t0 = ent_now();
     memset(stats, 0, sizeof *stats);
-    int rc = opts->objective == ENT_OBJECTIVE_CONSOLIDATE ? consolidate(m, opts, target, stats, err)
-             : opts->objective == ENT_OBJECTIVE_BALANCE
-                 ? run_objective(m, ent__solve_balance, target, stats, err)
-                 : run_objective(m, ent__solve_repair, target, stats, err);
+    int rc = run_objective(m, opts, target, stats, err);
     stats->seconds = ent_now() - t0;
     return rc;
 }
