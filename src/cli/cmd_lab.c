@@ -198,20 +198,14 @@ static int lab_status(const struct lab_args *a)
     return print_json(doc);
 }
 
+/* Nodes hosting a VM of the lab now. */
 static size_t active_nodes(const char *dir)
 {
     struct ent_lab_source src = {.dir = dir, .cpu_share = 100};
     struct ent_model m;
     json_t *issues = NULL;
     ent_model_init(&m);
-    size_t n = 0;
-    if (!ent_lab_snapshot(&src, &m, &issues, NULL))
-        for (size_t k = 0; k < m.n_nodes; k++)
-            for (size_t v = 0; v < m.n_vms; v++)
-                if (m.map.vm_host[v] == (int32_t)k) {
-                    n++;
-                    break;
-                }
+    size_t n = ent_lab_snapshot(&src, &m, &issues, NULL) ? 0 : ent_model_active_nodes(&m);
     json_decref(issues);
     ent_model_release(&m);
     return n;
@@ -238,9 +232,9 @@ static int lab_round(struct lab_args *a)
                             .stop = &stop_requested,
                             .report = true};
     ent_solve_options_init(&loop.solve);
-    size_t before = active_nodes(a->dir);
     struct ent_round r;
     ent_loop_round(&loop, &r);
+    size_t before = r.active_nodes; /* from the round's own snapshot */
     size_t after = active_nodes(a->dir);
     json_t *doc =
         json_pack("{s:b, s:s?, s:I, s:I, s:I, s:I, s:I, s:I}", "skipped", r.skipped, "reason",

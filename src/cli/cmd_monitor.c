@@ -24,11 +24,9 @@ static json_t *snapshot_json(const struct ent_model *m, const char *source, json
 {
     int cpu = ent_model_resource_index(m, "cpu"), mem = ent_model_resource_index(m, "memory");
     json_t *nodes = json_array(), *vms = json_array();
+    json_t *by_node = ent_model_vms_by_node(m);
     for (size_t n = 0; n < m->n_nodes; n++) {
-        json_t *list = json_array();
-        for (size_t v = 0; v < m->n_vms; v++)
-            if (m->map.vm_host[v] == (int32_t)n)
-                json_array_append_new(list, json_string(m->vms[v].name));
+        json_t *list = json_incref(json_array_get(by_node, n));
         json_t *a = m->nodes[n].attrs;
         json_array_append_new(
             nodes, json_pack("{s:s, s:O?, s:s?, s:O?, s:I, s:I, s:o}", "name", m->nodes[n].name,
@@ -47,6 +45,7 @@ static json_t *snapshot_json(const struct ent_model *m, const char *source, json
                                         a ? json_object_get(a, "active") : NULL, "reported",
                                         a ? json_object_get(a, "reported") : NULL));
     }
+    json_decref(by_node);
     return json_pack("{s:s, s:o, s:o, s:O}", "source", source, "nodes", nodes, "vms", vms, "issues",
                      issues);
 }

@@ -15,19 +15,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static size_t active_nodes(const struct ent_model *m)
-{
-    size_t n = 0;
-    uint8_t *seen = ent_calloc(m->n_nodes + 1, 1);
-    for (size_t v = 0; v < m->n_vms; v++)
-        if (m->map.vm_state[v] == ENT_VM_RUNNING && !seen[m->map.vm_host[v]]) {
-            seen[m->map.vm_host[v]] = 1;
-            n++;
-        }
-    ent_free(seen);
-    return n;
-}
-
 static bool stopping(const struct ent_loop *loop, struct ent_round *r)
 {
     if (loop->stop && *loop->stop) {
@@ -128,7 +115,7 @@ void ent_loop_round(struct ent_loop *loop, struct ent_round *r)
     r->monitor_seconds = ent_now() - t0;
     r->nodes = m.n_nodes;
     r->vms = m.n_vms;
-    r->active_nodes = active_nodes(&m);
+    r->active_nodes = ent_model_active_nodes(&m);
     ent_info("round %ld: snapshot: %zu nodes (%zu active), %zu VMs, in %.1f ms", r->round, r->nodes,
              r->active_nodes, r->vms, r->monitor_seconds * 1000);
     if (loop->monitor_only || stopping(loop, r))

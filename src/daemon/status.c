@@ -133,17 +133,16 @@ static json_t *cluster_json(const struct ent_model *m)
 {
     json_t *nodes = json_array();
     size_t active = 0, running = 0;
+    json_t *by_node = ent_model_vms_by_node(m);
     for (size_t n = 0; n < m->n_nodes; n++) {
-        json_t *vms = json_array();
-        for (size_t v = 0; v < m->n_vms; v++)
-            if (m->map.vm_host[v] == (int32_t)n)
-                json_array_append_new(vms, json_string(m->vms[v].name ? m->vms[v].name : "?"));
+        json_t *vms = json_incref(json_array_get(by_node, n));
         active += json_array_size(vms) > 0;
         running += json_array_size(vms);
         json_array_append_new(
             nodes,
             json_pack("{s:s, s:o}", "name", m->nodes[n].name ? m->nodes[n].name : "?", "vms", vms));
     }
+    json_decref(by_node);
     return json_pack("{s:I, s:I, s:I, s:o}", "nodes_total", (json_int_t)m->n_nodes, "active_nodes",
                      (json_int_t)active, "vms", (json_int_t)running, "nodes", nodes);
 }

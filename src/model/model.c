@@ -148,6 +148,33 @@ int ent_model_memory_resource(const struct ent_model *m)
     return -1;
 }
 
+size_t ent_model_active_nodes(const struct ent_model *m)
+{
+    size_t n = 0;
+    uint8_t *seen = ent_calloc(m->n_nodes + 1, 1);
+    for (size_t v = 0; v < m->n_vms; v++)
+        if (m->map.vm_state[v] == ENT_VM_RUNNING && !seen[m->map.vm_host[v]]) {
+            seen[m->map.vm_host[v]] = 1;
+            n++;
+        }
+    ent_free(seen);
+    return n;
+}
+
+json_t *ent_model_vms_by_node(const struct ent_model *m)
+{
+    json_t *nodes = json_array();
+    for (size_t n = 0; n < m->n_nodes; n++)
+        json_array_append_new(nodes, json_array());
+    for (size_t v = 0; v < m->n_vms; v++) {
+        char buf[32];
+        if (m->map.vm_host[v] >= 0)
+            json_array_append_new(json_array_get(nodes, (size_t)m->map.vm_host[v]),
+                                  json_string(ent_vm_label(m, (int32_t)v, buf, sizeof buf)));
+    }
+    return nodes;
+}
+
 const char *ent_node_label(const struct ent_model *m, int32_t node, char *buf, size_t len)
 {
     if (node < 0 || (size_t)node >= m->n_nodes)

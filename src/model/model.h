@@ -73,6 +73,10 @@ int32_t ent_model_vm_index(const struct ent_model *m, int64_t id);
 int ent_model_resource_index(const struct ent_model *m, const char *name);
 /* The resource that stands for memory ("memory", "mem" or "ram"), or -1. */
 int ent_model_memory_resource(const struct ent_model *m);
+/* Nodes hosting at least one running VM in the current mapping. */
+size_t ent_model_active_nodes(const struct ent_model *m);
+/* The names of the VMs on each node, as a JSON array indexed like the nodes (one pass). */
+json_t *ent_model_vms_by_node(const struct ent_model *m);
 
 /* A printable name: the name when set, else "node#ID" / "vm#ID" in buf. */
 const char *ent_node_label(const struct ent_model *m, int32_t node, char *buf, size_t len);
