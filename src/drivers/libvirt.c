@@ -3,6 +3,7 @@
 #include "drivers/libvirt.h"
 
 #include "drivers/driver.h"
+#include "monitor/libvirt.h"
 #include "monitor/libvirt_fetch.h"
 #include "util/alloc.h"
 #include "util/clock.h"
@@ -13,6 +14,7 @@
 #include <libvirt/virterror.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -26,25 +28,6 @@ struct lv_driver {
     size_t n;
     pthread_mutex_t lock;
 };
-
-static char *uri_host(const char *uri)
-{
-    const char *p = strstr(uri, "://");
-    if (!p)
-        return ent_strdup(uri);
-    p += 3;
-    const char *at = strchr(p, '@');
-    const char *slash = strchr(p, '/');
-    if (at && (!slash || at < slash))
-        p = at + 1;
-    size_t len = strcspn(p, ":/?");
-    if (!len)
-        return ent_strdup(uri);
-    char *h = ent_malloc(len + 1);
-    memcpy(h, p, len);
-    h[len] = '\0';
-    return h;
-}
 
 static struct lv_node *find(struct lv_driver *d, const char *name)
 {
@@ -81,24 +64,26 @@ static int lv_open(struct ent_driver *drv, void *arg, struct ent_error *err)
     struct lv_driver *d = ent_calloc(1, sizeof *d);
     pthread_mutex_init(&d->lock, NULL);
     drv->state = d;
-    char *list = ent_strdup(conf->nodes), *save = NULL;
-    for (char *s = strtok_r(list, " \t", &save); s; s = strtok_r(NULL, " \t", &save)) {
-        /* NAME=URI when what comes before the first "=" is no URI (has no ':', '/' or '?') */
-        char *eq = strchr(s, '=');
-        int named = eq && eq > s && strcspn(s, ":/?") > (size_t)(eq - s);
-        d->nodes = ent_reallocarray(d->nodes, d->n + 1, sizeof *d->nodes);
-        struct lv_node *n = &d->nodes[d->n++];
-        memset(n, 0, sizeof *n);
-        if (named) {
-            *eq = '\0';
-            n->name = ent_strdup(s);
-            n->uri = ent_strdup(eq + 1);
-        } else {
-            n->name = uri_host(s);
-            n->uri = ent_strdup(s);
+    /* The nodes named as the libvirt monitor names them (monitor/libvirt.c): NAME=URI, else the
+     * URI's host, else the host's own name as libvirt gives it. */
+    struct ent_libvirt_source spec;
+    ent_libvirt_source_init(&spec);
+    ent_libvirt_source_add(&spec, conf->nodes);
+    d->nodes = ent_calloc(spec.n_nodes + 1, sizeof *d->nodes);
+    for (size_t i = 0; i < spec.n_nodes; i++, d->n++) {
+        struct lv_node *n = &d->nodes[i];
+        n->uri = ent_strdup(spec.nodes[i].uri);
+        if (spec.nodes[i].name) {
+            n->name = ent_strdup(spec.nodes[i].name);
+            continue;
         }
+        n->conn = virConnectOpen(n->uri);
+        char *host = n->conn ? virConnectGetHostname(n->conn) : NULL;
+        n->name = ent_strdup(host ? host : n->uri);
+        free(host);
     }
-    ent_free(list);
+    ent_libvirt_source_release(&spec);
+    char *list, *save = NULL;
     if (conf->migrate_uris) {
         list = ent_strdup(conf->migrate_uris);
         for (char *s = strtok_r(list, " \t", &save); s; s = strtok_r(NULL, " \t", &save)) {
@@ -202,13 +187,7 @@ static void *watch(void *arg)
         }
         pthread_mutex_lock(&w->lock);
         if (!w->over) {
-            struct timespec ts;
-            clock_gettime(CLOCK_REALTIME, &ts);
-            ts.tv_nsec += 200 * 1000 * 1000;
-            if (ts.tv_nsec >= 1000000000) {
-                ts.tv_sec++;
-                ts.tv_nsec -= 1000000000;
-            }
+            struct timespec ts = ent_timespec_in(CLOCK_REALTIME, 0.2);
             pthread_cond_timedwait(&w->done, &w->lock, &ts);
         }
     }

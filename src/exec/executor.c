@@ -169,13 +169,8 @@ static size_t reap(struct run *r, struct job **jobs, size_t *n_jobs, struct ent_
 
 static void wait_changed(struct run *r)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    ts.tv_nsec += 100 * 1000 * 1000; /* the stop flag is looked at ten times a second */
-    if (ts.tv_nsec >= 1000000000) {
-        ts.tv_sec++;
-        ts.tv_nsec -= 1000000000;
-    }
+    /* the stop flag is looked at ten times a second */
+    struct timespec ts = ent_timespec_in(CLOCK_REALTIME, 0.1);
     pthread_cond_timedwait(&r->changed, &r->lock, &ts);
 }
 

@@ -31,13 +31,6 @@ static int fail(struct ent_journal *j, const char *what, struct ent_error *err)
                      j->db ? sqlite3_errmsg(j->db) : "not open");
 }
 
-static double wall(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 int ent_journal_open(struct ent_journal *j, const char *path, struct ent_error *err)
 {
     memset(j, 0, sizeof *j);
@@ -96,7 +89,8 @@ static int run(struct ent_journal *j, const char *sql, const char *types, struct
 
 int ent_journal_round_begin(struct ent_journal *j, int64_t *round, struct ent_error *err)
 {
-    int rc = run(j, "INSERT INTO rounds(started, state) VALUES(?, 'running')", "d", err, wall());
+    int rc =
+        run(j, "INSERT INTO rounds(started, state) VALUES(?, 'running')", "d", err, ent_wall_now());
     *round = rc ? -1 : sqlite3_last_insert_rowid(j->db);
     return rc;
 }
@@ -130,16 +124,16 @@ int ent_journal_action(struct ent_journal *j, int64_t round, size_t index, const
 {
     if (strcmp(state, "running") == 0)
         return run(j, "UPDATE actions SET state = ?, started = ? WHERE round = ? AND idx = ?",
-                   "sdii", err, state, wall(), round, (int64_t)index);
+                   "sdii", err, state, ent_wall_now(), round, (int64_t)index);
     return run(j, "UPDATE actions SET state = ?, ended = ?, detail = ? WHERE round = ? AND idx = ?",
-               "sdsii", err, state, wall(), detail, round, (int64_t)index);
+               "sdsii", err, state, ent_wall_now(), detail, round, (int64_t)index);
 }
 
 int ent_journal_round_end(struct ent_journal *j, int64_t round, const char *state,
                           const char *summary, struct ent_error *err)
 {
     return run(j, "UPDATE rounds SET ended = ?, state = ?, summary = ? WHERE id = ?", "dssi", err,
-               wall(), state, summary, round);
+               ent_wall_now(), state, summary, round);
 }
 
 static void copy_column(sqlite3_stmt *st, int col, char *out, size_t len)
@@ -198,5 +192,5 @@ int ent_journal_close_open_rounds(struct ent_journal *j, struct ent_error *err)
     return run(j,
                "UPDATE rounds SET ended = ?, state = 'interrupted', summary = 'reconciled after "
                "a restart' WHERE ended IS NULL",
-               "d", err, wall());
+               "d", err, ent_wall_now());
 }

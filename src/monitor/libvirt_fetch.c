@@ -2,6 +2,7 @@
 #include "monitor/libvirt_fetch.h"
 
 #include "util/alloc.h"
+#include "util/clock.h"
 #include "util/error.h"
 
 #include <errno.h>
@@ -172,15 +173,7 @@ int ent_libvirt_fetch(const char *uri, void **conn, double timeout, struct ent_l
         job_free(j);
         return ent_error(err, ENT_EIO, "libvirt %s: cannot start a thread", uri);
     }
-    struct timespec deadline;
-    clock_gettime(CLOCK_MONOTONIC, &deadline);
-    double whole = (double)(time_t)timeout;
-    deadline.tv_sec += (time_t)timeout;
-    deadline.tv_nsec += (long)((timeout - whole) * 1e9);
-    if (deadline.tv_nsec >= 1000000000L) {
-        deadline.tv_sec++;
-        deadline.tv_nsec -= 1000000000L;
-    }
+    struct timespec deadline = ent_timespec_in(CLOCK_MONOTONIC, timeout);
     pthread_mutex_lock(&j->lock);
     while (!j->done && pthread_cond_timedwait(&j->finished, &j->lock, &deadline) != ETIMEDOUT)
         ;
