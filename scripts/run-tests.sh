@@ -88,6 +88,7 @@ step "fuzz Ganglia XML reader (${FUZZ_SECONDS}s)" fuzz ganglia
 step "fuzz SXP reader (${FUZZ_SECONDS}s)" fuzz sxp
 step "fuzz entropy.properties reader (${FUZZ_SECONDS}s)" fuzz config
 step "fuzz lab state files (${FUZZ_SECONDS}s)" fuzz lab
+step "fuzz QMP client replies (${FUZZ_SECONDS}s)" fuzz qmp
 
 format_check() {
     git ls-files '*.c' '*.h' | xargs clang-format --dry-run -Werror

@@ -125,6 +125,21 @@ int ent_qmp_call(struct ent_qmp *q, const char *command, json_t *args, json_t **
     return rc;
 }
 
+/* The greeting, then the capabilities negotiation; closes q on failure. */
+static int handshake(struct ent_qmp *q, struct ent_error *err)
+{
+    json_t *greeting = NULL;
+    int rc = read_message(q, &greeting, ent_now() + q->timeout, err);
+    if (!rc && !json_object_get(greeting, "QMP"))
+        rc = ent_error(err, ENT_EPARSE, "QMP %s: no greeting", q->path);
+    json_decref(greeting);
+    if (!rc)
+        rc = ent_qmp_call(q, "qmp_capabilities", NULL, NULL, err);
+    if (rc)
+        ent_qmp_close(q);
+    return rc;
+}
+
 int ent_qmp_connect(struct ent_qmp *q, const char *path, double timeout, struct ent_error *err)
 {
     memset(q, 0, sizeof *q);
@@ -142,16 +157,17 @@ int ent_qmp_connect(struct ent_qmp *q, const char *path, double timeout, struct 
         ent_qmp_close(q);
         return ent_error(err, ENT_EIO, "QMP %s: connect: %s", path, strerror(e));
     }
-    json_t *greeting = NULL;
-    int rc = read_message(q, &greeting, ent_now() + timeout, err);
-    if (!rc && !json_object_get(greeting, "QMP"))
-        rc = ent_error(err, ENT_EPARSE, "QMP %s: no greeting", path);
-    json_decref(greeting);
-    if (!rc)
-        rc = ent_qmp_call(q, "qmp_capabilities", NULL, NULL, err);
-    if (rc)
-        ent_qmp_close(q);
-    return rc;
+    return handshake(q, err);
+}
+
+int ent_qmp_start(struct ent_qmp *q, int fd, const char *what, double timeout,
+                  struct ent_error *err)
+{
+    memset(q, 0, sizeof *q);
+    q->fd = fd;
+    q->timeout = timeout;
+    snprintf(q->path, sizeof q->path, "%s", what);
+    return handshake(q, err);
 }
 
 void ent_qmp_close(struct ent_qmp *q)

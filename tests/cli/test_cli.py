@@ -430,6 +430,34 @@ class Config(unittest.TestCase):
                          {"vm-a": 555, "vm-b": 2048})
 
 
+class DriverAndDaemonUsage(unittest.TestCase):
+    """entropy migrate, daemon and status refuse bad usage clearly."""
+
+    def test_migrate_needs_one_driver_and_three_names(self):
+        p = run("migrate", "vm-1", "a", "b", check=2)
+        self.assertIn("one of --xend, --libvirt, --xl or --lab", p.stderr)
+        p = run("migrate", "vm-1", "a", "b", "--lab", "/x", "--xend", "http://h:8000", check=2)
+        self.assertIn("one of --xend", p.stderr)
+        p = run("migrate", "vm-1", "a", "--lab", "/x", check=2)
+        self.assertIn("expects VM FROM TO", p.stderr)
+        p = run("migrate", "vm-1", "a", "b", "--lab", "/x", "--timeout", "0", check=2)
+        self.assertIn("--timeout", p.stderr)
+        p = run("migrate", "vm-1", "a", "b", "--lab", "/nonexistent-lab", check=2)
+        self.assertIn("/nonexistent-lab/lab.json", p.stderr)
+
+    def test_daemon_and_status_usage(self):
+        p = run("daemon", "extra", check=2)
+        self.assertIn("unexpected argument \"extra\"", p.stderr)
+        p = run("daemon", "--rounds", "0", check=2)
+        self.assertIn("--rounds", p.stderr)
+        p = run("daemon", "--config", "/nonexistent/entropy.properties", check=2)
+        self.assertIn("/nonexistent/entropy.properties", p.stderr)
+        p = run("status", "--socket", "/nonexistent/entropy.sock", check=1)
+        self.assertIn("no daemon answers on /nonexistent/entropy.sock", p.stderr)
+        p = run("status", "--config", "/nonexistent/entropy.properties", check=2)
+        self.assertIn("/nonexistent/entropy.properties", p.stderr)
+
+
 if __name__ == "__main__":
     ENTROPY = os.path.abspath(sys.argv.pop(1))
     unittest.main(verbosity=2)
