@@ -194,6 +194,8 @@ static int qmp_perform(struct ent_driver *drv, struct ent_migration *mig, struct
         mig->progress_remaining = json_integer_value(json_object_get(ram, "remaining"));
         if (status && strcmp(status, "completed") == 0) {
             record(mig, info);
+            if (mig->seconds <= 0) /* QEMU counts whole ms: a very quick copy reads 0 */
+                mig->seconds = ent_now() - start;
             json_decref(info);
             break;
         }
