@@ -126,7 +126,7 @@ static void print_constraints(const struct ent_check_report *rep)
 }
 
 static void run(const char *family, const char *name, const struct ent_model *m,
-                enum ent_objective objective, double limit)
+                const struct ent_objective *objective, double limit)
 {
     struct ent_solve_options so;
     ent_solve_options_init(&so);
@@ -142,10 +142,10 @@ static void run(const char *family, const char *name, const struct ent_model *m,
         return;
     }
     double decide = ent_now() - t0;
-    for (int k = 0; k < 3; k++) {
+    for (size_t k = 0; ent_planner_at(k); k++) {
         struct ent_plan_options po;
         ent_plan_options_init(&po);
-        po.planner = (enum ent_planner)k;
+        po.planner = ent_planner_at(k);
         struct ent_plan plan;
         struct ent_plan_stats ps;
         ent_plan_init(&plan);
@@ -153,8 +153,7 @@ static void run(const char *family, const char *name, const struct ent_model *m,
         int rc = ent_plan_build(m, &target, &po, &plan, &ps, &err);
         double planning = ent_now() - t1;
         if (rc) {
-            printf("%-16s %-22s %-10s no plan: %s\n", family, name, ent_planner_name(po.planner),
-                   err.msg);
+            printf("%-16s %-22s %-10s no plan: %s\n", family, name, po.planner->name, err.msg);
             ent_plan_release(&plan);
             continue;
         }
@@ -162,9 +161,8 @@ static void run(const char *family, const char *name, const struct ent_model *m,
         ent_check_report_init(&rep);
         ent_check_plan(m, &plan, &rep);
         printf("%-16s %-22s %-10s %7zu %6zu %5zu %8lld %12lld %8.4f %8.4f %5s\n", family, name,
-               ent_planner_name(po.planner), plan.len, ps.bypasses, ps.suspends,
-               (long long)rep.makespan, (long long)rep.mttr, planning, decide + planning,
-               rep.valid ? "yes" : "NO");
+               po.planner->name, plan.len, ps.bypasses, ps.suspends, (long long)rep.makespan,
+               (long long)rep.mttr, planning, decide + planning, rep.valid ? "yes" : "NO");
         if (k == 0 && json_object_size(rep.by_constraint))
             print_constraints(&rep);
         fflush(stdout);
@@ -215,7 +213,7 @@ int main(int argc, char **argv)
                 if (with_constraints)
                     add_constraints(&m);
                 run(repair ? "stdperf-repair" : "stdperf-consol", names[i], &m,
-                    repair ? ENT_OBJECTIVE_REPAIR : ENT_OBJECTIVE_CONSOLIDATE, limit);
+                    repair ? &ent_objective_repair : &ent_objective_consolidate, limit);
             } else {
                 printf("%s: %s\n", names[i], err.msg);
             }
@@ -231,7 +229,7 @@ int main(int argc, char **argv)
             snprintf(name, sizeof name, "n%zu-v%zu-c4", sizes[s][0], sizes[s][1]);
             if (ent_gen_entropy(&m, sizes[s][0], sizes[s][1], 4, 0.3, ENT_GEN_PREVIOUS_ROUND, 100,
                                 &err) == 0)
-                run("entropy-consol", name, &m, ENT_OBJECTIVE_CONSOLIDATE, limit);
+                run("entropy-consol", name, &m, &ent_objective_consolidate, limit);
             ent_model_release(&m);
         }
         static const char *days[] = {"20110303", "20110322"};
@@ -242,7 +240,7 @@ int main(int argc, char **argv)
             snprintf(dir, sizeof dir, "%s/planetlab/%s", data, days[d]);
             snprintf(name, sizeof name, "%s-step144", days[d]);
             if (ent_gen_planetlab(&m, dir, 800, 144, ENT_GEN_PREVIOUS_ROUND, &err) == 0)
-                run("planetlab-consol", name, &m, ENT_OBJECTIVE_CONSOLIDATE, limit);
+                run("planetlab-consol", name, &m, &ent_objective_consolidate, limit);
             ent_model_release(&m);
         }
     }

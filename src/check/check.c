@@ -1,20 +1,13 @@
 /* entropy check: replay, final state, figures. */
 #include "check/check.h"
+#include "check/internal.h"
 
 #include "model/demand.h"
 #include "model/model.h"
 #include "model/plan.h"
 #include "util/alloc.h"
 
-size_t ent__check_first_of_kind(const struct ent_model *m, int kind)
-{
-    for (size_t i = 0; i < m->constraints.len; i++)
-        if ((int)m->constraints.items[i].kind == kind)
-            return i;
-    return m->constraints.len;
-}
-
-int64_t **ent__check_capacity(const struct ent_model *m)
+static int64_t **capacity_with_overbooking(const struct ent_model *m)
 {
     int64_t **cap = ent_calloc(m->n_res + 1, sizeof *cap);
     for (size_t r = 0; r < m->n_res; r++) {
@@ -34,7 +27,7 @@ int64_t **ent__check_capacity(const struct ent_model *m)
     return cap;
 }
 
-void ent__check_capacity_free(int64_t **cap, const struct ent_model *m)
+static void capacity_free(int64_t **cap, const struct ent_model *m)
 {
     for (size_t r = 0; cap && r < m->n_res; r++)
         ent_free(cap[r]);
@@ -48,12 +41,12 @@ void ent_check_plan(const struct ent_model *m, const struct ent_plan *plan,
     rep->final_bad = ent_calloc(m->constraints.len + 1, sizeof *rep->final_bad);
     rep->during_bad = ent_calloc(m->constraints.len + 1, sizeof *rep->during_bad);
     int64_t **final_demand = ent_final_demand(m);
-    int64_t **cap = ent__check_capacity(m);
+    int64_t **cap = capacity_with_overbooking(m);
     struct ent_mapping final;
     ent_mapping_init(&final);
-    ent__check_replay(m, plan, final_demand, cap, &final, rep);
-    ent__check_final_state(m, &final, final_demand, cap, rep);
-    ent__check_capacity_free(cap, m);
+    ent_check_replay(m, plan, final_demand, cap, &final, rep);
+    ent_check_final_state(m, &final, final_demand, cap, rep);
+    capacity_free(cap, m);
 
     int mem = ent_model_memory_resource(m);
     rep->actions = (int64_t)plan->len;

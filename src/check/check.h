@@ -53,24 +53,11 @@ void ent_check_violation(struct ent_check_report *rep, enum ent_violation_kind k
 void ent_check_constraint_violation(struct ent_check_report *rep, size_t idx, int during,
                                     int64_t time, long action, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
-/* The first constraint of a kind, for violations that concern the kind as a whole. */
-size_t ent__check_first_of_kind(const struct ent_model *m, int kind);
 json_t *ent_check_report_json(const struct ent_check_report *rep);
 const char *ent_violation_kind_name(enum ent_violation_kind kind);
 
 /* Checks plan against m and fills rep. */
 void ent_check_plan(const struct ent_model *m, const struct ent_plan *plan,
                     struct ent_check_report *rep);
-
-/* Internal pieces. final holds the configuration after the plan; final_demand from demand.h. */
-/* cap[r][node]: capacities with overbook ratios applied; free with ent__check_capacity_free. */
-int64_t **ent__check_capacity(const struct ent_model *m);
-void ent__check_capacity_free(int64_t **cap, const struct ent_model *m);
-void ent__check_replay(const struct ent_model *m, const struct ent_plan *plan,
-                       int64_t *const *final_demand, int64_t *const *cap, struct ent_mapping *final,
-                       struct ent_check_report *rep);
-void ent__check_final_state(const struct ent_model *m, const struct ent_mapping *final,
-                            int64_t *const *final_demand, int64_t *const *cap,
-                            struct ent_check_report *rep);
 
 #endif

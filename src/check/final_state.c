@@ -2,6 +2,7 @@
  * every constraint the checker understands. Continuous constraints are also checked at every
  * instant of the plan (rules.c). */
 #include "check/check.h"
+#include "check/internal.h"
 
 #include "model/model.h"
 #include "util/alloc.h"
@@ -240,9 +241,9 @@ static void count_unchecked(struct ent_check_report *rep, const char *name)
     json_object_set_new(rep->unchecked, name, json_integer(n ? json_integer_value(n) + 1 : 1));
 }
 
-void ent__check_final_state(const struct ent_model *m, const struct ent_mapping *final,
-                            int64_t *const *final_demand, int64_t *const *cap,
-                            struct ent_check_report *rep)
+void ent_check_final_state(const struct ent_model *m, const struct ent_mapping *final,
+                           int64_t *const *final_demand, int64_t *const *cap,
+                           struct ent_check_report *rep)
 {
     final_capacity(m, final, final_demand, cap, rep);
     for (size_t i = 0; i < m->constraints.len; i++) {

@@ -3,8 +3,8 @@
  * source until the end and its final demand on the destination from the start. A VM that stays
  * keeps its current demand until the plan is over; the final state is checked with final demands.
  */
-#include "check/replay.h"
 #include "check/check.h"
+#include "check/internal.h"
 
 #include "model/model.h"
 #include "model/plan.h"
@@ -299,9 +299,9 @@ static void matrix_free(int64_t **mx, size_t rows)
     ent_free(mx);
 }
 
-void ent__check_replay(const struct ent_model *m, const struct ent_plan *plan,
-                       int64_t *const *final_demand, int64_t *const *cap, struct ent_mapping *final,
-                       struct ent_check_report *rep)
+void ent_check_replay(const struct ent_model *m, const struct ent_plan *plan,
+                      int64_t *const *final_demand, int64_t *const *cap, struct ent_mapping *final,
+                      struct ent_check_report *rep)
 {
     struct replay rp = {
         .m = m, .plan = plan, .final_demand = final_demand, .cap = cap, .map = final, .rep = rep};
@@ -314,7 +314,7 @@ void ent__check_replay(const struct ent_model *m, const struct ent_plan *plan,
     rp.legal = ent_calloc(plan->len ? plan->len : 1, 1);
     rp.dest = ent_malloc((m->n_vms + 1) * sizeof *rp.dest);
     memset(rp.dest, 0xff, (m->n_vms + 1) * sizeof *rp.dest);
-    ent__rules_init(&rp);
+    ent_check_rules_init(&rp);
 
     for (size_t v = 0; v < m->n_vms; v++) {
         if (m->map.vm_state[v] != ENT_VM_RUNNING)
@@ -352,7 +352,7 @@ void ent__check_replay(const struct ent_model *m, const struct ent_plan *plan,
         uint32_t i = ev[k].action;
         if (ev[k].is_start) {
             if ((rp.legal[i] = (uint8_t)start_is_legal(&rp, i))) {
-                ent__rules_on_start(&rp, i); /* before the arrival is counted */
+                ent_check_rules_on_start(&rp, i); /* before the arrival is counted */
                 apply_start(&rp, i);
             }
         } else if (rp.legal[i]) {
@@ -360,8 +360,8 @@ void ent__check_replay(const struct ent_model *m, const struct ent_plan *plan,
         }
     }
 
-    ent__rules_after(&rp);
-    ent__rules_release(&rp);
+    ent_check_rules_after(&rp);
+    ent_check_rules_release(&rp);
     ent_free(rp.dest);
     ent_free(ev);
     matrix_free(rp.usage, m->n_res);

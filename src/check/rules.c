@@ -5,7 +5,7 @@
  * actions after another's). An instance already violating a continuous constraint at time 0 is
  * not the plan's fault; what the plan adds is. */
 #include "check/check.h"
-#include "check/replay.h"
+#include "check/internal.h"
 #include "model/model.h"
 #include "model/plan.h"
 #include "util/alloc.h"
@@ -18,17 +18,10 @@
 /* Constraints a VM's actions are checked against, as the plan goes. */
 static int during_plan(const struct ent_constraint *c)
 {
-    switch (c->kind) {
-    case ENT_CK_ROOT:
-    case ENT_CK_NO_DELAY:
-    case ENT_CK_SEQ:
-        return 1;
-    default:
-        return c->continuous;
-    }
+    return c->continuous || ent_constraint_kind_is(c->kind, ENT_CT_PLAN_RULE);
 }
 
-void ent__rules_init(struct replay *rp)
+void ent_check_rules_init(struct replay *rp)
 {
     const struct ent_model *m = rp->m;
     ent_constraints_by_vm(&m->constraints, m->n_vms, during_plan, &rp->cons_start, &rp->cons);
@@ -38,9 +31,7 @@ void ent__rules_init(struct replay *rp)
     for (size_t i = 0; i < m->constraints.len; i++) {
         const struct ent_constraint *c = &m->constraints.items[i];
         rp->storage_domains |= c->kind == ENT_CK_STORAGE_DOMAINS;
-        if (c->continuous && (c->kind == ENT_CK_LONELY || c->kind == ENT_CK_RESOURCE_CAPACITY ||
-                              c->kind == ENT_CK_RUNNING_CAPACITY || c->kind == ENT_CK_MAX_ONLINE ||
-                              c->kind == ENT_CK_ONLINE || c->kind == ENT_CK_OFFLINE))
+        if (c->continuous && ent_constraint_kind_is(c->kind, ENT_CT_NODE_RULE))
             rp->node_cons[rp->n_node_cons++] = (uint32_t)i;
     }
     rp->quarantined = ent_calloc(m->n_nodes + 1, 1);
@@ -57,7 +48,7 @@ void ent__rules_init(struct replay *rp)
     }
 }
 
-void ent__rules_release(struct replay *rp)
+void ent_check_rules_release(struct replay *rp)
 {
     ent_free(rp->cons_start);
     ent_free(rp->cons);
@@ -240,7 +231,7 @@ static void node_rules(struct replay *rp, uint32_t i, const struct ent_action *a
     }
 }
 
-void ent__rules_on_start(struct replay *rp, uint32_t i)
+void ent_check_rules_on_start(struct replay *rp, uint32_t i)
 {
     const struct ent_model *m = rp->m;
     const struct ent_action *a = &rp->plan->actions[i];
@@ -269,8 +260,8 @@ void ent__rules_on_start(struct replay *rp, uint32_t i)
         const char *s1 = storage_of(m, a->from), *s2 = storage_of(m, a->to);
         if (rp->storage_domains && (!s1 || !s2 || strcmp(s1, s2) != 0))
             ent_check_constraint_violation(
-                rp->rep, ent__check_first_of_kind(m, ENT_CK_STORAGE_DOMAINS), 1, a->start, (long)i,
-                "storageDomains: VM %s migrates from storage %s to storage %s",
+                rp->rep, ent_constraint_set_first(&m->constraints, ENT_CK_STORAGE_DOMAINS), 1,
+                a->start, (long)i, "storageDomains: VM %s migrates from storage %s to storage %s",
                 ent_vm_label(m, vm, b1, sizeof b1), s1 ? s1 : "(none)", s2 ? s2 : "(none)");
     }
     for (uint32_t k = vm >= 0 ? rp->cons_start[vm] : 0; vm >= 0 && k < rp->cons_start[vm + 1];
@@ -297,7 +288,7 @@ void ent__rules_on_start(struct replay *rp, uint32_t i)
     node_rules(rp, i, a, dest, vm);
 }
 
-void ent__rules_after(struct replay *rp)
+void ent_check_rules_after(struct replay *rp)
 {
     const struct ent_model *m = rp->m;
     char b1[64], b2[64];

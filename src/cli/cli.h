@@ -30,11 +30,8 @@ int ent_cli_migrate(struct ent_driver *drv, const char *vm, const char *from, co
 
 /* Prints "entropy CMD: message" to stderr and returns ENT_EXIT_INPUT. */
 int ent_cli_fail(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Whether argv holds -h or --help. */
-int ent_cli_wants_help(int argc, char **argv);
 /* Parses a decimal number within [min, max] or fails naming the option. */
 int ent_cli_number(const char *cmd, const char *opt, const char *text, double min, double max,
                    double *out);
-const struct ent_command *ent_cli_find(const char *name);
 
 #endif

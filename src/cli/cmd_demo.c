@@ -8,6 +8,7 @@
 #include "util/clock.h"
 #include "util/error.h"
 #include "util/log.h"
+#include "util/names.h"
 
 #include <getopt.h>
 #include <signal.h>
@@ -84,9 +85,12 @@ int ent_cmd_demo(int argc, char **argv)
             so.seed = (uint64_t)num;
             break;
         case 'b':
-            if (ent_objective_from_name(optarg, &loop.solve.objective))
-                return ent_cli_fail("demo", "--objective: \"%s\" is not consolidate or repair",
-                                    optarg);
+            if (!(loop.solve.objective = ent_objective_find(optarg))) {
+                char names[256];
+                return ent_cli_fail(
+                    "demo", "--objective: \"%s\" is not %s", optarg,
+                    ent_names(names, sizeof names, ent_objective_name_at, ", ", " or "));
+            }
             break;
         case 'f':
             if (ent_cli_number("demo", "--failure-rate", optarg, 0, 1, &so.failure_rate))
@@ -128,7 +132,7 @@ int ent_cmd_demo(int argc, char **argv)
     ent_info("demo: start: simulated cluster of %zu nodes, %zu VMs, seed %llu, %d rounds, "
              "objective %s",
              cluster.n_nodes, cluster.n_vms, (unsigned long long)so.seed, (int)rounds,
-             ent_objective_name(loop.solve.objective));
+             loop.solve.objective->name);
     printf("Entropy demo: %zu simulated nodes (%d CPUs, %lld MB each), %zu VMs, %d rounds; "
            "log in %s\n",
            cluster.n_nodes, so.node_cpus, (long long)so.node_memory_mb, cluster.n_vms, (int)rounds,

@@ -2,12 +2,12 @@
 #include "cli/cli.h"
 #include "daemon/loop.h"
 #include "drivers/driver.h"
-#include "drivers/qmp_client.h"
 #include "lab/lab.h"
+#include "lab/lab_monitor.h"
 #include "model/json_file.h"
 #include "model/model.h"
-#include "monitor/lab.h"
 #include "monitor/monitor.h"
+#include "proto/qmp_client.h"
 #include "util/error.h"
 #include "util/log.h"
 
@@ -126,6 +126,8 @@ static int parse(int argc, char **argv, struct lab_args *a)
             if (ent_cli_number("lab", "--node-concurrency", optarg, 0, 1024, &num))
                 return ENT_EXIT_INPUT;
             a->exec.node_concurrency = (int)num;
+            if (num >= 1) /* the plan counts the same slots the executor allows */
+                a->plan.node_concurrency = (int)num;
             break;
         case OPT_BANDWIDTH:
             if (ent_cli_number("lab", "--bandwidth", optarg, 0.01, 1e6, &a->exec.bandwidth))

@@ -11,6 +11,7 @@
 #include "solve/solve.h"
 #include "util/clock.h"
 #include "util/error.h"
+#include "util/names.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -19,7 +20,7 @@
 
 /* Constraints present that the solver or the chosen planner ignores, as {"id": count}; also said
  * on stderr. The baseline planners ignore timing (seq, noDelay, continuous constraints). */
-static json_t *unsupported_constraints(const struct ent_model *m, enum ent_planner planner)
+static json_t *unsupported_constraints(const struct ent_model *m, const struct ent_planner *planner)
 {
     json_t *out = json_object();
     for (size_t i = 0; i < m->constraints.len; i++) {
@@ -28,9 +29,8 @@ static json_t *unsupported_constraints(const struct ent_model *m, enum ent_plann
         char key[128];
         if (!ent_solve_understands(c->kind))
             snprintf(key, sizeof key, "%s", c->name);
-        else if (timing && planner != ENT_PLANNER_PARALLEL)
-            snprintf(key, sizeof key, "%s (timing, with the %s planner)", c->name,
-                     ent_planner_name(planner));
+        else if (timing && !planner->honours_timing)
+            snprintf(key, sizeof key, "%s (timing, with the %s planner)", c->name, planner->name);
         else
             continue;
         json_t *n = json_object_get(out, key);
@@ -82,9 +82,12 @@ int ent_cmd_solve(int argc, char **argv)
             output = optarg;
             break;
         case 'b':
-            if (ent_objective_from_name(optarg, &opts.objective))
-                return ent_cli_fail("solve", "--objective: \"%s\" is not consolidate or repair",
-                                    optarg);
+            if (!(opts.objective = ent_objective_find(optarg))) {
+                char names[256];
+                return ent_cli_fail(
+                    "solve", "--objective: \"%s\" is not %s", optarg,
+                    ent_names(names, sizeof names, ent_objective_name_at, ", ", " or "));
+            }
             break;
         case 't':
             if (ent_cli_number("solve", "--time-limit", optarg, 0.001, 86400, &num))
@@ -116,9 +119,12 @@ int ent_cmd_solve(int argc, char **argv)
             write_instance = optarg;
             break;
         case 'p':
-            if (ent_planner_from_name(optarg, &popts.planner))
+            if (!(popts.planner = ent_planner_find(optarg))) {
+                char names[256];
                 return ent_cli_fail(
-                    "solve", "--planner: \"%s\" is not parallel, pools or sequential", optarg);
+                    "solve", "--planner: \"%s\" is not %s", optarg,
+                    ent_names(names, sizeof names, ent_planner_name_at, ", ", " or "));
+            }
             break;
         case 'g':
             gantt = optarg;
@@ -189,7 +195,7 @@ int ent_cmd_solve(int argc, char **argv)
         }
     }
     json_object_set_new(line, "instance", json_string(instance));
-    json_object_set_new(line, "objective", json_string(ent_objective_name(opts.objective)));
+    json_object_set_new(line, "objective", json_string(opts.objective->name));
     /* The instance's own objective is kept in the model and reported; --objective decides. */
     json_t *own = m.objective ? json_object_get(m.objective, "id") : NULL;
     json_object_set_new(line, "instance_objective", own ? json_incref(own) : json_null());
@@ -237,7 +243,7 @@ int ent_cmd_solve(int argc, char **argv)
         }
     }
     json_object_set_new(line, "nodes", json_integer(stats.nodes_used));
-    if (opts.objective == ENT_OBJECTIVE_CONSOLIDATE) {
+    if (opts.objective->reports_bound) {
         json_object_set_new(line, "lower_bound", json_integer(stats.lower_bound));
         json_object_set_new(line, "gap", json_integer(stats.gap));
         json_object_set_new(line, "first_answer_seconds", json_real(stats.first_seconds));
@@ -257,10 +263,10 @@ int ent_cmd_solve(int argc, char **argv)
     json_object_set_new(line, "boots", json_integer(stats.boots));
     json_object_set_new(line, "node_shutdowns", json_integer(stats.shutdowns));
     json_object_set_new(line, "actions", json_integer((json_int_t)plan.len));
-    json_object_set_new(line, "planner", json_string(ent_planner_name(popts.planner)));
+    json_object_set_new(line, "planner", json_string(popts.planner->name));
     json_object_set_new(line, "bypasses", json_integer((json_int_t)pstats.bypasses));
     json_object_set_new(line, "suspends", json_integer((json_int_t)pstats.suspends));
-    if (popts.planner == ENT_PLANNER_POOLS)
+    if (popts.planner->counts_pools)
         json_object_set_new(line, "pools", json_integer((json_int_t)pstats.pools));
     json_object_set_new(line, "makespan", json_integer(ent_plan_makespan(&plan)));
     json_object_set_new(line, "mttr", json_integer(mttr));

@@ -1,5 +1,6 @@
 /* `entropy COMMAND ...`: one program, subcommands from one table. */
 #include "cli/cli.h"
+#include "daemon/plugins.h"
 
 #include <errno.h>
 #include <math.h>
@@ -145,7 +146,7 @@ static const struct ent_command commands[] = {
      "  --dry-run            decide and plan, migrate nothing\n"
      "  --sequential         run the plan's actions one at a time (to compare)\n"
      "  --max-parallel N     actions running at once (default 32)\n"
-     "  --node-concurrency N actions at once touching one node (default 4, 0: no limit)\n"
+     "  --node-concurrency N actions at once touching one node (default 2, 0: no limit)\n"
      "  --bandwidth MB/s     QEMU max-bandwidth of a migration (default: QEMU's)\n"
      "  --max-downtime MS    QEMU downtime-limit (default: QEMU's, 300 ms)\n"
      "  --timeout S          a migration taking longer is cancelled (default 600)\n"
@@ -221,7 +222,7 @@ static const struct ent_command commands[] = {
 
 #define N_COMMANDS (sizeof commands / sizeof *commands)
 
-const struct ent_command *ent_cli_find(const char *name)
+static const struct ent_command *find_command(const char *name)
 {
     for (size_t i = 0; i < N_COMMANDS; i++)
         if (strcmp(commands[i].name, name) == 0)
@@ -229,36 +230,11 @@ const struct ent_command *ent_cli_find(const char *name)
     return NULL;
 }
 
-int ent_cli_fail(const char *cmd, const char *fmt, ...)
-{
-    va_list ap;
-    fprintf(stderr, "entropy %s: ", cmd);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-    return ENT_EXIT_INPUT;
-}
-
-int ent_cli_wants_help(int argc, char **argv)
+static int wants_help(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++)
         if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
             return 1;
-    return 0;
-}
-
-int ent_cli_number(const char *cmd, const char *opt, const char *text, double min, double max,
-                   double *out)
-{
-    char *end;
-    errno = 0;
-    double v = strtod(text, &end);
-    if (errno || end == text || *end || !isfinite(v) || v < min || v > max) {
-        ent_cli_fail(cmd, "%s: \"%s\" is not a number from %g to %g", opt, text, min, max);
-        return -1;
-    }
-    *out = v;
     return 0;
 }
 
@@ -277,7 +253,7 @@ static int cmd_help(int argc, char **argv)
         overview(stdout);
         return ENT_EXIT_OK;
     }
-    const struct ent_command *c = ent_cli_find(argv[1]);
+    const struct ent_command *c = find_command(argv[1]);
     if (!c)
         return ent_cli_fail("help", "unknown command \"%s\"", argv[1]);
     fputs(c->usage, stdout);
@@ -286,19 +262,20 @@ static int cmd_help(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    ent_plugins_init();
     if (argc < 2) {
         overview(stderr);
         return ENT_EXIT_INPUT;
     }
     if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)
         return cmd_help(1, argv);
-    const struct ent_command *c = ent_cli_find(argv[1]);
+    const struct ent_command *c = find_command(argv[1]);
     if (!c) {
         fprintf(stderr, "entropy: unknown command \"%s\"\n\n", argv[1]);
         overview(stderr);
         return ENT_EXIT_INPUT;
     }
-    if (c->run != cmd_help && ent_cli_wants_help(argc - 1, argv + 1)) {
+    if (c->run != cmd_help && wants_help(argc - 1, argv + 1)) {
         fputs(c->usage, stdout);
         return ENT_EXIT_OK;
     }

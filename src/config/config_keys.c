@@ -1,6 +1,10 @@
 /* Every configuration key, its default, its range and what it does: the one table from which
  * the daemon, `entropy monitor --config` and config/entropy.properties all come. */
 #include "config/properties.h"
+#include "model/plan.h"
+
+#define ENT_STRINGIFY_(x) #x
+#define ENT_STRINGIFY(x)  ENT_STRINGIFY_(x)
 
 #define NUM(name, def, lo, hi, doc)                                                                \
     {                                                                                              \
@@ -82,7 +86,7 @@ const struct ent_config_key ent_config_keys[] = {
            "yes: decide and plan every round, log the plan, execute nothing."),
     CHOICE("loop.power_off_empty", "no", "no|yes",
            "yes: shut down the nodes a plan empties (through their driver)."),
-    NUM("migration.node_concurrency", "2", 1, 64,
+    NUM("migration.node_concurrency", ENT_STRINGIFY(ENT_DEFAULT_NODE_CONCURRENCY), 1, 64,
         "Migrations at once through one node (planned, and enforced when executing)."),
     NUM("migration.max_parallel", "32", 1, 1024, "Actions running at once in the whole cluster."),
     NUM("migration.bandwidth", "0", 0, 1e6,

@@ -129,7 +129,7 @@ void ent_loop_round(struct ent_loop *loop, struct ent_round *r)
     }
     ent_info("round %ld: decision (%s): %lld nodes (lower bound %lld, gap %lld), %lld "
              "migrations, %lld MB to move, in %.1f ms",
-             r->round, ent_objective_name(loop->solve.objective), (long long)r->decision.nodes_used,
+             r->round, loop->solve.objective->name, (long long)r->decision.nodes_used,
              (long long)r->decision.lower_bound, (long long)r->decision.gap,
              (long long)r->decision.migrations, (long long)r->decision.moved_memory,
              r->decision.seconds * 1000);

@@ -21,7 +21,7 @@
 void ent_exec_options_default(struct ent_exec_options *o)
 {
     *o = (struct ent_exec_options){.max_parallel = 32,
-                                   .node_concurrency = 4,
+                                   .node_concurrency = ENT_DEFAULT_NODE_CONCURRENCY,
                                    .timeout = 600,
                                    .bandwidth = 0,
                                    .max_downtime = 0};

@@ -30,7 +30,8 @@ struct ent_action_outcome {
 
 struct ent_exec_options {
     int max_parallel;     /* actions running at once in all (32); 1 runs the plan sequentially */
-    int node_concurrency; /* actions running at once that touch one node (4), 0 for no limit */
+    int node_concurrency; /* actions running at once that touch one node
+                           * (ENT_DEFAULT_NODE_CONCURRENCY), 0 for no limit */
     double timeout;       /* seconds an action may take (600), 0 for none */
     double bandwidth;     /* MB/s a migration may use, 0 for the hypervisor's default */
     double max_downtime;  /* seconds, 0 for the hypervisor's default */

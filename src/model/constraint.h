@@ -25,35 +25,53 @@ enum {
     ENT_CF_RATIO = 256,      /* "ratio": a number */
 };
 
-/* X(ENUM, "json id", required fields) */
+/* What each part of Entropy does with a kind (the kind table's last column). */
+enum {
+    ENT_CT_SOLVED = 1,          /* the solver takes it into account */
+    ENT_CT_PACK_RULE = 2,       /* the packing checks it per VM, for each candidate node */
+    ENT_CT_TIMED_PLACEMENT = 4, /* continuous: the planner keeps it while VMs move */
+    ENT_CT_PLAN_RULE = 8,       /* speaks of the plan itself: checked as actions start */
+    ENT_CT_NODE_RULE = 16,      /* continuous: checked on nodes as the plan unfolds */
+};
+
+/* X(ENUM, "json id", required fields, traits) */
 #define ENT_CONSTRAINT_KINDS(X)                                                                    \
-    X(ONLINE, "online", ENT_CF_NODES | ENT_CF_ONE_NODE)                                            \
-    X(OFFLINE, "offline", ENT_CF_NODES | ENT_CF_ONE_NODE)                                          \
-    X(RUNNING, "running", ENT_CF_VMS | ENT_CF_ONE_VM)                                              \
-    X(READY, "ready", ENT_CF_VMS | ENT_CF_ONE_VM)                                                  \
-    X(SLEEPING, "sleeping", ENT_CF_VMS | ENT_CF_ONE_VM)                                            \
-    X(KILLED, "killed", ENT_CF_VMS | ENT_CF_ONE_VM)                                                \
-    X(BAN, "ban", ENT_CF_VMS | ENT_CF_NODES | ENT_CF_ONE_VM)                                       \
-    X(FENCE, "fence", ENT_CF_VMS | ENT_CF_NODES | ENT_CF_ONE_VM)                                   \
-    X(PRESERVE, "preserve", ENT_CF_VMS | ENT_CF_RC | ENT_CF_AMOUNT | ENT_CF_ONE_VM)                \
-    X(RESOURCE_CAPACITY, "resourceCapacity", ENT_CF_NODES | ENT_CF_RC | ENT_CF_AMOUNT)             \
-    X(RUNNING_CAPACITY, "runningCapacity", ENT_CF_NODES | ENT_CF_AMOUNT)                           \
-    X(MAX_ONLINE, "maxOnline", ENT_CF_NODES | ENT_CF_AMOUNT)                                       \
-    X(SPREAD, "spread", ENT_CF_VMS)                                                                \
-    X(GATHER, "gather", ENT_CF_VMS)                                                                \
-    X(LONELY, "lonely", ENT_CF_VMS)                                                                \
-    X(ROOT, "root", ENT_CF_VMS | ENT_CF_ONE_VM)                                                    \
-    X(SPLIT, "split", ENT_CF_VM_PARTS)                                                             \
-    X(AMONG, "among", ENT_CF_VMS | ENT_CF_NODE_PARTS)                                              \
-    X(SPLIT_AMONG, "splitAmong", ENT_CF_VM_PARTS | ENT_CF_NODE_PARTS)                              \
-    X(QUARANTINE, "quarantine", ENT_CF_NODES)                                                      \
-    X(OVERBOOK, "overbook", ENT_CF_NODES | ENT_CF_ONE_NODE | ENT_CF_RC | ENT_CF_RATIO)             \
-    X(SEQ, "seq", ENT_CF_VMS)                                                                      \
-    X(NO_DELAY, "noDelay", ENT_CF_VMS | ENT_CF_ONE_VM)                                             \
-    X(STORAGE_DOMAINS, "storageDomains", 0)
+    X(ONLINE, "online", ENT_CF_NODES | ENT_CF_ONE_NODE, ENT_CT_SOLVED | ENT_CT_NODE_RULE)          \
+    X(OFFLINE, "offline", ENT_CF_NODES | ENT_CF_ONE_NODE, ENT_CT_SOLVED | ENT_CT_NODE_RULE)        \
+    X(RUNNING, "running", ENT_CF_VMS | ENT_CF_ONE_VM, ENT_CT_SOLVED)                               \
+    X(READY, "ready", ENT_CF_VMS | ENT_CF_ONE_VM, ENT_CT_SOLVED)                                   \
+    X(SLEEPING, "sleeping", ENT_CF_VMS | ENT_CF_ONE_VM, ENT_CT_SOLVED)                             \
+    X(KILLED, "killed", ENT_CF_VMS | ENT_CF_ONE_VM, ENT_CT_SOLVED)                                 \
+    X(BAN, "ban", ENT_CF_VMS | ENT_CF_NODES | ENT_CF_ONE_VM,                                       \
+      ENT_CT_SOLVED | ENT_CT_TIMED_PLACEMENT)                                                      \
+    X(FENCE, "fence", ENT_CF_VMS | ENT_CF_NODES | ENT_CF_ONE_VM,                                   \
+      ENT_CT_SOLVED | ENT_CT_TIMED_PLACEMENT)                                                      \
+    X(PRESERVE, "preserve", ENT_CF_VMS | ENT_CF_RC | ENT_CF_AMOUNT | ENT_CF_ONE_VM, ENT_CT_SOLVED) \
+    X(RESOURCE_CAPACITY, "resourceCapacity", ENT_CF_NODES | ENT_CF_RC | ENT_CF_AMOUNT,             \
+      ENT_CT_SOLVED | ENT_CT_NODE_RULE)                                                            \
+    X(RUNNING_CAPACITY, "runningCapacity", ENT_CF_NODES | ENT_CF_AMOUNT,                           \
+      ENT_CT_SOLVED | ENT_CT_NODE_RULE)                                                            \
+    X(MAX_ONLINE, "maxOnline", ENT_CF_NODES | ENT_CF_AMOUNT, ENT_CT_SOLVED | ENT_CT_NODE_RULE)     \
+    X(SPREAD, "spread", ENT_CF_VMS, ENT_CT_SOLVED | ENT_CT_PACK_RULE | ENT_CT_TIMED_PLACEMENT)     \
+    X(GATHER, "gather", ENT_CF_VMS, ENT_CT_SOLVED | ENT_CT_PACK_RULE | ENT_CT_TIMED_PLACEMENT)     \
+    X(LONELY, "lonely", ENT_CF_VMS,                                                                \
+      ENT_CT_SOLVED | ENT_CT_PACK_RULE | ENT_CT_TIMED_PLACEMENT | ENT_CT_NODE_RULE)                \
+    X(ROOT, "root", ENT_CF_VMS | ENT_CF_ONE_VM,                                                    \
+      ENT_CT_SOLVED | ENT_CT_PACK_RULE | ENT_CT_PLAN_RULE)                                         \
+    X(SPLIT, "split", ENT_CF_VM_PARTS, ENT_CT_SOLVED | ENT_CT_PACK_RULE | ENT_CT_TIMED_PLACEMENT)  \
+    X(AMONG, "among", ENT_CF_VMS | ENT_CF_NODE_PARTS,                                              \
+      ENT_CT_SOLVED | ENT_CT_PACK_RULE | ENT_CT_TIMED_PLACEMENT)                                   \
+    X(SPLIT_AMONG, "splitAmong", ENT_CF_VM_PARTS | ENT_CF_NODE_PARTS,                              \
+      ENT_CT_SOLVED | ENT_CT_PACK_RULE | ENT_CT_TIMED_PLACEMENT)                                   \
+    X(QUARANTINE, "quarantine", ENT_CF_NODES, ENT_CT_SOLVED)                                       \
+    X(OVERBOOK, "overbook", ENT_CF_NODES | ENT_CF_ONE_NODE | ENT_CF_RC | ENT_CF_RATIO,             \
+      ENT_CT_SOLVED)                                                                               \
+    X(SEQ, "seq", ENT_CF_VMS, ENT_CT_SOLVED | ENT_CT_PLAN_RULE)                                    \
+    X(NO_DELAY, "noDelay", ENT_CF_VMS | ENT_CF_ONE_VM, ENT_CT_SOLVED | ENT_CT_PLAN_RULE)           \
+    X(STORAGE_DOMAINS, "storageDomains", 0, ENT_CT_SOLVED)
 
 enum ent_constraint_kind {
-#define ENT_CK_ENUM(e, name, fields) ENT_CK_##e,
+#define ENT_CK_ENUM(e, name, fields, traits) ENT_CK_##e,
     ENT_CONSTRAINT_KINDS(ENT_CK_ENUM)
 #undef ENT_CK_ENUM
         ENT_CK_UNKNOWN,
@@ -90,10 +108,17 @@ struct ent_constraint_set {
 
 void ent_constraint_set_init(struct ent_constraint_set *set);
 void ent_constraint_set_release(struct ent_constraint_set *set);
+/* The index of the first constraint of kind in set, set->len when there is none. */
+size_t ent_constraint_set_first(const struct ent_constraint_set *set,
+                                enum ent_constraint_kind kind);
 /* Appends c (taking ownership of its arrays, name and json). */
 void ent_constraint_set_add(struct ent_constraint_set *set, struct ent_constraint *c);
 
 const char *ent_constraint_kind_name(enum ent_constraint_kind kind);
+/* The ENT_CF_* fields kind takes (0 for an unknown kind). */
+int ent_constraint_kind_fields(enum ent_constraint_kind kind);
+/* Whether kind has every ENT_CT_* trait in traits (0 for an unknown kind). */
+int ent_constraint_kind_is(enum ent_constraint_kind kind, int traits);
 enum ent_constraint_kind ent_constraint_kind_from_name(const char *name);
 
 /* Reads one constraint object; ids are resolved against m (so the mapping and views come first).

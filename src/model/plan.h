@@ -25,6 +25,10 @@ enum ent_action_kind {
         ENT_ACTION_KIND_COUNT
 };
 
+/* Migrations at once through one node's link, by default: what the planner plans for and the
+ * executor allows (migration.node_concurrency). */
+#define ENT_DEFAULT_NODE_CONCURRENCY 2
+
 /* Fields unused by a kind are -1. migrate, suspend, resume: vm, from, to. bootVM: vm, to.
  * shutdownVM, killVM: vm, from (BtrPlace "on"). bootNode, shutdownNode: node.
  * allocate: vm, from ("on"), res, amount. Times are whole seconds from the plan's start. */

@@ -12,6 +12,7 @@
 #include "model/model.h"
 #include "model/plan.h"
 #include "plan/durations.h"
+#include "plan/internal.h"
 #include "plan/moves.h"
 #include "plan/planner.h"
 #include "plan/room.h"
@@ -405,7 +406,7 @@ static int unblock(struct sched *s, struct ent_plan_stats *stats, size_t *budget
         mv->kind = ENT_ACTION_RESUME_VM; /* resumed at its destination once there is room */
         stats->suspends++;
     } else {
-        rc = ent__plan_unexecutable(s->m, s->moves, s->n_moves, done, s->left, err);
+        rc = ent_plan_unexecutable(s->m, s->moves, s->n_moves, done, s->left, err);
     }
     ent_free(done);
     return rc;
@@ -430,9 +431,9 @@ static int check_no_delay(const struct sched *s, struct ent_error *err)
     return 0;
 }
 
-int ent__plan_parallel(const struct ent_model *m, const struct ent_mapping *target,
-                       const struct ent_plan_options *opts, struct ent_plan *plan,
-                       struct ent_plan_stats *stats, struct ent_error *err)
+static int plan_parallel(const struct ent_model *m, const struct ent_mapping *target,
+                         const struct ent_plan_options *opts, struct ent_plan *plan,
+                         struct ent_plan_stats *stats, struct ent_error *err)
 {
     struct sched s = {.m = m, .target = target, .opts = opts, .plan = plan};
     memset(stats, 0, sizeof *stats);
@@ -557,3 +558,10 @@ int ent__plan_parallel(const struct ent_model *m, const struct ent_mapping *targ
     ent_room_release(&s.room);
     return rc;
 }
+
+const struct ent_planner ent_planner_parallel = {
+    .name = "parallel",
+    .summary = "every action as soon as it can start (the default)",
+    .honours_timing = 1,
+    .plan = plan_parallel,
+};

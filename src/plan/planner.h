@@ -12,10 +12,24 @@ struct ent_mapping;
 struct ent_model;
 struct ent_plan;
 
-enum ent_planner { ENT_PLANNER_PARALLEL, ENT_PLANNER_POOLS, ENT_PLANNER_SEQUENTIAL };
+struct ent_plan_options;
+struct ent_plan_stats;
+
+/* A planner: one row of the registry (planners.c), defined in its own file. */
+struct ent_planner {
+    const char *name;
+    const char *summary;
+    int honours_timing; /* seq, noDelay and continuous constraints hold during its plans */
+    int counts_pools;   /* fills ent_plan_stats.pools */
+    int (*plan)(const struct ent_model *m, const struct ent_mapping *target,
+                const struct ent_plan_options *opts, struct ent_plan *plan,
+                struct ent_plan_stats *stats, struct ent_error *err);
+};
+
+extern const struct ent_planner ent_planner_parallel, ent_planner_pools, ent_planner_sequential;
 
 struct ent_plan_options {
-    enum ent_planner planner;
+    const struct ent_planner *planner;
     struct ent_costmodel cost;
     int node_concurrency;  /* migrations at once through one node's link (>= 1) */
     int total_concurrency; /* migrations at once in the cluster, 0 for no limit */
@@ -29,31 +43,21 @@ struct ent_plan_stats {
 };
 
 void ent_plan_options_init(struct ent_plan_options *o);
-const char *ent_planner_name(enum ent_planner p);
-int ent_planner_from_name(const char *name, enum ent_planner *out);
+/* The planners in the order --help lists them, the default first; NULL past the last. */
+const struct ent_planner *ent_planner_at(size_t i);
+/* The planner called name, NULL when there is none. */
+const struct ent_planner *ent_planner_find(const char *name);
+/* The name of planner i, NULL past the last (for ent_names). */
+const char *ent_planner_name_at(size_t i);
 
 /* Plans with the planner opts names. Fails, with the reason, when no executable plan exists. */
 int ent_plan_build(const struct ent_model *m, const struct ent_mapping *target,
                    const struct ent_plan_options *opts, struct ent_plan *plan,
                    struct ent_plan_stats *stats, struct ent_error *err);
 
-/* The planners (see ent_plan_build). */
+/* The sequential planner with default options (tests and benchmarks). */
 int ent_plan_sequential(const struct ent_model *m, const struct ent_mapping *target,
                         struct ent_plan *plan, struct ent_plan_stats *stats, struct ent_error *err);
-int ent__plan_sequential(const struct ent_model *m, const struct ent_mapping *target,
-                         const struct ent_plan_options *opts, struct ent_plan *plan,
-                         struct ent_plan_stats *stats, struct ent_error *err);
-int ent__plan_pools(const struct ent_model *m, const struct ent_mapping *target,
-                    const struct ent_plan_options *opts, struct ent_plan *plan,
-                    struct ent_plan_stats *stats, struct ent_error *err);
-int ent__plan_parallel(const struct ent_model *m, const struct ent_mapping *target,
-                       const struct ent_plan_options *opts, struct ent_plan *plan,
-                       struct ent_plan_stats *stats, struct ent_error *err);
-
-/* The error for moves that can neither run nor be unblocked. */
-struct ent_move;
-int ent__plan_unexecutable(const struct ent_model *m, const struct ent_move *moves, size_t n,
-                           const unsigned char *done, size_t left, struct ent_error *err);
 
 /* Writes an SVG Gantt chart of plan to path. */
 int ent_plan_gantt_svg(const struct ent_model *m, const struct ent_plan *plan, const char *path,

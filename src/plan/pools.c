@@ -7,6 +7,7 @@
 #include "model/model.h"
 #include "model/plan.h"
 #include "plan/durations.h"
+#include "plan/internal.h"
 #include "plan/moves.h"
 #include "plan/planner.h"
 #include "plan/room.h"
@@ -103,7 +104,7 @@ static int run_pools(struct pools *p, struct ent_move *moves, size_t n,
                 moves[i].kind = ENT_ACTION_RESUME_VM;
                 stats->suspends++;
             } else {
-                rc = ent__plan_unexecutable(m, moves, n, done, left, err);
+                rc = ent_plan_unexecutable(m, moves, n, done, left, err);
             }
             next_pool(p, stats);
             continue;
@@ -138,9 +139,9 @@ static int run_pools(struct pools *p, struct ent_move *moves, size_t n,
     return rc;
 }
 
-int ent__plan_pools(const struct ent_model *m, const struct ent_mapping *target,
-                    const struct ent_plan_options *opts, struct ent_plan *plan,
-                    struct ent_plan_stats *stats, struct ent_error *err)
+static int plan_pools(const struct ent_model *m, const struct ent_mapping *target,
+                      const struct ent_plan_options *opts, struct ent_plan *plan,
+                      struct ent_plan_stats *stats, struct ent_error *err)
 {
     struct pools p = {.m = m, .opts = opts, .plan = plan};
     memset(stats, 0, sizeof *stats);
@@ -168,3 +169,10 @@ int ent__plan_pools(const struct ent_model *m, const struct ent_mapping *target,
     ent_room_release(&p.room);
     return rc;
 }
+
+const struct ent_planner ent_planner_pools = {
+    .name = "pools",
+    .summary = "Entropy 1's successive pools of parallel actions (a baseline)",
+    .counts_pools = 1,
+    .plan = plan_pools,
+};

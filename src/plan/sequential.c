@@ -6,6 +6,7 @@
 #include "model/model.h"
 #include "model/plan.h"
 #include "plan/durations.h"
+#include "plan/internal.h"
 #include "plan/moves.h"
 #include "plan/planner.h"
 #include "plan/room.h"
@@ -46,23 +47,6 @@ static void run_move(struct seq *s, const struct ent_move *mv, int bypass)
     ent_room_settle(&s->room, mv->vm);
 }
 
-int ent__plan_unexecutable(const struct ent_model *m, const struct ent_move *moves, size_t n,
-                           const uint8_t *done, size_t left, struct ent_error *err)
-{
-    char b1[64], b2[64], b3[64];
-    size_t k = 0;
-    while (k < n && done[k])
-        k++;
-    return ent_error(err, ENT_EINFEASIBLE,
-                     "no executable plan: %zu actions wait for room held by each other (e.g. %s "
-                     "of VM %s from %s to %s), no node has room for a bypass, and no VM can be "
-                     "suspended to free it",
-                     left, ent_action_kind_name(moves[k].kind),
-                     ent_vm_label(m, moves[k].vm, b1, sizeof b1),
-                     ent_node_label(m, moves[k].from, b2, sizeof b2),
-                     ent_node_label(m, moves[k].to, b3, sizeof b3));
-}
-
 static int run_moves(struct seq *s, struct ent_move *moves, size_t n,
                      const struct ent_mapping *target, struct ent_plan_stats *stats,
                      struct ent_error *err)
@@ -93,7 +77,7 @@ static int run_moves(struct seq *s, struct ent_move *moves, size_t n,
             continue;
         }
         if (c.how == ENT_CYCLE_NONE) {
-            rc = ent__plan_unexecutable(s->m, moves, n, done, left, err);
+            rc = ent_plan_unexecutable(s->m, moves, n, done, left, err);
             break;
         }
         /* Suspend where it runs (memory only), resume at the destination once there is room. */
@@ -106,9 +90,9 @@ static int run_moves(struct seq *s, struct ent_move *moves, size_t n,
     return rc;
 }
 
-int ent__plan_sequential(const struct ent_model *m, const struct ent_mapping *target,
-                         const struct ent_plan_options *opts, struct ent_plan *plan,
-                         struct ent_plan_stats *stats, struct ent_error *err)
+static int plan_sequential(const struct ent_model *m, const struct ent_mapping *target,
+                           const struct ent_plan_options *opts, struct ent_plan *plan,
+                           struct ent_plan_stats *stats, struct ent_error *err)
 {
     struct seq s = {.m = m, .opts = opts, .plan = plan};
     memset(stats, 0, sizeof *stats);
@@ -131,10 +115,8 @@ int ent__plan_sequential(const struct ent_model *m, const struct ent_mapping *ta
     return rc;
 }
 
-int ent_plan_sequential(const struct ent_model *m, const struct ent_mapping *target,
-                        struct ent_plan *plan, struct ent_plan_stats *stats, struct ent_error *err)
-{
-    struct ent_plan_options opts;
-    ent_plan_options_init(&opts);
-    return ent__plan_sequential(m, target, &opts, plan, stats, err);
-}
+const struct ent_planner ent_planner_sequential = {
+    .name = "sequential",
+    .summary = "one action at a time (a baseline)",
+    .plan = plan_sequential,
+};

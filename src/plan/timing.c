@@ -11,19 +11,7 @@ static int continuous_placement(const struct ent_constraint *c)
 {
     if (!c->continuous)
         return 0;
-    switch (c->kind) {
-    case ENT_CK_BAN:
-    case ENT_CK_FENCE:
-    case ENT_CK_SPREAD:
-    case ENT_CK_SPLIT:
-    case ENT_CK_GATHER:
-    case ENT_CK_AMONG:
-    case ENT_CK_SPLIT_AMONG:
-    case ENT_CK_LONELY:
-        return 1;
-    default:
-        return 0;
-    }
+    return ent_constraint_kind_is(c->kind, ENT_CT_TIMED_PLACEMENT);
 }
 
 void ent_timing_init(struct ent_timing *t, const struct ent_model *m)

@@ -2,6 +2,7 @@
  * while it lowers the peak, a VM of the most loaded node moves to the node where the larger of
  * the two loads is smallest (DRS-style, greedy, at most one move per VM). */
 #include "model/model.h"
+#include "solve/internal.h"
 #include "solve/pack.h"
 #include "solve/solve.h"
 #include "util/alloc.h"
@@ -64,9 +65,10 @@ static int best_move(struct ent_pack *p, int r, int32_t hi, const uint8_t *moved
     return *vm_out >= 0;
 }
 
-int ent__solve_balance(struct ent_pack *p, struct ent_error *err)
+static int balance(struct ent_pack *p, const struct ent_solve_options *opts,
+                   struct ent_solve_stats *stats, struct ent_error *err)
 {
-    int rc = ent__solve_repair(p, err);
+    int rc = ent_solve_repair(p, err);
     if (rc || !p->n_res)
         return rc;
     int r = ent_model_resource_index(p->m, "cpu");
@@ -84,3 +86,9 @@ int ent__solve_balance(struct ent_pack *p, struct ent_error *err)
     ent_free(moved);
     return 0;
 }
+
+const struct ent_objective ent_objective_balance = {
+    .name = "balance",
+    .summary = "repair, then spread the CPU load",
+    .run = balance,
+};

@@ -19,8 +19,4 @@ struct ent_bound {
  * cutting-stock bound. The bound is the largest over resources. */
 void ent_lower_bound(const struct ent_pack *p, struct ent_bound *out);
 
-/* The cutting-stock bound for resource res (see patterns.c), computed within about `seconds`;
- * -1 when the resource has too many distinct demands or node capacities for it. */
-int64_t ent__pattern_bound(const struct ent_pack *p, int res, double seconds);
-
 #endif

@@ -15,6 +15,7 @@
 #include "model/model.h"
 #include "solve/bounds.h"
 #include "solve/freeindex.h"
+#include "solve/internal.h"
 #include "solve/pack.h"
 #include "solve/solve.h"
 #include "util/alloc.h"
@@ -441,156 +442,12 @@ static void search(struct engine *e, int64_t bound, double deadline, struct ent_
     ent_free(scratch);
 }
 
-/* --- FFD relabelled --------------------------------------------------------------------------- */
-
-struct pair {
-    int64_t weight;
-    int32_t bin, node;
-};
-
-static int cmp_pair(const void *a, const void *b)
-{
-    const struct pair *x = a, *y = b;
-    if (x->weight != y->weight)
-        return x->weight < y->weight ? 1 : -1;
-    if (x->bin != y->bin)
-        return (x->bin > y->bin) - (x->bin < y->bin);
-    return (x->node > y->node) - (x->node < y->node);
-}
-
-/* Places all of bin's VMs on node in out, or none. */
-static int place_bin(struct ent_pack *out, const struct ent_pack *ffd, int32_t bin, int32_t node)
-{
-    uint32_t n = ffd->n_residents[bin], k = 0;
-    for (; k < n && ent_pack_fits(out, ffd->residents[bin][k], node); k++)
-        ent_pack_place(out, ffd->residents[bin][k], node);
-    if (k == n)
-        return 1;
-    while (k > 0)
-        ent_pack_unplace(out, ffd->residents[bin][--k]);
-    return 0;
-}
-
-/* FFD's bins (the VMs it put on one node) moved so as to keep the most memory in place: each bin
- * goes to the node holding most of its memory now, heaviest pairs first; the rest to their own
- * FFD node or the first node that takes them. out is a fresh state with the running VMs unplaced.
- * Returns 0 when some bin found no node (then out is unusable). */
-static int relabel(const struct ent_model *m, const struct ent_pack *ffd, struct ent_pack *out,
-                   int mem)
-{
-    size_t N = ffd->n_nodes;
-    struct pair *pairs = ent_malloc((ffd->n_vms + 1) * sizeof *pairs);
-    size_t n_pairs = 0;
-    int64_t *acc = ent_calloc(N + 1, sizeof *acc);
-    int32_t *touched = ent_malloc((N + 1) * sizeof *touched);
-    for (size_t b = 0; b < N; b++) {
-        size_t n_touched = 0;
-        for (uint32_t k = 0; k < ffd->n_residents[b]; k++) {
-            int32_t v = ffd->residents[b][k];
-            int32_t h = m->map.vm_state[v] == ENT_VM_RUNNING ? m->map.vm_host[v] : -1;
-            if (h < 0)
-                continue;
-            if (acc[h] == 0)
-                touched[n_touched++] = h;
-            acc[h] += (mem >= 0 ? m->res[mem].demand[v] : 0) + 1;
-        }
-        for (size_t t = 0; t < n_touched; t++) {
-            pairs[n_pairs++] = (struct pair){acc[touched[t]], (int32_t)b, touched[t]};
-            acc[touched[t]] = 0;
-        }
-    }
-    qsort(pairs, n_pairs, sizeof *pairs, cmp_pair);
-    int32_t *bin_to = ent_malloc((N + 1) * sizeof *bin_to);
-    uint8_t *taken = ent_calloc(N + 1, 1);
-    memset(bin_to, 0xff, (N + 1) * sizeof *bin_to);
-    for (size_t i = 0; i < n_pairs; i++) {
-        int32_t b = pairs[i].bin, node = pairs[i].node;
-        if (bin_to[b] < 0 && !taken[node] && out->node_usable[node] &&
-            place_bin(out, ffd, b, node)) {
-            bin_to[b] = node;
-            taken[node] = 1;
-        }
-    }
-    int ok = 1;
-    for (size_t b = 0; b < N && ok; b++) {
-        if (bin_to[b] >= 0 || ffd->n_residents[b] == 0)
-            continue;
-        int32_t node = !taken[b] && place_bin(out, ffd, (int32_t)b, (int32_t)b) ? (int32_t)b : -1;
-        for (size_t n = 0; n < N && node < 0; n++)
-            if (!taken[n] && out->node_usable[n] && place_bin(out, ffd, (int32_t)b, (int32_t)n))
-                node = (int32_t)n;
-        if (node < 0)
-            ok = 0;
-        else
-            taken[node] = 1;
-    }
-    ent_free(bin_to);
-    ent_free(taken);
-    ent_free(pairs);
-    ent_free(acc);
-    ent_free(touched);
-    return ok;
-}
-
-/* Figures of p's target against the current placement. */
-static void measure(const struct ent_model *m, const struct ent_pack *p, struct ent_solve_stats *st)
-{
-    ent_solve_measure(m, &p->target, st);
-}
-
-/* Whether a is a better answer than b: fewer nodes, then less memory moved, then fewer moves. */
-static int better(const struct ent_solve_stats *a, const struct ent_solve_stats *b)
-{
-    if (a->nodes_used != b->nodes_used)
-        return a->nodes_used < b->nodes_used;
-    if (a->moved_memory != b->moved_memory)
-        return a->moved_memory < b->moved_memory;
-    return a->migrations < b->migrations;
-}
-
-/* A from-scratch packing (FFD or dot product), relabelled to keep what it can in place; the
- * placement goes into out (a fresh state) and its figures into st. Returns 0 when unusable. */
-static int scratch_candidate(const struct ent_model *m,
-                             int (*pack)(struct ent_pack *, struct ent_error *), int mem,
-                             struct ent_pack *out, struct ent_solve_stats *st)
-{
-    struct ent_pack packed;
-    struct ent_error ignored;
-    memset(out, 0, sizeof *out); /* released by the caller whatever happens here */
-    int ok = ent_pack_init(&packed, m, &ignored) == 0 && pack(&packed, &ignored) == 0 &&
-             ent_pack_init(out, m, &ignored) == 0;
-    if (ok) {
-        for (size_t v = 0; v < out->n_vms; v++)
-            if (out->target.vm_state[v] == ENT_VM_RUNNING)
-                ent_pack_unplace(out, (int32_t)v);
-        ok = relabel(m, &packed, out, mem);
-    }
-    if (ok) {
-        ent__keep_in_place(out);
-        ent__reduce_moves(out);
-        measure(m, out, st);
-    }
-    ent_pack_release(&packed);
-    return ok;
-}
-
-/* Makes p hold the placement of src (same model). */
-static void adopt(struct ent_pack *p, const struct ent_pack *src)
-{
-    for (size_t v = 0; v < p->n_vms; v++)
-        if (p->target.vm_state[v] == ENT_VM_RUNNING)
-            ent_pack_unplace(p, (int32_t)v);
-    for (size_t v = 0; v < p->n_vms; v++)
-        if (p->target.vm_state[v] == ENT_VM_RUNNING)
-            ent_pack_place(p, (int32_t)v, src->target.vm_host[v]);
-}
-
-int ent__solve_consolidate(struct ent_pack *p, const struct ent_solve_options *opts,
-                           struct ent_solve_stats *st, struct ent_error *err)
+static int consolidate(struct ent_pack *p, const struct ent_solve_options *opts,
+                       struct ent_solve_stats *st, struct ent_error *err)
 {
     const struct ent_model *m = p->m;
     double t0 = ent_now(), deadline = t0 + opts->time_limit;
-    int rc = ent__solve_repair(p, err);
+    int rc = ent_solve_repair(p, err);
     if (rc)
         return rc; /* an impossible instance stays impossible for any objective */
 
@@ -614,7 +471,7 @@ int ent__solve_consolidate(struct ent_pack *p, const struct ent_solve_options *o
     /* A: keep in place, empty the lightest nodes. */
     if (p->n_res > 0)
         empty_greedily(&e, bound.nodes);
-    measure(m, p, st);
+    ent_solve_measure(m, &p->target, st);
     st->first_seconds = st->best_seconds = ent_now() - t0;
     st->first_nodes = st->nodes_used;
     st->first_migrations = st->migrations;
@@ -622,18 +479,18 @@ int ent__solve_consolidate(struct ent_pack *p, const struct ent_solve_options *o
     /* Improve in place. */
     if (p->n_res > 0)
         search(&e, bound.nodes, deadline, st, t0);
-    measure(m, p, st);
+    ent_solve_measure(m, &p->target, st);
     st->search_nodes = st->nodes_used;
 
     /* B, C: from-scratch packings, relabelled, when they need fewer nodes (or as many with less
      * memory moved). */
-    int (*const scratch[])(struct ent_pack *, struct ent_error *) = {ent__solve_dotpack,
-                                                                     ent__solve_ffd};
+    int (*const scratch[])(struct ent_pack *, struct ent_error *) = {ent_solve_dotpack,
+                                                                     ent_solve_ffd};
     for (size_t k = 0; k < 2 && st->nodes_used > bound.nodes && ent_now() < deadline; k++) {
         struct ent_pack out;
         struct ent_solve_stats alt = *st;
-        if (scratch_candidate(m, scratch[k], e.mem, &out, &alt) && better(&alt, st)) {
-            adopt(p, &out);
+        if (ent_scratch_candidate(m, scratch[k], e.mem, &out, &alt) && ent_solve_better(&alt, st)) {
+            ent_pack_adopt(p, &out);
             *st = alt;
             st->best_seconds = ent_now() - t0;
             st->used_ffd = k == 1;
@@ -641,9 +498,9 @@ int ent__solve_consolidate(struct ent_pack *p, const struct ent_solve_options *o
         }
         ent_pack_release(&out);
     }
-    ent__keep_in_place(p);
-    ent__reduce_moves(p);
-    measure(m, p, st);
+    ent_keep_in_place(p);
+    ent_reduce_moves(p);
+    ent_solve_measure(m, &p->target, st);
     /* Small instances: exact search from this answer, over every node (the heuristics above only
      * fill nodes that are active, and may miss a larger empty node). */
     size_t running = 0;
@@ -651,8 +508,8 @@ int ent__solve_consolidate(struct ent_pack *p, const struct ent_solve_options *o
         running += p->target.vm_state[v] == ENT_VM_RUNNING;
     if (running <= ENT_EXACT_MAX_VMS && ent_now() < deadline) {
         int64_t nodes;
-        st->proven = ent__solve_exact(p, bound.nodes, EXACT_BUDGET, &nodes);
-        measure(m, p, st);
+        st->proven = ent_solve_exact(p, bound.nodes, EXACT_BUDGET, &nodes);
+        ent_solve_measure(m, &p->target, st);
     }
     st->proven |= st->nodes_used == bound.nodes;
     st->gap = st->nodes_used - bound.nodes;
@@ -661,3 +518,10 @@ int ent__solve_consolidate(struct ent_pack *p, const struct ent_solve_options *o
     ent_free(e.size);
     return 0;
 }
+
+const struct ent_objective ent_objective_consolidate = {
+    .name = "consolidate",
+    .summary = "fewest online nodes hosting running VMs (default)",
+    .reports_bound = 1,
+    .run = consolidate,
+};

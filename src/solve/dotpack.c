@@ -4,6 +4,7 @@
  * so that a node's resources fill together. VMs with the same demand and no VM-specific rule
  * (ban, fence) form one type, which keeps each step short. */
 #include "model/model.h"
+#include "solve/internal.h"
 #include "solve/pack.h"
 #include "solve/solve.h"
 #include "util/alloc.h"
@@ -68,7 +69,7 @@ static size_t build_types(struct ent_pack *p, struct vtype **out)
     return n_types;
 }
 
-int ent__solve_dotpack(struct ent_pack *p, struct ent_error *err)
+int ent_solve_dotpack(struct ent_pack *p, struct ent_error *err)
 {
     size_t R = p->n_res;
     double *maxcap = ent_malloc((R + 1) * sizeof *maxcap);

@@ -3,6 +3,7 @@
  * first; empty nodes with the same capacities and rules are interchangeable, so only the first of
  * them is tried. A budget of search nodes keeps it bounded: when spent, the best found stands. */
 #include "model/model.h"
+#include "solve/internal.h"
 #include "solve/pack.h"
 #include "solve/solve.h"
 #include "util/alloc.h"
@@ -82,7 +83,7 @@ static void search(struct exact *x, size_t k)
     }
 }
 
-int ent__solve_exact(struct ent_pack *p, int64_t bound, long budget, int64_t *nodes_out)
+int ent_solve_exact(struct ent_pack *p, int64_t bound, long budget, int64_t *nodes_out)
 {
     int32_t *order = NULL;
     size_t n = ent_pack_running_by_size(p, &order);

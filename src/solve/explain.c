@@ -3,6 +3,7 @@
  * than it has eligible nodes, a fence on nodes that all go offline, ...). Passing them does not
  * promise a solution; failing one proves there is none. */
 #include "model/model.h"
+#include "solve/internal.h"
 #include "solve/pack.h"
 #include "solve/solve.h"
 #include "util/alloc.h"
@@ -73,7 +74,7 @@ static size_t running_of(const struct ent_pack *p, const int32_t *vms, size_t n,
     return k;
 }
 
-int ent__explain(const struct ent_pack *p, struct ent_error *err)
+int ent_explain(const struct ent_pack *p, struct ent_error *err)
 {
     const struct ent_model *m = p->m;
     int32_t *nodes = ent_malloc((p->n_nodes + 1) * sizeof *nodes);

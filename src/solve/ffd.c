@@ -2,6 +2,7 @@
  * first, on the first node (largest capacity first) that holds it. Simple and correct; it ignores
  * where VMs are now, so it moves many of them. */
 #include "model/model.h"
+#include "solve/internal.h"
 #include "solve/pack.h"
 #include "solve/solve.h"
 #include "util/alloc.h"
@@ -9,7 +10,7 @@
 
 #include <stdlib.h>
 
-int ent__solve_ffd(struct ent_pack *p, struct ent_error *err)
+int ent_solve_ffd(struct ent_pack *p, struct ent_error *err)
 {
     int32_t *vms = NULL, *nodes = NULL;
     size_t n_vms = ent_pack_running_by_size(p, &vms);

@@ -1,5 +1,6 @@
 /* Packing state and placement rules. */
 #include "solve/pack.h"
+#include "solve/internal.h"
 
 #include "model/demand.h"
 #include "model/model.h"
@@ -231,7 +232,7 @@ int ent_pack_init(struct ent_pack *p, const struct ent_model *m, struct ent_erro
                                                           c->n_nodes);
     }
     build_groups(p);
-    ent__pack_rules_init(p);
+    ent_pack_rules_init(p);
     p->lonely = ent_malloc((m->constraints.len + 1) * sizeof *p->lonely);
     p->lonely_member = ent_calloc(V + 1, 1);
     p->lonely_on = ent_calloc(N + 1, sizeof *p->lonely_on);
@@ -278,7 +279,7 @@ void ent_pack_release(struct ent_pack *p)
     }
     ent_free(p->rules);
     if (p->rule_start)
-        ent__pack_rules_release(p);
+        ent_pack_rules_release(p);
     ent_free(p->lonely);
     ent_free(p->lonely_member);
     ent_free(p->lonely_on);
@@ -307,7 +308,7 @@ int ent_pack_allowed(const struct ent_pack *p, int32_t vm, int32_t node)
         return 0;
     if (r->fenced && !contains(r->fence, r->n_fence, node))
         return 0;
-    return ent__pack_rules_allow(p, vm, node);
+    return ent_pack_rules_allow(p, vm, node);
 }
 
 int ent_pack_fits(const struct ent_pack *p, int32_t vm, int32_t node)

@@ -67,9 +67,6 @@ int ent_pack_pinned(const struct ent_pack *p, int32_t vm);
 /* Whether vm has a rule of its own (ban, fence, a placement constraint): then it is not
  * interchangeable with VMs of the same demand. */
 int ent_pack_has_rules(const struct ent_pack *p, int32_t vm);
-void ent__pack_rules_init(struct ent_pack *p);
-void ent__pack_rules_release(struct ent_pack *p);
-int ent__pack_rules_allow(const struct ent_pack *p, int32_t vm, int32_t node);
 
 /* Share of node's capacity in use, summed over resources (0 for an empty node). */
 double ent_pack_load(const struct ent_pack *p, int32_t node);

@@ -4,6 +4,7 @@
  * other resources, so it is a valid lower bound, and usually far stronger than the volume bound.
  * GLPK solves it; when its time runs out, the LP value rounded up still bounds. */
 #include "solve/bounds.h"
+#include "solve/internal.h"
 
 #include "solve/pack.h"
 #include "util/alloc.h"
@@ -64,7 +65,7 @@ static int cmp_i64_desc(const void *a, const void *b)
     return (x < y) - (x > y);
 }
 
-int64_t ent__pattern_bound(const struct ent_pack *p, int res, double seconds)
+int64_t ent_pattern_bound(const struct ent_pack *p, int res, double seconds)
 {
     /* Demands of the running VMs, by size. */
     int64_t *all = ent_malloc((p->n_vms + 1) * sizeof *all);

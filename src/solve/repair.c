@@ -2,6 +2,7 @@
  * excludes it, or it is over capacity (then the VMs whose departure fixes it most cheaply leave).
  * The displaced VMs and those that must boot or resume are then placed best-fit, largest first. */
 #include "model/model.h"
+#include "solve/internal.h"
 #include "solve/pack.h"
 #include "solve/solve.h"
 #include "util/alloc.h"
@@ -144,17 +145,17 @@ static void unplace_running(struct ent_pack *p)
 
 /* Moving few VMs is greedy and can miss a placement that exists: then pack from scratch (dot
  * product, then first-fit decreasing) before saying there is none. */
-int ent__solve_repair(struct ent_pack *p, struct ent_error *err)
+int ent_solve_repair(struct ent_pack *p, struct ent_error *err)
 {
     int rc = repair_in_place(p, err);
     if (rc != ENT_EINFEASIBLE)
         return rc;
     struct ent_error again;
     unplace_running(p);
-    if (ent__solve_dotpack(p, &again) == 0)
+    if (ent_solve_dotpack(p, &again) == 0)
         return 0;
     unplace_running(p);
-    if (ent__solve_ffd(p, &again) == 0)
+    if (ent_solve_ffd(p, &again) == 0)
         return 0;
     size_t running = 0;
     for (size_t v = 0; v < p->n_vms; v++)
@@ -162,7 +163,7 @@ int ent__solve_repair(struct ent_pack *p, struct ent_error *err)
     int64_t nodes = -1;
     unplace_running(p);
     if (running <= ENT_EXACT_MAX_VMS) {
-        int complete = ent__solve_exact(p, 0, 2000000L, &nodes);
+        int complete = ent_solve_exact(p, 0, 2000000L, &nodes);
         if (nodes >= 0)
             return 0;
         if (complete && err) {
@@ -174,3 +175,15 @@ int ent__solve_repair(struct ent_pack *p, struct ent_error *err)
     }
     return rc;
 }
+
+static int repair(struct ent_pack *p, const struct ent_solve_options *opts,
+                  struct ent_solve_stats *stats, struct ent_error *err)
+{
+    return ent_solve_repair(p, err);
+}
+
+const struct ent_objective ent_objective_repair = {
+    .name = "repair",
+    .summary = "make the constraints hold with few moves",
+    .run = repair,
+};

@@ -2,6 +2,7 @@
  * constraints are in the target so far. spread, split, gather, among, splitAmong, lonely, root,
  * quarantine and storageDomains; ban and fence are per-VM node sets (pack.c). */
 #include "model/model.h"
+#include "solve/internal.h"
 #include "solve/pack.h"
 #include "util/alloc.h"
 
@@ -9,21 +10,10 @@
 
 static int placement_rule(const struct ent_constraint *c)
 {
-    switch (c->kind) {
-    case ENT_CK_SPREAD:
-    case ENT_CK_SPLIT:
-    case ENT_CK_GATHER:
-    case ENT_CK_AMONG:
-    case ENT_CK_SPLIT_AMONG:
-    case ENT_CK_LONELY:
-    case ENT_CK_ROOT:
-        return 1;
-    default:
-        return 0;
-    }
+    return ent_constraint_kind_is(c->kind, ENT_CT_PACK_RULE);
 }
 
-void ent__pack_rules_init(struct ent_pack *p)
+void ent_pack_rules_init(struct ent_pack *p)
 {
     const struct ent_model *m = p->m;
     ent_constraints_by_vm(&m->constraints, m->n_vms, placement_rule, &p->rule_start, &p->rules_of);
@@ -41,7 +31,7 @@ void ent__pack_rules_init(struct ent_pack *p)
     }
 }
 
-void ent__pack_rules_release(struct ent_pack *p)
+void ent_pack_rules_release(struct ent_pack *p)
 {
     ent_free(p->rule_start);
     ent_free(p->rules_of);
@@ -205,7 +195,7 @@ static int lonely_allows(const struct ent_pack *p, int32_t vm, int32_t node)
     return 1;
 }
 
-int ent__pack_rules_allow(const struct ent_pack *p, int32_t vm, int32_t node)
+int ent_pack_rules_allow(const struct ent_pack *p, int32_t vm, int32_t node)
 {
     const struct ent_mapping *now = &p->m->map;
     int32_t home = now->vm_state[vm] == ENT_VM_RUNNING || now->vm_state[vm] == ENT_VM_SLEEPING

@@ -5,15 +5,31 @@
 
 #include "model/mapping.h"
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct ent_error;
 struct ent_model;
 
-enum ent_objective { ENT_OBJECTIVE_CONSOLIDATE, ENT_OBJECTIVE_REPAIR, ENT_OBJECTIVE_BALANCE };
+struct ent_pack;
+struct ent_solve_options;
+struct ent_solve_stats;
+
+/* An objective: one row of the registry (objectives.c), defined in its own file. run works on a
+ * packing state fresh from ent_pack_init and leaves the target in it. */
+struct ent_objective {
+    const char *name;
+    const char *summary;
+    int reports_bound; /* fills the lower bound, the gap and the search figures */
+    int (*run)(struct ent_pack *p, const struct ent_solve_options *opts,
+               struct ent_solve_stats *stats, struct ent_error *err);
+};
+
+extern const struct ent_objective ent_objective_consolidate, ent_objective_repair,
+    ent_objective_balance;
 
 struct ent_solve_options {
-    enum ent_objective objective;
+    const struct ent_objective *objective;
     double time_limit; /* seconds; the first solver is greedy and ends well before */
     uint64_t seed;
 };
@@ -36,8 +52,12 @@ struct ent_solve_stats {
 };
 
 void ent_solve_options_init(struct ent_solve_options *o);
-int ent_objective_from_name(const char *name, enum ent_objective *out);
-const char *ent_objective_name(enum ent_objective o);
+/* The objectives in the order --help lists them, the default first; NULL past the last. */
+const struct ent_objective *ent_objective_at(size_t i);
+/* The objective called name, NULL when there is none. */
+const struct ent_objective *ent_objective_find(const char *name);
+/* The name of objective i, NULL past the last (for ent_names). */
+const char *ent_objective_name_at(size_t i);
 
 /* Computes a target configuration into target (initialised by the caller). */
 int ent_solve(const struct ent_model *m, const struct ent_solve_options *opts,
@@ -49,32 +69,5 @@ int ent_solve_ffd_baseline(const struct ent_model *m, struct ent_mapping *target
 
 /* Whether the solver takes constraints of this kind into account. */
 int ent_solve_understands(int constraint_kind);
-
-/* Counts of the change current -> target. */
-void ent_solve_measure(const struct ent_model *m, const struct ent_mapping *target,
-                       struct ent_solve_stats *stats);
-
-struct ent_pack;
-/* The objectives, on a packing state fresh from ent_pack_init. */
-int ent__solve_ffd(struct ent_pack *p, struct ent_error *err);
-int ent__solve_dotpack(struct ent_pack *p, struct ent_error *err);
-/* Quick proofs that no placement exists, with the constraints and nodes in conflict. */
-int ent__explain(const struct ent_pack *p, struct ent_error *err);
-/* Instances with at most this many running VMs may be searched exactly. */
-#define ENT_EXACT_MAX_VMS 16
-/* Branch and bound over every node for small instances, from p's placement as incumbent (none
- * when a running VM has no node); keeps the best found in p, *nodes_out -1 when none was. Returns
- * 1 when the search was complete (the answer is optimal, or none exists). */
-int ent__solve_exact(struct ent_pack *p, int64_t bound, long budget, int64_t *nodes_out);
-/* Exchanges interchangeable VMs so that as many as possible stay where they run now. */
-void ent__keep_in_place(struct ent_pack *p);
-/* Sends moved VMs back home, directly or by swapping with a moved VM there, when both fit and no
- * emptied node fills again. */
-void ent__reduce_moves(struct ent_pack *p);
-int ent__solve_consolidate(struct ent_pack *p, const struct ent_solve_options *opts,
-                           struct ent_solve_stats *st, struct ent_error *err);
-int ent__solve_repair(struct ent_pack *p, struct ent_error *err);
-/* repair, then the CPU load spread over the nodes (balance.c). */
-int ent__solve_balance(struct ent_pack *p, struct ent_error *err);
 
 #endif

@@ -36,8 +36,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             ent_plan_init(&plan);
             struct ent_plan_options popts;
             ent_plan_options_init(&popts);
-            for (int k = 0; k < 3; k++) {
-                popts.planner = (enum ent_planner)k;
+            for (size_t k = 0; ent_planner_at(k); k++) {
+                popts.planner = ent_planner_at(k);
                 ent_plan_init(&plan);
                 ent_plan_build(&m, &target, &popts, &plan, &pstats, &err);
                 ent_plan_release(&plan);

@@ -302,7 +302,7 @@ static void test_solver_repairs_each_kind(void **state)
             /* ...and the solver's plan fixes it. */
             struct ent_solve_options so;
             ent_solve_options_init(&so);
-            so.objective = (enum ent_objective)obj;
+            so.objective = ent_objective_at((size_t)obj);
             struct ent_mapping target;
             ent_mapping_init(&target);
             struct ent_solve_stats st;
@@ -377,7 +377,7 @@ static void test_impossible_is_explained(void **state)
             struct ent_model *m = load_instance(broken("", r->constraints));
             struct ent_solve_options so;
             ent_solve_options_init(&so);
-            so.objective = (enum ent_objective)obj;
+            so.objective = ent_objective_at((size_t)obj);
             struct ent_mapping target;
             ent_mapping_init(&target);
             struct ent_solve_stats st;

@@ -27,7 +27,7 @@ static const char *instance(const char *online, const char *vm_memory, const cha
 
 /* Plans current -> a target where the VM of id i goes to node hosts[i] (-1, or an id past the
  * array's 10 entries: it stays as it is). */
-static int plan_to(const char *text, const int32_t *hosts, enum ent_planner planner,
+static int plan_to(const char *text, const int32_t *hosts, const struct ent_planner *planner,
                    struct ent_plan *plan, struct ent_plan_stats *ps, struct ent_error *err,
                    struct ent_model **out)
 {
@@ -53,8 +53,8 @@ static int plan_to(const char *text, const int32_t *hosts, enum ent_planner plan
     return rc;
 }
 
-static const enum ent_planner planners[] = {ENT_PLANNER_PARALLEL, ENT_PLANNER_POOLS,
-                                            ENT_PLANNER_SEQUENTIAL};
+static const struct ent_planner *const planners[] = {&ent_planner_parallel, &ent_planner_pools,
+                                                     &ent_planner_sequential};
 
 static void test_swap_needs_a_bypass(void **state)
 {
@@ -260,7 +260,7 @@ static void test_gantt_svg(void **state)
     const int32_t hosts[10] = {1, 0, -1, -1, -1, -1, -1, -1, -1, -1};
     assert_int_equal(
         plan_to(instance(ON(0, "0") "," ON(1, "1") "," ON(2, ""), "\"0\": 60, \"1\": 60", ""),
-                hosts, ENT_PLANNER_PARALLEL, &plan, &ps, &err, &m),
+                hosts, &ent_planner_parallel, &plan, &ps, &err, &m),
         0);
     char path[] = "/tmp/entropy-gantt-XXXXXX";
     int fd = mkstemp(path);

@@ -1,7 +1,7 @@
-/* The replay's state, shared by the replay (replay.c) and the rules checked as it goes (rules.c).
- * Internal to the checker. */
-#ifndef ENT_CHECK_REPLAY_H
-#define ENT_CHECK_REPLAY_H
+/* Inside the checker: its two passes (replay.c, final_state.c) and the replay's state shared by
+ * the replay and the rules checked as it goes (rules.c). */
+#ifndef ENT_CHECK_INTERNAL_H
+#define ENT_CHECK_INTERNAL_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -38,11 +38,20 @@ struct replay {
 };
 
 /* Builds the per-VM constraint lists; called once the replay state is set up. */
-void ent__rules_init(struct replay *rp);
+void ent_check_rules_init(struct replay *rp);
 /* Checks action i as it starts, against the state before it (arrivals not yet counted). */
-void ent__rules_on_start(struct replay *rp, uint32_t i);
+void ent_check_rules_on_start(struct replay *rp, uint32_t i);
 /* Checks what concerns the plan as a whole (seq). */
-void ent__rules_after(struct replay *rp);
-void ent__rules_release(struct replay *rp);
+void ent_check_rules_after(struct replay *rp);
+void ent_check_rules_release(struct replay *rp);
+
+/* The two passes of ent_check_plan: final holds the configuration after the plan; final_demand from
+ * demand.h. */
+void ent_check_replay(const struct ent_model *m, const struct ent_plan *plan,
+                      int64_t *const *final_demand, int64_t *const *cap, struct ent_mapping *final,
+                      struct ent_check_report *rep);
+void ent_check_final_state(const struct ent_model *m, const struct ent_mapping *final,
+                           int64_t *const *final_demand, int64_t *const *cap,
+                           struct ent_check_report *rep);
 
 #endif

@@ -1,0 +1,33 @@
+/* What every subcommand uses to refuse bad arguments: one message form, one number parser. */
+#include "cli/cli.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+int ent_cli_fail(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "entropy %s: ", cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return ENT_EXIT_INPUT;
+}
+
+int ent_cli_number(const char *cmd, const char *opt, const char *text, double min, double max,
+                   double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (errno || end == text || *end || !isfinite(v) || v < min || v > max) {
+        ent_cli_fail(cmd, "%s: \"%s\" is not a number from %g to %g", opt, text, min, max);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
