@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Every test: the unit and command-line suites in a -Werror build and again under ASan+UBSan,
-# the libFuzzer targets for a bounded time, and the clang-format check. Ends with one line
+# Every test: the unit and command-line suites in a -Werror build and again under ASan+UBSan, the
+# integration suites under ASan+UBSan, the threaded code (unit suite, daemon, libvirt and
+# lab integration) under TSan, the link-level dependency check (no cycles between folders or
+# files), the code-shape check, the libFuzzer targets for a bounded time, and clang-format. Ends with one line
 # "tests: N passed, N failed" and a non-zero exit when anything failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -33,12 +35,13 @@ step() { # name command...
 }
 
 # meson test; each of its tests counts in the totals (a failed run with no summary counts once).
-suite() { # name build-dir [env assignments...]
-    local name="$1" dir="$2" out ok fail
-    shift 2
+suite() { # name build-dir "meson test selection" [env assignments...]
+    local name="$1" dir="$2" selection="$3" out ok fail
+    shift 3
     echo "=== $name"
     out=$(mktemp)
-    env "$@" meson test -C "$dir" --print-errorlogs 2>&1 | tee "$out"
+    # shellcheck disable=SC2086 # the selection is several words on purpose
+    env "$@" meson test -C "$dir" --print-errorlogs $selection 2>&1 | tee "$out"
     local rc=${PIPESTATUS[0]}
     ok=$(awk '/^Ok:/ {print $2}' "$out")
     fail=$(awk '/^(Fail|Timeout|Unexpected Pass):/ {s += $NF} END {print s + 0}' "$out")
@@ -59,10 +62,19 @@ setup_dir() { # dir compiler meson-args...
 }
 
 step "build (gcc, -Werror)" setup_dir build gcc
-suite "unit and cli tests" build
+step "no dependency cycles between folders or files (nm over the objects)" \
+    python3 scripts/check-deps.py build
+suite "unit tests" build "--suite unit"
+suite "command-line tests" build "--suite cli"
 step "build (ASan+UBSan)" setup_dir build-asan gcc -Db_sanitize=address,undefined -Db_lundef=false
-suite "unit and cli tests under ASan+UBSan" build-asan \
-    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+SAN_ENV=(ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1)
+suite "unit tests under ASan+UBSan" build-asan "--suite unit" "${SAN_ENV[@]}"
+suite "command-line tests under ASan+UBSan" build-asan "--suite cli" "${SAN_ENV[@]}"
+# Once, in the stricter build: real gmond, libvirtd and QEMU, an xend fixture (Xen cannot run here).
+suite "integration tests under ASan+UBSan" build-asan "--suite integration" "${SAN_ENV[@]}"
+step "build (TSan)" setup_dir build-tsan gcc -Db_sanitize=thread -Db_lundef=false
+suite "threaded code under TSan (unit, daemon, libvirt, lab)" build-tsan \
+    "--suite unit daemon libvirt lab" TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
 step "build fuzz targets (clang, libFuzzer)" setup_dir build-fuzz clang -Dfuzz=true -Dtests=false \
     -Db_sanitize=address,undefined -Db_lundef=false
 

@@ -1,6 +1,9 @@
 /* What every subcommand uses to refuse bad arguments: one message form, one number parser. */
 #include "cli/cli.h"
 
+#include "config/properties.h"
+
+#include <assert.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -30,4 +33,12 @@ int ent_cli_number(const char *cmd, const char *opt, const char *text, double mi
     }
     *out = v;
     return 0;
+}
+
+int ent_cli_key_number(const char *cmd, const char *opt, const char *key, const char *text,
+                       double *out)
+{
+    const struct ent_config_key *k = ent_config_key_find(key);
+    assert(k && k->type == ENT_CFG_NUMBER); /* a key the table has: a programming error else */
+    return ent_cli_number(cmd, opt, text, k->min, k->max, out);
 }

@@ -33,5 +33,9 @@ int ent_cli_fail(const char *cmd, const char *fmt, ...) __attribute__((format(pr
 /* Parses a decimal number within [min, max] or fails naming the option. */
 int ent_cli_number(const char *cmd, const char *opt, const char *text, double min, double max,
                    double *out);
+/* The same within the range of configuration key (an option that sets what the key sets takes
+ * the key's range: one table, config/config_keys.c). */
+int ent_cli_key_number(const char *cmd, const char *opt, const char *key, const char *text,
+                       double *out);
 
 #endif

@@ -70,12 +70,12 @@ int ent_cmd_demo(int argc, char **argv)
                 return ENT_EXIT_INPUT;
             break;
         case 'n':
-            if (ent_cli_number("demo", "--nodes", optarg, 1, 100000, &num))
+            if (ent_cli_key_number("demo", "--nodes", "monitor.sim.nodes", optarg, &num))
                 return ENT_EXIT_INPUT;
             so.nodes = (size_t)num;
             break;
         case 'v':
-            if (ent_cli_number("demo", "--vms", optarg, 0, 1000000, &num))
+            if (ent_cli_key_number("demo", "--vms", "monitor.sim.vms", optarg, &num))
                 return ENT_EXIT_INPUT;
             so.vms = (size_t)num;
             break;

@@ -134,12 +134,14 @@ static int parse(int argc, char **argv, struct lab_args *a)
                 return ENT_EXIT_INPUT;
             break;
         case OPT_DOWNTIME:
-            if (ent_cli_number("lab", "--max-downtime", optarg, 1, 60000, &num))
+            if (ent_cli_key_number("lab", "--max-downtime", "migration.max_downtime_ms", optarg,
+                                   &num))
                 return ENT_EXIT_INPUT;
             a->exec.max_downtime = num / 1000;
             break;
         case OPT_TIMEOUT:
-            if (ent_cli_number("lab", "--timeout", optarg, 0.1, 86400, &a->exec.timeout))
+            if (ent_cli_key_number("lab", "--timeout", "migration.timeout", optarg,
+                                   &a->exec.timeout))
                 return ENT_EXIT_INPUT;
             break;
         default:

@@ -100,16 +100,18 @@ int ent_cmd_migrate(int argc, char **argv)
                 return ENT_EXIT_INPUT;
             break;
         case OPT_DT:
-            if (ent_cli_number("migrate", "--max-downtime", optarg, 1, 60000, &num))
+            if (ent_cli_key_number("migrate", "--max-downtime", "migration.max_downtime_ms", optarg,
+                                   &num))
                 return ENT_EXIT_INPUT;
             o.max_downtime = num / 1000;
             break;
         case OPT_TO:
-            if (ent_cli_number("migrate", "--timeout", optarg, 0.1, 86400, &o.timeout))
+            if (ent_cli_key_number("migrate", "--timeout", "migration.timeout", optarg, &o.timeout))
                 return ENT_EXIT_INPUT;
             break;
         case OPT_PORT:
-            if (ent_cli_number("migrate", "--relocation-port", optarg, 1, 65535, &port))
+            if (ent_cli_key_number("migrate", "--relocation-port", "driver.xend.relocation_port",
+                                   optarg, &port))
                 return ENT_EXIT_INPUT;
             break;
         case OPT_SSH:

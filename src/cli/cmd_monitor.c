@@ -114,7 +114,8 @@ int ent_cmd_monitor(int argc, char **argv)
             memcpy(host, optarg, len);
             host[len] = '\0';
             src.host = host;
-            if (colon && ent_cli_number("monitor", "--ganglia port", colon + 1, 1, 65535, &num))
+            if (colon && ent_cli_key_number("monitor", "--ganglia port", "monitor.ganglia.port",
+                                            colon + 1, &num))
                 return ENT_EXIT_INPUT;
             if (colon)
                 src.port = (int)num;
@@ -127,29 +128,30 @@ int ent_cmd_monitor(int argc, char **argv)
             src.query = optarg;
             break;
         case 't':
-            if (ent_cli_number("monitor", "--timeout", optarg, 0.001, 3600, &src.timeout))
+            if (ent_cli_key_number("monitor", "--timeout", "monitor.timeout", optarg, &src.timeout))
                 return ENT_EXIT_INPUT;
             break;
         case 'b':
             btrplace = 1;
             break;
         case 'd':
-            if (ent_cli_number("monitor", "--dom0-mb", optarg, 0, 1e9, &num))
+            if (ent_cli_key_number("monitor", "--dom0-mb", "monitor.dom0_memory_mb", optarg, &num))
                 return ENT_EXIT_INPUT;
             src.opts.dom0_memory_mb = (int64_t)num;
             break;
         case 'm':
-            if (ent_cli_number("monitor", "--vm-memory", optarg, 1, 1e9, &num))
+            if (ent_cli_key_number("monitor", "--vm-memory", "monitor.vm_memory_mb", optarg, &num))
                 return ENT_EXIT_INPUT;
             src.opts.vm_memory_mb = (int64_t)num;
             break;
         case 'c':
-            if (ent_cli_number("monitor", "--vm-cpu", optarg, 0, 1e9, &num))
+            if (ent_cli_key_number("monitor", "--vm-cpu", "monitor.vm_cpu", optarg, &num))
                 return ENT_EXIT_INPUT;
             src.opts.vm_cpu = (int64_t)num;
             break;
         case 'a':
-            if (ent_cli_number("monitor", "--active-threshold", optarg, 0, 1e9, &num))
+            if (ent_cli_key_number("monitor", "--active-threshold", "monitor.active_threshold",
+                                   optarg, &num))
                 return ENT_EXIT_INPUT;
             src.opts.active_threshold = (int64_t)num;
             break;
@@ -167,7 +169,7 @@ int ent_cmd_monitor(int argc, char **argv)
             return ent_cli_fail("monitor", "bad option (see entropy monitor --help)");
         }
     }
-    int chosen = host[0] || src.file || xend.n_urls || lv.n_nodes ||
+    int chosen = host[0] || src.file || xend.n_urls || lv.nodes.len ||
                  (config_path && !source_option &&
                   strcmp(ent_config_string(&config, "monitor.source"), "ganglia") == 0);
     if (optind != argc || !chosen) {
@@ -192,7 +194,7 @@ int ent_cmd_monitor(int argc, char **argv)
     json_t *issues = NULL;
     int status = ENT_EXIT_INPUT;
     int failed;
-    if (lv.n_nodes) {
+    if (lv.nodes.len) {
         /* CPU use is a cpu.time delta: with --sample, a first round SECONDS before. */
         failed = sample > 0 && ent_libvirt_snapshot(&lv, &m, &issues, &err);
         if (!failed && sample > 0) {
@@ -214,9 +216,9 @@ int ent_cmd_monitor(int argc, char **argv)
         goto cleanup;
     }
     char source[300];
-    if (lv.n_nodes)
-        snprintf(source, sizeof source, "libvirt %s%s", lv.nodes[0].uri,
-                 lv.n_nodes > 1 ? ", ..." : "");
+    if (lv.nodes.len)
+        snprintf(source, sizeof source, "libvirt %s%s", lv.nodes.items[0].uri,
+                 lv.nodes.len > 1 ? ", ..." : "");
     else if (xend.n_urls)
         snprintf(source, sizeof source, "xend %s%s", xend.urls[0], xend.n_urls > 1 ? ", ..." : "");
     else if (src.file)

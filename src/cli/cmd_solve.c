@@ -90,7 +90,7 @@ int ent_cmd_solve(int argc, char **argv)
             }
             break;
         case 't':
-            if (ent_cli_number("solve", "--time-limit", optarg, 0.001, 86400, &num))
+            if (ent_cli_key_number("solve", "--time-limit", "loop.time_limit", optarg, &num))
                 return ENT_EXIT_INPUT;
             opts.time_limit = num;
             break;
@@ -141,7 +141,8 @@ int ent_cmd_solve(int argc, char **argv)
                 return ENT_EXIT_INPUT;
             break;
         case 'N':
-            if (ent_cli_number("solve", "--node-concurrency", optarg, 1, 64, &num))
+            if (ent_cli_key_number("solve", "--node-concurrency", "migration.node_concurrency",
+                                   optarg, &num))
                 return ENT_EXIT_INPUT;
             popts.node_concurrency = (int)num;
             break;

@@ -18,6 +18,12 @@ static int key_index(const char *name)
     return -1;
 }
 
+const struct ent_config_key *ent_config_key_find(const char *name)
+{
+    int i = key_index(name);
+    return i < 0 ? NULL : &ent_config_keys[i];
+}
+
 void ent_config_init(struct ent_config *c)
 {
     c->path = NULL;

@@ -25,6 +25,8 @@ struct ent_config_key {
 
 extern const struct ent_config_key ent_config_keys[];
 extern const size_t ent_config_n_keys;
+/* The row of key name, NULL when there is none. */
+const struct ent_config_key *ent_config_key_find(const char *name);
 
 struct ent_config {
     char *path;

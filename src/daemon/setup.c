@@ -1,6 +1,7 @@
 /* The daemon's setup from its configuration file. */
 #include "daemon/setup.h"
 
+#include "daemon/plugins.h"
 #include "monitor/sources.h"
 #include "util/error.h"
 
@@ -48,7 +49,7 @@ static int open_source(struct ent_daemon_setup *d, struct ent_error *err)
                              c->path);
         arg = &d->xend;
     } else if (strcmp(d->source, "libvirt") == 0) {
-        if (!d->libvirt.n_nodes)
+        if (!d->libvirt.nodes.len)
             return ent_error(err, ENT_EINVALID,
                              "%s: monitor.source = libvirt needs monitor.libvirt.uris", c->path);
         arg = &d->libvirt;
@@ -172,7 +173,7 @@ static void loop_options(struct ent_daemon_setup *d)
     d->decide = strcmp(objective, "none") != 0;
     l->monitor_only = !d->decide;
     if (d->decide)
-        ent_objective_from_name(objective, &l->solve.objective);
+        l->solve.objective = ent_objective_find(objective);
     l->solve.time_limit = ent_config_number(c, "loop.time_limit");
     l->dry_run = yes(c, "loop.dry_run");
     l->plan.shutdown_empty = yes(c, "loop.power_off_empty");
@@ -193,6 +194,7 @@ static void loop_options(struct ent_daemon_setup *d)
 int ent_daemon_setup(struct ent_daemon_setup *d, const char *path, struct ent_error *err)
 {
     memset(d, 0, sizeof *d);
+    ent_plugins_init();
     ent_config_init(&d->config);
     int rc = ent_config_load(&d->config, path, err);
     if (rc) {

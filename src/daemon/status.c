@@ -1,6 +1,8 @@
 /* The status document and its socket. */
 #include "daemon/status.h"
 
+#include "proto/deadline_io.h"
+
 #include "daemon/loop.h"
 #include "exec/executor.h"
 #include "model/model.h"
@@ -65,22 +67,13 @@ static void *accept_loop(void *arg)
     return NULL;
 }
 
-int ent_status_start(struct ent_status *s, const char *path, const char *config,
-                     struct ent_error *err)
+/* The listening socket at path into *out. */
+static int listen_at(const char *path, int *out, struct ent_error *err)
 {
-    memset(s, 0, sizeof *s);
-    s->fd = -1;
-    pthread_mutex_init(&s->lock, NULL);
-    struct timespec now;
-    clock_gettime(CLOCK_REALTIME, &now);
-    s->doc = json_pack("{s:i, s:I, s:s, s:s, s:n, s:n, s:n}", "pid", (int)getpid(), "started",
-                       (json_int_t)now.tv_sec, "config", config, "state", "starting", "cluster",
-                       "last_round", "plan");
     struct sockaddr_un a;
     int rc = unix_address(path, &a, err);
     if (rc)
         return rc;
-    snprintf(s->path, sizeof s->path, "%s", path);
     ent_mkdir_parents(path);
     json_t *other = NULL;
     if (ent_status_query(path, 1.0, &other, NULL) == 0) {
@@ -88,18 +81,34 @@ int ent_status_start(struct ent_status *s, const char *path, const char *config,
         return ent_error(err, ENT_EEXISTS, "a daemon already answers on %s", path);
     }
     unlink(path); /* a dead daemon's */
-    s->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (s->fd < 0 || bind(s->fd, (struct sockaddr *)&a, sizeof a) || listen(s->fd, 16)) {
+    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) || listen(fd, 16)) {
         rc = ent_error(err, ENT_EIO, "status socket %s: %s", path, strerror(errno));
-        if (s->fd >= 0)
-            close(s->fd);
-        s->fd = -1;
+        if (fd >= 0)
+            close(fd);
         return rc;
     }
+    *out = fd;
+    return 0;
+}
+
+int ent_status_start(struct ent_status *s, const char *path, const char *config,
+                     struct ent_error *err)
+{
+    memset(s, 0, sizeof *s);
+    snprintf(s->path, sizeof s->path, "%s", path);
+    s->fd = -1;
+    int rc = listen_at(path, &s->fd, err);
+    if (rc)
+        return rc;
+    pthread_mutex_init(&s->lock, NULL);
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    s->doc = json_pack("{s:i, s:I, s:s, s:s, s:n, s:n, s:n}", "pid", (int)getpid(), "started",
+                       (json_int_t)now.tv_sec, "config", config, "state", "starting", "cluster",
+                       "last_round", "plan");
     if (pthread_create(&s->thread, NULL, accept_loop, s)) {
-        close(s->fd);
-        s->fd = -1;
-        unlink(path);
+        ent_status_stop(s); /* closes and unlinks the socket, frees the document and the lock */
         return ent_error(err, ENT_EIO, "status socket %s: no thread", path);
     }
     s->running = 1;
@@ -212,20 +221,10 @@ void ent_status_on_action(void *arg, const struct ent_model *m, const struct ent
 int ent_status_query(const char *path, double timeout, json_t **doc, struct ent_error *err)
 {
     *doc = NULL;
-    struct sockaddr_un a;
-    int rc = unix_address(path, &a, err);
-    if (rc)
-        return rc;
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof a)) {
-        rc = ent_error(err, ENT_ENOTFOUND, "no daemon answers on %s: %s", path, strerror(errno));
-        if (fd >= 0)
-            close(fd);
-        return rc;
-    }
-    struct timeval tv = {.tv_sec = (time_t)timeout,
-                         .tv_usec = (suseconds_t)((timeout - (double)(time_t)timeout) * 1e6)};
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    int fd = ent_io_connect_unix(path);
+    if (fd < 0)
+        return ent_error(err, ENT_ENOTFOUND, "no daemon answers on %s: %s", path, strerror(errno));
+    double deadline = ent_now() + timeout;
     size_t len = 0, cap = 65536;
     char *buf = ent_malloc(cap);
     for (;;) {
@@ -233,7 +232,7 @@ int ent_status_query(const char *path, double timeout, json_t **doc, struct ent_
             cap *= 2;
             buf = ent_reallocarray(buf, cap, 1);
         }
-        ssize_t n = recv(fd, buf + len, cap - len, 0);
+        ssize_t n = ent_io_read(fd, buf + len, cap - len, deadline);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)

@@ -5,6 +5,7 @@
 
 #include <jansson.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 
 struct ent_error;
@@ -17,7 +18,7 @@ struct ent_status {
     pthread_mutex_t lock;
     json_t *doc;
     int fd;
-    volatile int stop;
+    atomic_int stop; /* set by ent_status_stop, read by the accept thread */
     pthread_t thread;
     int running;
     char path[108];

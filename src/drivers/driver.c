@@ -21,20 +21,8 @@ const struct ent_driver_ops *ent_driver_lookup(const char *name)
     return ent_registry_find(&registry, name);
 }
 
-void ent_drivers_init(void)
-{
-    if (registry.len)
-        return;
-    ent_driver_register(&ent_driver_sim_ops, NULL);
-    ent_driver_register(&ent_driver_qmp_ops, NULL);
-    ent_driver_register(&ent_driver_xend_ops, NULL);
-    ent_driver_register(&ent_driver_xl_ops, NULL);
-    ent_driver_register(&ent_driver_libvirt_ops, NULL);
-}
-
 int ent_driver_open(struct ent_driver *drv, const char *name, void *arg, struct ent_error *err)
 {
-    ent_drivers_init();
     drv->ops = ent_driver_lookup(name);
     drv->state = NULL;
     if (!drv->ops)

@@ -24,7 +24,7 @@ struct ent_migration {
     int64_t bytes;       /* transferred */
     double dirty_rate;   /* measured, MB/s the guest dirtied (0 when unknown) */
     /* Progress, updated while perform runs (read by migrate_progress). */
-    volatile int64_t progress_bytes, progress_remaining;
+    _Atomic int64_t progress_bytes, progress_remaining;
     void *priv; /* the driver's, from prepare to finish or abort */
 };
 
@@ -72,7 +72,7 @@ struct ent_driver {
     void *state;
 };
 
-void ent_drivers_init(void);
+/* Registration (daemon/plugins.c registers the built-in drivers); a name twice is refused. */
 int ent_driver_register(const struct ent_driver_ops *ops, struct ent_error *err);
 const struct ent_driver_ops *ent_driver_lookup(const char *name);
 int ent_driver_open(struct ent_driver *drv, const char *name, void *arg, struct ent_error *err);
@@ -102,7 +102,6 @@ struct ent_driver *ent_driver_set_pick(struct ent_driver_set *set, const char *n
 void ent_driver_set_close(struct ent_driver_set *set);
 
 extern const struct ent_driver_ops ent_driver_sim_ops;
-extern const struct ent_driver_ops ent_driver_qmp_ops;
 extern const struct ent_driver_ops ent_driver_xend_ops;
 extern const struct ent_driver_ops ent_driver_xl_ops;
 extern const struct ent_driver_ops ent_driver_libvirt_ops;

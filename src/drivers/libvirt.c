@@ -3,8 +3,8 @@
 #include "drivers/libvirt.h"
 
 #include "drivers/driver.h"
-#include "monitor/libvirt.h"
-#include "monitor/libvirt_fetch.h"
+#include "proto/libvirt_fetch.h"
+#include "proto/libvirt_nodes.h"
 #include "util/alloc.h"
 #include "util/clock.h"
 #include "util/error.h"
@@ -64,17 +64,16 @@ static int lv_open(struct ent_driver *drv, void *arg, struct ent_error *err)
     struct lv_driver *d = ent_calloc(1, sizeof *d);
     pthread_mutex_init(&d->lock, NULL);
     drv->state = d;
-    /* The nodes named as the libvirt monitor names them (monitor/libvirt.c): NAME=URI, else the
+    /* The nodes named as the libvirt monitor names them (proto/libvirt_nodes.c): NAME=URI, else the
      * URI's host, else the host's own name as libvirt gives it. */
-    struct ent_libvirt_source spec;
-    ent_libvirt_source_init(&spec);
-    ent_libvirt_source_add(&spec, conf->nodes);
-    d->nodes = ent_calloc(spec.n_nodes + 1, sizeof *d->nodes);
-    for (size_t i = 0; i < spec.n_nodes; i++, d->n++) {
+    struct ent_libvirt_nodes spec = {0};
+    ent_libvirt_nodes_add(&spec, conf->nodes);
+    d->nodes = ent_calloc(spec.len + 1, sizeof *d->nodes);
+    for (size_t i = 0; i < spec.len; i++, d->n++) {
         struct lv_node *n = &d->nodes[i];
-        n->uri = ent_strdup(spec.nodes[i].uri);
-        if (spec.nodes[i].name) {
-            n->name = ent_strdup(spec.nodes[i].name);
+        n->uri = ent_strdup(spec.items[i].uri);
+        if (spec.items[i].name) {
+            n->name = ent_strdup(spec.items[i].name);
             continue;
         }
         n->conn = virConnectOpen(n->uri);
@@ -82,7 +81,7 @@ static int lv_open(struct ent_driver *drv, void *arg, struct ent_error *err)
         n->name = ent_strdup(host ? host : n->uri);
         free(host);
     }
-    ent_libvirt_source_release(&spec);
+    ent_libvirt_nodes_release(&spec);
     char *list, *save = NULL;
     if (conf->migrate_uris) {
         list = ent_strdup(conf->migrate_uris);

@@ -4,8 +4,8 @@
 #include "drivers/xend.h"
 
 #include "drivers/driver.h"
-#include "monitor/sxp.h"
-#include "monitor/xend_http.h"
+#include "proto/sxp.h"
+#include "proto/xend_http.h"
 #include "util/alloc.h"
 #include "util/clock.h"
 #include "util/error.h"

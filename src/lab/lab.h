@@ -93,4 +93,11 @@ void ent_lab_qemu_stop(const struct ent_lab_instance *inst);
 /* Whether the instance's process still lives. */
 bool ent_lab_qemu_alive(const struct ent_lab_instance *inst);
 
+struct ent_driver_ops;
+struct ent_monitor_ops;
+/* The lab as a plug-in: its monitoring source ("lab", lab_monitor.c) and its driver ("qmp",
+ * lab_driver.c: QEMU processes migrated over QMP). */
+extern const struct ent_monitor_ops ent_monitor_lab_ops;
+extern const struct ent_driver_ops ent_driver_qmp_ops;
+
 #endif

@@ -3,7 +3,7 @@
  * file. */
 #include "lab/lab.h"
 
-#include "drivers/qmp_client.h"
+#include "proto/qmp_client.h"
 #include "util/alloc.h"
 #include "util/clock.h"
 #include "util/error.h"

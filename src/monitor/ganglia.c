@@ -4,6 +4,7 @@
 #include "model/model.h"
 #include "monitor/ganglia_xml.h"
 #include "monitor/monitor.h"
+#include "proto/deadline_io.h"
 #include "util/alloc.h"
 #include "util/clock.h"
 #include "util/error.h"
@@ -11,10 +12,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
-#include <poll.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 void ent_ganglia_source_default(struct ent_ganglia_source *s)
@@ -30,38 +29,11 @@ void ent_ganglia_source_default(struct ent_ganglia_source *s)
 static int connect_to(const struct ent_ganglia_source *src, double deadline, const char *what,
                       struct ent_error *err)
 {
-    char port[16];
-    snprintf(port, sizeof port, "%d", src->port);
-    struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *res = NULL;
-    int gai = getaddrinfo(src->host, port, &hints, &res);
-    if (gai)
-        return ent_error(err, ENT_EIO, "%s: %s", what, gai_strerror(gai)), -1;
-    int fd = -1, rc = -1;
-    for (struct addrinfo *a = res; a && rc < 0; a = a->ai_next) {
-        fd = socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a->ai_protocol);
-        if (fd < 0)
-            continue;
-        rc = connect(fd, a->ai_addr, a->ai_addrlen);
-        if (rc < 0 && errno == EINPROGRESS) {
-            struct pollfd p = {fd, POLLOUT, 0};
-            int left = (int)((deadline - ent_now()) * 1000);
-            int soerr = 0;
-            socklen_t len = sizeof soerr;
-            if (left > 0 && poll(&p, 1, left) == 1 &&
-                getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) == 0 && soerr == 0)
-                rc = 0;
-            else
-                errno = soerr ? soerr : ETIMEDOUT;
-        }
-        if (rc < 0) {
-            int e = errno;
-            close(fd);
-            fd = -1;
-            errno = e;
-        }
-    }
-    freeaddrinfo(res);
-    if (fd < 0)
+    int gai = 0;
+    int fd = ent_io_connect_tcp(src->host, src->port, deadline, &gai);
+    if (fd < 0 && gai)
+        ent_error(err, ENT_EIO, "%s: %s", what, gai_strerror(gai));
+    else if (fd < 0)
         ent_error(err, ENT_EIO, "%s: cannot connect: %s", what, strerror(errno));
     return fd;
 }
@@ -84,25 +56,22 @@ int ent_ganglia_fetch(const struct ent_ganglia_source *src, struct ent_ganglia_d
     if (src->query) {
         char line[1024];
         int n = snprintf(line, sizeof line, "%s\n", src->query);
-        if (n >= (int)sizeof line || write(fd, line, (size_t)n) != n)
+        if (n >= (int)sizeof line || ent_io_send_all(fd, line, (size_t)n, deadline))
             rc = ent_error(err, ENT_EIO, "%s: cannot send the query", what);
     }
     struct ent_ganglia_parser *p = ent_ganglia_parser_new(out, what);
     char buf[65536];
     size_t total = 0;
     while (!rc) {
-        if (!src->file) {
-            struct pollfd pfd = {fd, POLLIN, 0};
-            int left = (int)((deadline - ent_now()) * 1000);
-            if (left <= 0 || poll(&pfd, 1, left) != 1) {
-                rc = ent_error(err, ENT_ETIMEOUT, "%s: no complete answer within %.1f s", what,
-                               src->timeout);
-                break;
-            }
-        }
-        ssize_t n = read(fd, buf, sizeof buf);
-        if (n < 0 && (errno == EINTR || errno == EAGAIN))
+        ssize_t n =
+            src->file ? read(fd, buf, sizeof buf) : ent_io_read(fd, buf, sizeof buf, deadline);
+        if (n < 0 && errno == EINTR)
             continue;
+        if (n < 0 && errno == ETIMEDOUT && !src->file) {
+            rc = ent_error(err, ENT_ETIMEOUT, "%s: no complete answer within %.1f s", what,
+                           src->timeout);
+            break;
+        }
         if (n < 0) {
             rc = ent_error(err, ENT_EIO, "%s: read error: %s", what, strerror(errno));
             break;

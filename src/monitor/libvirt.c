@@ -3,8 +3,8 @@
 
 #include "model/model.h"
 #include "monitor/issues.h"
-#include "monitor/libvirt_fetch.h"
 #include "monitor/monitor.h"
+#include "proto/libvirt_fetch.h"
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/hashmap.h"
@@ -23,63 +23,16 @@ void ent_libvirt_source_init(struct ent_libvirt_source *s)
     ent_libvirt_quiet();
 }
 
-/* The host of a URI (driver[+transport]://[user@]host[:port]/path), or NULL when it names none. */
-static char *uri_host(const char *uri)
-{
-    const char *p = strstr(uri, "://");
-    if (!p)
-        return NULL;
-    p += 3;
-    size_t len = strcspn(p, "/?");
-    const char *at = memchr(p, '@', len);
-    if (at) {
-        len -= (size_t)(at + 1 - p);
-        p = at + 1;
-    }
-    if (*p == '[') { /* [IPv6] */
-        const char *close = memchr(p, ']', len);
-        return close ? ent_strndup(p + 1, (size_t)(close - p - 1)) : NULL;
-    }
-    const char *colon = memchr(p, ':', len);
-    if (colon)
-        len = (size_t)(colon - p);
-    return len ? ent_strndup(p, len) : NULL;
-}
-
-static void add_node(struct ent_libvirt_source *s, const char *spec)
-{
-    s->nodes = ent_reallocarray(s->nodes, s->n_nodes + 1, sizeof *s->nodes);
-    struct ent_libvirt_node *n = &s->nodes[s->n_nodes++];
-    memset(n, 0, sizeof *n);
-    const char *eq = strchr(spec, '='), *scheme = strstr(spec, "://");
-    if (eq && (!scheme || eq < scheme)) {
-        n->name = ent_strndup(spec, (size_t)(eq - spec));
-        n->uri = ent_strdup(eq + 1);
-    } else {
-        n->name = uri_host(spec);
-        n->uri = ent_strdup(spec);
-    }
-}
-
 void ent_libvirt_source_add(struct ent_libvirt_source *s, const char *specs)
 {
-    char *list = ent_strdup(specs), *save = NULL;
-    for (char *spec = strtok_r(list, " \t", &save); spec; spec = strtok_r(NULL, " \t", &save))
-        add_node(s, spec);
-    ent_free(list);
+    ent_libvirt_nodes_add(&s->nodes, specs);
 }
 
 void ent_libvirt_source_release(struct ent_libvirt_source *s)
 {
     if (!s)
         return;
-    for (size_t i = 0; i < s->n_nodes; i++) {
-        if (s->nodes[i].conn)
-            virConnectClose(s->nodes[i].conn);
-        ent_free(s->nodes[i].name);
-        ent_free(s->nodes[i].uri);
-    }
-    ent_free(s->nodes);
+    ent_libvirt_nodes_release(&s->nodes);
     ent_cpu_meter_release(&s->cpu);
     memset(s, 0, sizeof *s);
 }
@@ -153,8 +106,8 @@ int ent_libvirt_snapshot(struct ent_libvirt_source *src, struct ent_model *m, js
 {
     struct ent_monitor_round r;
     int rc = ent_monitor_round_begin(&r, m, err);
-    for (size_t i = 0; i < src->n_nodes && !rc; i++)
-        rc = read_node(src, &src->nodes[i], &r, err);
+    for (size_t i = 0; i < src->nodes.len && !rc; i++)
+        rc = read_node(src, &src->nodes.items[i], &r, err);
     rc = ent_monitor_round_end(&r, rc, issues, err);
     if (rc)
         ent_cpu_meter_discard(&src->cpu);

@@ -6,6 +6,7 @@
 #define ENT_MONITOR_LIBVIRT_H
 
 #include "monitor/cpu_meter.h"
+#include "proto/libvirt_nodes.h"
 
 #include <jansson.h>
 #include <stddef.h>
@@ -14,17 +15,10 @@
 struct ent_error;
 struct ent_model;
 
-struct ent_libvirt_node {
-    char *name; /* as given (NAME=URI), else the URI's host, else the host's own name */
-    char *uri;
-    void *conn; /* virConnectPtr, kept open between rounds, reopened when it dies */
-};
-
 struct ent_libvirt_source {
-    struct ent_libvirt_node *nodes;
-    size_t n_nodes;
-    double timeout;    /* seconds a node has to answer (10) */
-    int64_t cpu_share; /* a VM's CPU demand per vCPU before its use is known (100) */
+    struct ent_libvirt_nodes nodes; /* unnamed ones get the host's own name */
+    double timeout;                 /* seconds a node has to answer (10) */
+    int64_t cpu_share;              /* a VM's CPU demand per vCPU before its use is known (100) */
     int64_t active_threshold;
     struct ent_cpu_meter cpu; /* by domain UUID */
 };

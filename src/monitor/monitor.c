@@ -18,20 +18,8 @@ const struct ent_monitor_ops *ent_monitor_lookup(const char *name)
     return ent_registry_find(&registry, name);
 }
 
-void ent_monitors_init(void)
-{
-    if (registry.len)
-        return;
-    ent_monitor_register(&ent_monitor_sim_ops, NULL);
-    ent_monitor_register(&ent_monitor_ganglia_ops, NULL);
-    ent_monitor_register(&ent_monitor_xend_ops, NULL);
-    ent_monitor_register(&ent_monitor_libvirt_ops, NULL);
-    ent_monitor_register(&ent_monitor_lab_ops, NULL);
-}
-
 int ent_monitor_open(struct ent_monitor *mon, const char *name, void *arg, struct ent_error *err)
 {
-    ent_monitors_init();
     mon->ops = ent_monitor_lookup(name);
     mon->state = NULL;
     if (!mon->ops)

@@ -21,9 +21,7 @@ struct ent_monitor {
     void *state;
 };
 
-/* Registers the built-in adapters once; later calls do nothing. */
-void ent_monitors_init(void);
-/* Rejects a second adapter of the same name. */
+/* Registration (daemon/plugins.c registers the built-in adapters); a name twice is refused. */
 int ent_monitor_register(const struct ent_monitor_ops *ops, struct ent_error *err);
 const struct ent_monitor_ops *ent_monitor_lookup(const char *name);
 
@@ -35,6 +33,5 @@ extern const struct ent_monitor_ops ent_monitor_sim_ops;
 extern const struct ent_monitor_ops ent_monitor_ganglia_ops;
 extern const struct ent_monitor_ops ent_monitor_xend_ops;
 extern const struct ent_monitor_ops ent_monitor_libvirt_ops;
-extern const struct ent_monitor_ops ent_monitor_lab_ops;
 
 #endif

@@ -4,8 +4,8 @@
 #include "model/model.h"
 #include "monitor/issues.h"
 #include "monitor/monitor.h"
-#include "monitor/sxp.h"
-#include "monitor/xend_http.h"
+#include "proto/sxp.h"
+#include "proto/xend_http.h"
 #include "util/alloc.h"
 #include "util/error.h"
 

@@ -62,6 +62,27 @@ class Help(unittest.TestCase):
         self.assertIn("expects INSTANCE and PLAN", run("check", SMALL, check=2).stderr)
         self.assertIn("--rounds", run("demo", "--rounds", "0", check=2).stderr)
 
+    def test_lists_come_from_one_table(self):
+        """Every objective and planner is named in --help and in the error for a wrong one, and
+        an option that sets what a configuration key sets takes the key's range."""
+        objectives = ("consolidate", "repair", "balance")
+        for cmd, args in (("solve", (SMALL,)), ("demo", ())):
+            self.assertIn("|".join(objectives), run(cmd, "--help", check=0).stdout)
+            err = run(cmd, *args, "--objective", "maximise", check=2).stderr
+            self.assertIn("is not consolidate, repair or balance", err)
+        err = run("solve", SMALL, "--planner", "magic", check=2).stderr
+        self.assertIn("is not parallel, pools or sequential", err)
+        keys = {line.split("`")[1]: line for line in
+                run("config", "--markdown", check=0).stdout.splitlines() if line.startswith("| `")}
+        for cmd, opt, key in (("solve", "--time-limit", "loop.time_limit"),
+                              ("solve", "--node-concurrency", "migration.node_concurrency"),
+                              ("monitor", "--timeout", "monitor.timeout"),
+                              ("demo", "--nodes", "monitor.sim.nodes")):
+            low, high = re.search(r"\| (\S+) to (\S+) \|", keys[key]).groups()
+            args = (SMALL,) if cmd == "solve" else ()
+            err = run(cmd, *args, opt, "-1", check=2).stderr
+            self.assertIn(f"is not a number from {low} to {high}", err, (cmd, opt, key))
+
 
 class StdPerf(unittest.TestCase):
     """entropy solve + entropy check on every std-perf instance, both objectives."""

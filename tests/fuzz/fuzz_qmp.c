@@ -1,6 +1,6 @@
 /* libFuzzer target: the QMP client reading what a QEMU might send (greeting, replies, events, in
  * any split), over a socket pair whose other end holds the input and is then shut. */
-#include "drivers/qmp_client.h"
+#include "proto/qmp_client.h"
 #include "util/error.h"
 
 #include <fcntl.h>

@@ -1,5 +1,5 @@
 /* libFuzzer target: the SXP reader (xend's answers) and the look-ups made on what it accepted. */
-#include "monitor/sxp.h"
+#include "proto/sxp.h"
 #include "util/error.h"
 
 #include <stddef.h>

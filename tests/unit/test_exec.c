@@ -1,6 +1,7 @@
 /* The parallel executor: dependencies from the plan's times, dropped dependents, the stop flag,
  * concurrency limits. The driver here is a recording one defined by the test (it stands for no
  * real service: the executor's logic is what is under test). */
+#include "daemon/plugins.h"
 #include "helpers.h"
 
 #include "drivers/driver.h"
@@ -76,7 +77,7 @@ static struct fixture *setup(void)
     rec.seq = rec.running = rec.max_running = rec.max_on_n0 = rec.on_n0 = 0;
     rec.fail_vm[0] = '\0';
     ent_log_open(NULL, ENT_LOG_ERROR, NULL);
-    ent_drivers_init();
+    ent_plugins_init();
     if (!ent_driver_lookup("recording"))
         assert_int_equal(ent_driver_register(&rec_ops, NULL), 0);
     struct fixture *f = calloc(1, sizeof *f);

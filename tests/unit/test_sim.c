@@ -1,4 +1,5 @@
 /* The simulated cluster behind the sim monitor and driver, and the control-loop round on it. */
+#include "daemon/plugins.h"
 #include "helpers.h"
 
 #include "daemon/loop.h"
@@ -15,6 +16,7 @@ struct fixture {
 
 static struct fixture *setup(double failure_rate)
 {
+    ent_plugins_init();
     struct fixture *f = calloc(1, sizeof *f);
     struct ent_sim_options o;
     ent_sim_options_default(&o);
@@ -73,8 +75,7 @@ static void test_registry_rejects_duplicates_and_unknown(void **state)
     (void)state;
     struct ent_error err;
     ent_error_init(&err);
-    ent_monitors_init();
-    ent_drivers_init();
+    ent_plugins_init();
     assert_int_equal(ent_monitor_register(&ent_monitor_sim_ops, &err), ENT_EEXISTS);
     assert_int_equal(ent_driver_register(&ent_driver_sim_ops, &err), ENT_EEXISTS);
     struct ent_monitor mon;

@@ -1,11 +1,11 @@
 /* The lab adapter. */
-#include "monitor/lab.h"
+#include "lab/lab_monitor.h"
 
-#include "drivers/qmp_client.h"
 #include "lab/lab.h"
 #include "model/model.h"
 #include "monitor/issues.h"
 #include "monitor/monitor.h"
+#include "proto/qmp_client.h"
 #include "util/alloc.h"
 #include "util/error.h"
 

@@ -4,8 +4,8 @@
  * with query-migrate to the end. The source is ended only once the destination runs; a failed,
  * cancelled or timed-out migration ends the destination and leaves the VM running on its source. */
 #include "drivers/driver.h"
-#include "drivers/qmp_client.h"
 #include "lab/lab.h"
+#include "proto/qmp_client.h"
 #include "util/alloc.h"
 #include "util/clock.h"
 #include "util/error.h"

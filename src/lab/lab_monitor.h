@@ -1,7 +1,7 @@
-/* The lab adapter: the local lab of QEMU micro-VMs (src/lab) as a model. Nodes have the capacity
+/* The lab's monitoring source: its QEMU micro-VMs as a model. Nodes have the capacity
  * the lab gave them; a VM is where its file says, once its QEMU answers QMP. */
-#ifndef ENT_MONITOR_LAB_H
-#define ENT_MONITOR_LAB_H
+#ifndef ENT_LAB_LAB_MONITOR_H
+#define ENT_LAB_LAB_MONITOR_H
 
 #include <jansson.h>
 #include <stdint.h>

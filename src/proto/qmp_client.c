@@ -1,50 +1,23 @@
 /* The QMP client. Messages are JSON objects, one per line. */
-#include "drivers/qmp_client.h"
+#include "proto/qmp_client.h"
+
+#include "proto/deadline_io.h"
 
 #include "util/alloc.h"
 #include "util/clock.h"
 #include "util/error.h"
 
 #include <errno.h>
-#include <poll.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
-static int wait_fd(struct ent_qmp *q, short events, double deadline, struct ent_error *err)
+/* The error for an I/O result rc of the deadline helpers. */
+static int io_error(struct ent_qmp *q, int rc, const char *call, struct ent_error *err)
 {
-    for (;;) {
-        double left = deadline - ent_now();
-        if (left <= 0)
-            return ent_error(err, ENT_ETIMEOUT, "QMP %s: no answer within %.1f s", q->path,
-                             q->timeout);
-        struct pollfd p = {.fd = q->fd, .events = events};
-        int rc = poll(&p, 1, (int)(left * 1000) + 1);
-        if (rc > 0)
-            return 0;
-        if (rc < 0 && errno != EINTR)
-            return ent_error(err, ENT_EIO, "QMP %s: poll: %s", q->path, strerror(errno));
-    }
-}
-
-static int send_all(struct ent_qmp *q, const char *data, size_t len, double deadline,
-                    struct ent_error *err)
-{
-    while (len) {
-        int rc = wait_fd(q, POLLOUT, deadline, err);
-        if (rc)
-            return rc;
-        ssize_t n = send(q->fd, data, len, MSG_NOSIGNAL);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return ent_error(err, ENT_EIO, "QMP %s: send: %s", q->path, strerror(errno));
-        data += n;
-        len -= (size_t)n;
-    }
-    return 0;
+    if (rc == ENT_ETIMEOUT || errno == ETIMEDOUT)
+        return ent_error(err, ENT_ETIMEOUT, "QMP %s: no answer within %.1f s", q->path, q->timeout);
+    return ent_error(err, ENT_EIO, "QMP %s: %s: %s", q->path, call, strerror(errno));
 }
 
 /* The next message, whole. */
@@ -72,14 +45,9 @@ static int read_message(struct ent_qmp *q, json_t **msg, double deadline, struct
             q->cap = q->cap ? q->cap * 2 : 8192;
             q->buf = ent_reallocarray(q->buf, q->cap, 1);
         }
-        int rc = wait_fd(q, POLLIN, deadline, err);
-        if (rc)
-            return rc;
-        ssize_t n = recv(q->fd, q->buf + q->len, q->cap - q->len, 0);
-        if (n < 0 && errno == EINTR)
-            continue;
+        ssize_t n = ent_io_read(q->fd, q->buf + q->len, q->cap - q->len, deadline);
         if (n < 0)
-            return ent_error(err, ENT_EIO, "QMP %s: recv: %s", q->path, strerror(errno));
+            return io_error(q, ENT_EIO, "recv", err);
         if (n == 0)
             return ent_error(err, ENT_EIO, "QMP %s: QEMU closed the connection", q->path);
         q->len += (size_t)n;
@@ -99,8 +67,10 @@ int ent_qmp_call(struct ent_qmp *q, const char *command, json_t *args, json_t **
     double deadline = ent_now() + q->timeout;
     size_t len = strlen(text);
     text[len] = '\n'; /* replaces the terminator; only len + 1 bytes are sent */
-    int rc = send_all(q, text, len + 1, deadline, err);
+    int rc = ent_io_send_all(q->fd, text, len + 1, deadline);
     free(text);
+    if (rc)
+        rc = io_error(q, rc, "send", err);
     while (!rc) {
         json_t *msg;
         rc = read_message(q, &msg, deadline, err);
@@ -145,18 +115,11 @@ int ent_qmp_connect(struct ent_qmp *q, const char *path, double timeout, struct 
     memset(q, 0, sizeof *q);
     q->timeout = timeout;
     snprintf(q->path, sizeof q->path, "%s", path);
-    struct sockaddr_un addr = {.sun_family = AF_UNIX};
-    if (strlen(path) >= sizeof addr.sun_path)
+    q->fd = ent_io_connect_unix(path);
+    if (q->fd < 0 && errno == ENAMETOOLONG)
         return ent_error(err, ENT_EINVALID, "QMP socket path too long: %s", path);
-    strcpy(addr.sun_path, path);
-    q->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (q->fd < 0)
-        return ent_error(err, ENT_EIO, "QMP %s: socket: %s", path, strerror(errno));
-    if (connect(q->fd, (struct sockaddr *)&addr, sizeof addr) < 0) {
-        int e = errno;
-        ent_qmp_close(q);
-        return ent_error(err, ENT_EIO, "QMP %s: connect: %s", path, strerror(e));
-    }
+        return ent_error(err, ENT_EIO, "QMP %s: connect: %s", path, strerror(errno));
     return handshake(q, err);
 }
 
@@ -186,13 +149,14 @@ int ent_qmp_status(const char *path, double timeout, char *status, size_t len,
     struct ent_qmp q;
     json_t *ret = NULL;
     int rc = ent_qmp_connect(&q, path, timeout, err);
-    if (!rc)
-        rc = ent_qmp_call(&q, "query-status", NULL, &ret, err);
+    if (rc)
+        return rc; /* closed already */
+    rc = ent_qmp_call(&q, "query-status", NULL, &ret, err);
     if (!rc) {
         const char *s = json_string_value(json_object_get(ret, "status"));
         snprintf(status, len, "%s", s ? s : "unknown");
         json_decref(ret);
-        ent_qmp_close(&q);
     }
+    ent_qmp_close(&q); /* also when QEMU greeted, then stopped answering */
     return rc;
 }

@@ -1,5 +1,5 @@
 /* libvirt calls for one node, in a thread the caller waits for at most the timeout. */
-#include "monitor/libvirt_fetch.h"
+#include "proto/libvirt_fetch.h"
 
 #include "util/alloc.h"
 #include "util/clock.h"

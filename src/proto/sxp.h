@@ -1,7 +1,7 @@
 /* S-expressions as xend (Xen 3.x) answers them: lists in parentheses, bare atoms, and quoted
  * strings ('...' or "...", with backslash escapes). E.g. (node (host n1) (nr_cpus 8)). */
-#ifndef ENT_MONITOR_SXP_H
-#define ENT_MONITOR_SXP_H
+#ifndef ENT_PROTO_SXP_H
+#define ENT_PROTO_SXP_H
 
 #include <stddef.h>
 

@@ -1,8 +1,8 @@
 /* One request to xend's HTTP server (Xen 3.x, port 8000): GET, or POST of a form (an "op=..."
  * request on /xend/domain/NAME), the answer parsed as SXP. xend's own error, (xend.err 'message'),
  * is an error naming the URL. */
-#ifndef ENT_MONITOR_XEND_HTTP_H
-#define ENT_MONITOR_XEND_HTTP_H
+#ifndef ENT_PROTO_XEND_HTTP_H
+#define ENT_PROTO_XEND_HTTP_H
 
 struct ent_error;
 struct ent_sxp;

@@ -1,8 +1,8 @@
 /* A QMP client (QEMU Machine Protocol, docs/interop/qmp-spec): one UNIX socket, the greeting, the
  * capabilities negotiation, then commands answered by "return" or "error". Asynchronous events
  * that arrive between are skipped. Every read and write is bounded by the client's timeout. */
-#ifndef ENT_DRIVERS_QMP_CLIENT_H
-#define ENT_DRIVERS_QMP_CLIENT_H
+#ifndef ENT_PROTO_QMP_CLIENT_H
+#define ENT_PROTO_QMP_CLIENT_H
 
 #include <jansson.h>
 #include <stddef.h>

@@ -1,5 +1,5 @@
 /* A small recursive reader for xend's S-expressions, bounded in depth. */
-#include "monitor/sxp.h"
+#include "proto/sxp.h"
 
 #include "util/alloc.h"
 #include "util/error.h"

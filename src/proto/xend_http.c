@@ -1,7 +1,7 @@
 /* xend's HTTP interface through libcurl. */
-#include "monitor/xend_http.h"
+#include "proto/xend_http.h"
 
-#include "monitor/sxp.h"
+#include "proto/sxp.h"
 #include "util/alloc.h"
 #include "util/error.h"
 

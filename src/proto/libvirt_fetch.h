@@ -1,8 +1,8 @@
 /* One libvirt node read within a time limit: the calls run in a thread of their own, so that a
  * libvirtd that stops answering (libvirt calls have no timeout of their own) costs a failed
  * round, not a hung daemon. */
-#ifndef ENT_MONITOR_LIBVIRT_FETCH_H
-#define ENT_MONITOR_LIBVIRT_FETCH_H
+#ifndef ENT_PROTO_LIBVIRT_FETCH_H
+#define ENT_PROTO_LIBVIRT_FETCH_H
 
 #include <stddef.h>
 

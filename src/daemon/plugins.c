@@ -1,0 +1,31 @@
+/* The one list of built-in plug-ins. A new monitoring source or driver is its own file (its ops
+ * table) and one line here. */
+#include "daemon/plugins.h"
+
+#include "drivers/driver.h"
+#include "lab/lab.h"
+#include "monitor/monitor.h"
+
+#include <stdbool.h>
+
+static const struct ent_monitor_ops *const monitors[] = {
+    &ent_monitor_sim_ops,     &ent_monitor_ganglia_ops, &ent_monitor_xend_ops,
+    &ent_monitor_libvirt_ops, &ent_monitor_lab_ops,
+};
+
+static const struct ent_driver_ops *const drivers[] = {
+    &ent_driver_sim_ops, &ent_driver_qmp_ops,     &ent_driver_xend_ops,
+    &ent_driver_xl_ops,  &ent_driver_libvirt_ops,
+};
+
+void ent_plugins_init(void)
+{
+    static bool done;
+    if (done)
+        return;
+    done = true;
+    for (size_t i = 0; i < sizeof monitors / sizeof *monitors; i++)
+        ent_monitor_register(monitors[i], NULL);
+    for (size_t i = 0; i < sizeof drivers / sizeof *drivers; i++)
+        ent_driver_register(drivers[i], NULL);
+}
