@@ -206,11 +206,13 @@ static int lab_status(const struct lab_args *a)
 static size_t active_nodes(const char *dir)
 {
     struct ent_lab_source src = {.dir = dir, .cpu_share = 100};
+    struct ent_monitor mon;
     struct ent_model m;
-    json_t *issues = NULL;
     ent_model_init(&m);
-    size_t n = ent_lab_snapshot(&src, &m, &issues, NULL) ? 0 : ent_model_active_nodes(&m);
-    json_decref(issues);
+    size_t n = ent_monitor_open(&mon, "lab", &src, NULL) || ent_monitor_snapshot(&mon, &m, NULL)
+                   ? 0
+                   : ent_model_active_nodes(&m);
+    ent_monitor_close(&mon);
     ent_model_release(&m);
     return n;
 }

@@ -7,7 +7,7 @@
 #include "monitor/ganglia.h"
 #include "monitor/ganglia_xml.h"
 #include "monitor/libvirt.h"
-#include "monitor/sources.h"
+#include "monitor/monitor.h"
 #include "monitor/xend.h"
 #include "util/alloc.h"
 #include "util/clock.h"
@@ -15,6 +15,7 @@
 #include "util/log.h"
 
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,190 +51,225 @@ static json_t *snapshot_json(const struct ent_model *m, const char *source, json
                      issues);
 }
 
-int ent_cmd_monitor(int argc, char **argv)
-{
-    static const struct option longopts[] = {{"ganglia", required_argument, NULL, 'g'},
-                                             {"ganglia-file", required_argument, NULL, 'f'},
-                                             {"query", required_argument, NULL, 'q'},
-                                             {"timeout", required_argument, NULL, 't'},
-                                             {"btrplace", no_argument, NULL, 'b'},
-                                             {"dom0-mb", required_argument, NULL, 'd'},
-                                             {"vm-memory", required_argument, NULL, 'm'},
-                                             {"vm-cpu", required_argument, NULL, 'c'},
-                                             {"active-threshold", required_argument, NULL, 'a'},
-                                             {"xend", required_argument, NULL, 'x'},
-                                             {"libvirt", required_argument, NULL, 'l'},
-                                             {"sample", required_argument, NULL, 's'},
-                                             {"config", required_argument, NULL, 'C'},
-                                             {NULL, 0, NULL, 0}};
-    struct ent_ganglia_source src;
-    ent_ganglia_source_default(&src);
+static const struct option longopts[] = {{"ganglia", required_argument, NULL, 'g'},
+                                         {"ganglia-file", required_argument, NULL, 'f'},
+                                         {"query", required_argument, NULL, 'q'},
+                                         {"timeout", required_argument, NULL, 't'},
+                                         {"btrplace", no_argument, NULL, 'b'},
+                                         {"dom0-mb", required_argument, NULL, 'd'},
+                                         {"vm-memory", required_argument, NULL, 'm'},
+                                         {"vm-cpu", required_argument, NULL, 'c'},
+                                         {"active-threshold", required_argument, NULL, 'a'},
+                                         {"xend", required_argument, NULL, 'x'},
+                                         {"libvirt", required_argument, NULL, 'l'},
+                                         {"sample", required_argument, NULL, 's'},
+                                         {"config", required_argument, NULL, 'C'},
+                                         {NULL, 0, NULL, 0}};
+
+/* The sources' settings: the configuration file's, then the options'. */
+struct monitor_args {
+    struct ent_ganglia_source ganglia;
     struct ent_xend_source xend;
-    ent_xend_source_init(&xend);
     struct ent_libvirt_source lv;
-    ent_libvirt_source_init(&lv);
-    double sample = 0;
-    char host[256] = "";
-    int btrplace = 0, c;
-    double num;
-    /* --config first, whatever its place: the options given with it override it, and a source
-     * given as an option replaces the file's. */
     struct ent_config config;
-    ent_config_init(&config);
-    int source_option = 0;
-    const char *config_path = NULL;
+    const char *config_path;
+    bool source_option; /* a source given as an option replaces the file's */
+    char host[256];
+    double sample;
+    int btrplace;
+};
+
+static void args_init(struct monitor_args *a)
+{
+    memset(a, 0, sizeof *a);
+    ent_ganglia_source_default(&a->ganglia);
+    ent_xend_source_init(&a->xend);
+    ent_libvirt_source_init(&a->lv);
+    ent_config_init(&a->config);
+}
+
+static void args_release(struct monitor_args *a)
+{
+    ent_xend_source_release(&a->xend);
+    ent_libvirt_source_release(&a->lv);
+    ent_config_release(&a->config);
+}
+
+/* --config first, whatever its place: the options given with it override it. */
+static int read_config(struct monitor_args *a, int argc, char **argv)
+{
+    int c;
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-        source_option |= c == 'g' || c == 'f' || c == 'x' || c == 'l';
+        a->source_option |= c == 'g' || c == 'f' || c == 'x' || c == 'l';
         if (c == 'C')
-            config_path = optarg;
+            a->config_path = optarg;
     }
     opterr = 1;
-    if (config_path) {
-        struct ent_error cerr;
-        ent_error_init(&cerr);
-        if (ent_config_load(&config, config_path, &cerr)) {
-            ent_config_release(&config);
-            ent_xend_source_release(&xend);
-            ent_libvirt_source_release(&lv);
-            return ent_cli_fail("monitor", "%s", cerr.msg);
-        }
-        ent_monitor_apply_config(&config, !source_option, &src, &xend, &lv);
-    }
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'C':
-            break;
-        case 'g': {
-            const char *colon = strrchr(optarg, ':');
-            size_t len = colon ? (size_t)(colon - optarg) : strlen(optarg);
-            if (len == 0 || len >= sizeof host)
-                return ent_cli_fail("monitor", "--ganglia: \"%s\" is not HOST[:PORT]", optarg);
-            memcpy(host, optarg, len);
-            host[len] = '\0';
-            src.host = host;
-            if (colon && ent_cli_key_number("monitor", "--ganglia port", "monitor.ganglia.port",
-                                            colon + 1, &num))
-                return ENT_EXIT_INPUT;
-            if (colon)
-                src.port = (int)num;
-            break;
-        }
-        case 'f':
-            src.file = optarg;
-            break;
-        case 'q':
-            src.query = optarg;
-            break;
-        case 't':
-            if (ent_cli_key_number("monitor", "--timeout", "monitor.timeout", optarg, &src.timeout))
-                return ENT_EXIT_INPUT;
-            break;
-        case 'b':
-            btrplace = 1;
-            break;
-        case 'd':
-            if (ent_cli_key_number("monitor", "--dom0-mb", "monitor.dom0_memory_mb", optarg, &num))
-                return ENT_EXIT_INPUT;
-            src.opts.dom0_memory_mb = (int64_t)num;
-            break;
-        case 'm':
-            if (ent_cli_key_number("monitor", "--vm-memory", "monitor.vm_memory_mb", optarg, &num))
-                return ENT_EXIT_INPUT;
-            src.opts.vm_memory_mb = (int64_t)num;
-            break;
-        case 'c':
-            if (ent_cli_key_number("monitor", "--vm-cpu", "monitor.vm_cpu", optarg, &num))
-                return ENT_EXIT_INPUT;
-            src.opts.vm_cpu = (int64_t)num;
-            break;
-        case 'a':
-            if (ent_cli_key_number("monitor", "--active-threshold", "monitor.active_threshold",
-                                   optarg, &num))
-                return ENT_EXIT_INPUT;
-            src.opts.active_threshold = (int64_t)num;
-            break;
-        case 'x':
-            ent_xend_source_add(&xend, optarg);
-            break;
-        case 'l':
-            ent_libvirt_source_add(&lv, optarg);
-            break;
-        case 's':
-            if (ent_cli_number("monitor", "--sample", optarg, 0, 3600, &sample))
-                return ENT_EXIT_INPUT;
-            break;
-        default:
-            return ent_cli_fail("monitor", "bad option (see entropy monitor --help)");
-        }
-    }
-    int chosen = host[0] || src.file || xend.n_urls || lv.nodes.len ||
-                 (config_path && !source_option &&
-                  strcmp(ent_config_string(&config, "monitor.source"), "ganglia") == 0);
-    if (optind != argc || !chosen) {
-        ent_config_release(&config);
-        ent_xend_source_release(&xend);
-        ent_libvirt_source_release(&lv);
-        return ent_cli_fail("monitor",
-                            "expects --ganglia HOST[:PORT], --ganglia-file FILE, "
-                            "--xend URL, --libvirt URI or --config FILE naming a source");
-    }
-    xend.timeout = lv.timeout = src.timeout;
-    xend.cpu_share = lv.cpu_share = src.opts.vm_cpu;
-    xend.active_threshold = lv.active_threshold = src.opts.active_threshold;
+    if (!a->config_path)
+        return 0;
+    struct ent_error err;
+    ent_error_init(&err);
+    if (ent_config_load(&a->config, a->config_path, &err))
+        return ent_cli_fail("monitor", "%s", err.msg);
+    bool endpoints = !a->source_option;
+    const char *source = ent_config_string(&a->config, "monitor.source");
+    ent_ganglia_source_configure(&a->ganglia, &a->config,
+                                 endpoints && strcmp(source, "ganglia") == 0);
+    ent_xend_source_configure(&a->xend, &a->config, endpoints && strcmp(source, "xend") == 0);
+    ent_libvirt_source_configure(&a->lv, &a->config, endpoints && strcmp(source, "libvirt") == 0);
+    return 0;
+}
 
+static int ganglia_option(struct monitor_args *a, const char *arg)
+{
+    const char *colon = strrchr(arg, ':');
+    size_t len = colon ? (size_t)(colon - arg) : strlen(arg);
+    if (len == 0 || len >= sizeof a->host)
+        return ent_cli_fail("monitor", "--ganglia: \"%s\" is not HOST[:PORT]", arg);
+    memcpy(a->host, arg, len);
+    a->host[len] = '\0';
+    a->ganglia.host = a->host;
+    double num;
+    if (colon &&
+        ent_cli_key_number("monitor", "--ganglia port", "monitor.ganglia.port", colon + 1, &num))
+        return ENT_EXIT_INPUT;
+    if (colon)
+        a->ganglia.port = (int)num;
+    return 0;
+}
+
+/* A number option into an int64_t setting, within its configuration key's range. */
+static int key_option(const char *opt, const char *key, const char *arg, int64_t *out)
+{
+    double num;
+    if (ent_cli_key_number("monitor", opt, key, arg, &num))
+        return ENT_EXIT_INPUT;
+    *out = (int64_t)num;
+    return 0;
+}
+
+static int parse_option(struct monitor_args *a, int c)
+{
+    struct ent_ganglia_options *o = &a->ganglia.opts;
+    switch (c) {
+    case 'C':
+        return 0;
+    case 'g':
+        return ganglia_option(a, optarg);
+    case 'f':
+        a->ganglia.file = optarg;
+        return 0;
+    case 'q':
+        a->ganglia.query = optarg;
+        return 0;
+    case 't':
+        return ent_cli_key_number("monitor", "--timeout", "monitor.timeout", optarg,
+                                  &a->ganglia.timeout)
+                   ? ENT_EXIT_INPUT
+                   : 0;
+    case 'b':
+        a->btrplace = 1;
+        return 0;
+    case 'd':
+        return key_option("--dom0-mb", "monitor.dom0_memory_mb", optarg, &o->dom0_memory_mb);
+    case 'm':
+        return key_option("--vm-memory", "monitor.vm_memory_mb", optarg, &o->vm_memory_mb);
+    case 'c':
+        return key_option("--vm-cpu", "monitor.vm_cpu", optarg, &o->vm_cpu);
+    case 'a':
+        return key_option("--active-threshold", "monitor.active_threshold", optarg,
+                          &o->active_threshold);
+    case 'x':
+        ent_xend_source_add(&a->xend, optarg);
+        return 0;
+    case 'l':
+        ent_libvirt_source_add(&a->lv, optarg);
+        return 0;
+    case 's':
+        return ent_cli_number("monitor", "--sample", optarg, 0, 3600, &a->sample) ? ENT_EXIT_INPUT
+                                                                                  : 0;
+    default:
+        return ent_cli_fail("monitor", "bad option (see entropy monitor --help)");
+    }
+}
+
+/* The source chosen and its settings, the common ones handed to every source. */
+static const char *chosen(struct monitor_args *a, void **arg)
+{
+    struct ent_ganglia_options *o = &a->ganglia.opts;
+    a->xend.timeout = a->lv.timeout = a->ganglia.timeout;
+    a->xend.cpu_share = a->lv.cpu_share = o->vm_cpu;
+    a->xend.active_threshold = a->lv.active_threshold = o->active_threshold;
+    *arg = NULL;
+    if (a->lv.nodes.len)
+        return *arg = &a->lv, "libvirt";
+    if (a->xend.n_urls)
+        return *arg = &a->xend, "xend";
+    bool from_file = a->config_path && !a->source_option &&
+                     strcmp(ent_config_string(&a->config, "monitor.source"), "ganglia") == 0;
+    if (a->host[0] || a->ganglia.file || from_file)
+        return *arg = &a->ganglia, "ganglia";
+    return NULL;
+}
+
+/* One snapshot into m; with --sample (CPU use is a cpu.time delta) a first one SECONDS before. */
+static int take(struct ent_monitor *mon, double sample, struct ent_model *m, struct ent_error *err)
+{
+    if (sample > 0) {
+        int rc = ent_monitor_snapshot(mon, m, err);
+        ent_model_release(m);
+        ent_model_init(m);
+        if (rc)
+            return rc;
+        ent_sleep(sample);
+    }
+    return ent_monitor_snapshot(mon, m, err);
+}
+
+static int print_snapshot(struct monitor_args *a, const char *name, void *arg)
+{
     struct ent_error err;
     ent_error_init(&err);
     ent_log_open(NULL, ENT_LOG_ERROR, &err); /* issues go into the JSON, not to stderr twice */
-    struct ent_ganglia_dump dump;
-    ent_ganglia_dump_init(&dump);
+    struct ent_monitor mon;
     struct ent_model m;
     ent_model_init(&m);
-    json_t *issues = NULL;
     int status = ENT_EXIT_INPUT;
-    int failed;
-    if (lv.nodes.len) {
-        /* CPU use is a cpu.time delta: with --sample, a first round SECONDS before. */
-        failed = sample > 0 && ent_libvirt_snapshot(&lv, &m, &issues, &err);
-        if (!failed && sample > 0) {
-            json_decref(issues);
-            issues = NULL;
-            ent_model_release(&m);
-            ent_model_init(&m);
-            ent_sleep(sample);
-        }
-        failed = failed || ent_libvirt_snapshot(&lv, &m, &issues, &err);
-    } else if (xend.n_urls) {
-        failed = ent_xend_snapshot(&xend, &m, &issues, &err);
-    } else {
-        failed = ent_ganglia_fetch(&src, &dump, &err) ||
-                 ent_ganglia_snapshot(&dump, &src.opts, &m, &issues, &err);
-    }
-    if (failed || ent_model_validate(&m, &err)) {
+    int rc = ent_monitor_open(&mon, name, arg, &err);
+    if (!rc)
+        rc = take(&mon, strcmp(name, "libvirt") == 0 ? a->sample : 0, &m, &err);
+    if (rc) {
         fprintf(stderr, "entropy monitor: %s\n", err.msg);
-        goto cleanup;
+    } else {
+        char source[300];
+        ent_monitor_describe(&mon, source, sizeof source);
+        json_t *doc =
+            a->btrplace ? ent_btrplace_instance_json(&m) : snapshot_json(&m, source, mon.issues);
+        status = ent_json_save_file(doc, "-", &err) ? ENT_EXIT_INPUT : ENT_EXIT_OK;
+        json_decref(doc);
     }
-    char source[300];
-    if (lv.nodes.len)
-        snprintf(source, sizeof source, "libvirt %s%s", lv.nodes.items[0].uri,
-                 lv.nodes.len > 1 ? ", ..." : "");
-    else if (xend.n_urls)
-        snprintf(source, sizeof source, "xend %s%s", xend.urls[0], xend.n_urls > 1 ? ", ..." : "");
-    else if (src.file)
-        snprintf(source, sizeof source, "%s", src.file);
-    else
-        snprintf(source, sizeof source, "ganglia %s:%d", src.host, src.port);
-    json_t *doc = btrplace ? ent_btrplace_instance_json(&m) : snapshot_json(&m, source, issues);
-    status = ent_json_save_file(doc, "-", &err) ? ENT_EXIT_INPUT : ENT_EXIT_OK;
-    json_decref(doc);
-cleanup:
-    ent_xend_source_release(&xend);
-    ent_libvirt_source_release(&lv);
-    ent_config_release(&config);
-    json_decref(issues);
+    ent_monitor_close(&mon);
     ent_model_release(&m);
-    ent_ganglia_dump_release(&dump);
     return status;
+}
+
+int ent_cmd_monitor(int argc, char **argv)
+{
+    struct monitor_args a;
+    args_init(&a);
+    int rc = read_config(&a, argc, argv), c;
+    optind = 1;
+    while (!rc && (c = getopt_long(argc, argv, "", longopts, NULL)) != -1)
+        rc = parse_option(&a, c);
+    void *arg;
+    const char *name = rc ? NULL : chosen(&a, &arg);
+    if (!rc && (optind != argc || !name))
+        rc = ent_cli_fail("monitor", "expects --ganglia HOST[:PORT], --ganglia-file FILE, "
+                                     "--xend URL, --libvirt URI or --config FILE naming a source");
+    if (!rc)
+        rc = print_snapshot(&a, name, arg);
+    args_release(&a);
+    return rc;
 }

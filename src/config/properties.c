@@ -159,6 +159,12 @@ const char *ent_config_string(const struct ent_config *c, const char *key)
     return k < 0 ? NULL : c->values[k];
 }
 
+const char *ent_config_string_or(const struct ent_config *c, const char *key, const char *fallback)
+{
+    const char *v = ent_config_string(c, key);
+    return *v ? v : ent_config_string(c, fallback);
+}
+
 double ent_config_number(const struct ent_config *c, const char *key)
 {
     int k = key_index(key);

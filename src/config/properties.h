@@ -43,6 +43,8 @@ int ent_config_load(struct ent_config *c, const char *path, struct ent_error *er
 /* The same from an open stream, errors naming path. */
 int ent_config_read(struct ent_config *c, FILE *f, const char *path, struct ent_error *err);
 const char *ent_config_string(const struct ent_config *c, const char *key);
+/* key's value, or fallback's when key is empty. */
+const char *ent_config_string_or(const struct ent_config *c, const char *key, const char *fallback);
 double ent_config_number(const struct ent_config *c, const char *key);
 /* The documented file with every key at its default (what config/entropy.properties holds). */
 void ent_config_write_defaults(FILE *out);

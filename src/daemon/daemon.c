@@ -6,6 +6,7 @@
 #include "daemon/setup.h"
 #include "daemon/status.h"
 #include "exec/journal.h"
+#include "sim/cluster.h"
 #include "util/clock.h"
 #include "util/error.h"
 #include "util/log.h"
@@ -119,8 +120,9 @@ static int run_loop(struct ent_daemon_setup *a, struct ent_daemon_setup *b, cons
     struct ent_daemon_setup *cur = a, *spare = b;
     while (!stop_requested) {
         double t0 = ent_now();
-        if (cur->have_sim && cur->loop.round > 0)
-            ent_sim_cluster_step(&cur->sim); /* the simulated loads change between rounds */
+        struct ent_sim_cluster *sim = ent_monitor_sim_cluster(&cur->monitor);
+        if (sim && cur->loop.round > 0)
+            ent_sim_cluster_step(sim); /* the simulated loads change between rounds */
         struct ent_round r;
         ent_loop_round(&cur->loop, &r);
         double took = ent_now() - t0;

@@ -83,7 +83,8 @@ void ent_round_release(struct ent_round *r)
 {
     ent_exec_result_release(&r->exec);
     json_decref(r->report);
-    r->report = NULL;
+    json_decref(r->issues);
+    r->report = r->issues = NULL;
 }
 
 void ent_loop_round(struct ent_loop *loop, struct ent_round *r)
@@ -113,6 +114,7 @@ void ent_loop_round(struct ent_loop *loop, struct ent_round *r)
         goto done;
     }
     r->monitor_seconds = ent_now() - t0;
+    r->issues = json_incref(loop->monitor->issues);
     r->nodes = m.n_nodes;
     r->vms = m.n_vms;
     r->active_nodes = ent_model_active_nodes(&m);

@@ -49,6 +49,7 @@ struct ent_round {
     long long makespan;
     struct ent_exec_result exec;
     json_t *report; /* what was executed (ent_exec_report_json), when loop->report is set */
+    json_t *issues; /* what monitoring reported about the snapshot (an array), NULL when none */
 };
 
 /* Runs one round and logs it; r->exec is released by ent_round_release. Failures of a phase skip

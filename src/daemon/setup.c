@@ -2,8 +2,8 @@
 #include "daemon/setup.h"
 
 #include "daemon/plugins.h"
-#include "monitor/sources.h"
 #include "util/error.h"
+#include "util/log.h"
 
 #include <string.h>
 
@@ -12,120 +12,29 @@ static bool yes(const struct ent_config *c, const char *key)
     return strcmp(ent_config_string(c, key), "yes") == 0;
 }
 
-static const char *either(const struct ent_config *c, const char *key, const char *fallback)
-{
-    const char *v = ent_config_string(c, key);
-    return *v ? v : ent_config_string(c, fallback);
-}
-
-static int open_source(struct ent_daemon_setup *d, struct ent_error *err)
-{
-    const struct ent_config *c = &d->config;
-    ent_ganglia_source_default(&d->ganglia);
-    ent_xend_source_init(&d->xend);
-    ent_libvirt_source_init(&d->libvirt);
-    ent_monitor_apply_config(c, 1, &d->ganglia, &d->xend, &d->libvirt);
-    d->xend.timeout = d->libvirt.timeout = d->ganglia.timeout;
-    d->xend.cpu_share = d->libvirt.cpu_share = d->ganglia.opts.vm_cpu;
-    d->xend.active_threshold = d->libvirt.active_threshold = d->ganglia.opts.active_threshold;
-    d->lab = (struct ent_lab_source){.dir = ent_config_string(c, "monitor.lab.dir"),
-                                     .cpu_share = d->ganglia.opts.vm_cpu};
-    void *arg = &d->ganglia;
-    if (strcmp(d->source, "sim") == 0) {
-        struct ent_sim_options so;
-        ent_sim_options_default(&so);
-        so.nodes = (size_t)ent_config_number(c, "monitor.sim.nodes");
-        so.vms = (size_t)ent_config_number(c, "monitor.sim.vms");
-        so.seed = (uint64_t)ent_config_number(c, "monitor.sim.seed");
-        so.action_seconds = ent_config_number(c, "monitor.sim.action_seconds");
-        int rc = ent_sim_cluster_init(&d->sim, &so, err);
-        if (rc)
-            return rc;
-        d->have_sim = true;
-        arg = &d->sim;
-    } else if (strcmp(d->source, "xend") == 0) {
-        if (!d->xend.n_urls)
-            return ent_error(err, ENT_EINVALID, "%s: monitor.source = xend needs monitor.xend.urls",
-                             c->path);
-        arg = &d->xend;
-    } else if (strcmp(d->source, "libvirt") == 0) {
-        if (!d->libvirt.nodes.len)
-            return ent_error(err, ENT_EINVALID,
-                             "%s: monitor.source = libvirt needs monitor.libvirt.uris", c->path);
-        arg = &d->libvirt;
-    } else if (strcmp(d->source, "lab") == 0) {
-        arg = &d->lab;
-    }
-    return ent_monitor_open(&d->monitor, d->source, arg, err);
-}
-
-/* The driver a source brings, when driver.default is auto. */
-static const char *source_driver(const char *source)
-{
-    static const char *const map[][2] = {
-        {"sim", "sim"}, {"lab", "qmp"}, {"xend", "xend"}, {"libvirt", "libvirt"}};
-    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
-        if (strcmp(source, map[i][0]) == 0)
-            return map[i][1];
-    return NULL;
-}
-
-/* Opens name unless it is open already; a driver without its settings is skipped when it was
- * not asked for by name (required). */
+/* Opens name unless it is open already; a driver without its settings is skipped when the
+ * configuration does not name it (required). */
 static int open_driver(struct ent_daemon_setup *d, const char *name, bool required,
                        struct ent_error *err)
 {
-    for (size_t i = 0; i < d->drivers.len; i++)
-        if (strcmp(d->drivers.drivers[i].ops->name, name) == 0)
-            return 0;
-    const struct ent_config *c = &d->config;
-    void *arg = NULL;
-    if (strcmp(name, "sim") == 0) {
-        if (!d->have_sim)
-            return required ? ent_error(err, ENT_EINVALID,
-                                        "%s: the sim driver needs monitor.source = sim", c->path)
-                            : 0;
-        arg = &d->sim;
-    } else if (strcmp(name, "qmp") == 0) {
-        arg = (void *)d->lab.dir;
-    } else if (strcmp(name, "xend") == 0) {
-        d->xend_driver = (struct ent_xend_driver_config){
-            .nodes = either(c, "driver.xend.urls", "monitor.xend.urls"),
-            .relocation_port = (int)ent_config_number(c, "driver.xend.relocation_port"),
-            .timeout = d->ganglia.timeout};
-        if (!*d->xend_driver.nodes)
-            return required ? ent_error(err, ENT_EINVALID,
-                                        "%s: the xend driver needs "
-                                        "driver.xend.urls",
-                                        c->path)
-                            : 0;
-        arg = &d->xend_driver;
-    } else if (strcmp(name, "libvirt") == 0) {
-        const char *m = ent_config_string(c, "driver.libvirt.migrate_uris");
-        d->libvirt_driver = (struct ent_libvirt_driver_config){
-            .nodes = either(c, "driver.libvirt.uris", "monitor.libvirt.uris"),
-            .migrate_uris = *m ? m : NULL};
-        if (!*d->libvirt_driver.nodes)
-            return required ? ent_error(err, ENT_EINVALID,
-                                        "%s: the libvirt driver needs "
-                                        "driver.libvirt.uris",
-                                        c->path)
-                            : 0;
-        arg = &d->libvirt_driver;
-    } else if (strcmp(name, "xl") == 0) {
-        d->xl_driver =
-            (struct ent_xl_driver_config){.nodes = ent_config_string(c, "driver.xl.nodes"),
-                                          .ssh = ent_config_string(c, "driver.xl.ssh")};
-        if (!*d->xl_driver.nodes)
-            return required ? ent_error(err, ENT_EINVALID,
-                                        "%s: the xl driver needs "
-                                        "driver.xl.nodes",
-                                        c->path)
-                            : 0;
-        arg = &d->xl_driver;
+    const struct ent_driver_ops *ops = ent_driver_lookup(name);
+    if (!ops)
+        return ent_error(err, ENT_ENOTFOUND, "%s: no driver named \"%s\"", d->config.path, name);
+    if (!required && (!ops->configured || !ops->configured(&d->config, &d->monitor)))
+        return 0;
+    int rc = ent_driver_set_configure(&d->drivers, name, &d->config, &d->monitor, err);
+    return rc ? ent_error_prefix(err, "%s: driver %s", d->config.path, name) : 0;
+}
+
+/* Whether the "=DRIVER" of a NODE=DRIVER or VALUE=DRIVER list names name. */
+static bool names_driver(const char *list, const char *name)
+{
+    for (const char *p = list; (p = strchr(p, '=')); p++) {
+        size_t len = strcspn(p + 1, " \t,");
+        if (len == strlen(name) && strncmp(p + 1, name, len) == 0)
+            return true;
     }
-    int rc = ent_driver_set_open(&d->drivers, name, arg, err);
-    return rc ? ent_error_prefix(err, "%s: driver %s", c->path, name) : 0;
+    return false;
 }
 
 /* The default first (it serves nodes no rule names), then those the maps name, then any other
@@ -138,18 +47,13 @@ static int open_drivers(struct ent_daemon_setup *d, struct ent_error *err)
     d->drivers.value_map = ent_config_string(c, "driver.map");
     const char *def = ent_config_string(c, "driver.default");
     if (strcmp(def, "auto") == 0)
-        def = source_driver(d->source);
+        def = d->monitor.ops->driver;
     int rc = def ? open_driver(d, def, true, err) : 0;
-    static const char *const all[] = {"sim", "qmp", "libvirt", "xend", "xl"};
-    for (size_t i = 0; !rc && i < sizeof all / sizeof all[0]; i++) {
-        char pat[16];
-        snprintf(pat, sizeof pat, "=%s", all[i]);
-        bool named = strstr(d->drivers.node_map, pat) || strstr(d->drivers.value_map, pat);
-        if (strcmp(all[i], "qmp") == 0 && !named && strcmp(d->source, "lab") != 0)
-            continue;
-        if (strcmp(all[i], "sim") == 0 && !named)
-            continue;
-        rc = open_driver(d, all[i], named, err);
+    for (size_t i = 0; !rc && ent_driver_at(i); i++) {
+        const char *name = ent_driver_at(i)->name;
+        bool named =
+            names_driver(d->drivers.node_map, name) || names_driver(d->drivers.value_map, name);
+        rc = open_driver(d, name, named, err);
     }
     if (!rc && !d->drivers.len)
         rc = ent_error(err, ENT_EINVALID,
@@ -162,6 +66,7 @@ static int open_drivers(struct ent_daemon_setup *d, struct ent_error *err)
 static void loop_options(struct ent_daemon_setup *d)
 {
     const struct ent_config *c = &d->config;
+    char names[256];
     struct ent_loop *l = &d->loop;
     memset(l, 0, sizeof *l);
     l->monitor = &d->monitor;
@@ -177,6 +82,13 @@ static void loop_options(struct ent_daemon_setup *d)
     l->solve.time_limit = ent_config_number(c, "loop.time_limit");
     l->dry_run = yes(c, "loop.dry_run");
     l->plan.shutdown_empty = yes(c, "loop.power_off_empty");
+    if (l->plan.shutdown_empty && !ent_driver_set_can(&d->drivers, ENT_CAN_SHUTDOWN_NODE)) {
+        /* The planner plans what a driver can do: no node shutdown that every driver refuses. */
+        ent_warn("%s: loop.power_off_empty = yes, but no driver opened (%s) can shut a node "
+                 "down: no node shutdown is planned",
+                 c->path, ent_driver_set_names(&d->drivers, names, sizeof names));
+        l->plan.shutdown_empty = 0;
+    }
     l->plan.node_concurrency = (int)ent_config_number(c, "migration.node_concurrency");
     l->exec.node_concurrency = l->plan.node_concurrency;
     l->exec.max_parallel = (int)ent_config_number(c, "migration.max_parallel");
@@ -202,7 +114,7 @@ int ent_daemon_setup(struct ent_daemon_setup *d, const char *path, struct ent_er
         return rc;
     }
     d->source = ent_config_string(&d->config, "monitor.source");
-    rc = open_source(d, err);
+    rc = ent_monitor_configure(&d->monitor, &d->config, err);
     if (!rc)
         rc = open_drivers(d, err);
     if (rc) {
@@ -217,10 +129,5 @@ void ent_daemon_teardown(struct ent_daemon_setup *d)
 {
     ent_driver_set_close(&d->drivers);
     ent_monitor_close(&d->monitor);
-    if (d->have_sim)
-        ent_sim_cluster_release(&d->sim);
-    d->have_sim = false;
-    ent_xend_source_release(&d->xend);
-    ent_libvirt_source_release(&d->libvirt);
     ent_config_release(&d->config);
 }

@@ -7,31 +7,14 @@
 #include "config/properties.h"
 #include "daemon/loop.h"
 #include "drivers/driver.h"
-#include "drivers/libvirt.h"
-#include "drivers/xend.h"
-#include "drivers/xl.h"
-#include "lab/lab_monitor.h"
-#include "monitor/ganglia.h"
-#include "monitor/libvirt.h"
 #include "monitor/monitor.h"
-#include "monitor/xend.h"
-#include "sim/cluster.h"
 
 #include <stdbool.h>
 
 struct ent_daemon_setup {
     struct ent_config config;
-    const char *source; /* monitor.source */
-    struct ent_sim_cluster sim;
-    bool have_sim;
-    struct ent_ganglia_source ganglia;
-    struct ent_xend_source xend;
-    struct ent_libvirt_source libvirt;
-    struct ent_lab_source lab;
-    struct ent_monitor monitor;
-    struct ent_xend_driver_config xend_driver;
-    struct ent_libvirt_driver_config libvirt_driver;
-    struct ent_xl_driver_config xl_driver;
+    const char *source;         /* monitor.source */
+    struct ent_monitor monitor; /* configured from the file: it owns its settings */
     struct ent_driver_set drivers;
     struct ent_loop loop; /* monitor, drivers and options set; the caller adds stop, journal */
     bool decide;          /* loop.objective is not none */

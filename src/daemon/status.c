@@ -175,15 +175,15 @@ static json_t *plan_json(const struct ent_round *r, const struct ent_model *m,
 
 static json_t *round_json(const struct ent_round *r)
 {
-    return json_pack("{s:I, s:b, s:s?, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f}",
-                     "round", (json_int_t)r->round, "skipped", r->skipped, "reason",
-                     r->skipped ? r->reason : NULL, "nodes", (json_int_t)r->nodes, "active_nodes",
-                     (json_int_t)r->active_nodes, "vms", (json_int_t)r->vms, "target_nodes",
-                     (json_int_t)r->decision.nodes_used, "lower_bound",
-                     (json_int_t)r->decision.lower_bound, "actions", (json_int_t)r->actions, "done",
-                     (json_int_t)r->exec.done, "failed", (json_int_t)r->exec.failed, "dropped",
-                     (json_int_t)r->exec.dropped, "not_started", (json_int_t)r->exec.not_started,
-                     "executed_seconds", r->exec.wall_seconds);
+    return json_pack(
+        "{s:I, s:b, s:s?, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:O?}", "round",
+        (json_int_t)r->round, "skipped", r->skipped, "reason", r->skipped ? r->reason : NULL,
+        "nodes", (json_int_t)r->nodes, "active_nodes", (json_int_t)r->active_nodes, "vms",
+        (json_int_t)r->vms, "target_nodes", (json_int_t)r->decision.nodes_used, "lower_bound",
+        (json_int_t)r->decision.lower_bound, "actions", (json_int_t)r->actions, "done",
+        (json_int_t)r->exec.done, "failed", (json_int_t)r->exec.failed, "dropped",
+        (json_int_t)r->exec.dropped, "not_started", (json_int_t)r->exec.not_started,
+        "executed_seconds", r->exec.wall_seconds, "issues", r->issues);
 }
 
 void ent_status_on_phase(void *arg, const char *phase, const struct ent_round *r,

@@ -11,14 +11,34 @@ static struct ent_registry registry = {.what = "driver"};
 
 int ent_driver_register(const struct ent_driver_ops *ops, struct ent_error *err)
 {
-    if (!ops->name || !ops->migrate_perform)
-        return ent_error(err, ENT_EINVALID, "driver without name or migrate_perform");
+    if (!ops->name || !ops->migrate_perform || !ops->configure != !ops->configured)
+        return ent_error(err, ENT_EINVALID,
+                         "driver without name or migrate_perform, or with only one of configure "
+                         "and configured");
     return ent_registry_add(&registry, ops->name, ops, err);
 }
 
 const struct ent_driver_ops *ent_driver_lookup(const char *name)
 {
     return ent_registry_find(&registry, name);
+}
+
+const struct ent_driver_ops *ent_driver_at(size_t i)
+{
+    return ent_registry_at(&registry, i);
+}
+
+bool ent_driver_can(const struct ent_driver_ops *ops, enum ent_driver_can what)
+{
+    switch (what) {
+    case ENT_CAN_BOOT_NODE:
+        return ops->boot_node != NULL;
+    case ENT_CAN_SHUTDOWN_NODE:
+        return ops->shutdown_node != NULL;
+    case ENT_CAN_SUSPEND_VM:
+        return ops->suspend_vm != NULL && ops->resume_vm != NULL;
+    }
+    return false;
 }
 
 int ent_driver_open(struct ent_driver *drv, const char *name, void *arg, struct ent_error *err)
@@ -70,15 +90,15 @@ int ent_driver_set_open(struct ent_driver_set *set, const char *name, void *arg,
     return rc;
 }
 
-/* What monitoring names the hypervisor, as the driver that migrates on it. */
-static const char *driver_alias(const char *name)
+/* Whether ops answers to name: its own, or what monitoring calls its hypervisor. */
+static bool answers_to(const struct ent_driver_ops *ops, const char *name)
 {
-    static const char *const aliases[][2] = {
-        {"xen", "xend"}, {"xen3", "xend"}, {"kvm", "libvirt"}, {"qemu", "libvirt"}, {"lab", "qmp"}};
-    for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++)
-        if (strcmp(name, aliases[i][0]) == 0)
-            return aliases[i][1];
-    return name;
+    if (strcmp(ops->name, name) == 0)
+        return true;
+    for (const char *const *a = ops->aliases; a && *a; a++)
+        if (strcmp(*a, name) == 0)
+            return true;
+    return false;
 }
 
 /* The value of key in a "KEY=VALUE ..." list, into out; 0 when found. */
@@ -100,8 +120,7 @@ static int lookup(const char *list, const char *key, char *out, size_t len)
 static struct ent_driver *by_name(struct ent_driver_set *set, const char *name)
 {
     for (size_t i = 0; name && i < set->len; i++)
-        if (strcmp(set->drivers[i].ops->name, name) == 0 ||
-            strcmp(set->drivers[i].ops->name, driver_alias(name)) == 0)
+        if (answers_to(set->drivers[i].ops, name))
             return &set->drivers[i];
     return NULL;
 }
@@ -120,6 +139,51 @@ struct ent_driver *ent_driver_set_pick(struct ent_driver_set *set, const char *n
     if (!d)
         d = by_name(set, node_driver);
     return d ? d : &set->drivers[0];
+}
+
+int ent_driver_set_configure(struct ent_driver_set *set, const char *name,
+                             const struct ent_config *c, const struct ent_monitor *mon,
+                             struct ent_error *err)
+{
+    for (size_t i = 0; i < set->len; i++)
+        if (strcmp(set->drivers[i].ops->name, name) == 0)
+            return 0;
+    const struct ent_driver_ops *ops = ent_driver_lookup(name);
+    if (!ops)
+        return ent_error(err, ENT_ENOTFOUND, "no driver named \"%s\"", name);
+    if (!ops->configure)
+        return ent_error(err, ENT_EUNSUPPORTED,
+                         "the %s driver cannot be set up from the configuration", name);
+    if (set->len == ENT_DRIVER_SET_MAX)
+        return ent_error(err, ENT_EINVALID, "more than %d drivers", ENT_DRIVER_SET_MAX);
+    struct ent_driver *drv = &set->drivers[set->len];
+    *drv = (struct ent_driver){.ops = ops};
+    int rc = ops->configure(drv, c, mon, err);
+    if (rc) {
+        drv->ops = NULL;
+        return rc;
+    }
+    set->len++;
+    return 0;
+}
+
+char *ent_driver_set_names(const struct ent_driver_set *set, char *buf, size_t size)
+{
+    size_t len = 0;
+    buf[0] = 0;
+    for (size_t i = 0; i < set->len && len < size; i++) {
+        int n = snprintf(buf + len, size - len, "%s%s", i ? ", " : "", set->drivers[i].ops->name);
+        len += n > 0 ? (size_t)n : 0;
+    }
+    return buf;
+}
+
+bool ent_driver_set_can(const struct ent_driver_set *set, enum ent_driver_can what)
+{
+    for (size_t i = 0; i < set->len; i++)
+        if (ent_driver_can(set->drivers[i].ops, what))
+            return true;
+    return false;
 }
 
 void ent_driver_set_close(struct ent_driver_set *set)

@@ -5,11 +5,14 @@
 #ifndef ENT_DRIVERS_DRIVER_H
 #define ENT_DRIVERS_DRIVER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+struct ent_config;
 struct ent_error;
 struct ent_driver;
+struct ent_monitor;
 
 /* What a migration is, how it may run and, once done, what it measured. */
 struct ent_migration {
@@ -37,7 +40,19 @@ struct ent_vm_place {
 
 struct ent_driver_ops {
     const char *name;
-    int serial; /* calls must not overlap (the driver's state is not thread-safe) */
+    int serial;              /* calls must not overlap (the driver's state is not thread-safe) */
+    const char *const *keys; /* its own rows of the configuration table, NULL-terminated */
+    /* What monitoring may call its hypervisor (container.driver.migration), NULL-terminated. */
+    const char *const *aliases;
+    /* Whether the configuration (and the monitoring source) gives it what it needs: a driver
+     * without its settings is left closed unless the configuration names it. configured and
+     * configure are both set, or neither (a driver only opened from code, as in tests). */
+    bool (*configured)(const struct ent_config *c, const struct ent_monitor *mon);
+    /* Opens from the configuration (strings stay the configuration's); a missing setting is an
+     * error naming its key. */
+    int (*configure)(struct ent_driver *drv, const struct ent_config *c,
+                     const struct ent_monitor *mon, struct ent_error *err);
+    /* Opens from settings the caller gives (its struct ent_*_driver_config). */
     int (*open)(struct ent_driver *drv, void *arg, struct ent_error *err);
     void (*close)(struct ent_driver *drv);
     int (*migrate_prepare)(struct ent_driver *drv, struct ent_migration *mig,
@@ -75,6 +90,11 @@ struct ent_driver {
 /* Registration (daemon/plugins.c registers the built-in drivers); a name twice is refused. */
 int ent_driver_register(const struct ent_driver_ops *ops, struct ent_error *err);
 const struct ent_driver_ops *ent_driver_lookup(const char *name);
+/* The registered drivers in order, NULL past the last. */
+const struct ent_driver_ops *ent_driver_at(size_t i);
+/* What a driver can do: the slots it fills. */
+enum ent_driver_can { ENT_CAN_BOOT_NODE, ENT_CAN_SHUTDOWN_NODE, ENT_CAN_SUSPEND_VM };
+bool ent_driver_can(const struct ent_driver_ops *ops, enum ent_driver_can what);
 int ent_driver_open(struct ent_driver *drv, const char *name, void *arg, struct ent_error *err);
 void ent_driver_close(struct ent_driver *drv);
 
@@ -85,8 +105,8 @@ int ent_driver_migrate(struct ent_driver *drv, struct ent_migration *mig, struct
 /* The drivers opened for a round, one per kind of node. A node is served, in this order: by the
  * driver node_map names for it ("NODE=DRIVER ..."), by the driver value_map names for what
  * monitoring says of it ("VALUE=DRIVER ...", VALUE being container.driver.migration), by the
- * driver of that name ("xen" and "xen3" being xend's, "kvm" and "qemu" libvirt's, "lab" qmp's),
- * else by the first driver of the set. */
+ * driver of that name or alias (ent_driver_ops.aliases: "xen" and "xen3" are xend's, "kvm" and
+ * "qemu" libvirt's, "lab" qmp's), else by the first driver of the set. */
 #define ENT_DRIVER_SET_MAX 8
 struct ent_driver_set {
     struct ent_driver drivers[ENT_DRIVER_SET_MAX];
@@ -99,6 +119,14 @@ int ent_driver_set_open(struct ent_driver_set *set, const char *name, void *arg,
                         struct ent_error *err);
 struct ent_driver *ent_driver_set_pick(struct ent_driver_set *set, const char *node,
                                        const char *node_driver);
+/* Opens driver name from the configuration into the set, unless it is open already. */
+int ent_driver_set_configure(struct ent_driver_set *set, const char *name,
+                             const struct ent_config *c, const struct ent_monitor *mon,
+                             struct ent_error *err);
+/* The names of the set's drivers, "sim, xend", into buf; returns buf. */
+char *ent_driver_set_names(const struct ent_driver_set *set, char *buf, size_t size);
+/* Whether some driver of the set can do what. */
+bool ent_driver_set_can(const struct ent_driver_set *set, enum ent_driver_can what);
 void ent_driver_set_close(struct ent_driver_set *set);
 
 extern const struct ent_driver_ops ent_driver_sim_ops;

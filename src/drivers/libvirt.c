@@ -2,6 +2,7 @@
  * connections are thread-safe, the cache is under a lock. */
 #include "drivers/libvirt.h"
 
+#include "config/properties.h"
 #include "drivers/driver.h"
 #include "proto/libvirt_fetch.h"
 #include "proto/libvirt_nodes.h"
@@ -337,7 +338,32 @@ static int lv_locate(struct ent_driver *drv, const char *vm, const char *from, c
     return 0;
 }
 
+static bool lv_configured(const struct ent_config *c, const struct ent_monitor *mon)
+{
+    return *ent_config_string_or(c, "driver.libvirt.uris", "monitor.libvirt.uris");
+}
+
+static int lv_configure(struct ent_driver *drv, const struct ent_config *c,
+                        const struct ent_monitor *mon, struct ent_error *err)
+{
+    if (!lv_configured(c, mon))
+        return ent_error(err, ENT_EINVALID, "%s: the libvirt driver needs driver.libvirt.uris",
+                         c->path);
+    const char *migrate = ent_config_string(c, "driver.libvirt.migrate_uris");
+    struct ent_libvirt_driver_config conf = {
+        .nodes = ent_config_string_or(c, "driver.libvirt.uris", "monitor.libvirt.uris"),
+        .migrate_uris = *migrate ? migrate : NULL};
+    return lv_open(drv, &conf, err);
+}
+
+static const char *const lv_keys[] = {"driver.libvirt.uris", "driver.libvirt.migrate_uris", NULL};
+static const char *const lv_aliases[] = {"kvm", "qemu", NULL};
+
 const struct ent_driver_ops ent_driver_libvirt_ops = {
+    .keys = lv_keys,
+    .aliases = lv_aliases,
+    .configured = lv_configured,
+    .configure = lv_configure,
     .name = "libvirt",
     .open = lv_open,
     .close = lv_close,

@@ -2,7 +2,9 @@
  * the simulated clock; failures and delays can be injected (ent_sim_options). A failed migration
  * leaves the VM running on its source, as a real one must. The cluster is shared by the executor's
  * threads: every access is under one lock, the wall-clock wait of a migration outside it. */
+#include "config/properties.h"
 #include "drivers/driver.h"
+#include "monitor/monitor.h"
 #include "sim/cluster.h"
 #include "util/clock.h"
 #include "util/error.h"
@@ -112,7 +114,23 @@ static int sim_locate(struct ent_driver *drv, const char *vm, const char *from, 
     return 0;
 }
 
+static bool sim_configured(const struct ent_config *c, const struct ent_monitor *mon)
+{
+    return ent_monitor_sim_cluster(mon) != NULL;
+}
+
+static int sim_configure(struct ent_driver *drv, const struct ent_config *c,
+                         const struct ent_monitor *mon, struct ent_error *err)
+{
+    if (!sim_configured(c, mon))
+        return ent_error(err, ENT_EINVALID, "%s: the sim driver needs monitor.source = sim",
+                         c->path);
+    return sim_open(drv, ent_monitor_sim_cluster(mon), err);
+}
+
 const struct ent_driver_ops ent_driver_sim_ops = {
+    .configured = sim_configured,
+    .configure = sim_configure,
     .name = "sim",
     .locate_vm = sim_locate,
     .open = sim_open,

@@ -3,6 +3,7 @@
  * 3.0: resource; 3.2 on: port, node, ssl); xend's FormFn reads those it knows. */
 #include "drivers/xend.h"
 
+#include "config/properties.h"
 #include "drivers/driver.h"
 #include "proto/sxp.h"
 #include "proto/xend_http.h"
@@ -233,7 +234,31 @@ static int xend_locate(struct ent_driver *drv, const char *vm, const char *from,
     return 0;
 }
 
+static bool xend_configured(const struct ent_config *c, const struct ent_monitor *mon)
+{
+    return *ent_config_string_or(c, "driver.xend.urls", "monitor.xend.urls");
+}
+
+static int xend_configure(struct ent_driver *drv, const struct ent_config *c,
+                          const struct ent_monitor *mon, struct ent_error *err)
+{
+    if (!xend_configured(c, mon))
+        return ent_error(err, ENT_EINVALID, "%s: the xend driver needs driver.xend.urls", c->path);
+    struct ent_xend_driver_config conf = {
+        .nodes = ent_config_string_or(c, "driver.xend.urls", "monitor.xend.urls"),
+        .relocation_port = (int)ent_config_number(c, "driver.xend.relocation_port"),
+        .timeout = ent_config_number(c, "monitor.timeout")};
+    return xend_open(drv, &conf, err);
+}
+
+static const char *const xend_keys[] = {"driver.xend.urls", "driver.xend.relocation_port", NULL};
+static const char *const xend_aliases[] = {"xen", "xen3", NULL};
+
 const struct ent_driver_ops ent_driver_xend_ops = {
+    .keys = xend_keys,
+    .aliases = xend_aliases,
+    .configured = xend_configured,
+    .configure = xend_configure,
     .name = "xend",
     .open = xend_open,
     .close = xend_close,

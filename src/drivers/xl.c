@@ -1,6 +1,7 @@
 /* The xl driver: xl over ssh on the node concerned. */
 #include "drivers/xl.h"
 
+#include "config/properties.h"
 #include "drivers/driver.h"
 #include "util/alloc.h"
 #include "util/clock.h"
@@ -197,7 +198,27 @@ static int xl_locate(struct ent_driver *drv, const char *vm, const char *from, c
     return 0;
 }
 
+static bool xl_configured(const struct ent_config *c, const struct ent_monitor *mon)
+{
+    return *ent_config_string(c, "driver.xl.nodes");
+}
+
+static int xl_configure(struct ent_driver *drv, const struct ent_config *c,
+                        const struct ent_monitor *mon, struct ent_error *err)
+{
+    if (!xl_configured(c, mon))
+        return ent_error(err, ENT_EINVALID, "%s: the xl driver needs driver.xl.nodes", c->path);
+    struct ent_xl_driver_config conf = {.nodes = ent_config_string(c, "driver.xl.nodes"),
+                                        .ssh = ent_config_string(c, "driver.xl.ssh")};
+    return xl_open(drv, &conf, err);
+}
+
+static const char *const xl_keys[] = {"driver.xl.nodes", "driver.xl.ssh", NULL};
+
 const struct ent_driver_ops ent_driver_xl_ops = {
+    .keys = xl_keys,
+    .configured = xl_configured,
+    .configure = xl_configure,
     .name = "xl",
     .open = xl_open,
     .close = xl_close,

@@ -3,8 +3,10 @@
  * the source is told to migrate there (events on, max-bandwidth and downtime-limit set) and polled
  * with query-migrate to the end. The source is ended only once the destination runs; a failed,
  * cancelled or timed-out migration ends the destination and leaves the VM running on its source. */
+#include "config/properties.h"
 #include "drivers/driver.h"
 #include "lab/lab.h"
+#include "monitor/monitor.h"
 #include "proto/qmp_client.h"
 #include "util/alloc.h"
 #include "util/clock.h"
@@ -375,7 +377,24 @@ static int qmp_recover(struct ent_driver *drv, const char *vm, struct ent_vm_pla
     return qmp_locate(drv, vm, NULL, NULL, out, err); /* as it is now */
 }
 
+/* Opened with the lab as the source, or when the configuration names it. */
+static bool qmp_configured(const struct ent_config *c, const struct ent_monitor *mon)
+{
+    return mon && mon->ops == &ent_monitor_lab_ops;
+}
+
+static int qmp_configure(struct ent_driver *drv, const struct ent_config *c,
+                         const struct ent_monitor *mon, struct ent_error *err)
+{
+    return qmp_open(drv, (void *)ent_config_string(c, "monitor.lab.dir"), err);
+}
+
+static const char *const qmp_aliases[] = {"lab", NULL};
+
 const struct ent_driver_ops ent_driver_qmp_ops = {
+    .aliases = qmp_aliases,
+    .configured = qmp_configured,
+    .configure = qmp_configure,
     .name = "qmp",
     .recover_vm = qmp_recover,
     .open = qmp_open,

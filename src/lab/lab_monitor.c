@@ -1,6 +1,7 @@
-/* The lab adapter. */
+/* The lab's monitoring source. */
 #include "lab/lab_monitor.h"
 
+#include "config/properties.h"
 #include "lab/lab.h"
 #include "model/model.h"
 #include "monitor/issues.h"
@@ -9,6 +10,7 @@
 #include "util/alloc.h"
 #include "util/error.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static int add_vms(const struct ent_lab *lab, const struct ent_lab_source *src,
@@ -58,29 +60,28 @@ static int add_vms(const struct ent_lab *lab, const struct ent_lab_source *src,
     return rc;
 }
 
-int ent_lab_snapshot(const struct ent_lab_source *src, struct ent_model *m, json_t **issues,
-                     struct ent_error *err)
+static int lab_read(struct ent_monitor *mon, struct ent_monitor_round *r, struct ent_error *err)
 {
+    const struct ent_lab_source *src = mon->state;
+    struct ent_model *m = r->m;
     struct ent_lab lab;
     int rc = ent_lab_open(&lab, src->dir, err);
     if (rc)
         return rc;
-    struct ent_monitor_round r;
-    rc = ent_monitor_round_begin(&r, m, err);
     for (size_t i = 0; !rc && i < lab.n_nodes; i++) {
-        int n = ent_monitor_add_node(m, &r.names, lab.nodes[i].name, err);
+        int n = ent_monitor_add_node(m, &r->names, lab.nodes[i].name, err);
         if (n < 0) {
             rc = n;
             break;
         }
-        m->res[r.cpu].capacity[n] = lab.nodes[i].cpus * 100;
-        m->res[r.mem].capacity[n] = lab.nodes[i].memory_mb;
+        m->res[r->cpu].capacity[n] = lab.nodes[i].cpus * 100;
+        m->res[r->mem].capacity[n] = lab.nodes[i].memory_mb;
         m->nodes[n].driver = ent_strdup("qmp");
     }
     if (!rc)
-        rc = add_vms(&lab, src, &r, err);
+        rc = add_vms(&lab, src, r, err);
     ent_lab_release(&lab);
-    return ent_monitor_round_end(&r, rc, issues, err);
+    return rc;
 }
 
 static int lab_open(struct ent_monitor *mon, void *arg, struct ent_error *err)
@@ -91,16 +92,34 @@ static int lab_open(struct ent_monitor *mon, void *arg, struct ent_error *err)
     return 0;
 }
 
-static int lab_snapshot_op(struct ent_monitor *mon, struct ent_model *out, struct ent_error *err)
+static int lab_configure(struct ent_monitor *mon, const struct ent_config *c, struct ent_error *err)
 {
-    json_t *issues = NULL;
-    int rc = ent_lab_snapshot(mon->state, out, &issues, err);
-    json_decref(issues);
-    return rc;
+    struct ent_lab_source *src = ent_malloc(sizeof *src);
+    *src = (struct ent_lab_source){.dir = ent_config_string(c, "monitor.lab.dir"),
+                                   .cpu_share = (int64_t)ent_config_number(c, "monitor.vm_cpu")};
+    return lab_open(mon, src, err);
 }
+
+static void lab_close(struct ent_monitor *mon)
+{
+    ent_free(mon->state);
+}
+
+static void lab_describe(const struct ent_monitor *mon, char *buf, size_t size)
+{
+    const struct ent_lab_source *src = mon->state;
+    snprintf(buf, size, "lab %s", src->dir);
+}
+
+static const char *const lab_keys[] = {"monitor.lab.dir", NULL};
 
 const struct ent_monitor_ops ent_monitor_lab_ops = {
     .name = "lab",
+    .driver = "qmp",
+    .keys = lab_keys,
+    .configure = lab_configure,
     .open = lab_open,
-    .snapshot = lab_snapshot_op,
+    .read = lab_read,
+    .close = lab_close,
+    .describe = lab_describe,
 };

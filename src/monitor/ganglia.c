@@ -1,6 +1,7 @@
 /* Ganglia over TCP (or from a file), fed to the streaming parser, then made a snapshot. */
 #include "monitor/ganglia.h"
 
+#include "config/properties.h"
 #include "model/model.h"
 #include "monitor/ganglia_xml.h"
 #include "monitor/monitor.h"
@@ -92,7 +93,28 @@ int ent_ganglia_fetch(const struct ent_ganglia_source *src, struct ent_ganglia_d
     return rc;
 }
 
-/* --- The adapter ------------------------------------------------------------------------- */
+void ent_ganglia_source_configure(struct ent_ganglia_source *s, const struct ent_config *c,
+                                  bool endpoints)
+{
+    s->timeout = ent_config_number(c, "monitor.timeout");
+    s->opts.dom0_memory_mb = (int64_t)ent_config_number(c, "monitor.dom0_memory_mb");
+    s->opts.vm_memory_mb = (int64_t)ent_config_number(c, "monitor.vm_memory_mb");
+    s->opts.vm_cpu = (int64_t)ent_config_number(c, "monitor.vm_cpu");
+    s->opts.active_threshold = (int64_t)ent_config_number(c, "monitor.active_threshold");
+    s->opts.liveness = ent_config_number(c, "monitor.ganglia.liveness");
+    if (!endpoints)
+        return;
+    const char *file = ent_config_string(c, "monitor.ganglia.file");
+    const char *query = ent_config_string(c, "monitor.ganglia.query");
+    if (*file)
+        s->file = file;
+    else
+        s->host = ent_config_string(c, "monitor.ganglia.host");
+    s->port = (int)ent_config_number(c, "monitor.ganglia.port");
+    s->query = *query ? query : NULL;
+}
+
+/* --- The source -------------------------------------------------------------------------- */
 
 static int ganglia_open(struct ent_monitor *mon, void *arg, struct ent_error *err)
 {
@@ -102,22 +124,53 @@ static int ganglia_open(struct ent_monitor *mon, void *arg, struct ent_error *er
     return 0;
 }
 
-static int ganglia_snapshot(struct ent_monitor *mon, struct ent_model *out, struct ent_error *err)
+static int ganglia_configure(struct ent_monitor *mon, const struct ent_config *c,
+                             struct ent_error *err)
+{
+    struct ent_ganglia_source *src = ent_malloc(sizeof *src);
+    ent_ganglia_source_default(src);
+    ent_ganglia_source_configure(src, c, true);
+    return ganglia_open(mon, src, err);
+}
+
+static void ganglia_close(struct ent_monitor *mon)
+{
+    ent_free(mon->state);
+}
+
+static int ganglia_read(struct ent_monitor *mon, struct ent_monitor_round *r, struct ent_error *err)
 {
     const struct ent_ganglia_source *src = mon->state;
     struct ent_ganglia_dump dump;
     ent_ganglia_dump_init(&dump);
     int rc = ent_ganglia_fetch(src, &dump, err);
-    json_t *issues = NULL;
     if (!rc)
-        rc = ent_ganglia_snapshot(&dump, &src->opts, out, &issues, err);
-    json_decref(issues); /* logged already */
+        rc = ent_ganglia_read(&dump, &src->opts, r, err);
     ent_ganglia_dump_release(&dump);
-    return rc ? rc : ent_model_validate(out, err);
+    return rc;
 }
+
+static void ganglia_describe(const struct ent_monitor *mon, char *buf, size_t size)
+{
+    const struct ent_ganglia_source *src = mon->state;
+    if (src->file)
+        snprintf(buf, size, "%s", src->file);
+    else
+        snprintf(buf, size, "ganglia %s:%d", src->host, src->port);
+}
+
+static const char *const ganglia_keys[] = {"monitor.ganglia.host",     "monitor.ganglia.port",
+                                           "monitor.ganglia.query",    "monitor.ganglia.file",
+                                           "monitor.ganglia.liveness", "monitor.dom0_memory_mb",
+                                           "monitor.vm_memory_mb",     NULL};
 
 const struct ent_monitor_ops ent_monitor_ganglia_ops = {
     .name = "ganglia",
+    .driver = NULL, /* each node says its own (container.driver.migration) */
+    .keys = ganglia_keys,
+    .configure = ganglia_configure,
     .open = ganglia_open,
-    .snapshot = ganglia_snapshot,
+    .read = ganglia_read,
+    .close = ganglia_close,
+    .describe = ganglia_describe,
 };

@@ -5,6 +5,9 @@
 
 #include "monitor/ganglia_snapshot.h"
 
+#include <stdbool.h>
+
+struct ent_config;
 struct ent_error;
 struct ent_ganglia_dump;
 
@@ -22,5 +25,8 @@ void ent_ganglia_source_default(struct ent_ganglia_source *s);
  * that names it; nothing half-read is returned. */
 int ent_ganglia_fetch(const struct ent_ganglia_source *src, struct ent_ganglia_dump *out,
                       struct ent_error *err);
+/* The monitor.* settings and, with endpoints, monitor.ganglia.file or host, port and query. */
+void ent_ganglia_source_configure(struct ent_ganglia_source *s, const struct ent_config *c,
+                                  bool endpoints);
 
 #endif

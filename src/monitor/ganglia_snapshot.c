@@ -89,102 +89,121 @@ static void vm_demand(const struct ent_ganglia_host *vh, const struct ent_gangli
     }
 }
 
-int ent_ganglia_snapshot(const struct ent_ganglia_dump *d, const struct ent_ganglia_options *o,
-                         struct ent_model *m, json_t **issues_out, struct ent_error *err)
+/* Whether h describes a usable node; says why not in r's issues. */
+static int usable_node(const struct ent_ganglia_host *h, const struct ent_ganglia_options *o,
+                       struct ent_monitor_round *r, double *mem_kb, double *cpus)
 {
-    json_t *issues = json_array();
-    struct ent_namemap by_name; /* host name -> index in the dump */
-    struct ent_monitor_names names;
-    ent_namemap_init(&by_name);
-    ent_monitor_names_init(&names);
-    for (size_t i = 0; i < d->n_hosts; i++)
-        ent_namemap_put(&by_name, d->hosts[i].name, (int32_t)i);
-    int cpu = ent_model_add_resource(m, "cpu", 0, 0, err);
-    int mem = ent_model_add_resource(m, "memory", 0, 0, err);
-    int rc = cpu < 0 || mem < 0 ? ENT_EINVALID : 0;
     static const enum ent_ganglia_metric needed[] = {
         ENT_GM_CONTAINER_MEM_TOTAL, ENT_GM_CONTAINER_CPU_NUM, ENT_GM_CONTAINER_VMS,
         ENT_GM_CONTAINER_TYPE, ENT_GM_CONTAINER_DRIVER};
-    for (size_t i = 0; i < d->n_hosts && !rc; i++) {
-        const struct ent_ganglia_host *h = &d->hosts[i];
-        if (!is_node(h))
-            continue;
-        char missing[256] = "";
-        for (size_t k = 0; k < 5; k++)
-            if (!h->val[needed[k]])
-                snprintf(missing + strlen(missing), sizeof missing - strlen(missing), "%s%s",
-                         missing[0] ? ", " : "", ent_ganglia_metric_name(needed[k]));
-        if (missing[0]) {
-            ent_monitor_issue(issues, "ganglia", "host %s is not a node: it does not report %s",
-                              h->name, missing);
-            continue;
-        }
-        double mem_kb, cpus;
-        if (parse_number(h->val[ENT_GM_CONTAINER_MEM_TOTAL], &mem_kb) || mem_kb < 0 ||
-            parse_number(h->val[ENT_GM_CONTAINER_CPU_NUM], &cpus) || cpus < 0 || cpus > 1e5 ||
-            mem_kb > 1e15) {
-            ent_monitor_issue(
-                issues, "ganglia",
-                "host %s is not a node: container.mem_total \"%s\" or container.cpu_num "
-                "\"%s\" is not a sensible number",
-                h->name, h->val[ENT_GM_CONTAINER_MEM_TOTAL], h->val[ENT_GM_CONTAINER_CPU_NUM]);
-            continue;
-        }
-        if (lost(h, o->liveness)) {
-            ent_monitor_issue(issues, "ganglia",
-                              "node %s is lost (silent for %ld s, expected every %ld s): not a "
-                              "destination; its VMs (%s) are left alone",
-                              h->name, h->tn, h->tmax, h->val[ENT_GM_CONTAINER_VMS]);
-            continue;
-        }
-        int n = ent_monitor_add_node(m, &names, h->name, err);
-        if (n == ENT_EEXISTS) {
-            ent_monitor_issue(issues, "ganglia", "host %s reported twice: the second is ignored",
-                              h->name);
-            continue;
-        }
-        if (n < 0) {
-            rc = n;
-            break;
-        }
-        int64_t memory = (int64_t)(mem_kb / 1024);
-        const char *type = h->val[ENT_GM_CONTAINER_TYPE];
-        if (o->dom0_memory_mb > 0 && strncasecmp(type, "xen", 3) == 0)
-            memory = memory > o->dom0_memory_mb ? memory - o->dom0_memory_mb : 0;
-        m->res[mem].capacity[n] = memory;
-        m->res[cpu].capacity[n] = (int64_t)(cpus * 100);
-        m->nodes[n].driver = ent_strdup(h->val[ENT_GM_CONTAINER_DRIVER]);
-        m->nodes[n].attrs = json_pack("{s:s, s:s?}", "type", type, "ip", h->ip);
-        /* Its VMs. */
-        char *list = ent_strdup(h->val[ENT_GM_CONTAINER_VMS]), *save = NULL;
-        for (char *name = strtok_r(list, " \t,", &save); name;
-             name = strtok_r(NULL, " \t,", &save)) {
-            if (strcasecmp(name, "Domain-0") == 0)
-                continue;
-            int v = ent_monitor_add_vm(m, &names, issues, "ganglia", name, n, err);
-            if (v == ENT_EEXISTS)
-                continue;
-            if (v < 0) {
-                rc = v;
-                break;
-            }
-            int32_t vi = ent_namemap_get(&by_name, name);
-            int64_t vmem, vcpu;
-            int reported;
-            vm_demand(vi >= 0 ? &d->hosts[vi] : NULL, o, &vmem, &vcpu, &reported);
-            m->res[mem].demand[v] = vmem;
-            m->res[cpu].demand[v] = vcpu;
-            m->vms[v].attrs =
-                json_pack("{s:b, s:b}", "active", vcpu > o->active_threshold, "reported", reported);
-        }
-        ent_free(list);
+    char missing[256] = "";
+    for (size_t k = 0; k < sizeof needed / sizeof *needed; k++)
+        if (!h->val[needed[k]])
+            snprintf(missing + strlen(missing), sizeof missing - strlen(missing), "%s%s",
+                     missing[0] ? ", " : "", ent_ganglia_metric_name(needed[k]));
+    if (missing[0]) {
+        ent_monitor_issue(r->issues, "ganglia", "host %s is not a node: it does not report %s",
+                          h->name, missing);
+        return 0;
     }
+    if (parse_number(h->val[ENT_GM_CONTAINER_MEM_TOTAL], mem_kb) || *mem_kb < 0 ||
+        parse_number(h->val[ENT_GM_CONTAINER_CPU_NUM], cpus) || *cpus < 0 || *cpus > 1e5 ||
+        *mem_kb > 1e15) {
+        ent_monitor_issue(r->issues, "ganglia",
+                          "host %s is not a node: container.mem_total \"%s\" or container.cpu_num "
+                          "\"%s\" is not a sensible number",
+                          h->name, h->val[ENT_GM_CONTAINER_MEM_TOTAL],
+                          h->val[ENT_GM_CONTAINER_CPU_NUM]);
+        return 0;
+    }
+    if (lost(h, o->liveness)) {
+        ent_monitor_issue(r->issues, "ganglia",
+                          "node %s is lost (silent for %ld s, expected every %ld s): not a "
+                          "destination; its VMs (%s) are left alone",
+                          h->name, h->tn, h->tmax, h->val[ENT_GM_CONTAINER_VMS]);
+        return 0;
+    }
+    return 1;
+}
+
+/* The VMs of node n, from h's container.vms; their demand from the hosts they report as. */
+static int add_vms(const struct ent_ganglia_dump *d, const struct ent_namemap *by_name,
+                   const struct ent_ganglia_options *o, const struct ent_ganglia_host *h, int32_t n,
+                   struct ent_monitor_round *r, struct ent_error *err)
+{
+    struct ent_model *m = r->m;
+    int rc = 0;
+    char *list = ent_strdup(h->val[ENT_GM_CONTAINER_VMS]), *save = NULL;
+    for (char *name = strtok_r(list, " \t,", &save); name && !rc;
+         name = strtok_r(NULL, " \t,", &save)) {
+        if (strcasecmp(name, "Domain-0") == 0)
+            continue;
+        int v = ent_monitor_add_vm(m, &r->names, r->issues, "ganglia", name, n, err);
+        if (v < 0) {
+            rc = v == ENT_EEXISTS ? 0 : v;
+            continue;
+        }
+        int32_t vi = ent_namemap_get(by_name, name);
+        int64_t vmem, vcpu;
+        int reported;
+        vm_demand(vi >= 0 ? &d->hosts[vi] : NULL, o, &vmem, &vcpu, &reported);
+        m->res[r->mem].demand[v] = vmem;
+        m->res[r->cpu].demand[v] = vcpu;
+        m->vms[v].attrs =
+            json_pack("{s:b, s:b}", "active", vcpu > o->active_threshold, "reported", reported);
+    }
+    ent_free(list);
+    return rc;
+}
+
+/* Host h as a node, with its VMs, when it is a usable one. */
+static int add_host(const struct ent_ganglia_dump *d, const struct ent_namemap *by_name,
+                    const struct ent_ganglia_options *o, const struct ent_ganglia_host *h,
+                    struct ent_monitor_round *r, struct ent_error *err)
+{
+    struct ent_model *m = r->m;
+    double mem_kb, cpus;
+    if (!is_node(h) || !usable_node(h, o, r, &mem_kb, &cpus))
+        return 0;
+    int n = ent_monitor_add_node(m, &r->names, h->name, err);
+    if (n == ENT_EEXISTS) {
+        ent_monitor_issue(r->issues, "ganglia", "host %s reported twice: the second is ignored",
+                          h->name);
+        return 0;
+    }
+    if (n < 0)
+        return n;
+    int64_t memory = (int64_t)(mem_kb / 1024);
+    const char *type = h->val[ENT_GM_CONTAINER_TYPE];
+    if (o->dom0_memory_mb > 0 && strncasecmp(type, "xen", 3) == 0)
+        memory = memory > o->dom0_memory_mb ? memory - o->dom0_memory_mb : 0;
+    m->res[r->mem].capacity[n] = memory;
+    m->res[r->cpu].capacity[n] = (int64_t)(cpus * 100);
+    m->nodes[n].driver = ent_strdup(h->val[ENT_GM_CONTAINER_DRIVER]);
+    m->nodes[n].attrs = json_pack("{s:s, s:s?}", "type", type, "ip", h->ip);
+    return add_vms(d, by_name, o, h, n, r, err);
+}
+
+int ent_ganglia_read(const struct ent_ganglia_dump *d, const struct ent_ganglia_options *o,
+                     struct ent_monitor_round *r, struct ent_error *err)
+{
+    struct ent_namemap by_name; /* host name -> index in the dump */
+    ent_namemap_init(&by_name);
+    for (size_t i = 0; i < d->n_hosts; i++)
+        ent_namemap_put(&by_name, d->hosts[i].name, (int32_t)i);
+    int rc = 0;
+    for (size_t i = 0; i < d->n_hosts && !rc; i++)
+        rc = add_host(d, &by_name, o, &d->hosts[i], r, err);
     ent_namemap_release(&by_name);
-    ent_monitor_names_release(&names);
-    if (rc) {
-        json_decref(issues);
-        return rc;
-    }
-    *issues_out = issues;
-    return 0;
+    return rc;
+}
+
+int ent_ganglia_snapshot(const struct ent_ganglia_dump *d, const struct ent_ganglia_options *o,
+                         struct ent_model *m, json_t **issues, struct ent_error *err)
+{
+    struct ent_monitor_round r;
+    int rc = ent_monitor_round_begin(&r, m, err);
+    if (!rc)
+        rc = ent_ganglia_read(d, o, &r, err);
+    return ent_monitor_round_end(&r, rc, issues, err);
 }

@@ -10,6 +10,7 @@
 struct ent_error;
 struct ent_ganglia_dump;
 struct ent_model;
+struct ent_monitor_round;
 
 struct ent_ganglia_options {
     int64_t vm_memory_mb;     /* a VM that does not report as a host: its memory (MB) */
@@ -22,9 +23,14 @@ struct ent_ganglia_options {
 
 void ent_ganglia_options_default(struct ent_ganglia_options *o);
 
-/* Fills m (initialised, empty) with resources "cpu" (hundredths of a core) and "memory" (MB).
+/* Reads the dump into the round r (resources "cpu", hundredths of a core, and "memory", MB).
  * What is wrong or left out (a host missing metrics, a lost node and its VMs, a VM on two
- * nodes) is logged and listed in *issues (a JSON array, new reference). */
+ * nodes) is logged and listed in r's issues. */
+int ent_ganglia_read(const struct ent_ganglia_dump *d, const struct ent_ganglia_options *o,
+                     struct ent_monitor_round *r, struct ent_error *err);
+
+/* The same on a round of its own, for a dump read outside a source (the fuzz target and the
+ * benchmark): m is validated; *issues is a new reference on success. */
 int ent_ganglia_snapshot(const struct ent_ganglia_dump *d, const struct ent_ganglia_options *o,
                          struct ent_model *m, json_t **issues, struct ent_error *err);
 

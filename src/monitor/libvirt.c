@@ -1,6 +1,7 @@
 /* libvirt (read-only connections, one per node) to a model. */
 #include "monitor/libvirt.h"
 
+#include "config/properties.h"
 #include "model/model.h"
 #include "monitor/issues.h"
 #include "monitor/monitor.h"
@@ -10,6 +11,7 @@
 #include "util/hashmap.h"
 
 #include <libvirt/libvirt.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -101,40 +103,81 @@ cleanup:
     return rc;
 }
 
-int ent_libvirt_snapshot(struct ent_libvirt_source *src, struct ent_model *m, json_t **issues,
-                         struct ent_error *err)
+void ent_libvirt_source_configure(struct ent_libvirt_source *s, const struct ent_config *c,
+                                  bool endpoints)
 {
-    struct ent_monitor_round r;
-    int rc = ent_monitor_round_begin(&r, m, err);
+    s->timeout = ent_config_number(c, "monitor.timeout");
+    s->cpu_share = (int64_t)ent_config_number(c, "monitor.vm_cpu");
+    s->active_threshold = (int64_t)ent_config_number(c, "monitor.active_threshold");
+    if (endpoints)
+        ent_libvirt_source_add(s, ent_config_string(c, "monitor.libvirt.uris"));
+}
+
+/* Every node; a node that cannot be read fails the whole snapshot (never half a cluster). */
+static int libvirt_read(struct ent_monitor *mon, struct ent_monitor_round *r, struct ent_error *err)
+{
+    struct ent_libvirt_source *src = mon->state;
+    int rc = 0;
     for (size_t i = 0; i < src->nodes.len && !rc; i++)
-        rc = read_node(src, &src->nodes.items[i], &r, err);
-    rc = ent_monitor_round_end(&r, rc, issues, err);
-    if (rc)
-        ent_cpu_meter_discard(&src->cpu);
-    else
-        ent_cpu_meter_commit(&src->cpu);
+        rc = read_node(src, &src->nodes.items[i], r, err);
     return rc;
+}
+
+static void libvirt_settle(struct ent_monitor *mon, bool kept)
+{
+    struct ent_libvirt_source *src = mon->state;
+    if (kept)
+        ent_cpu_meter_commit(&src->cpu);
+    else
+        ent_cpu_meter_discard(&src->cpu);
 }
 
 static int libvirt_open(struct ent_monitor *mon, void *arg, struct ent_error *err)
 {
-    if (!arg)
+    const struct ent_libvirt_source *src = arg;
+    if (!src || !src->nodes.len)
         return ent_error(err, ENT_EINVALID, "the libvirt monitor needs its node URIs");
     mon->state = arg;
     return 0;
 }
 
-static int libvirt_snapshot_op(struct ent_monitor *mon, struct ent_model *out,
-                               struct ent_error *err)
+static void libvirt_close(struct ent_monitor *mon)
 {
-    json_t *issues = NULL;
-    int rc = ent_libvirt_snapshot(mon->state, out, &issues, err);
-    json_decref(issues);
-    return rc;
+    ent_libvirt_source_release(mon->state);
+    ent_free(mon->state);
 }
+
+static int libvirt_configure(struct ent_monitor *mon, const struct ent_config *c,
+                             struct ent_error *err)
+{
+    struct ent_libvirt_source *src = ent_malloc(sizeof *src);
+    ent_libvirt_source_init(src);
+    ent_libvirt_source_configure(src, c, true);
+    if (libvirt_open(mon, src, err)) {
+        ent_libvirt_source_release(src);
+        ent_free(src);
+        return ent_error(err, ENT_EINVALID,
+                         "%s: monitor.source = libvirt needs monitor.libvirt.uris", c->path);
+    }
+    return 0;
+}
+
+static void libvirt_describe(const struct ent_monitor *mon, char *buf, size_t size)
+{
+    const struct ent_libvirt_source *src = mon->state;
+    snprintf(buf, size, "libvirt %s%s", src->nodes.items[0].uri, src->nodes.len > 1 ? ", ..." : "");
+}
+
+static const char *const libvirt_keys[] = {"monitor.libvirt.uris", NULL};
 
 const struct ent_monitor_ops ent_monitor_libvirt_ops = {
     .name = "libvirt",
+    .driver = "libvirt",
+    .keys = libvirt_keys,
+    .configure = libvirt_configure,
     .open = libvirt_open,
-    .snapshot = libvirt_snapshot_op,
+    .read = libvirt_read,
+    .settle = libvirt_settle,
+    .close = libvirt_close,
+    .describe = libvirt_describe,
 };

@@ -1,15 +1,23 @@
-/* The monitor registry (redis connTypeRegister): explicit, by name, no duplicates. */
+/* The source registry (redis connTypeRegister: explicit, by name, no duplicates) and the one
+ * snapshot round every source goes through. */
 #include "monitor/monitor.h"
 
+#include "config/properties.h"
+#include "model/model.h"
+#include "monitor/issues.h"
 #include "util/error.h"
 #include "util/registry.h"
+
+#include <stdio.h>
+#include <string.h>
 
 static struct ent_registry registry = {.what = "monitor adapter"};
 
 int ent_monitor_register(const struct ent_monitor_ops *ops, struct ent_error *err)
 {
-    if (!ops->name || !ops->open || !ops->snapshot)
-        return ent_error(err, ENT_EINVALID, "monitor adapter without name, open or snapshot");
+    if (!ops->name || !ops->open || !ops->configure || !ops->read)
+        return ent_error(err, ENT_EINVALID,
+                         "monitor adapter without name, open, configure or read");
     return ent_registry_add(&registry, ops->name, ops, err);
 }
 
@@ -18,27 +26,70 @@ const struct ent_monitor_ops *ent_monitor_lookup(const char *name)
     return ent_registry_find(&registry, name);
 }
 
+const struct ent_monitor_ops *ent_monitor_at(size_t i)
+{
+    return ent_registry_at(&registry, i);
+}
+
+const char *ent_monitor_name_at(size_t i)
+{
+    const struct ent_monitor_ops *ops = ent_monitor_at(i);
+    return ops ? ops->name : NULL;
+}
+
+static int find(struct ent_monitor *mon, const char *name, struct ent_error *err)
+{
+    *mon = (struct ent_monitor){.ops = ent_monitor_lookup(name)};
+    return mon->ops ? 0 : ent_error(err, ENT_ENOTFOUND, "no monitor adapter named \"%s\"", name);
+}
+
 int ent_monitor_open(struct ent_monitor *mon, const char *name, void *arg, struct ent_error *err)
 {
-    mon->ops = ent_monitor_lookup(name);
-    mon->state = NULL;
-    if (!mon->ops)
-        return ent_error(err, ENT_ENOTFOUND, "no monitor adapter named \"%s\"", name);
-    return mon->ops->open(mon, arg, err);
+    int rc = find(mon, name, err);
+    return rc ? rc : mon->ops->open(mon, arg, err);
+}
+
+int ent_monitor_configure(struct ent_monitor *mon, const struct ent_config *c,
+                          struct ent_error *err)
+{
+    int rc = find(mon, ent_config_string(c, "monitor.source"), err);
+    if (!rc)
+        rc = mon->ops->configure(mon, c, err);
+    mon->owned = rc == 0;
+    return rc;
 }
 
 int ent_monitor_snapshot(struct ent_monitor *mon, struct ent_model *out, struct ent_error *err)
 {
-    int rc = mon->ops->snapshot(mon, out, err);
+    struct ent_monitor_round r;
+    json_t *issues = NULL;
+    int rc = ent_monitor_round_begin(&r, out, err);
+    if (!rc)
+        rc = mon->ops->read(mon, &r, err);
+    rc = ent_monitor_round_end(&r, rc, &issues, err);
+    if (mon->ops->settle)
+        mon->ops->settle(mon, rc == 0);
     if (rc)
-        ent_error_prefix(err, "monitor %s", mon->ops->name);
-    return rc;
+        return ent_error_prefix(err, "monitor %s", mon->ops->name);
+    json_decref(mon->issues);
+    mon->issues = issues;
+    return 0;
+}
+
+void ent_monitor_describe(const struct ent_monitor *mon, char *buf, size_t size)
+{
+    if (mon->ops->describe)
+        mon->ops->describe(mon, buf, size);
+    else
+        snprintf(buf, size, "%s", mon->ops->name);
 }
 
 void ent_monitor_close(struct ent_monitor *mon)
 {
-    if (mon && mon->ops && mon->ops->close)
+    if (!mon || !mon->ops)
+        return;
+    if (mon->owned && mon->ops->close)
         mon->ops->close(mon);
-    if (mon)
-        mon->ops = NULL;
+    json_decref(mon->issues);
+    *mon = (struct ent_monitor){0};
 }

@@ -1,6 +1,7 @@
 /* xend over HTTP (libcurl), SXP answers (sxp.c), to a model. */
 #include "monitor/xend.h"
 
+#include "config/properties.h"
 #include "model/model.h"
 #include "monitor/issues.h"
 #include "monitor/monitor.h"
@@ -9,6 +10,7 @@
 #include "util/alloc.h"
 #include "util/error.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -136,39 +138,82 @@ cleanup:
     return rc;
 }
 
-int ent_xend_snapshot(struct ent_xend_source *src, struct ent_model *m, json_t **issues,
-                      struct ent_error *err)
+void ent_xend_source_configure(struct ent_xend_source *s, const struct ent_config *c,
+                               bool endpoints)
 {
-    struct ent_monitor_round r;
-    int rc = ent_monitor_round_begin(&r, m, err);
+    s->timeout = ent_config_number(c, "monitor.timeout");
+    s->cpu_share = (int64_t)ent_config_number(c, "monitor.vm_cpu");
+    s->active_threshold = (int64_t)ent_config_number(c, "monitor.active_threshold");
+    if (endpoints)
+        ent_xend_source_add(s, ent_config_string(c, "monitor.xend.urls"));
+}
+
+/* Every node; any node that does not answer well fails the whole snapshot. */
+static int xend_read(struct ent_monitor *mon, struct ent_monitor_round *r, struct ent_error *err)
+{
+    struct ent_xend_source *src = mon->state;
+    int rc = 0;
     for (size_t i = 0; i < src->n_urls && !rc; i++)
-        rc = read_node(src, src->urls[i], &r, err);
-    rc = ent_monitor_round_end(&r, rc, issues, err);
-    if (rc)
-        ent_cpu_meter_discard(&src->cpu);
-    else
-        ent_cpu_meter_commit(&src->cpu);
+        rc = read_node(src, src->urls[i], r, err);
     return rc;
+}
+
+static void xend_settle(struct ent_monitor *mon, bool kept)
+{
+    struct ent_xend_source *src = mon->state;
+    if (kept)
+        ent_cpu_meter_commit(&src->cpu);
+    else
+        ent_cpu_meter_discard(&src->cpu);
 }
 
 static int xend_open(struct ent_monitor *mon, void *arg, struct ent_error *err)
 {
-    if (!arg)
+    const struct ent_xend_source *src = arg;
+    if (!src || !src->n_urls)
         return ent_error(err, ENT_EINVALID, "the xend monitor needs its node URLs");
     mon->state = arg;
     return 0;
 }
 
-static int xend_snapshot_op(struct ent_monitor *mon, struct ent_model *out, struct ent_error *err)
+static void xend_close(struct ent_monitor *mon)
 {
-    json_t *issues = NULL;
-    int rc = ent_xend_snapshot(mon->state, out, &issues, err);
-    json_decref(issues);
-    return rc;
+    ent_xend_source_release(mon->state);
+    ent_free(mon->state);
 }
+
+static int xend_configure(struct ent_monitor *mon, const struct ent_config *c,
+                          struct ent_error *err)
+{
+    struct ent_xend_source *src = ent_malloc(sizeof *src);
+    ent_xend_source_init(src);
+    ent_xend_source_configure(src, c, true);
+    int rc = xend_open(mon, src, err);
+    if (rc) {
+        ent_xend_source_release(src);
+        ent_free(src);
+        return ent_error(err, ENT_EINVALID, "%s: monitor.source = xend needs monitor.xend.urls",
+                         c->path);
+    }
+    return 0;
+}
+
+static void xend_describe(const struct ent_monitor *mon, char *buf, size_t size)
+{
+    const struct ent_xend_source *src = mon->state;
+    snprintf(buf, size, "xend %s%s", src->urls[0], src->n_urls > 1 ? ", ..." : "");
+}
+
+static const char *const xend_keys[] = {"monitor.xend.urls", NULL};
 
 const struct ent_monitor_ops ent_monitor_xend_ops = {
     .name = "xend",
+    .driver = "xend",
+    .keys = xend_keys,
+    .configure = xend_configure,
     .open = xend_open,
-    .snapshot = xend_snapshot_op,
+    .read = xend_read,
+    .settle = xend_settle,
+    .close = xend_close,
+    .describe = xend_describe,
 };

@@ -1,14 +1,18 @@
-/* The xend adapter (Xen 3.x): each node's xend HTTP server (port 8000), GET /xend/node and
- * GET /xend/domain?detail=1, answers in SXP. */
+/* The xend source (Xen 3.x): each node's xend HTTP server (port 8000), GET /xend/node and
+ * GET /xend/domain?detail=1, answers in SXP. Any node that does not answer well fails the whole
+ * snapshot (never half a cluster). Domain-0 is never a VM and its memory is taken out of the
+ * node's capacity. */
 #ifndef ENT_MONITOR_XEND_H
 #define ENT_MONITOR_XEND_H
 
 #include "monitor/cpu_meter.h"
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+struct ent_config;
 struct ent_error;
 struct ent_model;
 
@@ -25,9 +29,9 @@ void ent_xend_source_init(struct ent_xend_source *s);
 /* Adds the nodes of urls: one URL, or several separated by commas or blanks. */
 void ent_xend_source_add(struct ent_xend_source *s, const char *urls);
 void ent_xend_source_release(struct ent_xend_source *s);
-/* Reads every node; any node that does not answer well fails the whole snapshot (never half a
- * cluster). Domain-0 is never a VM and its memory is taken out of the node's capacity. */
-int ent_xend_snapshot(struct ent_xend_source *src, struct ent_model *m, json_t **issues,
-                      struct ent_error *err);
+/* The common monitor.* settings (timeout, vm_cpu, active_threshold) and, with endpoints, the
+ * nodes of monitor.xend.urls. */
+void ent_xend_source_configure(struct ent_xend_source *s, const struct ent_config *c,
+                               bool endpoints);
 
 #endif

@@ -24,3 +24,8 @@ const void *ent_registry_find(const struct ent_registry *r, const char *name)
             return r->items[i];
     return NULL;
 }
+
+const void *ent_registry_at(const struct ent_registry *r, size_t i)
+{
+    return i < r->len ? r->items[i] : NULL;
+}

@@ -21,5 +21,7 @@ int ent_registry_add(struct ent_registry *r, const char *name, const void *item,
                      struct ent_error *err);
 /* The item registered under name, or NULL. */
 const void *ent_registry_find(const struct ent_registry *r, const char *name);
+/* The item registered i-th, or NULL past the last. */
+const void *ent_registry_at(const struct ent_registry *r, size_t i);
 
 #endif
