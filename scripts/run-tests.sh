@@ -64,6 +64,8 @@ setup_dir() { # dir compiler meson-args...
 step "build (gcc, -Werror)" setup_dir build gcc
 step "no dependency cycles between folders or files (nm over the objects)" \
     python3 scripts/check-deps.py build
+step "code shape (file and function lengths, no cleanup: labels, no ent__ in public headers)" \
+    python3 scripts/check-shape.py
 suite "unit tests" build "--suite unit"
 suite "command-line tests" build "--suite cli"
 step "build (ASan+UBSan)" setup_dir build-asan gcc -Db_sanitize=address,undefined -Db_lundef=false

@@ -82,6 +82,87 @@ static int can_receive(struct replay *rp, int32_t node)
 
 #define ILLEGAL(...) ent_check_violation(rp->rep, ENT_VIOLATION_ILLEGAL, t, (long)i, __VA_ARGS__)
 
+/* Whether the VM of action i is in the state the action starts from; records why not. */
+static int vm_state_allows(struct replay *rp, uint32_t i)
+{
+    const struct ent_action *a = &rp->plan->actions[i];
+    int64_t t = a->start;
+    char b1[64], b2[64], b3[64];
+    const char *kind = ent_action_kind_name(a->kind);
+    uint8_t st = a->vm >= 0 ? rp->map->vm_state[a->vm] : 0;
+    int32_t host = a->vm >= 0 ? rp->map->vm_host[a->vm] : -1;
+    const char *state = ent_vm_state_name((enum ent_vm_state)st);
+    switch (a->kind) {
+    case ENT_ACTION_BOOT_VM:
+        if (st == ENT_VM_READY)
+            return 1;
+        ILLEGAL("bootVM of VM %s, which is %s, not ready", vm_name(rp, a->vm, b1, sizeof b1),
+                state);
+        return 0;
+    case ENT_ACTION_RESUME_VM:
+        if (st == ENT_VM_SLEEPING && host == a->from)
+            return 1;
+        ILLEGAL("resumeVM of VM %s from %s, but the VM is %s", vm_name(rp, a->vm, b1, sizeof b1),
+                node_name(rp, a->from, b2, sizeof b2), state);
+        return 0;
+    case ENT_ACTION_KILL_VM:
+        if (st != ENT_VM_KILLED &&
+            !((st == ENT_VM_RUNNING || st == ENT_VM_SLEEPING) && host != a->from))
+            return 1;
+        ILLEGAL("killVM of VM %s on %s, but the VM is %s elsewhere",
+                vm_name(rp, a->vm, b1, sizeof b1), node_name(rp, a->from, b2, sizeof b2), state);
+        return 0;
+    default: /* migrate, suspend, shutdown, allocate: from where it runs */
+        if (st == ENT_VM_RUNNING && host == a->from)
+            return 1;
+        ILLEGAL("%s of VM %s from %s, but the VM is %s on %s", kind,
+                vm_name(rp, a->vm, b1, sizeof b1), node_name(rp, a->from, b2, sizeof b2), state,
+                node_name(rp, host, b3, sizeof b3));
+        return 0;
+    }
+}
+
+/* Whether node action i may start: boot an idle offline node, shut down an idle empty online one
+ * nothing arrives on; records why not. */
+static int node_state_allows(struct replay *rp, uint32_t i)
+{
+    const struct ent_action *a = &rp->plan->actions[i];
+    struct ent_mapping *map = rp->map;
+    int64_t t = a->start;
+    int32_t n = a->node;
+    char b1[64], b2[64];
+    if (a->kind == ENT_ACTION_BOOT_NODE) {
+        if (map->node_state[n] == ENT_NODE_OFFLINE && !rp->node_busy[n])
+            return 1;
+        ILLEGAL("bootNode of %s, which is not an idle offline node",
+                node_name(rp, n, b1, sizeof b1));
+        return 0;
+    }
+    if (map->node_state[n] != ENT_NODE_ONLINE || rp->node_busy[n]) {
+        ILLEGAL("shutdownNode of %s, which is not an idle online node",
+                node_name(rp, n, b1, sizeof b1));
+        return 0;
+    }
+    if (rp->incoming[n]) {
+        ILLEGAL("shutdownNode of %s while %d VM(s) are arriving on it",
+                node_name(rp, n, b1, sizeof b1), rp->incoming[n]);
+        return 0;
+    }
+    for (size_t r = 0; r < rp->m->n_res; r++)
+        if (rp->usage[r][n] > 0) {
+            ILLEGAL("shutdownNode of %s, which still hosts running VMs",
+                    node_name(rp, n, b1, sizeof b1));
+            return 0;
+        }
+    for (size_t v = 0; v < rp->m->n_vms; v++)
+        if (map->vm_host[v] == n) {
+            ILLEGAL("shutdownNode of %s, which still hosts VM %s", node_name(rp, n, b1, sizeof b1),
+                    vm_name(rp, (int32_t)v, b2, sizeof b2));
+            return 0;
+        }
+    return 1;
+}
+
 /* Returns whether the action may start; records why not. */
 static int start_is_legal(struct replay *rp, uint32_t i)
 {
@@ -96,81 +177,11 @@ static int start_is_legal(struct replay *rp, uint32_t i)
                             vm_name(rp, a->vm, b1, sizeof b1), rp->vm_busy[a->vm] - 1);
         return 0;
     }
-    uint8_t st = a->vm >= 0 ? map->vm_state[a->vm] : 0;
-    int32_t host = a->vm >= 0 ? map->vm_host[a->vm] : -1;
-    switch (a->kind) {
-    case ENT_ACTION_MIGRATE_VM:
-    case ENT_ACTION_SUSPEND_VM:
-    case ENT_ACTION_SHUTDOWN_VM:
-    case ENT_ACTION_ALLOCATE:
-        if (st != ENT_VM_RUNNING || host != a->from) {
-            char b3[64];
-            ILLEGAL("%s of VM %s from %s, but the VM is %s on %s", kind,
-                    vm_name(rp, a->vm, b1, sizeof b1), node_name(rp, a->from, b2, sizeof b2),
-                    ent_vm_state_name((enum ent_vm_state)st), node_name(rp, host, b3, sizeof b3));
-            return 0;
-        }
-        break;
-    case ENT_ACTION_BOOT_VM:
-        if (st != ENT_VM_READY) {
-            ILLEGAL("bootVM of VM %s, which is %s, not ready", vm_name(rp, a->vm, b1, sizeof b1),
-                    ent_vm_state_name((enum ent_vm_state)st));
-            return 0;
-        }
-        break;
-    case ENT_ACTION_RESUME_VM:
-        if (st != ENT_VM_SLEEPING || host != a->from) {
-            ILLEGAL("resumeVM of VM %s from %s, but the VM is %s",
-                    vm_name(rp, a->vm, b1, sizeof b1), node_name(rp, a->from, b2, sizeof b2),
-                    ent_vm_state_name((enum ent_vm_state)st));
-            return 0;
-        }
-        break;
-    case ENT_ACTION_KILL_VM:
-        if (st == ENT_VM_KILLED ||
-            ((st == ENT_VM_RUNNING || st == ENT_VM_SLEEPING) && host != a->from)) {
-            ILLEGAL("killVM of VM %s on %s, but the VM is %s elsewhere",
-                    vm_name(rp, a->vm, b1, sizeof b1), node_name(rp, a->from, b2, sizeof b2),
-                    ent_vm_state_name((enum ent_vm_state)st));
-            return 0;
-        }
-        break;
-    case ENT_ACTION_BOOT_NODE:
-        if (map->node_state[a->node] != ENT_NODE_OFFLINE || rp->node_busy[a->node]) {
-            ILLEGAL("bootNode of %s, which is not an idle offline node",
-                    node_name(rp, a->node, b1, sizeof b1));
-            return 0;
-        }
-        break;
-    case ENT_ACTION_SHUTDOWN_NODE: {
-        int32_t n = a->node;
-        if (map->node_state[n] != ENT_NODE_ONLINE || rp->node_busy[n]) {
-            ILLEGAL("shutdownNode of %s, which is not an idle online node",
-                    node_name(rp, n, b1, sizeof b1));
-            return 0;
-        }
-        if (rp->incoming[n]) {
-            ILLEGAL("shutdownNode of %s while %d VM(s) are arriving on it",
-                    node_name(rp, n, b1, sizeof b1), rp->incoming[n]);
-            return 0;
-        }
-        for (size_t r = 0; r < rp->m->n_res; r++)
-            if (rp->usage[r][n] > 0) {
-                ILLEGAL("shutdownNode of %s, which still hosts running VMs",
-                        node_name(rp, n, b1, sizeof b1));
-                return 0;
-            }
-        for (size_t v = 0; v < rp->m->n_vms; v++)
-            if (map->vm_host[v] == n) {
-                ILLEGAL("shutdownNode of %s, which still hosts VM %s",
-                        node_name(rp, n, b1, sizeof b1), vm_name(rp, (int32_t)v, b2, sizeof b2));
-                return 0;
-            }
-        break;
-    }
-    case ENT_ACTION_KIND_COUNT:
+    if (a->kind >= ENT_ACTION_KIND_COUNT)
         return 0;
-    }
+    int node_action = a->kind == ENT_ACTION_BOOT_NODE || a->kind == ENT_ACTION_SHUTDOWN_NODE;
+    if (!(node_action ? node_state_allows(rp, i) : vm_state_allows(rp, i)))
+        return 0;
     int32_t dest = a->kind == ENT_ACTION_MIGRATE_VM || a->kind == ENT_ACTION_BOOT_VM ||
                            a->kind == ENT_ACTION_RESUME_VM || a->kind == ENT_ACTION_SUSPEND_VM
                        ? a->to

@@ -78,6 +78,55 @@ static const char *storage_of(const struct ent_model *m, int32_t node)
     return a ? json_string_value(json_object_get(a, "storage")) : NULL;
 }
 
+/* vm arrives on dest: do c's node groups (among, splitAmong) still hold? */
+static void group_arrival(struct replay *rp, uint32_t i, const struct ent_action *a,
+                          const struct ent_constraint *c, size_t ci, int32_t vm, int32_t dest)
+{
+    char b1[64], b2[64];
+    const char *vn = ent_vm_label(rp->m, vm, b1, sizeof b1),
+               *dn = ent_node_label(rp->m, dest, b2, sizeof b2);
+    if (c->kind == ENT_CK_AMONG) {
+        ptrdiff_t g = ent_parts_find(&c->node_parts, dest);
+        if (g < 0) {
+            VIOLATED("constraints[%zu] among (continuous): VM %s arrives on %s, in no group", ci,
+                     vn, dn);
+            return;
+        }
+        for (size_t k = 0; k < c->n_vms; k++) {
+            int32_t u = c->vms[k];
+            int32_t where = rp->map->vm_state[u] == ENT_VM_RUNNING ? rp->map->vm_host[u] : -1;
+            if (u != vm && where >= 0 &&
+                !ent_index_in(c->node_parts.items[g], c->node_parts.len[g], where)) {
+                VIOLATED("constraints[%zu] among (continuous): VM %s arrives on %s, outside the "
+                         "group of the others",
+                         ci, vn, dn);
+                break;
+            }
+        }
+        return;
+    }
+    ptrdiff_t mine = ent_parts_find(&c->vm_parts, vm), g = ent_parts_find(&c->node_parts, dest);
+    if (g < 0) {
+        VIOLATED("constraints[%zu] splitAmong (continuous): VM %s arrives on %s, in no group", ci,
+                 vn, dn);
+        return;
+    }
+    for (size_t p = 0; p < c->vm_parts.n; p++)
+        for (uint32_t k = 0; k < c->vm_parts.len[p]; k++) {
+            int32_t u = c->vm_parts.items[p][k];
+            int32_t where = rp->map->vm_state[u] == ENT_VM_RUNNING ? rp->map->vm_host[u] : -1;
+            if (u == vm || where < 0)
+                continue;
+            int inside = ent_index_in(c->node_parts.items[g], c->node_parts.len[g], where);
+            if (inside != ((ptrdiff_t)p == mine)) {
+                VIOLATED("constraints[%zu] splitAmong (continuous): VM %s arrives on %s, "
+                         "breaking the groups",
+                         ci, vn, dn);
+                return;
+            }
+        }
+}
+
 /* vm arrives on dest: does c still hold? */
 static void arrival(struct replay *rp, uint32_t i, const struct ent_action *a,
                     const struct ent_constraint *c, size_t ci, int32_t vm, int32_t dest)
@@ -125,49 +174,10 @@ static void arrival(struct replay *rp, uint32_t i, const struct ent_action *a,
                 }
         break;
     }
-    case ENT_CK_AMONG: {
-        ptrdiff_t g = ent_parts_find(&c->node_parts, dest);
-        if (g < 0) {
-            VIOLATED("constraints[%zu] among (continuous): VM %s arrives on %s, in no group", ci,
-                     vn, dn);
-            break;
-        }
-        for (size_t k = 0; k < c->n_vms; k++) {
-            int32_t u = c->vms[k];
-            int32_t where = rp->map->vm_state[u] == ENT_VM_RUNNING ? rp->map->vm_host[u] : -1;
-            if (u != vm && where >= 0 &&
-                !ent_index_in(c->node_parts.items[g], c->node_parts.len[g], where)) {
-                VIOLATED("constraints[%zu] among (continuous): VM %s arrives on %s, outside the "
-                         "group of the others",
-                         ci, vn, dn);
-                break;
-            }
-        }
+    case ENT_CK_AMONG:
+    case ENT_CK_SPLIT_AMONG:
+        group_arrival(rp, i, a, c, ci, vm, dest);
         break;
-    }
-    case ENT_CK_SPLIT_AMONG: {
-        ptrdiff_t mine = ent_parts_find(&c->vm_parts, vm), g = ent_parts_find(&c->node_parts, dest);
-        if (g < 0) {
-            VIOLATED("constraints[%zu] splitAmong (continuous): VM %s arrives on %s, in no group",
-                     ci, vn, dn);
-            break;
-        }
-        for (size_t p = 0; p < c->vm_parts.n; p++)
-            for (uint32_t k = 0; k < c->vm_parts.len[p]; k++) {
-                int32_t u = c->vm_parts.items[p][k];
-                int32_t where = rp->map->vm_state[u] == ENT_VM_RUNNING ? rp->map->vm_host[u] : -1;
-                if (u == vm || where < 0)
-                    continue;
-                int inside = ent_index_in(c->node_parts.items[g], c->node_parts.len[g], where);
-                if (inside != ((ptrdiff_t)p == mine)) {
-                    VIOLATED("constraints[%zu] splitAmong (continuous): VM %s arrives on %s, "
-                             "breaking the groups",
-                             ci, vn, dn);
-                    return;
-                }
-            }
-        break;
-    }
     case ENT_CK_LONELY: {
         int member = ent_index_in(c->vms, c->n_vms, vm);
         for (size_t u = 0; u < m->n_vms; u++)

@@ -50,105 +50,116 @@ enum {
     OPT_TIMEOUT
 };
 
+static const struct option longopts[] = {
+    {"dir", required_argument, NULL, OPT_DIR},
+    {"nodes", required_argument, NULL, OPT_NODES},
+    {"vms", required_argument, NULL, OPT_VMS},
+    {"memory", required_argument, NULL, OPT_MEMORY},
+    {"node-memory", required_argument, NULL, OPT_NODE_MEMORY},
+    {"node-cpus", required_argument, NULL, OPT_NODE_CPUS},
+    {"accel", required_argument, NULL, OPT_ACCEL},
+    {"dry-run", no_argument, NULL, OPT_DRY_RUN},
+    {"sequential", no_argument, NULL, OPT_SEQUENTIAL},
+    {"max-parallel", required_argument, NULL, OPT_PARALLEL},
+    {"node-concurrency", required_argument, NULL, OPT_NODE_CONC},
+    {"bandwidth", required_argument, NULL, OPT_BANDWIDTH},
+    {"max-downtime", required_argument, NULL, OPT_DOWNTIME},
+    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {NULL, 0, NULL, 0}};
+
+/* A number option of entropy lab within [min, max]. */
+static int number(const char *opt, double min, double max, double *out)
+{
+    return ent_cli_number("lab", opt, optarg, min, max, out) ? ENT_EXIT_INPUT : 0;
+}
+
+/* The options that shape the lab (entropy lab up). */
+static int lab_option(struct lab_args *a, int c)
+{
+    double num = 0;
+    int rc;
+    switch (c) {
+    case OPT_NODES:
+        rc = number("--nodes", 1, 64, &num);
+        a->lab.nodes = (size_t)num;
+        return rc;
+    case OPT_VMS:
+        rc = number("--vms", 0, 256, &num);
+        a->lab.vms = (size_t)num;
+        return rc;
+    case OPT_MEMORY:
+        rc = number("--memory", 16, 4096, &num);
+        a->lab.vm_memory_mb = (int64_t)num;
+        return rc;
+    case OPT_NODE_MEMORY:
+        rc = number("--node-memory", 16, 1 << 20, &num);
+        a->lab.node_memory_mb = (int64_t)num;
+        return rc;
+    case OPT_NODE_CPUS:
+        rc = number("--node-cpus", 1, 1024, &num);
+        a->lab.node_cpus = (int)num;
+        return rc;
+    default: /* OPT_ACCEL */
+        if (strcmp(optarg, "kvm") && strcmp(optarg, "tcg") && strcmp(optarg, "kvm:tcg"))
+            return ent_cli_fail("lab", "--accel: \"%s\" is not kvm, tcg or kvm:tcg", optarg);
+        a->lab.accel = optarg;
+        return 0;
+    }
+}
+
+/* The options of migrations and rounds. */
+static int exec_option(struct lab_args *a, int c)
+{
+    double num = 0;
+    int rc;
+    switch (c) {
+    case OPT_PARALLEL:
+        rc = number("--max-parallel", 1, 1024, &num);
+        a->exec.max_parallel = (int)num;
+        return rc;
+    case OPT_NODE_CONC:
+        rc = number("--node-concurrency", 0, 1024, &num);
+        a->exec.node_concurrency = (int)num;
+        if (num >= 1) /* the plan counts the same slots the executor allows */
+            a->plan.node_concurrency = (int)num;
+        return rc;
+    case OPT_BANDWIDTH:
+        return number("--bandwidth", 0.01, 1e6, &a->exec.bandwidth);
+    case OPT_DOWNTIME:
+        rc = ent_cli_key_number("lab", "--max-downtime", "migration.max_downtime_ms", optarg, &num);
+        a->exec.max_downtime = num / 1000;
+        return rc ? ENT_EXIT_INPUT : 0;
+    default: /* OPT_TIMEOUT */
+        return ent_cli_key_number("lab", "--timeout", "migration.timeout", optarg, &a->exec.timeout)
+                   ? ENT_EXIT_INPUT
+                   : 0;
+    }
+}
+
 static int parse(int argc, char **argv, struct lab_args *a)
 {
-    static const struct option longopts[] = {
-        {"dir", required_argument, NULL, OPT_DIR},
-        {"nodes", required_argument, NULL, OPT_NODES},
-        {"vms", required_argument, NULL, OPT_VMS},
-        {"memory", required_argument, NULL, OPT_MEMORY},
-        {"node-memory", required_argument, NULL, OPT_NODE_MEMORY},
-        {"node-cpus", required_argument, NULL, OPT_NODE_CPUS},
-        {"accel", required_argument, NULL, OPT_ACCEL},
-        {"dry-run", no_argument, NULL, OPT_DRY_RUN},
-        {"sequential", no_argument, NULL, OPT_SEQUENTIAL},
-        {"max-parallel", required_argument, NULL, OPT_PARALLEL},
-        {"node-concurrency", required_argument, NULL, OPT_NODE_CONC},
-        {"bandwidth", required_argument, NULL, OPT_BANDWIDTH},
-        {"max-downtime", required_argument, NULL, OPT_DOWNTIME},
-        {"timeout", required_argument, NULL, OPT_TIMEOUT},
-        {NULL, 0, NULL, 0}};
     a->dir = ent_lab_default_dir();
     ent_lab_options_default(&a->lab);
     ent_exec_options_default(&a->exec);
     ent_plan_options_init(&a->plan);
     a->dry_run = 0;
-    double num;
-    int c;
+    int c, rc = 0;
     optind = 2;
-    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-        switch (c) {
-        case OPT_DIR:
+    while (!rc && (c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        if (c == OPT_DIR)
             a->dir = optarg;
-            break;
-        case OPT_NODES:
-            if (ent_cli_number("lab", "--nodes", optarg, 1, 64, &num))
-                return ENT_EXIT_INPUT;
-            a->lab.nodes = (size_t)num;
-            break;
-        case OPT_VMS:
-            if (ent_cli_number("lab", "--vms", optarg, 0, 256, &num))
-                return ENT_EXIT_INPUT;
-            a->lab.vms = (size_t)num;
-            break;
-        case OPT_MEMORY:
-            if (ent_cli_number("lab", "--memory", optarg, 16, 4096, &num))
-                return ENT_EXIT_INPUT;
-            a->lab.vm_memory_mb = (int64_t)num;
-            break;
-        case OPT_NODE_MEMORY:
-            if (ent_cli_number("lab", "--node-memory", optarg, 16, 1 << 20, &num))
-                return ENT_EXIT_INPUT;
-            a->lab.node_memory_mb = (int64_t)num;
-            break;
-        case OPT_NODE_CPUS:
-            if (ent_cli_number("lab", "--node-cpus", optarg, 1, 1024, &num))
-                return ENT_EXIT_INPUT;
-            a->lab.node_cpus = (int)num;
-            break;
-        case OPT_ACCEL:
-            if (strcmp(optarg, "kvm") && strcmp(optarg, "tcg") && strcmp(optarg, "kvm:tcg"))
-                return ent_cli_fail("lab", "--accel: \"%s\" is not kvm, tcg or kvm:tcg", optarg);
-            a->lab.accel = optarg;
-            break;
-        case OPT_DRY_RUN:
+        else if (c == OPT_DRY_RUN)
             a->dry_run = 1;
-            break;
-        case OPT_SEQUENTIAL:
+        else if (c == OPT_SEQUENTIAL)
             a->exec.max_parallel = 1;
-            break;
-        case OPT_PARALLEL:
-            if (ent_cli_number("lab", "--max-parallel", optarg, 1, 1024, &num))
-                return ENT_EXIT_INPUT;
-            a->exec.max_parallel = (int)num;
-            break;
-        case OPT_NODE_CONC:
-            if (ent_cli_number("lab", "--node-concurrency", optarg, 0, 1024, &num))
-                return ENT_EXIT_INPUT;
-            a->exec.node_concurrency = (int)num;
-            if (num >= 1) /* the plan counts the same slots the executor allows */
-                a->plan.node_concurrency = (int)num;
-            break;
-        case OPT_BANDWIDTH:
-            if (ent_cli_number("lab", "--bandwidth", optarg, 0.01, 1e6, &a->exec.bandwidth))
-                return ENT_EXIT_INPUT;
-            break;
-        case OPT_DOWNTIME:
-            if (ent_cli_key_number("lab", "--max-downtime", "migration.max_downtime_ms", optarg,
-                                   &num))
-                return ENT_EXIT_INPUT;
-            a->exec.max_downtime = num / 1000;
-            break;
-        case OPT_TIMEOUT:
-            if (ent_cli_key_number("lab", "--timeout", "migration.timeout", optarg,
-                                   &a->exec.timeout))
-                return ENT_EXIT_INPUT;
-            break;
-        default:
-            return ent_cli_fail("lab", "bad option (see entropy lab --help)");
-        }
+        else if (c >= OPT_NODES && c <= OPT_ACCEL)
+            rc = lab_option(a, c);
+        else if (c >= OPT_PARALLEL && c <= OPT_TIMEOUT)
+            rc = exec_option(a, c);
+        else
+            rc = ent_cli_fail("lab", "bad option (see entropy lab --help)");
     }
-    return ENT_EXIT_OK;
+    return rc;
 }
 
 static int print_json(json_t *doc)

@@ -51,96 +51,112 @@ int ent_cli_migrate(struct ent_driver *drv, const char *vm, const char *from, co
     return rc ? ENT_EXIT_NO : ENT_EXIT_OK;
 }
 
+enum {
+    OPT_XEND = 256,
+    OPT_LIBVIRT,
+    OPT_XL,
+    OPT_LAB,
+    OPT_BW,
+    OPT_DT,
+    OPT_TO,
+    OPT_PORT,
+    OPT_SSH,
+    OPT_MURIS
+};
+
+static const struct option longopts[] = {{"xend", required_argument, NULL, OPT_XEND},
+                                         {"libvirt", required_argument, NULL, OPT_LIBVIRT},
+                                         {"xl", required_argument, NULL, OPT_XL},
+                                         {"lab", required_argument, NULL, OPT_LAB},
+                                         {"bandwidth", required_argument, NULL, OPT_BW},
+                                         {"max-downtime", required_argument, NULL, OPT_DT},
+                                         {"timeout", required_argument, NULL, OPT_TO},
+                                         {"relocation-port", required_argument, NULL, OPT_PORT},
+                                         {"ssh", required_argument, NULL, OPT_SSH},
+                                         {"migrate-uris", required_argument, NULL, OPT_MURIS},
+                                         {NULL, 0, NULL, 0}};
+
+struct migrate_args {
+    struct ent_exec_options o;
+    const char *driver, *spec, *ssh, *migrate_uris;
+    double port;
+    int choices;
+};
+
+static int parse_option(struct migrate_args *a, int c)
+{
+    double num = 0;
+    int rc;
+    switch (c) {
+    case OPT_XEND:
+    case OPT_LIBVIRT:
+    case OPT_XL:
+    case OPT_LAB:
+        a->driver = c == OPT_XEND      ? "xend"
+                    : c == OPT_LIBVIRT ? "libvirt"
+                    : c == OPT_XL      ? "xl"
+                                       : "qmp";
+        a->spec = optarg;
+        a->choices++;
+        return 0;
+    case OPT_BW:
+        return ent_cli_number("migrate", "--bandwidth", optarg, 0.01, 1e6, &a->o.bandwidth)
+                   ? ENT_EXIT_INPUT
+                   : 0;
+    case OPT_DT:
+        rc = ent_cli_key_number("migrate", "--max-downtime", "migration.max_downtime_ms", optarg,
+                                &num);
+        a->o.max_downtime = num / 1000;
+        return rc ? ENT_EXIT_INPUT : 0;
+    case OPT_TO:
+        return ent_cli_key_number("migrate", "--timeout", "migration.timeout", optarg,
+                                  &a->o.timeout)
+                   ? ENT_EXIT_INPUT
+                   : 0;
+    case OPT_PORT:
+        return ent_cli_key_number("migrate", "--relocation-port", "driver.xend.relocation_port",
+                                  optarg, &a->port)
+                   ? ENT_EXIT_INPUT
+                   : 0;
+    case OPT_SSH:
+        a->ssh = optarg;
+        return 0;
+    case OPT_MURIS:
+        a->migrate_uris = optarg;
+        return 0;
+    default:
+        return ent_cli_fail("migrate", "bad option (see entropy migrate --help)");
+    }
+}
+
 int ent_cmd_migrate(int argc, char **argv)
 {
-    enum {
-        OPT_XEND = 256,
-        OPT_LIBVIRT,
-        OPT_XL,
-        OPT_LAB,
-        OPT_BW,
-        OPT_DT,
-        OPT_TO,
-        OPT_PORT,
-        OPT_SSH,
-        OPT_MURIS
-    };
-    static const struct option longopts[] = {{"xend", required_argument, NULL, OPT_XEND},
-                                             {"libvirt", required_argument, NULL, OPT_LIBVIRT},
-                                             {"xl", required_argument, NULL, OPT_XL},
-                                             {"lab", required_argument, NULL, OPT_LAB},
-                                             {"bandwidth", required_argument, NULL, OPT_BW},
-                                             {"max-downtime", required_argument, NULL, OPT_DT},
-                                             {"timeout", required_argument, NULL, OPT_TO},
-                                             {"relocation-port", required_argument, NULL, OPT_PORT},
-                                             {"ssh", required_argument, NULL, OPT_SSH},
-                                             {"migrate-uris", required_argument, NULL, OPT_MURIS},
-                                             {NULL, 0, NULL, 0}};
-    struct ent_exec_options o;
-    ent_exec_options_default(&o);
-    const char *driver = NULL, *spec = NULL, *ssh = NULL, *migrate_uris = NULL;
-    double num, port = 8002;
-    int c, choices = 0;
+    struct migrate_args a = {.port = 8002};
+    ent_exec_options_default(&a.o);
+    int c, rc = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-        switch (c) {
-        case OPT_XEND:
-        case OPT_LIBVIRT:
-        case OPT_XL:
-        case OPT_LAB:
-            driver = c == OPT_XEND      ? "xend"
-                     : c == OPT_LIBVIRT ? "libvirt"
-                     : c == OPT_XL      ? "xl"
-                                        : "qmp";
-            spec = optarg;
-            choices++;
-            break;
-        case OPT_BW:
-            if (ent_cli_number("migrate", "--bandwidth", optarg, 0.01, 1e6, &o.bandwidth))
-                return ENT_EXIT_INPUT;
-            break;
-        case OPT_DT:
-            if (ent_cli_key_number("migrate", "--max-downtime", "migration.max_downtime_ms", optarg,
-                                   &num))
-                return ENT_EXIT_INPUT;
-            o.max_downtime = num / 1000;
-            break;
-        case OPT_TO:
-            if (ent_cli_key_number("migrate", "--timeout", "migration.timeout", optarg, &o.timeout))
-                return ENT_EXIT_INPUT;
-            break;
-        case OPT_PORT:
-            if (ent_cli_key_number("migrate", "--relocation-port", "driver.xend.relocation_port",
-                                   optarg, &port))
-                return ENT_EXIT_INPUT;
-            break;
-        case OPT_SSH:
-            ssh = optarg;
-            break;
-        case OPT_MURIS:
-            migrate_uris = optarg;
-            break;
-        default:
-            return ent_cli_fail("migrate", "bad option (see entropy migrate --help)");
-        }
-    }
-    if (argc - optind != 3 || choices != 1)
+    while (!rc && (c = getopt_long(argc, argv, "", longopts, NULL)) != -1)
+        rc = parse_option(&a, c);
+    if (rc)
+        return rc;
+    if (argc - optind != 3 || a.choices != 1)
         return ent_cli_fail("migrate", "expects VM FROM TO and one of --xend, --libvirt, --xl "
                                        "or --lab");
     struct ent_error err;
     ent_error_init(&err);
     ent_log_open(NULL, ENT_LOG_WARN, &err);
-    struct ent_xend_driver_config xend = {.nodes = spec, .relocation_port = (int)port};
-    struct ent_libvirt_driver_config lv = {.nodes = spec, .migrate_uris = migrate_uris};
-    struct ent_xl_driver_config xl = {.nodes = spec, .ssh = ssh};
-    void *arg = strcmp(driver, "xend") == 0      ? (void *)&xend
-                : strcmp(driver, "libvirt") == 0 ? (void *)&lv
-                : strcmp(driver, "xl") == 0      ? (void *)&xl
-                                                 : (void *)spec;
+    /* Each driver's own settings, as the configuration would give them. */
+    struct ent_xend_driver_config xend = {.nodes = a.spec, .relocation_port = (int)a.port};
+    struct ent_libvirt_driver_config lv = {.nodes = a.spec, .migrate_uris = a.migrate_uris};
+    struct ent_xl_driver_config xl = {.nodes = a.spec, .ssh = a.ssh};
+    void *arg = strcmp(a.driver, "xend") == 0      ? (void *)&xend
+                : strcmp(a.driver, "libvirt") == 0 ? (void *)&lv
+                : strcmp(a.driver, "xl") == 0      ? (void *)&xl
+                                                   : (void *)a.spec;
     struct ent_driver drv;
-    if (ent_driver_open(&drv, driver, arg, &err))
+    if (ent_driver_open(&drv, a.driver, arg, &err))
         return ent_cli_fail("migrate", "%s", err.msg);
-    int rc = ent_cli_migrate(&drv, argv[optind], argv[optind + 1], argv[optind + 2], &o);
+    rc = ent_cli_migrate(&drv, argv[optind], argv[optind + 1], argv[optind + 2], &a.o);
     ent_driver_close(&drv);
     return rc;
 }

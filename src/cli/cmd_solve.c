@@ -48,244 +48,277 @@ static json_t *unsupported_constraints(const struct ent_model *m, const struct e
     return out;
 }
 
-int ent_cmd_solve(int argc, char **argv)
-{
-    static const struct option longopts[] = {{"output", required_argument, NULL, 'o'},
-                                             {"objective", required_argument, NULL, 'b'},
-                                             {"time-limit", required_argument, NULL, 't'},
-                                             {"seed", required_argument, NULL, 's'},
-                                             {"demand-model", required_argument, NULL, 'd'},
-                                             {"active-threshold", required_argument, NULL, 'a'},
-                                             {"cpu-share", required_argument, NULL, 'c'},
-                                             {"write-instance", required_argument, NULL, 'w'},
-                                             {"planner", required_argument, NULL, 'p'},
-                                             {"gantt", required_argument, NULL, 'g'},
-                                             {"shutdown-empty", no_argument, NULL, 'e'},
-                                             {"bandwidth", required_argument, NULL, 'B'},
-                                             {"dirty-rate", required_argument, NULL, 'D'},
-                                             {"node-concurrency", required_argument, NULL, 'N'},
-                                             {"max-concurrency", required_argument, NULL, 'M'},
-                                             {NULL, 0, NULL, 0}};
-    struct ent_solve_options opts;
-    ent_solve_options_init(&opts);
-    const char *output = NULL, *write_instance = NULL, *gantt = NULL;
-    struct ent_plan_options popts;
-    ent_plan_options_init(&popts);
-    int entropy_demand = 0;
-    struct ent_demand_model dm = {10, 0};
-    double num;
-    int c;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'o':
-            output = optarg;
-            break;
-        case 'b':
-            if (!(opts.objective = ent_objective_find(optarg))) {
-                char names[256];
-                return ent_cli_fail(
-                    "solve", "--objective: \"%s\" is not %s", optarg,
-                    ent_names(names, sizeof names, ent_objective_name_at, ", ", " or "));
-            }
-            break;
-        case 't':
-            if (ent_cli_key_number("solve", "--time-limit", "loop.time_limit", optarg, &num))
-                return ENT_EXIT_INPUT;
-            opts.time_limit = num;
-            break;
-        case 's':
-            if (ent_cli_number("solve", "--seed", optarg, 0, 9007199254740992.0, &num))
-                return ENT_EXIT_INPUT;
-            opts.seed = (uint64_t)num;
-            break;
-        case 'd':
-            if (strcmp(optarg, "entropy") != 0 && strcmp(optarg, "observed") != 0)
-                return ent_cli_fail("solve", "--demand-model: \"%s\" is not observed or entropy",
-                                    optarg);
-            entropy_demand = strcmp(optarg, "entropy") == 0;
-            break;
-        case 'a':
-            if (ent_cli_number("solve", "--active-threshold", optarg, 0, 1e15, &num))
-                return ENT_EXIT_INPUT;
-            dm.active_threshold = (int64_t)num;
-            break;
-        case 'c':
-            if (ent_cli_number("solve", "--cpu-share", optarg, 0, 1e15, &num))
-                return ENT_EXIT_INPUT;
-            dm.share_per_vcpu = (int64_t)num;
-            break;
-        case 'w':
-            write_instance = optarg;
-            break;
-        case 'p':
-            if (!(popts.planner = ent_planner_find(optarg))) {
-                char names[256];
-                return ent_cli_fail(
-                    "solve", "--planner: \"%s\" is not %s", optarg,
-                    ent_names(names, sizeof names, ent_planner_name_at, ", ", " or "));
-            }
-            break;
-        case 'g':
-            gantt = optarg;
-            break;
-        case 'e':
-            popts.shutdown_empty = 1;
-            break;
-        case 'B':
-            if (ent_cli_number("solve", "--bandwidth", optarg, 0.001, 1e6, &popts.cost.bandwidth))
-                return ENT_EXIT_INPUT;
-            break;
-        case 'D':
-            if (ent_cli_number("solve", "--dirty-rate", optarg, 0, 1e6, &popts.cost.dirty_rate))
-                return ENT_EXIT_INPUT;
-            break;
-        case 'N':
-            if (ent_cli_key_number("solve", "--node-concurrency", "migration.node_concurrency",
-                                   optarg, &num))
-                return ENT_EXIT_INPUT;
-            popts.node_concurrency = (int)num;
-            break;
-        case 'M':
-            if (ent_cli_number("solve", "--max-concurrency", optarg, 0, 1e6, &num))
-                return ENT_EXIT_INPUT;
-            popts.total_concurrency = (int)num;
-            break;
-        default:
-            return ent_cli_fail("solve", "bad option (see entropy solve --help)");
-        }
-    }
-    if (optind != argc - 1)
-        return ent_cli_fail("solve", "expects one INSTANCE (see entropy solve --help)");
-    const char *instance = argv[optind];
+static const struct option longopts[] = {{"output", required_argument, NULL, 'o'},
+                                         {"objective", required_argument, NULL, 'b'},
+                                         {"time-limit", required_argument, NULL, 't'},
+                                         {"seed", required_argument, NULL, 's'},
+                                         {"demand-model", required_argument, NULL, 'd'},
+                                         {"active-threshold", required_argument, NULL, 'a'},
+                                         {"cpu-share", required_argument, NULL, 'c'},
+                                         {"write-instance", required_argument, NULL, 'w'},
+                                         {"planner", required_argument, NULL, 'p'},
+                                         {"gantt", required_argument, NULL, 'g'},
+                                         {"shutdown-empty", no_argument, NULL, 'e'},
+                                         {"bandwidth", required_argument, NULL, 'B'},
+                                         {"dirty-rate", required_argument, NULL, 'D'},
+                                         {"node-concurrency", required_argument, NULL, 'N'},
+                                         {"max-concurrency", required_argument, NULL, 'M'},
+                                         {NULL, 0, NULL, 0}};
 
+struct solve_args {
+    struct ent_solve_options opts;
+    struct ent_plan_options popts;
+    const char *instance, *output, *write_instance, *gantt;
+    int entropy_demand;
+    struct ent_demand_model dm;
+};
+
+/* A number option within [min, max] into *out. */
+static int number_option(const char *opt, double min, double max, double *out)
+{
+    return ent_cli_number("solve", opt, optarg, min, max, out) ? ENT_EXIT_INPUT : 0;
+}
+
+static int choice_option(struct solve_args *a, int c)
+{
+    char names[256];
+    if (c == 'b' && !(a->opts.objective = ent_objective_find(optarg)))
+        return ent_cli_fail("solve", "--objective: \"%s\" is not %s", optarg,
+                            ent_names(names, sizeof names, ent_objective_name_at, ", ", " or "));
+    if (c == 'p' && !(a->popts.planner = ent_planner_find(optarg)))
+        return ent_cli_fail("solve", "--planner: \"%s\" is not %s", optarg,
+                            ent_names(names, sizeof names, ent_planner_name_at, ", ", " or "));
+    if (c == 'd' && strcmp(optarg, "entropy") != 0 && strcmp(optarg, "observed") != 0)
+        return ent_cli_fail("solve", "--demand-model: \"%s\" is not observed or entropy", optarg);
+    a->entropy_demand |= c == 'd' && strcmp(optarg, "entropy") == 0;
+    return 0;
+}
+
+static int parse_option(struct solve_args *a, int c)
+{
+    double num = 0;
+    int rc = 0;
+    switch (c) {
+    case 'o':
+        a->output = optarg;
+        return 0;
+    case 'w':
+        a->write_instance = optarg;
+        return 0;
+    case 'g':
+        a->gantt = optarg;
+        return 0;
+    case 'e':
+        a->popts.shutdown_empty = 1;
+        return 0;
+    case 'b':
+    case 'p':
+    case 'd':
+        return choice_option(a, c);
+    case 't':
+        return ent_cli_key_number("solve", "--time-limit", "loop.time_limit", optarg,
+                                  &a->opts.time_limit)
+                   ? ENT_EXIT_INPUT
+                   : 0;
+    case 's':
+        rc = number_option("--seed", 0, 9007199254740992.0, &num);
+        a->opts.seed = (uint64_t)num;
+        return rc;
+    case 'a':
+        rc = number_option("--active-threshold", 0, 1e15, &num);
+        a->dm.active_threshold = (int64_t)num;
+        return rc;
+    case 'c':
+        rc = number_option("--cpu-share", 0, 1e15, &num);
+        a->dm.share_per_vcpu = (int64_t)num;
+        return rc;
+    case 'B':
+        return number_option("--bandwidth", 0.001, 1e6, &a->popts.cost.bandwidth);
+    case 'D':
+        return number_option("--dirty-rate", 0, 1e6, &a->popts.cost.dirty_rate);
+    case 'N':
+        rc = ent_cli_key_number("solve", "--node-concurrency", "migration.node_concurrency", optarg,
+                                &num)
+                 ? ENT_EXIT_INPUT
+                 : 0;
+        if (!rc)
+            a->popts.node_concurrency = (int)num;
+        return rc;
+    case 'M':
+        rc = number_option("--max-concurrency", 0, 1e6, &num);
+        a->popts.total_concurrency = (int)num;
+        return rc;
+    default:
+        return ent_cli_fail("solve", "bad option (see entropy solve --help)");
+    }
+}
+
+/* What one run holds; released together. */
+struct solve_run {
     struct ent_model m;
     struct ent_mapping target;
     struct ent_plan plan;
+    struct ent_solve_stats stats;
+    struct ent_plan_stats pstats;
     struct ent_error err;
-    struct ent_solve_stats stats = {0};
-    struct ent_plan_stats pstats = {0};
-    ent_model_init(&m);
-    ent_mapping_init(&target);
-    ent_plan_init(&plan);
-    ent_error_init(&err);
-    int status = ENT_EXIT_INPUT;
-    json_t *line = json_object();
+    json_t *line; /* the figures printed at the end */
+    double t_load, t_solve, t_plan;
+};
 
+static int fail(struct solve_run *r, const char *instance, int status)
+{
+    if (instance)
+        fprintf(stderr, "entropy solve: %s: %s\n", instance, r->err.msg);
+    else
+        fprintf(stderr, "entropy solve: %s\n", r->err.msg);
+    return status;
+}
+
+/* The instance, its demand model, and --write-instance. */
+static int load(const struct solve_args *a, struct solve_run *r)
+{
     double t0 = ent_now();
-    if (ent_btrplace_load_instance(&m, instance, &err)) {
-        fprintf(stderr, "entropy solve: %s\n", err.msg);
-        goto cleanup;
+    if (ent_btrplace_load_instance(&r->m, a->instance, &r->err))
+        return fail(r, NULL, ENT_EXIT_INPUT);
+    r->t_load = ent_now() - t0;
+    if (a->entropy_demand) {
+        int active = ent_demand_model_apply(&r->m, &a->dm, &r->err);
+        if (active < 0)
+            return fail(r, a->instance, ENT_EXIT_INPUT);
+        json_object_set_new(r->line, "active_vms", json_integer(active));
     }
-    double t_load = ent_now() - t0;
-    if (entropy_demand) {
-        int active = ent_demand_model_apply(&m, &dm, &err);
-        if (active < 0) {
-            fprintf(stderr, "entropy solve: %s: %s\n", instance, err.msg);
-            goto cleanup;
-        }
-        json_object_set_new(line, "active_vms", json_integer(active));
-    }
-    if (write_instance) {
-        json_t *doc = ent_btrplace_instance_json(&m);
-        int rc = ent_json_save_file(doc, write_instance, &err);
+    if (a->write_instance) {
+        json_t *doc = ent_btrplace_instance_json(&r->m);
+        int rc = ent_json_save_file(doc, a->write_instance, &r->err);
         json_decref(doc);
-        if (rc) {
-            fprintf(stderr, "entropy solve: %s\n", err.msg);
-            goto cleanup;
-        }
+        if (rc)
+            return fail(r, NULL, ENT_EXIT_INPUT);
     }
-    json_object_set_new(line, "instance", json_string(instance));
-    json_object_set_new(line, "objective", json_string(opts.objective->name));
+    json_t *line = r->line;
+    json_object_set_new(line, "instance", json_string(a->instance));
+    json_object_set_new(line, "objective", json_string(a->opts.objective->name));
     /* The instance's own objective is kept in the model and reported; --objective decides. */
-    json_t *own = m.objective ? json_object_get(m.objective, "id") : NULL;
+    json_t *own = r->m.objective ? json_object_get(r->m.objective, "id") : NULL;
     json_object_set_new(line, "instance_objective", own ? json_incref(own) : json_null());
-    json_object_set_new(line, "nodes_total", json_integer((json_int_t)m.n_nodes));
-    json_object_set_new(line, "vms_total", json_integer((json_int_t)m.n_vms));
+    json_object_set_new(line, "nodes_total", json_integer((json_int_t)r->m.n_nodes));
+    json_object_set_new(line, "vms_total", json_integer((json_int_t)r->m.n_vms));
     json_object_set_new(line, "unsupported_constraints",
-                        unsupported_constraints(&m, popts.planner));
+                        unsupported_constraints(&r->m, a->popts.planner));
+    return ENT_EXIT_OK;
+}
 
-    status = ENT_EXIT_NO;
+/* Decides, plans, and writes the Gantt chart and the plan when asked. */
+static int decide_and_plan(const struct solve_args *a, struct solve_run *r)
+{
     double t1 = ent_now();
-    if (ent_solve(&m, &opts, &target, &stats, &err)) {
-        fprintf(stderr, "entropy solve: %s: %s\n", instance, err.msg);
-        goto cleanup;
-    }
+    if (ent_solve(&r->m, &a->opts, &r->target, &r->stats, &r->err))
+        return fail(r, a->instance, ENT_EXIT_NO);
     double t2 = ent_now();
-    if (ent_plan_build(&m, &target, &popts, &plan, &pstats, &err)) {
-        fprintf(stderr, "entropy solve: %s: %s\n", instance, err.msg);
-        goto cleanup;
-    }
-    double t3 = ent_now();
-    if (gantt && ent_plan_gantt_svg(&m, &plan, gantt, &err)) {
-        fprintf(stderr, "entropy solve: %s\n", err.msg);
-        status = ENT_EXIT_INPUT;
-        goto cleanup;
-    }
-    if (output) {
-        json_t *doc = ent_plan_to_json(&plan, &m);
-        int rc = ent_json_save_file(doc, output, &err);
+    if (ent_plan_build(&r->m, &r->target, &a->popts, &r->plan, &r->pstats, &r->err))
+        return fail(r, a->instance, ENT_EXIT_NO);
+    r->t_solve = t2 - t1;
+    r->t_plan = ent_now() - t2;
+    if (a->gantt && ent_plan_gantt_svg(&r->m, &r->plan, a->gantt, &r->err))
+        return fail(r, NULL, ENT_EXIT_INPUT);
+    if (a->output) {
+        json_t *doc = ent_plan_to_json(&r->plan, &r->m);
+        int rc = ent_json_save_file(doc, a->output, &r->err);
         json_decref(doc);
-        if (rc) {
-            fprintf(stderr, "entropy solve: %s\n", err.msg);
-            status = ENT_EXIT_INPUT;
-            goto cleanup;
-        }
+        if (rc)
+            return fail(r, NULL, ENT_EXIT_INPUT);
     }
-    /* Figures of the plan, as entropy check counts them: bypasses are migrations too. */
+    return ENT_EXIT_OK;
+}
+
+static void decision_figures(const struct solve_args *a, struct solve_run *r)
+{
+    const struct ent_solve_stats *st = &r->stats;
+    json_t *line = r->line;
+    json_object_set_new(line, "nodes", json_integer(st->nodes_used));
+    if (!a->opts.objective->reports_bound)
+        return;
+    json_object_set_new(line, "lower_bound", json_integer(st->lower_bound));
+    json_object_set_new(line, "gap", json_integer(st->gap));
+    json_object_set_new(line, "first_answer_seconds", json_real(st->first_seconds));
+    json_object_set_new(line, "first_answer_nodes", json_integer(st->first_nodes));
+    json_object_set_new(line, "search_nodes", json_integer(st->search_nodes));
+    json_object_set_new(line, "best_answer_seconds", json_real(st->best_seconds));
+    json_object_set_new(line, "lns_iterations", json_integer(st->lns_iterations));
+    json_object_set_new(line, "lns_improvements", json_integer(st->lns_improvements));
+    json_object_set_new(line, "start",
+                        json_string(st->used_dotpack ? "dot-product"
+                                    : st->used_ffd   ? "ffd"
+                                                     : "in-place"));
+}
+
+/* Figures of the plan, as entropy check counts them: bypasses are migrations too. */
+static void plan_figures(const struct solve_args *a, struct solve_run *r)
+{
     int64_t mttr = 0, migrations = 0, moved = 0;
-    int mem = ent_model_memory_resource(&m);
-    for (size_t i = 0; i < plan.len; i++) {
-        const struct ent_action *a = &plan.actions[i];
-        mttr += a->end;
-        if (a->kind == ENT_ACTION_MIGRATE_VM) {
+    int mem = ent_model_memory_resource(&r->m);
+    for (size_t i = 0; i < r->plan.len; i++) {
+        const struct ent_action *act = &r->plan.actions[i];
+        mttr += act->end;
+        if (act->kind == ENT_ACTION_MIGRATE_VM) {
             migrations++;
-            moved += mem >= 0 ? m.res[mem].demand[a->vm] : 0;
+            moved += mem >= 0 ? r->m.res[mem].demand[act->vm] : 0;
         }
     }
-    json_object_set_new(line, "nodes", json_integer(stats.nodes_used));
-    if (opts.objective->reports_bound) {
-        json_object_set_new(line, "lower_bound", json_integer(stats.lower_bound));
-        json_object_set_new(line, "gap", json_integer(stats.gap));
-        json_object_set_new(line, "first_answer_seconds", json_real(stats.first_seconds));
-        json_object_set_new(line, "first_answer_nodes", json_integer(stats.first_nodes));
-        json_object_set_new(line, "search_nodes", json_integer(stats.search_nodes));
-        json_object_set_new(line, "best_answer_seconds", json_real(stats.best_seconds));
-        json_object_set_new(line, "lns_iterations", json_integer(stats.lns_iterations));
-        json_object_set_new(line, "lns_improvements", json_integer(stats.lns_improvements));
-        json_object_set_new(line, "start",
-                            json_string(stats.used_dotpack ? "dot-product"
-                                        : stats.used_ffd   ? "ffd"
-                                                           : "in-place"));
-    }
-    json_object_set_new(line, "vms_moved", json_integer(stats.migrations));
+    json_t *line = r->line;
+    json_object_set_new(line, "vms_moved", json_integer(r->stats.migrations));
     json_object_set_new(line, "migrations", json_integer(migrations));
     json_object_set_new(line, "moved_memory", json_integer(moved));
-    json_object_set_new(line, "boots", json_integer(stats.boots));
-    json_object_set_new(line, "node_shutdowns", json_integer(stats.shutdowns));
-    json_object_set_new(line, "actions", json_integer((json_int_t)plan.len));
-    json_object_set_new(line, "planner", json_string(popts.planner->name));
-    json_object_set_new(line, "bypasses", json_integer((json_int_t)pstats.bypasses));
-    json_object_set_new(line, "suspends", json_integer((json_int_t)pstats.suspends));
-    if (popts.planner->counts_pools)
-        json_object_set_new(line, "pools", json_integer((json_int_t)pstats.pools));
-    json_object_set_new(line, "makespan", json_integer(ent_plan_makespan(&plan)));
+    json_object_set_new(line, "boots", json_integer(r->stats.boots));
+    json_object_set_new(line, "node_shutdowns", json_integer(r->stats.shutdowns));
+    json_object_set_new(line, "actions", json_integer((json_int_t)r->plan.len));
+    json_object_set_new(line, "planner", json_string(a->popts.planner->name));
+    json_object_set_new(line, "bypasses", json_integer((json_int_t)r->pstats.bypasses));
+    json_object_set_new(line, "suspends", json_integer((json_int_t)r->pstats.suspends));
+    if (a->popts.planner->counts_pools)
+        json_object_set_new(line, "pools", json_integer((json_int_t)r->pstats.pools));
+    json_object_set_new(line, "makespan", json_integer(ent_plan_makespan(&r->plan)));
     json_object_set_new(line, "mttr", json_integer(mttr));
-    json_object_set_new(line, "load_seconds", json_real(t_load));
-    json_object_set_new(line, "solve_seconds", json_real(t2 - t1));
-    json_object_set_new(line, "plan_seconds", json_real(t3 - t2));
-    json_object_set_new(line, "seconds", json_real(t3 - t1));
-    char *text = json_dumps(line, JSON_COMPACT | JSON_REAL_PRECISION(4));
-    if (!output || strcmp(output, "-") != 0)
-        puts(text);
-    else
-        fprintf(stderr, "%s\n", text);
-    free(text);
-    status = ENT_EXIT_OK;
-cleanup:
-    json_decref(line);
-    ent_plan_release(&plan);
-    ent_mapping_release(&target);
-    ent_model_release(&m);
+    json_object_set_new(line, "load_seconds", json_real(r->t_load));
+    json_object_set_new(line, "solve_seconds", json_real(r->t_solve));
+    json_object_set_new(line, "plan_seconds", json_real(r->t_plan));
+    json_object_set_new(line, "seconds", json_real(r->t_solve + r->t_plan));
+}
+
+int ent_cmd_solve(int argc, char **argv)
+{
+    struct solve_args a = {.dm = {10, 0}};
+    ent_solve_options_init(&a.opts);
+    ent_plan_options_init(&a.popts);
+    int c, status = 0;
+    optind = 1;
+    while (!status && (c = getopt_long(argc, argv, "o:", longopts, NULL)) != -1)
+        status = parse_option(&a, c);
+    if (status)
+        return status;
+    if (optind != argc - 1)
+        return ent_cli_fail("solve", "expects one INSTANCE (see entropy solve --help)");
+    a.instance = argv[optind];
+    struct solve_run r = {.line = json_object()};
+    ent_model_init(&r.m);
+    ent_mapping_init(&r.target);
+    ent_plan_init(&r.plan);
+    ent_error_init(&r.err);
+    status = load(&a, &r);
+    if (!status)
+        status = decide_and_plan(&a, &r);
+    if (!status) {
+        decision_figures(&a, &r);
+        plan_figures(&a, &r);
+        char *text = json_dumps(r.line, JSON_COMPACT | JSON_REAL_PRECISION(4));
+        if (!a.output || strcmp(a.output, "-") != 0)
+            puts(text);
+        else
+            fprintf(stderr, "%s\n", text);
+        free(text);
+    }
+    json_decref(r.line);
+    ent_plan_release(&r.plan);
+    ent_mapping_release(&r.target);
+    ent_model_release(&r.m);
     return status;
 }

@@ -87,106 +87,111 @@ void ent_round_release(struct ent_round *r)
     r->report = r->issues = NULL;
 }
 
-void ent_loop_round(struct ent_loop *loop, struct ent_round *r)
-{
-    memset(r, 0, sizeof *r);
-    r->round = ++loop->round;
+/* What one round works on. */
+struct round_work {
+    struct ent_loop *loop;
+    struct ent_round *r;
     struct ent_model m;
     struct ent_mapping target;
     struct ent_plan plan;
     struct ent_error err;
-    ent_model_init(&m);
-    ent_mapping_init(&target);
-    ent_plan_init(&plan);
-    ent_error_init(&err);
+    int64_t journal_round;
+};
 
-    int64_t journal_round = -1;
-    if (loop->journal && ent_journal_round_begin(loop->journal, &journal_round, &err)) {
-        r->skipped = true;
-        snprintf(r->reason, sizeof r->reason, "the journal cannot record: %s", err.msg);
-        goto done;
-    }
-    phase(loop, "monitoring", r, NULL, NULL);
+/* Ends the round with nothing more done; returns false. */
+static bool skip(struct round_work *w, const char *why)
+{
+    w->r->skipped = true;
+    snprintf(w->r->reason, sizeof w->r->reason, "%s: %s", why, w->err.msg);
+    return false;
+}
+
+static bool monitor_phase(struct round_work *w)
+{
+    struct ent_round *r = w->r;
+    phase(w->loop, "monitoring", r, NULL, NULL);
     double t0 = ent_now();
-    if (ent_monitor_snapshot(loop->monitor, &m, &err)) {
-        r->skipped = true;
-        snprintf(r->reason, sizeof r->reason, "monitoring failed: %s", err.msg);
-        goto done;
-    }
+    if (ent_monitor_snapshot(w->loop->monitor, &w->m, &w->err))
+        return skip(w, "monitoring failed");
     r->monitor_seconds = ent_now() - t0;
-    r->issues = json_incref(loop->monitor->issues);
-    r->nodes = m.n_nodes;
-    r->vms = m.n_vms;
-    r->active_nodes = ent_model_active_nodes(&m);
+    r->issues = json_incref(w->loop->monitor->issues);
+    r->nodes = w->m.n_nodes;
+    r->vms = w->m.n_vms;
+    r->active_nodes = ent_model_active_nodes(&w->m);
     ent_info("round %ld: snapshot: %zu nodes (%zu active), %zu VMs, in %.1f ms", r->round, r->nodes,
              r->active_nodes, r->vms, r->monitor_seconds * 1000);
-    if (loop->monitor_only || stopping(loop, r))
-        goto done;
+    return !w->loop->monitor_only && !stopping(w->loop, r);
+}
 
-    phase(loop, "deciding", r, &m, NULL);
-    if (ent_solve(&m, &loop->solve, &target, &r->decision, &err)) {
-        r->skipped = true;
-        snprintf(r->reason, sizeof r->reason, "no decision: %s", err.msg);
-        goto done;
-    }
+static bool decide_phase(struct round_work *w)
+{
+    struct ent_round *r = w->r;
+    phase(w->loop, "deciding", r, &w->m, NULL);
+    if (ent_solve(&w->m, &w->loop->solve, &w->target, &r->decision, &w->err))
+        return skip(w, "no decision");
     ent_info("round %ld: decision (%s): %lld nodes (lower bound %lld, gap %lld), %lld "
              "migrations, %lld MB to move, in %.1f ms",
-             r->round, loop->solve.objective->name, (long long)r->decision.nodes_used,
+             r->round, w->loop->solve.objective->name, (long long)r->decision.nodes_used,
              (long long)r->decision.lower_bound, (long long)r->decision.gap,
              (long long)r->decision.migrations, (long long)r->decision.moved_memory,
              r->decision.seconds * 1000);
-    if (stopping(loop, r))
-        goto done;
+    return !stopping(w->loop, r);
+}
 
-    phase(loop, "planning", r, &m, NULL);
-    t0 = ent_now();
-    if (ent_plan_build(&m, &target, &loop->plan, &plan, &r->plan, &err)) {
-        r->skipped = true;
-        snprintf(r->reason, sizeof r->reason, "no plan: %s", err.msg);
-        goto done;
-    }
+static bool plan_phase(struct round_work *w)
+{
+    struct ent_round *r = w->r;
+    phase(w->loop, "planning", r, &w->m, NULL);
+    double t0 = ent_now();
+    if (ent_plan_build(&w->m, &w->target, &w->loop->plan, &w->plan, &r->plan, &w->err))
+        return skip(w, "no plan");
     r->plan_seconds = ent_now() - t0;
-    r->actions = plan.len;
-    r->makespan = (long long)ent_plan_makespan(&plan);
+    r->actions = w->plan.len;
+    r->makespan = (long long)ent_plan_makespan(&w->plan);
     ent_info("round %ld: plan: %zu actions, %zu bypass(es), makespan %lld s, in %.1f ms", r->round,
              r->actions, r->plan.bypasses, r->makespan, r->plan_seconds * 1000);
-    for (size_t i = 0; i < plan.len; i++) {
-        const struct ent_action *a = &plan.actions[i];
+    for (size_t i = 0; i < w->plan.len; i++) {
+        const struct ent_action *a = &w->plan.actions[i];
         char vm[64], from[64], to[64];
         int32_t dst = a->to >= 0 ? a->to : a->node;
         ent_info("round %ld: action %zu: %s %s %s -> %s, planned [%lld, %lld] s%s", r->round, i,
-                 ent_action_kind_name(a->kind), a->vm >= 0 ? ent_vm_label(&m, a->vm, vm, 64) : "",
-                 a->from >= 0 ? ent_node_label(&m, a->from, from, 64) : "-",
-                 dst >= 0 ? ent_node_label(&m, dst, to, 64) : "-", (long long)a->start,
+                 ent_action_kind_name(a->kind),
+                 a->vm >= 0 ? ent_vm_label(&w->m, a->vm, vm, 64) : "",
+                 a->from >= 0 ? ent_node_label(&w->m, a->from, from, 64) : "-",
+                 dst >= 0 ? ent_node_label(&w->m, dst, to, 64) : "-", (long long)a->start,
                  (long long)a->end, a->bypass ? " (bypass)" : "");
     }
-    if (loop->dry_run) {
+    if (w->loop->dry_run) {
         ent_info("round %ld: dry run: nothing executed", r->round);
-        goto done;
+        return false;
     }
-    if (stopping(loop, r))
-        goto done;
-    if (loop->journal && ent_journal_plan(loop->journal, journal_round, &m, &plan, &err)) {
-        r->skipped = true;
-        snprintf(r->reason, sizeof r->reason, "the journal cannot record the plan: %s", err.msg);
-        goto done;
-    }
+    if (stopping(w->loop, r))
+        return false;
+    if (w->loop->journal &&
+        ent_journal_plan(w->loop->journal, w->journal_round, &w->m, &w->plan, &w->err))
+        return skip(w, "the journal cannot record the plan");
+    return true;
+}
 
-    phase(loop, "executing", r, &m, &plan);
+static void execute_phase(struct round_work *w)
+{
+    struct ent_loop *loop = w->loop;
+    struct ent_round *r = w->r;
+    phase(loop, "executing", r, &w->m, &w->plan);
     struct ent_exec_options opts;
     if (loop->exec.max_parallel)
         opts = loop->exec;
     else
         ent_exec_options_default(&opts);
-    struct exec_watch watch = {loop, journal_round, &m, &plan};
+    struct exec_watch watch = {loop, w->journal_round, &w->m, &w->plan};
     opts.on_action = on_action;
     opts.hook_arg = &watch;
-    ent_execute_plan(&m, &plan, loop->drivers, &opts, loop->stop, &r->exec);
+    ent_execute_plan(&w->m, &w->plan, loop->drivers, &opts, loop->stop, &r->exec);
     ent_info("round %ld: executed in %.2f s: %zu done, %zu failed, %zu dropped, %zu not started",
              r->round, r->exec.wall_seconds, r->exec.done, r->exec.failed, r->exec.dropped,
              r->exec.not_started);
     if (loop->report)
-        r->report = ent_exec_report_json(&m, &plan, &r->exec);
+        r->report = ent_exec_report_json(&w->m, &w->plan, &r->exec);
     if (loop->learn && r->exec.moved_seconds > 0) {
         ent_costmodel_learn(&loop->plan.cost, r->exec.moved_mb / r->exec.moved_seconds,
                             r->exec.migrations ? r->exec.dirty_rate / (double)r->exec.migrations
@@ -194,12 +199,26 @@ void ent_loop_round(struct ent_loop *loop, struct ent_round *r)
         ent_info("round %ld: cost model now %.1f MB/s, guests dirtying %.2f MB/s", r->round,
                  loop->plan.cost.bandwidth, loop->plan.cost.dirty_rate);
     }
-done:
+}
+
+void ent_loop_round(struct ent_loop *loop, struct ent_round *r)
+{
+    memset(r, 0, sizeof *r);
+    r->round = ++loop->round;
+    struct round_work w = {.loop = loop, .r = r, .journal_round = -1};
+    ent_model_init(&w.m);
+    ent_mapping_init(&w.target);
+    ent_plan_init(&w.plan);
+    ent_error_init(&w.err);
+    if (loop->journal && ent_journal_round_begin(loop->journal, &w.journal_round, &w.err))
+        skip(&w, "the journal cannot record");
+    else if (monitor_phase(&w) && decide_phase(&w) && plan_phase(&w))
+        execute_phase(&w);
     if (r->skipped)
         ent_warn("round %ld: nothing done: %s", r->round, r->reason);
-    journal_round_end(loop, journal_round, r);
-    phase(loop, "idle", r, m.n_nodes ? &m : NULL, NULL);
-    ent_plan_release(&plan);
-    ent_mapping_release(&target);
-    ent_model_release(&m);
+    journal_round_end(loop, w.journal_round, r);
+    phase(loop, "idle", r, w.m.n_nodes ? &w.m : NULL, NULL);
+    ent_plan_release(&w.plan);
+    ent_mapping_release(&w.target);
+    ent_model_release(&w.m);
 }

@@ -197,6 +197,44 @@ static void finish_counts(const struct ent_plan *plan, const struct ent_exec_opt
         ent_warn("%zu action(s) not started: stop requested", res->not_started);
 }
 
+/* Starts action a in a thread of its own (in line when no thread can start), marking its nodes
+ * busy; an action no driver serves fails at once. Called with r->lock held. */
+static void start_one(struct run *r, const struct ent_exec_deps *d, int *busy, struct job **jobs,
+                      size_t *n_jobs, size_t a)
+{
+    const struct ent_plan *plan = r->plan;
+    const struct ent_exec_options *opts = r->opts;
+    struct ent_exec_result *res = r->res;
+    struct ent_driver *drv = driver_for(r, &plan->actions[a]);
+    struct ent_action_outcome *o = &res->outcomes[a];
+    o->started = ent_now() - r->t0;
+    if (!drv) {
+        o->status = ENT_ACTION_FAILED;
+        snprintf(o->error, sizeof o->error, "no driver for this node");
+        res->failed++;
+        if (opts->on_action)
+            opts->on_action(opts->hook_arg, a, o);
+        ent_log_error("action %zu (%s): no driver", a, ent_action_kind_name(plan->actions[a].kind));
+        return;
+    }
+    o->status = ENT_ACTION_RUNNING;
+    if (opts->on_action)
+        opts->on_action(opts->hook_arg, a, o);
+    for (int k = 0; k < d->n_action_nodes[a]; k++)
+        busy[d->nodes[a][k]]++;
+    struct job *j = ent_calloc(1, sizeof *j);
+    *j = (struct job){.run = r, .action = a, .drv = drv};
+    ent_error_init(&j->err);
+    jobs[(*n_jobs)++] = j;
+    if (pthread_create(&j->thread, NULL, job_main, j)) {
+        ent_log_error("cannot start a thread for action %zu: run in line", a);
+        j->in_line = 1;
+        pthread_mutex_unlock(&r->lock);
+        job_main(j);
+        pthread_mutex_lock(&r->lock);
+    }
+}
+
 void ent_execute_plan(const struct ent_model *m, const struct ent_plan *plan,
                       struct ent_driver_set *drivers, const struct ent_exec_options *opts,
                       volatile sig_atomic_t *stop, struct ent_exec_result *res)
@@ -232,37 +270,9 @@ void ent_execute_plan(const struct ent_model *m, const struct ent_plan *plan,
                 i++;
                 continue;
             }
-            struct ent_driver *drv = driver_for(&r, &plan->actions[a]);
-            struct ent_action_outcome *o = &res->outcomes[a];
             memmove(pending + i, pending + i + 1, (n_pending - i - 1) * sizeof *pending);
             n_pending--;
-            o->started = ent_now() - r.t0;
-            if (!drv) {
-                o->status = ENT_ACTION_FAILED;
-                snprintf(o->error, sizeof o->error, "no driver for this node");
-                res->failed++;
-                if (opts->on_action)
-                    opts->on_action(opts->hook_arg, a, o);
-                ent_log_error("action %zu (%s): no driver", a,
-                              ent_action_kind_name(plan->actions[a].kind));
-                continue;
-            }
-            o->status = ENT_ACTION_RUNNING;
-            if (opts->on_action)
-                opts->on_action(opts->hook_arg, a, o);
-            for (int k = 0; k < d.n_action_nodes[a]; k++)
-                busy[d.nodes[a][k]]++;
-            struct job *j = ent_calloc(1, sizeof *j);
-            *j = (struct job){.run = &r, .action = a, .drv = drv};
-            ent_error_init(&j->err);
-            jobs[n_jobs++] = j;
-            if (pthread_create(&j->thread, NULL, job_main, j)) {
-                ent_log_error("cannot start a thread for action %zu: run in line", a);
-                j->in_line = 1;
-                pthread_mutex_unlock(&r.lock);
-                job_main(j);
-                pthread_mutex_lock(&r.lock);
-            }
+            start_one(&r, &d, busy, jobs, &n_jobs, a);
         }
         if (!n_jobs)
             break;

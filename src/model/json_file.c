@@ -20,6 +20,36 @@ json_t *ent_json_load_buffer(const char *buf, size_t len, const char *what, stru
     return doc;
 }
 
+/* The whole stream into *buf (of *len bytes); 0, or the error naming path. */
+static int read_all(gzFile gz, const char *path, char **buf, size_t *len, struct ent_error *err)
+{
+    size_t cap = 1 << 20;
+    *buf = ent_malloc(cap);
+    *len = 0;
+    for (;;) {
+        if (*len == cap) {
+            if (cap >= ENT_JSON_MAX_BYTES)
+                return ent_error(err, ENT_EINVALID, "%s: larger than 2 GiB, refused", path);
+            cap *= 2;
+            *buf = ent_reallocarray(*buf, cap, 1);
+        }
+        int n = gzread(gz, *buf + *len, (unsigned)(cap - *len));
+        if (n < 0) {
+            int zerr;
+            const char *msg = gzerror(gz, &zerr);
+            size_t plen = strlen(path); /* zlib puts the path in front of its message */
+            if (strncmp(msg, path, plen) == 0 && strncmp(msg + plen, ": ", 2) == 0)
+                msg += plen + 2;
+            return ent_error(err, ENT_EIO, "%s: read error: %s", path,
+                             zerr == Z_ERRNO ? strerror(errno) : msg);
+        }
+        if (n == 0)
+            break;
+        *len += (size_t)n;
+    }
+    return *len ? 0 : ent_error(err, ENT_EPARSE, "%s: empty file", path);
+}
+
 json_t *ent_json_load_file(const char *path, struct ent_error *err)
 {
     int fd = strcmp(path, "-") == 0 ? dup(STDIN_FILENO) : -1;
@@ -29,39 +59,10 @@ json_t *ent_json_load_file(const char *path, struct ent_error *err)
         return NULL;
     }
     gzbuffer(gz, 1 << 17);
-    size_t cap = 1 << 20, len = 0;
-    char *buf = ent_malloc(cap);
-    json_t *doc = NULL;
-    for (;;) {
-        if (len == cap) {
-            if (cap >= ENT_JSON_MAX_BYTES) {
-                ent_error(err, ENT_EINVALID, "%s: larger than 2 GiB, refused", path);
-                goto cleanup;
-            }
-            cap *= 2;
-            buf = ent_reallocarray(buf, cap, 1);
-        }
-        int n = gzread(gz, buf + len, (unsigned)(cap - len));
-        if (n < 0) {
-            int zerr;
-            const char *msg = gzerror(gz, &zerr);
-            size_t plen = strlen(path); /* zlib puts the path in front of its message */
-            if (strncmp(msg, path, plen) == 0 && strncmp(msg + plen, ": ", 2) == 0)
-                msg += plen + 2;
-            ent_error(err, ENT_EIO, "%s: read error: %s", path,
-                      zerr == Z_ERRNO ? strerror(errno) : msg);
-            goto cleanup;
-        }
-        if (n == 0)
-            break;
-        len += (size_t)n;
-    }
-    if (len == 0) {
-        ent_error(err, ENT_EPARSE, "%s: empty file", path);
-        goto cleanup;
-    }
-    doc = ent_json_load_buffer(buf, len, path, err);
-cleanup:
+    char *buf = NULL;
+    size_t len = 0;
+    json_t *doc =
+        read_all(gz, path, &buf, &len, err) ? NULL : ent_json_load_buffer(buf, len, path, err);
     gzclose(gz);
     ent_free(buf);
     return doc;

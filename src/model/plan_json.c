@@ -120,6 +120,28 @@ int ent_plan_read_json(struct ent_plan *plan, json_t *doc, const struct ent_mode
     return 0;
 }
 
+/* Whether origin o places every VM of m as m does. */
+static int same_placement(const struct ent_model *o, const struct ent_model *m, const char *what,
+                          struct ent_error *err)
+{
+    if (o->n_nodes != m->n_nodes || o->n_vms != m->n_vms)
+        return ent_error(err, ENT_EINVALID,
+                         "%s: origin has %zu nodes and %zu VMs, the instance %zu and %zu", what,
+                         o->n_nodes, o->n_vms, m->n_nodes, m->n_vms);
+    for (size_t v = 0; v < o->n_vms; v++) {
+        int32_t mv = ent_model_vm_index(m, o->vms[v].id);
+        int32_t oh = o->map.vm_host[v];
+        int64_t ohid = oh >= 0 ? o->nodes[oh].id : -1;
+        int32_t mh = mv >= 0 ? m->map.vm_host[mv] : -1;
+        int64_t mhid = mh >= 0 ? m->nodes[mh].id : -1;
+        if (mv < 0 || o->map.vm_state[v] != m->map.vm_state[mv] || ohid != mhid)
+            return ent_error(err, ENT_EINVALID,
+                             "%s: origin places VM %lld differently from the instance", what,
+                             (long long)o->vms[v].id);
+    }
+    return 0;
+}
+
 int ent_plan_origin_matches(json_t *doc, const struct ent_model *m, const char *what,
                             struct ent_error *err)
 {
@@ -129,26 +151,8 @@ int ent_plan_origin_matches(json_t *doc, const struct ent_model *m, const char *
     struct ent_model o;
     ent_model_init(&o);
     int rc = ent_btrplace_read_model(&o, origin, what, err);
-    if (rc)
-        goto cleanup;
-    if (o.n_nodes != m->n_nodes || o.n_vms != m->n_vms) {
-        rc = ent_error(err, ENT_EINVALID,
-                       "%s: origin has %zu nodes and %zu VMs, the instance %zu and %zu", what,
-                       o.n_nodes, o.n_vms, m->n_nodes, m->n_vms);
-        goto cleanup;
-    }
-    for (size_t v = 0; v < o.n_vms && !rc; v++) {
-        int32_t mv = ent_model_vm_index(m, o.vms[v].id);
-        int32_t oh = o.map.vm_host[v];
-        int64_t ohid = oh >= 0 ? o.nodes[oh].id : -1;
-        int32_t mh = mv >= 0 ? m->map.vm_host[mv] : -1;
-        int64_t mhid = mh >= 0 ? m->nodes[mh].id : -1;
-        if (mv < 0 || o.map.vm_state[v] != m->map.vm_state[mv] || ohid != mhid)
-            rc = ent_error(err, ENT_EINVALID,
-                           "%s: origin places VM %lld differently from the instance", what,
-                           (long long)o.vms[v].id);
-    }
-cleanup:
+    if (!rc)
+        rc = same_placement(&o, m, what, err);
     ent_model_release(&o);
     return rc;
 }

@@ -73,6 +73,32 @@ static int add_vm(struct ent_libvirt_source *src, struct ent_monitor_round *r, i
     return 0;
 }
 
+/* Node h (fetched from node) into the round, with its VMs. */
+static int add_host(struct ent_libvirt_source *src, struct ent_libvirt_node *node,
+                    const struct ent_libvirt_host *h, struct ent_monitor_round *r,
+                    struct ent_error *err)
+{
+    if (!node->name)
+        node->name = ent_strdup(h->hostname ? h->hostname : node->uri);
+    int n = ent_monitor_add_node(r->m, &r->names, node->name, err);
+    if (n == ENT_EEXISTS)
+        return ent_error(err, ENT_EINVALID, "libvirt %s: node %s given twice", node->uri,
+                         node->name);
+    if (n < 0)
+        return n;
+    r->m->nodes[n].driver = ent_strdup("libvirt");
+    r->m->nodes[n].attrs = json_pack("{s:s, s:s, s:I}", "type", h->type, "uri", node->uri,
+                                     "hypervisor_version", (json_int_t)h->version);
+    r->m->res[r->cpu].capacity[n] = (int64_t)h->cpus * 100;
+    int64_t dom0_mib = 0;
+    int rc = 0;
+    for (size_t i = 0; i < h->n_domains && !rc; i++)
+        rc = add_vm(src, r, n, node->uri, &h->domains[i], &dom0_mib, err);
+    int64_t memory = (int64_t)(h->memory_kib / 1024) - dom0_mib; /* Domain-0 is no capacity */
+    r->m->res[r->mem].capacity[n] = memory < 0 ? 0 : memory;
+    return rc;
+}
+
 static int read_node(struct ent_libvirt_source *src, struct ent_libvirt_node *node,
                      struct ent_monitor_round *r, struct ent_error *err)
 {
@@ -80,25 +106,7 @@ static int read_node(struct ent_libvirt_source *src, struct ent_libvirt_node *no
     int rc = ent_libvirt_fetch(node->uri, &node->conn, src->timeout, &h, err);
     if (rc)
         return rc;
-    if (!node->name)
-        node->name = ent_strdup(h.hostname ? h.hostname : node->uri);
-    int n = ent_monitor_add_node(r->m, &r->names, node->name, err);
-    if (n == ENT_EEXISTS)
-        rc = ent_error(err, ENT_EINVALID, "libvirt %s: node %s given twice", node->uri, node->name);
-    else if (n < 0)
-        rc = n;
-    if (rc)
-        goto cleanup;
-    r->m->nodes[n].driver = ent_strdup("libvirt");
-    r->m->nodes[n].attrs = json_pack("{s:s, s:s, s:I}", "type", h.type, "uri", node->uri,
-                                     "hypervisor_version", (json_int_t)h.version);
-    r->m->res[r->cpu].capacity[n] = (int64_t)h.cpus * 100;
-    int64_t dom0_mib = 0;
-    for (size_t i = 0; i < h.n_domains && !rc; i++)
-        rc = add_vm(src, r, n, node->uri, &h.domains[i], &dom0_mib, err);
-    int64_t memory = (int64_t)(h.memory_kib / 1024) - dom0_mib; /* Domain-0 is no capacity */
-    r->m->res[r->mem].capacity[n] = memory < 0 ? 0 : memory;
-cleanup:
+    rc = add_host(src, node, &h, r, err);
     ent_libvirt_host_release(&h);
     return rc;
 }

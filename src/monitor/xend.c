@@ -72,67 +72,74 @@ static void domains_of(const struct ent_sxp *x, const struct ent_sxp ***out, siz
     }
 }
 
+/* Domain d of node n into the round; Domain-0's memory is taken out of *memory instead. */
+static int add_domain(struct ent_xend_source *src, const struct ent_sxp *d, int n, int64_t *memory,
+                      struct ent_monitor_round *r, struct ent_error *err)
+{
+    struct ent_model *m = r->m;
+    const char *name = ent_sxp_value(d, "name"), *domid = ent_sxp_value(d, "domid");
+    double dmem = 0, vcpus = 1, cpu_time = 0;
+    number(ent_sxp_value(d, "memory"), &dmem);
+    number(ent_sxp_value(d, "vcpus"), &vcpus);
+    if (!name)
+        return 0;
+    if (strcmp(name, "Domain-0") == 0 || (domid && strcmp(domid, "0") == 0)) {
+        *memory -= (int64_t)dmem; /* Domain-0's memory is no capacity for VMs */
+        return 0;
+    }
+    int v = ent_monitor_add_vm(m, &r->names, r->issues, "xend", name, n, err);
+    if (v < 0)
+        return v == ENT_EEXISTS ? 0 : v;
+    m->res[r->mem].demand[v] = (int64_t)dmem;
+    int64_t use = (int64_t)(vcpus * (double)src->cpu_share);
+    if (number(ent_sxp_value(d, "cpu_time"), &cpu_time) == 0)
+        use = ent_cpu_meter_read(&src->cpu, name, cpu_time, use);
+    m->res[r->cpu].demand[v] = use < 0 ? 0 : use;
+    m->vms[v].attrs = json_pack("{s:b}", "active", use > src->active_threshold);
+    return 0;
+}
+
+/* The node and its domains, from xend's two answers. */
+static int add_node(struct ent_xend_source *src, const char *url, const struct ent_sxp *node,
+                    const struct ent_sxp *doms, struct ent_monitor_round *r, struct ent_error *err)
+{
+    struct ent_model *m = r->m;
+    double cpus = 0, total = 0;
+    const char *host = ent_sxp_value(node, "host");
+    if (!host || number(ent_sxp_value(node, "nr_cpus"), &cpus) || cpus < 1 ||
+        number(ent_sxp_value(node, "total_memory"), &total) || total < 0)
+        return ent_error(
+            err, ENT_EPARSE,
+            "xend %s/xend/node: needs (host ...), (nr_cpus ...) and (total_memory ...)", url);
+    int n = ent_monitor_add_node(m, &r->names, host, err);
+    if (n == ENT_EEXISTS)
+        return ent_error(err, ENT_EINVALID, "xend %s: node %s reported twice", url, host);
+    if (n < 0)
+        return n;
+    m->nodes[n].driver = ent_strdup("xen");
+    m->nodes[n].attrs = json_pack("{s:s, s:s}", "type", "xen-3", "xend", url);
+    m->res[r->cpu].capacity[n] = (int64_t)(cpus * 100);
+    int64_t memory = (int64_t)total;
+    const struct ent_sxp **list = NULL;
+    size_t n_list = 0;
+    domains_of(doms, &list, &n_list);
+    int rc = 0;
+    for (size_t i = 0; i < n_list && !rc; i++)
+        rc = add_domain(src, list[i], n, &memory, r, err);
+    ent_free(list);
+    m->res[r->mem].capacity[n] = memory < 0 ? 0 : memory;
+    return rc;
+}
+
 static int read_node(struct ent_xend_source *src, const char *url, struct ent_monitor_round *r,
                      struct ent_error *err)
 {
-    struct ent_model *m = r->m;
-    int cpu = r->cpu, mem = r->mem;
     struct ent_sxp node = {0}, doms = {0};
-    const struct ent_sxp **list = NULL;
-    size_t n_list = 0;
     int rc = ent_xend_call(url, "/xend/node", NULL, src->timeout, &node, err);
     if (!rc)
         rc = ent_xend_call(url, "/xend/domain?detail=1", NULL, src->timeout, &doms, err);
-    double cpus = 0, total = 0;
-    const char *host = rc ? NULL : ent_sxp_value(&node, "host");
-    if (!rc && (!host || number(ent_sxp_value(&node, "nr_cpus"), &cpus) || cpus < 1 ||
-                number(ent_sxp_value(&node, "total_memory"), &total) || total < 0))
-        rc = ent_error(err, ENT_EPARSE,
-                       "xend %s/xend/node: needs (host ...), (nr_cpus ...) and (total_memory ...)",
-                       url);
-    if (!rc) {
-        int n = ent_monitor_add_node(m, &r->names, host, err);
-        if (n == ENT_EEXISTS)
-            rc = ent_error(err, ENT_EINVALID, "xend %s: node %s reported twice", url, host);
-        else if (n < 0)
-            rc = n;
-        if (rc)
-            goto cleanup;
-        m->nodes[n].driver = ent_strdup("xen");
-        m->nodes[n].attrs = json_pack("{s:s, s:s}", "type", "xen-3", "xend", url);
-        m->res[cpu].capacity[n] = (int64_t)(cpus * 100);
-        int64_t memory = (int64_t)total;
-        domains_of(&doms, &list, &n_list);
-        for (size_t i = 0; i < n_list && !rc; i++) {
-            const struct ent_sxp *d = list[i];
-            const char *name = ent_sxp_value(d, "name"), *domid = ent_sxp_value(d, "domid");
-            double dmem = 0, vcpus = 1, cpu_time = 0;
-            number(ent_sxp_value(d, "memory"), &dmem);
-            number(ent_sxp_value(d, "vcpus"), &vcpus);
-            if (!name)
-                continue;
-            if (strcmp(name, "Domain-0") == 0 || (domid && strcmp(domid, "0") == 0)) {
-                memory -= (int64_t)dmem; /* Domain-0's memory is no capacity for VMs */
-                continue;
-            }
-            int v = ent_monitor_add_vm(m, &r->names, r->issues, "xend", name, n, err);
-            if (v == ENT_EEXISTS)
-                continue;
-            if (v < 0) {
-                rc = v;
-                break;
-            }
-            m->res[mem].demand[v] = (int64_t)dmem;
-            int64_t use = (int64_t)(vcpus * (double)src->cpu_share);
-            if (number(ent_sxp_value(d, "cpu_time"), &cpu_time) == 0)
-                use = ent_cpu_meter_read(&src->cpu, name, cpu_time, use);
-            m->res[cpu].demand[v] = use < 0 ? 0 : use;
-            m->vms[v].attrs = json_pack("{s:b}", "active", use > src->active_threshold);
-        }
-        m->res[mem].capacity[n] = memory < 0 ? 0 : memory;
-    }
-cleanup:
-    ent_free(list);
+    if (!rc)
+        rc = add_node(src, url, &node, &doms, r, err);
     ent_sxp_release(&node);
     ent_sxp_release(&doms);
     return rc;

@@ -69,34 +69,43 @@ static double tick_step(double span)
     return raw <= p ? p : raw <= 2 * p ? 2 * p : raw <= 5 * p ? 5 * p : 10 * p;
 }
 
-int ent_plan_gantt_svg(const struct ent_model *m, const struct ent_plan *plan, const char *path,
-                       struct ent_error *err)
-{
-    /* Rows: VMs in order of their first action, then nodes with node actions. */
-    int32_t *vm_row = ent_malloc((m->n_vms + 1) * sizeof *vm_row);
-    int32_t *node_row = ent_malloc((m->n_nodes + 1) * sizeof *node_row);
-    memset(vm_row, 0xff, (m->n_vms + 1) * sizeof *vm_row);
-    memset(node_row, 0xff, (m->n_nodes + 1) * sizeof *node_row);
-    int32_t rows = 0;
-    for (size_t i = 0; i < plan->len; i++)
-        if (plan->actions[i].vm >= 0 && vm_row[plan->actions[i].vm] < 0)
-            vm_row[plan->actions[i].vm] = rows++;
-    for (size_t i = 0; i < plan->len; i++)
-        if (plan->actions[i].node >= 0 && node_row[plan->actions[i].node] < 0)
-            node_row[plan->actions[i].node] = rows++;
-    int32_t shown = rows < MAX_ROWS ? rows : MAX_ROWS;
-    double span = (double)ent_plan_makespan(plan);
-    if (span <= 0)
-        span = 1;
-    double scale = (WIDTH - LEFT - 20) / span;
-    int height = TOP + shown * ROW_H + 60;
+/* A chart being written: rows are VMs in order of their first action, then nodes with node
+ * actions. */
+struct chart {
+    FILE *f;
+    const struct ent_model *m;
+    const struct ent_plan *plan;
+    int32_t *vm_row, *node_row;
+    int32_t rows, shown;
+    double span, scale;
+    int height;
+};
 
-    FILE *f = fopen(path, "w");
-    if (!f) {
-        ent_free(vm_row);
-        ent_free(node_row);
-        return ent_error(err, ENT_EIO, "%s: cannot create: %s", path, strerror(errno));
-    }
+static void assign_rows(struct chart *c)
+{
+    const struct ent_plan *plan = c->plan;
+    c->vm_row = ent_malloc((c->m->n_vms + 1) * sizeof *c->vm_row);
+    c->node_row = ent_malloc((c->m->n_nodes + 1) * sizeof *c->node_row);
+    memset(c->vm_row, 0xff, (c->m->n_vms + 1) * sizeof *c->vm_row);
+    memset(c->node_row, 0xff, (c->m->n_nodes + 1) * sizeof *c->node_row);
+    for (size_t i = 0; i < plan->len; i++)
+        if (plan->actions[i].vm >= 0 && c->vm_row[plan->actions[i].vm] < 0)
+            c->vm_row[plan->actions[i].vm] = c->rows++;
+    for (size_t i = 0; i < plan->len; i++)
+        if (plan->actions[i].node >= 0 && c->node_row[plan->actions[i].node] < 0)
+            c->node_row[plan->actions[i].node] = c->rows++;
+    c->shown = c->rows < MAX_ROWS ? c->rows : MAX_ROWS;
+    c->span = (double)ent_plan_makespan(plan);
+    if (c->span <= 0)
+        c->span = 1;
+    c->scale = (WIDTH - LEFT - 20) / c->span;
+    c->height = TOP + c->shown * ROW_H + 60;
+}
+
+/* The SVG header, the title and the legend. */
+static void write_header(const struct chart *c)
+{
+    FILE *f = c->f;
     fprintf(f,
             "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
             "font-family=\"sans-serif\" font-size=\"11\">\n"
@@ -104,12 +113,11 @@ int ent_plan_gantt_svg(const struct ent_model *m, const struct ent_plan *plan, c
             "patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" fill=\"#e6862e\"/>"
             "<line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" stroke=\"#fff\" stroke-width=\"2\"/>"
             "</pattern></defs>\n<rect width=\"100%%\" height=\"100%%\" fill=\"#fff\"/>\n",
-            WIDTH, height);
+            WIDTH, c->height);
     fprintf(f,
             "<text x=\"10\" y=\"20\" font-size=\"14\" font-weight=\"bold\">Plan: %zu actions, "
             "makespan %.0f s</text>\n",
-            plan->len, span);
-    /* Legend. */
+            c->plan->len, c->span);
     static const struct {
         const char *label, *fill;
     } legend[] = {{"migrate", "#3b7dd8"}, {"bypass", "url(#hatch)"},    {"boot/resume", "#3aa655"},
@@ -121,11 +129,16 @@ int ent_plan_gantt_svg(const struct ent_model *m, const struct ent_plan *plan, c
                 "y=\"19\">%s</text>\n",
                 x, legend[i].fill, x + 16, legend[i].label);
     }
-    /* Time axis and grid. */
-    double step = tick_step(span);
-    int axis_y = TOP + shown * ROW_H + 5;
-    for (double t = 0; t <= span + 1e-9; t += step) {
-        double x = LEFT + t * scale;
+}
+
+/* The time axis with its grid, and the row labels. */
+static void write_axes(const struct chart *c)
+{
+    FILE *f = c->f;
+    double step = tick_step(c->span);
+    int axis_y = TOP + c->shown * ROW_H + 5;
+    for (double t = 0; t <= c->span + 1e-9; t += step) {
+        double x = LEFT + t * c->scale;
         fprintf(f,
                 "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#e4e4e4\"/>"
                 "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%g</text>\n",
@@ -133,66 +146,86 @@ int ent_plan_gantt_svg(const struct ent_model *m, const struct ent_plan *plan, c
     }
     fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">time (s)</text>\n",
             LEFT + (WIDTH - LEFT) / 2, axis_y + 30);
-    /* Row labels. */
     char buf[64];
-    for (size_t v = 0; v < m->n_vms; v++)
-        if (vm_row[v] >= 0 && vm_row[v] < shown) {
+    for (size_t v = 0; v < c->m->n_vms; v++)
+        if (c->vm_row[v] >= 0 && c->vm_row[v] < c->shown) {
             fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">", LEFT - 6,
-                    TOP + vm_row[v] * ROW_H + 13);
-            xml(f, ent_vm_label(m, (int32_t)v, buf, sizeof buf));
+                    TOP + c->vm_row[v] * ROW_H + 13);
+            xml(f, ent_vm_label(c->m, (int32_t)v, buf, sizeof buf));
             fputs("</text>\n", f);
         }
-    for (size_t n = 0; n < m->n_nodes; n++)
-        if (node_row[n] >= 0 && node_row[n] < shown) {
+    for (size_t n = 0; n < c->m->n_nodes; n++)
+        if (c->node_row[n] >= 0 && c->node_row[n] < c->shown) {
             fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" font-style=\"italic\">",
-                    LEFT - 6, TOP + node_row[n] * ROW_H + 13);
-            xml(f, ent_node_label(m, (int32_t)n, buf, sizeof buf));
+                    LEFT - 6, TOP + c->node_row[n] * ROW_H + 13);
+            xml(f, ent_node_label(c->m, (int32_t)n, buf, sizeof buf));
             fputs("</text>\n", f);
         }
-    /* Bars, with the destination written in when it fits. */
-    for (size_t i = 0; i < plan->len; i++) {
-        const struct ent_action *a = &plan->actions[i];
-        int32_t row = a->vm >= 0 ? vm_row[a->vm] : node_row[a->node];
-        if (row < 0 || row >= shown)
-            continue;
-        double x = LEFT + (double)a->start * scale, w = (double)(a->end - a->start) * scale;
-        if (w < 1)
-            w = 1;
-        int y = TOP + row * ROW_H + 2;
-        fprintf(f,
-                "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\" rx=\"2\">"
-                "<title>",
-                x, y, w, ROW_H - 4, a->bypass ? "url(#hatch)" : colour(a));
-        fprintf(f, "%s%s %lld-%lld s", ent_action_kind_name(a->kind), a->bypass ? " (bypass)" : "",
-                (long long)a->start, (long long)a->end);
-        if (a->from >= 0) {
-            fputs(" from ", f);
-            xml(f, ent_node_label(m, a->from, buf, sizeof buf));
-        }
-        if (a->to >= 0) {
-            fputs(" to ", f);
-            xml(f, ent_node_label(m, a->to, buf, sizeof buf));
-        }
-        fputs("</title></rect>\n", f);
-        if (a->to >= 0 && w > 60) {
-            fprintf(f, "<text x=\"%.1f\" y=\"%d\" fill=\"#fff\">", x + 3, y + 11);
-            if (a->from >= 0 && a->from != a->to) {
-                xml(f, ent_node_label(m, a->from, buf, sizeof buf));
-                fputc(' ', f);
-            }
-            fputs("&#8594; ", f);
-            xml(f, ent_node_label(m, a->to, buf, sizeof buf));
-            fputs(a->bypass ? " (bypass)</text>\n" : "</text>\n", f);
-        }
+}
+
+/* Action a's bar, with the destination written in when it fits. */
+static void write_bar(const struct chart *c, const struct ent_action *a)
+{
+    FILE *f = c->f;
+    const struct ent_model *m = c->m;
+    int32_t row = a->vm >= 0 ? c->vm_row[a->vm] : c->node_row[a->node];
+    if (row < 0 || row >= c->shown)
+        return;
+    double x = LEFT + (double)a->start * c->scale, w = (double)(a->end - a->start) * c->scale;
+    if (w < 1)
+        w = 1;
+    int y = TOP + row * ROW_H + 2;
+    char buf[64];
+    fprintf(f,
+            "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\" rx=\"2\">"
+            "<title>",
+            x, y, w, ROW_H - 4, a->bypass ? "url(#hatch)" : colour(a));
+    fprintf(f, "%s%s %lld-%lld s", ent_action_kind_name(a->kind), a->bypass ? " (bypass)" : "",
+            (long long)a->start, (long long)a->end);
+    if (a->from >= 0) {
+        fputs(" from ", f);
+        xml(f, ent_node_label(m, a->from, buf, sizeof buf));
     }
-    if (rows > shown)
-        fprintf(f, "<text x=\"10\" y=\"%d\">... and %d more rows</text>\n", height - 8,
-                rows - shown);
-    fputs("</svg>\n", f);
-    int bad = ferror(f);
-    if (fclose(f) != 0)
+    if (a->to >= 0) {
+        fputs(" to ", f);
+        xml(f, ent_node_label(m, a->to, buf, sizeof buf));
+    }
+    fputs("</title></rect>\n", f);
+    if (a->to >= 0 && w > 60) {
+        fprintf(f, "<text x=\"%.1f\" y=\"%d\" fill=\"#fff\">", x + 3, y + 11);
+        if (a->from >= 0 && a->from != a->to) {
+            xml(f, ent_node_label(m, a->from, buf, sizeof buf));
+            fputc(' ', f);
+        }
+        fputs("&#8594; ", f);
+        xml(f, ent_node_label(m, a->to, buf, sizeof buf));
+        fputs(a->bypass ? " (bypass)</text>\n" : "</text>\n", f);
+    }
+}
+
+int ent_plan_gantt_svg(const struct ent_model *m, const struct ent_plan *plan, const char *path,
+                       struct ent_error *err)
+{
+    struct chart c = {.m = m, .plan = plan};
+    assign_rows(&c);
+    c.f = fopen(path, "w");
+    if (!c.f) {
+        ent_free(c.vm_row);
+        ent_free(c.node_row);
+        return ent_error(err, ENT_EIO, "%s: cannot create: %s", path, strerror(errno));
+    }
+    write_header(&c);
+    write_axes(&c);
+    for (size_t i = 0; i < plan->len; i++)
+        write_bar(&c, &plan->actions[i]);
+    if (c.rows > c.shown)
+        fprintf(c.f, "<text x=\"10\" y=\"%d\">... and %d more rows</text>\n", c.height - 8,
+                c.rows - c.shown);
+    fputs("</svg>\n", c.f);
+    int bad = ferror(c.f);
+    if (fclose(c.f) != 0)
         bad = 1;
-    ent_free(vm_row);
-    ent_free(node_row);
+    ent_free(c.vm_row);
+    ent_free(c.node_row);
     return bad ? ent_error(err, ENT_EIO, "%s: write error", path) : 0;
 }

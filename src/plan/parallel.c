@@ -431,57 +431,130 @@ static int check_no_delay(const struct sched *s, struct ent_error *err)
     return 0;
 }
 
+/* The scheduler's state for moves mv, and its first actions: node boots, then the actions that
+ * only free room (deferred until their seq predecessors end). */
+static void sched_init(struct sched *s, const struct ent_moves *mv)
+{
+    const struct ent_model *m = s->m;
+    size_t N = m->n_nodes;
+    ent_room_init(&s->room, m);
+    s->moves = mv->moves;
+    s->n_moves = s->left = mv->n_moves;
+    s->state = ent_calloc(s->n_moves + 1, 1);
+    s->slots_used = ent_calloc(N + 1, sizeof *s->slots_used);
+    s->online = ent_calloc(N + 1, 1);
+    s->on_node = ent_calloc(N + 1, sizeof *s->on_node);
+    s->waiting_to = ent_calloc(N + 1, sizeof *s->waiting_to);
+    s->halting = ent_calloc(N + 1, 1);
+    s->dirty = ent_calloc(N + 1, 1);
+    s->dirty_list = ent_malloc((N + 1) * sizeof *s->dirty_list);
+    s->want = ent_calloc(N + 1, sizeof *s->want);
+    s->heap = ent_malloc((mv->n_freeing + mv->n_boot + mv->n_halt + 2 * s->n_moves + 16) *
+                         sizeof *s->heap);
+    for (size_t n = 0; n < N; n++)
+        s->online[n] = m->map.node_state[n] == ENT_NODE_ONLINE;
+    for (size_t v = 0; v < m->n_vms; v++)
+        if (m->map.vm_host[v] >= 0)
+            s->on_node[m->map.vm_host[v]]++;
+    for (size_t i = 0; i < s->n_moves; i++)
+        s->waiting_to[s->moves[i].to]++;
+    build_index(s);
+    for (size_t i = 0; i < mv->n_boot; i++)
+        start_action(
+            s, ENT_ACTION_BOOT_NODE, -1, -1, -1, mv->boot_nodes[i],
+            ent_action_duration(m, &s->opts->cost, ENT_ACTION_BOOT_NODE, -1, mv->boot_nodes[i]), -1,
+            0, 0);
+    ent_timing_init(&s->timing, m);
+    s->timing.room = &s->room;
+    for (size_t i = 0; i < s->n_moves; i++)
+        s->timing.busy[s->moves[i].vm]++;
+    for (size_t i = 0; i < mv->n_freeing; i++)
+        s->timing.busy[mv->freeing[i].vm]++;
+    s->defer = ent_malloc((mv->n_freeing + 1) * sizeof *s->defer);
+    for (size_t i = 0; i < mv->n_freeing; i++)
+        s->defer[s->n_defer++] = mv->freeing[i];
+    start_deferred(s);
+}
+
+static void sched_release(struct sched *s)
+{
+    ent_free(s->defer);
+    ent_timing_release(&s->timing);
+    ent_free(s->state);
+    ent_free(s->slots_used);
+    ent_free(s->online);
+    ent_free(s->on_node);
+    ent_free(s->waiting_to);
+    ent_free(s->halting);
+    ent_free(s->dirty);
+    ent_free(s->dirty_list);
+    ent_free(s->want);
+    ent_free(s->heap);
+    ent_free(s->by_to_start);
+    ent_free(s->by_from_start);
+    ent_free(s->by_to);
+    ent_free(s->by_from);
+    ent_room_release(&s->room);
+}
+
+/* Starts what can start, then jumps to the next end, until every move ran or none can. */
+static int run_events(struct sched *s, struct ent_plan_stats *stats, struct ent_error *err)
+{
+    struct candidate *cand = ent_malloc((s->n_moves + 1) * sizeof *cand);
+    size_t budget = 2 * s->n_moves + 16;
+    int rc = 0, first = 1;
+    /* A cluster-wide limit can hold back moves on nodes nothing touched: then look at all. */
+    int look_at_all = s->opts->total_concurrency > 0;
+    while (!rc) {
+        if (s->look_again)
+            start_deferred(s);
+        start_ready(s, first || look_at_all || s->look_again, cand);
+        s->look_again = 0;
+        if (first && (rc = check_no_delay(s, err)))
+            break;
+        first = 0;
+        if (s->n_heap == 0) {
+            if (s->left == 0 && s->n_defer == 0)
+                break;
+            if (s->left == 0) { /* only freeing actions wait: their turn has come, or never */
+                start_deferred(s);
+                if (s->n_heap == 0)
+                    rc = ent_error(err, ENT_EINFEASIBLE,
+                                   "no executable plan: seq constraints wait on each other "
+                                   "(%zu actions can never start)",
+                                   s->n_defer);
+                continue;
+            }
+            /* Nothing runs: either something can start now that we look at every move, or the
+             * waiting moves hold each other's room. */
+            if (start_ready(s, 1, cand) == 0)
+                rc = unblock(s, stats, &budget, err);
+            continue;
+        }
+        struct inflight f = heap_pop(s);
+        s->now = f.end;
+        finish(s, &f);
+        while (s->n_heap && s->heap[0].end == s->now) {
+            f = heap_pop(s);
+            finish(s, &f);
+        }
+    }
+    ent_free(cand);
+    return rc;
+}
+
 static int plan_parallel(const struct ent_model *m, const struct ent_mapping *target,
                          const struct ent_plan_options *opts, struct ent_plan *plan,
                          struct ent_plan_stats *stats, struct ent_error *err)
 {
     struct sched s = {.m = m, .target = target, .opts = opts, .plan = plan};
     memset(stats, 0, sizeof *stats);
-    size_t N = m->n_nodes;
-    ent_room_init(&s.room, m);
     struct ent_moves mv;
     ent_moves_collect(&mv, m, target, opts->shutdown_empty);
-    s.moves = mv.moves;
-    s.n_moves = s.left = mv.n_moves;
-    s.state = ent_calloc(s.n_moves + 1, 1);
-    s.slots_used = ent_calloc(N + 1, sizeof *s.slots_used);
-    s.online = ent_calloc(N + 1, 1);
-    s.on_node = ent_calloc(N + 1, sizeof *s.on_node);
-    s.waiting_to = ent_calloc(N + 1, sizeof *s.waiting_to);
-    s.halting = ent_calloc(N + 1, 1);
-    s.dirty = ent_calloc(N + 1, 1);
-    s.dirty_list = ent_malloc((N + 1) * sizeof *s.dirty_list);
-    s.want = ent_calloc(N + 1, sizeof *s.want);
-    s.heap =
-        ent_malloc((mv.n_freeing + mv.n_boot + mv.n_halt + 2 * s.n_moves + 16) * sizeof *s.heap);
-    struct candidate *cand = ent_malloc((s.n_moves + 1) * sizeof *cand);
-    for (size_t n = 0; n < N; n++)
-        s.online[n] = m->map.node_state[n] == ENT_NODE_ONLINE;
-    for (size_t v = 0; v < m->n_vms; v++)
-        if (m->map.vm_host[v] >= 0)
-            s.on_node[m->map.vm_host[v]]++;
-    for (size_t i = 0; i < s.n_moves; i++)
-        s.waiting_to[s.moves[i].to]++;
-    build_index(&s);
-
-    for (size_t i = 0; i < mv.n_boot; i++)
-        start_action(
-            &s, ENT_ACTION_BOOT_NODE, -1, -1, -1, mv.boot_nodes[i],
-            ent_action_duration(m, &opts->cost, ENT_ACTION_BOOT_NODE, -1, mv.boot_nodes[i]), -1, 0,
-            0);
-    ent_timing_init(&s.timing, m);
-    s.timing.room = &s.room;
-    for (size_t i = 0; i < s.n_moves; i++)
-        s.timing.busy[s.moves[i].vm]++;
-    for (size_t i = 0; i < mv.n_freeing; i++)
-        s.timing.busy[mv.freeing[i].vm]++;
-    s.defer = ent_malloc((mv.n_freeing + 1) * sizeof *s.defer);
-    for (size_t i = 0; i < mv.n_freeing; i++)
-        s.defer[s.n_defer++] = mv.freeing[i];
-    start_deferred(&s);
+    sched_init(&s, &mv);
     /* Nodes that go offline with the target halt once empty; those the plan merely empties
      * (shutdown_empty) only at the end, since they may serve as pivots until then. */
-    uint8_t *at_end = ent_calloc(N + 1, 1);
+    uint8_t *at_end = ent_calloc(m->n_nodes + 1, 1);
     for (size_t i = 0; i < mv.n_halt; i++) {
         int32_t n = mv.halt_nodes[i];
         if (target->node_state[n] == ENT_NODE_OFFLINE)
@@ -491,71 +564,15 @@ static int plan_parallel(const struct ent_model *m, const struct ent_mapping *ta
     }
     for (size_t i = 0; i < mv.n_halt; i++)
         maybe_halt(&s, mv.halt_nodes[i]);
-
-    size_t budget = 2 * s.n_moves + 16;
-    int rc = 0, first = 1;
-    /* A cluster-wide limit can hold back moves on nodes nothing touched: then look at all. */
-    int look_at_all = opts->total_concurrency > 0;
-    while (!rc) {
-        if (s.look_again)
-            start_deferred(&s);
-        start_ready(&s, first || look_at_all || s.look_again, cand);
-        s.look_again = 0;
-        if (first && (rc = check_no_delay(&s, err)))
-            break;
-        first = 0;
-        if (s.n_heap == 0) {
-            if (s.left == 0 && s.n_defer == 0)
-                break;
-            if (s.left == 0) { /* only freeing actions wait: their turn has come, or never */
-                start_deferred(&s);
-                if (s.n_heap == 0)
-                    rc = ent_error(err, ENT_EINFEASIBLE,
-                                   "no executable plan: seq constraints wait on each other "
-                                   "(%zu actions can never start)",
-                                   s.n_defer);
-                continue;
-            }
-            /* Nothing runs: either something can start now that we look at every move, or the
-             * waiting moves hold each other's room. */
-            if (start_ready(&s, 1, cand) == 0)
-                rc = unblock(&s, stats, &budget, err);
-            continue;
+    int rc = run_events(&s, stats, err);
+    for (size_t n = 0; !rc && n < m->n_nodes; n++)
+        if (at_end[n]) {
+            s.halting[n] = 1;
+            maybe_halt(&s, (int32_t)n);
         }
-        struct inflight f = heap_pop(&s);
-        s.now = f.end;
-        finish(&s, &f);
-        while (s.n_heap && s.heap[0].end == s.now) {
-            f = heap_pop(&s);
-            finish(&s, &f);
-        }
-    }
-    if (!rc)
-        for (size_t n = 0; n < N; n++)
-            if (at_end[n]) {
-                s.halting[n] = 1;
-                maybe_halt(&s, (int32_t)n);
-            }
     ent_free(at_end);
-    ent_free(cand);
-    ent_free(s.defer);
-    ent_timing_release(&s.timing);
-    ent_free(s.state);
-    ent_free(s.slots_used);
-    ent_free(s.online);
-    ent_free(s.on_node);
-    ent_free(s.waiting_to);
-    ent_free(s.halting);
-    ent_free(s.dirty);
-    ent_free(s.dirty_list);
-    ent_free(s.want);
-    ent_free(s.heap);
-    ent_free(s.by_to_start);
-    ent_free(s.by_from_start);
-    ent_free(s.by_to);
-    ent_free(s.by_from);
+    sched_release(&s);
     ent_moves_release(&mv);
-    ent_room_release(&s.room);
     return rc;
 }
 

@@ -53,6 +53,38 @@ static void next_pool(struct pools *p, struct ent_plan_stats *stats)
     }
 }
 
+/* No move fits: one VM takes a bypass through a pivot, or is suspended where it is; returns -1
+ * when neither is possible. */
+static int break_cycle(struct pools *p, struct ent_move *moves, size_t n,
+                       const struct ent_mapping *target, const uint8_t *done, size_t *budget,
+                       struct ent_plan_stats *stats)
+{
+    struct ent_cycle_choice c =
+        ent_moves_break_cycle(&p->room, target, moves, n, done, *budget > 0);
+    ptrdiff_t i = c.move;
+    if (c.how == ENT_CYCLE_BYPASS) {
+        struct ent_action *a = emit(p, ENT_ACTION_MIGRATE_VM, moves[i].vm, moves[i].from, c.pivot,
+                                    -1, duration_of(p, ENT_ACTION_MIGRATE_VM, moves[i].vm, -1));
+        a->bypass = true;
+        ent_room_arrive(&p->room, moves[i].vm, c.pivot);
+        ent_room_depart(&p->room, moves[i].vm, moves[i].from);
+        ent_room_settle(&p->room, moves[i].vm);
+        moves[i].from = c.pivot;
+        stats->bypasses++;
+        (*budget)--;
+        return 0;
+    }
+    if (c.how == ENT_CYCLE_SUSPEND) {
+        emit(p, ENT_ACTION_SUSPEND_VM, moves[i].vm, moves[i].from, moves[i].from, -1,
+             duration_of(p, ENT_ACTION_SUSPEND_VM, moves[i].vm, -1));
+        ent_room_depart(&p->room, moves[i].vm, moves[i].from);
+        moves[i].kind = ENT_ACTION_RESUME_VM;
+        stats->suspends++;
+        return 0;
+    }
+    return -1;
+}
+
 static int run_pools(struct pools *p, struct ent_move *moves, size_t n,
                      const struct ent_mapping *target, struct ent_plan_stats *stats,
                      struct ent_error *err)
@@ -83,29 +115,8 @@ static int run_pools(struct pools *p, struct ent_move *moves, size_t n,
             pool[k++] = (int32_t)i;
         }
         if (k == 0) {
-            struct ent_cycle_choice c =
-                ent_moves_break_cycle(&p->room, target, moves, n, done, budget > 0);
-            ptrdiff_t i = c.move;
-            if (c.how == ENT_CYCLE_BYPASS) {
-                struct ent_action *a =
-                    emit(p, ENT_ACTION_MIGRATE_VM, moves[i].vm, moves[i].from, c.pivot, -1,
-                         duration_of(p, ENT_ACTION_MIGRATE_VM, moves[i].vm, -1));
-                a->bypass = true;
-                ent_room_arrive(&p->room, moves[i].vm, c.pivot);
-                ent_room_depart(&p->room, moves[i].vm, moves[i].from);
-                ent_room_settle(&p->room, moves[i].vm);
-                moves[i].from = c.pivot;
-                stats->bypasses++;
-                budget--;
-            } else if (c.how == ENT_CYCLE_SUSPEND) {
-                emit(p, ENT_ACTION_SUSPEND_VM, moves[i].vm, moves[i].from, moves[i].from, -1,
-                     duration_of(p, ENT_ACTION_SUSPEND_VM, moves[i].vm, -1));
-                ent_room_depart(&p->room, moves[i].vm, moves[i].from);
-                moves[i].kind = ENT_ACTION_RESUME_VM;
-                stats->suspends++;
-            } else {
+            if (break_cycle(p, moves, n, target, done, &budget, stats))
                 rc = ent_plan_unexecutable(m, moves, n, done, left, err);
-            }
             next_pool(p, stats);
             continue;
         }

@@ -302,10 +302,12 @@ static double cover_score(const struct ent_pack *p, int32_t node, const int64_t 
     return score;
 }
 
-/* One attempt to empty victim by repacking it with helpers: the active nodes whose free room
- * covers the largest share of the victim's load, from a random start among the first few so that
- * successive attempts explore different neighbourhoods, until their room covers the victim. */
-static int lns_step(struct engine *e, int32_t victim, struct node_key *order, size_t n_active)
+/* The helpers for victim into bins: the active nodes whose free room covers the largest share of
+ * the victim's load, from a random start among the first few so that successive attempts explore
+ * different neighbourhoods, until their room covers 1.5 times the victim's load (and a margin).
+ * Returns how many, 0 when they cannot cover it. */
+static size_t pick_helpers(struct engine *e, int32_t victim, struct node_key *order,
+                           size_t n_active, int32_t *bins)
 {
     struct ent_pack *p = e->p;
     size_t R = p->n_res;
@@ -319,7 +321,6 @@ static int lns_step(struct engine *e, int32_t victim, struct node_key *order, si
             order[m++] = (struct node_key){cover_score(p, n, need), n};
     }
     qsort(order, m, sizeof *order, cmp_slack_desc);
-    int32_t bins[LNS_MAX_HELPERS];
     size_t n_bins = 0;
     size_t start = m > 4 ? (size_t)ent_prng_below(&e->rng, 4) : 0;
     int covered = 0;
@@ -339,9 +340,42 @@ static int lns_step(struct engine *e, int32_t victim, struct node_key *order, si
         }
     }
     ent_free(need);
-    if (!covered || n_bins == 0)
-        return 0;
+    return covered ? n_bins : 0;
+}
 
+/* Repacks s's items into its bins: best fit from home, dot product, best fit, then (small
+ * subproblems) the exact search; everything back where it was when all fail. */
+static int repack(struct subproblem *s)
+{
+    int ok = repack_greedy(s, 1);
+    if (!ok) {
+        unplace_items(s);
+        ok = repack_dot(s);
+    }
+    if (!ok) {
+        unplace_items(s);
+        ok = repack_greedy(s, 0);
+    }
+    if (!ok && s->n_items <= LNS_EXACT_ITEMS) {
+        unplace_items(s);
+        ok = dfs(s, 0);
+    }
+    if (!ok) /* put everything back where it was */
+        for (size_t k = 0; k < s->n_items; k++) {
+            ent_pack_unplace(s->e->p, s->items[k]);
+            ent_pack_place(s->e->p, s->items[k], s->home[k]);
+        }
+    return ok;
+}
+
+/* One attempt to empty victim by repacking its VMs and its helpers' into the helpers alone. */
+static int lns_step(struct engine *e, int32_t victim, struct node_key *order, size_t n_active)
+{
+    struct ent_pack *p = e->p;
+    int32_t bins[LNS_MAX_HELPERS];
+    size_t n_bins = pick_helpers(e, victim, order, n_active, bins);
+    if (n_bins == 0)
+        return 0;
     size_t n_items = p->n_residents[victim];
     for (size_t j = 0; j < n_bins; j++)
         n_items += p->n_residents[bins[j]];
@@ -366,25 +400,7 @@ static int lns_step(struct engine *e, int32_t victim, struct node_key *order, si
         s.home[k] = p->target.vm_host[s.items[k]];
         ent_pack_unplace(p, s.items[k]);
     }
-    int ok = repack_greedy(&s, 1);
-    if (!ok) {
-        unplace_items(&s);
-        ok = repack_dot(&s);
-    }
-    if (!ok) {
-        unplace_items(&s);
-        ok = repack_greedy(&s, 0);
-    }
-    if (!ok && s.n_items <= LNS_EXACT_ITEMS) {
-        unplace_items(&s);
-        ok = dfs(&s, 0);
-    }
-    if (!ok) { /* put everything back where it was */
-        for (size_t k = 0; k < s.n_items; k++) {
-            ent_pack_unplace(p, s.items[k]);
-            ent_pack_place(p, s.items[k], s.home[k]);
-        }
-    }
+    int ok = repack(&s);
     for (size_t j = 0; j < n_bins; j++)
         ent_freeindex_update(&e->fi, bins[j]);
     if (ok)

@@ -65,34 +65,35 @@ static int cmp_i64_desc(const void *a, const void *b)
     return (x < y) - (x > y);
 }
 
-int64_t ent_pattern_bound(const struct ent_pack *p, int res, double seconds)
+/* The distinct demands of the running VMs for res, largest first, with their counts; how many,
+ * 0 when there are none or too many. */
+static size_t demand_sizes(const struct ent_pack *p, int res, int64_t *size, int64_t *count)
 {
-    /* Demands of the running VMs, by size. */
     int64_t *all = ent_malloc((p->n_vms + 1) * sizeof *all);
-    size_t n_all = 0;
+    size_t n_all = 0, n_sizes = 0;
     for (size_t v = 0; v < p->n_vms; v++)
         if (p->target.vm_state[v] == ENT_VM_RUNNING && p->dem[v * p->n_res + (size_t)res] > 0)
             all[n_all++] = p->dem[v * p->n_res + (size_t)res];
     qsort(all, n_all, sizeof *all, cmp_i64_desc);
-    int64_t size[MAX_SIZES], count[MAX_SIZES];
-    size_t n_sizes = 0;
     for (size_t i = 0; i < n_all; i++) {
         if (n_sizes && size[n_sizes - 1] == all[i]) {
             count[n_sizes - 1]++;
             continue;
         }
         if (n_sizes == MAX_SIZES) {
-            ent_free(all);
-            return -1;
+            n_sizes = 0;
+            break;
         }
         size[n_sizes] = all[i];
         count[n_sizes++] = 1;
     }
     ent_free(all);
-    if (n_sizes == 0)
-        return -1;
-    /* Node classes: usable nodes by capacity. */
-    int64_t cls_cap[MAX_CLASSES], cls_n[MAX_CLASSES];
+    return n_sizes;
+}
+
+/* Usable nodes by capacity for res: how many classes, 0 when there are too many. */
+static size_t node_classes(const struct ent_pack *p, int res, int64_t *cls_cap, int64_t *cls_n)
+{
     size_t n_cls = 0;
     for (size_t n = 0; n < p->n_nodes; n++) {
         if (!p->node_usable[n])
@@ -103,13 +104,76 @@ int64_t ent_pattern_bound(const struct ent_pack *p, int res, double seconds)
             k++;
         if (k == n_cls) {
             if (n_cls == MAX_CLASSES)
-                return -1;
+                return 0;
             cls_cap[n_cls] = c;
             cls_n[n_cls++] = 0;
         }
         cls_n[k]++;
     }
+    return n_cls;
+}
 
+/* The integer program: fewest patterns covering every demand, at most cls_n[k] patterns of
+ * class k (those listed from start[k] to start[k + 1]). The LP bound when the time runs out. */
+static int64_t solve_patterns(const struct lister *l, const int64_t *count, const int64_t *cls_n,
+                              size_t n_cls, const size_t *start, double seconds)
+{
+    size_t n_sizes = l->n_sizes;
+    glp_term_out(GLP_OFF);
+    glp_prob *lp = glp_create_prob();
+    glp_set_obj_dir(lp, GLP_MIN);
+    glp_add_rows(lp, (int)(n_sizes + n_cls));
+    for (size_t i = 0; i < n_sizes; i++)
+        glp_set_row_bnds(lp, (int)i + 1, GLP_LO, (double)count[i], 0);
+    for (size_t k = 0; k < n_cls; k++)
+        glp_set_row_bnds(lp, (int)(n_sizes + k) + 1, GLP_UP, 0, (double)cls_n[k]);
+    glp_add_cols(lp, (int)l->n_patterns);
+    int *ind = ent_malloc((n_sizes + 2) * sizeof *ind);
+    double *val = ent_malloc((n_sizes + 2) * sizeof *val);
+    for (size_t k = 0; k < n_cls; k++)
+        for (size_t j = start[k]; j < start[k + 1]; j++) {
+            int col = (int)j + 1, len = 0;
+            glp_set_col_kind(lp, col, GLP_IV);
+            glp_set_col_bnds(lp, col, GLP_LO, 0, 0);
+            glp_set_obj_coef(lp, col, 1);
+            for (size_t i = 0; i < n_sizes; i++)
+                if (l->patterns[j * n_sizes + i]) {
+                    ind[++len] = (int)i + 1;
+                    val[len] = l->patterns[j * n_sizes + i];
+                }
+            ind[++len] = (int)(n_sizes + k) + 1;
+            val[len] = 1;
+            glp_set_mat_col(lp, col, len, ind, val);
+        }
+    int64_t bound = -1;
+    glp_smcp sm;
+    glp_init_smcp(&sm);
+    sm.msg_lev = GLP_MSG_OFF;
+    if (glp_simplex(lp, &sm) == 0 && glp_get_status(lp) == GLP_OPT) {
+        bound = (int64_t)ceil(glp_get_obj_val(lp) - 1e-6);
+        glp_iocp io;
+        glp_init_iocp(&io);
+        io.msg_lev = GLP_MSG_OFF;
+        io.tm_lim = (int)(seconds * 1000);
+        if (glp_intopt(lp, &io) == 0 && glp_mip_status(lp) == GLP_OPT)
+            bound = (int64_t)llround(glp_mip_obj_val(lp));
+    }
+    ent_free(ind);
+    ent_free(val);
+    glp_delete_prob(lp);
+    return bound;
+}
+
+int64_t ent_pattern_bound(const struct ent_pack *p, int res, double seconds)
+{
+    int64_t size[MAX_SIZES], count[MAX_SIZES];
+    size_t n_sizes = demand_sizes(p, res, size, count);
+    if (n_sizes == 0)
+        return -1;
+    int64_t cls_cap[MAX_CLASSES], cls_n[MAX_CLASSES];
+    size_t n_cls = node_classes(p, res, cls_cap, cls_n);
+    if (n_cls == 0)
+        return -1;
     struct lister l = {size, count, n_sizes, 0, ent_calloc(n_sizes, sizeof(int)), NULL, 0, 0, 0};
     size_t start[MAX_CLASSES + 1];
     for (size_t k = 0; k < n_cls && !l.overflow; k++) {
@@ -119,49 +183,8 @@ int64_t ent_pattern_bound(const struct ent_pack *p, int res, double seconds)
     }
     start[n_cls] = l.n_patterns;
     int64_t bound = -1;
-    if (!l.overflow && l.n_patterns > 0) {
-        glp_term_out(GLP_OFF);
-        glp_prob *lp = glp_create_prob();
-        glp_set_obj_dir(lp, GLP_MIN);
-        glp_add_rows(lp, (int)(n_sizes + n_cls));
-        for (size_t i = 0; i < n_sizes; i++)
-            glp_set_row_bnds(lp, (int)i + 1, GLP_LO, (double)count[i], 0);
-        for (size_t k = 0; k < n_cls; k++)
-            glp_set_row_bnds(lp, (int)(n_sizes + k) + 1, GLP_UP, 0, (double)cls_n[k]);
-        glp_add_cols(lp, (int)l.n_patterns);
-        int *ind = ent_malloc((n_sizes + 2) * sizeof *ind);
-        double *val = ent_malloc((n_sizes + 2) * sizeof *val);
-        for (size_t k = 0; k < n_cls; k++)
-            for (size_t j = start[k]; j < start[k + 1]; j++) {
-                int col = (int)j + 1, len = 0;
-                glp_set_col_kind(lp, col, GLP_IV);
-                glp_set_col_bnds(lp, col, GLP_LO, 0, 0);
-                glp_set_obj_coef(lp, col, 1);
-                for (size_t i = 0; i < n_sizes; i++)
-                    if (l.patterns[j * n_sizes + i]) {
-                        ind[++len] = (int)i + 1;
-                        val[len] = l.patterns[j * n_sizes + i];
-                    }
-                ind[++len] = (int)(n_sizes + k) + 1;
-                val[len] = 1;
-                glp_set_mat_col(lp, col, len, ind, val);
-            }
-        glp_smcp sm;
-        glp_init_smcp(&sm);
-        sm.msg_lev = GLP_MSG_OFF;
-        if (glp_simplex(lp, &sm) == 0 && glp_get_status(lp) == GLP_OPT) {
-            bound = (int64_t)ceil(glp_get_obj_val(lp) - 1e-6);
-            glp_iocp io;
-            glp_init_iocp(&io);
-            io.msg_lev = GLP_MSG_OFF;
-            io.tm_lim = (int)(seconds * 1000);
-            if (glp_intopt(lp, &io) == 0 && glp_mip_status(lp) == GLP_OPT)
-                bound = (int64_t)llround(glp_mip_obj_val(lp));
-        }
-        ent_free(ind);
-        ent_free(val);
-        glp_delete_prob(lp);
-    }
+    if (!l.overflow && l.n_patterns > 0)
+        bound = solve_patterns(&l, count, cls_n, n_cls, start, seconds);
     ent_free(l.current);
     ent_free(l.patterns);
     return bound;

@@ -1,0 +1,76 @@
+#!/usr/bin/env python3
+"""The code-shape rules of docs/development.md, over src/: no source file over 600 lines, no
+function over 80 lines, no `cleanup:` label (release as you go, or a helper per resource), no
+`ent__` name in a public header (a folder's internals live in its internal.h), no `volatile` but
+sig_atomic_t for signal handlers (threads share _Atomic values). Prints each breach with its place
+and exits 1 when there is any.
+
+  scripts/check-shape.py [--report]   --report: the counts only, never fails
+"""
+import os
+import re
+import sys
+
+MAX_FILE_LINES = 600
+MAX_FUNCTION_LINES = 80
+
+
+def sources(root="src"):
+    for folder, _, files in sorted(os.walk(root)):
+        for f in sorted(files):
+            if f.endswith((".c", ".h")):
+                yield os.path.join(folder, f)
+
+
+def functions(lines):
+    """(name, first line, length) of each function definition: clang-format puts the opening
+    brace of a function alone in column 0 and its closing brace alone in column 0."""
+    start = None
+    for i, line in enumerate(lines):
+        if line.rstrip("\n") == "{" and i > 0:
+            j = i - 1
+            while j > 0 and not re.match(r"^[A-Za-z_]", lines[j]):
+                j -= 1
+            m = re.search(r"(\w+)\s*\(", lines[j])
+            start = (m.group(1) if m else "?", j + 1, i)
+        elif line.rstrip("\n") == "}" and start:
+            yield start[0], start[1], i - start[2] + 1
+            start = None
+
+
+def main():
+    breaches = []
+    counts = {"files over 600 lines": 0, "functions over 80 lines": 0, "cleanup: labels": 0,
+              "ent__ in public headers": 0, "volatile outside signal flags": 0}
+    for path in sources():
+        with open(path, encoding="utf-8") as f:
+            lines = f.readlines()
+        if len(lines) > MAX_FILE_LINES:
+            counts["files over 600 lines"] += 1
+            breaches.append(f"{path}: {len(lines)} lines (at most {MAX_FILE_LINES})")
+        for name, first, length in functions(lines):
+            if length > MAX_FUNCTION_LINES:
+                counts["functions over 80 lines"] += 1
+                breaches.append(f"{path}:{first}: {name}() is {length} lines (at most "
+                                f"{MAX_FUNCTION_LINES})")
+        for n, line in enumerate(lines, 1):
+            if re.match(r"^\s*cleanup:", line):
+                counts["cleanup: labels"] += 1
+                breaches.append(f"{path}:{n}: a cleanup: label")
+            if path.endswith(".h") and not path.endswith("internal.h") and "ent__" in line:
+                counts["ent__ in public headers"] += 1
+                breaches.append(f"{path}:{n}: ent__ in a public header")
+            if re.search(r"\bvolatile\b", line) and "sig_atomic_t" not in line:
+                counts["volatile outside signal flags"] += 1
+                breaches.append(f"{path}:{n}: volatile (use _Atomic between threads)")
+    for key, value in counts.items():
+        print(f"check-shape: {key}: {value}")
+    if "--report" in sys.argv:
+        return 0
+    for b in breaches:
+        print(b)
+    return 1 if breaches else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
