@@ -50,6 +50,10 @@ suite() { # name build-dir "meson test selection" [env assignments...]
     failed=$((failed + fail))
     if [ "$rc" -ne 0 ] && [ "$fail" -eq 0 ]; then
         failed=$((failed + 1))
+    elif [ "${ok:-0}" -eq 0 ] && [ "$fail" -eq 0 ]; then # a selection that runs nothing fails
+        echo "=== FAILED: $name ran no test"
+        failed=$((failed + 1))
+        rc=1
     fi
     [ "$rc" -eq 0 ] || failures+=("$name")
 }
@@ -75,8 +79,10 @@ suite "command-line tests under ASan+UBSan" build-asan "--suite cli" "${SAN_ENV[
 # Once, in the stricter build: real gmond, libvirtd and QEMU, an xend fixture (Xen cannot run here).
 suite "integration tests under ASan+UBSan" build-asan "--suite integration" "${SAN_ENV[@]}"
 step "build (TSan)" setup_dir build-tsan gcc -Db_sanitize=thread -Db_lundef=false
-suite "threaded code under TSan (unit, daemon, libvirt, lab)" build-tsan \
-    "--suite unit daemon libvirt lab" TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
+TSAN_ENV=(TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1)
+suite "unit tests under TSan" build-tsan "--suite unit" "${TSAN_ENV[@]}"
+suite "threaded integration tests under TSan (daemon, libvirt, lab)" build-tsan "daemon libvirt lab" \
+    "${TSAN_ENV[@]}"
 step "build fuzz targets (clang, libFuzzer)" setup_dir build-fuzz clang -Dfuzz=true -Dtests=false \
     -Db_sanitize=address,undefined -Db_lundef=false
 

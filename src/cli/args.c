@@ -2,6 +2,8 @@
 #include "cli/cli.h"
 
 #include "config/properties.h"
+#include "util/names.h"
+#include "util/str.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -41,4 +43,14 @@ int ent_cli_key_number(const char *cmd, const char *opt, const char *key, const 
     const struct ent_config_key *k = ent_config_key_find(key);
     assert(k && k->type == ENT_CFG_NUMBER); /* a key the table has: a programming error else */
     return ent_cli_number(cmd, opt, text, k->min, k->max, out);
+}
+
+int ent_cli_fail_choice(const char *cmd, const char *opt, const char *value,
+                        ent_name_at_fn name_at)
+{
+    struct ent_str names = ENT_STR_INIT;
+    int rc = ent_cli_fail(cmd, "%s: \"%s\" is not %s", opt, value,
+                          ent_names(&names, name_at, ", ", " or "));
+    ent_str_release(&names);
+    return rc;
 }

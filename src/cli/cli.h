@@ -3,6 +3,8 @@
 #ifndef ENT_CLI_CLI_H
 #define ENT_CLI_CLI_H
 
+#include "util/names.h"
+
 enum { ENT_EXIT_OK = 0, ENT_EXIT_NO = 1, ENT_EXIT_INPUT = 2 };
 
 struct ent_command {
@@ -33,6 +35,9 @@ int ent_cli_fail(const char *cmd, const char *fmt, ...) __attribute__((format(pr
 /* Parses a decimal number within [min, max] or fails naming the option. */
 int ent_cli_number(const char *cmd, const char *opt, const char *text, double min, double max,
                    double *out);
+/* "OPT: \"value\" is not a, b or c" with the names of a registry; returns ENT_EXIT_INPUT. */
+int ent_cli_fail_choice(const char *cmd, const char *opt, const char *value,
+                        ent_name_at_fn name_at);
 /* The same within the range of configuration key (an option that sets what the key sets takes
  * the key's range: one table, config/config_keys.c). */
 int ent_cli_key_number(const char *cmd, const char *opt, const char *key, const char *text,

@@ -8,7 +8,6 @@
 #include "util/clock.h"
 #include "util/error.h"
 #include "util/log.h"
-#include "util/names.h"
 
 #include <getopt.h>
 #include <signal.h>
@@ -65,7 +64,6 @@ static int parse_option(struct demo_args *a, int c)
 {
     double num = 0;
     int rc = 0;
-    char names[256];
     switch (c) {
     case 'r':
         return ent_cli_number("demo", "--rounds", optarg, 1, 100000, &a->rounds) ? ENT_EXIT_INPUT
@@ -84,9 +82,7 @@ static int parse_option(struct demo_args *a, int c)
         return rc ? ENT_EXIT_INPUT : 0;
     case 'b':
         if (!(a->loop.solve.objective = ent_objective_find(optarg)))
-            return ent_cli_fail(
-                "demo", "--objective: \"%s\" is not %s", optarg,
-                ent_names(names, sizeof names, ent_objective_name_at, ", ", " or "));
+            return ent_cli_fail_choice("demo", "--objective", optarg, ent_objective_name_at);
         return 0;
     case 'f':
         return ent_cli_number("demo", "--failure-rate", optarg, 0, 1, &a->so.failure_rate)

@@ -11,7 +11,6 @@
 #include "solve/solve.h"
 #include "util/clock.h"
 #include "util/error.h"
-#include "util/names.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -81,13 +80,10 @@ static int number_option(const char *opt, double min, double max, double *out)
 
 static int choice_option(struct solve_args *a, int c)
 {
-    char names[256];
     if (c == 'b' && !(a->opts.objective = ent_objective_find(optarg)))
-        return ent_cli_fail("solve", "--objective: \"%s\" is not %s", optarg,
-                            ent_names(names, sizeof names, ent_objective_name_at, ", ", " or "));
+        return ent_cli_fail_choice("solve", "--objective", optarg, ent_objective_name_at);
     if (c == 'p' && !(a->popts.planner = ent_planner_find(optarg)))
-        return ent_cli_fail("solve", "--planner: \"%s\" is not %s", optarg,
-                            ent_names(names, sizeof names, ent_planner_name_at, ", ", " or "));
+        return ent_cli_fail_choice("solve", "--planner", optarg, ent_planner_name_at);
     if (c == 'd' && strcmp(optarg, "entropy") != 0 && strcmp(optarg, "observed") != 0)
         return ent_cli_fail("solve", "--demand-model: \"%s\" is not observed or entropy", optarg);
     a->entropy_demand |= c == 'd' && strcmp(optarg, "entropy") == 0;

@@ -11,6 +11,7 @@
 #include "util/clock.h"
 #include "util/error.h"
 #include "util/log.h"
+#include "util/str.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -19,7 +20,8 @@ static bool stopping(const struct ent_loop *loop, struct ent_round *r)
 {
     if (loop->stop && *loop->stop) {
         r->skipped = true;
-        snprintf(r->reason, sizeof r->reason, "stop requested");
+        ent_free(r->reason);
+        r->reason = ent_strdup("stop requested");
         return true;
     }
     return false;
@@ -44,17 +46,18 @@ static void on_action(void *arg, size_t index, const struct ent_action_outcome *
 {
     struct exec_watch *w = arg;
     if (w->loop->journal && w->journal_round >= 0) {
-        char detail[600] = "";
+        struct ent_str detail = ENT_STR_INIT;
         if (o->status == ENT_ACTION_FAILED)
-            snprintf(detail, sizeof detail, "%s", o->error);
+            ent_str_addf(&detail, "%s", o->error);
         else if (o->status == ENT_ACTION_DONE)
-            snprintf(detail, sizeof detail, "%.3f s, downtime %.1f ms, %lld bytes", o->seconds,
-                     o->downtime * 1000, (long long)o->bytes);
+            ent_str_addf(&detail, "%.3f s, downtime %.1f ms, %lld bytes", o->seconds,
+                         o->downtime * 1000, (long long)o->bytes);
         struct ent_error err;
         ent_error_init(&err);
         if (ent_journal_action(w->loop->journal, w->journal_round, index,
-                               ent_action_status_name(o->status), detail, &err))
+                               ent_action_status_name(o->status), ent_str_cstr(&detail), &err))
             ent_log_error("%s", err.msg);
+        ent_str_release(&detail);
     }
     if (w->loop->on_action)
         w->loop->on_action(w->loop->observer, w->m, w->plan, index, o);
@@ -85,6 +88,8 @@ void ent_round_release(struct ent_round *r)
     json_decref(r->report);
     json_decref(r->issues);
     r->report = r->issues = NULL;
+    ent_free(r->reason);
+    r->reason = NULL;
 }
 
 /* What one round works on. */
@@ -102,7 +107,7 @@ struct round_work {
 static bool skip(struct round_work *w, const char *why)
 {
     w->r->skipped = true;
-    snprintf(w->r->reason, sizeof w->r->reason, "%s: %s", why, w->err.msg);
+    w->r->reason = ent_strdup_printf("%s: %s", why, w->err.msg);
     return false;
 }
 

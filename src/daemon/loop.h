@@ -40,7 +40,7 @@ struct ent_loop {
 struct ent_round {
     long round;
     bool skipped; /* nothing was acted on; reason says why */
-    char reason[512];
+    char *reason; /* when skipped */
     size_t nodes, vms, active_nodes;
     double monitor_seconds, plan_seconds;
     struct ent_solve_stats decision;

@@ -4,6 +4,7 @@
 #include "daemon/plugins.h"
 #include "util/error.h"
 #include "util/log.h"
+#include "util/str.h"
 
 #include <string.h>
 
@@ -66,7 +67,6 @@ static int open_drivers(struct ent_daemon_setup *d, struct ent_error *err)
 static void loop_options(struct ent_daemon_setup *d)
 {
     const struct ent_config *c = &d->config;
-    char names[256];
     struct ent_loop *l = &d->loop;
     memset(l, 0, sizeof *l);
     l->monitor = &d->monitor;
@@ -84,9 +84,11 @@ static void loop_options(struct ent_daemon_setup *d)
     l->plan.shutdown_empty = yes(c, "loop.power_off_empty");
     if (l->plan.shutdown_empty && !ent_driver_set_can(&d->drivers, ENT_CAN_SHUTDOWN_NODE)) {
         /* The planner plans what a driver can do: no node shutdown that every driver refuses. */
+        struct ent_str names = ENT_STR_INIT;
         ent_warn("%s: loop.power_off_empty = yes, but no driver opened (%s) can shut a node "
                  "down: no node shutdown is planned",
-                 c->path, ent_driver_set_names(&d->drivers, names, sizeof names));
+                 c->path, ent_driver_set_names(&d->drivers, &names));
+        ent_str_release(&names);
         l->plan.shutdown_empty = 0;
     }
     l->plan.node_concurrency = (int)ent_config_number(c, "migration.node_concurrency");

@@ -3,6 +3,7 @@
 
 #include "util/error.h"
 #include "util/registry.h"
+#include "util/str.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -167,15 +168,11 @@ int ent_driver_set_configure(struct ent_driver_set *set, const char *name,
     return 0;
 }
 
-char *ent_driver_set_names(const struct ent_driver_set *set, char *buf, size_t size)
+const char *ent_driver_set_names(const struct ent_driver_set *set, struct ent_str *out)
 {
-    size_t len = 0;
-    buf[0] = 0;
-    for (size_t i = 0; i < set->len && len < size; i++) {
-        int n = snprintf(buf + len, size - len, "%s%s", i ? ", " : "", set->drivers[i].ops->name);
-        len += n > 0 ? (size_t)n : 0;
-    }
-    return buf;
+    for (size_t i = 0; i < set->len; i++)
+        ent_str_addf(out, "%s%s", i ? ", " : "", set->drivers[i].ops->name);
+    return ent_str_cstr(out);
 }
 
 bool ent_driver_set_can(const struct ent_driver_set *set, enum ent_driver_can what)

@@ -13,6 +13,7 @@ struct ent_config;
 struct ent_error;
 struct ent_driver;
 struct ent_monitor;
+struct ent_str;
 
 /* What a migration is, how it may run and, once done, what it measured. */
 struct ent_migration {
@@ -123,8 +124,8 @@ struct ent_driver *ent_driver_set_pick(struct ent_driver_set *set, const char *n
 int ent_driver_set_configure(struct ent_driver_set *set, const char *name,
                              const struct ent_config *c, const struct ent_monitor *mon,
                              struct ent_error *err);
-/* The names of the set's drivers, "sim, xend", into buf; returns buf. */
-char *ent_driver_set_names(const struct ent_driver_set *set, char *buf, size_t size);
+/* Appends the names of the set's drivers, "sim, xend", to out; returns its text. */
+const char *ent_driver_set_names(const struct ent_driver_set *set, struct ent_str *out);
 /* Whether some driver of the set can do what. */
 bool ent_driver_set_can(const struct ent_driver_set *set, enum ent_driver_can what);
 void ent_driver_set_close(struct ent_driver_set *set);

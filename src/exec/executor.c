@@ -148,7 +148,7 @@ static size_t reap(struct run *r, struct job **jobs, size_t *n_jobs, struct ent_
             busy[d->nodes[j->action][k]]--;
         if (j->rc) {
             o->status = ENT_ACTION_FAILED;
-            snprintf(o->error, sizeof o->error, "%s", j->err.msg);
+            o->error = ent_strdup(j->err.msg);
             r->res->failed++;
             ent_log_error("action %zu (%s) failed after %.2f s: %s", j->action,
                           ent_action_kind_name(a->kind), o->ended - o->started, j->err.msg);
@@ -210,7 +210,7 @@ static void start_one(struct run *r, const struct ent_exec_deps *d, int *busy, s
     o->started = ent_now() - r->t0;
     if (!drv) {
         o->status = ENT_ACTION_FAILED;
-        snprintf(o->error, sizeof o->error, "no driver for this node");
+        o->error = ent_strdup("no driver for this node");
         res->failed++;
         if (opts->on_action)
             opts->on_action(opts->hook_arg, a, o);
@@ -295,6 +295,8 @@ void ent_execute_plan(const struct ent_model *m, const struct ent_plan *plan,
 
 void ent_exec_result_release(struct ent_exec_result *res)
 {
+    for (size_t i = 0; res->outcomes && i < res->len; i++)
+        ent_free(res->outcomes[i].error);
     ent_free(res->outcomes);
     res->outcomes = NULL;
     res->len = 0;

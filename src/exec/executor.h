@@ -25,7 +25,7 @@ struct ent_action_outcome {
     double started, ended;                /* seconds from the start of the execution */
     double seconds, downtime, dirty_rate; /* measured by the driver (migrations) */
     int64_t bytes;
-    char error[512];
+    char *error; /* when failed: why (freed by ent_exec_result_release) */
 };
 
 struct ent_exec_options {

@@ -7,6 +7,7 @@
 #include "util/alloc.h"
 #include "util/clock.h"
 #include "util/error.h"
+#include "util/str.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -161,7 +162,8 @@ int ent_lab_instances(const char *dir, const char *vm, struct ent_lab_instance *
         struct ent_lab_instance inst = {0};
         char path[ENT_LAB_PATH_MAX + 300];
         int base = (int)(len - 4);
-        snprintf(inst.qmp, sizeof inst.qmp, "%s/%.*s.sock", run, base, e->d_name);
+        if (!ent_str_fit(inst.qmp, sizeof inst.qmp, "%s/%.*s.sock", run, base, e->d_name))
+            continue; /* not a name the lab gives: its socket path would not fit */
         snprintf(path, sizeof path, "%s/%s", run, e->d_name);
         if (read_pid(path, &inst.pid) || !ent_lab_qemu_alive(&inst))
             continue;

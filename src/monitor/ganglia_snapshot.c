@@ -18,6 +18,7 @@
 #include "util/error.h"
 #include "util/hashmap.h"
 #include "util/log.h"
+#include "util/str.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -96,14 +97,15 @@ static int usable_node(const struct ent_ganglia_host *h, const struct ent_gangli
     static const enum ent_ganglia_metric needed[] = {
         ENT_GM_CONTAINER_MEM_TOTAL, ENT_GM_CONTAINER_CPU_NUM, ENT_GM_CONTAINER_VMS,
         ENT_GM_CONTAINER_TYPE, ENT_GM_CONTAINER_DRIVER};
-    char missing[256] = "";
+    struct ent_str missing = ENT_STR_INIT;
     for (size_t k = 0; k < sizeof needed / sizeof *needed; k++)
         if (!h->val[needed[k]])
-            snprintf(missing + strlen(missing), sizeof missing - strlen(missing), "%s%s",
-                     missing[0] ? ", " : "", ent_ganglia_metric_name(needed[k]));
-    if (missing[0]) {
+            ent_str_addf(&missing, "%s%s", missing.len ? ", " : "",
+                         ent_ganglia_metric_name(needed[k]));
+    if (missing.len) {
         ent_monitor_issue(r->issues, "ganglia", "host %s is not a node: it does not report %s",
-                          h->name, missing);
+                          h->name, ent_str_cstr(&missing));
+        ent_str_release(&missing);
         return 0;
     }
     if (parse_number(h->val[ENT_GM_CONTAINER_MEM_TOTAL], mem_kb) || *mem_kb < 0 ||

@@ -1,6 +1,8 @@
 /* Error codes and messages. */
 #include "util/error.h"
 
+#include "util/str.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -32,14 +34,14 @@ int ent_error_prefix(struct ent_error *err, const char *fmt, ...)
 {
     if (!err)
         return ENT_EINVALID;
-    char prefix[ENT_ERROR_MSG_MAX];
-    char old[ENT_ERROR_MSG_MAX];
+    struct ent_str msg = ENT_STR_INIT;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(prefix, sizeof prefix, fmt, ap);
+    ent_str_vaddf(&msg, fmt, ap);
     va_end(ap);
-    memcpy(old, err->msg, sizeof old);
-    snprintf(err->msg, sizeof err->msg, "%s: %s", prefix, old);
+    ent_str_addf(&msg, ": %s", err->msg);
+    ent_str_fit(err->msg, sizeof err->msg, "%s", ent_str_cstr(&msg));
+    ent_str_release(&msg);
     return err->code;
 }
 

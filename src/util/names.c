@@ -1,17 +1,12 @@
 /* A registry's names as one line. */
 #include "util/names.h"
 
-#include <stdio.h>
+#include "util/str.h"
 
-char *ent_names(char *buf, size_t size, ent_name_at_fn name_at, const char *sep,
-                const char *last_sep)
+const char *ent_names(struct ent_str *out, ent_name_at_fn name_at, const char *sep,
+                      const char *last_sep)
 {
-    size_t len = 0;
-    buf[0] = 0;
-    for (size_t i = 0; name_at(i) && len < size; i++) {
-        const char *before = i == 0 ? "" : name_at(i + 1) ? sep : last_sep;
-        int n = snprintf(buf + len, size - len, "%s%s", before, name_at(i));
-        len += n > 0 ? (size_t)n : 0;
-    }
-    return buf;
+    for (size_t i = 0; name_at(i); i++)
+        ent_str_addf(out, "%s%s", i == 0 ? "" : name_at(i + 1) ? sep : last_sep, name_at(i));
+    return ent_str_cstr(out);
 }

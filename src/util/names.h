@@ -5,12 +5,14 @@
 
 #include <stddef.h>
 
+struct ent_str;
+
 /* The name of row i of a registry, NULL past the last. */
 typedef const char *(*ent_name_at_fn)(size_t i);
 
-/* "a|b|c" with sep "|" and last_sep "|", or "a, b or c" with ", " and " or ", into buf (cut to
- * size bytes). Returns buf. */
-char *ent_names(char *buf, size_t size, ent_name_at_fn name_at, const char *sep,
-                const char *last_sep);
+/* Appends "a|b|c" with sep "|" and last_sep "|", or "a, b or c" with ", " and " or ", to out;
+ * returns its text. */
+const char *ent_names(struct ent_str *out, ent_name_at_fn name_at, const char *sep,
+                      const char *last_sep);
 
 #endif

@@ -1,0 +1,97 @@
+/* exec/journal.c on a real SQLite file: a round, its plan and every action's state survive a
+ * reopen; what a crash left unfinished is listed, resolved, and the open rounds closed; a file
+ * that is not a journal is refused naming it. */
+#include "helpers.h"
+
+#include "exec/journal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#define INSTANCE                                                                                   \
+    "{\"model\": {\"mapping\": {\"onlineNodes\": {\"0\": {\"runningVMs\": [0, 1], "                \
+    "\"sleepingVMs\": []}, \"1\": {\"runningVMs\": [], \"sleepingVMs\": []}}, "                    \
+    "\"offlineNodes\": [], \"readyVMs\": []}, \"views\": [{\"id\": \"shareableResource\", "        \
+    "\"rcId\": \"memory\", \"defConsumption\": 10, \"defCapacity\": 100, \"nodes\": {}, "          \
+    "\"vms\": {}}]}, \"constraints\": [], \"objective\": null}"
+
+#define PLAN                                                                                       \
+    "{\"actions\": [{\"id\": \"migrateVM\", \"vm\": 0, \"from\": 0, \"to\": 1, \"start\": 0, "     \
+    "\"end\": 3}, {\"id\": \"migrateVM\", \"vm\": 1, \"from\": 0, \"to\": 1, \"start\": 3, "       \
+    "\"end\": 6}]}"
+
+static void test_unfinished_actions_survive_a_reopen(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/entropy-journal-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[64];
+    snprintf(path, sizeof path, "%s/journal.db", dir);
+    struct ent_model *m = load_instance(INSTANCE);
+    struct ent_plan plan;
+    load_plan(&plan, m, PLAN);
+    struct ent_journal j;
+    struct ent_error err;
+    ent_error_init(&err);
+    int64_t round = -1;
+    assert_int_equal(ent_journal_open(&j, path, &err), 0);
+    assert_int_equal(ent_journal_round_begin(&j, &round, &err), 0);
+    assert_int_equal(ent_journal_plan(&j, round, m, &plan, &err), 0);
+    assert_int_equal(ent_journal_action(&j, round, 0, "running", "", &err), 0);
+    assert_int_equal(ent_journal_action(&j, round, 0, "done", "3 s", &err), 0);
+    assert_int_equal(ent_journal_action(&j, round, 1, "running", "", &err), 0);
+    ent_journal_close(&j); /* a crash: the round never ends */
+
+    assert_int_equal(ent_journal_open(&j, path, &err), 0);
+    struct ent_journal_entry *e = NULL;
+    size_t n = 0;
+    assert_int_equal(ent_journal_unfinished(&j, &e, &n, &err), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(e[0].index, 1);
+    assert_string_equal(e[0].kind, "migrateVM");
+    assert_string_equal(e[0].state, "running");
+    assert_int_equal(ent_journal_resolve(&j, &e[0], "done", "found on its destination", &err), 0);
+    free(e);
+    assert_int_equal(ent_journal_close_open_rounds(&j, &err), 0);
+    e = NULL;
+    assert_int_equal(ent_journal_unfinished(&j, &e, &n, &err), 0);
+    assert_int_equal(n, 0);
+    free(e);
+    ent_journal_close(&j);
+    ent_plan_release(&plan);
+    free_instance(m);
+    unlink(path);
+    char wal[80];
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    unlink(wal);
+    snprintf(wal, sizeof wal, "%s-shm", path);
+    unlink(wal);
+    rmdir(dir);
+}
+
+static void test_not_a_journal(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/entropy-journal-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    const char junk[] = "this is not an SQLite database, but it is long enough to look at it...";
+    assert_int_equal(write(fd, junk, sizeof junk), (ssize_t)sizeof junk);
+    close(fd);
+    struct ent_journal j;
+    struct ent_error err;
+    ent_error_init(&err);
+    assert_int_not_equal(ent_journal_open(&j, path, &err), 0);
+    assert_non_null(strstr(err.msg, path));
+    unlink(path);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_unfinished_actions_survive_a_reopen),
+        cmocka_unit_test(test_not_a_journal),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,76 @@
+/* config/properties.c: the Java-properties reader against the one key table: values, the line
+ * that set each, and every kind of bad line named FILE:LINE with the configuration unchanged. */
+#include "helpers.h"
+
+#include "config/properties.h"
+
+#include <stdio.h>
+
+static int read_text(struct ent_config *c, const char *text, struct ent_error *err)
+{
+    FILE *f = fmemopen((void *)text, strlen(text), "r");
+    assert_non_null(f);
+    int rc = ent_config_read(c, f, "test.properties", err);
+    fclose(f);
+    return rc;
+}
+
+static void test_values_defaults_and_fallbacks(void **state)
+{
+    (void)state;
+    struct ent_config c;
+    ent_config_init(&c);
+    struct ent_error err;
+    ent_error_init(&err);
+    assert_int_equal(read_text(&c,
+                               "# a comment\n\nmonitor.source = xend\n"
+                               "monitor.xend.urls=http://n1:8000 http://n2:8000\n"
+                               "  loop.time_limit =   2.5  \n",
+                               &err),
+                     0);
+    assert_string_equal(ent_config_string(&c, "monitor.source"), "xend");
+    assert_true(ent_config_number(&c, "loop.time_limit") == 2.5);
+    assert_true(ent_config_number(&c, "loop.period") == 60); /* the default */
+    assert_string_equal(ent_config_string_or(&c, "driver.xend.urls", "monitor.xend.urls"),
+                        "http://n1:8000 http://n2:8000");
+    assert_non_null(ent_config_key_find("migration.timeout"));
+    assert_null(ent_config_key_find("migration.teleport"));
+    ent_config_release(&c);
+}
+
+static void test_bad_lines_name_the_line_and_change_nothing(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text, *says;
+    } bad[] = {
+        {"monitor.source = sim\nno.such.key = 1\n", "test.properties:2"},
+        {"loop.time_limit = 0\n", "test.properties:1"},
+        {"loop.time_limit = ten\n", "test.properties:1"},
+        {"monitor.source = nagios\n", "test.properties:1"},
+        {"loop.period = 30\nloop.period = 40\n", "test.properties:2"},
+        {"just words\n", "test.properties:1"},
+        {"loop.period = 1e999\n", "test.properties:1"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        struct ent_config c;
+        ent_config_init(&c);
+        struct ent_error err;
+        ent_error_init(&err);
+        assert_int_not_equal(read_text(&c, bad[i].text, &err), 0);
+        if (!strstr(err.msg, bad[i].says))
+            fail_msg("%s: \"%s\" does not name %s", bad[i].text, err.msg, bad[i].says);
+        assert_true(ent_config_number(&c, "loop.period") == 60);
+        assert_string_equal(ent_config_string(&c, "monitor.source"), "sim");
+        ent_config_release(&c);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_values_defaults_and_fallbacks),
+        cmocka_unit_test(test_bad_lines_name_the_line_and_change_nothing),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
