@@ -45,8 +45,7 @@ int ent_cli_key_number(const char *cmd, const char *opt, const char *key, const 
     return ent_cli_number(cmd, opt, text, k->min, k->max, out);
 }
 
-int ent_cli_fail_choice(const char *cmd, const char *opt, const char *value,
-                        ent_name_at_fn name_at)
+int ent_cli_fail_choice(const char *cmd, const char *opt, const char *value, ent_name_at_fn name_at)
 {
     struct ent_str names = ENT_STR_INIT;
     int rc = ent_cli_fail(cmd, "%s: \"%s\" is not %s", opt, value,
