@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 int ent_cli_fail(const char *cmd, const char *fmt, ...)
 {
@@ -41,7 +42,12 @@ int ent_cli_key_number(const char *cmd, const char *opt, const char *key, const 
                        double *out)
 {
     const struct ent_config_key *k = ent_config_key_find(key);
-    assert(k && k->type == ENT_CFG_NUMBER); /* a key the table has: a programming error else */
+    /* The table names every option that sets a key: one that it does not is a programming
+     * error, caught by any test that passes the option. */
+    assert(k && k->type == ENT_CFG_NUMBER && k->options);
+    char both[64];
+    snprintf(both, sizeof both, "%s %s", cmd, opt);
+    assert(strstr(k->options, both));
     return ent_cli_number(cmd, opt, text, k->min, k->max, out);
 }
 

@@ -133,7 +133,7 @@ static int ganglia_option(struct monitor_args *a, const char *arg)
     a->ganglia.host = a->host;
     double num;
     if (colon &&
-        ent_cli_key_number("monitor", "--ganglia port", "monitor.ganglia.port", colon + 1, &num))
+        ent_cli_key_number("monitor", "--ganglia", "monitor.ganglia.port", colon + 1, &num))
         return ENT_EXIT_INPUT;
     if (colon)
         a->ganglia.port = (int)num;

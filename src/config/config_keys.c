@@ -8,15 +8,20 @@
 
 #define NUM(name, def, lo, hi, doc)                                                                \
     {                                                                                              \
-        name, ENT_CFG_NUMBER, def, lo, hi, NULL, doc                                               \
+        name, ENT_CFG_NUMBER, def, lo, hi, NULL, doc, NULL                                         \
+    }
+/* A number that command-line options set too: they take the range of this row. */
+#define NUMCLI(name, def, lo, hi, options, doc)                                                    \
+    {                                                                                              \
+        name, ENT_CFG_NUMBER, def, lo, hi, NULL, doc, options                                      \
     }
 #define STR(name, def, doc)                                                                        \
     {                                                                                              \
-        name, ENT_CFG_STRING, def, 0, 0, NULL, doc                                                 \
+        name, ENT_CFG_STRING, def, 0, 0, NULL, doc, NULL                                           \
     }
 #define CHOICE(name, def, choices, doc)                                                            \
     {                                                                                              \
-        name, ENT_CFG_CHOICE, def, 0, 0, choices, doc                                              \
+        name, ENT_CFG_CHOICE, def, 0, 0, choices, doc, NULL                                        \
     }
 
 const struct ent_config_key ent_config_keys[] = {
@@ -24,33 +29,36 @@ const struct ent_config_key ent_config_keys[] = {
            "Where the cluster is read: a simulated cluster inside the daemon (no outside service), "
            "Ganglia (gmond or gmetad), each node's xend (Xen 3.x), each node's libvirt, or the "
            "local lab of QEMU micro-VMs (entropy lab up)."),
-    NUM("monitor.timeout", "10", 0.001, 3600,
-        "Seconds a source has to answer; past it the round is skipped."),
+    NUMCLI("monitor.timeout", "10", 0.001, 3600, "monitor --timeout",
+           "Seconds a source has to answer; past it the round is skipped."),
     STR("monitor.ganglia.host", "localhost", "gmond or gmetad to read."),
-    NUM("monitor.ganglia.port", "8649", 1, 65535,
-        "8649: gmond's XML dump; 8651: gmetad's; 8652: gmetad's interactive port (with "
-        "monitor.ganglia.query)."),
+    NUMCLI("monitor.ganglia.port", "8649", 1, 65535, "monitor --ganglia",
+           "8649: gmond's XML dump; 8651: gmetad's; 8652: gmetad's interactive port (with "
+           "monitor.ganglia.query)."),
     STR("monitor.ganglia.query", "", "Path asked on gmetad's interactive port, e.g. /cluster."),
     STR("monitor.ganglia.file", "", "A saved XML dump to read instead of the network (tests)."),
     NUM("monitor.ganglia.liveness", "4", 1, 1000,
         "A host silent for more than this many times its TMAX is lost."),
-    NUM("monitor.dom0_memory_mb", "0", 0, 1e9,
+    NUMCLI(
+        "monitor.dom0_memory_mb", "0", 0, 1e9, "monitor --dom0-mb",
         "MB subtracted from a Xen node's container.mem_total for Domain-0; 0 when the publishing "
         "script already did (the seed script does)."),
-    NUM("monitor.vm_memory_mb", "1024", 1, 1e9,
-        "Memory of a VM that does not report to Ganglia as a host."),
-    NUM("monitor.vm_cpu", "100", 0, 1e9,
-        "CPU demand (hundredths of a core) of such a VM, and of a VM's vCPU before its use is "
-        "measured (xend, libvirt)."),
-    NUM("monitor.active_threshold", "10", 0, 1e9,
-        "CPU use (hundredths of a core) above which a VM is active."),
+    NUMCLI("monitor.vm_memory_mb", "1024", 1, 1e9, "monitor --vm-memory",
+           "Memory of a VM that does not report to Ganglia as a host."),
+    NUMCLI("monitor.vm_cpu", "100", 0, 1e9, "monitor --vm-cpu",
+           "CPU demand (hundredths of a core) of such a VM, and of a VM's vCPU before its use is "
+           "measured (xend, libvirt)."),
+    NUMCLI("monitor.active_threshold", "10", 0, 1e9, "monitor --active-threshold",
+           "CPU use (hundredths of a core) above which a VM is active."),
     STR("monitor.xend.urls", "",
         "Each node's xend, comma-separated: http://node-1:8000,http://node-2:8000"),
     STR("monitor.libvirt.uris", "",
         "Each node's libvirt, space-separated, [NAME=]URI: node-1=qemu+ssh://node-1/system"),
     STR("monitor.lab.dir", "/tmp/entropy-lab", "The lab's directory (monitor.source = lab)."),
-    NUM("monitor.sim.nodes", "16", 1, 100000, "Nodes of the simulated cluster (4 CPUs, 8 GiB)."),
-    NUM("monitor.sim.vms", "48", 0, 1000000, "VMs of the simulated cluster (512 to 2048 MB)."),
+    NUMCLI("monitor.sim.nodes", "16", 1, 100000, "demo --nodes",
+           "Nodes of the simulated cluster (4 CPUs, 8 GiB)."),
+    NUMCLI("monitor.sim.vms", "48", 0, 1000000, "demo --vms",
+           "VMs of the simulated cluster (512 to 2048 MB)."),
     NUM("monitor.sim.seed", "42", 0, 1e15, "Seed of the simulated cluster's loads."),
     NUM("monitor.sim.action_seconds", "0", 0, 3600,
         "Wall-clock seconds each simulated migration takes (0: instantly)."),
@@ -69,8 +77,8 @@ const struct ent_config_key ent_config_keys[] = {
         "NAME=URI: how a source's libvirtd reaches NAME for a peer-to-peer migration; empty: the "
         "node's URI."),
     STR("driver.xend.urls", "", "Each node's xend, [NAME=]URL; empty: monitor.xend.urls."),
-    NUM("driver.xend.relocation_port", "8002", 1, 65535,
-        "The destination's xend-relocation-port (xend-config.sxp)."),
+    NUMCLI("driver.xend.relocation_port", "8002", 1, 65535, "migrate --relocation-port",
+           "The destination's xend-relocation-port (xend-config.sxp)."),
     STR("driver.xl.nodes", "", "Nodes reached by ssh for xl, NAME or NAME=SSH-HOST."),
     STR("driver.xl.ssh", "ssh -o BatchMode=yes", "The ssh command the xl driver runs."),
     NUM("loop.period", "60", 1, 86400,
@@ -81,22 +89,24 @@ const struct ent_config_key ent_config_keys[] = {
            "hold, then the CPU load spread (the most loaded node relieved while that lowers the "
            "peak); repair: only make the placement rules hold; none: monitor and log, decide "
            "nothing."),
-    NUM("loop.time_limit", "10", 0.01, 3600, "Seconds the solver may use per round."),
+    NUMCLI("loop.time_limit", "10", 0.01, 3600, "solve --time-limit",
+           "Seconds the solver may use per round."),
     CHOICE("loop.dry_run", "no", "no|yes",
            "yes: decide and plan every round, log the plan, execute nothing."),
     CHOICE("loop.power_off_empty", "no", "no|yes",
            "yes: shut down the nodes a plan empties (through their driver)."),
-    NUM("migration.node_concurrency", ENT_STRINGIFY(ENT_DEFAULT_NODE_CONCURRENCY), 1, 64,
-        "Migrations at once through one node (planned, and enforced when executing)."),
+    NUMCLI("migration.node_concurrency", ENT_STRINGIFY(ENT_DEFAULT_NODE_CONCURRENCY), 1, 64,
+           "solve --node-concurrency",
+           "Migrations at once through one node (planned, and enforced when executing)."),
     NUM("migration.max_parallel", "32", 1, 1024, "Actions running at once in the whole cluster."),
     NUM("migration.bandwidth", "0", 0, 1e6,
         "MB/s a migration may use (QMP, libvirt); also the planner's link speed. 0: the "
         "hypervisor's default, and 125 for planning."),
-    NUM("migration.max_downtime_ms", "0", 0, 60000,
-        "Longest pause at the end of a migration (QMP, libvirt); 0: the hypervisor's default."),
-    NUM("migration.timeout", "600", 1, 86400,
-        "Seconds a migration may take before it is cancelled (QMP, libvirt) or given up (xend, "
-        "xl); its VM is then looked for and the next round re-plans."),
+    NUMCLI("migration.max_downtime_ms", "0", 0, 60000, "migrate --max-downtime, lab --max-downtime",
+           "Longest pause at the end of a migration (QMP, libvirt); 0: the hypervisor's default."),
+    NUMCLI("migration.timeout", "600", 1, 86400, "migrate --timeout, lab --timeout",
+           "Seconds a migration may take before it is cancelled (QMP, libvirt) or given up (xend, "
+           "xl); its VM is then looked for and the next round re-plans."),
     STR("daemon.log", "logs/entropy.log",
         "The log file (relative paths: from the directory the daemon starts in, the base "
         "directory for bin/controlLoop.sh); reopened on SIGHUP."),

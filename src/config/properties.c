@@ -205,6 +205,8 @@ void ent_config_write_defaults(FILE *out)
             fprintf(out, "# A number in [%g, %g].\n", k->min, k->max);
         else if (k->type == ENT_CFG_CHOICE)
             fprintf(out, "# One of %s.\n", k->choices);
+        if (k->options)
+            fprintf(out, "# Also on the command line: entropy %s.\n", k->options);
         fprintf(out, "%s = %s\n", k->name, k->fallback);
     }
 }
@@ -228,6 +230,9 @@ void ent_config_write_markdown(FILE *out)
                 fputs(*c == '|' ? ", " : (char[]){*c, 0}, out);
         else
             fputs("text", out);
-        fprintf(out, " | %s |\n", k->doc);
+        fprintf(out, " | %s", k->doc);
+        if (k->options)
+            fprintf(out, " Also `entropy %s`.", k->options);
+        fputs(" |\n", out);
     }
 }

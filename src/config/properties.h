@@ -21,6 +21,8 @@ struct ent_config_key {
     double min, max;
     const char *choices;
     const char *doc;
+    const char *options; /* command-line options that set the same thing, with the range above
+                            ("solve --time-limit, lab --timeout"); NULL when none */
 };
 
 extern const struct ent_config_key ent_config_keys[];

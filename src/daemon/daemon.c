@@ -81,6 +81,7 @@ static void reload(struct ent_daemon_setup **cur, struct ent_daemon_setup **spar
         return;
     }
     struct ent_daemon_setup *old = *cur;
+    ent_monitor_reload(&(*spare)->monitor, &old->monitor);
     (*spare)->loop.round = old->loop.round;
     (*spare)->loop.journal = old->loop.journal;
     (*spare)->loop.stop = old->loop.stop;

@@ -131,6 +131,15 @@ static int libvirt_read(struct ent_monitor *mon, struct ent_monitor_round *r, st
     return rc;
 }
 
+/* The CPU-time history goes on: the first round after a reload knows what each VM uses. */
+static void libvirt_reload(struct ent_monitor *fresh, struct ent_monitor *old)
+{
+    struct ent_libvirt_source *a = fresh->state, *b = old->state;
+    struct ent_cpu_meter swap = a->cpu;
+    a->cpu = b->cpu;
+    b->cpu = swap;
+}
+
 static void libvirt_settle(struct ent_monitor *mon, bool kept)
 {
     struct ent_libvirt_source *src = mon->state;
@@ -186,6 +195,7 @@ const struct ent_monitor_ops ent_monitor_libvirt_ops = {
     .open = libvirt_open,
     .read = libvirt_read,
     .settle = libvirt_settle,
+    .reload = libvirt_reload,
     .close = libvirt_close,
     .describe = libvirt_describe,
 };

@@ -84,6 +84,12 @@ void ent_monitor_describe(const struct ent_monitor *mon, char *buf, size_t size)
         snprintf(buf, size, "%s", mon->ops->name);
 }
 
+void ent_monitor_reload(struct ent_monitor *fresh, struct ent_monitor *old)
+{
+    if (fresh->ops == old->ops && fresh->ops->reload && fresh->owned && old->owned)
+        fresh->ops->reload(fresh, old);
+}
+
 void ent_monitor_close(struct ent_monitor *mon)
 {
     if (!mon || !mon->ops)

@@ -31,6 +31,10 @@ struct ent_monitor_ops {
     /* After each snapshot: kept says whether it was taken (CPU meters advance) or failed (they
      * forget this round's readings). NULL when the source keeps nothing between rounds. */
     void (*settle)(struct ent_monitor *mon, bool kept);
+    /* On a reload (SIGHUP), fresh (just configured) takes over what the running instance old of
+     * the same source learned: CPU-time history, the simulated cluster's state. NULL when the
+     * source keeps nothing between rounds. */
+    void (*reload)(struct ent_monitor *fresh, struct ent_monitor *old);
     /* Frees what configure built. */
     void (*close)(struct ent_monitor *mon);
     /* The source in a few words ("xend http://node-1:8000, ..."), for entropy monitor. */
@@ -58,6 +62,8 @@ int ent_monitor_configure(struct ent_monitor *mon, const struct ent_config *c,
 /* Fills out (initialised, empty) with the cluster now; the issues found stay in mon->issues. */
 int ent_monitor_snapshot(struct ent_monitor *mon, struct ent_model *out, struct ent_error *err);
 void ent_monitor_describe(const struct ent_monitor *mon, char *buf, size_t size);
+/* After a reload: fresh carries on from old when both are the same source (ops->reload). */
+void ent_monitor_reload(struct ent_monitor *fresh, struct ent_monitor *old);
 void ent_monitor_close(struct ent_monitor *mon);
 
 extern const struct ent_monitor_ops ent_monitor_sim_ops;

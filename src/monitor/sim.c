@@ -69,6 +69,22 @@ static int sim_read(struct ent_monitor *mon, struct ent_monitor_round *r, struct
     return 0;
 }
 
+/* The simulated cluster goes on as it is (loads, placement, nodes off) when its size is the
+ * same; the contents move, so that the sim driver, which holds the fresh cluster's address,
+ * acts on it. */
+static void sim_reload(struct ent_monitor *fresh, struct ent_monitor *old)
+{
+    struct ent_sim_cluster *a = fresh->state, *b = old->state;
+    if (a->n_nodes != b->n_nodes || a->n_vms != b->n_vms)
+        return;
+    struct ent_sim_cluster swap = *a;
+    *a = *b;
+    *b = swap;
+    struct ent_sim_options fresh_opts = b->opts; /* the new settings apply from now on */
+    b->opts = a->opts;
+    a->opts = fresh_opts;
+}
+
 static const char *const sim_keys[] = {"monitor.sim.nodes", "monitor.sim.vms", "monitor.sim.seed",
                                        "monitor.sim.action_seconds", NULL};
 
@@ -79,6 +95,7 @@ const struct ent_monitor_ops ent_monitor_sim_ops = {
     .configure = sim_configure,
     .open = sim_open,
     .read = sim_read,
+    .reload = sim_reload,
     .close = sim_close,
 };
 

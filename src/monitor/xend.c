@@ -165,6 +165,15 @@ static int xend_read(struct ent_monitor *mon, struct ent_monitor_round *r, struc
     return rc;
 }
 
+/* The CPU-time history goes on: the first round after a reload knows what each VM uses. */
+static void xend_reload(struct ent_monitor *fresh, struct ent_monitor *old)
+{
+    struct ent_xend_source *a = fresh->state, *b = old->state;
+    struct ent_cpu_meter swap = a->cpu;
+    a->cpu = b->cpu;
+    b->cpu = swap;
+}
+
 static void xend_settle(struct ent_monitor *mon, bool kept)
 {
     struct ent_xend_source *src = mon->state;
@@ -221,6 +230,7 @@ const struct ent_monitor_ops ent_monitor_xend_ops = {
     .open = xend_open,
     .read = xend_read,
     .settle = xend_settle,
+    .reload = xend_reload,
     .close = xend_close,
     .describe = xend_describe,
 };

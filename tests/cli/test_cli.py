@@ -82,6 +82,15 @@ class Help(unittest.TestCase):
             args = (SMALL,) if cmd == "solve" else ()
             err = run(cmd, *args, opt, "-1", check=2).stderr
             self.assertIn(f"is not a number from {low} to {high}", err, (cmd, opt, key))
+        # Every option the table says sets a key is one its command knows.
+        named = 0
+        for key, line in keys.items():
+            also = re.search(r"Also `entropy ([^`]*)`", line)
+            for pair in (also.group(1).split(", ") if also else ()):
+                cmd, opt = pair.split()
+                self.assertIn(opt, run(cmd, "--help", check=0).stdout, (key, pair))
+                named += 1
+        self.assertGreaterEqual(named, 10)
 
 
 class StdPerf(unittest.TestCase):

@@ -9,6 +9,7 @@
 #include "drivers/driver.h"
 #include "monitor/issues.h"
 #include "monitor/monitor.h"
+#include "sim/cluster.h"
 #include "util/log.h"
 
 #include <stdio.h>
@@ -185,12 +186,57 @@ static void test_no_shutdown_planned_that_no_driver_can_do(void **state)
     unlink(path);
 }
 
+static void sim_config(struct ent_config *c, const char *text)
+{
+    FILE *f = fmemopen((void *)text, strlen(text), "r");
+    struct ent_error err;
+    ent_error_init(&err);
+    ent_config_init(c);
+    assert_int_equal(ent_config_read(c, f, "sim.properties", &err), 0);
+    fclose(f);
+}
+
+static void test_reload_carries_the_sources_state(void **state)
+{
+    (void)state;
+    ent_plugins_init();
+    struct ent_config c1, c2, c3;
+    sim_config(&c1, "monitor.source = sim\nmonitor.sim.nodes = 5\nmonitor.sim.vms = 9\n");
+    sim_config(&c2, "monitor.source = sim\nmonitor.sim.nodes = 5\nmonitor.sim.vms = 9\n"
+                    "monitor.sim.action_seconds = 1\n");
+    sim_config(&c3, "monitor.source = sim\nmonitor.sim.nodes = 6\nmonitor.sim.vms = 9\n");
+    struct ent_monitor old, fresh, bigger;
+    struct ent_error err;
+    ent_error_init(&err);
+    assert_int_equal(ent_monitor_configure(&old, &c1, &err), 0);
+    assert_int_equal(ent_monitor_configure(&fresh, &c2, &err), 0);
+    assert_int_equal(ent_monitor_configure(&bigger, &c3, &err), 0);
+    struct ent_sim_cluster *was = ent_monitor_sim_cluster(&old);
+    for (int i = 0; i < 5; i++)
+        ent_sim_cluster_step(was); /* the running cluster moved on */
+    was->vms[0].load = 42.5;
+    struct ent_sim_cluster *now = ent_monitor_sim_cluster(&fresh);
+    ent_monitor_reload(&fresh, &old);
+    assert_ptr_equal(ent_monitor_sim_cluster(&fresh), now); /* the driver's pointer stays good */
+    assert_true(now->vms[0].load == 42.5);
+    assert_true(now->opts.action_seconds == 1); /* with the new settings */
+    ent_monitor_reload(&bigger, &fresh);        /* another size: a new cluster */
+    assert_int_equal(ent_monitor_sim_cluster(&bigger)->n_nodes, 6);
+    ent_monitor_close(&old);
+    ent_monitor_close(&fresh);
+    ent_monitor_close(&bigger);
+    ent_config_release(&c1);
+    ent_config_release(&c2);
+    ent_config_release(&c3);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_registries_match_the_configuration_table),
         cmocka_unit_test(test_snapshot_keeps_issues_and_settles),
         cmocka_unit_test(test_no_shutdown_planned_that_no_driver_can_do),
+        cmocka_unit_test(test_reload_carries_the_sources_state),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
