@@ -2,7 +2,9 @@
 """The code-shape rules of docs/development.md, over src/: no source file over 600 lines, no
 function over 80 lines, no `cleanup:` label (release as you go, or a helper per resource), no
 `ent__` name in a public header (a folder's internals live in its internal.h), no `volatile` but
-sig_atomic_t for signal handlers (threads share _Atomic values). Prints each breach with its place
+sig_atomic_t for signal handlers (threads share _Atomic values), and every public function or
+ops table a .c defines declared in a header of its own folder (its own header, the folder's
+module header or its internal.h). Prints each breach with its place
 and exits 1 when there is any.
 
   scripts/check-shape.py [--report]   --report: the counts only, never fails
@@ -38,13 +40,29 @@ def functions(lines):
             start = None
 
 
+def undeclared(path, text):
+    """Public names path defines that no header of its folder declares."""
+    folder = os.path.dirname(path)
+    headers = "".join(open(os.path.join(folder, h), encoding="utf-8").read()
+                      for h in os.listdir(folder) if h.endswith(".h"))
+    names = [m.group(2) for m in re.finditer(
+        r"^(?!static)([a-z][^;{}()]*?\b(ent_\w+))\((?:[^;{}]*?)\)\n\{", text, re.M)]
+    names += re.findall(r"^const struct \w+ (ent_\w+) = \{", text, re.M)
+    return [n for n in names if not re.search(r"\b" + n + r"\b", headers)]
+
+
 def main():
     breaches = []
     counts = {"files over 600 lines": 0, "functions over 80 lines": 0, "cleanup: labels": 0,
-              "ent__ in public headers": 0, "volatile outside signal flags": 0}
+              "ent__ in public headers": 0, "volatile outside signal flags": 0,
+              "public names no folder header declares": 0}
     for path in sources():
         with open(path, encoding="utf-8") as f:
             lines = f.readlines()
+        if path.endswith(".c"):
+            for name in undeclared(path, "".join(lines)):
+                counts["public names no folder header declares"] += 1
+                breaches.append(f"{path}: {name} is declared in no header of its folder")
         if len(lines) > MAX_FILE_LINES:
             counts["files over 600 lines"] += 1
             breaches.append(f"{path}: {len(lines)} lines (at most {MAX_FILE_LINES})")

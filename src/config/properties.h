@@ -3,6 +3,8 @@
 #ifndef ENT_CONFIG_PROPERTIES_H
 #define ENT_CONFIG_PROPERTIES_H
 
+#include "util/error.h"
+
 #include <stddef.h>
 #include <stdio.h>
 
@@ -41,9 +43,10 @@ void ent_config_init(struct ent_config *c);
 void ent_config_release(struct ent_config *c);
 /* Reads a file over c: an unknown key, a value out of range, a key set twice, a line that is not
  * "key = value" are errors naming FILE:LINE, and c is left as it was. */
-int ent_config_load(struct ent_config *c, const char *path, struct ent_error *err);
+ENT_MUST_USE int ent_config_load(struct ent_config *c, const char *path, struct ent_error *err);
 /* The same from an open stream, errors naming path. */
-int ent_config_read(struct ent_config *c, FILE *f, const char *path, struct ent_error *err);
+ENT_MUST_USE int ent_config_read(struct ent_config *c, FILE *f, const char *path,
+                                 struct ent_error *err);
 const char *ent_config_string(const struct ent_config *c, const char *key);
 /* key's value, or fallback's when key is empty. */
 const char *ent_config_string_or(const struct ent_config *c, const char *key, const char *fallback);

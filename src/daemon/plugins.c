@@ -6,6 +6,7 @@
 #include "lab/lab.h"
 #include "monitor/monitor.h"
 
+#include <assert.h>
 #include <stdbool.h>
 
 static const struct ent_monitor_ops *const monitors[] = {
@@ -24,8 +25,15 @@ void ent_plugins_init(void)
     if (done)
         return;
     done = true;
-    for (size_t i = 0; i < sizeof monitors / sizeof *monitors; i++)
-        ent_monitor_register(monitors[i], NULL);
-    for (size_t i = 0; i < sizeof drivers / sizeof *drivers; i++)
-        ent_driver_register(drivers[i], NULL);
+    /* A built-in refused (a name twice, a slot missing) is a programming error. */
+    for (size_t i = 0; i < sizeof monitors / sizeof *monitors; i++) {
+        int rc = ent_monitor_register(monitors[i], NULL);
+        assert(rc == 0);
+        (void)rc;
+    }
+    for (size_t i = 0; i < sizeof drivers / sizeof *drivers; i++) {
+        int rc = ent_driver_register(drivers[i], NULL);
+        assert(rc == 0);
+        (void)rc;
+    }
 }

@@ -4,6 +4,8 @@
 #ifndef ENT_DAEMON_SETUP_H
 #define ENT_DAEMON_SETUP_H
 
+#include "util/error.h"
+
 #include "config/properties.h"
 #include "daemon/loop.h"
 #include "drivers/driver.h"
@@ -22,7 +24,8 @@ struct ent_daemon_setup {
 };
 
 /* Reads path (errors name FILE:LINE) and opens the source and the drivers. */
-int ent_daemon_setup(struct ent_daemon_setup *d, const char *path, struct ent_error *err);
+ENT_MUST_USE int ent_daemon_setup(struct ent_daemon_setup *d, const char *path,
+                                  struct ent_error *err);
 void ent_daemon_teardown(struct ent_daemon_setup *d);
 
 #endif

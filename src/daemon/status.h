@@ -3,6 +3,8 @@
 #ifndef ENT_DAEMON_STATUS_H
 #define ENT_DAEMON_STATUS_H
 
+#include "util/error.h"
+
 #include <jansson.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -26,8 +28,8 @@ struct ent_status {
 
 /* Binds path (a stale socket of a dead daemon is replaced; a live daemon's is refused) and
  * serves from a thread of its own. */
-int ent_status_start(struct ent_status *s, const char *path, const char *config,
-                     struct ent_error *err);
+ENT_MUST_USE int ent_status_start(struct ent_status *s, const char *path, const char *config,
+                                  struct ent_error *err);
 void ent_status_stop(struct ent_status *s);
 /* Sets key of the document to value (stolen). */
 void ent_status_set(struct ent_status *s, const char *key, json_t *value);
@@ -38,6 +40,7 @@ void ent_status_on_action(void *arg, const struct ent_model *m, const struct ent
                           size_t index, const struct ent_action_outcome *o);
 
 /* The client side: the daemon's document from the socket at path. */
-int ent_status_query(const char *path, double timeout, json_t **doc, struct ent_error *err);
+ENT_MUST_USE int ent_status_query(const char *path, double timeout, json_t **doc,
+                                  struct ent_error *err);
 
 #endif

@@ -5,6 +5,8 @@
 #ifndef ENT_DRIVERS_DRIVER_H
 #define ENT_DRIVERS_DRIVER_H
 
+#include "util/error.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -89,19 +91,21 @@ struct ent_driver {
 };
 
 /* Registration (daemon/plugins.c registers the built-in drivers); a name twice is refused. */
-int ent_driver_register(const struct ent_driver_ops *ops, struct ent_error *err);
+ENT_MUST_USE int ent_driver_register(const struct ent_driver_ops *ops, struct ent_error *err);
 const struct ent_driver_ops *ent_driver_lookup(const char *name);
 /* The registered drivers in order, NULL past the last. */
 const struct ent_driver_ops *ent_driver_at(size_t i);
 /* What a driver can do: the slots it fills. */
 enum ent_driver_can { ENT_CAN_BOOT_NODE, ENT_CAN_SHUTDOWN_NODE, ENT_CAN_SUSPEND_VM };
 bool ent_driver_can(const struct ent_driver_ops *ops, enum ent_driver_can what);
-int ent_driver_open(struct ent_driver *drv, const char *name, void *arg, struct ent_error *err);
+ENT_MUST_USE int ent_driver_open(struct ent_driver *drv, const char *name, void *arg,
+                                 struct ent_error *err);
 void ent_driver_close(struct ent_driver *drv);
 
 /* Runs the whole migration transaction; on any failure the abort phase runs and the VM stays
  * on its source. */
-int ent_driver_migrate(struct ent_driver *drv, struct ent_migration *mig, struct ent_error *err);
+ENT_MUST_USE int ent_driver_migrate(struct ent_driver *drv, struct ent_migration *mig,
+                                    struct ent_error *err);
 
 /* The drivers opened for a round, one per kind of node. A node is served, in this order: by the
  * driver node_map names for it ("NODE=DRIVER ..."), by the driver value_map names for what
@@ -116,14 +120,14 @@ struct ent_driver_set {
 };
 
 void ent_driver_set_init(struct ent_driver_set *set);
-int ent_driver_set_open(struct ent_driver_set *set, const char *name, void *arg,
-                        struct ent_error *err);
+ENT_MUST_USE int ent_driver_set_open(struct ent_driver_set *set, const char *name, void *arg,
+                                     struct ent_error *err);
 struct ent_driver *ent_driver_set_pick(struct ent_driver_set *set, const char *node,
                                        const char *node_driver);
 /* Opens driver name from the configuration into the set, unless it is open already. */
-int ent_driver_set_configure(struct ent_driver_set *set, const char *name,
-                             const struct ent_config *c, const struct ent_monitor *mon,
-                             struct ent_error *err);
+ENT_MUST_USE int ent_driver_set_configure(struct ent_driver_set *set, const char *name,
+                                          const struct ent_config *c, const struct ent_monitor *mon,
+                                          struct ent_error *err);
 /* Appends the names of the set's drivers, "sim, xend", to out; returns its text. */
 const char *ent_driver_set_names(const struct ent_driver_set *set, struct ent_str *out);
 /* Whether some driver of the set can do what. */

@@ -4,6 +4,8 @@
 #ifndef ENT_EXEC_JOURNAL_H
 #define ENT_EXEC_JOURNAL_H
 
+#include "util/error.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -24,27 +26,28 @@ struct ent_journal_entry {
     char kind[32], vm[128], from[128], to[128], state[32];
 };
 
-int ent_journal_open(struct ent_journal *j, const char *path, struct ent_error *err);
+ENT_MUST_USE int ent_journal_open(struct ent_journal *j, const char *path, struct ent_error *err);
 void ent_journal_close(struct ent_journal *j);
 
 /* A new round (its id in *round), then its plan (every action "pending"). */
-int ent_journal_round_begin(struct ent_journal *j, int64_t *round, struct ent_error *err);
-int ent_journal_plan(struct ent_journal *j, int64_t round, const struct ent_model *m,
-                     const struct ent_plan *plan, struct ent_error *err);
+ENT_MUST_USE int ent_journal_round_begin(struct ent_journal *j, int64_t *round,
+                                         struct ent_error *err);
+ENT_MUST_USE int ent_journal_plan(struct ent_journal *j, int64_t round, const struct ent_model *m,
+                                  const struct ent_plan *plan, struct ent_error *err);
 /* An action's state: "running" before the driver is called, then "done", "failed", "dropped",
  * "not started"; detail: the error or the figures. */
-int ent_journal_action(struct ent_journal *j, int64_t round, size_t index, const char *state,
-                       const char *detail, struct ent_error *err);
-int ent_journal_round_end(struct ent_journal *j, int64_t round, const char *state,
-                          const char *summary, struct ent_error *err);
+ENT_MUST_USE int ent_journal_action(struct ent_journal *j, int64_t round, size_t index,
+                                    const char *state, const char *detail, struct ent_error *err);
+ENT_MUST_USE int ent_journal_round_end(struct ent_journal *j, int64_t round, const char *state,
+                                       const char *summary, struct ent_error *err);
 
 /* The actions of rounds that never ended, still "pending" or "running". */
-int ent_journal_unfinished(struct ent_journal *j, struct ent_journal_entry **out, size_t *n,
-                           struct ent_error *err);
+ENT_MUST_USE int ent_journal_unfinished(struct ent_journal *j, struct ent_journal_entry **out,
+                                        size_t *n, struct ent_error *err);
 /* Marks an unfinished action with what reconciliation found, and its round interrupted. */
-int ent_journal_resolve(struct ent_journal *j, const struct ent_journal_entry *e, const char *state,
-                        const char *detail, struct ent_error *err);
+ENT_MUST_USE int ent_journal_resolve(struct ent_journal *j, const struct ent_journal_entry *e,
+                                     const char *state, const char *detail, struct ent_error *err);
 /* Ends every round left open (after reconciliation). */
-int ent_journal_close_open_rounds(struct ent_journal *j, struct ent_error *err);
+ENT_MUST_USE int ent_journal_close_open_rounds(struct ent_journal *j, struct ent_error *err);
 
 #endif

@@ -6,6 +6,8 @@
 #ifndef ENT_LAB_LAB_H
 #define ENT_LAB_LAB_H
 
+#include "util/error.h"
+
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -60,33 +62,39 @@ void ent_lab_options_default(struct ent_lab_options *o);
 
 /* Creates the lab in dir and boots its VMs, round-robin over the nodes. Refuses a directory that
  * already holds a lab. On failure, whatever was started is stopped again. */
-int ent_lab_up(const char *dir, const struct ent_lab_options *o, struct ent_error *err);
+ENT_MUST_USE int ent_lab_up(const char *dir, const struct ent_lab_options *o,
+                            struct ent_error *err);
 /* Stops every QEMU instance the lab started and removes its directory. */
-int ent_lab_down(const char *dir, struct ent_error *err);
+ENT_MUST_USE int ent_lab_down(const char *dir, struct ent_error *err);
 
-int ent_lab_open(struct ent_lab *lab, const char *dir, struct ent_error *err);
+ENT_MUST_USE int ent_lab_open(struct ent_lab *lab, const char *dir, struct ent_error *err);
 /* The readers behind ent_lab_open and ent_lab_vm_read, on a parsed document; path names it in
  * messages. */
-int ent_lab_parse(struct ent_lab *lab, json_t *doc, const char *path, struct ent_error *err);
-int ent_lab_vm_parse(json_t *doc, const char *path, struct ent_lab_vm *vm, struct ent_error *err);
+ENT_MUST_USE int ent_lab_parse(struct ent_lab *lab, json_t *doc, const char *path,
+                               struct ent_error *err);
+ENT_MUST_USE int ent_lab_vm_parse(json_t *doc, const char *path, struct ent_lab_vm *vm,
+                                  struct ent_error *err);
 void ent_lab_release(struct ent_lab *lab);
 const struct ent_lab_node *ent_lab_node(const struct ent_lab *lab, const char *name);
 
 /* The VM names, sorted (free with ent_lab_names_free). */
-int ent_lab_vm_names(const struct ent_lab *lab, char ***names, size_t *n, struct ent_error *err);
+ENT_MUST_USE int ent_lab_vm_names(const struct ent_lab *lab, char ***names, size_t *n,
+                                  struct ent_error *err);
 void ent_lab_names_free(char **names, size_t n);
-int ent_lab_vm_read(const struct ent_lab *lab, const char *name, struct ent_lab_vm *vm,
-                    struct ent_error *err);
+ENT_MUST_USE int ent_lab_vm_read(const struct ent_lab *lab, const char *name, struct ent_lab_vm *vm,
+                                 struct ent_error *err);
 /* Atomically (a new file renamed over the old one). */
-int ent_lab_vm_write(const struct ent_lab *lab, const struct ent_lab_vm *vm, struct ent_error *err);
+ENT_MUST_USE int ent_lab_vm_write(const struct ent_lab *lab, const struct ent_lab_vm *vm,
+                                  struct ent_error *err);
 
 /* Starts generation gen of vm on node as a daemonized QEMU; incoming: waiting for a migration
  * ("-incoming defer"). Returns once its QMP socket answers. */
-int ent_lab_qemu_start(const struct ent_lab *lab, const struct ent_lab_vm *vm, const char *node,
-                       unsigned gen, bool incoming, struct ent_lab_instance *out,
-                       struct ent_error *err);
+ENT_MUST_USE int ent_lab_qemu_start(const struct ent_lab *lab, const struct ent_lab_vm *vm,
+                                    const char *node, unsigned gen, bool incoming,
+                                    struct ent_lab_instance *out, struct ent_error *err);
 /* The live QEMU instances under dir/run (every VM's, or vm's only), from their pid files. */
-int ent_lab_instances(const char *dir, const char *vm, struct ent_lab_instance **out, size_t *n);
+ENT_MUST_USE int ent_lab_instances(const char *dir, const char *vm, struct ent_lab_instance **out,
+                                   size_t *n);
 /* Ends an instance: QMP quit, then SIGKILL if it lingers. Only a process whose command line
  * names this instance's socket is signalled (never a recycled pid). */
 void ent_lab_qemu_stop(const struct ent_lab_instance *inst);

@@ -161,7 +161,10 @@ static int start_migration(struct ent_qmp *q, const struct ent_migration *mig, c
 /* Cancels and waits until the source has given up, so that it keeps running. */
 static void cancel_migration(struct ent_qmp *q)
 {
-    ent_qmp_call(q, "migrate_cancel", NULL, NULL, NULL);
+    struct ent_error err;
+    ent_error_init(&err);
+    if (ent_qmp_call(q, "migrate_cancel", NULL, NULL, &err)) /* the polling below still says */
+        ent_warn("lab: cancelling a migration: %s", err.msg);
     for (double end = ent_now() + 10.0; ent_now() < end; ent_sleep(0.02)) {
         json_t *info = NULL;
         if (ent_qmp_call(q, "query-migrate", NULL, &info, NULL))
@@ -251,10 +254,15 @@ static int qmp_finish(struct ent_driver *drv, struct ent_migration *mig, struct 
 static void resume(const struct ent_lab_instance *inst)
 {
     struct ent_qmp q;
-    if (!ent_qmp_connect(&q, inst->qmp, QMP_TIMEOUT, NULL)) {
-        ent_qmp_call(&q, "cont", NULL, NULL, NULL);
+    struct ent_error err;
+    ent_error_init(&err);
+    int rc = ent_qmp_connect(&q, inst->qmp, QMP_TIMEOUT, &err);
+    if (!rc) {
+        rc = ent_qmp_call(&q, "cont", NULL, NULL, &err);
         ent_qmp_close(&q);
     }
+    if (rc) /* the VM may stay paused: the administrator must know */
+        ent_log_error("lab: resuming QEMU %d: %s", (int)inst->pid, err.msg);
 }
 
 static void qmp_abort(struct ent_driver *drv, struct ent_migration *mig)
@@ -333,12 +341,14 @@ static int qmp_recover(struct ent_driver *drv, const char *vm, struct ent_vm_pla
         return rc;
     struct ent_lab_instance *all;
     size_t n;
-    ent_lab_instances(lab->dir, vm, &all, &n);
+    if (ent_lab_instances(lab->dir, vm, &all, &n)) /* no run/ directory: no instance */
+        n = 0;
     int own = -1, other = -1;
     char own_status[32] = "";
     for (size_t i = 0; i < n; i++) {
         char status[32] = "";
-        ent_qmp_status(all[i].qmp, QMP_TIMEOUT, status, sizeof status, NULL);
+        if (ent_qmp_status(all[i].qmp, QMP_TIMEOUT, status, sizeof status, NULL))
+            status[0] = '\0'; /* not answering: neither running nor ours to trust */
         if (all[i].pid == v.qemu.pid && strcmp(all[i].qmp, v.qemu.qmp) == 0) {
             own = (int)i;
             snprintf(own_status, sizeof own_status, "%s", status);

@@ -130,7 +130,9 @@ void ent_lab_qemu_stop(const struct ent_lab_instance *inst)
         return;
     struct ent_qmp q;
     if (ent_qmp_connect(&q, inst->qmp, 2.0, NULL) == 0) {
-        ent_qmp_call(&q, "quit", NULL, NULL, NULL);
+        if (ent_qmp_call(&q, "quit", NULL, NULL, NULL) != 0) {
+            /* QEMU may close the socket as it quits; it is killed below if it lingers */
+        }
         ent_qmp_close(&q);
     }
     for (double end = ent_now() + 5.0; ent_now() < end; ent_sleep(0.02))

@@ -81,7 +81,10 @@ int ent_lab_up(const char *dir, const struct ent_lab_options *o, struct ent_erro
     }
     ent_lab_release(&lab);
     if (rc) {
-        ent_lab_down(dir, NULL);
+        struct ent_error down;
+        ent_error_init(&down);
+        if (ent_lab_down(dir, &down))
+            ent_log_error("lab up failed, and so did cleaning up: %s", down.msg);
         return rc;
     }
     return 0;

@@ -4,6 +4,8 @@
 #ifndef ENT_MODEL_BTRPLACE_H
 #define ENT_MODEL_BTRPLACE_H
 
+#include "util/error.h"
+
 #include <jansson.h>
 
 struct ent_error;
@@ -11,13 +13,14 @@ struct ent_model;
 struct ent_mapping;
 
 /* Reads a "model" object into m (initialised, empty). Messages start with what. */
-int ent_btrplace_read_model(struct ent_model *m, json_t *model, const char *what,
-                            struct ent_error *err);
+ENT_MUST_USE int ent_btrplace_read_model(struct ent_model *m, json_t *model, const char *what,
+                                         struct ent_error *err);
 /* Reads an instance document: model, constraints (optional) and objective (optional). */
-int ent_btrplace_read_instance(struct ent_model *m, json_t *doc, const char *what,
-                               struct ent_error *err);
+ENT_MUST_USE int ent_btrplace_read_instance(struct ent_model *m, json_t *doc, const char *what,
+                                            struct ent_error *err);
 /* Loads an instance file (plain or gzip) and validates it. */
-int ent_btrplace_load_instance(struct ent_model *m, const char *path, struct ent_error *err);
+ENT_MUST_USE int ent_btrplace_load_instance(struct ent_model *m, const char *path,
+                                            struct ent_error *err);
 
 /* The "model" object of m with map as its mapping (m->map when map is NULL). */
 json_t *ent_btrplace_model_json(const struct ent_model *m, const struct ent_mapping *map);

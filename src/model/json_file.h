@@ -2,6 +2,8 @@
 #ifndef ENT_MODEL_JSON_FILE_H
 #define ENT_MODEL_JSON_FILE_H
 
+#include "util/error.h"
+
 #include <jansson.h>
 #include <stddef.h>
 
@@ -15,6 +17,6 @@ json_t *ent_json_load_file(const char *path, struct ent_error *err);
 /* Parses a buffer; what names the source in messages. */
 json_t *ent_json_load_buffer(const char *buf, size_t len, const char *what, struct ent_error *err);
 /* Writes doc to path, gzip-compressed when path ends in ".gz"; "-" is stdout. */
-int ent_json_save_file(json_t *doc, const char *path, struct ent_error *err);
+ENT_MUST_USE int ent_json_save_file(json_t *doc, const char *path, struct ent_error *err);
 
 #endif

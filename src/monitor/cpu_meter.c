@@ -46,3 +46,18 @@ void ent_cpu_meter_discard(struct ent_cpu_meter *cm)
 {
     json_object_clear(cm->now);
 }
+
+void ent_cpu_meter_settle(struct ent_cpu_meter *cm, bool kept)
+{
+    if (kept)
+        ent_cpu_meter_commit(cm);
+    else
+        ent_cpu_meter_discard(cm);
+}
+
+void ent_cpu_meter_swap(struct ent_cpu_meter *a, struct ent_cpu_meter *b)
+{
+    struct ent_cpu_meter swap = *a;
+    *a = *b;
+    *b = swap;
+}

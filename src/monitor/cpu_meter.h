@@ -4,6 +4,7 @@
 #define ENT_MONITOR_CPU_METER_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 struct ent_cpu_meter {
@@ -13,6 +14,11 @@ struct ent_cpu_meter {
 
 void ent_cpu_meter_init(struct ent_cpu_meter *cm);
 void ent_cpu_meter_release(struct ent_cpu_meter *cm);
+/* After a snapshot: kept, this round's readings become the reference (commit); else they are
+ * forgotten (discard). */
+void ent_cpu_meter_settle(struct ent_cpu_meter *cm, bool kept);
+/* Exchanges two meters (a reloaded source takes over the running one's history). */
+void ent_cpu_meter_swap(struct ent_cpu_meter *a, struct ent_cpu_meter *b);
 /* Hundredths of a core used by key (a VM) since the previous round, or fallback when there is
  * no earlier reading (first round, or too recent), or the counter went back (a restarted VM). */
 int64_t ent_cpu_meter_read(struct ent_cpu_meter *cm, const char *key, double cpu_seconds,

@@ -134,19 +134,13 @@ static int libvirt_read(struct ent_monitor *mon, struct ent_monitor_round *r, st
 /* The CPU-time history goes on: the first round after a reload knows what each VM uses. */
 static void libvirt_reload(struct ent_monitor *fresh, struct ent_monitor *old)
 {
-    struct ent_libvirt_source *a = fresh->state, *b = old->state;
-    struct ent_cpu_meter swap = a->cpu;
-    a->cpu = b->cpu;
-    b->cpu = swap;
+    ent_cpu_meter_swap(&((struct ent_libvirt_source *)fresh->state)->cpu,
+                       &((struct ent_libvirt_source *)old->state)->cpu);
 }
 
 static void libvirt_settle(struct ent_monitor *mon, bool kept)
 {
-    struct ent_libvirt_source *src = mon->state;
-    if (kept)
-        ent_cpu_meter_commit(&src->cpu);
-    else
-        ent_cpu_meter_discard(&src->cpu);
+    ent_cpu_meter_settle(&((struct ent_libvirt_source *)mon->state)->cpu, kept);
 }
 
 static int libvirt_open(struct ent_monitor *mon, void *arg, struct ent_error *err)

@@ -5,6 +5,8 @@
 #ifndef ENT_MONITOR_MONITOR_H
 #define ENT_MONITOR_MONITOR_H
 
+#include "util/error.h"
+
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -49,18 +51,20 @@ struct ent_monitor {
 };
 
 /* Registration (daemon/plugins.c registers the built-in sources); a name twice is refused. */
-int ent_monitor_register(const struct ent_monitor_ops *ops, struct ent_error *err);
+ENT_MUST_USE int ent_monitor_register(const struct ent_monitor_ops *ops, struct ent_error *err);
 const struct ent_monitor_ops *ent_monitor_lookup(const char *name);
 /* The registered sources in order, NULL past the last; and their names (for ent_names). */
 const struct ent_monitor_ops *ent_monitor_at(size_t i);
 const char *ent_monitor_name_at(size_t i);
 
-int ent_monitor_open(struct ent_monitor *mon, const char *name, void *arg, struct ent_error *err);
+ENT_MUST_USE int ent_monitor_open(struct ent_monitor *mon, const char *name, void *arg,
+                                  struct ent_error *err);
 /* Opens the source monitor.source names, from the configuration. */
-int ent_monitor_configure(struct ent_monitor *mon, const struct ent_config *c,
-                          struct ent_error *err);
+ENT_MUST_USE int ent_monitor_configure(struct ent_monitor *mon, const struct ent_config *c,
+                                       struct ent_error *err);
 /* Fills out (initialised, empty) with the cluster now; the issues found stay in mon->issues. */
-int ent_monitor_snapshot(struct ent_monitor *mon, struct ent_model *out, struct ent_error *err);
+ENT_MUST_USE int ent_monitor_snapshot(struct ent_monitor *mon, struct ent_model *out,
+                                      struct ent_error *err);
 void ent_monitor_describe(const struct ent_monitor *mon, char *buf, size_t size);
 /* After a reload: fresh carries on from old when both are the same source (ops->reload). */
 void ent_monitor_reload(struct ent_monitor *fresh, struct ent_monitor *old);

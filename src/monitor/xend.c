@@ -168,19 +168,13 @@ static int xend_read(struct ent_monitor *mon, struct ent_monitor_round *r, struc
 /* The CPU-time history goes on: the first round after a reload knows what each VM uses. */
 static void xend_reload(struct ent_monitor *fresh, struct ent_monitor *old)
 {
-    struct ent_xend_source *a = fresh->state, *b = old->state;
-    struct ent_cpu_meter swap = a->cpu;
-    a->cpu = b->cpu;
-    b->cpu = swap;
+    ent_cpu_meter_swap(&((struct ent_xend_source *)fresh->state)->cpu,
+                       &((struct ent_xend_source *)old->state)->cpu);
 }
 
 static void xend_settle(struct ent_monitor *mon, bool kept)
 {
-    struct ent_xend_source *src = mon->state;
-    if (kept)
-        ent_cpu_meter_commit(&src->cpu);
-    else
-        ent_cpu_meter_discard(&src->cpu);
+    ent_cpu_meter_settle(&((struct ent_xend_source *)mon->state)->cpu, kept);
 }
 
 static int xend_open(struct ent_monitor *mon, void *arg, struct ent_error *err)

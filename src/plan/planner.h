@@ -3,6 +3,8 @@
 #ifndef ENT_PLAN_PLANNER_H
 #define ENT_PLAN_PLANNER_H
 
+#include "util/error.h"
+
 #include "plan/costmodel.h"
 
 #include <stddef.h>
@@ -51,16 +53,17 @@ const struct ent_planner *ent_planner_find(const char *name);
 const char *ent_planner_name_at(size_t i);
 
 /* Plans with the planner opts names. Fails, with the reason, when no executable plan exists. */
-int ent_plan_build(const struct ent_model *m, const struct ent_mapping *target,
-                   const struct ent_plan_options *opts, struct ent_plan *plan,
-                   struct ent_plan_stats *stats, struct ent_error *err);
+ENT_MUST_USE int ent_plan_build(const struct ent_model *m, const struct ent_mapping *target,
+                                const struct ent_plan_options *opts, struct ent_plan *plan,
+                                struct ent_plan_stats *stats, struct ent_error *err);
 
 /* The sequential planner with default options (tests and benchmarks). */
-int ent_plan_sequential(const struct ent_model *m, const struct ent_mapping *target,
-                        struct ent_plan *plan, struct ent_plan_stats *stats, struct ent_error *err);
+ENT_MUST_USE int ent_plan_sequential(const struct ent_model *m, const struct ent_mapping *target,
+                                     struct ent_plan *plan, struct ent_plan_stats *stats,
+                                     struct ent_error *err);
 
 /* Writes an SVG Gantt chart of plan to path. */
-int ent_plan_gantt_svg(const struct ent_model *m, const struct ent_plan *plan, const char *path,
-                       struct ent_error *err);
+ENT_MUST_USE int ent_plan_gantt_svg(const struct ent_model *m, const struct ent_plan *plan,
+                                    const char *path, struct ent_error *err);
 
 #endif

@@ -4,6 +4,8 @@
 #ifndef ENT_PROTO_LIBVIRT_FETCH_H
 #define ENT_PROTO_LIBVIRT_FETCH_H
 
+#include "util/error.h"
+
 #include <stddef.h>
 
 struct ent_error;
@@ -32,8 +34,8 @@ void ent_libvirt_quiet(void);
  * it is opened when missing or dead. When timeout seconds pass first, the read is abandoned
  * (its thread closes the connection whenever libvirt returns), *conn becomes NULL and the
  * error says so. */
-int ent_libvirt_fetch(const char *uri, void **conn, double timeout, struct ent_libvirt_host *out,
-                      struct ent_error *err);
+ENT_MUST_USE int ent_libvirt_fetch(const char *uri, void **conn, double timeout,
+                                   struct ent_libvirt_host *out, struct ent_error *err);
 void ent_libvirt_host_release(struct ent_libvirt_host *h);
 
 #endif

@@ -3,6 +3,8 @@
 #ifndef ENT_PROTO_SXP_H
 #define ENT_PROTO_SXP_H
 
+#include "util/error.h"
+
 #include <stddef.h>
 
 struct ent_error;
@@ -17,8 +19,8 @@ struct ent_sxp {
 
 /* Parses one expression from buf (trailing blanks allowed); what names the source in messages,
  * which give the offset. Returns 0 or ENT_EPARSE. */
-int ent_sxp_parse(const char *buf, size_t len, const char *what, struct ent_sxp *out,
-                  struct ent_error *err);
+ENT_MUST_USE int ent_sxp_parse(const char *buf, size_t len, const char *what, struct ent_sxp *out,
+                               struct ent_error *err);
 void ent_sxp_release(struct ent_sxp *x);
 /* In a list, the first sub-list whose head is key: (key ...). NULL when none. */
 const struct ent_sxp *ent_sxp_find(const struct ent_sxp *list, const char *key);

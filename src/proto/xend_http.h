@@ -4,12 +4,14 @@
 #ifndef ENT_PROTO_XEND_HTTP_H
 #define ENT_PROTO_XEND_HTTP_H
 
+#include "util/error.h"
+
 struct ent_error;
 struct ent_sxp;
 
 /* form: NULL for GET, else the urlencoded POST body. An empty answer is an empty list for a POST
  * (xend answers some ops with nothing) and an error for a GET. timeout in seconds. */
-int ent_xend_call(const char *url, const char *path, const char *form, double timeout,
-                  struct ent_sxp *out, struct ent_error *err);
+ENT_MUST_USE int ent_xend_call(const char *url, const char *path, const char *form, double timeout,
+                               struct ent_sxp *out, struct ent_error *err);
 
 #endif

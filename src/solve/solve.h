@@ -3,6 +3,8 @@
 #ifndef ENT_SOLVE_SOLVE_H
 #define ENT_SOLVE_SOLVE_H
 
+#include "util/error.h"
+
 #include "model/mapping.h"
 
 #include <stddef.h>
@@ -60,14 +62,15 @@ const struct ent_objective *ent_objective_find(const char *name);
 const char *ent_objective_name_at(size_t i);
 
 /* Computes a target configuration into target (initialised by the caller). */
-int ent_solve(const struct ent_model *m, const struct ent_solve_options *opts,
-              struct ent_mapping *target, struct ent_solve_stats *stats, struct ent_error *err);
+ENT_MUST_USE int ent_solve(const struct ent_model *m, const struct ent_solve_options *opts,
+                           struct ent_mapping *target, struct ent_solve_stats *stats,
+                           struct ent_error *err);
 
 /* First-fit decreasing from scratch, the baseline the engine is measured against. */
-int ent_solve_ffd_baseline(const struct ent_model *m, struct ent_mapping *target,
-                           struct ent_solve_stats *stats, struct ent_error *err);
+ENT_MUST_USE int ent_solve_ffd_baseline(const struct ent_model *m, struct ent_mapping *target,
+                                        struct ent_solve_stats *stats, struct ent_error *err);
 
 /* Whether the solver takes constraints of this kind into account. */
-int ent_solve_understands(int constraint_kind);
+ENT_MUST_USE int ent_solve_understands(int constraint_kind);
 
 #endif

@@ -1,5 +1,5 @@
-/* Allocation wrappers (kissat allocate.h): they abort on exhaustion, count live blocks, and let
- * tests inject a failure. */
+/* Allocation wrappers (kissat allocate.h): they abort on exhaustion (a half-built model is never
+ * acted on) and count live blocks. */
 #ifndef ENT_UTIL_ALLOC_H
 #define ENT_UTIL_ALLOC_H
 

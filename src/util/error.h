@@ -25,6 +25,9 @@ enum ent_errno {
 #undef ENT_ERRNO_ENUM
 };
 
+/* On a function whose result says whether it worked: ignoring it is a compile error. */
+#define ENT_MUST_USE __attribute__((warn_unused_result))
+
 #define ENT_ERROR_MSG_MAX 1024
 
 /* The detail of the last failure: which file, line or field, and what is wrong. */

@@ -10,26 +10,21 @@ import gzip
 import json
 import os
 import re
-import subprocess
 import sys
 import tempfile
 import unittest
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import harness  # noqa: E402
+
 ENTROPY = None
+run = harness.run
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DATA = os.environ.get("ENTROPY_SHARED_DATA",
                       os.path.join(os.path.dirname(REPO), "shared", "data"))
 STD_PERF = os.path.join(DATA, "btrplace", "std-perf")
 TESTDATA = os.path.join(REPO, "tests", "data")
 SMALL = os.path.join(TESTDATA, "instances", "small.json")
-
-
-def run(*args, check=None):
-    p = subprocess.run([ENTROPY, *args], capture_output=True, text=True, timeout=600)
-    if check is not None and p.returncode != check:
-        raise AssertionError(f"entropy {' '.join(args)}: exit {p.returncode}, want {check}\n"
-                             f"stdout: {p.stdout[-2000:]}\nstderr: {p.stderr[-2000:]}")
-    return p
 
 
 def load(path):
@@ -489,5 +484,4 @@ class DriverAndDaemonUsage(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    ENTROPY = os.path.abspath(sys.argv.pop(1))
-    unittest.main(verbosity=2)
+    harness.main()

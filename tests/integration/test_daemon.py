@@ -8,7 +8,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -16,45 +15,12 @@ import tempfile
 import time
 import unittest
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import harness  # noqa: E402
+
 ENTROPY = None
 BASE = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 LOOP = os.path.join(BASE, "bin", "controlLoop.sh")
-
-
-def qmp_status(path):
-    with socket.socket(socket.AF_UNIX) as s:
-        s.settimeout(5)
-        s.connect(path)
-        f = s.makefile("rw")
-        json.loads(f.readline())
-        for cmd in ("qmp_capabilities", "query-status"):
-            f.write(json.dumps({"execute": cmd}) + "\n")
-            f.flush()
-            while True:
-                msg = json.loads(f.readline())
-                if "event" not in msg:
-                    break
-        return msg["return"]["status"]
-
-
-def running_instances(lab_dir, vm):
-    """QEMU processes of vm that answer QMP with "running"."""
-    run, found = os.path.join(lab_dir, "run"), []
-    for name in os.listdir(run):
-        if not (name.startswith(vm + ".g") and name.endswith(".pid")):
-            continue
-        sock = os.path.join(run, name[:-4] + ".sock")
-        try:
-            with open(os.path.join(run, name)) as f:
-                pid = int(f.read())
-            with open(f"/proc/{pid}/cmdline", "rb") as f:
-                if sock.encode() not in f.read():
-                    continue
-            if qmp_status(sock) == "running":
-                found.append(pid)
-        except (OSError, ValueError):
-            continue
-    return found
 
 
 class Daemon(unittest.TestCase):
@@ -220,7 +186,7 @@ class Daemon(unittest.TestCase):
 
     def assert_each_vm_runs_once(self, vms):
         for v in range(1, vms + 1):
-            self.assertEqual(len(running_instances(self.lab, f"vm-{v}")), 1, f"vm-{v}")
+            self.assertEqual(len(harness.lab_instances(self.lab, f"vm-{v}", running=True)), 1, f"vm-{v}")
 
     def test_lab_end_to_end_stop_during_a_migration(self):
         self.lab_up(3, 4)
@@ -287,5 +253,4 @@ class Daemon(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    ENTROPY = os.path.abspath(sys.argv.pop(1))
-    unittest.main(verbosity=2)
+    harness.main()

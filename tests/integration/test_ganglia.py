@@ -17,13 +17,12 @@ import threading
 import time
 import unittest
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import harness  # noqa: E402
+
 ENTROPY = None
-
-
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+free_port = harness.free_port
+monitor = harness.monitor
 
 
 class Gmond:
@@ -86,13 +85,6 @@ tcp_accept_channel {{ port = {self.tcp}  bind = 127.0.0.1 }}
         self.proc.terminate()
         self.proc.wait(timeout=10)
         shutil.rmtree(self.dir, ignore_errors=True)
-
-
-def monitor(*args, check=0):
-    p = subprocess.run([ENTROPY, "monitor", *args], capture_output=True, text=True, timeout=60)
-    if p.returncode != check:
-        raise AssertionError(f"exit {p.returncode}, want {check}: {p.stderr}")
-    return p
 
 
 class Cluster(unittest.TestCase):
@@ -251,5 +243,4 @@ class BadSources(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    ENTROPY = os.path.abspath(sys.argv.pop(1))
-    unittest.main(verbosity=2)
+    harness.main()

@@ -8,60 +8,19 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import unittest
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import harness  # noqa: E402
+
 ENTROPY = None
-
-
-def qmp(path, command, **args):
-    """One QMP command on the socket at path, by this test's own client."""
-    with socket.socket(socket.AF_UNIX) as s:
-        s.settimeout(5)
-        s.connect(path)
-        f = s.makefile("rw")
-        json.loads(f.readline())  # greeting
-        for cmd in ({"execute": "qmp_capabilities"},
-                    {"execute": command, **({"arguments": args} if args else {})}):
-            f.write(json.dumps(cmd) + "\n")
-            f.flush()
-            while True:
-                msg = json.loads(f.readline())
-                if "event" not in msg:
-                    break
-        if "error" in msg:
-            raise RuntimeError(msg["error"])
-        return msg["return"]
-
-
-def alive(pid, sock):
-    """Whether pid is a live QEMU serving sock (the lab's own check, done independently)."""
-    try:
-        with open(f"/proc/{pid}/cmdline", "rb") as f:
-            return sock.encode() in f.read()
-    except OSError:
-        return False
-
-
-def live_instances(lab_dir, vm):
-    """Live QEMU processes of vm, from the pid files in run/."""
-    run = os.path.join(lab_dir, "run")
-    found = []
-    for name in os.listdir(run):
-        if name.startswith(vm + ".g") and name.endswith(".pid"):
-            try:
-                with open(os.path.join(run, name)) as f:
-                    pid = int(f.read())
-            except (OSError, ValueError):
-                continue
-            if alive(pid, os.path.join(run, name[:-4] + ".sock")):
-                found.append(pid)
-    return found
+qmp = harness.qmp
+alive = harness.qemu_alive
+live_instances = harness.lab_instances
 
 
 class LabTest(unittest.TestCase):
@@ -223,5 +182,4 @@ class LabTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    ENTROPY = os.path.abspath(sys.argv.pop(1))
-    unittest.main(verbosity=2)
+    harness.main()

@@ -13,7 +13,11 @@ import sys
 import tempfile
 import unittest
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import harness  # noqa: E402
+
 ENTROPY = None
+monitor = harness.monitor
 
 HOST = """<node>
   <cpu><mhz>2400</mhz><model>x86_64</model><nodes>1</nodes><sockets>1</sockets>
@@ -32,13 +36,6 @@ DOMAIN = """  <domain type="test">
 def domain(name, n, mib, vcpus, max_mib=None):
     return DOMAIN.format(name=name, uuid=f"00000000-0000-0000-0000-{n:012d}", mib=mib,
                          max_mib=max_mib or mib, vcpus=vcpus)
-
-
-def monitor(*args, check=0):
-    p = subprocess.run([ENTROPY, "monitor", *args], capture_output=True, text=True, timeout=60)
-    if p.returncode != check:
-        raise AssertionError(f"exit {p.returncode}, want {check}: {p.stderr}")
-    return p
 
 
 class Libvirt(unittest.TestCase):
@@ -219,5 +216,4 @@ class RealLibvirtd(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    ENTROPY = os.path.abspath(sys.argv.pop(1))
-    unittest.main(verbosity=2)
+    harness.main()

@@ -13,6 +13,9 @@ import tempfile
 import unittest
 import uuid
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import harness  # noqa: E402
+
 ENTROPY = None
 PAIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "libvirt_pair.sh")
 MICRO_VM = """<domain type='{kind}'>
@@ -139,5 +142,4 @@ class TestDriver(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    ENTROPY = os.path.abspath(sys.argv.pop(1))
-    unittest.main(verbosity=2)
+    harness.main()

@@ -16,6 +16,9 @@ import time
 import unittest
 import urllib.parse
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import harness  # noqa: E402
+
 ENTROPY = None
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -205,5 +208,4 @@ class XlDriver(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    ENTROPY = os.path.abspath(sys.argv.pop(1))
-    unittest.main(verbosity=2)
+    harness.main()

@@ -8,13 +8,16 @@ usage: test_xend.py ENTROPY_BINARY [unittest args]"""
 import http.server
 import json
 import os
-import subprocess
 import sys
 import threading
 import time
 import unittest
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import harness  # noqa: E402
+
 ENTROPY = None
+monitor = harness.monitor
 
 
 def node_sxp(host, cpus, memory):
@@ -56,13 +59,6 @@ def serve():
     srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), FakeXend)
     threading.Thread(target=srv.serve_forever, daemon=True).start()
     return srv
-
-
-def monitor(*args, check=0):
-    p = subprocess.run([ENTROPY, "monitor", *args], capture_output=True, text=True, timeout=60)
-    if p.returncode != check:
-        raise AssertionError(f"exit {p.returncode}, want {check}: {p.stderr}")
-    return p
 
 
 class Xend(unittest.TestCase):
@@ -146,5 +142,4 @@ class Xend(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    ENTROPY = os.path.abspath(sys.argv.pop(1))
-    unittest.main(verbosity=2)
+    harness.main()

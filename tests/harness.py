@@ -1,0 +1,95 @@
+"""What the command-line and integration tests share: the entropy binary under test, running
+it with an expected exit status, free loopback ports, a QMP client of the tests' own, and the
+live QEMU processes of a lab VM (read independently of Entropy, to check what it did).
+
+A test module calls harness.main() under __main__: the first argument is the binary
+(meson passes it), the rest go to unittest.
+"""
+import json
+import os
+import socket
+import subprocess
+import sys
+import unittest
+
+ENTROPY = None  # the binary under test, set by main()
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def run(*args, check=None, timeout=600, **kwargs):
+    """entropy ARGS; with check, the exit status it must end with (the output in the failure)."""
+    p = subprocess.run([ENTROPY, *args], capture_output=True, text=True, timeout=timeout, **kwargs)
+    if check is not None and p.returncode != check:
+        raise AssertionError(f"entropy {' '.join(args)}: exit {p.returncode}, want {check}\n"
+                             f"stdout: {p.stdout[-2000:]}\nstderr: {p.stderr[-2000:]}")
+    return p
+
+
+def monitor(*args, check=0):
+    """entropy monitor ARGS, which must exit with check."""
+    return run("monitor", *args, check=check, timeout=60)
+
+
+def free_port():
+    """A TCP port free on 127.0.0.1 now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def qmp(path, command, **args):
+    """One QMP command on the socket at path, by the tests' own client (not Entropy's)."""
+    with socket.socket(socket.AF_UNIX) as s:
+        s.settimeout(5)
+        s.connect(path)
+        f = s.makefile("rw")
+        json.loads(f.readline())  # greeting
+        for cmd in ({"execute": "qmp_capabilities"},
+                    {"execute": command, **({"arguments": args} if args else {})}):
+            f.write(json.dumps(cmd) + "\n")
+            f.flush()
+            while True:
+                msg = json.loads(f.readline())
+                if "event" not in msg:
+                    break
+        if "error" in msg:
+            raise RuntimeError(msg["error"])
+        return msg["return"]
+
+
+def qemu_alive(pid, sock):
+    """Whether pid is a live QEMU serving sock (the lab's own check, done independently)."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return sock.encode() in f.read()
+    except OSError:
+        return False
+
+
+def lab_instances(lab_dir, vm, running=False):
+    """Pids of the live QEMU processes of lab VM vm (from run/'s pid files, each checked against
+    /proc); with running, only those that answer QMP with "running"."""
+    run_dir, found = os.path.join(lab_dir, "run"), []
+    for name in os.listdir(run_dir):
+        if not (name.startswith(vm + ".g") and name.endswith(".pid")):
+            continue
+        sock = os.path.join(run_dir, name[:-4] + ".sock")
+        try:
+            with open(os.path.join(run_dir, name)) as f:
+                pid = int(f.read())
+            if not qemu_alive(pid, sock):
+                continue
+            if running and qmp(sock, "query-status")["status"] != "running":
+                continue
+            found.append(pid)
+        except (OSError, ValueError, RuntimeError):
+            continue
+    return found
+
+
+def main():
+    """Runs the calling module's tests on the binary given as the first argument."""
+    global ENTROPY
+    ENTROPY = os.path.abspath(sys.argv.pop(1))
+    sys.modules["__main__"].ENTROPY = ENTROPY  # modules that still read their own ENTROPY
+    unittest.main(verbosity=2)
