@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The code-shape rules of docs/development.md, over src/: no source file over 600 lines, no
-function over 80 lines, no `cleanup:` label (release as you go, or a helper per resource), no
-`ent__` name in a public header (a folder's internals live in its internal.h), no `volatile` but
+function over 80 lines, at most one label in a function (its `cleanup:`, where what it owns is
+released on every path), no `ent__` name in a public header (a folder's internals live in its internal.h), no `volatile` but
 sig_atomic_t for signal handlers (threads share _Atomic values), and every public function or
 ops table a .c defines declared in a header of its own folder (its own header, the folder's
 module header or its internal.h). Prints each breach with its place
@@ -53,7 +53,7 @@ def undeclared(path, text):
 
 def main():
     breaches = []
-    counts = {"files over 600 lines": 0, "functions over 80 lines": 0, "cleanup: labels": 0,
+    counts = {"files over 600 lines": 0, "functions over 80 lines": 0, "functions with a cleanup: label": 0, "functions with two labels": 0,
               "ent__ in public headers": 0, "volatile outside signal flags": 0,
               "public names no folder header declares": 0}
     for path in sources():
@@ -71,10 +71,13 @@ def main():
                 counts["functions over 80 lines"] += 1
                 breaches.append(f"{path}:{first}: {name}() is {length} lines (at most "
                                 f"{MAX_FUNCTION_LINES})")
+            body = lines[first - 1:first - 1 + length + 2]
+            labels = [l for l in body if re.match(r"^[a-z_]+:\s*$", l)]
+            counts["functions with a cleanup: label"] += any(l.startswith("cleanup:") for l in labels)
+            if len(labels) > 1:
+                counts["functions with two labels"] += 1
+                breaches.append(f"{path}:{first}: {name}() has {len(labels)} labels (one cleanup:)")
         for n, line in enumerate(lines, 1):
-            if re.match(r"^\s*cleanup:", line):
-                counts["cleanup: labels"] += 1
-                breaches.append(f"{path}:{n}: a cleanup: label")
             if path.endswith(".h") and not path.endswith("internal.h") and "ent__" in line:
                 counts["ent__ in public headers"] += 1
                 breaches.append(f"{path}:{n}: ent__ in a public header")

@@ -68,7 +68,7 @@ setup_dir() { # dir compiler meson-args...
 step "build (gcc, -Werror)" setup_dir build gcc
 step "no dependency cycles between folders or files (nm over the objects)" \
     python3 scripts/check-deps.py build
-step "code shape (file and function lengths, no cleanup: labels, no ent__ in public headers)" \
+step "code shape (file and function lengths, one cleanup: label at most, declarations, no ent__ in public headers)" \
     python3 scripts/check-shape.py
 suite "unit tests" build "--suite unit"
 suite "command-line tests" build "--suite cli"

@@ -44,8 +44,8 @@ void ent_check_plan(const struct ent_model *m, const struct ent_plan *plan,
     int64_t **cap = capacity_with_overbooking(m);
     struct ent_mapping final;
     ent_mapping_init(&final);
-    ent_check_replay(m, plan, final_demand, cap, &final, rep);
-    ent_check_final_state(m, &final, final_demand, cap, rep);
+    ent__check_replay(m, plan, final_demand, cap, &final, rep);
+    ent__check_final_state(m, &final, final_demand, cap, rep);
     capacity_free(cap, m);
 
     int mem = ent_model_memory_resource(m);

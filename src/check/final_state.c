@@ -8,6 +8,7 @@
 #include "util/alloc.h"
 
 #include <inttypes.h>
+#include <stdbool.h>
 #include <string.h>
 
 #define VIOLATED(...) ent_check_constraint_violation(rep, idx, 0, -1, -1, __VA_ARGS__)
@@ -33,17 +34,17 @@ static void final_capacity(const struct ent_model *m, const struct ent_mapping *
     ent_free(use);
 }
 
-static int running(const struct ent_mapping *map, int32_t vm)
+static bool running(const struct ent_mapping *map, int32_t vm)
 {
     return map->vm_state[vm] == ENT_VM_RUNNING;
 }
 
-static int in_group(const struct ent_parts *parts, size_t g, int32_t node)
+static bool in_group(const struct ent_parts *parts, size_t g, int32_t node)
 {
     return ent_index_in(parts->items[g], parts->len[g], node);
 }
 
-static int in_nodes(const struct ent_constraint *c, int32_t node)
+static bool in_nodes(const struct ent_constraint *c, int32_t node)
 {
     return ent_index_in(c->nodes, c->n_nodes, node);
 }
@@ -297,9 +298,9 @@ static void count_unchecked(struct ent_check_report *rep, const char *name)
     json_object_set_new(rep->unchecked, name, json_integer(n ? json_integer_value(n) + 1 : 1));
 }
 
-void ent_check_final_state(const struct ent_model *m, const struct ent_mapping *final,
-                           int64_t *const *final_demand, int64_t *const *cap,
-                           struct ent_check_report *rep)
+void ent__check_final_state(const struct ent_model *m, const struct ent_mapping *final,
+                            int64_t *const *final_demand, int64_t *const *cap,
+                            struct ent_check_report *rep)
 {
     final_capacity(m, final, final_demand, cap, rep);
     const struct fin f = {m, final, final_demand, rep};

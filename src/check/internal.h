@@ -38,20 +38,20 @@ struct replay {
 };
 
 /* Builds the per-VM constraint lists; called once the replay state is set up. */
-void ent_check_rules_init(struct replay *rp);
+void ent__check_rules_init(struct replay *rp);
 /* Checks action i as it starts, against the state before it (arrivals not yet counted). */
-void ent_check_rules_on_start(struct replay *rp, uint32_t i);
+void ent__check_rules_on_start(struct replay *rp, uint32_t i);
 /* Checks what concerns the plan as a whole (seq). */
-void ent_check_rules_after(struct replay *rp);
-void ent_check_rules_release(struct replay *rp);
+void ent__check_rules_after(struct replay *rp);
+void ent__check_rules_release(struct replay *rp);
 
 /* The two passes of ent_check_plan: final holds the configuration after the plan; final_demand from
  * demand.h. */
-void ent_check_replay(const struct ent_model *m, const struct ent_plan *plan,
-                      int64_t *const *final_demand, int64_t *const *cap, struct ent_mapping *final,
-                      struct ent_check_report *rep);
-void ent_check_final_state(const struct ent_model *m, const struct ent_mapping *final,
-                           int64_t *const *final_demand, int64_t *const *cap,
-                           struct ent_check_report *rep);
+void ent__check_replay(const struct ent_model *m, const struct ent_plan *plan,
+                       int64_t *const *final_demand, int64_t *const *cap, struct ent_mapping *final,
+                       struct ent_check_report *rep);
+void ent__check_final_state(const struct ent_model *m, const struct ent_mapping *final,
+                            int64_t *const *final_demand, int64_t *const *cap,
+                            struct ent_check_report *rep);
 
 #endif

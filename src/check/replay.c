@@ -11,6 +11,7 @@
 #include "util/alloc.h"
 
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -75,7 +76,7 @@ static void hold_final(struct replay *rp, int32_t vm)
 }
 
 /* A node can receive a VM: online and not shutting down. */
-static int can_receive(struct replay *rp, int32_t node)
+static bool can_receive(struct replay *rp, int32_t node)
 {
     return rp->map->node_state[node] == ENT_NODE_ONLINE && rp->node_busy[node] == NODE_IDLE;
 }
@@ -310,9 +311,9 @@ static void matrix_free(int64_t **mx, size_t rows)
     ent_free(mx);
 }
 
-void ent_check_replay(const struct ent_model *m, const struct ent_plan *plan,
-                      int64_t *const *final_demand, int64_t *const *cap, struct ent_mapping *final,
-                      struct ent_check_report *rep)
+void ent__check_replay(const struct ent_model *m, const struct ent_plan *plan,
+                       int64_t *const *final_demand, int64_t *const *cap, struct ent_mapping *final,
+                       struct ent_check_report *rep)
 {
     struct replay rp = {
         .m = m, .plan = plan, .final_demand = final_demand, .cap = cap, .map = final, .rep = rep};
@@ -325,7 +326,7 @@ void ent_check_replay(const struct ent_model *m, const struct ent_plan *plan,
     rp.legal = ent_calloc(plan->len ? plan->len : 1, 1);
     rp.dest = ent_malloc((m->n_vms + 1) * sizeof *rp.dest);
     memset(rp.dest, 0xff, (m->n_vms + 1) * sizeof *rp.dest);
-    ent_check_rules_init(&rp);
+    ent__check_rules_init(&rp);
 
     for (size_t v = 0; v < m->n_vms; v++) {
         if (m->map.vm_state[v] != ENT_VM_RUNNING)
@@ -363,7 +364,7 @@ void ent_check_replay(const struct ent_model *m, const struct ent_plan *plan,
         uint32_t i = ev[k].action;
         if (ev[k].is_start) {
             if ((rp.legal[i] = (uint8_t)start_is_legal(&rp, i))) {
-                ent_check_rules_on_start(&rp, i); /* before the arrival is counted */
+                ent__check_rules_on_start(&rp, i); /* before the arrival is counted */
                 apply_start(&rp, i);
             }
         } else if (rp.legal[i]) {
@@ -371,8 +372,8 @@ void ent_check_replay(const struct ent_model *m, const struct ent_plan *plan,
         }
     }
 
-    ent_check_rules_after(&rp);
-    ent_check_rules_release(&rp);
+    ent__check_rules_after(&rp);
+    ent__check_rules_release(&rp);
     ent_free(rp.dest);
     ent_free(ev);
     matrix_free(rp.usage, m->n_res);

@@ -11,17 +11,18 @@
 #include "util/alloc.h"
 
 #include <inttypes.h>
+#include <stdbool.h>
 #include <string.h>
 
 #define VIOLATED(...) ent_check_constraint_violation(rp->rep, ci, 1, a->start, (long)i, __VA_ARGS__)
 
 /* Constraints a VM's actions are checked against, as the plan goes. */
-static int during_plan(const struct ent_constraint *c)
+static bool during_plan(const struct ent_constraint *c)
 {
     return c->continuous || ent_constraint_kind_is(c->kind, ENT_CT_PLAN_RULE);
 }
 
-void ent_check_rules_init(struct replay *rp)
+void ent__check_rules_init(struct replay *rp)
 {
     const struct ent_model *m = rp->m;
     ent_constraints_by_vm(&m->constraints, m->n_vms, during_plan, &rp->cons_start, &rp->cons);
@@ -48,7 +49,7 @@ void ent_check_rules_init(struct replay *rp)
     }
 }
 
-void ent_check_rules_release(struct replay *rp)
+void ent__check_rules_release(struct replay *rp)
 {
     ent_free(rp->cons_start);
     ent_free(rp->cons);
@@ -59,14 +60,14 @@ void ent_check_rules_release(struct replay *rp)
 }
 
 /* Whether u is on node at this instant: running there, or arriving there. */
-static int present(const struct replay *rp, int32_t u, int32_t node)
+static bool present(const struct replay *rp, int32_t u, int32_t node)
 {
     return (rp->map->vm_state[u] == ENT_VM_RUNNING && rp->map->vm_host[u] == node) ||
            rp->dest[u] == node;
 }
 
 /* Whether u is anywhere but node at this instant. */
-static int present_elsewhere(const struct replay *rp, int32_t u, int32_t node)
+static bool present_elsewhere(const struct replay *rp, int32_t u, int32_t node)
 {
     return (rp->map->vm_state[u] == ENT_VM_RUNNING && rp->map->vm_host[u] != node) ||
            (rp->dest[u] >= 0 && rp->dest[u] != node);
@@ -241,7 +242,7 @@ static void node_rules(struct replay *rp, uint32_t i, const struct ent_action *a
     }
 }
 
-void ent_check_rules_on_start(struct replay *rp, uint32_t i)
+void ent__check_rules_on_start(struct replay *rp, uint32_t i)
 {
     const struct ent_model *m = rp->m;
     const struct ent_action *a = &rp->plan->actions[i];
@@ -298,7 +299,7 @@ void ent_check_rules_on_start(struct replay *rp, uint32_t i)
     node_rules(rp, i, a, dest, vm);
 }
 
-void ent_check_rules_after(struct replay *rp)
+void ent__check_rules_after(struct replay *rp)
 {
     const struct ent_model *m = rp->m;
     char b1[64], b2[64];

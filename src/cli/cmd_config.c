@@ -24,17 +24,20 @@ int ent_cmd_config(int argc, char **argv)
     ent_config_init(&c);
     struct ent_error err;
     ent_error_init(&err);
+    json_t *doc = NULL;
+    int status = ENT_EXIT_OK;
     if (ent_config_load(&c, argv[1], &err)) {
-        ent_config_release(&c);
-        return ent_cli_fail("config", "%s", err.msg);
+        status = ent_cli_fail("config", "%s", err.msg);
+        goto cleanup;
     }
-    json_t *doc = json_object();
+    doc = json_object();
     for (size_t i = 0; i < ent_config_n_keys; i++)
         json_object_set_new(doc, ent_config_keys[i].name,
                             json_pack("{s:s, s:i}", "value", c.values[i], "line", c.lines[i]));
     json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     fputc('\n', stdout);
+cleanup:
     json_decref(doc);
     ent_config_release(&c);
-    return ENT_EXIT_OK;
+    return status;
 }

@@ -171,6 +171,23 @@ static int print_json(json_t *doc)
     return rc ? ent_cli_fail("lab", "%s", err.msg) : ENT_EXIT_OK;
 }
 
+/* One VM of the lab as entropy lab status shows it. */
+static json_t *vm_status(struct ent_lab *lab, const char *name)
+{
+    struct ent_lab_vm vm;
+    struct ent_error err;
+    ent_error_init(&err);
+    char status[32] = "gone";
+    if (ent_lab_vm_read(lab, name, &vm, &err))
+        return json_pack("{s:s, s:s}", "name", name, "error", err.msg);
+    if (ent_lab_qemu_alive(&vm.qemu) &&
+        ent_qmp_status(vm.qemu.qmp, 5.0, status, sizeof status, NULL))
+        snprintf(status, sizeof status, "unanswering");
+    return json_pack("{s:s, s:s, s:I, s:s, s:i, s:s, s:i}", "name", vm.name, "node", vm.node,
+                     "memory_mb", (json_int_t)vm.memory_mb, "status", status, "pid",
+                     (int)vm.qemu.pid, "qmp", vm.qemu.qmp, "generation", (int)vm.qemu.generation);
+}
+
 static int lab_status(const struct lab_args *a)
 {
     struct ent_lab lab;
@@ -178,39 +195,26 @@ static int lab_status(const struct lab_args *a)
     ent_error_init(&err);
     if (ent_lab_open(&lab, a->dir, &err))
         return ent_cli_fail("lab", "%s", err.msg);
-    char **names;
-    size_t n;
-    json_t *nodes = json_array(), *vms = json_array();
-    if (ent_lab_vm_names(&lab, &names, &n, &err)) {
-        ent_lab_release(&lab);
-        json_decref(nodes);
-        json_decref(vms);
-        return ent_cli_fail("lab", "%s", err.msg);
-    }
+    char **names = NULL;
+    size_t n = 0;
+    json_t *nodes = json_array(), *vms = json_array(), *doc = NULL;
+    int rc = ent_lab_vm_names(&lab, &names, &n, &err);
+    if (rc)
+        goto cleanup;
     for (size_t i = 0; i < lab.n_nodes; i++)
         json_array_append_new(nodes, json_pack("{s:s, s:I, s:i}", "name", lab.nodes[i].name,
                                                "memory_mb", (json_int_t)lab.nodes[i].memory_mb,
                                                "cpus", lab.nodes[i].cpus));
-    for (size_t i = 0; i < n; i++) {
-        struct ent_lab_vm vm;
-        char status[32] = "gone";
-        if (ent_lab_vm_read(&lab, names[i], &vm, &err)) {
-            json_array_append_new(vms, json_pack("{s:s, s:s}", "name", names[i], "error", err.msg));
-            continue;
-        }
-        if (ent_lab_qemu_alive(&vm.qemu) &&
-            ent_qmp_status(vm.qemu.qmp, 5.0, status, sizeof status, NULL))
-            snprintf(status, sizeof status, "unanswering");
-        json_array_append_new(vms, json_pack("{s:s, s:s, s:I, s:s, s:i, s:s, s:i}", "name", vm.name,
-                                             "node", vm.node, "memory_mb", (json_int_t)vm.memory_mb,
-                                             "status", status, "pid", (int)vm.qemu.pid, "qmp",
-                                             vm.qemu.qmp, "generation", (int)vm.qemu.generation));
-    }
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(vms, vm_status(&lab, names[i]));
+    doc = json_pack("{s:s, s:s, s:O, s:O}", "dir", a->dir, "accel", lab.accel, "nodes", nodes,
+                    "vms", vms);
+cleanup:
     ent_lab_names_free(names, n);
-    json_t *doc = json_pack("{s:s, s:s, s:o, s:o}", "dir", a->dir, "accel", lab.accel, "nodes",
-                            nodes, "vms", vms);
+    json_decref(nodes);
+    json_decref(vms);
     ent_lab_release(&lab);
-    return print_json(doc);
+    return rc ? ent_cli_fail("lab", "%s", err.msg) : print_json(doc);
 }
 
 /* Nodes hosting a VM of the lab now. */

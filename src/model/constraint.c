@@ -4,6 +4,7 @@
 #include "util/alloc.h"
 #include "util/error.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 static const struct {
@@ -76,7 +77,7 @@ int ent_constraint_kind_fields(enum ent_constraint_kind kind)
     return kind < ENT_CK_COUNT ? kinds[kind].fields : 0;
 }
 
-int ent_constraint_kind_is(enum ent_constraint_kind kind, int traits)
+bool ent_constraint_kind_is(enum ent_constraint_kind kind, int traits)
 {
     return kind < ENT_CK_COUNT && (kinds[kind].traits & traits) == traits;
 }
@@ -89,7 +90,7 @@ enum ent_constraint_kind ent_constraint_kind_from_name(const char *name)
     return ENT_CK_UNKNOWN;
 }
 
-int ent_index_in(const int32_t *list, size_t n, int32_t x)
+bool ent_index_in(const int32_t *list, size_t n, int32_t x)
 {
     for (size_t k = 0; k < n; k++)
         if (list[k] == x)
@@ -122,7 +123,7 @@ static void index_vms(const struct ent_constraint *c, uint32_t *count, uint32_t 
 }
 
 void ent_constraints_by_vm(const struct ent_constraint_set *set, size_t n_vms,
-                           int (*select)(const struct ent_constraint *c), uint32_t **start,
+                           bool (*select)(const struct ent_constraint *c), uint32_t **start,
                            uint32_t **items)
 {
     uint32_t *st = ent_calloc(n_vms + 2, sizeof *st);

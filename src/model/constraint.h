@@ -118,7 +118,7 @@ const char *ent_constraint_kind_name(enum ent_constraint_kind kind);
 /* The ENT_CF_* fields kind takes (0 for an unknown kind). */
 int ent_constraint_kind_fields(enum ent_constraint_kind kind);
 /* Whether kind has every ENT_CT_* trait in traits (0 for an unknown kind). */
-int ent_constraint_kind_is(enum ent_constraint_kind kind, int traits);
+bool ent_constraint_kind_is(enum ent_constraint_kind kind, int traits);
 enum ent_constraint_kind ent_constraint_kind_from_name(const char *name);
 
 /* Reads one constraint object; ids are resolved against m (so the mapping and views come first).
@@ -130,13 +130,13 @@ json_t *ent_constraint_to_json(const struct ent_constraint *c, const struct ent_
 void ent_constraint_release(struct ent_constraint *c);
 
 /* Whether x is among list[0 .. n). */
-int ent_index_in(const int32_t *list, size_t n, int32_t x);
+bool ent_index_in(const int32_t *list, size_t n, int32_t x);
 /* The part of parts that holds x, or -1. */
 ptrdiff_t ent_parts_find(const struct ent_parts *parts, int32_t x);
 /* The constraints of set that select keeps, indexed by VM (CSR): those about VM v, in vms or in
  * vm_parts, are (*items)[(*start)[v] .. (*start)[v + 1]), in the set's order. */
 void ent_constraints_by_vm(const struct ent_constraint_set *set, size_t n_vms,
-                           int (*select)(const struct ent_constraint *c), uint32_t **start,
+                           bool (*select)(const struct ent_constraint *c), uint32_t **start,
                            uint32_t **items);
 
 #endif

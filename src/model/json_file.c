@@ -5,6 +5,7 @@
 #include "util/error.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -68,7 +69,7 @@ json_t *ent_json_load_file(const char *path, struct ent_error *err)
     return doc;
 }
 
-static int ends_with(const char *s, const char *suffix)
+static bool ends_with(const char *s, const char *suffix)
 {
     size_t a = strlen(s), b = strlen(suffix);
     return a >= b && strcmp(s + a - b, suffix) == 0;

@@ -22,6 +22,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,14 +50,14 @@ static int parse_number(const char *s, double *out)
     return 0;
 }
 
-static int is_node(const struct ent_ganglia_host *h)
+static bool is_node(const struct ent_ganglia_host *h)
 {
     return h->val[ENT_GM_CONTAINER_MEM_TOTAL] || h->val[ENT_GM_CONTAINER_CPU_NUM] ||
            h->val[ENT_GM_CONTAINER_VMS] || h->val[ENT_GM_CONTAINER_TYPE] ||
            h->val[ENT_GM_CONTAINER_DRIVER];
 }
 
-static int lost(const struct ent_ganglia_host *h, double factor)
+static bool lost(const struct ent_ganglia_host *h, double factor)
 {
     if (h->tmax > 0 && (double)h->tn > factor * (double)h->tmax)
         return 1;

@@ -11,6 +11,7 @@
 #include "util/hashmap.h"
 
 #include <libvirt/libvirt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -39,7 +40,7 @@ void ent_libvirt_source_release(struct ent_libvirt_source *s)
     memset(s, 0, sizeof *s);
 }
 
-static int is_xen(const char *uri)
+static bool is_xen(const char *uri)
 {
     return strncasecmp(uri, "xen", 3) == 0 || strncasecmp(uri, "libxl", 5) == 0;
 }

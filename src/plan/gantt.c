@@ -208,11 +208,11 @@ int ent_plan_gantt_svg(const struct ent_model *m, const struct ent_plan *plan, c
 {
     struct chart c = {.m = m, .plan = plan};
     assign_rows(&c);
+    int rc = 0;
     c.f = fopen(path, "w");
     if (!c.f) {
-        ent_free(c.vm_row);
-        ent_free(c.node_row);
-        return ent_error(err, ENT_EIO, "%s: cannot create: %s", path, strerror(errno));
+        rc = ent_error(err, ENT_EIO, "%s: cannot create: %s", path, strerror(errno));
+        goto cleanup;
     }
     write_header(&c);
     write_axes(&c);
@@ -223,9 +223,10 @@ int ent_plan_gantt_svg(const struct ent_model *m, const struct ent_plan *plan, c
                 c.rows - c.shown);
     fputs("</svg>\n", c.f);
     int bad = ferror(c.f);
-    if (fclose(c.f) != 0)
-        bad = 1;
+    if (fclose(c.f) != 0 || bad)
+        rc = ent_error(err, ENT_EIO, "%s: write error", path);
+cleanup:
     ent_free(c.vm_row);
     ent_free(c.node_row);
-    return bad ? ent_error(err, ENT_EIO, "%s: write error", path) : 0;
+    return rc;
 }

@@ -10,7 +10,7 @@ struct ent_model;
 struct ent_move;
 
 /* The error for moves that can neither run nor be unblocked. */
-int ent_plan_unexecutable(const struct ent_model *m, const struct ent_move *moves, size_t n,
-                          const uint8_t *done, size_t left, struct ent_error *err);
+int ent__plan_unexecutable(const struct ent_model *m, const struct ent_move *moves, size_t n,
+                           const uint8_t *done, size_t left, struct ent_error *err);
 
 #endif

@@ -20,6 +20,7 @@
 #include "util/alloc.h"
 #include "util/error.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -176,7 +177,7 @@ static int free_slots(const struct sched *s, int32_t node)
     return s->opts->node_concurrency - s->slots_used[node];
 }
 
-static int can_start(const struct sched *s, const struct ent_move *mv)
+static bool can_start(const struct sched *s, const struct ent_move *mv)
 {
     if (!s->online[mv->to] || s->halting[mv->to] || !ent_room_fits(&s->room, mv->vm, mv->to) ||
         !ent_timing_may_arrive(&s->timing, mv->vm, mv->to))
@@ -406,7 +407,7 @@ static int unblock(struct sched *s, struct ent_plan_stats *stats, size_t *budget
         mv->kind = ENT_ACTION_RESUME_VM; /* resumed at its destination once there is room */
         stats->suspends++;
     } else {
-        rc = ent_plan_unexecutable(s->m, s->moves, s->n_moves, done, s->left, err);
+        rc = ent__plan_unexecutable(s->m, s->moves, s->n_moves, done, s->left, err);
     }
     ent_free(done);
     return rc;

@@ -116,7 +116,7 @@ static int run_pools(struct pools *p, struct ent_move *moves, size_t n,
         }
         if (k == 0) {
             if (break_cycle(p, moves, n, target, done, &budget, stats))
-                rc = ent_plan_unexecutable(m, moves, n, done, left, err);
+                rc = ent__plan_unexecutable(m, moves, n, done, left, err);
             next_pool(p, stats);
             continue;
         }

@@ -77,7 +77,7 @@ static int run_moves(struct seq *s, struct ent_move *moves, size_t n,
             continue;
         }
         if (c.how == ENT_CYCLE_NONE) {
-            rc = ent_plan_unexecutable(s->m, moves, n, done, left, err);
+            rc = ent__plan_unexecutable(s->m, moves, n, done, left, err);
             break;
         }
         /* Suspend where it runs (memory only), resume at the destination once there is room. */

@@ -5,9 +5,10 @@
 #include "plan/room.h"
 #include "util/alloc.h"
 
+#include <stdbool.h>
 #include <string.h>
 
-static int continuous_placement(const struct ent_constraint *c)
+static bool continuous_placement(const struct ent_constraint *c)
 {
     if (!c->continuous)
         return 0;

@@ -5,8 +5,8 @@
 #include "plan/moves.h"
 #include "util/error.h"
 
-int ent_plan_unexecutable(const struct ent_model *m, const struct ent_move *moves, size_t n,
-                          const uint8_t *done, size_t left, struct ent_error *err)
+int ent__plan_unexecutable(const struct ent_model *m, const struct ent_move *moves, size_t n,
+                           const uint8_t *done, size_t left, struct ent_error *err)
 {
     char b1[64], b2[64], b3[64];
     size_t k = 0;

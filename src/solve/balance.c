@@ -68,7 +68,7 @@ static int best_move(struct ent_pack *p, int r, int32_t hi, const uint8_t *moved
 static int balance(struct ent_pack *p, const struct ent_solve_options *opts,
                    struct ent_solve_stats *stats, struct ent_error *err)
 {
-    int rc = ent_solve_repair(p, err);
+    int rc = ent__solve_repair(p, err);
     if (rc || !p->n_res)
         return rc;
     int r = ent_model_resource_index(p->m, "cpu");

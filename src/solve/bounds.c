@@ -91,7 +91,7 @@ void ent_lower_bound(const struct ent_pack *p, struct ent_bound *out)
         int64_t l1 = volume_bound(caps, n_nodes, total);
         int64_t l2 = mt_l2(items, n_items, n_nodes ? caps[0] : 0);
         int64_t b = l1 > l2 ? l1 : l2;
-        int64_t pat = n_items ? ent_pattern_bound(p, (int)r, 0.2) : -1;
+        int64_t pat = n_items ? ent__pattern_bound(p, (int)r, 0.2) : -1;
         if (pat > out->pattern)
             out->pattern = pat;
         if (pat > b)

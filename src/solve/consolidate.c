@@ -23,6 +23,7 @@
 #include "util/error.h"
 #include "util/prng.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -158,7 +159,7 @@ struct subproblem {
 };
 
 /* Whether bins i and j have the same free room in every resource (then trying both is useless). */
-static int same_room(const struct ent_pack *p, int32_t a, int32_t b)
+static bool same_room(const struct ent_pack *p, int32_t a, int32_t b)
 {
     for (size_t r = 0; r < p->n_res; r++)
         if (p->cap[(size_t)a * p->n_res + r] - p->used[(size_t)a * p->n_res + r] !=
@@ -458,12 +459,37 @@ static void search(struct engine *e, int64_t bound, double deadline, struct ent_
     ent_free(scratch);
 }
 
+/* The engine over p: VM sizes normalised by the largest capacities, the active nodes indexed by
+ * the free room of the binding resource (the bound's; the first when it names none). */
+static void engine_init(struct engine *e, struct ent_pack *p, uint64_t seed, int binding)
+{
+    *e = (struct engine){.p = p, .mem = ent_model_memory_resource(p->m)};
+    ent_prng_init(&e->rng, seed);
+    e->maxcap = ent_malloc((p->n_res + 1) * sizeof *e->maxcap);
+    ent_pack_max_capacity(p, e->maxcap);
+    e->size = ent_calloc(p->n_vms + 1, sizeof *e->size);
+    for (size_t v = 0; v < p->n_vms; v++)
+        for (size_t r = 0; r < p->n_res; r++)
+            e->size[v] += (double)p->dem[v * p->n_res + r] / e->maxcap[r];
+    ent_freeindex_init(&e->fi, p, binding >= 0 ? binding : 0, N_BUCKETS);
+    for (size_t n = 0; n < p->n_nodes; n++)
+        if (p->n_residents[n] > 0)
+            ent_freeindex_add(&e->fi, (int32_t)n);
+}
+
+static void engine_release(struct engine *e)
+{
+    ent_freeindex_release(&e->fi);
+    ent_free(e->maxcap);
+    ent_free(e->size);
+}
+
 static int consolidate(struct ent_pack *p, const struct ent_solve_options *opts,
                        struct ent_solve_stats *st, struct ent_error *err)
 {
     const struct ent_model *m = p->m;
     double t0 = ent_now(), deadline = t0 + opts->time_limit;
-    int rc = ent_solve_repair(p, err);
+    int rc = ent__solve_repair(p, err);
     if (rc)
         return rc; /* an impossible instance stays impossible for any objective */
 
@@ -471,23 +497,13 @@ static int consolidate(struct ent_pack *p, const struct ent_solve_options *opts,
     ent_lower_bound(p, &bound);
     st->lower_bound = bound.nodes;
 
-    struct engine e = {.p = p, .mem = ent_model_memory_resource(m)};
-    ent_prng_init(&e.rng, opts->seed);
-    e.maxcap = ent_malloc((p->n_res + 1) * sizeof *e.maxcap);
-    ent_pack_max_capacity(p, e.maxcap);
-    e.size = ent_calloc(p->n_vms + 1, sizeof *e.size);
-    for (size_t v = 0; v < p->n_vms; v++)
-        for (size_t r = 0; r < p->n_res; r++)
-            e.size[v] += (double)p->dem[v * p->n_res + r] / e.maxcap[r];
-    ent_freeindex_init(&e.fi, p, bound.resource >= 0 ? bound.resource : 0, N_BUCKETS);
-    for (size_t n = 0; n < p->n_nodes; n++)
-        if (p->n_residents[n] > 0)
-            ent_freeindex_add(&e.fi, (int32_t)n);
+    struct engine e;
+    engine_init(&e, p, opts->seed, bound.resource);
 
     /* A: keep in place, empty the lightest nodes. */
     if (p->n_res > 0)
         empty_greedily(&e, bound.nodes);
-    ent_solve_measure(m, &p->target, st);
+    ent__solve_measure(m, &p->target, st);
     st->first_seconds = st->best_seconds = ent_now() - t0;
     st->first_nodes = st->nodes_used;
     st->first_migrations = st->migrations;
@@ -495,18 +511,19 @@ static int consolidate(struct ent_pack *p, const struct ent_solve_options *opts,
     /* Improve in place. */
     if (p->n_res > 0)
         search(&e, bound.nodes, deadline, st, t0);
-    ent_solve_measure(m, &p->target, st);
+    ent__solve_measure(m, &p->target, st);
     st->search_nodes = st->nodes_used;
 
     /* B, C: from-scratch packings, relabelled, when they need fewer nodes (or as many with less
      * memory moved). */
-    int (*const scratch[])(struct ent_pack *, struct ent_error *) = {ent_solve_dotpack,
-                                                                     ent_solve_ffd};
+    int (*const scratch[])(struct ent_pack *, struct ent_error *) = {ent__solve_dotpack,
+                                                                     ent__solve_ffd};
     for (size_t k = 0; k < 2 && st->nodes_used > bound.nodes && ent_now() < deadline; k++) {
         struct ent_pack out;
         struct ent_solve_stats alt = *st;
-        if (ent_scratch_candidate(m, scratch[k], e.mem, &out, &alt) && ent_solve_better(&alt, st)) {
-            ent_pack_adopt(p, &out);
+        if (ent__scratch_candidate(m, scratch[k], e.mem, &out, &alt) &&
+            ent__solve_better(&alt, st)) {
+            ent__pack_adopt(p, &out);
             *st = alt;
             st->best_seconds = ent_now() - t0;
             st->used_ffd = k == 1;
@@ -514,9 +531,9 @@ static int consolidate(struct ent_pack *p, const struct ent_solve_options *opts,
         }
         ent_pack_release(&out);
     }
-    ent_keep_in_place(p);
-    ent_reduce_moves(p);
-    ent_solve_measure(m, &p->target, st);
+    ent__keep_in_place(p);
+    ent__reduce_moves(p);
+    ent__solve_measure(m, &p->target, st);
     /* Small instances: exact search from this answer, over every node (the heuristics above only
      * fill nodes that are active, and may miss a larger empty node). */
     size_t running = 0;
@@ -524,14 +541,12 @@ static int consolidate(struct ent_pack *p, const struct ent_solve_options *opts,
         running += p->target.vm_state[v] == ENT_VM_RUNNING;
     if (running <= ENT_EXACT_MAX_VMS && ent_now() < deadline) {
         int64_t nodes;
-        st->proven = ent_solve_exact(p, bound.nodes, EXACT_BUDGET, &nodes);
-        ent_solve_measure(m, &p->target, st);
+        st->proven = ent__solve_exact(p, bound.nodes, EXACT_BUDGET, &nodes);
+        ent__solve_measure(m, &p->target, st);
     }
     st->proven |= st->nodes_used == bound.nodes;
     st->gap = st->nodes_used - bound.nodes;
-    ent_freeindex_release(&e.fi);
-    ent_free(e.maxcap);
-    ent_free(e.size);
+    engine_release(&e);
     return 0;
 }
 

@@ -11,6 +11,7 @@
 #include "util/error.h"
 #include "util/hashmap.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +22,7 @@ struct vtype {
     size_t n, cap;
 };
 
-static int has_rules(const struct ent_pack *p, int32_t vm)
+static bool has_rules(const struct ent_pack *p, int32_t vm)
 {
     return ent_pack_has_rules(p, vm);
 }
@@ -69,7 +70,7 @@ static size_t build_types(struct ent_pack *p, struct vtype **out)
     return n_types;
 }
 
-int ent_solve_dotpack(struct ent_pack *p, struct ent_error *err)
+int ent__solve_dotpack(struct ent_pack *p, struct ent_error *err)
 {
     size_t R = p->n_res;
     double *maxcap = ent_malloc((R + 1) * sizeof *maxcap);

@@ -8,6 +8,7 @@
 #include "solve/solve.h"
 #include "util/alloc.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -22,7 +23,7 @@ struct exact {
     int32_t *cand; /* scratch: candidate nodes per depth, n_nodes each */
 };
 
-static int same_empty_node(const struct ent_pack *p, int32_t a, int32_t b)
+static bool same_empty_node(const struct ent_pack *p, int32_t a, int32_t b)
 {
     for (size_t r = 0; r < p->n_res; r++)
         if (p->cap[(size_t)a * p->n_res + r] != p->cap[(size_t)b * p->n_res + r])
@@ -83,7 +84,7 @@ static void search(struct exact *x, size_t k)
     }
 }
 
-int ent_solve_exact(struct ent_pack *p, int64_t bound, long budget, int64_t *nodes_out)
+int ent__solve_exact(struct ent_pack *p, int64_t bound, long budget, int64_t *nodes_out)
 {
     int32_t *order = NULL;
     size_t n = ent_pack_running_by_size(p, &order);

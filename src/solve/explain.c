@@ -10,11 +10,12 @@
 #include "util/error.h"
 
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 /* Whether vm may run on node as far as node states, ban and fence say. */
-static int eligible(const struct ent_pack *p, int32_t vm, int32_t node)
+static bool eligible(const struct ent_pack *p, int32_t vm, int32_t node)
 {
     if (!p->node_usable[node])
         return 0;
@@ -30,7 +31,7 @@ static int eligible(const struct ent_pack *p, int32_t vm, int32_t node)
     return 0;
 }
 
-static int will_run(const struct ent_pack *p, int32_t vm)
+static bool will_run(const struct ent_pack *p, int32_t vm)
 {
     return p->target.vm_state[vm] == ENT_VM_RUNNING;
 }
@@ -271,7 +272,7 @@ static int explain_constraint(const struct why *w, size_t i, const struct ent_co
     }
 }
 
-int ent_explain(const struct ent_pack *p, struct ent_error *err)
+int ent__explain(const struct ent_pack *p, struct ent_error *err)
 {
     const struct ent_model *m = p->m;
     struct why w = {p, m, ent_malloc((p->n_nodes + 1) * sizeof(int32_t)),

@@ -10,7 +10,7 @@
 
 #include <stdlib.h>
 
-int ent_solve_ffd(struct ent_pack *p, struct ent_error *err)
+int ent__solve_ffd(struct ent_pack *p, struct ent_error *err)
 {
     int32_t *vms = NULL, *nodes = NULL;
     size_t n_vms = ent_pack_running_by_size(p, &vms);

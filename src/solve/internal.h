@@ -2,6 +2,7 @@
 #ifndef ENT_SOLVE_INTERNAL_H
 #define ENT_SOLVE_INTERNAL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct ent_error;
@@ -11,44 +12,44 @@ struct ent_pack;
 struct ent_solve_options;
 struct ent_solve_stats;
 
-void ent_pack_rules_init(struct ent_pack *p);
-void ent_pack_rules_release(struct ent_pack *p);
-int ent_pack_rules_allow(const struct ent_pack *p, int32_t vm, int32_t node);
+void ent__pack_rules_init(struct ent_pack *p);
+void ent__pack_rules_release(struct ent_pack *p);
+bool ent__pack_rules_allow(const struct ent_pack *p, int32_t vm, int32_t node);
 
 /* The cutting-stock bound for resource res (see patterns.c), computed within about `seconds`;
  * -1 when the resource has too many distinct demands or node capacities for it. */
-int64_t ent_pattern_bound(const struct ent_pack *p, int res, double seconds);
+int64_t ent__pattern_bound(const struct ent_pack *p, int res, double seconds);
 
 /* The objectives, on a packing state fresh from ent_pack_init. */
-int ent_solve_ffd(struct ent_pack *p, struct ent_error *err);
-int ent_solve_dotpack(struct ent_pack *p, struct ent_error *err);
+int ent__solve_ffd(struct ent_pack *p, struct ent_error *err);
+int ent__solve_dotpack(struct ent_pack *p, struct ent_error *err);
 /* Quick proofs that no placement exists, with the constraints and nodes in conflict. */
-int ent_explain(const struct ent_pack *p, struct ent_error *err);
+int ent__explain(const struct ent_pack *p, struct ent_error *err);
 /* Instances with at most this many running VMs may be searched exactly. */
 #define ENT_EXACT_MAX_VMS 16
 /* Branch and bound over every node for small instances, from p's placement as incumbent (none
  * when a running VM has no node); keeps the best found in p, *nodes_out -1 when none was. Returns
  * 1 when the search was complete (the answer is optimal, or none exists). */
-int ent_solve_exact(struct ent_pack *p, int64_t bound, long budget, int64_t *nodes_out);
+int ent__solve_exact(struct ent_pack *p, int64_t bound, long budget, int64_t *nodes_out);
 /* Exchanges interchangeable VMs so that as many as possible stay where they run now. */
-void ent_keep_in_place(struct ent_pack *p);
+void ent__keep_in_place(struct ent_pack *p);
 /* Sends moved VMs back home, directly or by swapping with a moved VM there, when both fit and no
  * emptied node fills again. */
-void ent_reduce_moves(struct ent_pack *p);
+void ent__reduce_moves(struct ent_pack *p);
 /* The repair objective on its own: the constraints made to hold with few moves (repair.c). */
-int ent_solve_repair(struct ent_pack *p, struct ent_error *err);
+int ent__solve_repair(struct ent_pack *p, struct ent_error *err);
 /* Counts of the change current -> target (measure.c). */
-void ent_solve_measure(const struct ent_model *m, const struct ent_mapping *target,
-                       struct ent_solve_stats *stats);
+void ent__solve_measure(const struct ent_model *m, const struct ent_mapping *target,
+                        struct ent_solve_stats *stats);
 /* Whether a is a better consolidation than b: fewer nodes, then less memory moved, then fewer
  * moves (scratch.c). */
-int ent_solve_better(const struct ent_solve_stats *a, const struct ent_solve_stats *b);
+int ent__solve_better(const struct ent_solve_stats *a, const struct ent_solve_stats *b);
 /* A from-scratch packing (FFD or dot product), relabelled to keep what it can in place; the
  * placement goes into out (a fresh state) and its figures into st. Returns 0 when unusable. */
-int ent_scratch_candidate(const struct ent_model *m,
-                          int (*pack)(struct ent_pack *, struct ent_error *), int mem,
-                          struct ent_pack *out, struct ent_solve_stats *st);
+int ent__scratch_candidate(const struct ent_model *m,
+                           int (*pack)(struct ent_pack *, struct ent_error *), int mem,
+                           struct ent_pack *out, struct ent_solve_stats *st);
 /* Makes p hold the placement of src (same model). */
-void ent_pack_adopt(struct ent_pack *p, const struct ent_pack *src);
+void ent__pack_adopt(struct ent_pack *p, const struct ent_pack *src);
 
 #endif

@@ -25,7 +25,7 @@ static int cmp_member(const void *a, const void *b)
     return (x->vm > y->vm) - (x->vm < y->vm);
 }
 
-void ent_keep_in_place(struct ent_pack *p)
+void ent__keep_in_place(struct ent_pack *p)
 {
     const struct ent_model *m = p->m;
     struct member *mem = ent_malloc((p->n_vms + 1) * sizeof *mem);
@@ -123,7 +123,7 @@ static int try_swap(struct ent_pack *p, int32_t a, int32_t b)
     return 0;
 }
 
-void ent_reduce_moves(struct ent_pack *p)
+void ent__reduce_moves(struct ent_pack *p)
 {
     for (int pass = 0; pass < 4; pass++) {
         size_t improved = 0;

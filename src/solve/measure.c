@@ -5,8 +5,8 @@
 #include "solve/solve.h"
 #include "util/alloc.h"
 
-void ent_solve_measure(const struct ent_model *m, const struct ent_mapping *target,
-                       struct ent_solve_stats *stats)
+void ent__solve_measure(const struct ent_model *m, const struct ent_mapping *target,
+                        struct ent_solve_stats *stats)
 {
     int mem = ent_model_memory_resource(m);
     stats->nodes_used = stats->migrations = stats->moved_memory = 0;

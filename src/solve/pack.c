@@ -7,6 +7,7 @@
 #include "util/alloc.h"
 #include "util/error.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -232,7 +233,7 @@ int ent_pack_init(struct ent_pack *p, const struct ent_model *m, struct ent_erro
                                                           c->n_nodes);
     }
     build_groups(p);
-    ent_pack_rules_init(p);
+    ent__pack_rules_init(p);
     p->lonely = ent_malloc((m->constraints.len + 1) * sizeof *p->lonely);
     p->lonely_member = ent_calloc(V + 1, 1);
     p->lonely_on = ent_calloc(N + 1, sizeof *p->lonely_on);
@@ -279,7 +280,7 @@ void ent_pack_release(struct ent_pack *p)
     }
     ent_free(p->rules);
     if (p->rule_start)
-        ent_pack_rules_release(p);
+        ent__pack_rules_release(p);
     ent_free(p->lonely);
     ent_free(p->lonely_member);
     ent_free(p->lonely_on);
@@ -299,7 +300,7 @@ void ent_pack_release(struct ent_pack *p)
     memset(p, 0, sizeof *p);
 }
 
-int ent_pack_allowed(const struct ent_pack *p, int32_t vm, int32_t node)
+bool ent_pack_allowed(const struct ent_pack *p, int32_t vm, int32_t node)
 {
     if (!p->node_usable[node])
         return 0;
@@ -308,10 +309,10 @@ int ent_pack_allowed(const struct ent_pack *p, int32_t vm, int32_t node)
         return 0;
     if (r->fenced && !contains(r->fence, r->n_fence, node))
         return 0;
-    return ent_pack_rules_allow(p, vm, node);
+    return ent__pack_rules_allow(p, vm, node);
 }
 
-int ent_pack_fits(const struct ent_pack *p, int32_t vm, int32_t node)
+bool ent_pack_fits(const struct ent_pack *p, int32_t vm, int32_t node)
 {
     if (!ent_pack_allowed(p, vm, node))
         return 0;
@@ -423,12 +424,12 @@ static int cmp_keyed_desc(const void *a, const void *b)
     return (x->id > y->id) - (x->id < y->id);
 }
 
-static int usable_node(const struct ent_pack *p, size_t node)
+static bool usable_node(const struct ent_pack *p, size_t node)
 {
     return p->node_usable[node];
 }
 
-static int running_vm(const struct ent_pack *p, size_t vm)
+static bool running_vm(const struct ent_pack *p, size_t vm)
 {
     return p->target.vm_state[vm] == ENT_VM_RUNNING;
 }
@@ -436,7 +437,7 @@ static int running_vm(const struct ent_pack *p, size_t vm)
 /* The elements i < n that keep, by decreasing size: rows[i * n_res + r] summed over resources,
  * each relative to the largest node capacity. */
 static size_t by_relative_size(const struct ent_pack *p, const int64_t *rows, size_t n,
-                               int (*keep)(const struct ent_pack *p, size_t i), int32_t **out)
+                               bool (*keep)(const struct ent_pack *p, size_t i), int32_t **out)
 {
     double *maxcap = ent_malloc((p->n_res + 1) * sizeof *maxcap);
     ent_pack_max_capacity(p, maxcap);

@@ -5,6 +5,7 @@
 
 #include "model/mapping.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -58,15 +59,15 @@ struct ent_pack {
 int ent_pack_init(struct ent_pack *p, const struct ent_model *m, struct ent_error *err);
 void ent_pack_release(struct ent_pack *p);
 
-int ent_pack_fits(const struct ent_pack *p, int32_t vm, int32_t node);
-int ent_pack_allowed(const struct ent_pack *p, int32_t vm, int32_t node);
+bool ent_pack_fits(const struct ent_pack *p, int32_t vm, int32_t node);
+bool ent_pack_allowed(const struct ent_pack *p, int32_t vm, int32_t node);
 void ent_pack_place(struct ent_pack *p, int32_t vm, int32_t node);
 void ent_pack_unplace(struct ent_pack *p, int32_t vm);
 /* Whether vm may not move from where it runs (root, or its node is quarantined). */
-int ent_pack_pinned(const struct ent_pack *p, int32_t vm);
+bool ent_pack_pinned(const struct ent_pack *p, int32_t vm);
 /* Whether vm has a rule of its own (ban, fence, a placement constraint): then it is not
  * interchangeable with VMs of the same demand. */
-int ent_pack_has_rules(const struct ent_pack *p, int32_t vm);
+bool ent_pack_has_rules(const struct ent_pack *p, int32_t vm);
 
 /* Share of node's capacity in use, summed over resources (0 for an empty node). */
 double ent_pack_load(const struct ent_pack *p, int32_t node);

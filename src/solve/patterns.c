@@ -164,7 +164,7 @@ static int64_t solve_patterns(const struct lister *l, const int64_t *count, cons
     return bound;
 }
 
-int64_t ent_pattern_bound(const struct ent_pack *p, int res, double seconds)
+int64_t ent__pattern_bound(const struct ent_pack *p, int res, double seconds)
 {
     int64_t size[MAX_SIZES], count[MAX_SIZES];
     size_t n_sizes = demand_sizes(p, res, size, count);

@@ -145,17 +145,17 @@ static void unplace_running(struct ent_pack *p)
 
 /* Moving few VMs is greedy and can miss a placement that exists: then pack from scratch (dot
  * product, then first-fit decreasing) before saying there is none. */
-int ent_solve_repair(struct ent_pack *p, struct ent_error *err)
+int ent__solve_repair(struct ent_pack *p, struct ent_error *err)
 {
     int rc = repair_in_place(p, err);
     if (rc != ENT_EINFEASIBLE)
         return rc;
     struct ent_error again;
     unplace_running(p);
-    if (ent_solve_dotpack(p, &again) == 0)
+    if (ent__solve_dotpack(p, &again) == 0)
         return 0;
     unplace_running(p);
-    if (ent_solve_ffd(p, &again) == 0)
+    if (ent__solve_ffd(p, &again) == 0)
         return 0;
     size_t running = 0;
     for (size_t v = 0; v < p->n_vms; v++)
@@ -163,7 +163,7 @@ int ent_solve_repair(struct ent_pack *p, struct ent_error *err)
     int64_t nodes = -1;
     unplace_running(p);
     if (running <= ENT_EXACT_MAX_VMS) {
-        int complete = ent_solve_exact(p, 0, 2000000L, &nodes);
+        int complete = ent__solve_exact(p, 0, 2000000L, &nodes);
         if (nodes >= 0)
             return 0;
         if (complete && err) {
@@ -179,7 +179,7 @@ int ent_solve_repair(struct ent_pack *p, struct ent_error *err)
 static int repair(struct ent_pack *p, const struct ent_solve_options *opts,
                   struct ent_solve_stats *stats, struct ent_error *err)
 {
-    return ent_solve_repair(p, err);
+    return ent__solve_repair(p, err);
 }
 
 const struct ent_objective ent_objective_repair = {

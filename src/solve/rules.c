@@ -6,14 +6,15 @@
 #include "solve/pack.h"
 #include "util/alloc.h"
 
+#include <stdbool.h>
 #include <string.h>
 
-static int placement_rule(const struct ent_constraint *c)
+static bool placement_rule(const struct ent_constraint *c)
 {
     return ent_constraint_kind_is(c->kind, ENT_CT_PACK_RULE);
 }
 
-void ent_pack_rules_init(struct ent_pack *p)
+void ent__pack_rules_init(struct ent_pack *p)
 {
     const struct ent_model *m = p->m;
     ent_constraints_by_vm(&m->constraints, m->n_vms, placement_rule, &p->rule_start, &p->rules_of);
@@ -31,7 +32,7 @@ void ent_pack_rules_init(struct ent_pack *p)
     }
 }
 
-void ent_pack_rules_release(struct ent_pack *p)
+void ent__pack_rules_release(struct ent_pack *p)
 {
     ent_free(p->rule_start);
     ent_free(p->rules_of);
@@ -39,7 +40,7 @@ void ent_pack_rules_release(struct ent_pack *p)
     ent_free(p->storage);
 }
 
-int ent_pack_pinned(const struct ent_pack *p, int32_t vm)
+bool ent_pack_pinned(const struct ent_pack *p, int32_t vm)
 {
     const struct ent_mapping *now = &p->m->map;
     int32_t home = now->vm_state[vm] == ENT_VM_RUNNING ? now->vm_host[vm] : -1;
@@ -53,7 +54,7 @@ int ent_pack_pinned(const struct ent_pack *p, int32_t vm)
     return 0;
 }
 
-int ent_pack_has_rules(const struct ent_pack *p, int32_t vm)
+bool ent_pack_has_rules(const struct ent_pack *p, int32_t vm)
 {
     return p->rules[vm].n_ban || p->rules[vm].fenced || p->rule_start[vm + 1] > p->rule_start[vm];
 }
@@ -195,7 +196,7 @@ static int lonely_allows(const struct ent_pack *p, int32_t vm, int32_t node)
     return 1;
 }
 
-int ent_pack_rules_allow(const struct ent_pack *p, int32_t vm, int32_t node)
+bool ent__pack_rules_allow(const struct ent_pack *p, int32_t vm, int32_t node)
 {
     const struct ent_mapping *now = &p->m->map;
     int32_t home = now->vm_state[vm] == ENT_VM_RUNNING || now->vm_state[vm] == ENT_VM_SLEEPING

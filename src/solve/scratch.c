@@ -100,7 +100,7 @@ static int relabel(const struct ent_model *m, const struct ent_pack *ffd, struct
     return ok;
 }
 
-int ent_solve_better(const struct ent_solve_stats *a, const struct ent_solve_stats *b)
+int ent__solve_better(const struct ent_solve_stats *a, const struct ent_solve_stats *b)
 {
     if (a->nodes_used != b->nodes_used)
         return a->nodes_used < b->nodes_used;
@@ -109,9 +109,9 @@ int ent_solve_better(const struct ent_solve_stats *a, const struct ent_solve_sta
     return a->migrations < b->migrations;
 }
 
-int ent_scratch_candidate(const struct ent_model *m,
-                          int (*pack)(struct ent_pack *, struct ent_error *), int mem,
-                          struct ent_pack *out, struct ent_solve_stats *st)
+int ent__scratch_candidate(const struct ent_model *m,
+                           int (*pack)(struct ent_pack *, struct ent_error *), int mem,
+                           struct ent_pack *out, struct ent_solve_stats *st)
 {
     struct ent_pack packed;
     struct ent_error ignored;
@@ -125,15 +125,15 @@ int ent_scratch_candidate(const struct ent_model *m,
         ok = relabel(m, &packed, out, mem);
     }
     if (ok) {
-        ent_keep_in_place(out);
-        ent_reduce_moves(out);
-        ent_solve_measure(m, &out->target, st);
+        ent__keep_in_place(out);
+        ent__reduce_moves(out);
+        ent__solve_measure(m, &out->target, st);
     }
     ent_pack_release(&packed);
     return ok;
 }
 
-void ent_pack_adopt(struct ent_pack *p, const struct ent_pack *src)
+void ent__pack_adopt(struct ent_pack *p, const struct ent_pack *src)
 {
     for (size_t v = 0; v < p->n_vms; v++)
         if (p->target.vm_state[v] == ENT_VM_RUNNING)

@@ -8,6 +8,7 @@
 #include "util/clock.h"
 #include "util/error.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 void ent_solve_options_init(struct ent_solve_options *o)
@@ -18,7 +19,7 @@ void ent_solve_options_init(struct ent_solve_options *o)
     o->seed = 1;
 }
 
-int ent_solve_understands(int kind)
+bool ent_solve_understands(int kind)
 {
     return ent_constraint_kind_is((enum ent_constraint_kind)kind, ENT_CT_SOLVED);
 }
@@ -32,16 +33,16 @@ static int run_objective(const struct ent_model *m, const struct ent_solve_optio
     struct ent_pack p;
     int rc = ent_pack_init(&p, m, err);
     if (!rc)
-        rc = ent_explain(&p, err);
+        rc = ent__explain(&p, err);
     if (!rc) {
         if (!opts)
-            rc = ent_solve_ffd(&p, err);
+            rc = ent__solve_ffd(&p, err);
         else
             rc = opts->objective->run(&p, opts, stats, err);
     }
     if (!rc) {
         ent_mapping_copy(target, &p.target);
-        ent_solve_measure(m, target, stats);
+        ent__solve_measure(m, target, stats);
     }
     ent_pack_release(&p);
     return rc;

@@ -7,6 +7,7 @@
 
 #include "model/mapping.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -71,6 +72,6 @@ ENT_MUST_USE int ent_solve_ffd_baseline(const struct ent_model *m, struct ent_ma
                                         struct ent_solve_stats *stats, struct ent_error *err);
 
 /* Whether the solver takes constraints of this kind into account. */
-ENT_MUST_USE int ent_solve_understands(int constraint_kind);
+bool ent_solve_understands(int constraint_kind);
 
 #endif
