@@ -4,7 +4,8 @@ function over 80 lines, at most one label in a function (its `cleanup:`, where w
 released on every path), no `ent__` name in a public header (a folder's internals live in its internal.h), no `volatile` but
 sig_atomic_t for signal handlers (threads share _Atomic values), and every public function or
 ops table a .c defines declared in a header of its own folder (its own header, the folder's
-module header or its internal.h). Prints each breach with its place
+module header or its internal.h), and every public release/free/close accepting NULL. Prints
+each breach with its place
 and exits 1 when there is any.
 
   scripts/check-shape.py [--report]   --report: the counts only, never fails
@@ -51,15 +52,32 @@ def undeclared(path, text):
     return [n for n in names if not re.search(r"\b" + n + r"\b", headers)]
 
 
+def release_without_null_check(text):
+    """Public release/free/close functions whose body does not first look at their argument."""
+    found = []
+    for m in re.finditer(r"^void (ent_\w+_(?:release|free|close))\((?:const )?(?:struct )?\w+ "
+                         r"\*(\w+)\)\n\{\n(.*?)\n\}", text, re.M | re.S):
+        name, param, body = m.groups()
+        head = body[:200]
+        if not re.search(r"if \(!" + param + r"\b|if \(" + param + r"\b|" + param + r" &&|!"
+                         + param + r" \|\||" + param + r" ==", head):
+            found.append(name)
+    return found
+
+
 def main():
     breaches = []
     counts = {"files over 600 lines": 0, "functions over 80 lines": 0, "functions with a cleanup: label": 0, "functions with two labels": 0,
               "ent__ in public headers": 0, "volatile outside signal flags": 0,
-              "public names no folder header declares": 0}
+              "public names no folder header declares": 0,
+              "release functions refusing NULL": 0}
     for path in sources():
         with open(path, encoding="utf-8") as f:
             lines = f.readlines()
         if path.endswith(".c"):
+            for name in release_without_null_check("".join(lines)):
+                counts["release functions refusing NULL"] += 1
+                breaches.append(f"{path}: {name}(NULL) must do nothing (STYLE.md)")
             for name in undeclared(path, "".join(lines)):
                 counts["public names no folder header declares"] += 1
                 breaches.append(f"{path}: {name} is declared in no header of its folder")

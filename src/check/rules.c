@@ -51,6 +51,8 @@ void ent__check_rules_init(struct replay *rp)
 
 void ent__check_rules_release(struct replay *rp)
 {
+    if (!rp)
+        return;
     ent_free(rp->cons_start);
     ent_free(rp->cons);
     ent_free(rp->quarantined);

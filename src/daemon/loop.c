@@ -84,6 +84,8 @@ static void journal_round_end(struct ent_loop *loop, int64_t id, const struct en
 
 void ent_round_release(struct ent_round *r)
 {
+    if (!r)
+        return;
     ent_exec_result_release(&r->exec);
     json_decref(r->report);
     json_decref(r->issues);

@@ -185,6 +185,8 @@ bool ent_driver_set_can(const struct ent_driver_set *set, enum ent_driver_can wh
 
 void ent_driver_set_close(struct ent_driver_set *set)
 {
+    if (!set)
+        return;
     for (size_t i = 0; i < set->len; i++)
         ent_driver_close(&set->drivers[i]);
     set->len = 0;

@@ -86,6 +86,8 @@ void ent_exec_deps_build(struct ent_exec_deps *d, const struct ent_plan *plan, s
 
 void ent_exec_deps_release(struct ent_exec_deps *d)
 {
+    if (!d)
+        return;
     ent_free(d->start);
     ent_free(d->order);
     ent_free(d->done);

@@ -295,6 +295,8 @@ void ent_execute_plan(const struct ent_model *m, const struct ent_plan *plan,
 
 void ent_exec_result_release(struct ent_exec_result *res)
 {
+    if (!res)
+        return;
     for (size_t i = 0; res->outcomes && i < res->len; i++)
         ent_free(res->outcomes[i].error);
     ent_free(res->outcomes);

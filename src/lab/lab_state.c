@@ -87,6 +87,8 @@ int ent_lab_open(struct ent_lab *lab, const char *dir, struct ent_error *err)
 
 void ent_lab_release(struct ent_lab *lab)
 {
+    if (!lab)
+        return;
     ent_free(lab->nodes);
     lab->nodes = NULL;
     lab->n_nodes = 0;

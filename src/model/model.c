@@ -50,6 +50,8 @@ void ent_model_release(struct ent_model *m)
 
 void ent_model_free(struct ent_model *m)
 {
+    if (!m)
+        return;
     ent_model_release(m);
     ent_free(m);
 }

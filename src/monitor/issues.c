@@ -37,6 +37,8 @@ void ent_monitor_names_init(struct ent_monitor_names *n)
 
 void ent_monitor_names_release(struct ent_monitor_names *n)
 {
+    if (!n)
+        return;
     ent_namemap_release(&n->nodes);
     ent_namemap_release(&n->vms);
 }

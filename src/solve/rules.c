@@ -34,6 +34,8 @@ void ent__pack_rules_init(struct ent_pack *p)
 
 void ent__pack_rules_release(struct ent_pack *p)
 {
+    if (!p)
+        return;
     ent_free(p->rule_start);
     ent_free(p->rules_of);
     ent_free(p->quarantined);

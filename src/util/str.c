@@ -47,6 +47,8 @@ char *ent_str_take(struct ent_str *s)
 
 void ent_str_release(struct ent_str *s)
 {
+    if (!s)
+        return;
     ent_free(s->buf);
     *s = (struct ent_str)ENT_STR_INIT;
 }
