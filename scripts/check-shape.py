@@ -59,8 +59,8 @@ def release_without_null_check(text):
                          r"\*(\w+)\)\n\{\n(.*?)\n\}", text, re.M | re.S):
         name, param, body = m.groups()
         head = body[:200]
-        if not re.search(r"if \(!" + param + r"\b|if \(" + param + r"\b|" + param + r" &&|!"
-                         + param + r" \|\||" + param + r" ==", head):
+        if not re.search(r"if \(!?" + param + r"\)|\b" + param + r" &&|!" + param + r" \|\||"
+                         + param + r" == NULL", head):
             found.append(name)
     return found
 

@@ -81,12 +81,11 @@ int ent_cmd_status(int argc, char **argv)
         ent_config_release(&cfg);
         return ent_cli_fail("status", "%s", err.msg);
     }
-    char path[512];
-    snprintf(path, sizeof path, "%s",
-             socket_path ? socket_path : ent_config_string(&cfg, "daemon.socket"));
-    ent_config_release(&cfg);
     json_t *doc;
-    if (ent_status_query(path, 5.0, &doc, &err)) {
+    int rc = ent_status_query(socket_path ? socket_path : ent_config_string(&cfg, "daemon.socket"),
+                              5.0, &doc, &err);
+    ent_config_release(&cfg);
+    if (rc) {
         fprintf(stderr, "entropy status: %s\n", err.msg);
         return ENT_EXIT_NO;
     }

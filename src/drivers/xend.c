@@ -11,6 +11,7 @@
 #include "util/clock.h"
 #include "util/error.h"
 #include "util/log.h"
+#include "util/str.h"
 
 #include <curl/curl.h>
 #include <stdio.h>
@@ -116,14 +117,14 @@ static const struct xend_node *find(const struct xend_driver *x, const char *nam
 static int post(const struct xend_node *node, const char *vm, const char *form, double timeout,
                 struct ent_error *err)
 {
-    char path[512];
     char *esc = vm ? curl_easy_escape(NULL, vm, 0) : NULL;
-    snprintf(path, sizeof path, "/xend/domain%s%s", esc ? "/" : "", esc ? esc : "");
+    char *path = ent_strdup_printf("/xend/domain%s%s", esc ? "/" : "", esc ? esc : "");
     curl_free(esc);
     struct ent_sxp answer;
     int rc = ent_xend_call(node->url, path, form, timeout, &answer, err);
     if (!rc)
         ent_sxp_release(&answer);
+    ent_free(path);
     return rc;
 }
 
@@ -134,12 +135,13 @@ static int xend_perform(struct ent_driver *drv, struct ent_migration *mig, struc
     if (!from || !to)
         return ENT_ENOTFOUND;
     char *dest = curl_easy_escape(NULL, to->host, 0);
-    char form[512];
-    snprintf(form, sizeof form, "op=migrate&destination=%s&live=1&resource=0&port=%d&node=-1&ssl=0",
-             dest, x->conf.relocation_port);
+    char *form =
+        ent_strdup_printf("op=migrate&destination=%s&live=1&resource=0&port=%d&node=-1&ssl=0", dest,
+                          x->conf.relocation_port);
     curl_free(dest);
     double t0 = ent_now();
     int rc = post(from, mig->vm, form, mig->timeout > 0 ? mig->timeout : 3600, err);
+    ent_free(form);
     mig->seconds = ent_now() - t0;
     if (rc == ENT_ETIMEOUT)
         ent_error_prefix(err,
@@ -165,21 +167,20 @@ static int xend_shutdown(struct ent_driver *drv, const char *vm, const char *nod
     return simple_op(drv, vm, node, "op=shutdown&reason=poweroff", err);
 }
 
-static void save_path(const struct xend_driver *x, const char *vm, char *out, size_t len)
-{
-    snprintf(out, len, "%s/%s.chk", x->conf.save_dir ? x->conf.save_dir : "/var/lib/xen/save", vm);
-}
-
 /* op=save of vm on node, or op=restore on node: the image file is the same. */
 static int image_op(struct ent_driver *drv, const char *vm, const char *node, const char *op,
                     struct ent_error *err)
 {
-    char file[512], form[700];
-    save_path(drv->state, vm, file, sizeof file);
+    const struct xend_driver *x = drv->state;
+    char *file = ent_strdup_printf("%s/%s.chk",
+                                   x->conf.save_dir ? x->conf.save_dir : "/var/lib/xen/save", vm);
     char *esc = curl_easy_escape(NULL, file, 0);
-    snprintf(form, sizeof form, "op=%s&file=%s", op, esc);
+    char *form = ent_strdup_printf("op=%s&file=%s", op, esc);
     curl_free(esc);
-    return simple_op(drv, strcmp(op, "save") == 0 ? vm : NULL, node, form, err);
+    int rc = simple_op(drv, strcmp(op, "save") == 0 ? vm : NULL, node, form, err);
+    ent_free(form);
+    ent_free(file);
+    return rc;
 }
 
 static int xend_suspend(struct ent_driver *drv, const char *vm, const char *node,
@@ -198,12 +199,13 @@ static int xend_resume(struct ent_driver *drv, const char *vm, const char *node,
 static int look(const struct xend_driver *x, const struct xend_node *n, const char *vm, char *state,
                 size_t len)
 {
-    char path[512];
     char *esc = curl_easy_escape(NULL, vm, 0);
-    snprintf(path, sizeof path, "/xend/domain/%s", esc);
+    char *path = ent_strdup_printf("/xend/domain/%s", esc);
     curl_free(esc);
     struct ent_sxp d;
-    if (ent_xend_call(n->url, path, NULL, x->conf.timeout, &d, NULL))
+    int rc = ent_xend_call(n->url, path, NULL, x->conf.timeout, &d, NULL);
+    ent_free(path);
+    if (rc)
         return -1;
     const char *s = ent_sxp_value(&d, "state");
     snprintf(state, len, "%s", s ? s : "present");

@@ -7,6 +7,7 @@
 #include "util/clock.h"
 #include "util/error.h"
 #include "util/run.h"
+#include "util/str.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -133,11 +134,10 @@ static int xl_perform(struct ent_driver *drv, struct ent_migration *mig, struct 
     return rc;
 }
 
-static void image(const struct xl_driver *x, const char *dir, const char *def, const char *vm,
-                  const char *ext, char *out, size_t len)
+/* DIR/VM.EXT on the node (a new string), dir falling back to def. */
+static char *image(const char *dir, const char *def, const char *vm, const char *ext)
 {
-    (void)x;
-    snprintf(out, len, "%s/%s.%s", dir ? dir : def, vm, ext);
+    return ent_strdup_printf("%s/%s.%s", dir ? dir : def, vm, ext);
 }
 
 static int xl_shutdown(struct ent_driver *drv, const char *vm, const char *node,
@@ -152,29 +152,32 @@ static int xl_suspend(struct ent_driver *drv, const char *vm, const char *node,
                       struct ent_error *err)
 {
     struct xl_driver *x = drv->state;
-    char file[512];
-    image(x, x->conf.save_dir, "/var/lib/xen/save", vm, "chk", file, sizeof file);
+    char *file = image(x->conf.save_dir, "/var/lib/xen/save", vm, "chk");
     const char *words[] = {"save", vm, file, NULL};
-    return xl(x, node, x->conf.timeout, words, err);
+    int rc = xl(x, node, x->conf.timeout, words, err);
+    ent_free(file);
+    return rc;
 }
 
 static int xl_resume(struct ent_driver *drv, const char *vm, const char *node,
                      struct ent_error *err)
 {
     struct xl_driver *x = drv->state;
-    char file[512];
-    image(x, x->conf.save_dir, "/var/lib/xen/save", vm, "chk", file, sizeof file);
+    char *file = image(x->conf.save_dir, "/var/lib/xen/save", vm, "chk");
     const char *words[] = {"restore", file, NULL};
-    return xl(x, node, x->conf.timeout, words, err);
+    int rc = xl(x, node, x->conf.timeout, words, err);
+    ent_free(file);
+    return rc;
 }
 
 static int xl_boot(struct ent_driver *drv, const char *vm, const char *node, struct ent_error *err)
 {
     struct xl_driver *x = drv->state;
-    char file[512];
-    image(x, x->conf.config_dir, "/etc/xen", vm, "cfg", file, sizeof file);
+    char *file = image(x->conf.config_dir, "/etc/xen", vm, "cfg");
     const char *words[] = {"create", file, NULL};
-    return xl(x, node, x->conf.timeout, words, err);
+    int rc = xl(x, node, x->conf.timeout, words, err);
+    ent_free(file);
+    return rc;
 }
 
 static int xl_locate(struct ent_driver *drv, const char *vm, const char *from, const char *to,

@@ -34,7 +34,7 @@ static int fail(struct ent_journal *j, const char *what, struct ent_error *err)
 int ent_journal_open(struct ent_journal *j, const char *path, struct ent_error *err)
 {
     memset(j, 0, sizeof *j);
-    snprintf(j->path, sizeof j->path, "%s", path);
+    j->path = ent_strdup(path);
     if (ent_mkdir_parents(path))
         return ent_error(err, ENT_EIO, "journal %s: cannot create its directory", path);
     sqlite3 *db = NULL;
@@ -56,9 +56,13 @@ int ent_journal_open(struct ent_journal *j, const char *path, struct ent_error *
 
 void ent_journal_close(struct ent_journal *j)
 {
+    if (!j)
+        return;
     if (j->db)
         sqlite3_close(j->db);
     j->db = NULL;
+    ent_free(j->path);
+    j->path = NULL;
 }
 
 /* Prepares sql, binds the values given as a format of 'i' (int64), 'd' (double), 's' (text or

@@ -15,8 +15,8 @@ struct ent_plan;
 struct ent_action_outcome;
 
 struct ent_journal {
-    void *db; /* sqlite3 * */
-    char path[512];
+    void *db;   /* sqlite3 * */
+    char *path; /* for messages */
 };
 
 /* An action a crash left unfinished. */

@@ -54,6 +54,8 @@ void ent_libvirt_nodes_add(struct ent_libvirt_nodes *nodes, const char *specs)
 
 void ent_libvirt_nodes_release(struct ent_libvirt_nodes *nodes)
 {
+    if (!nodes)
+        return;
     for (size_t i = 0; i < nodes->len; i++) {
         if (nodes->items[i].conn)
             virConnectClose(nodes->items[i].conn);

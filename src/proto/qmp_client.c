@@ -135,6 +135,8 @@ int ent_qmp_start(struct ent_qmp *q, int fd, const char *what, double timeout,
 
 void ent_qmp_close(struct ent_qmp *q)
 {
+    if (!q)
+        return;
     if (q->fd >= 0)
         close(q->fd);
     q->fd = -1;

@@ -4,6 +4,7 @@
 #include "proto/sxp.h"
 #include "util/alloc.h"
 #include "util/error.h"
+#include "util/str.h"
 
 #include <curl/curl.h>
 #include <stdio.h>
@@ -43,12 +44,10 @@ static int blank(const struct answer *a)
     return 1;
 }
 
-int ent_xend_call(const char *url, const char *path, const char *form, double timeout,
-                  struct ent_sxp *out, struct ent_error *err)
+/* The request and its answer read into out; full is the URL, named in every message. */
+static int call(const char *full, const char *form, double timeout, struct ent_sxp *out,
+                struct ent_error *err)
 {
-    char full[2048];
-    snprintf(full, sizeof full, "%s%s", url, path);
-    memset(out, 0, sizeof *out);
     struct answer a = {0};
     CURL *c = curl_easy_init();
     if (!c)
@@ -89,5 +88,15 @@ int ent_xend_call(const char *url, const char *path, const char *form, double ti
         rc = ent_error(err, ENT_EIO, "xend %s: HTTP %ld", full, status);
     }
     ent_free(a.buf);
+    return rc;
+}
+
+int ent_xend_call(const char *url, const char *path, const char *form, double timeout,
+                  struct ent_sxp *out, struct ent_error *err)
+{
+    memset(out, 0, sizeof *out);
+    char *full = ent_strdup_printf("%s%s", url, path);
+    int rc = call(full, form, timeout, out, err);
+    ent_free(full);
     return rc;
 }
