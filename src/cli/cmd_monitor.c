@@ -199,9 +199,9 @@ static int parse_option(struct monitor_args *a, int c)
 static const char *chosen(struct monitor_args *a, void **arg)
 {
     struct ent_ganglia_options *o = &a->ganglia.opts;
-    a->xend.timeout = a->lv.timeout = a->ganglia.timeout;
-    a->xend.cpu_share = a->lv.cpu_share = o->vm_cpu;
-    a->xend.active_threshold = a->lv.active_threshold = o->active_threshold;
+    a->xend.poll = a->lv.poll = (struct ent_poll_settings){.timeout = a->ganglia.timeout,
+                                                           .cpu_share = o->vm_cpu,
+                                                           .active_threshold = o->active_threshold};
     *arg = NULL;
     if (a->lv.nodes.len)
         return *arg = &a->lv, "libvirt";

@@ -1,6 +1,8 @@
 /* CPU use between rounds. */
 #include "monitor/cpu_meter.h"
 
+#include "config/properties.h"
+
 #include "util/clock.h"
 
 #include <string.h>
@@ -60,4 +62,16 @@ void ent_cpu_meter_swap(struct ent_cpu_meter *a, struct ent_cpu_meter *b)
     struct ent_cpu_meter swap = *a;
     *a = *b;
     *b = swap;
+}
+
+void ent_poll_settings_default(struct ent_poll_settings *s)
+{
+    *s = (struct ent_poll_settings){.timeout = 10, .cpu_share = 100, .active_threshold = 10};
+}
+
+void ent_poll_settings_read(struct ent_poll_settings *s, const struct ent_config *c)
+{
+    s->timeout = ent_config_number(c, "monitor.timeout");
+    s->cpu_share = (int64_t)ent_config_number(c, "monitor.vm_cpu");
+    s->active_threshold = (int64_t)ent_config_number(c, "monitor.active_threshold");
 }

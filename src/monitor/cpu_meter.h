@@ -7,6 +7,19 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+struct ent_config;
+
+/* What the sources that poll nodes (xend, libvirt) share: how long a node has to answer, a VM's
+ * CPU demand per vCPU before its use is measured, and the use above which a VM is active. */
+struct ent_poll_settings {
+    double timeout;           /* seconds (monitor.timeout, 10) */
+    int64_t cpu_share;        /* hundredths of a core (monitor.vm_cpu, 100) */
+    int64_t active_threshold; /* hundredths of a core (monitor.active_threshold, 10) */
+};
+
+void ent_poll_settings_default(struct ent_poll_settings *s);
+void ent_poll_settings_read(struct ent_poll_settings *s, const struct ent_config *c);
+
 struct ent_cpu_meter {
     json_t *previous; /* {"key": [CPU seconds, monotonic seconds]}: the last good round */
     json_t *now;      /* this round's readings, until committed */

@@ -19,9 +19,7 @@
 void ent_libvirt_source_init(struct ent_libvirt_source *s)
 {
     memset(s, 0, sizeof *s);
-    s->cpu_share = 100;
-    s->active_threshold = 10;
-    s->timeout = 10;
+    ent_poll_settings_default(&s->poll);
     ent_cpu_meter_init(&s->cpu);
     ent_libvirt_quiet();
 }
@@ -66,11 +64,11 @@ static int add_vm(struct ent_libvirt_source *src, struct ent_monitor_round *r, i
         return v;
     r->m->res[r->mem].demand[v] = (int64_t)((d->memory_kib + 1023) / 1024);
     int64_t use = ent_cpu_meter_read(&src->cpu, d->uuid, (double)d->cpu_time_ns / 1e9,
-                                     (int64_t)d->vcpus * src->cpu_share);
+                                     (int64_t)d->vcpus * src->poll.cpu_share);
     r->m->res[r->cpu].demand[v] = use;
     r->m->vms[v].attrs =
-        json_pack("{s:b, s:s, s:i, s:b}", "active", use > src->active_threshold, "uuid", d->uuid,
-                  "vcpus", (int)d->vcpus, "paused", d->state == VIR_DOMAIN_PAUSED);
+        json_pack("{s:b, s:s, s:i, s:b}", "active", use > src->poll.active_threshold, "uuid",
+                  d->uuid, "vcpus", (int)d->vcpus, "paused", d->state == VIR_DOMAIN_PAUSED);
     return 0;
 }
 
@@ -104,7 +102,7 @@ static int read_node(struct ent_libvirt_source *src, struct ent_libvirt_node *no
                      struct ent_monitor_round *r, struct ent_error *err)
 {
     struct ent_libvirt_host h;
-    int rc = ent_libvirt_fetch(node->uri, &node->conn, src->timeout, &h, err);
+    int rc = ent_libvirt_fetch(node->uri, &node->conn, src->poll.timeout, &h, err);
     if (rc)
         return rc;
     rc = add_host(src, node, &h, r, err);
@@ -115,9 +113,7 @@ static int read_node(struct ent_libvirt_source *src, struct ent_libvirt_node *no
 void ent_libvirt_source_configure(struct ent_libvirt_source *s, const struct ent_config *c,
                                   bool endpoints)
 {
-    s->timeout = ent_config_number(c, "monitor.timeout");
-    s->cpu_share = (int64_t)ent_config_number(c, "monitor.vm_cpu");
-    s->active_threshold = (int64_t)ent_config_number(c, "monitor.active_threshold");
+    ent_poll_settings_read(&s->poll, c);
     if (endpoints)
         ent_libvirt_source_add(s, ent_config_string(c, "monitor.libvirt.uris"));
 }

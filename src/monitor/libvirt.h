@@ -22,9 +22,7 @@ struct ent_model;
 
 struct ent_libvirt_source {
     struct ent_libvirt_nodes nodes; /* unnamed ones get the host's own name */
-    double timeout;                 /* seconds a node has to answer (10) */
-    int64_t cpu_share;              /* a VM's CPU demand per vCPU before its use is known (100) */
-    int64_t active_threshold;
+    struct ent_poll_settings poll;
     struct ent_cpu_meter cpu; /* by domain UUID */
 };
 

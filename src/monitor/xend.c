@@ -17,9 +17,7 @@
 void ent_xend_source_init(struct ent_xend_source *s)
 {
     memset(s, 0, sizeof *s);
-    s->timeout = 10;
-    s->cpu_share = 100;
-    s->active_threshold = 10;
+    ent_poll_settings_default(&s->poll);
     ent_cpu_meter_init(&s->cpu);
 }
 
@@ -91,11 +89,11 @@ static int add_domain(struct ent_xend_source *src, const struct ent_sxp *d, int 
     if (v < 0)
         return v == ENT_EEXISTS ? 0 : v;
     m->res[r->mem].demand[v] = (int64_t)dmem;
-    int64_t use = (int64_t)(vcpus * (double)src->cpu_share);
+    int64_t use = (int64_t)(vcpus * (double)src->poll.cpu_share);
     if (number(ent_sxp_value(d, "cpu_time"), &cpu_time) == 0)
         use = ent_cpu_meter_read(&src->cpu, name, cpu_time, use);
     m->res[r->cpu].demand[v] = use < 0 ? 0 : use;
-    m->vms[v].attrs = json_pack("{s:b}", "active", use > src->active_threshold);
+    m->vms[v].attrs = json_pack("{s:b}", "active", use > src->poll.active_threshold);
     return 0;
 }
 
@@ -135,9 +133,9 @@ static int read_node(struct ent_xend_source *src, const char *url, struct ent_mo
                      struct ent_error *err)
 {
     struct ent_sxp node = {0}, doms = {0};
-    int rc = ent_xend_call(url, "/xend/node", NULL, src->timeout, &node, err);
+    int rc = ent_xend_call(url, "/xend/node", NULL, src->poll.timeout, &node, err);
     if (!rc)
-        rc = ent_xend_call(url, "/xend/domain?detail=1", NULL, src->timeout, &doms, err);
+        rc = ent_xend_call(url, "/xend/domain?detail=1", NULL, src->poll.timeout, &doms, err);
     if (!rc)
         rc = add_node(src, url, &node, &doms, r, err);
     ent_sxp_release(&node);
@@ -148,9 +146,7 @@ static int read_node(struct ent_xend_source *src, const char *url, struct ent_mo
 void ent_xend_source_configure(struct ent_xend_source *s, const struct ent_config *c,
                                bool endpoints)
 {
-    s->timeout = ent_config_number(c, "monitor.timeout");
-    s->cpu_share = (int64_t)ent_config_number(c, "monitor.vm_cpu");
-    s->active_threshold = (int64_t)ent_config_number(c, "monitor.active_threshold");
+    ent_poll_settings_read(&s->poll, c);
     if (endpoints)
         ent_xend_source_add(s, ent_config_string(c, "monitor.xend.urls"));
 }

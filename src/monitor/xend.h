@@ -19,9 +19,7 @@ struct ent_model;
 struct ent_xend_source {
     char **urls; /* one per node, e.g. http://node-1:8000 */
     size_t n_urls;
-    double timeout;    /* seconds per request */
-    int64_t cpu_share; /* a VM's CPU demand per vCPU when no use is known yet (100) */
-    int64_t active_threshold;
+    struct ent_poll_settings poll;
     struct ent_cpu_meter cpu; /* CPU use from cpu_time between rounds, by VM name */
 };
 
