@@ -58,27 +58,34 @@ suite() { # name build-dir "meson test selection" [env assignments...]
     [ "$rc" -eq 0 ] || failures+=("$name")
 }
 
-setup_dir() { # dir compiler meson-args...
+setup_dir() { # dir compiler meson-args... (applied to a directory set up before, too)
     local dir="$1" cc="$2"
     shift 2
-    [ -f "$dir/build.ninja" ] || CC="$cc" meson setup "$dir" "$@" >/dev/null || return 1
+    if [ -f "$dir/build.ninja" ]; then
+        meson configure "$dir" "$@" >/dev/null || return 1
+    else
+        CC="$cc" meson setup "$dir" "$@" >/dev/null || return 1
+    fi
     ninja -C "$dir"
 }
 
-step "build (gcc, -Werror)" setup_dir build gcc
+step "build (gcc, -Werror)" setup_dir build gcc -Dtests=true
+step "the package lists of scripts/setup.sh cover what the build and the tests call" \
+    python3 scripts/check-packages.py
 step "no dependency cycles between folders or files (nm over the objects)" \
     python3 scripts/check-deps.py build
 step "code shape (file and function lengths, one cleanup: label at most, declarations, no ent__ in public headers)" \
     python3 scripts/check-shape.py
 suite "unit tests" build "--suite unit"
 suite "command-line tests" build "--suite cli"
-step "build (ASan+UBSan)" setup_dir build-asan gcc -Db_sanitize=address,undefined -Db_lundef=false
+step "build (ASan+UBSan)" setup_dir build-asan gcc -Dtests=true -Db_sanitize=address,undefined \
+    -Db_lundef=false
 SAN_ENV=(ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1)
 suite "unit tests under ASan+UBSan" build-asan "--suite unit" "${SAN_ENV[@]}"
 suite "command-line tests under ASan+UBSan" build-asan "--suite cli" "${SAN_ENV[@]}"
 # Once, in the stricter build: real gmond, libvirtd and QEMU, an xend fixture (Xen cannot run here).
 suite "integration tests under ASan+UBSan" build-asan "--suite integration" "${SAN_ENV[@]}"
-step "build (TSan)" setup_dir build-tsan gcc -Db_sanitize=thread -Db_lundef=false
+step "build (TSan)" setup_dir build-tsan gcc -Dtests=true -Db_sanitize=thread -Db_lundef=false
 TSAN_ENV=(TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1)
 suite "unit tests under TSan" build-tsan "--suite unit" "${TSAN_ENV[@]}"
 suite "threaded integration tests under TSan (daemon, libvirt, lab)" build-tsan "daemon libvirt lab" \

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 
 BUILD_PACKAGES=(gcc pkg-config meson ninja-build libjansson-dev zlib1g-dev libglpk-dev libexpat1-dev libcurl4-openssl-dev libvirt-dev libsqlite3-dev python3)
 TEST_PACKAGES=(libcmocka-dev clang libclang-rt-14-dev clang-format ganglia-monitor libvirt-clients
-    libvirt-daemon-system libvirt-daemon-driver-qemu qemu-system-x86)
+    libvirt-daemon-system libvirt-daemon-driver-qemu qemu-system-x86 iproute2 git)
 
 as_root() {
     if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
@@ -27,9 +27,23 @@ install_packages() {
         "${missing[@]}" >/dev/null
 }
 
+# The program alone (the demo needs no test framework); a failure prints why.
 build() {
-    [ -f build/build.ninja ] || meson setup build >/dev/null
-    ninja -C build >/dev/null
+    mkdir -p build
+    local log=build/setup-build.log
+    if [ -f build/build.ninja ]; then
+        meson configure build -Dtests=false >"$log" 2>&1 || { tail -n 40 "$log" >&2; return 1; }
+    elif ! meson setup build -Dtests=false >"$log" 2>&1; then
+        echo "setup: configuring the build failed:" >&2
+        tail -n 40 "$log" >&2
+        return 1
+    fi
+    if ! ninja -C build entropy >>"$log" 2>&1; then
+        echo "setup: the build failed (whole log in $log):" >&2
+        grep -E "error|FAILED" "$log" | head -n 20 >&2
+        tail -n 20 "$log" >&2
+        return 1
+    fi
 }
 
 mode="${1:-demo}"

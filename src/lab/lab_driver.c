@@ -119,8 +119,11 @@ static int qmp_prepare(struct ent_driver *drv, struct ent_migration *mig, struct
     rc =
         ent_lab_qemu_start(lab, &pm->vm, mig->to, pm->vm.qemu.generation + 1, true, &pm->dest, err);
     pm->dest_started = !rc;
-    if (!rc)
-        rc = incoming_uri(&pm->dest, pm->uri, sizeof pm->uri, err);
+    if (!rc && incoming_uri(&pm->dest, pm->uri, sizeof pm->uri, err))
+        /* The destination died or stopped answering before the copy began: to the caller the
+         * same event as a death during the copy, so the same words. */
+        rc = ent_error_prefix(err, "the migration failed: the destination on %s is not ready",
+                              mig->to);
     return rc;
 }
 
