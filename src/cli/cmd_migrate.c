@@ -8,6 +8,8 @@
 #include "model/json_file.h"
 #include "util/error.h"
 #include "util/log.h"
+#include "util/names.h"
+#include "util/str.h"
 
 #include <getopt.h>
 #include <jansson.h>
@@ -142,6 +144,16 @@ int ent_cmd_migrate(int argc, char **argv)
     if (argc - optind != 3 || a.choices != 1)
         return ent_cli_fail("migrate", "expects VM FROM TO and one of --xend, --libvirt, --xl "
                                        "or --lab");
+    for (int i = optind; i < argc; i++)
+        if (!ent_name_ok(argv[i])) {
+            struct ent_str q = ENT_STR_INIT;
+            rc = ent_cli_fail("migrate",
+                              "\"%s\" is not a valid name (1 to %d of letters, digits and "
+                              "._-+:@)",
+                              ent_name_quote(argv[i], &q), ENT_NAME_MAX);
+            ent_str_release(&q);
+            return rc;
+        }
     struct ent_error err;
     ent_error_init(&err);
     ent_log_open(NULL, ENT_LOG_WARN, &err);

@@ -2,6 +2,7 @@
 #include "drivers/driver.h"
 
 #include "util/error.h"
+#include "util/names.h"
 #include "util/registry.h"
 #include "util/str.h"
 
@@ -59,10 +60,30 @@ void ent_driver_close(struct ent_driver *drv)
         drv->ops = NULL;
 }
 
+/* Every name a driver puts in a command, a URL or a path passes the name rule first. */
+static int names_ok(const struct ent_migration *mig, struct ent_error *err)
+{
+    const char *const names[] = {mig->vm, mig->from, mig->to};
+    for (size_t i = 0; i < 3; i++)
+        if (!names[i] || !ent_name_ok(names[i])) {
+            struct ent_str q = ENT_STR_INIT;
+            int rc = ent_error(err, ENT_EINVALID,
+                               "\"%s\" is not a valid name (1 to %d of letters, digits and "
+                               "._-+:@): nothing is done",
+                               names[i] ? ent_name_quote(names[i], &q) : "(none)", ENT_NAME_MAX);
+            ent_str_release(&q);
+            return rc;
+        }
+    return 0;
+}
+
 int ent_driver_migrate(struct ent_driver *drv, struct ent_migration *mig, struct ent_error *err)
 {
     const struct ent_driver_ops *ops = drv->ops;
-    int rc = ops->migrate_prepare ? ops->migrate_prepare(drv, mig, err) : 0;
+    int rc = names_ok(mig, err);
+    if (rc)
+        return rc;
+    rc = ops->migrate_prepare ? ops->migrate_prepare(drv, mig, err) : 0;
     if (!rc)
         rc = ops->migrate_perform(drv, mig, err);
     if (!rc && ops->migrate_finish)

@@ -94,17 +94,22 @@ static int xl(const struct xl_driver *x, const char *node, double timeout, const
         return ent_error(err, ENT_ENOTFOUND, "xl driver: no ssh host for node %s",
                          node ? node : "(none)");
     char *argv[XL_ARGS_MAX];
-    int n = 0;
+    int n = 0, first_quoted;
     for (int i = 0; i < x->ssh_argc; i++)
         argv[n++] = x->ssh_argv[i];
     argv[n++] = (char *)host;
     argv[n++] = (char *)"xl";
+    /* ssh joins what follows the host into one command for the remote shell: every word is
+     * quoted for it, so that no name from monitoring is ever read as shell syntax there. */
+    first_quoted = n;
     for (int i = 0; words[i] && n < XL_ARGS_MAX - 1; i++)
-        argv[n++] = (char *)words[i];
+        argv[n++] = ent_shell_quote(words[i]);
     argv[n] = NULL;
     char out[1024];
     int status;
     int rc = ent_run(argv, timeout, out, sizeof out, &status, err);
+    for (int i = first_quoted; i < n; i++)
+        ent_free(argv[i]);
     if (rc)
         return ent_error_prefix(err, "xl %s on %s", words[0], node);
     if (status != 0) {

@@ -69,7 +69,9 @@ static int lab_read(struct ent_monitor *mon, struct ent_monitor_round *r, struct
     if (rc)
         return rc;
     for (size_t i = 0; !rc && i < lab.n_nodes; i++) {
-        int n = ent_monitor_add_node(m, &r->names, lab.nodes[i].name, err);
+        int n = ent_monitor_add_node(r, "lab", lab.nodes[i].name, err);
+        if (n == ENT_EINVALID)
+            continue; /* reported */
         if (n < 0) {
             rc = n;
             break;

@@ -3,6 +3,7 @@
 
 #include "util/alloc.h"
 #include "util/error.h"
+#include "util/names.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -176,6 +177,8 @@ int ent_lab_vm_read(const struct ent_lab *lab, const char *name, struct ent_lab_
                     struct ent_error *err)
 {
     memset(vm, 0, sizeof *vm);
+    if (!ent_name_ok(name)) /* a file name in the lab's directory: never a path of its own */
+        return ent_error(err, ENT_EINVALID, "lab: not a valid VM name: %s", name);
     char path[ENT_LAB_PATH_MAX + 64];
     snprintf(path, sizeof path, "%s/vms/%s.json", lab->dir, name);
     json_error_t jerr;

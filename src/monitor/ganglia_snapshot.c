@@ -137,8 +137,8 @@ static int add_vms(const struct ent_ganglia_dump *d, const struct ent_namemap *b
     struct ent_model *m = r->m;
     int rc = 0;
     char *list = ent_strdup(h->val[ENT_GM_CONTAINER_VMS]), *save = NULL;
-    for (char *name = strtok_r(list, " \t,", &save); name && !rc;
-         name = strtok_r(NULL, " \t,", &save)) {
+    for (char *name = strtok_r(list, ENT_NAME_SEPARATORS, &save); name && !rc;
+         name = strtok_r(NULL, ENT_NAME_SEPARATORS, &save)) {
         if (strcasecmp(name, "Domain-0") == 0)
             continue;
         int v = ent_monitor_add_vm(m, &r->names, r->issues, "ganglia", name, n, err);
@@ -168,7 +168,9 @@ static int add_host(const struct ent_ganglia_dump *d, const struct ent_namemap *
     double mem_kb, cpus;
     if (!is_node(h) || !usable_node(h, o, r, &mem_kb, &cpus))
         return 0;
-    int n = ent_monitor_add_node(m, &r->names, h->name, err);
+    int n = ent_monitor_add_node(r, "ganglia", h->name, err);
+    if (n == ENT_EINVALID)
+        return 0; /* reported */
     if (n == ENT_EEXISTS) {
         ent_monitor_issue(r->issues, "ganglia", "host %s reported twice: the second is ignored",
                           h->name);

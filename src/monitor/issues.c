@@ -1,6 +1,8 @@
 /* Issues and pinned VMs, shared by the monitoring adapters. */
 #include "monitor/issues.h"
 
+#include "util/str.h"
+
 #include "model/model.h"
 #include "util/alloc.h"
 #include "util/error.h"
@@ -8,6 +10,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 void ent_monitor_issue(json_t *issues, const char *source, const char *fmt, ...)
 {
@@ -43,9 +46,20 @@ void ent_monitor_names_release(struct ent_monitor_names *n)
     ent_namemap_release(&n->vms);
 }
 
-int ent_monitor_add_node(struct ent_model *m, struct ent_monitor_names *names, const char *name,
+int ent_monitor_add_node(struct ent_monitor_round *r, const char *source, const char *name,
                          struct ent_error *err)
 {
+    struct ent_model *m = r->m;
+    struct ent_monitor_names *names = &r->names;
+    if (!ent_name_ok(name)) {
+        struct ent_str q = ENT_STR_INIT;
+        ent_monitor_issue(r->issues, source,
+                          "node \"%s\" is not a valid name (1 to %d of letters, digits and %s): "
+                          "it and its VMs are left out",
+                          ent_name_quote(name, &q), ENT_NAME_MAX, "._-+:@");
+        ent_str_release(&q);
+        return ENT_EINVALID;
+    }
     if (ent_namemap_get(&names->nodes, name) >= 0)
         return ENT_EEXISTS;
     int n = ent_model_add_node(m, (int64_t)m->n_nodes, name, ENT_NODE_ONLINE, err);
@@ -54,9 +68,32 @@ int ent_monitor_add_node(struct ent_model *m, struct ent_monitor_names *names, c
     return n;
 }
 
+/* A VM whose name is refused still counts on its node (its demand is real), under a name no
+ * valid one can take ("#" is never valid), pinned: no action is ever planned for it. */
+static int add_unnamed_vm(struct ent_model *m, struct ent_monitor_names *names, json_t *issues,
+                          const char *source, const char *name, int32_t node, struct ent_error *err)
+{
+    struct ent_str q = ENT_STR_INIT;
+    char *alias = ent_strdup_printf("vm#%zu", m->n_vms);
+    ent_monitor_issue(issues, source,
+                      "VM \"%s\" on node %s is not a valid name (1 to %d of letters, digits and "
+                      "%s): counted there as %s and left alone",
+                      ent_name_quote(name, &q), m->nodes[node].name, ENT_NAME_MAX, "._-+:@", alias);
+    ent_str_release(&q);
+    int v = ent_model_add_vm(m, (int64_t)m->n_vms, alias, ENT_VM_RUNNING, node, err);
+    ent_free(alias);
+    if (v >= 0) {
+        ent_namemap_put(&names->vms, m->vms[v].name, v);
+        ent_monitor_pin_vm(m, v);
+    }
+    return v;
+}
+
 int ent_monitor_add_vm(struct ent_model *m, struct ent_monitor_names *names, json_t *issues,
                        const char *source, const char *name, int32_t node, struct ent_error *err)
 {
+    if (!ent_name_ok(name))
+        return add_unnamed_vm(m, names, issues, source, name, node, err);
     int32_t dup = ent_namemap_get(&names->vms, name);
     if (dup >= 0) {
         char b[64];

@@ -4,8 +4,10 @@
 #define ENT_MONITOR_ISSUES_H
 
 #include "util/hashmap.h"
+#include "util/names.h"
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 struct ent_error;
@@ -18,6 +20,10 @@ void ent_monitor_issue(json_t *issues, const char *source, const char *fmt, ...)
  * place they cannot trust. */
 void ent_monitor_pin_vm(struct ent_model *m, int32_t vm);
 
+/* What separates names in a list (container.vms): any whitespace, the seed script's gmetric
+ * publishes one per line, or commas. */
+#define ENT_NAME_SEPARATORS " \t\r\n\v\f,"
+
 /* The node and VM names a snapshot holds so far (the model does not refuse a name twice). */
 struct ent_monitor_names {
     struct ent_namemap nodes, vms;
@@ -25,12 +31,17 @@ struct ent_monitor_names {
 
 void ent_monitor_names_init(struct ent_monitor_names *n);
 void ent_monitor_names_release(struct ent_monitor_names *n);
+struct ent_monitor_round;
 /* Adds an online node; ENT_EEXISTS (nothing added, err untouched) when the snapshot already has
- * one of that name, what to do then being the adapter's call. */
-int ent_monitor_add_node(struct ent_model *m, struct ent_monitor_names *names, const char *name,
+ * one of that name, what to do then being the source's call; ENT_EINVALID (reported in the
+ * round's issues, err untouched) when the name is refused: the source leaves the node and its
+ * VMs out. */
+int ent_monitor_add_node(struct ent_monitor_round *r, const char *source, const char *name,
                          struct ent_error *err);
 /* Adds a running VM on node. A VM already on another node is kept there, pinned for the round
- * and reported in issues under source: ENT_EEXISTS, nothing added. */
+ * and reported in issues under source: ENT_EEXISTS, nothing added. A VM whose name is refused is
+ * added under a placeholder ("vm#N"), pinned and reported: its demand counts, nothing acts on it.
+ */
 int ent_monitor_add_vm(struct ent_model *m, struct ent_monitor_names *names, json_t *issues,
                        const char *source, const char *name, int32_t node, struct ent_error *err);
 

@@ -79,7 +79,9 @@ static int add_host(struct ent_libvirt_source *src, struct ent_libvirt_node *nod
 {
     if (!node->name)
         node->name = ent_strdup(h->hostname ? h->hostname : node->uri);
-    int n = ent_monitor_add_node(r->m, &r->names, node->name, err);
+    int n = ent_monitor_add_node(r, "libvirt", node->name, err);
+    if (n == ENT_EINVALID)
+        return 0; /* reported: the node and its domains left out */
     if (n == ENT_EEXISTS)
         return ent_error(err, ENT_EINVALID, "libvirt %s: node %s given twice", node->uri,
                          node->name);

@@ -24,7 +24,8 @@ void ent_xend_source_init(struct ent_xend_source *s)
 void ent_xend_source_add(struct ent_xend_source *s, const char *urls)
 {
     char *list = ent_strdup(urls), *save = NULL;
-    for (char *u = strtok_r(list, " \t,", &save); u; u = strtok_r(NULL, " \t,", &save)) {
+    for (char *u = strtok_r(list, ENT_NAME_SEPARATORS, &save); u;
+         u = strtok_r(NULL, ENT_NAME_SEPARATORS, &save)) {
         s->urls = ent_reallocarray(s->urls, s->n_urls + 1, sizeof *s->urls);
         s->urls[s->n_urls++] = ent_strdup(u);
     }
@@ -109,7 +110,9 @@ static int add_node(struct ent_xend_source *src, const char *url, const struct e
         return ent_error(
             err, ENT_EPARSE,
             "xend %s/xend/node: needs (host ...), (nr_cpus ...) and (total_memory ...)", url);
-    int n = ent_monitor_add_node(m, &r->names, host, err);
+    int n = ent_monitor_add_node(r, "xend", host, err);
+    if (n == ENT_EINVALID)
+        return 0; /* reported: the node and its domains left out */
     if (n == ENT_EEXISTS)
         return ent_error(err, ENT_EINVALID, "xend %s: node %s reported twice", url, host);
     if (n < 0)

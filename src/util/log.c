@@ -1,6 +1,8 @@
 /* Line-oriented log with ISO timestamps; one global sink, as the daemon has one log. */
 #include "util/log.h"
 
+#include "util/str.h"
+
 #include "util/alloc.h"
 #include "util/error.h"
 
@@ -101,16 +103,27 @@ void ent_log(enum ent_log_level level, const char *fmt, ...)
     size_t n = strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
     snprintf(stamp + n, sizeof stamp - n, ".%03ld", ts.tv_nsec / 1000000);
 
-    char line[4096];
+    struct ent_str raw = ENT_STR_INIT, line = ENT_STR_INIT;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(line, sizeof line, fmt, ap);
+    ent_str_vaddf(&raw, fmt, ap);
     va_end(ap);
+    /* One record per line whatever a message holds: a control character (a newline in a name
+     * from monitoring, an escape sequence) is written as \xNN. */
+    for (const char *c = ent_str_cstr(&raw); *c; c++) {
+        unsigned char b = (unsigned char)*c;
+        if (b < 0x20 || b == 0x7f)
+            ent_str_addf(&line, "\\x%02x", b);
+        else
+            ent_str_addf(&line, "%c", b);
+    }
+    ent_str_release(&raw);
 
     pthread_mutex_lock(&log_lock);
     if (log_file)
-        fprintf(log_file, "%s %-5s %s\n", stamp, level_names[level], line);
+        fprintf(log_file, "%s %-5s %s\n", stamp, level_names[level], ent_str_cstr(&line));
     if (log_echo || (!log_file && level >= ENT_LOG_WARN))
-        fprintf(stderr, "%s %-5s %s\n", stamp, level_names[level], line);
+        fprintf(stderr, "%s %-5s %s\n", stamp, level_names[level], ent_str_cstr(&line));
     pthread_mutex_unlock(&log_lock);
+    ent_str_release(&line);
 }

@@ -77,3 +77,13 @@ int ent_str_fit(char *buf, size_t size, const char *fmt, ...)
         memcpy(buf + size - 4, "...", 4);
     return 0;
 }
+
+char *ent_shell_quote(const char *s)
+{
+    struct ent_str q = ENT_STR_INIT;
+    ent_str_addf(&q, "'");
+    for (; *s; s++)
+        ent_str_addf(&q, *s == '\'' ? "'\\''" : "%c", *s);
+    ent_str_addf(&q, "'");
+    return ent_str_take(&q);
+}

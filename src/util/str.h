@@ -30,6 +30,10 @@ void ent_str_release(struct ent_str *s);
 char *ent_strdup_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)))
 __attribute__((warn_unused_result));
 
+/* s as one word for a POSIX shell: in single quotes, each ' written '\''. A new string (free with
+ * ent_free). For ssh, which joins its arguments into a remote shell command. */
+char *ent_shell_quote(const char *s) __attribute__((warn_unused_result));
+
 /* Formats into buf of size bytes; a text that does not fit is cut and ends in "...", so that a
  * reader sees it was cut. Returns whether it fitted. For the bounded buffers that remain on
  * purpose (error messages, labels). */

@@ -172,8 +172,8 @@ class XlDriver(unittest.TestCase):
         with open(self.state + ".calls") as f:
             return [json.loads(line) for line in f]
 
-    def migrate(self, *extra, check=0):
-        p = subprocess.run([ENTROPY, "migrate", "web-1", "xen-1", "xen-2", "--xl",
+    def migrate(self, *extra, check=0, vm="web-1"):
+        p = subprocess.run([ENTROPY, "migrate", vm, "xen-1", "xen-2", "--xl",
                             "xen-1=h1 xen-2=h2", "--ssh",
                             f"{sys.executable} {HERE}/fake_ssh.py -o BatchMode=yes", *extra],
                            capture_output=True, text=True, timeout=60)
@@ -206,6 +206,21 @@ class XlDriver(unittest.TestCase):
         self.assertLess(time.monotonic() - t0, 4.5)  # killed, not waited for
         self.assertEqual(self.read()["hosts"]["h1"], ["web-1"])
 
+    def test_hostile_name_never_reaches_the_remote_shell(self):
+        """ssh hands its words to a shell on the node: a name outside the name rule is refused
+        before any ssh, and every word is quoted for that shell anyway (fake_ssh.py parses the
+        line as sh would and records any operator left bare)."""
+        evil = "evil;touch${IFS}/tmp/pwned;#"
+        self.write({"hosts": {"h1": [evil, "web-1"], "h2": []}, "fail": None, "delay": 0})
+        p = subprocess.run([ENTROPY, "migrate", evil, "xen-1", "xen-2", "--xl",
+                            "xen-1=h1 xen-2=h2", "--ssh", f"{sys.executable} {HERE}/fake_ssh.py"],
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(p.returncode, 2, p.stdout + p.stderr)
+        self.assertIn("is not a valid name", p.stderr)
+        self.assertFalse(os.path.exists(self.state + ".calls"), "ssh was called")
+        out = self.migrate()  # a good name, quoted: the remote shell sees plain words
+        self.assertTrue(out["migrated"], out)
+        self.assertEqual(self.calls(), [["h1", "xl", "migrate", "web-1", "h2"]])
 
 if __name__ == "__main__":
     harness.main()

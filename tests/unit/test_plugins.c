@@ -107,7 +107,7 @@ static int issuer_read(struct ent_monitor *mon, struct ent_monitor_round *r, str
 {
     if (fail_next)
         return ent_error(err, ENT_EIO, "node-1 does not answer");
-    int n = ent_monitor_add_node(r->m, &r->names, "node-1", err);
+    int n = ent_monitor_add_node(r, "issuer", "node-1", err);
     r->m->res[r->cpu].capacity[n] = 100;
     r->m->res[r->mem].capacity[n] = 1024;
     ent_monitor_issue(r->issues, "issuer", "host %s reported twice", "node-2");
