@@ -1,19 +1,23 @@
 #!/bin/bash
 # Two real libvirt hosts on this machine, for live-migration tests (docs: LIBVIRT-PAIR.md of the
-# shared docs). Host hN (N = 1, 2) runs virtlogd and libvirtd in network namespace ent-lvp-hN
-# (10.200.0.N/24 on a veth pair), with its own UTS name and its own /etc/libvirt, /run/libvirt,
+# shared docs). Host hN (N = 1, 2) runs virtlogd and libvirtd in network namespace NS-hN (NET.N/24
+# on a veth pair), with its own UTS name and its own /etc/libvirt, /run/libvirt,
 # /var/lib/libvirt, /var/log/libvirt, /var/cache/libvirt (bind mounts of DIR/hN/*). A blackhole
-# route for 10.200.0.0/24 in the root namespace keeps any stray packet on this machine.
+# route for NET.0/24 in the root namespace keeps any stray packet on this machine. NS and NET
+# come from DIR, so that two test runs on one machine never share a namespace or a subnet; start
+# writes NET to DIR/subnet.
 # From the root namespace each host is reached by its UNIX socket:
 #   qemu+unix:///system?socket=DIR/hN/run/libvirt-sock
-# and the hosts reach each other by TCP: qemu+tcp://10.200.0.N/system (peer-to-peer migration).
+# and the hosts reach each other by TCP: qemu+tcp://NET.N/system (peer-to-peer migration).
 #
 # usage: libvirt_pair.sh start DIR | stop DIR | inside DIR HOST ADDR (used by start)
 set -euo pipefail
 . "$(dirname "$(realpath "$0")")/daemon_util.sh"
 cmd=$1
 dir=$(realpath -m "$2")
-NS=ent-lvp
+id=$(printf '%s' "$dir" | cksum | cut -d' ' -f1)
+NS=elp$((id % 100000))
+NET=10.$((200 + id % 50)).$(((id / 50) % 254 + 1))
 
 inside() {
     local host=$1 addr=$2 n=${1#h} h="$dir/$1"
@@ -42,7 +46,7 @@ migration_address = "$addr"
 migration_port_min = 49152
 migration_port_max = 49215
 CONF
-    printf '127.0.0.1 localhost\n10.200.0.1 h1\n10.200.0.2 h2\n' >"$h/hosts"
+    printf '127.0.0.1 localhost\n%s.1 h1\n%s.2 h2\n' "$NET" "$NET" >"$h/hosts"
     mount --bind "$h/etc" /etc/libvirt
     mount --bind "$h/run" /run/libvirt
     mount --bind "$h/lib" /var/lib/libvirt
@@ -66,27 +70,28 @@ stop() {
         fi
     done
     ip link del "$NS-v1" 2>/dev/null || true
-    ip route del blackhole 10.200.0.0/24 2>/dev/null || true
+    ip route del blackhole "$NET.0/24" 2>/dev/null || true
 }
 
 case $cmd in
 start)
-    ip route replace blackhole 10.200.0.0/24 # first: nothing for 10.200.0.x leaves this machine
+    ip route replace blackhole "$NET.0/24" # first: nothing for NET.x leaves this machine
     stop 2>/dev/null || true
-    ip route replace blackhole 10.200.0.0/24
+    ip route replace blackhole "$NET.0/24"
     for d in /run/libvirt /var/lib/libvirt /var/log/libvirt /var/cache/libvirt; do
         mkdir -p "$d"
     done
     mkdir -p "$dir"
+    echo "$NET" >"$dir/subnet"
     ip netns add "$NS-h1"
     ip netns add "$NS-h2"
     ip link add "$NS-v1" type veth peer name "$NS-v2"
     for n in 1 2; do
         ip link set "$NS-v$n" netns "$NS-h$n"
-        ip -n "$NS-h$n" addr add "10.200.0.$n/24" dev "$NS-v$n"
+        ip -n "$NS-h$n" addr add "$NET.$n/24" dev "$NS-v$n"
         ip -n "$NS-h$n" link set lo up
         ip -n "$NS-h$n" link set "$NS-v$n" up
-        ip netns exec "$NS-h$n" unshare --uts -- "$0" inside "$dir" "h$n" "10.200.0.$n"
+        ip netns exec "$NS-h$n" unshare --uts -- "$0" inside "$dir" "h$n" "$NET.$n"
     done
     for n in 1 2; do
         sock="$dir/h$n/run/libvirt-sock"
@@ -94,7 +99,7 @@ start)
         ok=
         for _ in $(seq 200); do
             if [ -S "$sock" ] && virsh -q -c "qemu+unix:///system?socket=$sock" version >/dev/null 2>&1 &&
-                ip netns exec "$NS-h$other" virsh -q -c "qemu+tcp://10.200.0.$n/system" version >/dev/null 2>&1; then
+                ip netns exec "$NS-h$other" virsh -q -c "qemu+tcp://$NET.$n/system" version >/dev/null 2>&1; then
                 ok=1
                 break
             fi

@@ -40,7 +40,9 @@ class TwoHosts(unittest.TestCase):
         cls.uri = {h: f"qemu+unix:///system?socket={cls.pair}/{h}/run/libvirt-sock"
                    for h in ("h1", "h2")}
         cls.nodes = " ".join(f"{h}={u}" for h, u in cls.uri.items())
-        cls.peers = "h1=qemu+tcp://10.200.0.1/system h2=qemu+tcp://10.200.0.2/system"
+        with open(os.path.join(cls.pair, "subnet")) as f:
+            cls.net = f.read().strip()  # this run's own, from libvirt_pair.sh
+        cls.peers = f"h1=qemu+tcp://{cls.net}.1/system h2=qemu+tcp://{cls.net}.2/system"
 
     @classmethod
     def tearDownClass(cls):
@@ -89,9 +91,9 @@ class TwoHosts(unittest.TestCase):
     def test_unreachable_destination_leaves_the_vm(self):
         self.guest("h1", "mig-2")
         rc, out, _ = entropy_migrate("mig-2", "h1", "h2", "--libvirt", self.nodes,
-                                     "--migrate-uris", "h2=qemu+tcp://10.200.0.3/system")
+                                     "--migrate-uris", f"h2=qemu+tcp://{self.net}.3/system")
         self.assertEqual(rc, 1)
-        self.assertIn("10.200.0.3", out["error"])
+        self.assertIn(f"{self.net}.3", out["error"])
         self.assertEqual(out["now"], {"node": "h1", "state": "running", "copies": 1})
         self.assertEqual(self.where("mig-2"), {"h1": "running"})
 
