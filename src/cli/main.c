@@ -213,7 +213,7 @@ static const struct ent_command commands[] = {
      "config/entropy.properties holds); --markdown the same as a table (docs/configuration.md).\n"
      "FILE is read as the daemon reads it and its values\n"
      "printed as JSON with the line that set each (0: the default); an unknown key, a value out\n"
-     "of range, a key set twice or a line that is not \"key = value\" is an error naming the\n"
+     "of range, a key set twice or a malformed \\uXXXX escape is an error naming the\n"
      "line (exit 2).\n",
      ent_cmd_config},
     {"help", "show the commands, or one command's help", "usage: entropy help [COMMAND]\n",

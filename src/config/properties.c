@@ -1,6 +1,7 @@
 /* Reading and writing entropy.properties against the key table. */
 #include "config/properties.h"
 
+#include "config/properties_syntax.h"
 #include "util/alloc.h"
 #include "util/error.h"
 
@@ -45,16 +46,6 @@ void ent_config_release(struct ent_config *c)
     memset(c, 0, sizeof *c);
 }
 
-static char *trim(char *s)
-{
-    while (isspace((unsigned char)*s))
-        s++;
-    size_t n = strlen(s);
-    while (n && isspace((unsigned char)s[n - 1]))
-        s[--n] = '\0';
-    return s;
-}
-
 static int check_value(const struct ent_config_key *k, const char *v, const char *where,
                        struct ent_error *err)
 {
@@ -79,32 +70,24 @@ static int check_value(const struct ent_config_key *k, const char *v, const char
     return 0;
 }
 
-/* One line into values/lines; 0 for a blank line or a comment. */
-static int read_line(char *line, int number, const char *path, char **values, int *lines,
-                     struct ent_error *err)
+/* One key and its value into values/lines. */
+static int set_key(const struct ent_property *prop, const char *path, char **values, int *lines,
+                   struct ent_error *err)
 {
     char where[512];
-    snprintf(where, sizeof where, "%s:%d", path, number);
-    char *s = trim(line);
-    if (!*s || *s == '#' || *s == '!')
-        return 0;
-    char *eq = strchr(s, '=');
-    if (!eq)
-        return ent_error(err, ENT_EPARSE, "%s: \"%s\" is not \"key = value\"", where, s);
-    *eq = '\0';
-    char *key = trim(s), *value = trim(eq + 1);
-    int k = key_index(key);
+    snprintf(where, sizeof where, "%s:%d", path, prop->line);
+    int k = key_index(prop->key);
     if (k < 0)
-        return ent_error(err, ENT_EINVALID, "%s: unknown key \"%s\"", where, key);
+        return ent_error(err, ENT_EINVALID, "%s: unknown key \"%s\"", where, prop->key);
     if (lines[k])
-        return ent_error(err, ENT_EINVALID, "%s: %s is already set on line %d", where, key,
+        return ent_error(err, ENT_EINVALID, "%s: %s is already set on line %d", where, prop->key,
                          lines[k]);
-    int rc = check_value(&ent_config_keys[k], value, where, err);
+    int rc = check_value(&ent_config_keys[k], prop->value, where, err);
     if (rc)
         return rc;
     ent_free(values[k]);
-    values[k] = ent_strdup(value);
-    lines[k] = number;
+    values[k] = ent_strdup(prop->value);
+    lines[k] = prop->line;
     return 0;
 }
 
@@ -124,19 +107,13 @@ int ent_config_read(struct ent_config *c, FILE *f, const char *path, struct ent_
     int *lines = ent_calloc(ent_config_n_keys, sizeof *lines);
     for (size_t i = 0; i < ent_config_n_keys; i++)
         values[i] = ent_strdup(c->values[i]);
-    char *line = NULL;
-    size_t cap = 0;
-    int number = 0, rc = 0;
-    while (!rc && getline(&line, &cap, f) >= 0) {
-        number++;
-        if (strlen(line) > 65536)
-            rc = ent_error(err, ENT_EPARSE, "%s:%d: line too long", path, number);
-        else
-            rc = read_line(line, number, path, values, lines, err);
-    }
-    if (!rc && ferror(f))
-        rc = ent_error(err, ENT_EIO, "%s: read error", path);
-    free(line);
+    struct ent_properties_reader reader;
+    ent_properties_reader_init(&reader, f, path);
+    const struct ent_property *prop;
+    int rc = 0, more;
+    while (!rc && (more = ent_properties_next(&reader, &prop, err)) != 0)
+        rc = more < 0 ? more : set_key(prop, path, values, lines, err);
+    ent_properties_reader_release(&reader);
     char **drop = rc ? values : c->values;
     for (size_t i = 0; i < ent_config_n_keys; i++)
         ent_free(drop[i]);
@@ -193,9 +170,11 @@ static void write_comment(FILE *out, const char *text)
 
 void ent_config_write_defaults(FILE *out)
 {
-    fputs("# Entropy's configuration: key = value, '#' starts a comment. Every key is listed\n"
-          "# with its default; a key not set keeps it. Written by `entropy config --defaults`\n"
-          "# from the table in src/config/config_keys.c.\n",
+    fputs("# Entropy's configuration, in the Java properties syntax: key = value (or key: value,\n"
+          "# or key value), '#' or '!' starts a comment, a line ending in a backslash goes on\n"
+          "# with the next, \\uXXXX and backslash escapes; a value's trailing blanks are dropped.\n"
+          "# Every key is listed with its default; a key not set keeps it. Written by\n"
+          "# `entropy config --defaults` from the table in src/config/config_keys.c.\n",
           out);
     for (size_t i = 0; i < ent_config_n_keys; i++) {
         const struct ent_config_key *k = &ent_config_keys[i];

@@ -427,7 +427,7 @@ class Config(unittest.TestCase):
             "monitor.ganglia.port = 80x\n": (":1:", "expects a number"),
             "\nmonitor.source = nagios\n": (":2:", "ganglia|xend|libvirt"),
             "monitor.timeout = 5\nmonitor.timeout = 6\n": (":2:", "already set on line 1"),
-            "monitor.timeout 5\n": (":1:", "key = value"),
+            "monitor.timeout \\u12x4\n": (":1:", "malformed \\uXXXX escape"),
         }
         for text, (line, words) in cases.items():
             with self.subTest(text=text):

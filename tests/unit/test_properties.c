@@ -38,6 +38,36 @@ static void test_values_defaults_and_fallbacks(void **state)
     ent_config_release(&c);
 }
 
+/* The Java properties syntax the original Entropy's file used: ':' or blanks as separators,
+ * continuation lines, '!' comments, escapes. */
+static void test_java_properties_syntax(void **state)
+{
+    (void)state;
+    struct ent_config c;
+    ent_config_init(&c);
+    struct ent_error err;
+    ent_error_init(&err);
+    assert_int_equal(read_text(&c,
+                               "! a comment too\n"
+                               "monitor.source: xend\n"
+                               "monitor.xend.urls http://n1:8000 \\\n"
+                               "    http://n2:8000\n"
+                               "loop.period = 3\\\n"
+                               "0\n"
+                               "monitor.timeout=\\u0035\n"
+                               "monitor.ganglia.query = /a\\:b\\=c\n",
+                               &err),
+                     0);
+    assert_string_equal(ent_config_string(&c, "monitor.source"), "xend");
+    assert_string_equal(ent_config_string(&c, "monitor.xend.urls"),
+                        "http://n1:8000 http://n2:8000");
+    assert_true(ent_config_number(&c, "loop.period") == 30);
+    assert_true(ent_config_number(&c, "monitor.timeout") == 5);
+    assert_string_equal(ent_config_string(&c, "monitor.ganglia.query"), "/a:b=c");
+    assert_int_equal(c.lines[ent_config_key_find("loop.period") - ent_config_keys], 5);
+    ent_config_release(&c);
+}
+
 static void test_bad_lines_name_the_line_and_change_nothing(void **state)
 {
     (void)state;
@@ -50,6 +80,8 @@ static void test_bad_lines_name_the_line_and_change_nothing(void **state)
         {"monitor.source = nagios\n", "test.properties:1"},
         {"loop.period = 30\nloop.period = 40\n", "test.properties:2"},
         {"just words\n", "test.properties:1"},
+        {"monitor.timeout = \\u12G4\n", "test.properties:1"},
+        {"monitor.source = sim\n\nmonitor.timeout = \\u0000\n", "test.properties:3"},
         {"loop.period = 1e999\n", "test.properties:1"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
@@ -70,6 +102,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_values_defaults_and_fallbacks),
+        cmocka_unit_test(test_java_properties_syntax),
         cmocka_unit_test(test_bad_lines_name_the_line_and_change_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
