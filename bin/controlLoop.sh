@@ -16,13 +16,16 @@ entropy=${ENTROPY_BIN:-$base/build/entropy}
 log=$(sed -n 's/^[[:space:]]*daemon\.log[[:space:]]*=[[:space:]]*//p' "$config" 2>/dev/null | tail -n 1)
 log=${log:-logs/entropy.log}
 
+# The daemon holds an exclusive lock on its pid file for its whole life: it runs when the lock
+# is held, whatever the file says (a daemon killed with -9 leaves the file, not the lock).
 running_pid() {
     local pid
-    [ -s "$pidfile" ] || return 1
+    [ -s "$pidfile" ] && [ ! -L "$pidfile" ] || return 1
+    if flock -n -s "$pidfile" true 2>/dev/null; then # a shared probe: never blocks the daemon long
+        return 1
+    fi
     pid=$(cat "$pidfile")
-    kill -0 "$pid" 2>/dev/null || return 1
-    # only our daemon: its command line names entropy daemon
-    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "entropy daemon" || return 1
+    [[ "$pid" =~ ^[0-9]+$ ]] || return 1
     echo "$pid"
 }
 

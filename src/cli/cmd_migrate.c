@@ -26,7 +26,9 @@ int ent_cli_migrate(struct ent_driver *drv, const char *vm, const char *from, co
                                 .to = to,
                                 .bandwidth = o->bandwidth,
                                 .max_downtime = o->max_downtime,
-                                .timeout = o->timeout};
+                                .timeout = o->timeout,
+                                .downtime = -1,
+                                .bytes = -1};
     int rc = ent_driver_migrate(drv, &mig, &err);
     json_t *doc = json_pack("{s:s, s:s, s:s, s:s, s:b}", "driver", drv->ops->name, "vm", vm, "from",
                             from, "to", to, "migrated", !rc);
@@ -42,7 +44,7 @@ int ent_cli_migrate(struct ent_driver *drv, const char *vm, const char *from, co
         json_object_set_new(doc, "seconds", json_real(mig.seconds));
         json_object_set_new(doc, "downtime_ms",
                             mig.downtime >= 0 ? json_real(mig.downtime * 1000) : json_null());
-        json_object_set_new(doc, "bytes", json_integer(mig.bytes));
+        json_object_set_new(doc, "bytes", mig.bytes >= 0 ? json_integer(mig.bytes) : json_null());
         json_object_set_new(doc, "dirty_rate_mbs", json_real(mig.dirty_rate));
     }
     ent_error_init(&err);

@@ -15,6 +15,12 @@
     {                                                                                              \
         name, ENT_CFG_NUMBER, def, lo, hi, NULL, doc, options                                      \
     }
+/* A file's path; relative, it is taken from the configuration's base directory (the directory
+ * holding config/, or the file's own when it is not in a directory named config). */
+#define PATH(name, def, doc)                                                                       \
+    {                                                                                              \
+        name, ENT_CFG_PATH, def, 0, 0, NULL, doc, NULL                                             \
+    }
 #define STR(name, def, doc)                                                                        \
     {                                                                                              \
         name, ENT_CFG_STRING, def, 0, 0, NULL, doc, NULL                                           \
@@ -36,7 +42,7 @@ const struct ent_config_key ent_config_keys[] = {
            "8649: gmond's XML dump; 8651: gmetad's; 8652: gmetad's interactive port (with "
            "monitor.ganglia.query)."),
     STR("monitor.ganglia.query", "", "Path asked on gmetad's interactive port, e.g. /cluster."),
-    STR("monitor.ganglia.file", "", "A saved XML dump to read instead of the network (tests)."),
+    PATH("monitor.ganglia.file", "", "A saved XML dump to read instead of the network (tests)."),
     NUM("monitor.ganglia.liveness", "4", 1, 1000,
         "A host silent for more than this many times its TMAX is lost."),
     NUMCLI(
@@ -54,7 +60,7 @@ const struct ent_config_key ent_config_keys[] = {
         "Each node's xend, comma-separated: http://node-1:8000,http://node-2:8000"),
     STR("monitor.libvirt.uris", "",
         "Each node's libvirt, space-separated, [NAME=]URI: node-1=qemu+ssh://node-1/system"),
-    STR("monitor.lab.dir", "/tmp/entropy-lab", "The lab's directory (monitor.source = lab)."),
+    PATH("monitor.lab.dir", "/tmp/entropy-lab", "The lab's directory (monitor.source = lab)."),
     NUMCLI("monitor.sim.nodes", "16", 1, 100000, "demo --nodes",
            "Nodes of the simulated cluster (4 CPUs, 8 GiB)."),
     NUMCLI("monitor.sim.vms", "48", 0, 1000000, "demo --vms",
@@ -107,12 +113,12 @@ const struct ent_config_key ent_config_keys[] = {
     NUMCLI("migration.timeout", "600", 1, 86400, "migrate --timeout, lab --timeout",
            "Seconds a migration may take before it is cancelled (QMP, libvirt) or given up (xend, "
            "xl); its VM is then looked for and the next round re-plans."),
-    STR("daemon.log", "logs/entropy.log",
-        "The log file (relative paths: from the directory the daemon starts in, the base "
-        "directory for bin/controlLoop.sh); reopened on SIGHUP."),
-    STR("daemon.journal", "var/journal.db",
-        "The SQLite journal of rounds, plans and actions (WAL), read back after a crash."),
-    STR("daemon.socket", "run/entropy.sock", "The UNIX socket entropy status talks to."),
+    PATH("daemon.log", "logs/entropy.log",
+         "The log file (a relative path, like every path here, is from the configuration's base: "
+         "the directory that holds config/); reopened on SIGHUP."),
+    PATH("daemon.journal", "var/journal.db",
+         "The SQLite journal of rounds, plans and actions (WAL), read back after a crash."),
+    PATH("daemon.socket", "run/entropy.sock", "The UNIX socket entropy status talks to."),
 };
 
 const size_t ent_config_n_keys = sizeof ent_config_keys / sizeof ent_config_keys[0];

@@ -4,6 +4,7 @@
 #include "config/properties_syntax.h"
 #include "util/alloc.h"
 #include "util/error.h"
+#include "util/str.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -91,6 +92,44 @@ static int set_key(const struct ent_property *prop, const char *path, char **val
     return 0;
 }
 
+/* The configuration's base: the directory that holds config/ when the file is in a directory
+ * named config (the distribution's layout, base/config/entropy.properties), else the file's own
+ * directory. A new string. */
+static char *base_of(const char *path)
+{
+    char *real = realpath(path, NULL);
+    char *dir = ent_strdup(real ? real : path);
+    free(real);
+    char *slash = strrchr(dir, '/');
+    if (!slash) { /* a relative name without a directory: the working directory */
+        ent_free(dir);
+        return ent_strdup(".");
+    }
+    *slash = '\0';
+    slash = strrchr(dir, '/');
+    if (slash && strcmp(slash + 1, "config") == 0)
+        *slash = '\0';
+    if (!*dir) { /* the root */
+        ent_free(dir);
+        return ent_strdup("");
+    }
+    return dir;
+}
+
+/* Relative paths made absolute from the configuration's base. */
+static void resolve_paths(struct ent_config *c, const char *path)
+{
+    char *base = base_of(path);
+    for (size_t i = 0; i < ent_config_n_keys; i++) {
+        char *v = c->values[i];
+        if (ent_config_keys[i].type != ENT_CFG_PATH || !*v || v[0] == '/')
+            continue;
+        c->values[i] = ent_strdup_printf("%s/%s", base, v);
+        ent_free(v);
+    }
+    ent_free(base);
+}
+
 int ent_config_load(struct ent_config *c, const char *path, struct ent_error *err)
 {
     FILE *f = fopen(path, "r");
@@ -98,6 +137,8 @@ int ent_config_load(struct ent_config *c, const char *path, struct ent_error *er
         return ent_error(err, ENT_EIO, "%s: %s", path, strerror(errno));
     int rc = ent_config_read(c, f, path, err);
     fclose(f);
+    if (!rc)
+        resolve_paths(c, path);
     return rc;
 }
 
@@ -208,7 +249,7 @@ void ent_config_write_markdown(FILE *out)
             for (const char *c = k->choices; *c; c++)
                 fputs(*c == '|' ? ", " : (char[]){*c, 0}, out);
         else
-            fputs("text", out);
+            fputs(k->type == ENT_CFG_PATH ? "path" : "text", out);
         fprintf(out, " | %s", k->doc);
         if (k->options)
             fprintf(out, " Also `entropy %s`.", k->options);

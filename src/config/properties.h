@@ -12,6 +12,7 @@ struct ent_error;
 
 enum ent_config_type {
     ENT_CFG_STRING,
+    ENT_CFG_PATH,   /* a file: read from a file, a relative one is from the configuration's base */
     ENT_CFG_NUMBER, /* within [min, max] */
     ENT_CFG_CHOICE, /* one of choices, '|'-separated */
 };

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 static volatile sig_atomic_t stop_requested, hup_requested;
@@ -47,23 +48,41 @@ static void signals(void)
 }
 
 /* Refuses a pid file whose process still lives; writes ours. */
+/* The pid file, held with an exclusive lock for the daemon's whole life: a daemon runs when its
+ * pid file is locked (bin/controlLoop.sh asks the same way, with flock), so a pid file left by a
+ * daemon killed with -9, or a pid that now names another process, never counts, and nothing is
+ * ever signalled on its say-so. A symbolic link is not followed. */
+static int pid_fd = -1;
+
 static int take_pid_file(const char *path, struct ent_error *err)
 {
-    FILE *f = fopen(path, "r");
-    long pid = 0;
-    if (f) {
-        if (fscanf(f, "%ld", &pid) != 1)
-            pid = 0;
-        fclose(f);
-    }
-    if (pid > 0 && pid != (long)getpid() && kill((pid_t)pid, 0) == 0)
-        return ent_error(err, ENT_EEXISTS, "already running (pid %ld, %s)", pid, path);
     ent_mkdir_parents(path);
-    f = fopen(path, "w");
-    if (!f)
+    int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd < 0)
         return ent_error(err, ENT_EIO, "%s: %s", path, strerror(errno));
-    fprintf(f, "%ld\n", (long)getpid());
-    fclose(f);
+    /* bin/controlLoop.sh probes the lock while the daemon starts: a held lock is only taken for
+     * a daemon after a second of asking. */
+    int locked = flock(fd, LOCK_EX | LOCK_NB) == 0;
+    for (int i = 0; !locked && i < 20; i++) {
+        ent_sleep(0.05);
+        locked = flock(fd, LOCK_EX | LOCK_NB) == 0;
+    }
+    if (!locked) {
+        char text[32] = "";
+        ssize_t n = read(fd, text, sizeof text - 1);
+        text[n > 0 ? n : 0] = '\0';
+        close(fd);
+        return ent_error(err, ENT_EEXISTS, "already running (pid %ld, %s)", strtol(text, NULL, 10),
+                         path);
+    }
+    char text[32];
+    int len = snprintf(text, sizeof text, "%ld\n", (long)getpid());
+    if (ftruncate(fd, 0) != 0 || write(fd, text, (size_t)len) != len) {
+        int rc = ent_error(err, ENT_EIO, "%s: %s", path, strerror(errno));
+        close(fd);
+        return rc;
+    }
+    pid_fd = fd; /* kept open, and locked, until the process ends */
     return 0;
 }
 

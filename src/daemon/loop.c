@@ -50,8 +50,7 @@ static void on_action(void *arg, size_t index, const struct ent_action_outcome *
         if (o->status == ENT_ACTION_FAILED)
             ent_str_addf(&detail, "%s", o->error);
         else if (o->status == ENT_ACTION_DONE)
-            ent_str_addf(&detail, "%.3f s, downtime %.1f ms, %lld bytes", o->seconds,
-                         o->downtime * 1000, (long long)o->bytes);
+            ent_migration_figures(&detail, o->seconds, o->downtime, o->bytes);
         struct ent_error err;
         ent_error_init(&err);
         if (ent_journal_action(w->loop->journal, w->journal_round, index,

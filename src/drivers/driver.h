@@ -27,7 +27,7 @@ struct ent_migration {
                             cancelled and the VM stays on its source */
     double seconds;      /* measured total time */
     double downtime;     /* measured, seconds; negative when the hypervisor does not say */
-    int64_t bytes;       /* transferred */
+    int64_t bytes;       /* transferred; negative when the hypervisor does not say */
     double dirty_rate;   /* measured, MB/s the guest dirtied (0 when unknown) */
     /* Progress, updated while perform runs (read by migrate_progress). */
     _Atomic int64_t progress_bytes, progress_remaining;

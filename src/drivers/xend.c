@@ -149,7 +149,7 @@ static int xend_perform(struct ent_driver *drv, struct ent_migration *mig, struc
                          "complete the migration)",
                          mig->seconds);
     mig->downtime = -1; /* xend does not say */
-    mig->bytes = 0;
+    mig->bytes = -1;    /* nor this */
     return rc;
 }
 

@@ -136,6 +136,7 @@ static int xl_perform(struct ent_driver *drv, struct ent_migration *mig, struct 
     int rc = xl(x, mig->from, mig->timeout > 0 ? mig->timeout : 0, words, err);
     mig->seconds = ent_now() - t0;
     mig->downtime = -1; /* xl does not say */
+    mig->bytes = -1;
     return rc;
 }
 

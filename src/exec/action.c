@@ -6,6 +6,7 @@
 #include "model/plan.h"
 #include "util/error.h"
 #include "util/log.h"
+#include "util/str.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -26,7 +27,9 @@ static int migrate(const struct ent_model *m, const struct ent_action *a, struct
                                 .memory_mb = mem >= 0 ? m->res[mem].demand[a->vm] : 0,
                                 .bandwidth = opts->bandwidth,
                                 .max_downtime = opts->max_downtime,
-                                .timeout = opts->timeout};
+                                .timeout = opts->timeout,
+                                .downtime = -1,
+                                .bytes = -1};
     int rc = ent_driver_migrate(drv, &mig, err);
     if (rc)
         return rc;
@@ -34,12 +37,27 @@ static int migrate(const struct ent_model *m, const struct ent_action *a, struct
     out->downtime = mig.downtime;
     out->bytes = mig.bytes;
     out->dirty_rate = mig.dirty_rate;
-    char downtime[48] = "downtime unknown";
-    if (mig.downtime >= 0)
-        snprintf(downtime, sizeof downtime, "downtime %.1f ms", mig.downtime * 1000);
-    ent_info("migrated %s from %s to %s%s: %.3f s, %s, %lld bytes", mig.vm, mig.from, mig.to,
-             a->bypass ? " (bypass)" : "", mig.seconds, downtime, (long long)mig.bytes);
+    struct ent_str figures = ENT_STR_INIT;
+    ent_info("migrated %s from %s to %s%s: %s", mig.vm, mig.from, mig.to,
+             a->bypass ? " (bypass)" : "",
+             ent_migration_figures(&figures, mig.seconds, mig.downtime, mig.bytes));
+    ent_str_release(&figures);
     return 0;
+}
+
+const char *ent_migration_figures(struct ent_str *out, double seconds, double downtime,
+                                  int64_t bytes)
+{
+    ent_str_addf(out, "%.3f s, ", seconds);
+    if (downtime >= 0)
+        ent_str_addf(out, "downtime %.1f ms, ", downtime * 1000);
+    else
+        ent_str_addf(out, "downtime unknown, ");
+    if (bytes >= 0)
+        ent_str_addf(out, "%lld bytes", (long long)bytes);
+    else
+        ent_str_addf(out, "bytes unknown");
+    return ent_str_cstr(out);
 }
 
 int ent_exec_action(const struct ent_model *m, const struct ent_action *a, struct ent_driver *drv,

@@ -74,6 +74,11 @@ json_t *ent_exec_report_json(const struct ent_model *m, const struct ent_plan *p
 struct ent_driver;
 struct ent_action;
 struct ent_error;
+struct ent_str;
+/* A migration's figures as the log and the journal say them: "1.234 s, downtime 12.0 ms,
+ * 123456 bytes", "unknown" for what the hypervisor does not say; appended to out. */
+const char *ent_migration_figures(struct ent_str *out, double seconds, double downtime,
+                                  int64_t bytes);
 int ent_exec_action(const struct ent_model *m, const struct ent_action *a, struct ent_driver *drv,
                     const struct ent_exec_options *opts, struct ent_action_outcome *out,
                     struct ent_error *err);

@@ -32,7 +32,7 @@ json_t *ent_exec_report_json(const struct ent_model *m, const struct ent_plan *p
             json_object_set_new(j, "seconds", json_real(o->seconds));
             json_object_set_new(j, "downtime_ms",
                                 o->downtime >= 0 ? json_real(o->downtime * 1000) : json_null());
-            json_object_set_new(j, "bytes", json_integer(o->bytes));
+            json_object_set_new(j, "bytes", o->bytes >= 0 ? json_integer(o->bytes) : json_null());
             json_object_set_new(j, "dirty_rate_mbs", json_real(o->dirty_rate));
         }
         if (a->bypass)

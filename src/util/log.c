@@ -7,12 +7,14 @@
 #include "util/error.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 static FILE *log_file;
 static char *log_path;
@@ -45,9 +47,17 @@ static int open_file(struct ent_error *err)
     int rc = ent_mkdir_parents(log_path);
     if (rc < 0)
         return ent_error(err, ENT_EIO, "%s: cannot create its folder: %s", log_path, strerror(-rc));
-    FILE *f = fopen(log_path, "a");
-    if (!f)
-        return ent_error(err, ENT_EIO, "%s: cannot open log: %s", log_path, strerror(errno));
+    /* Never through a symbolic link (one left in a shared directory could point at a file of
+     * root's); readable by its owner and group only. */
+    int fd = open(log_path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0640);
+    FILE *f = fd >= 0 ? fdopen(fd, "a") : NULL;
+    if (!f) {
+        rc = ent_error(err, ENT_EIO, "%s: cannot open log: %s", log_path,
+                       errno == ELOOP ? "it is a symbolic link" : strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return rc;
+    }
     setvbuf(f, NULL, _IOLBF, 0);
     log_file = f;
     return 0;

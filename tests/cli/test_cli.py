@@ -382,6 +382,18 @@ class Demo(unittest.TestCase):
             with open(log) as f:
                 self.assertIn("injected failure", f.read())
 
+    def test_demo_never_logs_through_a_symbolic_link(self):
+        with tempfile.TemporaryDirectory() as d:
+            target = os.path.join(d, "precious")
+            with open(target, "w") as f:
+                f.write("keep me\n")
+            link = os.path.join(d, "entropy.log")
+            os.symlink(target, link)
+            p = run("demo", "--rounds", "1", "--quiet", "--log", link, check=2)
+            self.assertIn("symbolic link", p.stderr)
+            with open(target) as f:
+                self.assertEqual(f.read(), "keep me\n")
+
     def test_demo_refuses_impossible_cluster(self):
         p = run("demo", "--nodes", "2", "--vms", "200", check=2)
         self.assertIn("do not fit", p.stderr)
@@ -481,6 +493,25 @@ class DriverAndDaemonUsage(unittest.TestCase):
         self.assertIn("no daemon answers on /nonexistent/entropy.sock", p.stderr)
         p = run("status", "--config", "/nonexistent/entropy.properties", check=2)
         self.assertIn("/nonexistent/entropy.properties", p.stderr)
+
+    def test_relative_paths_are_from_the_configurations_base(self):
+        """entropy status --config /abs/base/config/FILE finds the socket of the daemon started
+        from /abs/base, whatever the working directory."""
+        with tempfile.TemporaryDirectory() as base:
+            os.mkdir(os.path.join(base, "config"))
+            conf = os.path.join(base, "config", "entropy.properties")
+            with open(conf, "w") as f:
+                f.write("daemon.socket = run/e.sock\n")
+            p = run("status", "--config", conf, check=1, cwd="/")
+            self.assertIn(f"no daemon answers on {os.path.realpath(base)}/run/e.sock", p.stderr)
+            values = json.loads(run("config", conf, check=0, cwd="/").stdout)
+            self.assertEqual(values["daemon.log"]["value"],
+                             os.path.realpath(base) + "/logs/entropy.log")
+            other = os.path.join(base, "elsewhere.properties")  # not in config/: its own dir
+            with open(other, "w") as f:
+                f.write("daemon.socket = e.sock\n")
+            p = run("status", "--config", other, check=1, cwd="/")
+            self.assertIn(f"no daemon answers on {os.path.realpath(base)}/e.sock", p.stderr)
 
 
 if __name__ == "__main__":

@@ -118,6 +118,42 @@ class Daemon(unittest.TestCase):
         self.assertGreater(time.monotonic() - t0, 0.3)  # it waited for the action in flight
         self.assertIn("not running", self.loop("status", check=3).stdout)
 
+    def test_start_after_kill_9_and_a_stale_pid_that_names_another_process(self):
+        """The script and the daemon judge liveness alike (the pid file's lock): a daemon killed
+        with -9 does not block the next start, and a stale pid naming a live process that is not
+        Entropy is neither taken for a daemon nor signalled."""
+        self.write_config()
+        self.loop("start")
+        with open(self.pid_file) as f:
+            pid = int(f.read())
+        os.kill(pid, signal.SIGKILL)
+        for _ in range(100):  # gone (or a zombie): the lock is released at once
+            try:
+                os.kill(pid, 0)
+                with open(f"/proc/{pid}/stat") as f:
+                    if f.read().split(") ")[1].startswith("Z"):
+                        break
+            except OSError:
+                break
+            time.sleep(0.05)
+        out = self.loop("start").stdout
+        self.assertIn("started (pid", out)
+        self.loop("stop")
+        bystander = subprocess.Popen(["sleep", "60"])
+        try:
+            with open(self.pid_file, "w") as f:
+                f.write(f"{bystander.pid}\n")
+            self.assertIn("not running", self.loop("status", check=3).stdout)
+            self.assertIn("not running", self.loop("stop").stdout)
+            self.assertIsNone(bystander.poll(), "a process that is not Entropy was signalled")
+            with open(self.pid_file, "w") as f:
+                f.write(f"{bystander.pid}\n")
+            self.assertIn("started (pid", self.loop("start").stdout)
+            self.assertIsNone(bystander.poll())
+        finally:
+            bystander.kill()
+            bystander.wait()
+
     def test_a_round_that_overruns_is_not_stacked(self):
         # four migrations of 1.5 s, two at a time: round 1 takes 3 s, the period is 1 s
         self.write_config(**{"monitor.sim.nodes": "4", "monitor.sim.vms": "8",
