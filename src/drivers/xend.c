@@ -5,6 +5,8 @@
 
 #include "config/properties.h"
 #include "drivers/driver.h"
+#include "monitor/issues.h"
+#include "monitor/monitor.h"
 #include "proto/sxp.h"
 #include "proto/xend_http.h"
 #include "util/alloc.h"
@@ -241,11 +243,51 @@ static bool xend_configured(const struct ent_config *c, const struct ent_monitor
     return *ent_config_string_or(c, "driver.xend.urls", "monitor.xend.urls");
 }
 
+/* Whether url is one of list's ("URL ..." or "NAME=URL ...", blank- or comma-separated). */
+static bool lists_url(const char *list, const char *url)
+{
+    size_t len = strlen(url);
+    for (const char *p = list; *p;) {
+        p += strspn(p, ENT_NAME_SEPARATORS);
+        size_t word = strcspn(p, ENT_NAME_SEPARATORS);
+        const char *eq = memchr(p, '=', word), *scheme = strstr(p, "://");
+        const char *u = eq && (!scheme || eq < scheme) ? eq + 1 : p;
+        if ((size_t)(p + word - u) == len && strncmp(u, url, len) == 0)
+            return true;
+        p += word;
+    }
+    return false;
+}
+
+/* With xend as the source and driver.xend.urls of its own, every node the source reads must be
+ * one the driver reaches: else it would be chosen as a destination nothing can migrate to. */
+static int covers_the_source(const struct ent_config *c, const struct ent_monitor *mon,
+                             struct ent_error *err)
+{
+    const char *mine = ent_config_string(c, "driver.xend.urls");
+    if (!mon || strcmp(mon->ops->name, "xend") != 0 || !*mine)
+        return 0;
+    char *list = ent_strdup(ent_config_string(c, "monitor.xend.urls")), *save = NULL;
+    int rc = 0;
+    for (char *u = strtok_r(list, ENT_NAME_SEPARATORS, &save); u && !rc;
+         u = strtok_r(NULL, ENT_NAME_SEPARATORS, &save))
+        if (!lists_url(mine, u))
+            rc = ent_error(err, ENT_EINVALID,
+                           "%s: node %s (monitor.xend.urls) is not in driver.xend.urls: it would "
+                           "be chosen as a destination no driver reaches",
+                           c->path, u);
+    ent_free(list);
+    return rc;
+}
+
 static int xend_configure(struct ent_driver *drv, const struct ent_config *c,
                           const struct ent_monitor *mon, struct ent_error *err)
 {
     if (!xend_configured(c, mon))
         return ent_error(err, ENT_EINVALID, "%s: the xend driver needs driver.xend.urls", c->path);
+    int rc = covers_the_source(c, mon, err);
+    if (rc)
+        return rc;
     struct ent_xend_driver_config conf = {
         .nodes = ent_config_string_or(c, "driver.xend.urls", "monitor.xend.urls"),
         .relocation_port = (int)ent_config_number(c, "driver.xend.relocation_port"),

@@ -183,6 +183,13 @@ static void test_no_shutdown_planned_that_no_driver_can_do(void **state)
     fclose(f);
     assert_int_not_equal(ent_daemon_setup(&d, path, &err), 0);
     assert_non_null(strstr(err.msg, "driver.xend.urls"));
+    /* A node the xend source reads that the xend driver does not reach is refused at start. */
+    f = fopen(path, "w");
+    fprintf(f, "monitor.source = xend\nmonitor.xend.urls = http://a:8000,http://b:8000\n"
+               "driver.xend.urls = a=http://a:8000\n");
+    fclose(f);
+    assert_int_not_equal(ent_daemon_setup(&d, path, &err), 0);
+    assert_non_null(strstr(err.msg, "node http://b:8000 (monitor.xend.urls)"));
     unlink(path);
 }
 
