@@ -169,6 +169,82 @@ class Cluster(unittest.TestCase):
             self.assertEqual(root["present"], 1)
 
 
+SEED_SCRIPT = os.path.join(harness.REPO, "tests", "data", "seed", "gmetric-xen.sh")
+XEN_STUBS = {  # answer like Xen 3.3's tools; FAKE: Xen cannot run here
+    "xm": """#!/bin/sh
+[ "$1" = info ] || exit 1
+printf 'host                   : %s\\nrelease                : 2.6.18-xen\\n' "$SEED_HOST"
+printf 'nr_cpus                : 4\\ntotal_memory           : 4096\\nfree_memory            : 100\\n'
+""",
+    "xenstore-read": """#!/bin/sh
+[ "$1" = /local/domain/0/memory/target ] && echo 524288
+""",
+    "xenstore-ls": """#!/bin/sh
+[ "$1" = /local/domain ] || exit 1
+echo '0 = ""'
+echo ' name = "Domain-0"'
+i=1
+for vm in $SEED_VMS; do
+    printf '%s = ""\\n vm = "/vm/%s"\\n name = "%s"\\n' "$i" "$i" "$vm"
+    i=$((i + 1))
+done
+""",
+    # The test's gmond, not /etc/ganglia's, each node spoofed as its own host (FAKE of the site's
+    # network: one gmond here stands for the cluster's).
+    "gmetric": """#!/bin/sh
+shift 2  # -c /etc/ganglia/gmond.conf, as the seed script passes it
+exec /usr/bin/gmetric -c "$SEED_GMOND_CONF" -S "$SEED_IP:$SEED_HOST" "$@"
+""",
+}
+
+
+class SeedScript(unittest.TestCase):
+    """The seed documents' gmetric script, its text unchanged, run for 4 nodes against a real gmond,
+    with xm, xenstore-read and xenstore-ls answering like Xen 3.3 (fakes)."""
+
+    def test_the_seed_script_as_written(self):
+        g = Gmond()
+        procs = []
+        try:
+            stubs = os.path.join(g.dir, "xen-tools")
+            os.mkdir(stubs)
+            for name, text in XEN_STUBS.items():
+                path = os.path.join(stubs, name)
+                with open(path, "w") as f:
+                    f.write(text)
+                os.chmod(path, 0o755)
+            cluster = {"hv1": ["vm01", "vm02", "vm03"], "hv2": ["vm04"], "hv3": [],
+                       "hv4": ["vm05", "vm06"]}
+            for i, (host, vms) in enumerate(cluster.items(), 1):
+                env = dict(os.environ, PATH=f"{stubs}:{os.environ['PATH']}", SEED_HOST=host,
+                           SEED_IP=f"10.201.0.{i}", SEED_VMS=" ".join(vms),
+                           SEED_GMOND_CONF=g.conf)
+                procs.append(subprocess.Popen(["sh", SEED_SCRIPT], env=env,
+                                              stdout=subprocess.DEVNULL,
+                                              stderr=subprocess.DEVNULL))
+            deadline = time.monotonic() + 30
+            while True:
+                snap = json.loads(monitor("--ganglia", f"127.0.0.1:{g.tcp}").stdout)
+                if len(snap["nodes"]) == 4 or time.monotonic() > deadline:
+                    break
+                time.sleep(0.5)
+            nodes = {n["name"]: n for n in snap["nodes"]}
+            self.assertEqual(sorted(nodes), sorted(cluster), snap)
+            for host, vms in cluster.items():
+                # (4096 MB x 1024 - Domain-0's 524288 KB) / 1024, as the script computes it
+                self.assertEqual(nodes[host]["memory_mb"], 3584)
+                self.assertEqual(nodes[host]["cpu"], 400)
+                self.assertEqual(nodes[host]["driver"], "xen")
+                self.assertEqual(sorted(nodes[host]["vms"]), vms)  # one per line, each its own
+            self.assertEqual(len(snap["vms"]), 6)
+            self.assertEqual(snap["issues"], [])
+        finally:
+            for p in procs:
+                p.kill()
+                p.wait()
+            g.stop()
+
+
 class BadSources(unittest.TestCase):
     def serve(self, payload, delay=0):
         srv = socket.socket()
