@@ -101,6 +101,9 @@ const struct ent_config_key ent_config_keys[] = {
            "yes: decide and plan every round, log the plan, execute nothing."),
     CHOICE("loop.power_off_empty", "no", "no|yes",
            "yes: shut down the nodes a plan empties (through their driver)."),
+    NUM("loop.avoid_rounds", "3", 0, 1000,
+        "Rounds a node is no destination after an action to it failed (0: never avoided), so "
+        "that a node that keeps refusing does not make every round fail the same way."),
     NUMCLI("migration.node_concurrency", ENT_STRINGIFY(ENT_DEFAULT_NODE_CONCURRENCY), 1, 64,
            "solve --node-concurrency",
            "Migrations at once through one node (planned, and enforced when executing)."),

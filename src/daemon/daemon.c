@@ -107,6 +107,10 @@ static void reload(struct ent_daemon_setup **cur, struct ent_daemon_setup **spar
     (*spare)->loop.on_phase = old->loop.on_phase;
     (*spare)->loop.on_action = old->loop.on_action;
     (*spare)->loop.observer = old->loop.observer;
+    (*spare)->loop.avoided = old->loop.avoided; /* the failure memory goes on */
+    (*spare)->loop.n_avoided = old->loop.n_avoided;
+    old->loop.avoided = NULL;
+    old->loop.n_avoided = 0;
     ent_daemon_teardown(old);
     *cur = *spare;
     *spare = old;

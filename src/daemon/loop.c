@@ -2,6 +2,8 @@
  * is checked between phases (kissat's search loop, redis' serverCron). */
 #include "daemon/loop.h"
 
+#include "daemon/avoid.h"
+
 #include "exec/journal.h"
 #include "model/model.h"
 #include "model/plan.h"
@@ -88,7 +90,8 @@ void ent_round_release(struct ent_round *r)
     ent_exec_result_release(&r->exec);
     json_decref(r->report);
     json_decref(r->issues);
-    r->report = r->issues = NULL;
+    json_decref(r->avoided);
+    r->report = r->issues = r->avoided = NULL;
     ent_free(r->reason);
     r->reason = NULL;
 }
@@ -126,6 +129,8 @@ static bool monitor_phase(struct round_work *w)
     r->active_nodes = ent_model_active_nodes(&w->m);
     ent_info("round %ld: snapshot: %zu nodes (%zu active), %zu VMs, in %.1f ms", r->round, r->nodes,
              r->active_nodes, r->vms, r->monitor_seconds * 1000);
+    ent_avoid_apply(w->loop, &w->m);
+    r->avoided = ent_avoid_json(w->loop);
     return !w->loop->monitor_only && !stopping(w->loop, r);
 }
 
@@ -193,6 +198,7 @@ static void execute_phase(struct round_work *w)
     opts.on_action = on_action;
     opts.hook_arg = &watch;
     ent_execute_plan(&w->m, &w->plan, loop->drivers, &opts, loop->stop, &r->exec);
+    ent_avoid_learn(loop, &w->m, &w->plan, &r->exec);
     ent_info("round %ld: executed in %.2f s: %zu done, %zu failed, %zu dropped, %zu not started",
              r->round, r->exec.wall_seconds, r->exec.done, r->exec.failed, r->exec.dropped,
              r->exec.not_started);

@@ -15,6 +15,13 @@ struct ent_driver_set;
 struct ent_journal;
 struct ent_round;
 
+/* A node a failed action went to, avoided as a destination until a round (failure memory). */
+struct ent_avoided {
+    char *node;
+    long until_round; /* the last round it is avoided in */
+    char *why;        /* the failure */
+};
+
 struct ent_loop {
     struct ent_monitor *monitor;
     struct ent_driver_set *drivers;
@@ -35,7 +42,15 @@ struct ent_loop {
     void (*on_action)(void *arg, const struct ent_model *m, const struct ent_plan *plan,
                       size_t index, const struct ent_action_outcome *o);
     void *observer;
+    /* Failure memory: after an action to a node fails, that node is no destination for
+     * avoid_rounds rounds (0: never avoided), so the loop converges without it. */
+    long avoid_rounds;
+    struct ent_avoided *avoided;
+    size_t n_avoided;
 };
+
+/* Frees the failure memory. */
+void ent_loop_release(struct ent_loop *loop);
 
 struct ent_round {
     long round;
@@ -48,8 +63,9 @@ struct ent_round {
     size_t actions;
     long long makespan;
     struct ent_exec_result exec;
-    json_t *report; /* what was executed (ent_exec_report_json), when loop->report is set */
-    json_t *issues; /* what monitoring reported about the snapshot (an array), NULL when none */
+    json_t *report;  /* what was executed (ent_exec_report_json), when loop->report is set */
+    json_t *issues;  /* what monitoring reported about the snapshot (an array), NULL when none */
+    json_t *avoided; /* the nodes no destination this round (ent_avoid_json), NULL when none */
 };
 
 /* Runs one round and logs it; r->exec is released by ent_round_release. Failures of a phase skip

@@ -100,6 +100,7 @@ static void loop_options(struct ent_daemon_setup *d)
     l->exec.bandwidth = bw;
     l->exec.max_downtime = ent_config_number(c, "migration.max_downtime_ms") / 1000;
     l->exec.timeout = ent_config_number(c, "migration.timeout");
+    l->avoid_rounds = (long)ent_config_number(c, "loop.avoid_rounds");
     l->learn = true;
     l->report = true;
     d->period = ent_config_number(c, "loop.period");
@@ -129,6 +130,7 @@ int ent_daemon_setup(struct ent_daemon_setup *d, const char *path, struct ent_er
 
 void ent_daemon_teardown(struct ent_daemon_setup *d)
 {
+    ent_loop_release(&d->loop);
     ent_driver_set_close(&d->drivers);
     ent_monitor_close(&d->monitor);
     ent_config_release(&d->config);

@@ -194,6 +194,62 @@ static void test_round_with_failures_loses_nothing(void **state)
     teardown(f);
 }
 
+/* A node that refuses every migration to it (the first destination the driver is asked for). */
+static char refused[32];
+
+static int refuse_perform(struct ent_driver *drv, struct ent_migration *mig, struct ent_error *err)
+{
+    if (!refused[0])
+        snprintf(refused, sizeof refused, "%s", mig->to);
+    if (strcmp(mig->to, refused) == 0)
+        return ent_error(err, ENT_EDRIVER, "connection refused by %s", mig->to);
+    return ent_driver_sim_ops.migrate_perform(drv, mig, err);
+}
+
+static int refuse_open(struct ent_driver *drv, void *arg, struct ent_error *err)
+{
+    return ent_driver_sim_ops.open(drv, arg, err);
+}
+
+static struct ent_driver_ops refuser_ops;
+
+static void test_a_refusing_destination_is_avoided(void **state)
+{
+    (void)state;
+    struct fixture *f = setup(0);
+    refuser_ops = ent_driver_sim_ops;
+    refuser_ops.name = "refuser";
+    refuser_ops.open = refuse_open;
+    refuser_ops.configure = NULL;
+    refuser_ops.configured = NULL;
+    refuser_ops.migrate_perform = refuse_perform;
+    if (!ent_driver_lookup("refuser"))
+        assert_int_equal(ent_driver_register(&refuser_ops, NULL), 0);
+    ent_driver_set_close(&f->drivers);
+    ent_driver_set_init(&f->drivers);
+    assert_int_equal(ent_driver_set_open(&f->drivers, "refuser", &f->cluster, NULL), 0);
+    struct ent_loop loop = {.monitor = &f->mon, .drivers = &f->drivers, .avoid_rounds = 3};
+    ent_solve_options_init(&loop.solve);
+    ent_plan_options_init(&loop.plan);
+    struct ent_round r;
+    ent_loop_round(&loop, &r);
+    assert_true(r.exec.failed >= 1);
+    ent_round_release(&r);
+    assert_int_equal(loop.n_avoided, 1);
+    assert_string_equal(loop.avoided[0].node, refused);
+    /* The next rounds plan around it and fail no more: the loop converges without it. */
+    for (int i = 0; i < 2; i++) {
+        ent_loop_round(&loop, &r);
+        assert_false(r.skipped);
+        assert_int_equal(r.exec.failed, 0);
+        assert_int_equal(json_array_size(r.avoided), 1);
+        ent_round_release(&r);
+    }
+    assert_all_vms_running_once(&f->cluster);
+    ent_loop_release(&loop);
+    teardown(f);
+}
+
 static void test_stop_flag_starts_nothing(void **state)
 {
     (void)state;
@@ -254,6 +310,7 @@ int main(void)
         cmocka_unit_test(test_prepare_refuses_full_destination),
         cmocka_unit_test(test_round_consolidates),
         cmocka_unit_test(test_round_with_failures_loses_nothing),
+        cmocka_unit_test(test_a_refusing_destination_is_avoided),
         cmocka_unit_test(test_stop_flag_starts_nothing),
         cmocka_unit_test(test_dry_run_executes_nothing),
         cmocka_unit_test(test_bad_simulation_options),
