@@ -105,6 +105,7 @@ struct round_work {
     struct ent_plan plan;
     struct ent_error err;
     int64_t journal_round;
+    bool snapshot_ok; /* m is a whole snapshot (never show a partial one) */
 };
 
 /* Ends the round with nothing more done; returns false. */
@@ -123,6 +124,7 @@ static bool monitor_phase(struct round_work *w)
     if (ent_monitor_snapshot(w->loop->monitor, &w->m, &w->err))
         return skip(w, "monitoring failed");
     r->monitor_seconds = ent_now() - t0;
+    w->snapshot_ok = true;
     r->issues = json_incref(w->loop->monitor->issues);
     r->nodes = w->m.n_nodes;
     r->vms = w->m.n_vms;
@@ -213,6 +215,26 @@ static void execute_phase(struct round_work *w)
     }
 }
 
+/* The snapshot moved on by what the round did: every VM whose action ended well is where that
+ * action put it, so that the cluster shown between rounds is the one that is. */
+static void settle_placement(struct ent_model *m, const struct ent_plan *plan,
+                             const struct ent_exec_result *res)
+{
+    for (size_t i = 0; i < plan->len && i < res->len; i++) {
+        const struct ent_action *a = &plan->actions[i];
+        if (res->outcomes[i].status != ENT_ACTION_DONE || a->vm < 0)
+            continue;
+        if (a->kind == ENT_ACTION_MIGRATE_VM || a->kind == ENT_ACTION_BOOT_VM ||
+            a->kind == ENT_ACTION_RESUME_VM) {
+            m->map.vm_host[a->vm] = a->to;
+            m->map.vm_state[a->vm] = ENT_VM_RUNNING;
+        } else if (a->kind == ENT_ACTION_SUSPEND_VM) {
+            m->map.vm_host[a->vm] = a->to >= 0 ? a->to : a->from;
+            m->map.vm_state[a->vm] = ENT_VM_SLEEPING;
+        }
+    }
+}
+
 void ent_loop_round(struct ent_loop *loop, struct ent_round *r)
 {
     memset(r, 0, sizeof *r);
@@ -229,7 +251,9 @@ void ent_loop_round(struct ent_loop *loop, struct ent_round *r)
     if (r->skipped)
         ent_warn("round %ld: nothing done: %s", r->round, r->reason);
     journal_round_end(loop, w.journal_round, r);
-    phase(loop, "idle", r, w.m.n_nodes ? &w.m : NULL, NULL);
+    if (w.snapshot_ok)
+        settle_placement(&w.m, &w.plan, &r->exec);
+    phase(loop, "idle", r, w.snapshot_ok ? &w.m : NULL, NULL);
     ent_plan_release(&w.plan);
     ent_mapping_release(&w.target);
     ent_model_release(&w.m);

@@ -154,6 +154,22 @@ class Daemon(unittest.TestCase):
             bystander.kill()
             bystander.wait()
 
+    def test_status_shows_the_cluster_as_the_round_left_it(self):
+        """Between rounds entropy status shows the placement the round produced, not the
+        snapshot taken before its migrations."""
+        self.write_config(**{"loop.period": "600"})
+        self.loop("start")
+        for _ in range(200):
+            st = self.status()
+            if st["state"] == "idle" and st.get("last_round"):
+                break
+            time.sleep(0.1)
+        last = st["last_round"]
+        self.assertGreater(last["done"], 0)
+        self.assertEqual(last["done"], last["actions"])
+        self.assertEqual(st["cluster"]["active_nodes"], last["target_nodes"])
+        self.assertLess(st["cluster"]["active_nodes"], last["active_nodes"])
+
     def test_a_round_that_overruns_is_not_stacked(self):
         # four migrations of 1.5 s, two at a time: round 1 takes 3 s, the period is 1 s
         self.write_config(**{"monitor.sim.nodes": "4", "monitor.sim.vms": "8",
