@@ -482,6 +482,18 @@ class DriverAndDaemonUsage(unittest.TestCase):
         p = run("migrate", "vm-1", "a", "b", "--lab", "/nonexistent-lab", check=2)
         self.assertIn("/nonexistent-lab/lab.json", p.stderr)
 
+    def test_hostile_names_never_reach_a_driver(self):
+        """Every driver: a VM or node name outside the name rule is refused before anything is
+        contacted, whatever the driver."""
+        evil = "evil;touch${IFS}/tmp/pwned;#"
+        for flag, spec in (("--xend", "a=http://127.0.0.1:1"), ("--libvirt", "a=test:///default"),
+                           ("--xl", "a=h1"), ("--lab", "/nonexistent-lab")):
+            for args in ((evil, "a", "b"), ("vm-1", "a", "b$(id)"), ("vm-1", "a\nb", "c")):
+                p = run("migrate", *args, flag, spec, check=2)
+                self.assertIn("is not a valid name", p.stderr, (flag, args))
+                self.assertNotIn("\n", p.stderr.strip(), "a raw newline reached the message")
+        self.assertFalse(os.path.exists("/tmp/pwned"))
+
     def test_daemon_and_status_usage(self):
         p = run("daemon", "extra", check=2)
         self.assertIn("unexpected argument \"extra\"", p.stderr)

@@ -53,6 +53,9 @@ class Libvirt(unittest.TestCase):
                 domain("Domain-0", 9, 1024, 4), domain("mail-1", 4, 2048, 2)])),
             # web-1 again: running on two hosts at once
             "h3": HOST.format(cores=4, memory_kib=8 << 20, domains=domain("web-1", 1, 1536, 2)),
+            # a guest named to break out of a shell, a URL or a log line
+            "h4": HOST.format(cores=4, memory_kib=8 << 20, domains="\n".join([
+                domain("evil;touch${IFS}$(id)", 5, 1024, 1), domain("fine-1", 6, 512, 1)])),
         }
         cls.uri = {}
         for name, xml in hosts.items():
@@ -132,6 +135,14 @@ class Libvirt(unittest.TestCase):
         snap = self.snapshot("h1", extra=("--vm-cpu", "30"))
         vms = {v["name"]: v for v in snap["vms"]}
         self.assertEqual((vms["db-1"]["cpu"], vms["web-1"]["cpu"]), (4 * 30, 2 * 30))
+
+    def test_hostile_guest_name_is_left_alone(self):
+        snap = self.snapshot("h4")
+        vms = {v["name"]: v for v in snap["vms"]}
+        self.assertEqual(set(vms), {"vm#0", "fine-1"})
+        self.assertEqual(vms["vm#0"]["memory_mb"], 1024)
+        self.assertEqual(len(snap["issues"]), 1)
+        self.assertIn("is not a valid name", snap["issues"][0])
 
     def test_same_node_twice(self):
         p = monitor("--libvirt", self.uri["h1"], "--libvirt", self.uri["h1"], check=2)

@@ -118,6 +118,29 @@ class Xend(unittest.TestCase):
                                  "--btrplace").stdout)
         self.assertEqual([c["id"] for c in doc["constraints"]], ["root"])
 
+    def test_hostile_names_are_left_alone(self):
+        """Names from xend are checked like every monitored name: a hostile domain is counted on
+        its node under a placeholder, pinned and reported; a hostile host is left out."""
+        r = FakeXend.routes
+        evil = "'evil;touch${IFS}/tmp/pwned;#'"
+        r[(self.twin, "/xend/node")] = (node_sxp("xen-9", 4, 8192), 200, 0)
+        r[(self.twin, "/xend/domain?detail=1")] = (
+            "(" + domain_sxp(5, evil, 2048, 2, 1.0) + " " + domain_sxp(6, "ok-1", 512, 1, 1.0)
+            + ")", 200, 0)
+        snap = json.loads(monitor("--xend", f"http://127.0.0.1:{self.twin}").stdout)
+        vms = {v["name"]: v for v in snap["vms"]}
+        self.assertEqual(set(vms), {"vm#0", "ok-1"})
+        self.assertEqual(vms["vm#0"]["memory_mb"], 2048)  # its memory still counts
+        self.assertEqual(len(snap["issues"]), 1)
+        self.assertIn("is not a valid name", snap["issues"][0])
+        doc = json.loads(monitor("--xend", f"http://127.0.0.1:{self.twin}", "--btrplace").stdout)
+        self.assertEqual([c["id"] for c in doc["constraints"]], ["root"])
+        r[(self.twin, "/xend/node")] = (node_sxp("'bad host;reboot'", 4, 8192), 200, 0)
+        snap = json.loads(monitor("--xend", f"http://127.0.0.1:{self.twin}").stdout)
+        self.assertEqual(snap["nodes"], [])
+        self.assertEqual(snap["vms"], [])
+        self.assertIn("it and its VMs are left out", snap["issues"][0])
+
     def test_same_node_twice(self):
         p = monitor("--xend", f"{self.urls[0]},{self.urls[0]}", check=2)
         self.assertIn("node xen-1 reported twice", p.stderr)
