@@ -238,6 +238,8 @@ static int print_snapshot(struct monitor_args *a, const char *name, void *arg)
     ent_model_init(&m);
     int status = ENT_EXIT_INPUT;
     int rc = ent_monitor_open(&mon, name, arg, &err);
+    if (!rc && a->config_path) /* the file's reserve, as the daemon applies it */
+        mon.memory_reserve_mb = (int64_t)ent_config_number(&a->config, "monitor.memory_reserve_mb");
     if (!rc)
         rc = take(&mon, strcmp(name, "libvirt") == 0 ? a->sample : 0, &m, &err);
     if (rc) {

@@ -54,6 +54,10 @@ const struct ent_config_key ent_config_keys[] = {
     NUMCLI("monitor.vm_cpu", "100", 0, 1e9, "monitor --vm-cpu",
            "CPU demand (hundredths of a core) of such a VM, and of a VM's vCPU before its use is "
            "measured (xend, libvirt)."),
+    NUM("monitor.memory_reserve_mb", "64", 0, 1e6,
+        "MB of every node's memory kept free for live migrations: taken out of its capacity, so "
+        "that no plan fills a node to the last MB (xend's balloon driver then refuses every "
+        "migration off it: 'I need 2048 KiB but only have 0')."),
     NUMCLI("monitor.active_threshold", "10", 0, 1e9, "monitor --active-threshold",
            "CPU use (hundredths of a core) above which a VM is active."),
     STR("monitor.xend.urls", "",

@@ -56,6 +56,7 @@ int ent_monitor_configure(struct ent_monitor *mon, const struct ent_config *c,
     if (!rc)
         rc = mon->ops->configure(mon, c, err);
     mon->owned = rc == 0;
+    mon->memory_reserve_mb = (int64_t)ent_config_number(c, "monitor.memory_reserve_mb");
     return rc;
 }
 
@@ -66,6 +67,10 @@ int ent_monitor_snapshot(struct ent_monitor *mon, struct ent_model *out, struct 
     int rc = ent_monitor_round_begin(&r, out, err);
     if (!rc)
         rc = mon->ops->read(mon, &r, err);
+    for (size_t n = 0; !rc && mon->memory_reserve_mb > 0 && n < out->n_nodes; n++) {
+        int64_t *cap = &out->res[r.mem].capacity[n];
+        *cap = *cap > mon->memory_reserve_mb ? *cap - mon->memory_reserve_mb : 0;
+    }
     rc = ent_monitor_round_end(&r, rc, &issues, err);
     if (mon->ops->settle)
         mon->ops->settle(mon, rc == 0);

@@ -48,6 +48,10 @@ struct ent_monitor {
     void *state;
     bool owned;     /* state built by configure (close frees it) */
     json_t *issues; /* what the last snapshot reported (an array), NULL before the first */
+    /* MB of every node's memory kept free for migrations (monitor.memory_reserve_mb): taken out
+     * of its capacity, so that no plan fills a node to the last MB (xend's balloon driver then
+     * refuses every live migration off it). */
+    int64_t memory_reserve_mb;
 };
 
 /* Registration (daemon/plugins.c registers the built-in sources); a name twice is refused. */

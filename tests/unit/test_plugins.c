@@ -237,6 +237,35 @@ static void test_reload_carries_the_sources_state(void **state)
     ent_config_release(&c3);
 }
 
+/* Headroom: every node's memory capacity less the reserve, in what the engine and the checker
+ * see; none with a reserve of 0. */
+static void test_memory_reserve_for_migrations(void **state)
+{
+    (void)state;
+    ent_plugins_init();
+    struct ent_config c;
+    sim_config(&c, "monitor.source = sim\nmonitor.sim.nodes = 3\nmonitor.sim.vms = 2\n"
+                   "monitor.memory_reserve_mb = 100\n");
+    struct ent_monitor mon;
+    struct ent_error err;
+    ent_error_init(&err);
+    assert_int_equal(ent_monitor_configure(&mon, &c, &err), 0);
+    struct ent_model m;
+    ent_model_init(&m);
+    assert_int_equal(ent_monitor_snapshot(&mon, &m, &err), 0);
+    int mem = ent_model_resource_index(&m, "memory");
+    for (size_t n = 0; n < m.n_nodes; n++)
+        assert_int_equal(m.res[mem].capacity[n], 8192 - 100);
+    ent_model_release(&m);
+    mon.memory_reserve_mb = 0;
+    ent_model_init(&m);
+    assert_int_equal(ent_monitor_snapshot(&mon, &m, &err), 0);
+    assert_int_equal(m.res[mem].capacity[0], 8192);
+    ent_model_release(&m);
+    ent_monitor_close(&mon);
+    ent_config_release(&c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -244,6 +273,7 @@ int main(void)
         cmocka_unit_test(test_snapshot_keeps_issues_and_settles),
         cmocka_unit_test(test_no_shutdown_planned_that_no_driver_can_do),
         cmocka_unit_test(test_reload_carries_the_sources_state),
+        cmocka_unit_test(test_memory_reserve_for_migrations),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
