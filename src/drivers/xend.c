@@ -197,22 +197,26 @@ static int xend_resume(struct ent_driver *drv, const char *vm, const char *node,
     return image_op(drv, vm, node, "restore", err);
 }
 
-/* GET /xend/domain/VM on a node: 0 and its state when there, else not found. */
+/* GET /xend/domain/VM on a node: 0 and its state when there, else not found. A VM in a
+ * migration xend has not finished (or gave up on) is there as migrating-VM: found, "migrating". */
 static int look(const struct xend_driver *x, const struct xend_node *n, const char *vm, char *state,
                 size_t len)
 {
-    char *esc = curl_easy_escape(NULL, vm, 0);
-    char *path = ent_strdup_printf("/xend/domain/%s", esc);
-    curl_free(esc);
-    struct ent_sxp d;
-    int rc = ent_xend_call(n->url, path, NULL, x->conf.timeout, &d, NULL);
-    ent_free(path);
-    if (rc)
-        return -1;
-    const char *s = ent_sxp_value(&d, "state");
-    snprintf(state, len, "%s", s ? s : "present");
-    ent_sxp_release(&d);
-    return 0;
+    for (int migrating = 0; migrating < 2; migrating++) {
+        char *esc = curl_easy_escape(NULL, vm, 0);
+        char *path = ent_strdup_printf("/xend/domain/%s%s", migrating ? "migrating-" : "", esc);
+        curl_free(esc);
+        struct ent_sxp d;
+        int rc = ent_xend_call(n->url, path, NULL, x->conf.timeout, &d, NULL);
+        ent_free(path);
+        if (rc)
+            continue;
+        const char *s = ent_sxp_value(&d, "state");
+        snprintf(state, len, "%s", migrating ? "migrating" : s ? s : "present");
+        ent_sxp_release(&d);
+        return 0;
+    }
+    return -1;
 }
 
 static int xend_locate(struct ent_driver *drv, const char *vm, const char *from, const char *to,

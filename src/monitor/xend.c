@@ -71,6 +71,8 @@ static void domains_of(const struct ent_sxp *x, const struct ent_sxp ***out, siz
     }
 }
 
+#define XEND_MIGRATING "migrating-"
+
 /* Domain d of node n into the round; Domain-0's memory is taken out of *memory instead. */
 static int add_domain(struct ent_xend_source *src, const struct ent_sxp *d, int n, int64_t *memory,
                       struct ent_monitor_round *r, struct ent_error *err)
@@ -86,9 +88,22 @@ static int add_domain(struct ent_xend_source *src, const struct ent_sxp *d, int 
         *memory -= (int64_t)dmem; /* Domain-0's memory is no capacity for VMs */
         return 0;
     }
+    /* During a migration, and after one xend gave up on, xend shows the source domain as
+     * migrating-NAME: it is the VM in flight, not a new one; it stays where it is. */
+    bool in_flight =
+        strncmp(name, XEND_MIGRATING, strlen(XEND_MIGRATING)) == 0 && name[strlen(XEND_MIGRATING)];
+    if (in_flight)
+        name += strlen(XEND_MIGRATING);
     int v = ent_monitor_add_vm(m, &r->names, r->issues, "xend", name, n, err);
     if (v < 0)
         return v == ENT_EEXISTS ? 0 : v;
+    if (in_flight) {
+        ent_monitor_issue(r->issues, "xend",
+                          "VM %s is in a migration on node %s (xend shows migrating-%s): left "
+                          "where it is this round",
+                          m->vms[v].name, m->nodes[n].name, m->vms[v].name);
+        ent_monitor_pin_vm(m, v);
+    }
     m->res[r->mem].demand[v] = (int64_t)dmem;
     int64_t use = (int64_t)(vcpus * (double)src->poll.cpu_share);
     if (number(ent_sxp_value(d, "cpu_time"), &cpu_time) == 0)

@@ -73,7 +73,15 @@ class FakeXend(http.server.BaseHTTPRequestHandler):
         with CLUSTER.lock:
             CLUSTER.posts.append((node, name, form))
             fail, delay = CLUSTER.fail, CLUSTER.delay
+            migrating = form.get("op") == "migrate" and name in CLUSTER.domains[node]
+            if migrating:  # as xend 3.x: the source domain is migrating-NAME while it goes
+                doms = CLUSTER.domains[node]
+                doms[doms.index(name)] = "migrating-" + name
         time.sleep(delay)
+        with CLUSTER.lock:
+            if migrating:
+                doms = CLUSTER.domains[node]
+                doms[doms.index("migrating-" + name)] = name
         if form.get("op") != "migrate":
             return self.answer(500, "(xend.err 'op not faked')")
         dest = next((n for n, a in CLUSTER.addr.items() if a == form.get("destination")), None)
@@ -139,7 +147,8 @@ class XendDriver(unittest.TestCase):
         CLUSTER.delay = 3
         out = self.migrate("web-1", "xen-1", "xen-2", "--timeout", "1", check=1)
         self.assertIn("gave up after 1.0 s (timeout", out["error"])
-        self.assertEqual(out["now"]["node"], "xen-1")
+        # still migrating-web-1 on its source: found there, in flight, never "nowhere"
+        self.assertEqual(out["now"], {"node": "xen-1", "state": "migrating", "copies": 1})
 
     def test_unknown_node_and_unreachable_xend(self):
         out = self.migrate("web-1", "xen-1", "xen-9", check=1)

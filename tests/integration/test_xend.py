@@ -141,6 +141,21 @@ class Xend(unittest.TestCase):
         self.assertEqual(snap["vms"], [])
         self.assertIn("it and its VMs are left out", snap["issues"][0])
 
+    def test_a_vm_in_a_migration_is_not_a_new_vm(self):
+        """xend shows the source domain as migrating-NAME during a migration and after one it
+        gave up on: it is that VM, counted where it is, pinned and reported, never a new VM."""
+        r = FakeXend.routes
+        r[(self.twin, "/xend/node")] = (node_sxp("xen-8", 4, 8192), 200, 0)
+        r[(self.twin, "/xend/domain?detail=1")] = (
+            "(" + domain_sxp(5, "migrating-vm04", 2048, 2, 1.0) + ")", 200, 0)
+        snap = json.loads(monitor("--xend", f"http://127.0.0.1:{self.twin}").stdout)
+        self.assertEqual([(v["name"], v["node"], v["memory_mb"]) for v in snap["vms"]],
+                         [("vm04", "xen-8", 2048)])
+        self.assertIn("VM vm04 is in a migration on node xen-8 (xend shows migrating-vm04): left "
+                      "where it is this round", snap["issues"])
+        doc = json.loads(monitor("--xend", f"http://127.0.0.1:{self.twin}", "--btrplace").stdout)
+        self.assertEqual([c["id"] for c in doc["constraints"]], ["root"])
+
     def test_same_node_twice(self):
         p = monitor("--xend", f"{self.urls[0]},{self.urls[0]}", check=2)
         self.assertIn("node xen-1 reported twice", p.stderr)
