@@ -73,7 +73,13 @@ stop() {
     while kill -0 "$pid" 2>/dev/null; do
         sleep 0.2
     done
-    echo "entropy: stopped; the cluster is coherent ($(grep 'daemon: stop' "$log" | tail -n 1 | cut -c 1-160))"
+    # what the daemon said as it stopped: the cluster coherent, or migrations still in flight
+    local said
+    said=$(grep 'daemon: stop' "$log" | tail -n 1 | sed 's/.*daemon: stop/stop/' | cut -c 1-240)
+    case $said in
+    *"the cluster is coherent"*) echo "entropy: stopped; the cluster is coherent ($said)" ;;
+    *) echo "entropy: stopped; ${said:-see $log}" ;;
+    esac
 }
 
 status() {

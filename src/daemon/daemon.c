@@ -138,6 +138,9 @@ static void round_summary(const struct ent_round *r, double seconds)
                  r->exec.done, r->exec.failed, r->exec.dropped, r->exec.not_started);
 }
 
+/* Migrations of the last round that failed but that the hypervisor goes on with. */
+static size_t in_flight_at_stop;
+
 static int run_loop(struct ent_daemon_setup *a, struct ent_daemon_setup *b, const char *config,
                     long rounds, struct ent_status *status)
 {
@@ -151,6 +154,7 @@ static int run_loop(struct ent_daemon_setup *a, struct ent_daemon_setup *b, cons
         ent_loop_round(&cur->loop, &r);
         double took = ent_now() - t0;
         round_summary(&r, took);
+        in_flight_at_stop = r.exec.in_flight;
         ent_round_release(&r);
         if (rounds && cur->loop.round >= rounds)
             break;
@@ -214,8 +218,15 @@ int ent_daemon_run(const struct ent_daemon_options *o, struct ent_error *err)
     ent_status_set(&status, "state", json_string("idle"));
     int live = run_loop(&setups[0], &setups[1], o->config, o->rounds, &status);
     ent_status_set(&status, "state", json_string("stopped"));
-    ent_info("daemon: stop after %ld round(s)%s: no action in flight, the cluster is coherent",
-             setups[live].loop.round, stop_requested ? " (stop requested)" : "");
+    if (in_flight_at_stop)
+        ent_warn("daemon: stop after %ld round(s)%s: no action of Entropy's in flight, but %zu "
+                 "migration(s) the hypervisor could not cancel may still be running (see the last "
+                 "round); the next start reconciles",
+                 setups[live].loop.round, stop_requested ? " (stop requested)" : "",
+                 in_flight_at_stop);
+    else
+        ent_info("daemon: stop after %ld round(s)%s: no action in flight, the cluster is coherent",
+                 setups[live].loop.round, stop_requested ? " (stop requested)" : "");
     ent_status_stop(&status);
     ent_journal_close(&journal);
     ent_daemon_teardown(&setups[live]);

@@ -105,17 +105,23 @@ int ent_exec_action(const struct ent_model *m, const struct ent_action *a, struc
     return rc;
 }
 
-void ent_exec_locate(const struct ent_model *m, const struct ent_action *a, struct ent_driver *drv)
+bool ent_exec_locate(const struct ent_model *m, const struct ent_action *a, struct ent_driver *drv)
 {
     if (a->vm < 0 || !drv->ops->locate_vm)
-        return;
+        return false;
     const char *vm = m->vms[a->vm].name;
     struct ent_vm_place place;
     struct ent_error err;
     ent_error_init(&err);
     if (drv->ops->locate_vm(drv, vm, node_name(m, a->from), node_name(m, a->to), &place, &err)) {
         ent_log_error("after the failure, %s could not be looked for: %s", vm, err.msg);
-        return;
+        return false;
+    }
+    if (strcmp(place.state, "migrating") == 0) {
+        ent_warn("after the failure, %s is still migrating from %s: the hypervisor could not "
+                 "cancel it, it may yet arrive",
+                 vm, place.node[0] ? place.node : "?");
+        return true;
     }
     if (place.copies > 1)
         ent_log_error("after the failure, %s runs %d times (on %s and elsewhere): needs an "
@@ -127,4 +133,5 @@ void ent_exec_locate(const struct ent_model *m, const struct ent_action *a, stru
         ent_info("after the failure, %s is %s on %s%s", vm, place.state, place.node,
                  a->from >= 0 && strcmp(place.node, m->nodes[a->from].name) == 0 ? " (where it was)"
                                                                                  : "");
+    return false;
 }

@@ -79,7 +79,7 @@ static void *job_main(void *arg)
         pthread_mutex_lock(&r->serial[slot]);
     j->rc = ent_exec_action(r->m, &r->plan->actions[j->action], j->drv, r->opts, out, &j->err);
     if (j->rc)
-        ent_exec_locate(r->m, &r->plan->actions[j->action], j->drv);
+        out->in_flight = ent_exec_locate(r->m, &r->plan->actions[j->action], j->drv);
     if (serial)
         pthread_mutex_unlock(&r->serial[slot]);
     pthread_mutex_lock(&r->lock);
@@ -150,6 +150,7 @@ static size_t reap(struct run *r, struct job **jobs, size_t *n_jobs, struct ent_
             o->status = ENT_ACTION_FAILED;
             o->error = ent_strdup(j->err.msg);
             r->res->failed++;
+            r->res->in_flight += o->in_flight;
             ent_log_error("action %zu (%s) failed after %.2f s: %s", j->action,
                           ent_action_kind_name(a->kind), o->ended - o->started, j->err.msg);
         } else {

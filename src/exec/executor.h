@@ -4,6 +4,7 @@
 
 #include <jansson.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,7 +26,8 @@ struct ent_action_outcome {
     double started, ended;                /* seconds from the start of the execution */
     double seconds, downtime, dirty_rate; /* measured by the driver (migrations) */
     int64_t bytes;
-    char *error; /* when failed: why (freed by ent_exec_result_release) */
+    char *error;    /* when failed: why (freed by ent_exec_result_release) */
+    bool in_flight; /* failed, yet the hypervisor still moves the VM (it could not cancel) */
 };
 
 struct ent_exec_options {
@@ -43,10 +45,11 @@ struct ent_exec_options {
 
 struct ent_exec_result {
     size_t done, failed, dropped, not_started;
-    double wall_seconds;                        /* from the first start to the last end */
-    double migration_seconds;                   /* summed measured migration time */
-    double max_downtime;                        /* seconds */
-    size_t migrations;                          /* measured */
+    size_t in_flight;         /* failed actions whose migration the hypervisor goes on with */
+    double wall_seconds;      /* from the first start to the last end */
+    double migration_seconds; /* summed measured migration time */
+    double max_downtime;      /* seconds */
+    size_t migrations;        /* measured */
     double moved_mb, moved_seconds, dirty_rate; /* sums for the cost model */
     struct ent_action_outcome *outcomes;        /* one per plan action */
     size_t len;
@@ -83,6 +86,7 @@ int ent_exec_action(const struct ent_model *m, const struct ent_action *a, struc
                     const struct ent_exec_options *opts, struct ent_action_outcome *out,
                     struct ent_error *err);
 /* After a failure: where the action's VM really is, logged. */
-void ent_exec_locate(const struct ent_model *m, const struct ent_action *a, struct ent_driver *drv);
+/* Whether the VM is still in a migration the hypervisor could not cancel (xend's migrating-). */
+bool ent_exec_locate(const struct ent_model *m, const struct ent_action *a, struct ent_driver *drv);
 
 #endif
