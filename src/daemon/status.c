@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -82,7 +83,10 @@ static int listen_at(const char *path, int *out, struct ent_error *err)
     }
     unlink(path); /* a dead daemon's */
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) || listen(fd, 16)) {
+    /* Its owner and group only: the status says what runs where (chmod right after bind, before
+     * anyone is accepted). */
+    if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) || chmod(path, 0660) ||
+        listen(fd, 16)) {
         rc = ent_error(err, ENT_EIO, "status socket %s: %s", path, strerror(errno));
         if (fd >= 0)
             close(fd);

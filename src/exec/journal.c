@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 static const char *const SCHEMA =
@@ -45,6 +46,7 @@ int ent_journal_open(struct ent_journal *j, const char *path, struct ent_error *
         return rc;
     }
     j->db = db;
+    chmod(path, 0640); /* what ran where, and why it failed: its owner and group only */
     sqlite3_busy_timeout(db, 5000);
     if (sqlite3_exec(db, SCHEMA, NULL, NULL, NULL) != SQLITE_OK) {
         int rc = fail(j, "schema", err);

@@ -133,7 +133,9 @@ static int add_node(struct ent_xend_source *src, const char *url, const struct e
     if (n < 0)
         return n;
     m->nodes[n].driver = ent_strdup("xen");
-    m->nodes[n].attrs = json_pack("{s:s, s:s}", "type", "xen-3", "xend", url);
+    char *shown = ent_url_without_password(url); /* what status and snapshots show */
+    m->nodes[n].attrs = json_pack("{s:s, s:s}", "type", "xen-3", "xend", shown);
+    ent_free(shown);
     m->res[r->cpu].capacity[n] = (int64_t)(cpus * 100);
     int64_t memory = (int64_t)total;
     const struct ent_sxp **list = NULL;
@@ -225,7 +227,9 @@ static int xend_configure(struct ent_monitor *mon, const struct ent_config *c,
 static void xend_describe(const struct ent_monitor *mon, char *buf, size_t size)
 {
     const struct ent_xend_source *src = mon->state;
-    snprintf(buf, size, "xend %s%s", src->urls[0], src->n_urls > 1 ? ", ..." : "");
+    char *shown = ent_url_without_password(src->urls[0]);
+    snprintf(buf, size, "xend %s%s", shown, src->n_urls > 1 ? ", ..." : "");
+    ent_free(shown);
 }
 
 static const char *const xend_keys[] = {"monitor.xend.urls", NULL};

@@ -44,15 +44,16 @@ static int blank(const struct answer *a)
     return 1;
 }
 
-/* The request and its answer read into out; full is the URL, named in every message. */
-static int call(const char *full, const char *form, double timeout, struct ent_sxp *out,
-                struct ent_error *err)
+/* The request to url and its answer read into out; every message names full, the URL without
+ * its password. */
+static int call(const char *url, const char *full, const char *form, double timeout,
+                struct ent_sxp *out, struct ent_error *err)
 {
     struct answer a = {0};
     CURL *c = curl_easy_init();
     if (!c)
         return ent_error(err, ENT_ENOMEM, "xend %s: cannot start libcurl", full);
-    curl_easy_setopt(c, CURLOPT_URL, full);
+    curl_easy_setopt(c, CURLOPT_URL, url);
     curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)(timeout * 1000));
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
@@ -91,12 +92,30 @@ static int call(const char *full, const char *form, double timeout, struct ent_s
     return rc;
 }
 
+char *ent_url_without_password(const char *url)
+{
+    CURLU *h = curl_url();
+    char *shown = NULL;
+    if (h && curl_url_set(h, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) == CURLUE_OK &&
+        curl_url_set(h, CURLUPART_PASSWORD, NULL, 0) == CURLUE_OK &&
+        curl_url_get(h, CURLUPART_URL, &shown, 0) == CURLUE_OK) {
+        char *copy = ent_strdup(shown);
+        curl_free(shown);
+        curl_url_cleanup(h);
+        return copy;
+    }
+    curl_url_cleanup(h);
+    return ent_strdup(strchr(url, '@') ? "(a URL with credentials, unparsable)" : url);
+}
+
 int ent_xend_call(const char *url, const char *path, const char *form, double timeout,
                   struct ent_sxp *out, struct ent_error *err)
 {
     memset(out, 0, sizeof *out);
     char *full = ent_strdup_printf("%s%s", url, path);
-    int rc = call(full, form, timeout, out, err);
+    char *shown = ent_url_without_password(full);
+    int rc = call(full, shown, form, timeout, out, err);
+    ent_free(shown);
     ent_free(full);
     return rc;
 }

@@ -14,4 +14,8 @@ struct ent_sxp;
 ENT_MUST_USE int ent_xend_call(const char *url, const char *path, const char *form, double timeout,
                                struct ent_sxp *out, struct ent_error *err);
 
+/* url as messages and logs may show it: its password left out (libcurl's URL API); a new string
+ * (free with ent_free). */
+char *ent_url_without_password(const char *url) __attribute__((warn_unused_result));
+
 #endif

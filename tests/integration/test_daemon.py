@@ -90,6 +90,8 @@ class Daemon(unittest.TestCase):
         with open(self.pid_file) as f:
             pid = int(f.read())
         os.kill(pid, 0)
+        for path, mode in ((self.socket, 0o660), (self.log, 0o640), (self.journal, 0o640)):
+            self.assertEqual(os.stat(path).st_mode & 0o777, mode, path)  # not the world's
         again = self.loop("start", check=1)
         self.assertIn("already running", again.stderr)
         # a round is executing: actions in flight

@@ -156,6 +156,16 @@ class Xend(unittest.TestCase):
         doc = json.loads(monitor("--xend", f"http://127.0.0.1:{self.twin}", "--btrplace").stdout)
         self.assertEqual([c["id"] for c in doc["constraints"]], ["root"])
 
+    def test_credentials_in_urls_are_never_shown(self):
+        url = self.urls[0].replace("http://", "http://admin:s3cret@")
+        snap = json.loads(monitor("--xend", url).stdout)
+        self.assertNotIn("s3cret", json.dumps(snap))
+        self.assertIn("admin@", snap["source"])
+        broken = f"http://admin:s3cret@127.0.0.1:{self.servers[2].server_port}"
+        p = monitor("--xend", broken, check=2)
+        self.assertIn("admin@", p.stderr)
+        self.assertNotIn("s3cret", p.stderr)
+
     def test_same_node_twice(self):
         p = monitor("--xend", f"{self.urls[0]},{self.urls[0]}", check=2)
         self.assertIn("node xen-1 reported twice", p.stderr)
