@@ -30,6 +30,32 @@ def monitor(*args, check=0):
     return run("monitor", *args, check=check, timeout=60)
 
 
+GANGLIA_NODE = (
+    '<HOST NAME="{name}" IP="10.9.0.1" REPORTED="0" TN="1" TMAX="20" DMAX="0">'
+    '<METRIC NAME="container.mem_total" VAL="16777216" TYPE="uint32" TN="1" TMAX="60"/>'
+    '<METRIC NAME="container.cpu_num" VAL="8" TYPE="uint8" TN="1" TMAX="60"/>'
+    '<METRIC NAME="container.type" VAL="{kind}" TYPE="string" TN="1" TMAX="60"/>'
+    '<METRIC NAME="container.driver.migration" VAL="{driver}" TYPE="string" TN="1" TMAX="60"/>'
+    '<METRIC NAME="container.vms" VAL="{vms}" TYPE="string" TN="1" TMAX="60"/></HOST>')
+
+
+def ganglia_dump(nodes, kind="xen-3.3", driver="xen"):
+    """A gmond XML dump of nodes {NAME: [VM, ...]} publishing what the seed script does (16 GiB,
+    8 CPUs, the VM names one per line)."""
+    hosts = "".join(GANGLIA_NODE.format(name=n, kind=kind, driver=driver, vms="&#10;".join(v))
+                    for n, v in nodes.items())
+    return f'<GANGLIA_XML VERSION="3.7.2" SOURCE="gmond"><CLUSTER NAME="c">{hosts}</CLUSTER>' \
+        '</GANGLIA_XML>'
+
+
+def monitor_config(directory, lines):
+    """entropy monitor --config on a file of lines written in directory: the snapshot."""
+    path = os.path.join(directory, "entropy.properties")
+    with open(path, "w") as f:
+        f.write("".join(f"{x}\n" for x in lines))
+    return json.loads(monitor("--config", path).stdout)
+
+
 def free_port():
     """A TCP port free on 127.0.0.1 now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:

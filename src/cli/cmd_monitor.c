@@ -39,12 +39,13 @@ static json_t *snapshot_json(const struct ent_model *m, const char *source, json
     for (size_t v = 0; v < m->n_vms; v++) {
         json_t *a = m->vms[v].attrs;
         json_array_append_new(vms,
-                              json_pack("{s:s, s:s, s:I, s:I, s:O?, s:O?}", "name", m->vms[v].name,
-                                        "node", m->nodes[m->map.vm_host[v]].name, "memory_mb",
-                                        (json_int_t)m->res[mem].demand[v], "cpu",
+                              json_pack("{s:s, s:s, s:I, s:I, s:O?, s:O?, s:O?}", "name",
+                                        m->vms[v].name, "node", m->nodes[m->map.vm_host[v]].name,
+                                        "memory_mb", (json_int_t)m->res[mem].demand[v], "cpu",
                                         (json_int_t)m->res[cpu].demand[v], "active",
                                         a ? json_object_get(a, "active") : NULL, "reported",
-                                        a ? json_object_get(a, "reported") : NULL));
+                                        a ? json_object_get(a, "reported") : NULL, "sized_by",
+                                        a ? json_object_get(a, "sized_by") : NULL));
     }
     json_decref(by_node);
     return json_pack("{s:s, s:o, s:o, s:O}", "source", source, "nodes", nodes, "vms", vms, "issues",
@@ -90,6 +91,7 @@ static void args_init(struct monitor_args *a)
 
 static void args_release(struct monitor_args *a)
 {
+    ent_ganglia_source_release(&a->ganglia);
     ent_xend_source_release(&a->xend);
     ent_libvirt_source_release(&a->lv);
     ent_config_release(&a->config);

@@ -45,12 +45,19 @@ const struct ent_config_key ent_config_keys[] = {
     PATH("monitor.ganglia.file", "", "A saved XML dump to read instead of the network (tests)."),
     NUM("monitor.ganglia.liveness", "4", 1, 1000,
         "A host silent for more than this many times its TMAX is lost."),
+    CHOICE("monitor.ganglia.sizing", "hypervisor", "hypervisor|defaults",
+           "How a VM that does not report to Ganglia as a host is sized. hypervisor: from the "
+           "xend or libvirtd that runs it (driver.xend.urls or monitor.xend.urls, "
+           "driver.libvirt.uris or monitor.libvirt.uris), asked once a round; a VM none of them "
+           "knows, or with none configured, gets monitor.vm_memory_mb and monitor.vm_cpu, and "
+           "the round says so. defaults: always those two."),
     NUMCLI(
         "monitor.dom0_memory_mb", "0", 0, 1e9, "monitor --dom0-mb",
         "MB subtracted from a Xen node's container.mem_total for Domain-0; 0 when the publishing "
         "script already did (the seed script does)."),
     NUMCLI("monitor.vm_memory_mb", "1024", 1, 1e9, "monitor --vm-memory",
-           "Memory of a VM that does not report to Ganglia as a host."),
+           "Memory of a VM that neither reports to Ganglia as a host nor is known to a hypervisor "
+           "(monitor.ganglia.sizing)."),
     NUMCLI("monitor.vm_cpu", "100", 0, 1e9, "monitor --vm-cpu",
            "CPU demand (hundredths of a core) of such a VM, and of a VM's vCPU before its use is "
            "measured (xend, libvirt)."),

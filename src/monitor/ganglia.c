@@ -4,7 +4,9 @@
 #include "config/properties.h"
 #include "model/model.h"
 #include "monitor/ganglia_xml.h"
+#include "monitor/issues.h"
 #include "monitor/monitor.h"
+#include "monitor/vm_sizes.h"
 #include "proto/deadline_io.h"
 #include "util/alloc.h"
 #include "util/clock.h"
@@ -24,6 +26,14 @@ void ent_ganglia_source_default(struct ent_ganglia_source *s)
     s->port = 8649;
     s->timeout = 10;
     ent_ganglia_options_default(&s->opts);
+}
+
+void ent_ganglia_source_release(struct ent_ganglia_source *s)
+{
+    if (!s)
+        return;
+    ent_vm_sizes_free(s->sizes);
+    s->sizes = NULL;
 }
 
 /* Connects within the deadline; returns the socket or -1 with the reason in err. */
@@ -102,6 +112,8 @@ void ent_ganglia_source_configure(struct ent_ganglia_source *s, const struct ent
     s->opts.vm_cpu = (int64_t)ent_config_number(c, "monitor.vm_cpu");
     s->opts.active_threshold = (int64_t)ent_config_number(c, "monitor.active_threshold");
     s->opts.liveness = ent_config_number(c, "monitor.ganglia.liveness");
+    ent_vm_sizes_free(s->sizes);
+    s->sizes = ent_vm_sizes_from_config(c);
     if (!endpoints)
         return;
     const char *file = ent_config_string(c, "monitor.ganglia.file");
@@ -135,6 +147,7 @@ static int ganglia_configure(struct ent_monitor *mon, const struct ent_config *c
 
 static void ganglia_close(struct ent_monitor *mon)
 {
+    ent_ganglia_source_release(mon->state);
     ent_free(mon->state);
 }
 
@@ -144,10 +157,26 @@ static int ganglia_read(struct ent_monitor *mon, struct ent_monitor_round *r, st
     struct ent_ganglia_dump dump;
     ent_ganglia_dump_init(&dump);
     int rc = ent_ganglia_fetch(src, &dump, err);
+    struct ent_ganglia_options opts = src->opts;
+    opts.sizes = src->sizes;
+    if (!rc && src->sizes)
+        ent_vm_sizes_fetch(src->sizes, r->issues);
     if (!rc)
-        rc = ent_ganglia_read(&dump, &src->opts, r, err);
+        rc = ent_ganglia_read(&dump, &opts, r, err);
     ent_ganglia_dump_release(&dump);
     return rc;
+}
+
+/* The CPU-time history of the VMs the hypervisors size goes on across rounds and reloads. */
+static void ganglia_settle(struct ent_monitor *mon, bool kept)
+{
+    ent_vm_sizes_settle(((struct ent_ganglia_source *)mon->state)->sizes, kept);
+}
+
+static void ganglia_reload(struct ent_monitor *fresh, struct ent_monitor *old)
+{
+    ent_vm_sizes_swap_history(((struct ent_ganglia_source *)fresh->state)->sizes,
+                              ((struct ent_ganglia_source *)old->state)->sizes);
 }
 
 static void ganglia_describe(const struct ent_monitor *mon, char *buf, size_t size)
@@ -159,10 +188,10 @@ static void ganglia_describe(const struct ent_monitor *mon, char *buf, size_t si
         snprintf(buf, size, "ganglia %s:%d", src->host, src->port);
 }
 
-static const char *const ganglia_keys[] = {"monitor.ganglia.host",     "monitor.ganglia.port",
-                                           "monitor.ganglia.query",    "monitor.ganglia.file",
-                                           "monitor.ganglia.liveness", "monitor.dom0_memory_mb",
-                                           "monitor.vm_memory_mb",     NULL};
+static const char *const ganglia_keys[] = {
+    "monitor.ganglia.host", "monitor.ganglia.port",     "monitor.ganglia.query",
+    "monitor.ganglia.file", "monitor.ganglia.liveness", "monitor.dom0_memory_mb",
+    "monitor.vm_memory_mb", "monitor.ganglia.sizing",   NULL};
 
 const struct ent_monitor_ops ent_monitor_ganglia_ops = {
     .name = "ganglia",
@@ -171,6 +200,8 @@ const struct ent_monitor_ops ent_monitor_ganglia_ops = {
     .configure = ganglia_configure,
     .open = ganglia_open,
     .read = ganglia_read,
+    .settle = ganglia_settle,
+    .reload = ganglia_reload,
     .close = ganglia_close,
     .describe = ganglia_describe,
 };

@@ -10,6 +10,7 @@
 struct ent_config;
 struct ent_error;
 struct ent_ganglia_dump;
+struct ent_vm_sizes;
 
 struct ent_ganglia_source {
     const char *host; /* address of gmond or gmetad */
@@ -18,14 +19,18 @@ struct ent_ganglia_source {
     const char *file;  /* instead of the network: a saved dump */
     double timeout;    /* seconds for the whole exchange */
     struct ent_ganglia_options opts;
+    struct ent_vm_sizes *sizes; /* owned: the hypervisors that size the VMs (NULL: none) */
 };
 
 void ent_ganglia_source_default(struct ent_ganglia_source *s);
+/* Frees what the source owns (its hypervisors); s itself is the caller's. */
+void ent_ganglia_source_release(struct ent_ganglia_source *s);
 /* Reads the dump. A source that is down, slow (past the timeout) or sends garbage is an error
  * that names it; nothing half-read is returned. */
 int ent_ganglia_fetch(const struct ent_ganglia_source *src, struct ent_ganglia_dump *out,
                       struct ent_error *err);
-/* The monitor.* settings and, with endpoints, monitor.ganglia.file or host, port and query. */
+/* The monitor.* settings, the hypervisors that size VMs (monitor.ganglia.sizing) and, with
+ * endpoints, monitor.ganglia.file or host, port and query. */
 void ent_ganglia_source_configure(struct ent_ganglia_source *s, const struct ent_config *c,
                                   bool endpoints);
 

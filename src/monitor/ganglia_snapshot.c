@@ -14,6 +14,8 @@
 #include "model/model.h"
 #include "monitor/ganglia_xml.h"
 #include "monitor/issues.h"
+#include "monitor/vm_sizes.h"
+#include "proto/xend_http.h"
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/hashmap.h"
@@ -21,6 +23,7 @@
 #include "util/str.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -129,44 +132,79 @@ static int usable_node(const struct ent_ganglia_host *h, const struct ent_gangli
     return 1;
 }
 
-/* The VMs of node n, from h's container.vms; their demand from the hosts they report as. */
-static int add_vms(const struct ent_ganglia_dump *d, const struct ent_namemap *by_name,
-                   const struct ent_ganglia_options *o, const struct ent_ganglia_host *h, int32_t n,
-                   struct ent_monitor_round *r, struct ent_error *err)
+/* One dump being read: what every host's reading needs, and the VMs sized by default. */
+struct reading {
+    const struct ent_ganglia_dump *d;
+    struct ent_namemap by_name; /* host name -> index in the dump */
+    const struct ent_ganglia_options *o;
+    struct ent_monitor_round *r;
+    struct ent_str defaulted; /* names of the VMs sized by monitor.vm_memory_mb/vm_cpu */
+    size_t n_defaulted;
+};
+
+#define LISTED_DEFAULTED 10
+
+/* VM v's demand: from its own gmond when it reports as a host, else from the hypervisor that
+ * runs it, else the defaults (counted, to be reported once for the round). */
+static void size_vm(struct reading *g, int v, const char *name)
 {
-    struct ent_model *m = r->m;
+    struct ent_model *m = g->r->m;
+    int64_t vmem, vcpu;
+    int reported;
+    int32_t vi = ent_namemap_get(&g->by_name, name);
+    vm_demand(vi >= 0 ? &g->d->hosts[vi] : NULL, g->o, &vmem, &vcpu, &reported);
+    const char *sized_by = reported ? "ganglia" : "default";
+    if (!reported && ent_vm_sizes_lookup(g->o->sizes, name, &vmem, &vcpu, &sized_by))
+        reported = 1;
+    if (!reported && g->n_defaulted++ < LISTED_DEFAULTED)
+        ent_str_addf(&g->defaulted, "%s%s", g->defaulted.len ? ", " : "", m->vms[v].name);
+    m->res[g->r->mem].demand[v] = vmem;
+    m->res[g->r->cpu].demand[v] = vcpu;
+    m->vms[v].attrs = json_pack("{s:b, s:b, s:s}", "active", vcpu > g->o->active_threshold,
+                                "reported", reported, "sized_by", sized_by);
+}
+
+/* The VMs of node n, from h's container.vms. On a Xen node, xend's migrating-NAME is VM NAME
+ * in a migration: left where it is this round. */
+static int add_vms(struct reading *g, const struct ent_ganglia_host *h, int32_t n,
+                   struct ent_error *err)
+{
+    struct ent_monitor_round *r = g->r;
+    bool xen = strncasecmp(h->val[ENT_GM_CONTAINER_TYPE], "xen", 3) == 0;
     int rc = 0;
     char *list = ent_strdup(h->val[ENT_GM_CONTAINER_VMS]), *save = NULL;
     for (char *name = strtok_r(list, ENT_NAME_SEPARATORS, &save); name && !rc;
          name = strtok_r(NULL, ENT_NAME_SEPARATORS, &save)) {
         if (strcasecmp(name, "Domain-0") == 0)
             continue;
-        int v = ent_monitor_add_vm(m, &r->names, r->issues, "ganglia", name, n, err);
+        const char *moving = xen ? ent_xend_in_flight(name) : NULL;
+        if (moving)
+            name = (char *)moving;
+        int v = ent_monitor_add_vm(r->m, &r->names, r->issues, "ganglia", name, n, err);
         if (v < 0) {
             rc = v == ENT_EEXISTS ? 0 : v;
             continue;
         }
-        int32_t vi = ent_namemap_get(by_name, name);
-        int64_t vmem, vcpu;
-        int reported;
-        vm_demand(vi >= 0 ? &d->hosts[vi] : NULL, o, &vmem, &vcpu, &reported);
-        m->res[r->mem].demand[v] = vmem;
-        m->res[r->cpu].demand[v] = vcpu;
-        m->vms[v].attrs =
-            json_pack("{s:b, s:b}", "active", vcpu > o->active_threshold, "reported", reported);
+        if (moving) {
+            ent_monitor_issue(r->issues, "ganglia",
+                              "VM %s is in a migration on node %s (xend shows migrating-%s): "
+                              "left where it is this round",
+                              r->m->vms[v].name, r->m->nodes[n].name, r->m->vms[v].name);
+            ent_monitor_pin_vm(r->m, v);
+        }
+        size_vm(g, v, name);
     }
     ent_free(list);
     return rc;
 }
 
 /* Host h as a node, with its VMs, when it is a usable one. */
-static int add_host(const struct ent_ganglia_dump *d, const struct ent_namemap *by_name,
-                    const struct ent_ganglia_options *o, const struct ent_ganglia_host *h,
-                    struct ent_monitor_round *r, struct ent_error *err)
+static int add_host(struct reading *g, const struct ent_ganglia_host *h, struct ent_error *err)
 {
+    struct ent_monitor_round *r = g->r;
     struct ent_model *m = r->m;
     double mem_kb, cpus;
-    if (!is_node(h) || !usable_node(h, o, r, &mem_kb, &cpus))
+    if (!is_node(h) || !usable_node(h, g->o, r, &mem_kb, &cpus))
         return 0;
     int n = ent_monitor_add_node(r, "ganglia", h->name, err);
     if (n == ENT_EINVALID)
@@ -180,26 +218,35 @@ static int add_host(const struct ent_ganglia_dump *d, const struct ent_namemap *
         return n;
     int64_t memory = (int64_t)(mem_kb / 1024);
     const char *type = h->val[ENT_GM_CONTAINER_TYPE];
-    if (o->dom0_memory_mb > 0 && strncasecmp(type, "xen", 3) == 0)
-        memory = memory > o->dom0_memory_mb ? memory - o->dom0_memory_mb : 0;
+    if (g->o->dom0_memory_mb > 0 && strncasecmp(type, "xen", 3) == 0)
+        memory = memory > g->o->dom0_memory_mb ? memory - g->o->dom0_memory_mb : 0;
     m->res[r->mem].capacity[n] = memory;
     m->res[r->cpu].capacity[n] = (int64_t)(cpus * 100);
     m->nodes[n].driver = ent_strdup(h->val[ENT_GM_CONTAINER_DRIVER]);
     m->nodes[n].attrs = json_pack("{s:s, s:s?}", "type", type, "ip", h->ip);
-    return add_vms(d, by_name, o, h, n, r, err);
+    return add_vms(g, h, n, err);
 }
 
 int ent_ganglia_read(const struct ent_ganglia_dump *d, const struct ent_ganglia_options *o,
                      struct ent_monitor_round *r, struct ent_error *err)
 {
-    struct ent_namemap by_name; /* host name -> index in the dump */
-    ent_namemap_init(&by_name);
+    struct reading g = {.d = d, .o = o, .r = r, .defaulted = ENT_STR_INIT};
+    ent_namemap_init(&g.by_name);
     for (size_t i = 0; i < d->n_hosts; i++)
-        ent_namemap_put(&by_name, d->hosts[i].name, (int32_t)i);
+        ent_namemap_put(&g.by_name, d->hosts[i].name, (int32_t)i);
     int rc = 0;
     for (size_t i = 0; i < d->n_hosts && !rc; i++)
-        rc = add_host(d, &by_name, o, &d->hosts[i], r, err);
-    ent_namemap_release(&by_name);
+        rc = add_host(&g, &d->hosts[i], err);
+    if (!rc && g.n_defaulted)
+        ent_monitor_issue(r->issues, "ganglia",
+                          "%zu VMs sized by default (monitor.vm_memory_mb = %" PRId64
+                          " MB, monitor.vm_cpu = %" PRId64
+                          "): neither Ganglia nor a hypervisor (monitor.ganglia.sizing) "
+                          "describes %s%s",
+                          g.n_defaulted, o->vm_memory_mb, o->vm_cpu, ent_str_cstr(&g.defaulted),
+                          g.n_defaulted > LISTED_DEFAULTED ? ", ..." : "");
+    ent_str_release(&g.defaulted);
+    ent_namemap_release(&g.by_name);
     return rc;
 }
 

@@ -11,6 +11,7 @@ struct ent_error;
 struct ent_ganglia_dump;
 struct ent_model;
 struct ent_monitor_round;
+struct ent_vm_sizes;
 
 struct ent_ganglia_options {
     int64_t vm_memory_mb;     /* a VM that does not report as a host: its memory (MB) */
@@ -19,6 +20,8 @@ struct ent_ganglia_options {
     int64_t dom0_memory_mb;   /* subtracted from a Xen node's container.mem_total; 0 when the
                                * publisher already did, as the seed script does (the default) */
     double liveness;          /* a host silent for more than this times its TMAX is lost (4) */
+    const struct ent_vm_sizes *sizes; /* the hypervisors' answers for VMs that do not report
+                                       * as hosts; NULL: none */
 };
 
 void ent_ganglia_options_default(struct ent_ganglia_options *o);

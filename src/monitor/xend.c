@@ -55,24 +55,6 @@ static int number(const char *s, double *out)
     return 0;
 }
 
-/* The domains of an answer: a list of (domain ...), or a single one. */
-static void domains_of(const struct ent_sxp *x, const struct ent_sxp ***out, size_t *n)
-{
-    *n = 0;
-    *out = ent_malloc((x->n + 1) * sizeof **out);
-    if (!x->atom && x->n && x->items[0].atom && strcmp(x->items[0].atom, "domain") == 0) {
-        (*out)[(*n)++] = x;
-        return;
-    }
-    for (size_t i = 0; !x->atom && i < x->n; i++) {
-        const struct ent_sxp *d = &x->items[i];
-        if (!d->atom && d->n && d->items[0].atom && strcmp(d->items[0].atom, "domain") == 0)
-            (*out)[(*n)++] = d;
-    }
-}
-
-#define XEND_MIGRATING "migrating-"
-
 /* Domain d of node n into the round; Domain-0's memory is taken out of *memory instead. */
 static int add_domain(struct ent_xend_source *src, const struct ent_sxp *d, int n, int64_t *memory,
                       struct ent_monitor_round *r, struct ent_error *err)
@@ -90,10 +72,10 @@ static int add_domain(struct ent_xend_source *src, const struct ent_sxp *d, int 
     }
     /* During a migration, and after one xend gave up on, xend shows the source domain as
      * migrating-NAME: it is the VM in flight, not a new one; it stays where it is. */
-    bool in_flight =
-        strncmp(name, XEND_MIGRATING, strlen(XEND_MIGRATING)) == 0 && name[strlen(XEND_MIGRATING)];
+    const char *moving = ent_xend_in_flight(name);
+    bool in_flight = moving != NULL;
     if (in_flight)
-        name += strlen(XEND_MIGRATING);
+        name = moving;
     int v = ent_monitor_add_vm(m, &r->names, r->issues, "xend", name, n, err);
     if (v < 0)
         return v == ENT_EEXISTS ? 0 : v;
@@ -140,7 +122,7 @@ static int add_node(struct ent_xend_source *src, const char *url, const struct e
     int64_t memory = (int64_t)total;
     const struct ent_sxp **list = NULL;
     size_t n_list = 0;
-    domains_of(doms, &list, &n_list);
+    ent_xend_domains(doms, &list, &n_list);
     int rc = 0;
     for (size_t i = 0; i < n_list && !rc; i++)
         rc = add_domain(src, list[i], n, &memory, r, err);

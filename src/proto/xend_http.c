@@ -119,3 +119,26 @@ int ent_xend_call(const char *url, const char *path, const char *form, double ti
     ent_free(full);
     return rc;
 }
+
+void ent_xend_domains(const struct ent_sxp *x, const struct ent_sxp ***out, size_t *n)
+{
+    *n = 0;
+    *out = ent_malloc((x->n + 1) * sizeof **out);
+    if (!x->atom && x->n && x->items[0].atom && strcmp(x->items[0].atom, "domain") == 0) {
+        (*out)[(*n)++] = x;
+        return;
+    }
+    for (size_t i = 0; !x->atom && i < x->n; i++) {
+        const struct ent_sxp *d = &x->items[i];
+        if (!d->atom && d->n && d->items[0].atom && strcmp(d->items[0].atom, "domain") == 0)
+            (*out)[(*n)++] = d;
+    }
+}
+
+#define XEND_MIGRATING "migrating-"
+
+const char *ent_xend_in_flight(const char *name)
+{
+    size_t len = strlen(XEND_MIGRATING);
+    return strncmp(name, XEND_MIGRATING, len) == 0 && name[len] ? name + len : NULL;
+}

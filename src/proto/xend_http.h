@@ -6,6 +6,8 @@
 
 #include "util/error.h"
 
+#include <stddef.h>
+
 struct ent_error;
 struct ent_sxp;
 
@@ -13,6 +15,14 @@ struct ent_sxp;
  * (xend answers some ops with nothing) and an error for a GET. timeout in seconds. */
 ENT_MUST_USE int ent_xend_call(const char *url, const char *path, const char *form, double timeout,
                                struct ent_sxp *out, struct ent_error *err);
+
+/* The domains of an answer to GET /xend/domain?detail=1: a list of (domain ...), or a single
+ * one. *out is a new array of pointers into answer (free with ent_free). */
+void ent_xend_domains(const struct ent_sxp *answer, const struct ent_sxp ***out, size_t *n);
+
+/* xend 3.x renames a domain migrating-NAME while it migrates, and leaves it so after a migration
+ * it gave up on: NAME when name is such a transient name, else NULL. */
+const char *ent_xend_in_flight(const char *name);
 
 /* url as messages and logs may show it: its password left out (libcurl's URL API); a new string
  * (free with ent_free). */

@@ -148,6 +148,21 @@ class Libvirt(unittest.TestCase):
         self.assertEqual(len(snap["issues"]), 1)
         self.assertIn("is not a valid name", snap["issues"][0])
 
+    def test_ganglia_vms_sized_by_their_libvirtd(self):
+        # Ganglia names the VMs of KVM nodes; their libvirtd (here the test driver) sizes them
+        with open(os.path.join(self.dir.name, "dump.xml"), "w") as f:
+            f.write(harness.ganglia_dump({"h1": ["web-1", "db-1"], "h2": ["cache-1", "new-1"]},
+                                         kind="kvm", driver="kvm"))
+        snap = harness.monitor_config(self.dir.name, [
+            "monitor.source = ganglia", "monitor.ganglia.file = dump.xml",
+            f"driver.libvirt.uris = {self.uri['h1']} {self.uri['h2']}"])
+        vms = {v["name"]: v for v in snap["vms"]}
+        self.assertEqual((vms["web-1"]["memory_mb"], vms["web-1"]["cpu"]), (1536, 200))
+        self.assertEqual(vms["cache-1"]["memory_mb"], 1024)
+        self.assertEqual(vms["cache-1"]["sized_by"], "libvirt " + self.uri["h2"].split("=", 1)[1])
+        self.assertEqual(vms["new-1"]["sized_by"], "default")
+        self.assertIn("1 VMs sized by default", "\n".join(snap["issues"]))
+
     def test_same_node_twice(self):
         p = monitor("--libvirt", self.uri["h1"], "--libvirt", self.uri["h1"], check=2)
         self.assertIn("h1 given twice", p.stderr)

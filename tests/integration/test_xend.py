@@ -9,6 +9,7 @@ import http.server
 import json
 import os
 import sys
+import tempfile
 import threading
 import time
 import unittest
@@ -183,6 +184,44 @@ class Xend(unittest.TestCase):
                 self.assertIn(self.urls[i], p.stderr)
                 self.assertIn(words, p.stderr)
                 self.assertEqual(p.stdout, "")  # nothing half-read
+
+    def test_ganglia_vms_sized_by_their_xend(self):
+        """The seed's deployment: Ganglia names the VMs, each node's xend sizes them."""
+        dump = harness.ganglia_dump({"xen-1": ["web-1", "db-1", "ghost-1"],
+                                     "xen-2": ["migrating-cache-1"]})
+        with tempfile.TemporaryDirectory() as tmp:
+            with open(os.path.join(tmp, "dump.xml"), "w") as f:
+                f.write(dump)
+
+            def snapshot(*lines):
+                snap = harness.monitor_config(tmp, ["monitor.source = ganglia",
+                                                    "monitor.ganglia.file = dump.xml",
+                                                    "monitor.timeout = 2", *lines])
+                return {v["name"]: v for v in snap["vms"]}, "\n".join(snap["issues"])
+
+            down = "http://127.0.0.1:1"
+            vms, issues = snapshot(f"driver.xend.urls = xen-1={self.urls[0]} "
+                                   f"xen-2={self.urls[1]} xen-9={down}")
+            self.assertEqual((vms["web-1"]["memory_mb"], vms["web-1"]["cpu"]), (2048, 200))
+            self.assertEqual(vms["web-1"]["sized_by"].rstrip("/"), f"xend {self.urls[0]}")
+            self.assertEqual(vms["db-1"]["memory_mb"], 4096)
+            self.assertEqual(vms["cache-1"]["memory_mb"], 1024)  # xend's, in flight on xen-2
+            self.assertEqual(vms["cache-1"]["node"], "xen-2")
+            self.assertIn("VM cache-1 is in a migration on node xen-2", issues)
+            self.assertEqual((vms["ghost-1"]["memory_mb"], vms["ghost-1"]["sized_by"]),
+                             (1024, "default"))
+            self.assertIn("1 VMs sized by default (monitor.vm_memory_mb = 1024 MB, "
+                          "monitor.vm_cpu = 100): neither Ganglia nor a hypervisor "
+                          "(monitor.ganglia.sizing) describes ghost-1", issues)
+            self.assertIn(f"VM sizes: xend {down}/ does not answer", issues)
+            # the monitor's own URLs serve when the driver has none; sizing can be turned off
+            vms, _ = snapshot(f"monitor.xend.urls = {self.urls[0]}")
+            self.assertEqual(vms["db-1"]["sized_by"].rstrip("/"), f"xend {self.urls[0]}")
+            vms, issues = snapshot(f"monitor.xend.urls = {self.urls[0]}",
+                                   "monitor.ganglia.sizing = defaults")
+            self.assertEqual((vms["db-1"]["memory_mb"], vms["db-1"]["sized_by"]),
+                             (1024, "default"))
+            self.assertIn("4 VMs sized by default", issues)
 
     def test_down(self):
         p = monitor("--xend", "http://127.0.0.1:1", "--timeout", "1", check=2)
