@@ -8,7 +8,6 @@ usage: test_ganglia.py ENTROPY_BINARY [unittest args]"""
 import json
 import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
@@ -18,73 +17,16 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
+import seed  # noqa: E402
 
 ENTROPY = None
 free_port = harness.free_port
 monitor = harness.monitor
 
 
-class Gmond:
-    """A gmond of its own: UDP in and out on 127.0.0.1, XML on a TCP port."""
-
-    def __init__(self):
-        self.dir = tempfile.mkdtemp()
-        self.udp, self.tcp = free_port(), free_port()
-        self.conf = os.path.join(self.dir, "gmond.conf")
-        with open(self.conf, "w") as f:
-            f.write(f"""globals {{
-  daemonize = no
-  setuid = no
-  debug_level = 0
-  mute = no
-  deaf = no
-  allow_extra_data = yes
-  host_dmax = 0
-  cleanup_threshold = 300
-  send_metadata_interval = 5
-}}
-cluster {{ name = "entropy-test" }}
-udp_send_channel {{ host = 127.0.0.1  port = {self.udp}  ttl = 1 }}
-udp_recv_channel {{ port = {self.udp}  bind = 127.0.0.1 }}
-tcp_accept_channel {{ port = {self.tcp}  bind = 127.0.0.1 }}
-""")
-        self.proc = subprocess.Popen(["gmond", "-c", self.conf, "-f"],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", self.tcp), timeout=0.2).close()
-                return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("gmond did not start")
-
-    def metric(self, host, ip, name, value, kind="string", units="", tmax=None):
-        cmd = ["gmetric", "-c", self.conf, "-n", name, "-v", str(value), "-t", kind,
-               "-S", f"{ip}:{host}"]
-        if units:
-            cmd += ["-u", units]
-        if tmax:
-            cmd += ["-x", str(tmax)]
-        subprocess.run(cmd, check=True)
-
-    def node(self, name, ip, vms, mem_kb=16777216, cpus=8, kind="xen-3.3", tmax=None,
-             skip=()):
-        """What the seed script publishes for a node."""
-        metrics = [("container.mem_total", mem_kb, "uint32", "KB"),
-                   ("container.cpu_num", cpus, "uint8", ""),
-                   ("container.type", kind, "string", ""),
-                   ("container.driver.migration", "xen", "string", ""),
-                   ("container.vms", " ".join(vms), "string", "")]
-        for name_, value, kind_, units in metrics:
-            if name_ not in skip:
-                self.metric(name, ip, name_, value, kind_, units,
-                            tmax if name_ == "container.vms" else None)
-
-    def stop(self):
-        self.proc.terminate()
-        self.proc.wait(timeout=10)
-        shutil.rmtree(self.dir, ignore_errors=True)
+Gmond = seed.Gmond
 
 
 class Cluster(unittest.TestCase):
@@ -169,59 +111,19 @@ class Cluster(unittest.TestCase):
             self.assertEqual(root["present"], 1)
 
 
-SEED_SCRIPT = os.path.join(harness.REPO, "tests", "data", "seed", "gmetric-xen.sh")
-XEN_STUBS = {  # answer like Xen 3.3's tools; FAKE: Xen cannot run here
-    "xm": """#!/bin/sh
-[ "$1" = info ] || exit 1
-printf 'host                   : %s\\nrelease                : 2.6.18-xen\\n' "$SEED_HOST"
-printf 'nr_cpus                : 4\\ntotal_memory           : 4096\\nfree_memory            : 100\\n'
-""",
-    "xenstore-read": """#!/bin/sh
-[ "$1" = /local/domain/0/memory/target ] && echo 524288
-""",
-    "xenstore-ls": """#!/bin/sh
-[ "$1" = /local/domain ] || exit 1
-echo '0 = ""'
-echo ' name = "Domain-0"'
-i=1
-for vm in $SEED_VMS; do
-    printf '%s = ""\\n vm = "/vm/%s"\\n name = "%s"\\n' "$i" "$i" "$vm"
-    i=$((i + 1))
-done
-""",
-    # The test's gmond, not /etc/ganglia's, each node spoofed as its own host (FAKE of the site's
-    # network: one gmond here stands for the cluster's).
-    "gmetric": """#!/bin/sh
-shift 2  # -c /etc/ganglia/gmond.conf, as the seed script passes it
-exec /usr/bin/gmetric -c "$SEED_GMOND_CONF" -S "$SEED_IP:$SEED_HOST" "$@"
-""",
-}
-
-
 class SeedScript(unittest.TestCase):
     """The seed documents' gmetric script, its text unchanged, run for 4 nodes against a real gmond,
     with xm, xenstore-read and xenstore-ls answering like Xen 3.3 (fakes)."""
 
     def test_the_seed_script_as_written(self):
         g = Gmond()
-        procs = []
+        scripts = None
         try:
-            stubs = os.path.join(g.dir, "xen-tools")
-            os.mkdir(stubs)
-            for name, text in XEN_STUBS.items():
-                path = os.path.join(stubs, name)
-                with open(path, "w") as f:
-                    f.write(text)
-                os.chmod(path, 0o755)
             cluster = {"hv1": ["vm01", "vm02", "vm03"], "hv2": ["vm04"], "hv3": [],
                        "hv4": ["vm05", "vm06"]}
-            for i, (host, vms) in enumerate(cluster.items(), 1):
-                env = dict(os.environ, PATH=f"{stubs}:{os.environ['PATH']}", SEED_HOST=host,
-                           SEED_IP=f"10.201.0.{i}", SEED_VMS=" ".join(vms),
-                           SEED_GMOND_CONF=g.conf)
-                procs.append(subprocess.Popen(["sh", SEED_SCRIPT], env=env,
-                                              stdout=subprocess.DEVNULL,
-                                              stderr=subprocess.DEVNULL))
+            for host, vms in cluster.items():
+                seed.write_vms(g.dir, host, vms)
+            scripts = seed.SeedScripts(g, g.dir, {h: (4096, 4) for h in cluster})
             deadline = time.monotonic() + 30
             while True:
                 snap = json.loads(monitor("--ganglia", f"127.0.0.1:{g.tcp}").stdout)
@@ -242,9 +144,8 @@ class SeedScript(unittest.TestCase):
             [issue] = snap["issues"]
             self.assertIn("6 VMs sized by default", issue)
         finally:
-            for p in procs:
-                p.kill()
-                p.wait()
+            if scripts:
+                scripts.stop()
             g.stop()
 
 
