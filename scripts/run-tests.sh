@@ -98,9 +98,16 @@ fuzz() { # target
     corpus=$(mktemp -d)
     cp tests/fuzz/corpus/"$1"/* "$corpus"/
     local log="build-fuzz/fuzz_$1.log"
-    ./build-fuzz/tests/fuzz/fuzz_"$1" -max_total_time="$FUZZ_SECONDS" -timeout=10 \
+    # Any sanitizer report fails the step: UBSan stops at its first (halt_on_error), and the
+    # log is searched for reports a target survived.
+    UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 \
+        ./build-fuzz/tests/fuzz/fuzz_"$1" -max_total_time="$FUZZ_SECONDS" -timeout=10 \
         -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix=build-fuzz/ "$corpus" >"$log" 2>&1
     local rc=$?
+    if [ "$rc" -eq 0 ] && grep -qE 'runtime error:|Sanitizer' "$log"; then
+        echo "fuzz_$1: a sanitizer reported (the run went on):"
+        rc=1
+    fi
     if [ "$rc" -eq 0 ]; then
         tail -n 4 "$log"
     else # the report, and the input that broke it (build-fuzz/crash-*) to add to the corpus

@@ -34,7 +34,8 @@ int64_t ent_cpu_meter_read(struct ent_cpu_meter *cm, const char *key, double cpu
     double dt = t - json_real_value(json_array_get(prev, 1));
     if (dt <= 0.1 || cpu_seconds < before)
         return fallback;
-    return (int64_t)((cpu_seconds - before) / dt * 100); /* CPU seconds a second, x 100 */
+    double use = (cpu_seconds - before) / dt * 100; /* CPU seconds a second, x 100 */
+    return use < 1e12 ? (int64_t)use : fallback;    /* a counter gone mad is no measure */
 }
 
 void ent_cpu_meter_commit(struct ent_cpu_meter *cm)

@@ -20,6 +20,7 @@
 #include "util/error.h"
 #include "util/hashmap.h"
 #include "util/log.h"
+#include "util/number.h"
 #include "util/str.h"
 
 #include <errno.h>
@@ -40,17 +41,24 @@ void ent_ganglia_options_default(struct ent_ganglia_options *o)
                                       .liveness = 4};
 }
 
-static int parse_number(const char *s, double *out)
+/* The ranges a metric must be in to be believed; outside (or NaN, or not a number) it is
+ * reported and not used. */
+#define MAX_MEMORY_KB 1e15 /* an exabyte */
+#define MAX_CPUS      1e5
+#define MAX_LOAD      1e6
+
+static bool metric_in(const struct ent_ganglia_host *h, enum ent_ganglia_metric k, double lo,
+                      double hi, double *out, json_t *issues)
 {
-    if (!s)
-        return -1;
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (errno || end == s)
-        return -1;
-    *out = v;
-    return 0;
+    if (!h->val[k])
+        return false;
+    if (ent_number_in(h->val[k], lo, hi, out))
+        return true;
+    ent_monitor_issue(issues, "ganglia",
+                      "host %s: %s \"%.40s\" is not a number from %g to %g: "
+                      "not used",
+                      h->name, ent_ganglia_metric_name(k), h->val[k], lo, hi);
+    return false;
 }
 
 static bool is_node(const struct ent_ganglia_host *h)
@@ -68,9 +76,10 @@ static bool lost(const struct ent_ganglia_host *h, double factor)
     return tmax > 0 && (double)tn > factor * (double)tmax;
 }
 
-/* Demand of a VM from its own gmond, when it reports as a host. */
+/* Demand of a VM from its own gmond, when it reports as a host (figures out of range are
+ * reported in issues and not used). */
 static void vm_demand(const struct ent_ganglia_host *vh, const struct ent_ganglia_options *o,
-                      int64_t *memory, int64_t *cpu, int *reported)
+                      json_t *issues, int64_t *memory, int64_t *cpu, int *reported)
 {
     double mem, cpus = 1, idle, load;
     *memory = o->vm_memory_mb;
@@ -78,17 +87,16 @@ static void vm_demand(const struct ent_ganglia_host *vh, const struct ent_gangli
     *reported = 0;
     if (!vh)
         return;
-    if (parse_number(vh->val[ENT_GM_MEM_TOTAL], &mem) == 0 && mem > 0) {
+    if (metric_in(vh, ENT_GM_MEM_TOTAL, 1, MAX_MEMORY_KB, &mem, issues)) {
         *memory = (int64_t)(mem / 1024 + 0.5);
         *reported = 1;
     }
-    parse_number(vh->val[ENT_GM_CPU_NUM], &cpus);
-    if (cpus < 1)
+    if (!metric_in(vh, ENT_GM_CPU_NUM, 1, MAX_CPUS, &cpus, issues))
         cpus = 1;
-    if (parse_number(vh->val[ENT_GM_CPU_IDLE], &idle) == 0 && idle >= 0 && idle <= 100) {
+    if (metric_in(vh, ENT_GM_CPU_IDLE, 0, 100, &idle, issues)) {
         *cpu = (int64_t)(cpus * (100 - idle) + 0.5);
         *reported = 1;
-    } else if (parse_number(vh->val[ENT_GM_LOAD_ONE], &load) == 0 && load >= 0) {
+    } else if (metric_in(vh, ENT_GM_LOAD_ONE, 0, MAX_LOAD, &load, issues)) {
         *cpu = (int64_t)((load < cpus ? load : cpus) * 100 + 0.5);
         *reported = 1;
     }
@@ -112,14 +120,10 @@ static int usable_node(const struct ent_ganglia_host *h, const struct ent_gangli
         ent_str_release(&missing);
         return 0;
     }
-    if (parse_number(h->val[ENT_GM_CONTAINER_MEM_TOTAL], mem_kb) || *mem_kb < 0 ||
-        parse_number(h->val[ENT_GM_CONTAINER_CPU_NUM], cpus) || *cpus < 0 || *cpus > 1e5 ||
-        *mem_kb > 1e15) {
-        ent_monitor_issue(r->issues, "ganglia",
-                          "host %s is not a node: container.mem_total \"%s\" or container.cpu_num "
-                          "\"%s\" is not a sensible number",
-                          h->name, h->val[ENT_GM_CONTAINER_MEM_TOTAL],
-                          h->val[ENT_GM_CONTAINER_CPU_NUM]);
+    if (!metric_in(h, ENT_GM_CONTAINER_MEM_TOTAL, 0, MAX_MEMORY_KB, mem_kb, r->issues) ||
+        !metric_in(h, ENT_GM_CONTAINER_CPU_NUM, 0, MAX_CPUS, cpus, r->issues)) {
+        ent_monitor_issue(r->issues, "ganglia", "host %s is not a node: its capacity is unknown",
+                          h->name);
         return 0;
     }
     if (lost(h, o->liveness)) {
@@ -152,7 +156,7 @@ static void size_vm(struct reading *g, int v, const char *name)
     int64_t vmem, vcpu;
     int reported;
     int32_t vi = ent_namemap_get(&g->by_name, name);
-    vm_demand(vi >= 0 ? &g->d->hosts[vi] : NULL, g->o, &vmem, &vcpu, &reported);
+    vm_demand(vi >= 0 ? &g->d->hosts[vi] : NULL, g->o, g->r->issues, &vmem, &vcpu, &reported);
     const char *sized_by = reported ? "ganglia" : "default";
     if (!reported && ent_vm_sizes_lookup(g->o->sizes, name, &vmem, &vcpu, &sized_by))
         reported = 1;

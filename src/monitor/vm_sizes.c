@@ -8,6 +8,7 @@
 #include "proto/xend_http.h"
 #include "util/alloc.h"
 #include "util/error.h"
+#include "util/number.h"
 #include "util/str.h"
 
 #include <stdlib.h>
@@ -90,11 +91,12 @@ static void forget(struct ent_vm_sizes *s, const char *by)
     }
 }
 
-static double number_or(const char *s, double fallback)
+/* A figure of xend's within [lo, hi], else fallback (NaN, inf and 1e300 never believed). */
+static double number_or(const char *s, double lo, double hi, double fallback)
 {
-    char *end;
-    double v = s ? strtod(s, &end) : fallback;
-    return s && end != s && !*end ? v : fallback;
+    double v = fallback;
+    ent_number_in(s, lo, hi, &v);
+    return v;
 }
 
 static void fetch_xend(struct ent_vm_sizes *s, const char *url, json_t *issues)
@@ -120,10 +122,13 @@ static void fetch_xend(struct ent_vm_sizes *s, const char *url, json_t *issues)
         const char *name = ent_sxp_value(list[i], "name");
         if (!name || strcmp(name, "Domain-0") == 0)
             continue;
+        double memory;
+        if (!ent_number_in(ent_sxp_value(list[i], "memory"), 1, 1e12, &memory))
+            continue; /* unknown: sized by default, and reported so */
         const char *moving = ent_xend_in_flight(name);
-        remember(s, moving ? moving : name, number_or(ent_sxp_value(list[i], "memory"), 0),
-                 number_or(ent_sxp_value(list[i], "vcpus"), 1),
-                 number_or(ent_sxp_value(list[i], "cpu_time"), -1), by);
+        remember(s, moving ? moving : name, memory,
+                 number_or(ent_sxp_value(list[i], "vcpus"), 1, 1e5, 1),
+                 number_or(ent_sxp_value(list[i], "cpu_time"), 0, 1e15, -1), by);
     }
     ent_free(list);
     ent_free(by);

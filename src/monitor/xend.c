@@ -9,6 +9,8 @@
 #include "proto/xend_http.h"
 #include "util/alloc.h"
 #include "util/error.h"
+#include "util/number.h"
+#include "util/str.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,16 +45,36 @@ void ent_xend_source_release(struct ent_xend_source *s)
     memset(s, 0, sizeof *s);
 }
 
-static int number(const char *s, double *out)
+/* The ranges xend's figures must be in to be believed. */
+struct figure {
+    const char *key;
+    double lo, hi;
+};
+static const struct figure node_figures[] = {{"nr_cpus", 1, 1e5}, {"total_memory", 0, 1e12}};
+static const struct figure domain_figures[] = {
+    {"memory", 0, 1e12}, {"vcpus", 1, 1e5}, {"cpu_time", 0, 1e15}};
+
+static double figure(const struct ent_sxp *x, const char *key, double fallback)
 {
-    if (!s)
-        return -1;
-    char *end;
-    double v = strtod(s, &end);
-    if (end == s || *end)
-        return -1;
-    *out = v;
-    return 0;
+    double v = fallback;
+    ent_number_in(ent_sxp_value(x, key), -1e300, 1e300, &v); /* checked by absurd() first */
+    return v;
+}
+
+/* The first of x's figures present and out of range (NaN, inf, 1e300, negative), in *bad as
+ * "KEY \"VALUE\" (not a number from LO to HI)"; false when all are sane. */
+static bool absurd(const struct ent_sxp *x, const struct figure *f, size_t n, char **bad)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *v = ent_sxp_value(x, f[i].key);
+        double ignored;
+        if (v && !ent_number_in(v, f[i].lo, f[i].hi, &ignored)) {
+            *bad = ent_strdup_printf("(%s %.40s) is not a number from %g to %g", f[i].key, v,
+                                     f[i].lo, f[i].hi);
+            return true;
+        }
+    }
+    return false;
 }
 
 /* Domain d of node n into the round; Domain-0's memory is taken out of *memory instead. */
@@ -61,9 +83,7 @@ static int add_domain(struct ent_xend_source *src, const struct ent_sxp *d, int 
 {
     struct ent_model *m = r->m;
     const char *name = ent_sxp_value(d, "name"), *domid = ent_sxp_value(d, "domid");
-    double dmem = 0, vcpus = 1, cpu_time = 0;
-    number(ent_sxp_value(d, "memory"), &dmem);
-    number(ent_sxp_value(d, "vcpus"), &vcpus);
+    double dmem = figure(d, "memory", 0), vcpus = figure(d, "vcpus", 1), cpu_time;
     if (!name)
         return 0;
     if (strcmp(name, "Domain-0") == 0 || (domid && strcmp(domid, "0") == 0)) {
@@ -88,7 +108,7 @@ static int add_domain(struct ent_xend_source *src, const struct ent_sxp *d, int 
     }
     m->res[r->mem].demand[v] = (int64_t)dmem;
     int64_t use = (int64_t)(vcpus * (double)src->poll.cpu_share);
-    if (number(ent_sxp_value(d, "cpu_time"), &cpu_time) == 0)
+    if (ent_number_in(ent_sxp_value(d, "cpu_time"), 0, 1e15, &cpu_time))
         use = ent_cpu_meter_read(&src->cpu, name, cpu_time, use);
     m->res[r->cpu].demand[v] = use < 0 ? 0 : use;
     m->vms[v].attrs = json_pack("{s:b}", "active", use > src->poll.active_threshold);
@@ -100,14 +120,32 @@ static int add_node(struct ent_xend_source *src, const char *url, const struct e
                     const struct ent_sxp *doms, struct ent_monitor_round *r, struct ent_error *err)
 {
     struct ent_model *m = r->m;
-    double cpus = 0, total = 0;
     const char *host = ent_sxp_value(node, "host");
-    if (!host || number(ent_sxp_value(node, "nr_cpus"), &cpus) || cpus < 1 ||
-        number(ent_sxp_value(node, "total_memory"), &total) || total < 0)
+    if (!host || !ent_sxp_value(node, "nr_cpus") || !ent_sxp_value(node, "total_memory"))
         return ent_error(
             err, ENT_EPARSE,
             "xend %s/xend/node: needs (host ...), (nr_cpus ...) and (total_memory ...)", url);
+    const struct ent_sxp **list = NULL;
+    size_t n_list = 0;
+    ent_xend_domains(doms, &list, &n_list);
+    char *bad = NULL;
+    bool refused = absurd(node, node_figures, 2, &bad);
+    for (size_t i = 0; i < n_list && !refused; i++)
+        refused = absurd(list[i], domain_figures, 3, &bad);
+    if (refused) { /* the rest of the cluster is still read */
+        char *shown = ent_url_without_password(url);
+        ent_monitor_issue(r->issues, "xend",
+                          "xend %s: %s: the node is left out with its domains this round", shown,
+                          bad);
+        ent_free(shown);
+        ent_free(bad);
+        ent_free(list);
+        return 0;
+    }
+    double cpus = figure(node, "nr_cpus", 1), total = figure(node, "total_memory", 0);
     int n = ent_monitor_add_node(r, "xend", host, err);
+    if (n < 0)
+        ent_free(list);
     if (n == ENT_EINVALID)
         return 0; /* reported: the node and its domains left out */
     if (n == ENT_EEXISTS)
@@ -120,9 +158,6 @@ static int add_node(struct ent_xend_source *src, const char *url, const struct e
     ent_free(shown);
     m->res[r->cpu].capacity[n] = (int64_t)(cpus * 100);
     int64_t memory = (int64_t)total;
-    const struct ent_sxp **list = NULL;
-    size_t n_list = 0;
-    ent_xend_domains(doms, &list, &n_list);
     int rc = 0;
     for (size_t i = 0; i < n_list && !rc; i++)
         rc = add_domain(src, list[i], n, &memory, r, err);

@@ -65,7 +65,7 @@ def serve():
 class Xend(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.servers = [serve() for _ in range(7)]
+        cls.servers = [serve() for _ in range(9)]
         ports = [s.server_port for s in cls.servers]
         cls.urls = [f"http://127.0.0.1:{p}" for p in ports]
         cls.twin = ports[6]
@@ -86,6 +86,13 @@ class Xend(unittest.TestCase):
         r[(ports[3], "/xend/node")] = ("(node (host broken) (nr_cpus 4", 200, 0)
         r[(ports[4], "/xend/node")] = (node_sxp("slow", 4, 4096), 200, 5)
         r[(ports[5], "/xend/node")] = ("Internal error", 500, 0)
+        # absurd figures: NaN CPUs; a domain of 1e300 MB
+        r[(ports[7], "/xend/node")] = (node_sxp("nan-1", "nan", 8192), 200, 0)
+        r[(ports[7], "/xend/domain?detail=1")] = ("(" + domain_sxp(5, "x-1", 512, 1, 1.0) + ")",
+                                                  200, 0)
+        r[(ports[8], "/xend/node")] = (node_sxp("huge-1", 4, 8192), 200, 0)
+        r[(ports[8], "/xend/domain?detail=1")] = ("(" + domain_sxp(6, "y-1", "1e300", 1, 1.0) +
+                                                  ")", 200, 0)
 
     @classmethod
     def tearDownClass(cls):
@@ -222,6 +229,15 @@ class Xend(unittest.TestCase):
             self.assertEqual((vms["db-1"]["memory_mb"], vms["db-1"]["sized_by"]),
                              (1024, "default"))
             self.assertIn("4 VMs sized by default", issues)
+
+    def test_absurd_figures_leave_their_node_out(self):
+        snap = json.loads(monitor("--xend", ",".join(self.urls[i] for i in (0, 7, 8))).stdout)
+        self.assertEqual([n["name"] for n in snap["nodes"]], ["xen-1"])  # the rest is kept
+        self.assertEqual({v["name"] for v in snap["vms"]}, {"web-1", "db-1"})
+        issues = "\n".join(snap["issues"])
+        self.assertIn(f"xend {self.urls[7]}/: (nr_cpus nan) is not a number from 1 to 100000: "
+                      "the node is left out with its domains this round", issues)
+        self.assertIn(f"xend {self.urls[8]}/: (memory 1e300) is not a number", issues)
 
     def test_down(self):
         p = monitor("--xend", "http://127.0.0.1:1", "--timeout", "1", check=2)
