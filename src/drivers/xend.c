@@ -29,21 +29,18 @@ struct xend_driver {
     struct ent_xend_driver_config conf;
 };
 
-static char *url_host(const char *url)
-{
-    const char *p = strstr(url, "://");
-    p = p ? p + 3 : url;
-    size_t len = strcspn(p, ":/");
-    char *h = ent_malloc(len + 1);
-    memcpy(h, p, len);
-    h[len] = '\0';
-    return h;
-}
-
 static int add_node(struct xend_driver *x, const char *spec, struct ent_error *err)
 {
     const char *eq = strchr(spec, '=');
     const char *url = eq ? eq + 1 : spec;
+    char *host = ent_url_host(url); /* libcurl's parse: no userinfo, IPv6 unbracketed */
+    if (!host || !*host) {
+        char *shown = ent_url_without_password(url);
+        ent_error(err, ENT_EINVALID, "xend driver: \"%s\" is not an http://HOST:PORT URL", shown);
+        ent_free(shown);
+        ent_free(host);
+        return err->code;
+    }
     char *name = NULL;
     if (eq) {
         name = ent_malloc((size_t)(eq - spec) + 1);
@@ -52,17 +49,22 @@ static int add_node(struct xend_driver *x, const char *spec, struct ent_error *e
     } else {
         struct ent_sxp node;
         int rc = ent_xend_call(url, "/xend/node", NULL, x->conf.timeout, &node, err);
-        const char *host = rc ? NULL : ent_sxp_value(&node, "host");
-        if (!rc && !host)
-            rc = ent_error(err, ENT_EPARSE, "xend %s/xend/node: no (host ...)", url);
+        const char *named = rc ? NULL : ent_sxp_value(&node, "host");
+        if (!rc && !named) {
+            char *shown = ent_url_without_password(url);
+            rc = ent_error(err, ENT_EPARSE, "xend %s/xend/node: no (host ...)", shown);
+            ent_free(shown);
+        }
         if (!rc)
-            name = ent_strdup(host);
+            name = ent_strdup(named);
         ent_sxp_release(&node);
-        if (rc)
+        if (rc) {
+            ent_free(host);
             return rc;
+        }
     }
     x->nodes = ent_reallocarray(x->nodes, x->n + 1, sizeof *x->nodes);
-    x->nodes[x->n++] = (struct xend_node){name, ent_strdup(url), url_host(url)};
+    x->nodes[x->n++] = (struct xend_node){name, ent_strdup(url), host};
     return 0;
 }
 

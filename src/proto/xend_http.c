@@ -7,6 +7,7 @@
 #include "util/str.h"
 
 #include <curl/curl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -106,6 +107,21 @@ char *ent_url_without_password(const char *url)
     }
     curl_url_cleanup(h);
     return ent_strdup(strchr(url, '@') ? "(a URL with credentials, unparsable)" : url);
+}
+
+char *ent_url_host(const char *url)
+{
+    CURLU *h = curl_url();
+    char *host = NULL, *copy = NULL;
+    if (h && curl_url_set(h, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME) == CURLUE_OK &&
+        curl_url_get(h, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
+        size_t len = strlen(host);
+        bool bracketed = len >= 2 && host[0] == '[' && host[len - 1] == ']'; /* IPv6 */
+        copy = bracketed ? ent_strndup(host + 1, len - 2) : ent_strdup(host);
+    }
+    curl_free(host);
+    curl_url_cleanup(h);
+    return copy;
 }
 
 int ent_xend_call(const char *url, const char *path, const char *form, double timeout,

@@ -24,6 +24,10 @@ void ent_xend_domains(const struct ent_sxp *answer, const struct ent_sxp ***out,
  * it gave up on: NAME when name is such a transient name, else NULL. */
 const char *ent_xend_in_flight(const char *name);
 
+/* The host of url as a peer names it: no user or password, no port, an IPv6 address without
+ * its brackets; NULL when url does not parse (libcurl's URL API). Free with ent_free. */
+char *ent_url_host(const char *url) __attribute__((warn_unused_result));
+
 /* url as messages and logs may show it: its password left out (libcurl's URL API); a new string
  * (free with ent_free). */
 char *ent_url_without_password(const char *url) __attribute__((warn_unused_result));

@@ -136,6 +136,21 @@ class XendDriver(unittest.TestCase):
                                 "resource": "0", "port": "8003", "node": "-1", "ssl": "0"})
         self.assertEqual(CLUSTER.domains, {"xen-1": ["db-1"], "xen-2": ["web-1"]})
 
+    def test_credentials_in_urls_name_no_destination_and_are_never_shown(self):
+        nodes = self.nodes.replace("http://", "http://admin:s3cret@")
+        p = subprocess.run([ENTROPY, "migrate", "web-1", "xen-1", "xen-2", "--xend", nodes],
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        _, _, form = CLUSTER.posts[0]
+        self.assertEqual(form["destination"], "127.0.0.2")  # not "admin"
+        self.assertNotIn("s3cret", p.stdout + p.stderr)
+        CLUSTER.fail = "Failed to relocate"
+        p = subprocess.run([ENTROPY, "migrate", "web-1", "xen-2", "xen-1", "--xend", nodes],
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+        self.assertIn("Failed to relocate", p.stdout)
+        self.assertNotIn("s3cret", p.stdout + p.stderr)
+
     def test_xend_error_leaves_the_vm(self):
         CLUSTER.fail = "Failed to relocate: no space on target"
         out = self.migrate("web-1", "xen-1", "xen-2", check=1)
