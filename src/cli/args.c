@@ -48,7 +48,10 @@ int ent_cli_key_number(const char *cmd, const char *opt, const char *key, const 
     char both[64];
     snprintf(both, sizeof both, "%s %s", cmd, opt);
     assert(strstr(k->options, both));
-    return ent_cli_number(cmd, opt, text, k->min, k->max, out);
+    int rc = ent_cli_number(cmd, opt, text, k->min, k->max, out);
+    if (!rc && k->whole && *out != floor(*out))
+        return ent_cli_fail(cmd, "%s: \"%s\" is not a whole number", opt, text);
+    return rc;
 }
 
 int ent_cli_fail_choice(const char *cmd, const char *opt, const char *value, ent_name_at_fn name_at)

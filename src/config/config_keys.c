@@ -3,31 +3,48 @@
 #include "config/properties.h"
 #include "model/plan.h"
 
+/* The longest path a UNIX socket may have (sun_path holds 108 bytes with the final NUL). */
+#define ENT_SOCKET_PATH_MAX 107
+
 #define ENT_STRINGIFY_(x) #x
 #define ENT_STRINGIFY(x)  ENT_STRINGIFY_(x)
 
 #define NUM(name, def, lo, hi, doc)                                                                \
     {                                                                                              \
-        name, ENT_CFG_NUMBER, def, lo, hi, NULL, doc, NULL                                         \
+        name, ENT_CFG_NUMBER, def, lo, hi, NULL, doc, NULL, false                                  \
+    }
+/* A whole number (a port, a count, MB): 80.7 is refused. */
+#define INT(name, def, lo, hi, doc)                                                                \
+    {                                                                                              \
+        name, ENT_CFG_NUMBER, def, lo, hi, NULL, doc, NULL, true                                   \
     }
 /* A number that command-line options set too: they take the range of this row. */
 #define NUMCLI(name, def, lo, hi, options, doc)                                                    \
     {                                                                                              \
-        name, ENT_CFG_NUMBER, def, lo, hi, NULL, doc, options                                      \
+        name, ENT_CFG_NUMBER, def, lo, hi, NULL, doc, options, false                               \
+    }
+#define INTCLI(name, def, lo, hi, options, doc)                                                    \
+    {                                                                                              \
+        name, ENT_CFG_NUMBER, def, lo, hi, NULL, doc, options, true                                \
     }
 /* A file's path; relative, it is taken from the configuration's base directory (the directory
  * holding config/, or the file's own when it is not in a directory named config). */
 #define PATH(name, def, doc)                                                                       \
     {                                                                                              \
-        name, ENT_CFG_PATH, def, 0, 0, NULL, doc, NULL                                             \
+        name, ENT_CFG_PATH, def, 0, 0, NULL, doc, NULL, false                                      \
+    }
+/* A path that may not be empty, of at most maxlen bytes once resolved (0: no limit). */
+#define NEEDED_PATH(name, def, maxlen, doc)                                                        \
+    {                                                                                              \
+        name, ENT_CFG_PATH, def, 1, maxlen, NULL, doc, NULL, false                                 \
     }
 #define STR(name, def, doc)                                                                        \
     {                                                                                              \
-        name, ENT_CFG_STRING, def, 0, 0, NULL, doc, NULL                                           \
+        name, ENT_CFG_STRING, def, 0, 0, NULL, doc, NULL, false                                    \
     }
 #define CHOICE(name, def, choices, doc)                                                            \
     {                                                                                              \
-        name, ENT_CFG_CHOICE, def, 0, 0, choices, doc, NULL                                        \
+        name, ENT_CFG_CHOICE, def, 0, 0, choices, doc, NULL, false                                 \
     }
 
 const struct ent_config_key ent_config_keys[] = {
@@ -38,7 +55,7 @@ const struct ent_config_key ent_config_keys[] = {
     NUMCLI("monitor.timeout", "10", 0.001, 3600, "monitor --timeout",
            "Seconds a source has to answer; past it the round is skipped."),
     STR("monitor.ganglia.host", "localhost", "gmond or gmetad to read."),
-    NUMCLI("monitor.ganglia.port", "8649", 1, 65535, "monitor --ganglia",
+    INTCLI("monitor.ganglia.port", "8649", 1, 65535, "monitor --ganglia",
            "8649: gmond's XML dump; 8651: gmetad's; 8652: gmetad's interactive port (with "
            "monitor.ganglia.query)."),
     STR("monitor.ganglia.query", "", "Path asked on gmetad's interactive port, e.g. /cluster."),
@@ -51,32 +68,32 @@ const struct ent_config_key ent_config_keys[] = {
            "driver.libvirt.uris or monitor.libvirt.uris), asked once a round; a VM none of them "
            "knows, or with none configured, gets monitor.vm_memory_mb and monitor.vm_cpu, and "
            "the round says so. defaults: always those two."),
-    NUMCLI(
+    INTCLI(
         "monitor.dom0_memory_mb", "0", 0, 1e9, "monitor --dom0-mb",
         "MB subtracted from a Xen node's container.mem_total for Domain-0; 0 when the publishing "
         "script already did (the seed script does)."),
-    NUMCLI("monitor.vm_memory_mb", "1024", 1, 1e9, "monitor --vm-memory",
+    INTCLI("monitor.vm_memory_mb", "1024", 1, 1e9, "monitor --vm-memory",
            "Memory of a VM that neither reports to Ganglia as a host nor is known to a hypervisor "
            "(monitor.ganglia.sizing)."),
-    NUMCLI("monitor.vm_cpu", "100", 0, 1e9, "monitor --vm-cpu",
+    INTCLI("monitor.vm_cpu", "100", 0, 1e9, "monitor --vm-cpu",
            "CPU demand (hundredths of a core) of such a VM, and of a VM's vCPU before its use is "
            "measured (xend, libvirt)."),
-    NUM("monitor.memory_reserve_mb", "64", 0, 1e6,
+    INT("monitor.memory_reserve_mb", "64", 0, 1e6,
         "MB of every node's memory kept free for live migrations: taken out of its capacity, so "
         "that no plan fills a node to the last MB (xend's balloon driver then refuses every "
         "migration off it: 'I need 2048 KiB but only have 0')."),
-    NUMCLI("monitor.active_threshold", "10", 0, 1e9, "monitor --active-threshold",
+    INTCLI("monitor.active_threshold", "10", 0, 1e9, "monitor --active-threshold",
            "CPU use (hundredths of a core) above which a VM is active."),
     STR("monitor.xend.urls", "",
         "Each node's xend, comma-separated: http://node-1:8000,http://node-2:8000"),
     STR("monitor.libvirt.uris", "",
         "Each node's libvirt, space-separated, [NAME=]URI: node-1=qemu+ssh://node-1/system"),
     PATH("monitor.lab.dir", "/tmp/entropy-lab", "The lab's directory (monitor.source = lab)."),
-    NUMCLI("monitor.sim.nodes", "16", 1, 100000, "demo --nodes",
+    INTCLI("monitor.sim.nodes", "16", 1, 100000, "demo --nodes",
            "Nodes of the simulated cluster (4 CPUs, 8 GiB)."),
-    NUMCLI("monitor.sim.vms", "48", 0, 1000000, "demo --vms",
+    INTCLI("monitor.sim.vms", "48", 0, 1000000, "demo --vms",
            "VMs of the simulated cluster (512 to 2048 MB)."),
-    NUM("monitor.sim.seed", "42", 0, 1e15, "Seed of the simulated cluster's loads."),
+    INT("monitor.sim.seed", "42", 0, 1e15, "Seed of the simulated cluster's loads."),
     NUM("monitor.sim.action_seconds", "0", 0, 3600,
         "Wall-clock seconds each simulated migration takes (0: instantly)."),
     CHOICE("driver.default", "auto", "auto|sim|qmp|libvirt|xend|xl",
@@ -94,7 +111,7 @@ const struct ent_config_key ent_config_keys[] = {
         "NAME=URI: how a source's libvirtd reaches NAME for a peer-to-peer migration; empty: the "
         "node's URI."),
     STR("driver.xend.urls", "", "Each node's xend, [NAME=]URL; empty: monitor.xend.urls."),
-    NUMCLI("driver.xend.relocation_port", "8002", 1, 65535, "migrate --relocation-port",
+    INTCLI("driver.xend.relocation_port", "8002", 1, 65535, "migrate --relocation-port",
            "The destination's xend-relocation-port (xend-config.sxp)."),
     STR("driver.xl.nodes", "", "Nodes reached by ssh for xl, NAME or NAME=SSH-HOST."),
     STR("driver.xl.ssh", "ssh -o BatchMode=yes", "The ssh command the xl driver runs."),
@@ -112,27 +129,29 @@ const struct ent_config_key ent_config_keys[] = {
            "yes: decide and plan every round, log the plan, execute nothing."),
     CHOICE("loop.power_off_empty", "no", "no|yes",
            "yes: shut down the nodes a plan empties (through their driver)."),
-    NUM("loop.avoid_rounds", "3", 0, 1000,
+    INT("loop.avoid_rounds", "3", 0, 1000,
         "Rounds a node is no destination after an action to it failed (0: never avoided), so "
         "that a node that keeps refusing does not make every round fail the same way."),
-    NUMCLI("migration.node_concurrency", ENT_STRINGIFY(ENT_DEFAULT_NODE_CONCURRENCY), 1, 64,
+    INTCLI("migration.node_concurrency", ENT_STRINGIFY(ENT_DEFAULT_NODE_CONCURRENCY), 1, 64,
            "solve --node-concurrency",
            "Migrations at once through one node (planned, and enforced when executing)."),
-    NUM("migration.max_parallel", "32", 1, 1024, "Actions running at once in the whole cluster."),
+    INT("migration.max_parallel", "32", 1, 1024, "Actions running at once in the whole cluster."),
     NUM("migration.bandwidth", "0", 0, 1e6,
         "MB/s a migration may use (QMP, libvirt); also the planner's link speed. 0: the "
         "hypervisor's default, and 125 for planning."),
-    NUMCLI("migration.max_downtime_ms", "0", 0, 60000, "migrate --max-downtime, lab --max-downtime",
+    INTCLI("migration.max_downtime_ms", "0", 0, 60000, "migrate --max-downtime, lab --max-downtime",
            "Longest pause at the end of a migration (QMP, libvirt); 0: the hypervisor's default."),
     NUMCLI("migration.timeout", "600", 1, 86400, "migrate --timeout, lab --timeout",
            "Seconds a migration may take before it is cancelled (QMP, libvirt) or given up (xend, "
            "xl); its VM is then looked for and the next round re-plans."),
-    PATH("daemon.log", "logs/entropy.log",
-         "The log file (a relative path, like every path here, is from the configuration's base: "
-         "the directory that holds config/); reopened on SIGHUP."),
-    PATH("daemon.journal", "var/journal.db",
-         "The SQLite journal of rounds, plans and actions (WAL), read back after a crash."),
-    PATH("daemon.socket", "run/entropy.sock", "The UNIX socket entropy status talks to."),
+    NEEDED_PATH(
+        "daemon.log", "logs/entropy.log", 0,
+        "The log file (a relative path, like every path here, is from the configuration's base: "
+        "the directory that holds config/); reopened on SIGHUP."),
+    NEEDED_PATH("daemon.journal", "var/journal.db", 0,
+                "The SQLite journal of rounds, plans and actions (WAL), read back after a crash."),
+    NEEDED_PATH("daemon.socket", "run/entropy.sock", ENT_SOCKET_PATH_MAX,
+                "The UNIX socket entropy status talks to."),
 };
 
 const size_t ent_config_n_keys = sizeof ent_config_keys / sizeof ent_config_keys[0];

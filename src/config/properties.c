@@ -54,9 +54,10 @@ static int check_value(const struct ent_config_key *k, const char *v, const char
         char *end;
         errno = 0;
         double x = strtod(v, &end);
-        if (end == v || *end || errno || !isfinite(x) || x < k->min || x > k->max)
-            return ent_error(err, ENT_EINVALID, "%s: %s = \"%s\": expects a number in [%g, %g]",
-                             where, k->name, v, k->min, k->max);
+        if (end == v || *end || errno || !isfinite(x) || x < k->min || x > k->max ||
+            (k->whole && x != floor(x)))
+            return ent_error(err, ENT_EINVALID, "%s: %s = \"%s\": expects a %snumber in [%g, %g]",
+                             where, k->name, v, k->whole ? "whole " : "", k->min, k->max);
     } else if (k->type == ENT_CFG_CHOICE) {
         size_t n = strlen(v);
         for (const char *p = k->choices; *p;) {
@@ -130,6 +131,33 @@ static void resolve_paths(struct ent_config *c, const char *path)
     ent_free(base);
 }
 
+/* Every path key of values: not empty when it must not be, and no longer than its limit once
+ * resolved from the configuration's base (a UNIX socket's path has 107 bytes at most). */
+static int check_paths(char **values, const int *lines, const char *path, struct ent_error *err)
+{
+    char *base = base_of(path);
+    int rc = 0;
+    for (size_t i = 0; i < ent_config_n_keys && !rc; i++) {
+        const struct ent_config_key *k = &ent_config_keys[i];
+        if (k->type != ENT_CFG_PATH)
+            continue;
+        const char *v = values[i];
+        size_t len = strlen(v) + (v[0] == '/' ? 0 : strlen(base) + 1);
+        char *where = lines[i] ? ent_strdup_printf("%s:%d", path, lines[i])
+                               : ent_strdup_printf("%s (the default)", path);
+        if (!*v && k->min > 0)
+            rc = ent_error(err, ENT_EINVALID, "%s: %s is empty: it needs a path", where, k->name);
+        else if (k->max > 0 && len > (size_t)k->max)
+            rc = ent_error(err, ENT_EINVALID,
+                           "%s: %s = \"%s\": %zu bytes once taken from %s, more than its %g "
+                           "(the longest path a UNIX socket may have)",
+                           where, k->name, v, len, v[0] == '/' ? "/" : base, k->max);
+        ent_free(where);
+    }
+    ent_free(base);
+    return rc;
+}
+
 int ent_config_load(struct ent_config *c, const char *path, struct ent_error *err)
 {
     FILE *f = fopen(path, "r");
@@ -155,6 +183,8 @@ int ent_config_read(struct ent_config *c, FILE *f, const char *path, struct ent_
     while (!rc && (more = ent_properties_next(&reader, &prop, err)) != 0)
         rc = more < 0 ? more : set_key(prop, path, values, lines, err);
     ent_properties_reader_release(&reader);
+    if (!rc)
+        rc = check_paths(values, lines, path, err);
     char **drop = rc ? values : c->values;
     for (size_t i = 0; i < ent_config_n_keys; i++)
         ent_free(drop[i]);
@@ -222,7 +252,7 @@ void ent_config_write_defaults(FILE *out)
         fputc('\n', out);
         write_comment(out, k->doc);
         if (k->type == ENT_CFG_NUMBER)
-            fprintf(out, "# A number in [%g, %g].\n", k->min, k->max);
+            fprintf(out, "# A %snumber in [%g, %g].\n", k->whole ? "whole " : "", k->min, k->max);
         else if (k->type == ENT_CFG_CHOICE)
             fprintf(out, "# One of %s.\n", k->choices);
         if (k->options)
@@ -244,7 +274,7 @@ void ent_config_write_markdown(FILE *out)
         const struct ent_config_key *k = &ent_config_keys[i];
         fprintf(out, "| `%s` | `%s` | ", k->name, *k->fallback ? k->fallback : " ");
         if (k->type == ENT_CFG_NUMBER)
-            fprintf(out, "%g to %g", k->min, k->max);
+            fprintf(out, "%s%g to %g", k->whole ? "whole, " : "", k->min, k->max);
         else if (k->type == ENT_CFG_CHOICE)
             for (const char *c = k->choices; *c; c++)
                 fputs(*c == '|' ? ", " : (char[]){*c, 0}, out);

@@ -5,6 +5,7 @@
 
 #include "util/error.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -12,7 +13,8 @@ struct ent_error;
 
 enum ent_config_type {
     ENT_CFG_STRING,
-    ENT_CFG_PATH,   /* a file: read from a file, a relative one is from the configuration's base */
+    ENT_CFG_PATH,   /* a file: read from a file, a relative one is from the configuration's base;
+                     * its length (once resolved) within [min, max] bytes, max 0: no limit */
     ENT_CFG_NUMBER, /* within [min, max] */
     ENT_CFG_CHOICE, /* one of choices, '|'-separated */
 };
@@ -26,6 +28,7 @@ struct ent_config_key {
     const char *doc;
     const char *options; /* command-line options that set the same thing, with the range above
                             ("solve --time-limit, lab --timeout"); NULL when none */
+    bool whole;          /* a number: whole (ports, counts, MB); 80.7 is refused */
 };
 
 extern const struct ent_config_key ent_config_keys[];

@@ -67,7 +67,9 @@ static int logical_line(struct ent_properties_reader *r, int *first, struct ent_
         while (n > 0 && (r->buf[n - 1] == '\n' || r->buf[n - 1] == '\r'))
             n--;
         const char *s = r->buf;
-        if (more) /* a continuation's leading blanks are dropped */
+        if (r->line == 1 && n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0)
+            s += 3, n -= 3; /* a UTF-8 byte-order mark some editors write: not part of a key */
+        if (more)           /* a continuation's leading blanks are dropped */
             while (n > 0 && blank(*s))
                 s++, n--;
         else {

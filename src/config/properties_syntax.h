@@ -4,7 +4,8 @@
  * blank that no backslash escapes, then blanks, at most one '=' or ':', blanks, and the value to
  * the end of the line. Escapes in keys and values: \t \n \r \f, \uXXXX (written as UTF-8), and a
  * backslash before any other character stands for that character. Trailing blanks of a value
- * are dropped (Java keeps them; no value here needs them). */
+ * are dropped (Java keeps them; no value here needs them). A UTF-8 byte-order mark opening the
+ * file is skipped. */
 #ifndef ENT_CONFIG_PROPERTIES_SYNTAX_H
 #define ENT_CONFIG_PROPERTIES_SYNTAX_H
 

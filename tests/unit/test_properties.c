@@ -68,6 +68,8 @@ static void test_java_properties_syntax(void **state)
     ent_config_release(&c);
 }
 
+#define LONG_NAME "a-directory-name-of-sixty-characters-long-enough-to-overflow"
+
 static void test_bad_lines_name_the_line_and_change_nothing(void **state)
 {
     (void)state;
@@ -83,6 +85,13 @@ static void test_bad_lines_name_the_line_and_change_nothing(void **state)
         {"monitor.timeout = \\u12G4\n", "test.properties:1"},
         {"monitor.source = sim\n\nmonitor.timeout = \\u0000\n", "test.properties:3"},
         {"loop.period = 1e999\n", "test.properties:1"},
+        /* values that passed here and failed at start */
+        {"monitor.ganglia.port = 80.7\n", "test.properties:1: monitor.ganglia.port = \"80.7\": "
+                                          "expects a whole number"},
+        {"\nmigration.node_concurrency = 2.5\n", "test.properties:2"},
+        {"daemon.log =\n", "test.properties:1: daemon.log is empty"},
+        {"daemon.socket = /" LONG_NAME "/" LONG_NAME "/entropy.sock\n",
+         "test.properties:1: daemon.socket = "},
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         struct ent_config c;
@@ -98,12 +107,26 @@ static void test_bad_lines_name_the_line_and_change_nothing(void **state)
     }
 }
 
+/* A UTF-8 byte-order mark (some editors write one) is no part of the first key. */
+static void test_byte_order_mark(void **state)
+{
+    (void)state;
+    struct ent_config c;
+    ent_config_init(&c);
+    struct ent_error err;
+    ent_error_init(&err);
+    assert_int_equal(read_text(&c, "\xEF\xBB\xBFmonitor.source = xend\n", &err), 0);
+    assert_string_equal(ent_config_string(&c, "monitor.source"), "xend");
+    ent_config_release(&c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_values_defaults_and_fallbacks),
         cmocka_unit_test(test_java_properties_syntax),
         cmocka_unit_test(test_bad_lines_name_the_line_and_change_nothing),
+        cmocka_unit_test(test_byte_order_mark),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
