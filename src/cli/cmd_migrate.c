@@ -35,11 +35,15 @@ int ent_cli_migrate(struct ent_driver *drv, const char *vm, const char *from, co
     if (rc) {
         json_object_set_new(doc, "error", json_string(err.msg));
         struct ent_vm_place place;
-        if (drv->ops->locate_vm && !drv->ops->locate_vm(drv, vm, from, to, &place, NULL))
+        struct ent_error where;
+        ent_error_init(&where);
+        if (drv->ops->locate_vm && !drv->ops->locate_vm(drv, vm, from, to, &place, &where))
             json_object_set_new(doc, "now",
                                 json_pack("{s:s?, s:s, s:i}", "node",
                                           place.node[0] ? place.node : NULL, "state", place.state,
                                           "copies", place.copies));
+        else if (drv->ops->locate_vm) /* where it is is unknown, never "nowhere" */
+            json_object_set_new(doc, "now_unknown", json_string(where.msg));
     } else {
         json_object_set_new(doc, "seconds", json_real(mig.seconds));
         json_object_set_new(doc, "downtime_ms",

@@ -74,6 +74,10 @@ static int names_ok(const struct ent_migration *mig, struct ent_error *err)
             ent_str_release(&q);
             return rc;
         }
+    if (strcmp(mig->from, mig->to) == 0) /* xend would answer success and do nothing */
+        return ent_error(err, ENT_EINVALID,
+                         "%s is already on %s: a migration needs another node; nothing is done",
+                         mig->vm, mig->to);
     return 0;
 }
 

@@ -199,26 +199,29 @@ static int xend_resume(struct ent_driver *drv, const char *vm, const char *node,
     return image_op(drv, vm, node, "restore", err);
 }
 
-/* GET /xend/domain/VM on a node: 0 and its state when there, else not found. A VM in a
- * migration xend has not finished (or gave up on) is there as migrating-VM: found, "migrating". */
+/* Whether n's xend shows vm (0, its state in state) or says it has no such domain (1). A
+ * migration xend has not finished (or gave up on) is there as migrating-VM: found, "migrating".
+ * An xend that cannot be asked (down, slow, garbage) is an error in err: never "absent". */
 static int look(const struct xend_driver *x, const struct xend_node *n, const char *vm, char *state,
-                size_t len)
+                size_t len, struct ent_error *err)
 {
     for (int migrating = 0; migrating < 2; migrating++) {
         char *esc = curl_easy_escape(NULL, vm, 0);
         char *path = ent_strdup_printf("/xend/domain/%s%s", migrating ? "migrating-" : "", esc);
         curl_free(esc);
         struct ent_sxp d;
-        int rc = ent_xend_call(n->url, path, NULL, x->conf.timeout, &d, NULL);
+        int rc = ent_xend_call(n->url, path, NULL, x->conf.timeout, &d, err);
         ent_free(path);
-        if (rc)
+        if (rc == ENT_EDRIVER) /* (xend.err 'Domain ... does not exist') */
             continue;
+        if (rc)
+            return rc;
         const char *s = ent_sxp_value(&d, "state");
         snprintf(state, len, "%s", migrating ? "migrating" : s ? s : "present");
         ent_sxp_release(&d);
         return 0;
     }
-    return -1;
+    return 1;
 }
 
 static int xend_locate(struct ent_driver *drv, const char *vm, const char *from, const char *to,
@@ -227,20 +230,25 @@ static int xend_locate(struct ent_driver *drv, const char *vm, const char *from,
     struct xend_driver *x = drv->state;
     memset(out, 0, sizeof *out);
     const char *names[2] = {from, to};
+    int unasked = 0;
     for (int i = 0; i < 2; i++) {
         const struct xend_node *n = names[i] ? find(x, names[i], NULL) : NULL;
         char state[32];
-        if (!n || look(x, n, vm, state, sizeof state))
+        int rc = n ? look(x, n, vm, state, sizeof state, err) : 1;
+        if (rc < 0)
+            unasked = rc;
+        if (rc)
             continue;
         if (!out->copies++) {
             snprintf(out->node, sizeof out->node, "%s", n->name);
             snprintf(out->state, sizeof out->state, "%s", state);
         }
     }
+    if (!out->copies && unasked) /* not "nowhere": one node could not say */
+        return unasked;
     if (!out->copies)
         snprintf(out->state, sizeof out->state, "on neither %s nor %s", from ? from : "-",
                  to ? to : "-");
-    (void)err;
     return 0;
 }
 

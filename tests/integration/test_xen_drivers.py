@@ -33,6 +33,7 @@ class Cluster:
         self.posts = []
         self.fail = None
         self.delay = 0
+        self.broken_get = False  # every GET answered with an HTTP 500 page, not SXP
 
 
 CLUSTER = Cluster()
@@ -54,6 +55,8 @@ class FakeXend(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self):
         node = self.node()
+        if CLUSTER.broken_get and self.path != "/xend/node":
+            return self.answer(500, "<html>Internal Server Error</html>")
         with CLUSTER.lock:
             doms = list(CLUSTER.domains[node])
         if self.path == "/xend/node":
@@ -117,7 +120,7 @@ class XendDriver(unittest.TestCase):
 
     def setUp(self):
         CLUSTER.domains = {"xen-1": ["web-1", "db-1"], "xen-2": []}
-        CLUSTER.posts, CLUSTER.fail, CLUSTER.delay = [], None, 0
+        CLUSTER.posts, CLUSTER.fail, CLUSTER.delay, CLUSTER.broken_get = [], None, 0, False
 
     def migrate(self, vm, src, dst, *extra, check=0):
         p = subprocess.run([ENTROPY, "migrate", vm, src, dst, "--xend", self.nodes, *extra],
@@ -150,6 +153,17 @@ class XendDriver(unittest.TestCase):
         self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
         self.assertIn("Failed to relocate", p.stdout)
         self.assertNotIn("s3cret", p.stdout + p.stderr)
+
+    def test_same_node_is_refused(self):
+        out = self.migrate("web-1", "xen-1", "xen-1", check=1)
+        self.assertIn("web-1 is already on xen-1: a migration needs another node", out["error"])
+        self.assertEqual(CLUSTER.posts, [])  # xend was never asked (it would say success)
+
+    def test_a_vm_xend_cannot_be_asked_about_is_not_nowhere(self):
+        CLUSTER.fail, CLUSTER.broken_get = "Failed to relocate", True
+        out = self.migrate("web-1", "xen-1", "xen-2", check=1)
+        self.assertNotIn("now", out)  # not "on neither xen-1 nor xen-2"
+        self.assertIn("HTTP 500", out["now_unknown"])
 
     def test_xend_error_leaves_the_vm(self):
         CLUSTER.fail = "Failed to relocate: no space on target"
