@@ -58,8 +58,9 @@ int ent_ganglia_fetch(const struct ent_ganglia_source *src, struct ent_ganglia_d
     else
         snprintf(what, sizeof what, "ganglia %s:%d", src->host, src->port);
     double deadline = ent_now() + src->timeout;
-    int fd =
-        src->file ? open(src->file, O_RDONLY | O_CLOEXEC) : connect_to(src, deadline, what, err);
+    /* Non-blocking, so that a FIFO (or a terminal) with nothing to say meets the deadline too. */
+    int fd = src->file ? open(src->file, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+                       : connect_to(src, deadline, what, err);
     if (fd < 0)
         return src->file ? ent_error(err, ENT_EIO, "%s: cannot open: %s", what, strerror(errno))
                          : err->code;
@@ -74,11 +75,10 @@ int ent_ganglia_fetch(const struct ent_ganglia_source *src, struct ent_ganglia_d
     char buf[65536];
     size_t total = 0;
     while (!rc) {
-        ssize_t n =
-            src->file ? read(fd, buf, sizeof buf) : ent_io_read(fd, buf, sizeof buf, deadline);
+        ssize_t n = ent_io_read(fd, buf, sizeof buf, deadline);
         if (n < 0 && errno == EINTR)
             continue;
-        if (n < 0 && errno == ETIMEDOUT && !src->file) {
+        if (n < 0 && errno == ETIMEDOUT) {
             rc = ent_error(err, ENT_ETIMEOUT, "%s: no complete answer within %.1f s", what,
                            src->timeout);
             break;
@@ -88,6 +88,11 @@ int ent_ganglia_fetch(const struct ent_ganglia_source *src, struct ent_ganglia_d
             break;
         }
         total += (size_t)n;
+        if (total > ENT_GANGLIA_MAX_BYTES) { /* a flooding peer costs a failed round, not RAM */
+            rc = ent_error(err, ENT_EINVALID, "%s: more than %d MiB: refused", what,
+                           ENT_GANGLIA_MAX_BYTES >> 20);
+            break;
+        }
         if (total == 0 && n == 0) {
             rc = ent_error(err, ENT_EPARSE, "%s: empty answer", what);
             break;

@@ -25,8 +25,12 @@ struct ent_ganglia_source {
 void ent_ganglia_source_default(struct ent_ganglia_source *s);
 /* Frees what the source owns (its hypervisors); s itself is the caller's. */
 void ent_ganglia_source_release(struct ent_ganglia_source *s);
-/* Reads the dump. A source that is down, slow (past the timeout) or sends garbage is an error
- * that names it; nothing half-read is returned. */
+/* The most a dump may weigh: gmetad's for 5,000 nodes is about 30 MiB. */
+#define ENT_GANGLIA_MAX_BYTES (256 << 20)
+
+/* Reads the dump. A source that is down, slow (past the timeout: a file too, a FIFO or a
+ * terminal), sends garbage or more than ENT_GANGLIA_MAX_BYTES is an error that names it;
+ * nothing half-read is returned. */
 int ent_ganglia_fetch(const struct ent_ganglia_source *src, struct ent_ganglia_dump *out,
                       struct ent_error *err);
 /* The monitor.* settings, the hypervisors that size VMs (monitor.ganglia.sizing) and, with

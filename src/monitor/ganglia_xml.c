@@ -69,6 +69,9 @@ static void fail(struct ent_ganglia_parser *p, const char *msg)
     XML_StopParser(p->xml, XML_FALSE);
 }
 
+_Static_assert(ENT_GANGLIA_MAX_HOSTS == 200000 && ENT_GANGLIA_MAX_VALUE == 4 << 20,
+               "the messages below say so");
+
 static void on_start(void *data, const XML_Char *el, const XML_Char **atts)
 {
     struct ent_ganglia_parser *p = data;
@@ -79,6 +82,10 @@ static void on_start(void *data, const XML_Char *el, const XML_Char **atts)
             return;
         }
         struct ent_ganglia_dump *d = p->out;
+        if (d->n_hosts >= ENT_GANGLIA_MAX_HOSTS) {
+            fail(p, "more than 200000 hosts: refused");
+            return;
+        }
         ENT_GROW(d->hosts, d->cap_hosts, d->n_hosts);
         p->host = &d->hosts[d->n_hosts++];
         memset(p->host, 0, sizeof *p->host);
@@ -96,6 +103,10 @@ static void on_start(void *data, const XML_Char *el, const XML_Char **atts)
         }
         for (int k = 0; k < ENT_GM_COUNT; k++)
             if (strcmp(name, metric_names[k]) == 0) {
+                if (strlen(val) > ENT_GANGLIA_MAX_VALUE) {
+                    fail(p, "a METRIC VAL longer than 4 MiB: refused");
+                    return;
+                }
                 ent_free(p->host->val[k]);
                 p->host->val[k] = ent_strdup(val);
                 p->host->metric_tn[k] = number(attr(atts, "TN"));

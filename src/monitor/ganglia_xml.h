@@ -8,6 +8,11 @@
 
 struct ent_error;
 
+/* What a dump may hold: more hosts, or a longer metric value (container.vms of 10,000 VMs is
+ * about 650 KB), and the dump is refused naming the line. */
+#define ENT_GANGLIA_MAX_HOSTS 200000
+#define ENT_GANGLIA_MAX_VALUE 4194304
+
 /* The metrics Entropy reads: the container.* of the seed documents' gmetric script on nodes, and
  * a VM's own gmond metrics when it reports as a host. */
 #define ENT_GANGLIA_METRICS(X)                                                                     \

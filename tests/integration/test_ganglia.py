@@ -183,6 +183,53 @@ class BadSources(unittest.TestCase):
         p = monitor("--ganglia", f"127.0.0.1:{port}", "--timeout", "1", check=2)
         self.assertIn("no complete answer within 1.0 s", p.stderr)
 
+    def test_a_flood_is_refused(self):
+        # a peer that never stops sending: refused past 256 MiB, not read into memory
+        srv = socket.socket()
+        srv.bind(("127.0.0.1", 0))
+        srv.listen(1)
+
+        def flood():
+            conn, _ = srv.accept()
+            chunk = b"<GANGLIA_XML>" + b" " * (1 << 20)
+            try:
+                conn.sendall(chunk)
+                while True:
+                    conn.sendall(b" " * (1 << 20))
+            except OSError:
+                pass
+            conn.close()
+            srv.close()
+
+        threading.Thread(target=flood, daemon=True).start()
+        p = monitor("--ganglia", f"127.0.0.1:{srv.getsockname()[1]}", "--timeout", "60",
+                    check=2)
+        self.assertIn("more than 256 MiB: refused", p.stderr)
+
+    def test_too_many_hosts_or_too_long_a_value(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "dump.xml")
+            with open(path, "w") as f:
+                f.write("<GANGLIA_XML>" + '<HOST NAME="h"/>' * 200001 + "</GANGLIA_XML>")
+            p = monitor("--ganglia-file", path, check=2)
+            self.assertIn("more than 200000 hosts: refused", p.stderr)
+            with open(path, "w") as f:
+                f.write('<GANGLIA_XML><HOST NAME="h"><METRIC NAME="container.vms" VAL="' +
+                        "v " * (3 << 20) + '"/></HOST></GANGLIA_XML>')
+            p = monitor("--ganglia-file", path, check=2)
+            self.assertIn("a METRIC VAL longer than 4 MiB: refused", p.stderr)
+
+    def test_a_fifo_meets_the_timeout(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            fifo = os.path.join(tmp, "dump.fifo")
+            os.mkfifo(fifo)
+            writer = os.open(fifo, os.O_RDWR)  # a writer that never writes
+            try:
+                p = monitor("--ganglia-file", fifo, "--timeout", "1", check=2)
+                self.assertIn("no complete answer within 1.0 s", p.stderr)
+            finally:
+                os.close(writer)
+
     def test_malformed_dumps(self):
         base = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data",
                             "malformed-ganglia")
