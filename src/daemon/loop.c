@@ -44,9 +44,10 @@ struct exec_watch {
     const struct ent_plan *plan;
 };
 
-static void on_action(void *arg, size_t index, const struct ent_action_outcome *o)
+static int on_action(void *arg, size_t index, const struct ent_action_outcome *o)
 {
     struct exec_watch *w = arg;
+    int rc = 0;
     if (w->loop->journal && w->journal_round >= 0) {
         struct ent_str detail = ENT_STR_INIT;
         if (o->status == ENT_ACTION_FAILED)
@@ -55,13 +56,15 @@ static void on_action(void *arg, size_t index, const struct ent_action_outcome *
             ent_migration_figures(&detail, o->seconds, o->downtime, o->bytes);
         struct ent_error err;
         ent_error_init(&err);
-        if (ent_journal_action(w->loop->journal, w->journal_round, index,
-                               ent_action_status_name(o->status), ent_str_cstr(&detail), &err))
+        rc = ent_journal_action(w->loop->journal, w->journal_round, index,
+                                ent_action_status_name(o->status), ent_str_cstr(&detail), &err);
+        if (rc)
             ent_log_error("%s", err.msg);
         ent_str_release(&detail);
     }
     if (w->loop->on_action)
         w->loop->on_action(w->loop->observer, w->m, w->plan, index, o);
+    return rc; /* write-ahead: a start the journal did not take does not happen */
 }
 
 static void journal_round_end(struct ent_loop *loop, int64_t id, const struct ent_round *r)

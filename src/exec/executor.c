@@ -57,6 +57,7 @@ struct run {
     pthread_cond_t changed;
     pthread_mutex_t serial[ENT_DRIVER_SET_MAX];
     double t0;
+    bool unrecorded; /* an action's start could not be recorded: nothing more starts */
 };
 
 static struct ent_driver *driver_for(struct run *r, const struct ent_action *a)
@@ -160,7 +161,7 @@ static size_t reap(struct run *r, struct job **jobs, size_t *n_jobs, struct ent_
             account(r->res, r->m, a, o);
         }
         if (r->opts->on_action)
-            r->opts->on_action(r->opts->hook_arg, j->action, o);
+            (void)r->opts->on_action(r->opts->hook_arg, j->action, o);
         ent_free(j);
         jobs[i] = jobs[--*n_jobs];
         ended++;
@@ -176,7 +177,7 @@ static void wait_changed(struct run *r)
 }
 
 static void finish_counts(const struct ent_plan *plan, const struct ent_exec_options *opts,
-                          struct ent_exec_result *res, int stopped)
+                          struct ent_exec_result *res, int stopped, bool unrecorded)
 {
     for (size_t a = 0; a < plan->len; a++) {
         struct ent_action_outcome *o = &res->outcomes[a];
@@ -188,14 +189,15 @@ static void finish_counts(const struct ent_plan *plan, const struct ent_exec_opt
         else
             res->dropped++;
         if (opts->on_action)
-            opts->on_action(opts->hook_arg, a, o);
+            (void)opts->on_action(opts->hook_arg, a, o);
     }
     if (res->dropped)
         ent_warn("%zu action(s) dropped: they depended on a failed action; the next round "
                  "re-plans from what monitoring sees",
                  res->dropped);
     if (res->not_started)
-        ent_warn("%zu action(s) not started: stop requested", res->not_started);
+        ent_warn("%zu action(s) not started: %s", res->not_started,
+                 unrecorded ? "the journal could not record a start" : "stop requested");
 }
 
 /* Starts action a in a thread of its own (in line when no thread can start), marking its nodes
@@ -214,13 +216,22 @@ static void start_one(struct run *r, const struct ent_exec_deps *d, int *busy, s
         o->error = ent_strdup("no driver for this node");
         res->failed++;
         if (opts->on_action)
-            opts->on_action(opts->hook_arg, a, o);
+            (void)opts->on_action(opts->hook_arg, a, o);
         ent_log_error("action %zu (%s): no driver", a, ent_action_kind_name(plan->actions[a].kind));
         return;
     }
     o->status = ENT_ACTION_RUNNING;
-    if (opts->on_action)
-        opts->on_action(opts->hook_arg, a, o);
+    if (opts->on_action && opts->on_action(opts->hook_arg, a, o)) {
+        /* its start is not on record: it must not run, nor anything after it */
+        ent_log_error("action %zu (%s): its start could not be recorded: not started, and no "
+                      "other action starts this round",
+                      a, ent_action_kind_name(plan->actions[a].kind));
+        o->status = ENT_ACTION_NOT_STARTED;
+        res->not_started++;
+        r->unrecorded = true;
+        (void)opts->on_action(opts->hook_arg, a, o);
+        return;
+    }
     for (int k = 0; k < d->n_action_nodes[a]; k++)
         busy[d->nodes[a][k]]++;
     struct job *j = ent_calloc(1, sizeof *j);
@@ -263,9 +274,10 @@ void ent_execute_plan(const struct ent_model *m, const struct ent_plan *plan,
 
     pthread_mutex_lock(&r.lock);
     for (;;) {
-        stopped = stopped || (stop && *stop);
+        stopped = stopped || (stop && *stop) || r.unrecorded;
         /* Start what is ready, in planned start order. */
-        for (size_t i = 0; !stopped && i < n_pending && n_jobs < (size_t)max_parallel;) {
+        for (size_t i = 0; !stopped && !r.unrecorded && i < n_pending &&
+                           n_jobs < (size_t)max_parallel;) {
             size_t a = pending[i];
             if (!ent_exec_deps_ready(&d, a) || !nodes_free(&d, busy, a, opts->node_concurrency)) {
                 i++;
@@ -282,7 +294,7 @@ void ent_execute_plan(const struct ent_model *m, const struct ent_plan *plan,
     }
     pthread_mutex_unlock(&r.lock);
     res->wall_seconds = ent_now() - r.t0;
-    finish_counts(plan, opts, res, stopped);
+    finish_counts(plan, opts, res, stopped || r.unrecorded, r.unrecorded);
 
     ent_free(jobs);
     ent_free(busy);

@@ -38,8 +38,10 @@ struct ent_exec_options {
     double bandwidth;     /* MB/s a migration may use, 0 for the hypervisor's default */
     double max_downtime;  /* seconds, 0 for the hypervisor's default */
     /* Called on the executor's own thread when an action starts (before its driver is called)
-     * and when its outcome is known (the journal, the status): may be NULL. */
-    void (*on_action)(void *arg, size_t index, const struct ent_action_outcome *o);
+     * and when its outcome is known (the journal, the status): may be NULL. Write-ahead: when it
+     * returns non-zero for a start (status running) that action is not started and no other
+     * starts (not started, the reason logged); what runs finishes. */
+    int (*on_action)(void *arg, size_t index, const struct ent_action_outcome *o);
     void *hook_arg;
 };
 

@@ -196,6 +196,37 @@ static void test_stop_starts_nothing(void **state)
     teardown(f);
 }
 
+/* The journal's hook: it cannot record the start of the action for vm-3 (a full disk). */
+static int journal_full_at_vm3(void *arg, size_t index, const struct ent_action_outcome *o)
+{
+    const struct ent_plan *plan = arg;
+    return o->status == ENT_ACTION_RUNNING && plan->actions[index].vm == 3 ? ENT_EIO : 0;
+}
+
+/* Write-ahead: an action whose start was not recorded does not run, nor does anything after. */
+static void test_an_unrecorded_start_runs_nothing(void **state)
+{
+    (void)state;
+    struct fixture *f = setup();
+    chain(&f->plan);
+    struct ent_exec_options o;
+    ent_exec_options_default(&o);
+    o.max_parallel = 1; /* a0 (vm-0) first, then a2 (vm-3) */
+    o.on_action = journal_full_at_vm3;
+    o.hook_arg = &f->plan;
+    struct ent_exec_result res;
+    run(f, &o, NULL, &res);
+    assert_int_equal(res.outcomes[0].status, ENT_ACTION_DONE); /* recorded: ran */
+    assert_int_equal(res.outcomes[2].status, ENT_ACTION_NOT_STARTED);
+    assert_int_equal(rec.started[3], 0); /* the driver never saw it */
+    assert_int_equal(rec.started[1], 0); /* nor anything after it */
+    assert_int_equal(rec.started[2], 0);
+    assert_int_equal(res.done, 1);
+    assert_int_equal(res.not_started, 3);
+    ent_exec_result_release(&res);
+    teardown(f);
+}
+
 static void test_limits(void **state)
 {
     (void)state;
@@ -257,6 +288,7 @@ int main(void)
         cmocka_unit_test(test_dependencies_are_waited_for),
         cmocka_unit_test(test_failure_drops_dependents_only),
         cmocka_unit_test(test_stop_starts_nothing),
+        cmocka_unit_test(test_an_unrecorded_start_runs_nothing),
         cmocka_unit_test(test_limits),
         cmocka_unit_test(test_instant_actions_do_not_wait_for_each_other),
     };
