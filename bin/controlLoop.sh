@@ -20,7 +20,8 @@ log=${log:-logs/entropy.log}
 # is held, whatever the file says (a daemon killed with -9 leaves the file, not the lock).
 running_pid() {
     local pid
-    [ -s "$pidfile" ] && [ ! -L "$pidfile" ] || return 1
+    # ours alone: a pid file another user made (and locks) could name any process to signal
+    [ -s "$pidfile" ] && [ ! -L "$pidfile" ] && [ -O "$pidfile" ] || return 1
     if flock -n -s "$pidfile" true 2>/dev/null; then # a shared probe: never blocks the daemon long
         return 1
     fi
@@ -42,6 +43,8 @@ start() {
     # refused here, naming the line, rather than in the background
     "$entropy" config "$config" >/dev/null || return 2
     mkdir -p run logs
+    local seen # what logs/daemon.out held before: earlier attempts' errors are not this one's
+    seen=$(stat -c %s logs/daemon.out 2>/dev/null || echo 0)
     setsid "$entropy" daemon --config "$config" --pid-file "$pidfile" \
         </dev/null >>logs/daemon.out 2>&1 &
     local child=$!
@@ -52,7 +55,7 @@ start() {
         fi
         if ! kill -0 "$child" 2>/dev/null; then
             echo "entropy: the daemon did not start:" >&2
-            tail -n 5 logs/daemon.out >&2 || true
+            tail -c +"$((seen + 1))" logs/daemon.out | tail -n 5 >&2 || true
             return 1
         fi
         sleep 0.1
@@ -65,7 +68,9 @@ stop() {
     local pid
     if ! pid=$(running_pid); then
         echo "entropy: not running"
-        rm -f "$pidfile"
+        if [ -O "$pidfile" ] || [ -L "$pidfile" ]; then
+            rm -f "$pidfile" # a dead daemon's (a link is removed, never what it points to)
+        fi
         return 0
     fi
     echo "entropy: stopping (pid $pid): actions in flight finish, none starts"

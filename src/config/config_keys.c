@@ -88,7 +88,10 @@ const struct ent_config_key ent_config_keys[] = {
         "Each node's xend, comma-separated: http://node-1:8000,http://node-2:8000"),
     STR("monitor.libvirt.uris", "",
         "Each node's libvirt, space-separated, [NAME=]URI: node-1=qemu+ssh://node-1/system"),
-    PATH("monitor.lab.dir", "/tmp/entropy-lab", "The lab's directory (monitor.source = lab)."),
+    PATH("monitor.lab.dir", "",
+         "The lab's directory (monitor.source = lab); empty: $ENTROPY_LAB_DIR, else "
+         "$XDG_RUNTIME_DIR/entropy-lab, else /tmp/entropy-lab-UID, as entropy lab. It must be "
+         "the user's own and writable by no one else."),
     INTCLI("monitor.sim.nodes", "16", 1, 100000, "demo --nodes",
            "Nodes of the simulated cluster (4 CPUs, 8 GiB)."),
     INTCLI("monitor.sim.vms", "48", 0, 1000000, "demo --vms",

@@ -10,6 +10,7 @@
 #include "util/clock.h"
 #include "util/error.h"
 #include "util/log.h"
+#include "util/private_dir.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -47,11 +48,11 @@ static void signals(void)
     sigaction(SIGPIPE, &sa, NULL);
 }
 
-/* Refuses a pid file whose process still lives; writes ours. */
 /* The pid file, held with an exclusive lock for the daemon's whole life: a daemon runs when its
  * pid file is locked (bin/controlLoop.sh asks the same way, with flock), so a pid file left by a
  * daemon killed with -9, or a pid that now names another process, never counts, and nothing is
- * ever signalled on its say-so. A symbolic link is not followed. */
+ * ever signalled on its say-so. A symbolic link is not followed, and a pid file of another user's
+ * is refused. */
 static int pid_fd = -1;
 
 static int take_pid_file(const char *path, struct ent_error *err)
@@ -59,7 +60,13 @@ static int take_pid_file(const char *path, struct ent_error *err)
     ent_mkdir_parents(path);
     int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
     if (fd < 0)
-        return ent_error(err, ENT_EIO, "%s: %s", path, strerror(errno));
+        return ent_error(err, ENT_EIO, "%s: %s", path,
+                         errno == ELOOP ? "it is a symbolic link: refused" : strerror(errno));
+    int rc = ent_own_file(fd, path, 0644, err); /* another's pid file could name any process */
+    if (rc) {
+        close(fd);
+        return rc;
+    }
     /* bin/controlLoop.sh probes the lock while the daemon starts: a held lock is only taken for
      * a daemon after a second of asking. */
     int locked = flock(fd, LOCK_EX | LOCK_NB) == 0;
@@ -78,7 +85,7 @@ static int take_pid_file(const char *path, struct ent_error *err)
     char text[32];
     int len = snprintf(text, sizeof text, "%ld\n", (long)getpid());
     if (ftruncate(fd, 0) != 0 || write(fd, text, (size_t)len) != len) {
-        int rc = ent_error(err, ENT_EIO, "%s: %s", path, strerror(errno));
+        rc = ent_error(err, ENT_EIO, "%s: %s", path, strerror(errno));
         close(fd);
         return rc;
     }

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 static const char *const SCHEMA =
     "PRAGMA journal_mode=WAL;"
@@ -39,13 +40,24 @@ int ent_journal_open(struct ent_journal *j, const char *path, struct ent_error *
     if (ent_mkdir_parents(path))
         return ent_error(err, ENT_EIO, "journal %s: cannot create its directory", path);
     sqlite3 *db = NULL;
-    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+    /* Never through a symbolic link, never another user's file. */
+    if (sqlite3_open_v2(path, &db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW,
+                        NULL) != SQLITE_OK) {
         j->db = db;
         int rc = fail(j, "open", err);
         ent_journal_close(j);
         return rc;
     }
     j->db = db;
+    struct stat st;
+    if (lstat(path, &st) == 0 && (!S_ISREG(st.st_mode) || st.st_uid != geteuid())) {
+        int rc = ent_error(err, ENT_EINVALID,
+                           "journal %s: not a regular file of this user's (uid %ld): refused", path,
+                           (long)geteuid());
+        ent_journal_close(j);
+        return rc;
+    }
     chmod(path, 0640); /* what ran where, and why it failed: its owner and group only */
     sqlite3_busy_timeout(db, 5000);
     if (sqlite3_exec(db, SCHEMA, NULL, NULL, NULL) != SQLITE_OK) {

@@ -56,8 +56,12 @@ struct ent_lab_options {
     const char *accel;      /* "kvm:tcg" */
 };
 
-/* The default lab directory: $ENTROPY_LAB_DIR, else /tmp/entropy-lab. */
+/* The default lab directory: $ENTROPY_LAB_DIR, else $XDG_RUNTIME_DIR/entropy-lab, else
+ * /tmp/entropy-lab-UID (the effective user's). */
 const char *ent_lab_default_dir(void);
+/* Whether dir and its vms/ and run/ are private directories (util/private_dir.h), made so with
+ * create: every lab operation checks before it reads, writes or deletes anything there. */
+ENT_MUST_USE int ent_lab_dirs(const char *dir, bool create, struct ent_error *err);
 void ent_lab_options_default(struct ent_lab_options *o);
 
 /* Creates the lab in dir and boots its VMs, round-robin over the nodes. Refuses a directory that

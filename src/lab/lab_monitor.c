@@ -97,7 +97,9 @@ static int lab_open(struct ent_monitor *mon, void *arg, struct ent_error *err)
 static int lab_configure(struct ent_monitor *mon, const struct ent_config *c, struct ent_error *err)
 {
     struct ent_lab_source *src = ent_malloc(sizeof *src);
-    *src = (struct ent_lab_source){.dir = ent_config_string(c, "monitor.lab.dir"),
+    *src = (struct ent_lab_source){.dir = *ent_config_string(c, "monitor.lab.dir")
+                                              ? ent_config_string(c, "monitor.lab.dir")
+                                              : ent_lab_default_dir(),
                                    .cpu_share = (int64_t)ent_config_number(c, "monitor.vm_cpu")};
     return lab_open(mon, src, err);
 }

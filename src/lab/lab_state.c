@@ -4,6 +4,8 @@
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/names.h"
+#include "util/private_dir.h"
+#include "util/str.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -16,8 +18,27 @@
 
 const char *ent_lab_default_dir(void)
 {
-    const char *dir = getenv("ENTROPY_LAB_DIR");
-    return dir && *dir ? dir : "/tmp/entropy-lab";
+    static char per_user[ENT_LAB_PATH_MAX];
+    const char *dir = getenv("ENTROPY_LAB_DIR"), *runtime = getenv("XDG_RUNTIME_DIR");
+    if (dir && *dir)
+        return dir;
+    if (runtime && *runtime == '/' && strlen(runtime) < sizeof per_user - 20)
+        snprintf(per_user, sizeof per_user, "%s/entropy-lab", runtime);
+    else /* /tmp is shared: a name of this user's own, checked private before any use */
+        snprintf(per_user, sizeof per_user, "/tmp/entropy-lab-%ld", (long)geteuid());
+    return per_user;
+}
+
+int ent_lab_dirs(const char *dir, bool create, struct ent_error *err)
+{
+    static const char *const subs[] = {"", "/vms", "/run"};
+    int rc = 0;
+    for (size_t i = 0; i < 3 && !rc; i++) {
+        char *path = ent_strdup_printf("%s%s", dir, subs[i]);
+        rc = ent_private_dir(path, create, err);
+        ent_free(path);
+    }
+    return rc;
 }
 
 void ent_lab_options_default(struct ent_lab_options *o)
@@ -74,6 +95,11 @@ int ent_lab_open(struct ent_lab *lab, const char *dir, struct ent_error *err)
     if (strlen(dir) >= sizeof lab->dir - 40)
         return ent_error(err, ENT_EINVALID, "lab directory path too long: %s", dir);
     snprintf(lab->dir, sizeof lab->dir, "%s", dir);
+    int rc = ent_lab_dirs(dir, false, err);
+    if (rc == ENT_ENOTFOUND)
+        return ent_error(err, ENT_ENOTFOUND, "no lab in %s (is a lab up? entropy lab up)", dir);
+    if (rc)
+        return rc;
     char path[ENT_LAB_PATH_MAX + 16];
     snprintf(path, sizeof path, "%s/lab.json", dir);
     json_error_t jerr;
@@ -81,7 +107,7 @@ int ent_lab_open(struct ent_lab *lab, const char *dir, struct ent_error *err)
     if (!doc)
         return ent_error(err, access(path, F_OK) ? ENT_ENOTFOUND : ENT_EPARSE,
                          "%s: %s (is a lab up? entropy lab up)", path, jerr.text);
-    int rc = ent_lab_parse(lab, doc, path, err);
+    rc = ent_lab_parse(lab, doc, path, err);
     json_decref(doc);
     return rc;
 }

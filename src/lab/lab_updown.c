@@ -13,18 +13,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int make_dirs(const char *dir, struct ent_error *err)
-{
-    char path[ENT_LAB_PATH_MAX + 8];
-    const char *subs[] = {"", "/vms", "/run"};
-    for (size_t i = 0; i < 3; i++) {
-        snprintf(path, sizeof path, "%s%s", dir, subs[i]);
-        if (mkdir(path, 0755) && errno != EEXIST)
-            return ent_error(err, ENT_EIO, "%s: %s", path, strerror(errno));
-    }
-    return 0;
-}
-
 static int write_lab_json(const char *dir, const struct ent_lab_options *o, int64_t node_memory,
                           struct ent_error *err)
 {
@@ -62,7 +50,7 @@ int ent_lab_up(const char *dir, const struct ent_lab_options *o, struct ent_erro
         return ent_error(err, ENT_EEXISTS, "a lab is already up in %s (entropy lab down first)",
                          dir);
     struct ent_lab lab;
-    int rc = make_dirs(dir, err);
+    int rc = ent_lab_dirs(dir, true, err);
     if (!rc)
         rc = write_lab_json(dir, o, node_memory, err);
     if (!rc)
@@ -124,6 +112,9 @@ int ent_lab_down(const char *dir, struct ent_error *err)
     snprintf(path, sizeof path, "%s/lab.json", dir);
     if (access(path, F_OK) != 0)
         return ent_error(err, ENT_ENOTFOUND, "no lab in %s", dir);
+    int rc = ent_lab_dirs(dir, false, err); /* nothing is deleted through another's link */
+    if (rc)
+        return rc;
     stop_instances(dir);
     /* Only what the lab wrote: run/ and vms/ are its own, of the directory only lab.json. */
     const char *subs[] = {"/run", "/vms"};

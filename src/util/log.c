@@ -5,6 +5,7 @@
 
 #include "util/alloc.h"
 #include "util/error.h"
+#include "util/private_dir.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -50,6 +51,10 @@ static int open_file(struct ent_error *err)
     /* Never through a symbolic link (one left in a shared directory could point at a file of
      * root's); readable by its owner and group only. */
     int fd = open(log_path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0640);
+    if (fd >= 0 && (rc = ent_own_file(fd, log_path, 0640, err)) != 0) {
+        close(fd); /* another user's file: what we write there would be theirs to read */
+        return rc;
+    }
     FILE *f = fd >= 0 ? fdopen(fd, "a") : NULL;
     if (!f) {
         rc = ent_error(err, ENT_EIO, "%s: cannot open log: %s", log_path,

@@ -165,7 +165,7 @@ class LabTest(unittest.TestCase):
 
     def test_bad_usage_and_input(self):
         p = self.entropy("lab", "status", check=2)
-        self.assertIn(os.path.join(self.dir, "lab.json"), p.stderr)
+        self.assertIn(f"no lab in {self.dir}", p.stderr)
         self.assertIn("entropy lab up", p.stderr)
         self.entropy("lab", "up", "--nodes", "0", check=2)
         self.entropy("lab", "up", "--accel", "xen", check=2)

@@ -1,0 +1,52 @@
+/* Private state directories. */
+#include "util/private_dir.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int ent_private_dir(const char *path, bool create, struct ent_error *err)
+{
+    if (create && mkdir(path, 0700) != 0 && errno != EEXIST)
+        return ent_error(err, ENT_EIO, "%s: cannot create: %s", path, strerror(errno));
+    struct stat st;
+    if (lstat(path, &st) != 0)
+        return ent_error(err, errno == ENOENT ? ENT_ENOTFOUND : ENT_EIO, "%s: %s", path,
+                         strerror(errno));
+    if (S_ISLNK(st.st_mode))
+        return ent_error(err, ENT_EINVALID,
+                         "%s is a symbolic link: refused (state directories "
+                         "are never followed)",
+                         path);
+    if (!S_ISDIR(st.st_mode))
+        return ent_error(err, ENT_EINVALID, "%s is not a directory: refused", path);
+    if (st.st_uid != geteuid())
+        return ent_error(err, ENT_EINVALID,
+                         "%s belongs to uid %ld, not to this user (uid %ld): refused (another "
+                         "user could steer what is written or deleted there)",
+                         path, (long)st.st_uid, (long)geteuid());
+    if (st.st_mode & (S_IWGRP | S_IWOTH))
+        return ent_error(err, ENT_EINVALID,
+                         "%s is writable by others (mode %03o): refused (chmod go-w it, or use "
+                         "another directory)",
+                         path, (unsigned)(st.st_mode & 0777));
+    return 0;
+}
+
+int ent_own_file(int fd, const char *path, unsigned mode, struct ent_error *err)
+{
+    struct stat st;
+    if (fstat(fd, &st) != 0)
+        return ent_error(err, ENT_EIO, "%s: %s", path, strerror(errno));
+    if (!S_ISREG(st.st_mode))
+        return ent_error(err, ENT_EINVALID, "%s is not a regular file: refused", path);
+    if (st.st_uid != geteuid())
+        return ent_error(err, ENT_EINVALID,
+                         "%s belongs to uid %ld, not to this user (uid %ld): refused (its owner "
+                         "could rewrite it)",
+                         path, (long)st.st_uid, (long)geteuid());
+    if (fchmod(fd, (mode_t)mode) != 0)
+        return ent_error(err, ENT_EIO, "%s: cannot set its mode: %s", path, strerror(errno));
+    return 0;
+}
