@@ -102,6 +102,20 @@ ENT_MUST_USE int ent_lab_instances(const char *dir, const char *vm, struct ent_l
 /* Ends an instance: QMP quit, then SIGKILL if it lingers. Only a process whose command line
  * names this instance's socket is signalled (never a recycled pid). */
 void ent_lab_qemu_stop(const struct ent_lab_instance *inst);
+/* lab_settle.c. The VM's lock (run/NAME.lock) held by this process: its descriptor, or
+ * ENT_EEXISTS when another process holds it (a migration of the VM is under way there). */
+ENT_MUST_USE int ent_lab_vm_lock(const struct ent_lab *lab, const char *vm, struct ent_error *err);
+void ent_lab_vm_unlock(int fd);
+/* The generation a new instance of vm takes: above every one whose files run/ holds. */
+unsigned ent_lab_next_generation(const struct ent_lab *lab, const struct ent_lab_vm *vm);
+/* Resumes a paused instance (logged when it cannot). */
+void ent_lab_resume(const struct ent_lab_instance *inst);
+/* A VM split between processes made whole (call it with the VM's lock held): the instance that
+ * runs wins, the VM file's own, else one a completed migration started (its node from
+ * run/NAME.gN.node), recorded; every other instance is ended; with none running, the file's own
+ * is resumed. *changed says whether anything was done. */
+ENT_MUST_USE int ent_lab_settle(const struct ent_lab *lab, const char *vm, bool *changed,
+                                struct ent_error *err);
 /* Whether the instance's process still lives. */
 bool ent_lab_qemu_alive(const struct ent_lab_instance *inst);
 

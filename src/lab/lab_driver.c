@@ -24,6 +24,7 @@ struct qmp_migration {
     struct ent_lab_vm vm;
     struct ent_lab_instance dest;
     bool dest_started;
+    int lock; /* the VM's lock, -1 until held: without it nothing is touched, not even on abort */
     char uri[64];
 };
 
@@ -98,7 +99,13 @@ static int qmp_prepare(struct ent_driver *drv, struct ent_migration *mig, struct
         return ent_error(err, ENT_ENOTFOUND, "no lab node %s", mig->to);
     struct qmp_migration *pm = ent_calloc(1, sizeof *pm);
     mig->priv = pm;
-    int rc = ent_lab_vm_read(lab, mig->vm, &pm->vm, err);
+    pm->lock = ent_lab_vm_lock(lab, mig->vm, err);
+    if (pm->lock < 0)
+        return pm->lock;
+    bool settled;
+    int rc = ent_lab_settle(lab, mig->vm, &settled, err); /* leftovers of a cut migration */
+    if (!rc)
+        rc = ent_lab_vm_read(lab, mig->vm, &pm->vm, err);
     if (rc)
         return rc;
     if (strcmp(pm->vm.node, mig->from) != 0)
@@ -116,8 +123,8 @@ static int qmp_prepare(struct ent_driver *drv, struct ent_migration *mig, struct
         return ent_error(
             err, ENT_EINVALID, "the destination refuses: %lld MB free on %s, %s needs %lld MB",
             (long long)(to->memory_mb - used), mig->to, mig->vm, (long long)pm->vm.memory_mb);
-    rc =
-        ent_lab_qemu_start(lab, &pm->vm, mig->to, pm->vm.qemu.generation + 1, true, &pm->dest, err);
+    rc = ent_lab_qemu_start(lab, &pm->vm, mig->to, ent_lab_next_generation(lab, &pm->vm), true,
+                            &pm->dest, err);
     pm->dest_started = !rc;
     if (!rc && incoming_uri(&pm->dest, pm->uri, sizeof pm->uri, err))
         /* The destination died or stopped answering before the copy began: to the caller the
@@ -249,23 +256,10 @@ static int qmp_finish(struct ent_driver *drv, struct ent_migration *mig, struct 
     if (rc)
         return rc;
     ent_lab_qemu_stop(&pm->vm.qemu); /* the destination runs: the source may end */
+    ent_lab_vm_unlock(pm->lock);
     ent_free(pm);
     mig->priv = NULL;
     return 0;
-}
-
-static void resume(const struct ent_lab_instance *inst)
-{
-    struct ent_qmp q;
-    struct ent_error err;
-    ent_error_init(&err);
-    int rc = ent_qmp_connect(&q, inst->qmp, QMP_TIMEOUT, &err);
-    if (!rc) {
-        rc = ent_qmp_call(&q, "cont", NULL, NULL, &err);
-        ent_qmp_close(&q);
-    }
-    if (rc) /* the VM may stay paused: the administrator must know */
-        ent_log_error("lab: resuming QEMU %d: %s", (int)inst->pid, err.msg);
 }
 
 static void qmp_abort(struct ent_driver *drv, struct ent_migration *mig)
@@ -274,6 +268,11 @@ static void qmp_abort(struct ent_driver *drv, struct ent_migration *mig)
     struct qmp_migration *pm = mig->priv;
     if (!pm)
         return;
+    if (pm->lock < 0) { /* another process migrates this VM: its instances are not ours */
+        ent_free(pm);
+        mig->priv = NULL;
+        return;
+    }
     if (pm->dest_started)
         ent_lab_qemu_stop(&pm->dest);
     /* A source stopped at the end of the copy resumes, now that no destination runs. */
@@ -281,10 +280,11 @@ static void qmp_abort(struct ent_driver *drv, struct ent_migration *mig)
     if (pm->vm.qemu.pid &&
         !ent_qmp_status(pm->vm.qemu.qmp, QMP_TIMEOUT, status, sizeof status, NULL) &&
         strcmp(status, "running") != 0 && strcmp(status, "shutdown") != 0) {
-        resume(&pm->vm.qemu);
+        ent_lab_resume(&pm->vm.qemu);
         ent_warn("qmp: %s was %s on %s after the failed migration: resumed", mig->vm, status,
                  mig->from);
     }
+    ent_lab_vm_unlock(pm->lock);
     ent_free(pm);
     mig->priv = NULL;
 }
@@ -330,64 +330,19 @@ static int qmp_locate(struct ent_driver *drv, const char *vm, const char *from, 
     return 0;
 }
 
-/* The instance that runs wins: the VM file's own, else one a completed migration started (its
- * node from run/NAME.gN.node); every other instance of the VM is ended. With none running, the
- * file's own is resumed. */
+/* The VM made whole (lab_settle.c), under its lock, then where it is now. */
 static int qmp_recover(struct ent_driver *drv, const char *vm, struct ent_vm_place *out,
                        struct ent_error *err)
 {
     struct ent_lab *lab = drv->state;
-    struct ent_lab_vm v;
     memset(out, 0, sizeof *out);
-    int rc = ent_lab_vm_read(lab, vm, &v, err);
-    if (rc)
-        return rc;
-    struct ent_lab_instance *all;
-    size_t n;
-    if (ent_lab_instances(lab->dir, vm, &all, &n)) /* no run/ directory: no instance */
-        n = 0;
-    int own = -1, other = -1;
-    char own_status[32] = "";
-    for (size_t i = 0; i < n; i++) {
-        char status[32] = "";
-        if (ent_qmp_status(all[i].qmp, QMP_TIMEOUT, status, sizeof status, NULL))
-            status[0] = '\0'; /* not answering: neither running nor ours to trust */
-        if (all[i].pid == v.qemu.pid && strcmp(all[i].qmp, v.qemu.qmp) == 0) {
-            own = (int)i;
-            snprintf(own_status, sizeof own_status, "%s", status);
-        } else if (strcmp(status, "running") == 0 && other < 0) {
-            other = (int)i;
-        }
-    }
-    int keep = own;
-    if (strcmp(own_status, "running") != 0 && other >= 0) {
-        /* migrated, not yet recorded: the destination is the VM now */
-        struct ent_lab_vm moved = v;
-        snprintf(moved.node, sizeof moved.node, "%s", all[other].node);
-        moved.qemu = all[other];
-        rc = *moved.node
-                 ? ent_lab_vm_write(lab, &moved, err)
-                 : ent_error(err, ENT_EINVALID, "%s: no node recorded for its new QEMU", vm);
-        if (rc) {
-            ent_free(all);
-            return rc;
-        }
-        ent_warn("qmp: %s had been migrated to %s before Entropy stopped: recorded there", vm,
-                 moved.node);
-        keep = other;
-        v = moved;
-    }
-    for (size_t i = 0; i < n; i++)
-        if ((int)i != keep) {
-            ent_warn("qmp: ending a leftover QEMU of %s (pid %d)", vm, (int)all[i].pid);
-            ent_lab_qemu_stop(&all[i]);
-        }
-    if (keep == own && own >= 0 && strcmp(own_status, "running") != 0) {
-        ent_warn("qmp: %s was %s on %s: resumed", vm, own_status, v.node);
-        resume(&all[own]);
-    }
-    ent_free(all);
-    return qmp_locate(drv, vm, NULL, NULL, out, err); /* as it is now */
+    int lock = ent_lab_vm_lock(lab, vm, err);
+    if (lock < 0)
+        return lock;
+    bool changed;
+    int rc = ent_lab_settle(lab, vm, &changed, err);
+    ent_lab_vm_unlock(lock);
+    return rc ? rc : qmp_locate(drv, vm, NULL, NULL, out, err); /* as it is now */
 }
 
 /* Opened with the lab as the source, or when the configuration names it. */

@@ -13,6 +13,39 @@
 #include <stdio.h>
 #include <string.h>
 
+/* A VM found split between processes, or not running, is made whole through the lab's own
+ * recovery (a migration cut short, journaled by no one), unless a migration of it is under way
+ * in some process (its lock is held): then it is left for this round. Whether it settled. */
+static bool settle(const struct ent_lab *lab, const char *vm, json_t *issues)
+{
+    struct ent_error err;
+    ent_error_init(&err);
+    int lock = ent_lab_vm_lock(lab, vm, &err);
+    if (lock < 0)
+        return false;
+    bool changed = false;
+    if (ent_lab_settle(lab, vm, &changed, &err))
+        ent_monitor_issue(issues, "lab", "%s could not be made whole: %s", vm, err.msg);
+    else if (changed)
+        ent_monitor_issue(issues, "lab",
+                          "%s was split between QEMU processes (a migration cut "
+                          "short): made whole, one instance kept",
+                          vm);
+    ent_lab_vm_unlock(lock);
+    return changed;
+}
+
+/* Whether vm's own instance runs alone (no other live instance of it). */
+static bool whole(const struct ent_lab *lab, const struct ent_lab_vm *vm, const char *status)
+{
+    struct ent_lab_instance *all;
+    size_t n = 0;
+    if (ent_lab_instances(lab->dir, vm->name, &all, &n))
+        return true;
+    ent_free(all);
+    return n <= 1 && strcmp(status, "running") == 0;
+}
+
 static int add_vms(const struct ent_lab *lab, const struct ent_lab_source *src,
                    struct ent_monitor_round *r, struct ent_error *err)
 {
@@ -27,6 +60,13 @@ static int add_vms(const struct ent_lab *lab, const struct ent_lab_source *src,
         ent_error_init(&verr);
         char status[32] = "";
         if (ent_lab_vm_read(lab, vms[i], &vm, &verr)) {
+            ent_monitor_issue(issues, "lab", "%s", verr.msg);
+            continue;
+        }
+        if (ent_qmp_status(vm.qemu.qmp, 5.0, status, sizeof status, NULL))
+            status[0] = '\0';
+        if (!whole(lab, &vm, status) && settle(lab, vm.name, issues) &&
+            ent_lab_vm_read(lab, vms[i], &vm, &verr)) {
             ent_monitor_issue(issues, "lab", "%s", verr.msg);
             continue;
         }

@@ -127,6 +127,65 @@ class LabTest(unittest.TestCase):
         self.assertEqual(res["now"], {"node": "lab-1", "state": "running", "copies": 1})
         self.assert_running_once_on("vm-1", "lab-1")
 
+    def start_slow_migration(self, bandwidth):
+        """entropy lab migrate vm-1 lab-2 in the background, once its destination QEMU (g2)
+        runs: the process and that QEMU's pid."""
+        proc = subprocess.Popen([ENTROPY, "lab", "migrate", "vm-1", "lab-2", "--bandwidth",
+                                 bandwidth, "--dir", self.dir], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+        pidfile = os.path.join(self.dir, "run", "vm-1.g2.pid")
+        sock = os.path.join(self.dir, "run", "vm-1.g2.sock")
+        for _ in range(200):
+            time.sleep(0.05)
+            try:
+                with open(pidfile) as f:
+                    pid = int(f.read())
+            except (OSError, ValueError):
+                continue
+            if alive(pid, sock):
+                return proc, pid
+        proc.kill()
+        self.fail("the destination never started")
+
+    def test_a_cut_migration_is_settled_and_its_generation_never_reused(self):
+        self.up("--nodes", "2", "--vms", "1", "--memory", "64")
+        proc, dest = self.start_slow_migration("0.05")
+        time.sleep(0.5)
+        proc.kill()  # kill -9 of entropy: QEMU's migration goes on, nobody journaled it
+        proc.communicate()
+        out = json.loads(self.entropy("lab", "migrate", "vm-1", "lab-2", check=0).stdout)
+        self.assertTrue(out["migrated"], out)
+        st = self.status()["vm-1"]
+        self.assertEqual(st["generation"], 3)  # not g2 again: that one was the leftover's
+        self.assertFalse(alive(dest, os.path.join(self.dir, "run", "vm-1.g2.sock")))
+        self.assert_running_once_on("vm-1", "lab-2")
+
+    def test_monitoring_makes_a_split_vm_whole(self):
+        self.up("--nodes", "2", "--vms", "1", "--memory", "64")
+        proc, dest = self.start_slow_migration("0.5")  # ~0.6 MB: about a second
+        time.sleep(0.4)  # the copy under way
+        proc.kill()  # QEMU completes the copy alone: the source postmigrate, the copy running
+        proc.communicate()
+        for _ in range(200):
+            if len(live_instances(self.dir, "vm-1", running=True)) == 1 and \
+                    self.status()["vm-1"]["status"] == "postmigrate":
+                break
+            time.sleep(0.05)
+        self.assertEqual(self.status()["vm-1"]["status"], "postmigrate")
+        p = self.entropy("lab", "round", "--dry-run", check=0)
+        self.assertIn("made whole", p.stderr + p.stdout)
+        self.assert_running_once_on("vm-1", "lab-2")  # recorded where it runs, the source ended
+
+    def test_two_processes_never_migrate_one_vm_at_once(self):
+        self.up("--nodes", "2", "--vms", "1", "--memory", "64")
+        first, _ = self.start_slow_migration("1")
+        second = self.entropy("lab", "migrate", "vm-1", "lab-2", check=1)
+        self.assertIn("vm-1 is being migrated by another Entropy process",
+                      json.loads(second.stdout)["error"])
+        out, err = first.communicate(timeout=120)
+        self.assertEqual(first.returncode, 0, out + err)
+        self.assert_running_once_on("vm-1", "lab-2")
+
     def test_migration_timeout_cancels(self):
         self.up("--nodes", "2", "--vms", "1", "--memory", "64")
         p = self.entropy("lab", "migrate", "vm-1", "lab-2", "--bandwidth", "0.1", "--timeout", "1",

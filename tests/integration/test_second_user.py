@@ -167,18 +167,21 @@ class SecondUser(unittest.TestCase):
     def test_no_process_is_signalled_on_a_pid_files_say_so(self):
         # the second user's process, named by a pid file it locks, and by a stale one of ours
         victim = subprocess.Popen(["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}",
-                                   "--clear-groups", "sleep", "600"])
+                                   "--clear-groups", "sleep", "600"],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             config = self.daemon_config()
             theirs = os.path.join(self.shared, "locked.pid")
             as_nobody("sh", "-c", f"echo {victim.pid} > {theirs}")
             holder = subprocess.Popen(["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}",
-                                       "--clear-groups", "flock", theirs, "sleep", "600"])
+                                       "--clear-groups", "flock", theirs, "sleep", "600"],
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                      start_new_session=True)
             time.sleep(0.5)
             out = self.loop("stop", config, theirs, check=0).stdout
             self.assertIn("not running", out)  # another user's file is no daemon of ours
             self.assertTrue(os.path.exists(theirs))  # nor ours to delete
-            holder.kill()
+            os.killpg(holder.pid, signal.SIGKILL)  # flock and its sleep
             holder.wait()
             mine = os.path.join(self.tmp, "entropy.pid")
             with open(mine, "w") as f:  # stale: names the other user's live process
