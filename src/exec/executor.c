@@ -276,8 +276,8 @@ void ent_execute_plan(const struct ent_model *m, const struct ent_plan *plan,
     for (;;) {
         stopped = stopped || (stop && *stop) || r.unrecorded;
         /* Start what is ready, in planned start order. */
-        for (size_t i = 0; !stopped && !r.unrecorded && i < n_pending &&
-                           n_jobs < (size_t)max_parallel;) {
+        for (size_t i = 0;
+             !stopped && !r.unrecorded && i < n_pending && n_jobs < (size_t)max_parallel;) {
             size_t a = pending[i];
             if (!ent_exec_deps_ready(&d, a) || !nodes_free(&d, busy, a, opts->node_concurrency)) {
                 i++;
