@@ -32,39 +32,73 @@ static int unix_address(const char *path, struct sockaddr_un *a, struct ent_erro
     return 0;
 }
 
-static void serve(struct ent_status *s, int client)
+/* Clients are served together by polling, each with a deadline of its own: one that does not
+ * read (or many) costs only itself, never the next client an answer. */
+#define MAX_CLIENTS    64
+#define CLIENT_SECONDS 2.0
+
+struct client {
+    int fd;
+    char *text; /* the document as it was when the client came, with its newline */
+    size_t len, off;
+    double deadline;
+};
+
+static void drop(struct client *c, size_t *n, size_t i)
 {
+    close(c[i].fd);
+    free(c[i].text);
+    c[i] = c[--*n];
+}
+
+static void admit(struct ent_status *s, struct client *c, size_t *n)
+{
+    int fd = accept4(s->fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+    if (fd < 0)
+        return;
+    if (*n == MAX_CLIENTS) /* the oldest gives way */
+        drop(c, n, 0);
     pthread_mutex_lock(&s->lock);
     char *text = json_dumps(s->doc, JSON_COMPACT);
     pthread_mutex_unlock(&s->lock);
-    size_t len = strlen(text), off = 0;
-    text[len] = '\n';
-    while (off < len + 1) {
-        ssize_t n = send(client, text + off, len + 1 - off, MSG_NOSIGNAL);
-        if (n < 0 && errno == EINTR)
+    size_t len = strlen(text);
+    text[len] = '\n'; /* json_dumps leaves room: its NUL becomes the newline */
+    c[(*n)++] = (struct client){fd, text, len + 1, 0, ent_now() + CLIENT_SECONDS};
+}
+
+/* Sends what client i can take now; drops it when done, failed or past its deadline. */
+static void feed(struct client *c, size_t *n, size_t i, short revents)
+{
+    while ((revents & POLLOUT) && c[i].off < c[i].len) {
+        ssize_t k =
+            send(c[i].fd, c[i].text + c[i].off, c[i].len - c[i].off, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (k < 0 && errno == EINTR)
             continue;
-        if (n <= 0)
+        if (k <= 0)
             break;
-        off += (size_t)n;
+        c[i].off += (size_t)k;
     }
-    free(text);
+    if (c[i].off == c[i].len || (revents & (POLLERR | POLLHUP)) || ent_now() > c[i].deadline)
+        drop(c, n, i);
 }
 
 static void *accept_loop(void *arg)
 {
     struct ent_status *s = arg;
+    struct client c[MAX_CLIENTS];
+    size_t n = 0;
     while (!s->stop) {
-        struct pollfd p = {.fd = s->fd, .events = POLLIN};
-        if (poll(&p, 1, 200) <= 0)
-            continue;
-        int client = accept4(s->fd, NULL, NULL, SOCK_CLOEXEC);
-        if (client < 0)
-            continue;
-        struct timeval tv = {.tv_sec = 2};
-        setsockopt(client, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-        serve(s, client);
-        close(client);
+        struct pollfd p[MAX_CLIENTS + 1] = {{.fd = s->fd, .events = POLLIN}};
+        for (size_t i = 0; i < n; i++)
+            p[i + 1] = (struct pollfd){.fd = c[i].fd, .events = POLLOUT};
+        int ready = poll(p, n + 1, 200);
+        for (size_t i = n; i-- > 0;) /* backwards: drop() moves the last one into place i */
+            feed(c, &n, i, ready > 0 ? p[i + 1].revents : 0);
+        if (ready > 0 && (p[0].revents & POLLIN))
+            admit(s, c, &n);
     }
+    while (n)
+        drop(c, &n, n - 1);
     return NULL;
 }
 
@@ -239,11 +273,26 @@ int ent_status_query(const char *path, double timeout, json_t **doc, struct ent_
         ssize_t n = ent_io_read(fd, buf + len, cap - len, deadline);
         if (n < 0 && errno == EINTR)
             continue;
-        if (n <= 0)
+        if (n < 0) {
+            int e = errno;
+            close(fd);
+            ent_free(buf);
+            return e == ETIMEDOUT
+                       ? ent_error(err, ENT_ETIMEOUT,
+                                   "%s: the daemon did not answer within %.1f s (%zu bytes came)",
+                                   path, timeout, len)
+                       : ent_error(err, ENT_EIO, "%s: %s", path, strerror(e));
+        }
+        if (n == 0)
             break;
         len += (size_t)n;
     }
     close(fd);
+    if (len == 0) {
+        ent_free(buf);
+        return ent_error(err, ENT_EIO, "%s: the daemon closed the connection without an answer",
+                         path);
+    }
     json_error_t jerr;
     *doc = json_loadb(buf, len, 0, &jerr);
     ent_free(buf);

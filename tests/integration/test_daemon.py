@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -121,6 +122,32 @@ class Daemon(unittest.TestCase):
         self.assertNotIn("pending", states)
         self.assertGreater(time.monotonic() - t0, 0.3)  # it waited for the action in flight
         self.assertIn("not running", self.loop("status", check=3).stdout)
+
+    def test_clients_that_never_read_do_not_block_the_status(self):
+        # a status document larger than a socket's buffer, and 20 clients that never read it
+        self.write_config(**{"monitor.sim.nodes": "8000", "monitor.sim.vms": "24000",
+                             "loop.objective": "none", "loop.period": "600"})
+        self.loop("start")
+        for _ in range(600):
+            if (self.status().get("cluster") or {}).get("vms") == 24000:
+                break
+            time.sleep(0.1)
+        size = len(json.dumps(self.status()))
+        with open("/proc/sys/net/core/wmem_default") as f:  # what a socket's buffer holds
+            self.assertGreater(size, 2 * int(f.read()))
+        idle = []
+        for _ in range(20):
+            s = socket.socket(socket.AF_UNIX)
+            s.connect(self.socket)
+            idle.append(s)
+        try:
+            time.sleep(0.5)
+            st = self.status()  # within entropy status's 5 s, as if the 20 were not there
+            self.assertEqual(st["cluster"]["vms"], 24000)
+        finally:
+            for s in idle:
+                s.close()
+        self.loop("stop")
 
     def test_start_after_kill_9_and_a_stale_pid_that_names_another_process(self):
         """The script and the daemon judge liveness alike (the pid file's lock): a daemon killed
