@@ -29,8 +29,30 @@ static const char *const SCHEMA =
 
 static int fail(struct ent_journal *j, const char *what, struct ent_error *err)
 {
-    return ent_error(err, ENT_EIO, "journal %s: %s: %s", j->path, what,
-                     j->db ? sqlite3_errmsg(j->db) : "not open");
+    int sys = j->db ? sqlite3_system_errno(j->db) : 0; /* the cause SQLite's words leave out */
+    return ent_error(err, ENT_EIO, "journal %s: %s: %s%s%s", j->path, what,
+                     j->db ? sqlite3_errmsg(j->db) : "not open", sys ? ": " : "",
+                     sys ? strerror(sys) : "");
+}
+
+/* A journal with a damaged page would fail every round later: refused now, saying what to do. */
+static int check_integrity(struct ent_journal *j, struct ent_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(j->db, "PRAGMA quick_check(1)", -1, &st, NULL);
+    const unsigned char *verdict = NULL;
+    if (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        verdict = sqlite3_column_text(st, 0);
+    if (verdict && strcmp((const char *)verdict, "ok") == 0) {
+        sqlite3_finalize(st);
+        return 0;
+    }
+    rc = ent_error(err, ENT_EPARSE,
+                   "journal %s is damaged (%s): nothing can be recovered from it reliably; move "
+                   "it aside (its rounds are history) and start again",
+                   j->path, verdict ? (const char *)verdict : sqlite3_errmsg(j->db));
+    sqlite3_finalize(st);
+    return rc;
 }
 
 int ent_journal_open(struct ent_journal *j, const char *path, struct ent_error *err)
@@ -60,12 +82,12 @@ int ent_journal_open(struct ent_journal *j, const char *path, struct ent_error *
     }
     chmod(path, 0640); /* what ran where, and why it failed: its owner and group only */
     sqlite3_busy_timeout(db, 5000);
-    if (sqlite3_exec(db, SCHEMA, NULL, NULL, NULL) != SQLITE_OK) {
-        int rc = fail(j, "schema", err);
+    int rc = check_integrity(j, err);
+    if (!rc && sqlite3_exec(db, SCHEMA, NULL, NULL, NULL) != SQLITE_OK)
+        rc = fail(j, "schema", err);
+    if (rc)
         ent_journal_close(j);
-        return rc;
-    }
-    return 0;
+    return rc;
 }
 
 void ent_journal_close(struct ent_journal *j)

@@ -48,6 +48,13 @@ static int read_all(gzFile gz, const char *path, char **buf, size_t *len, struct
             break;
         *len += (size_t)n;
     }
+    int zerr;
+    gzerror(gz, &zerr);
+    if (zerr == Z_BUF_ERROR) /* a gzip stream cut short, or missing its CRC trailer */
+        return ent_error(err, ENT_EPARSE,
+                         "%s: truncated: the compressed data ends before its end (%zu bytes "
+                         "read)",
+                         path, *len);
     return *len ? 0 : ent_error(err, ENT_EPARSE, "%s: empty file", path);
 }
 

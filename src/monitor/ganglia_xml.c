@@ -5,6 +5,7 @@
 #include "util/error.h"
 
 #include <expat.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@ struct ent_ganglia_parser {
     struct ent_ganglia_dump *out;
     const char *what;
     struct ent_ganglia_host *host; /* the HOST being read, NULL outside one */
+    bool rooted;                   /* the document element was seen (GANGLIA_XML) */
     char error[256];
 };
 
@@ -75,6 +77,18 @@ _Static_assert(ENT_GANGLIA_MAX_HOSTS == 200000 && ENT_GANGLIA_MAX_VALUE == 4 << 
 static void on_start(void *data, const XML_Char *el, const XML_Char **atts)
 {
     struct ent_ganglia_parser *p = data;
+    if (!p->rooted) { /* an HTML page, or any other XML, is no empty cluster */
+        p->rooted = true;
+        if (strcmp(el, "GANGLIA_XML") != 0) {
+            char msg[128];
+            snprintf(msg, sizeof msg,
+                     "not a Ganglia dump: the document is <%.40s>, not "
+                     "<GANGLIA_XML>",
+                     el);
+            fail(p, msg);
+            return;
+        }
+    }
     if (strcmp(el, "HOST") == 0) {
         const char *name = attr(atts, "NAME");
         if (p->host || !name || !*name) {

@@ -324,6 +324,8 @@ class BadInput(unittest.TestCase):
         "constraints-not-array.json": '"constraints" must be an array',
         "duplicate-key.json": "duplicate object key",
         "corrupt.json.gz": "read error",
+        "cut-early.json.gz": "truncated: the compressed data ends before its end",
+        "no-crc-trailer.json.gz": "truncated: the compressed data ends before its end",
     }
 
     def test_every_malformed_file_has_an_expectation(self):

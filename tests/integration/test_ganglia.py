@@ -219,6 +219,15 @@ class BadSources(unittest.TestCase):
             p = monitor("--ganglia-file", path, check=2)
             self.assertIn("a METRIC VAL longer than 4 MiB: refused", p.stderr)
 
+    def test_a_web_page_is_no_empty_cluster(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "page.html")
+            with open(path, "w") as f:
+                f.write("<html><head><title>gmond</title></head><body>It works</body></html>")
+            p = monitor("--ganglia-file", path, check=2)
+            self.assertIn("not a Ganglia dump: the document is <html>, not <GANGLIA_XML>",
+                          p.stderr)
+
     def test_a_fifo_meets_the_timeout(self):
         with tempfile.TemporaryDirectory() as tmp:
             fifo = os.path.join(tmp, "dump.fifo")

@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #define INSTANCE                                                                                   \
@@ -87,11 +88,59 @@ static void test_not_a_journal(void **state)
     unlink(path);
 }
 
+/* A journal with a damaged page is refused when opened (not at every round after "started"),
+ * and a journal that cannot be opened says why (the system's reason, not SQLite's alone). */
+static void test_damaged_or_unopenable_journal(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/entropy-journal-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[64];
+    snprintf(path, sizeof path, "%s/journal.db", dir);
+    struct ent_model *m = load_instance(INSTANCE);
+    struct ent_plan plan;
+    load_plan(&plan, m, PLAN);
+    struct ent_journal j;
+    struct ent_error err;
+    ent_error_init(&err);
+    assert_int_equal(ent_journal_open(&j, path, &err), 0);
+    for (int r = 0; r < 50; r++) {
+        int64_t round;
+        assert_int_equal(ent_journal_round_begin(&j, &round, &err), 0);
+        assert_int_equal(ent_journal_plan(&j, round, m, &plan, &err), 0);
+    }
+    ent_journal_close(&j); /* checkpointed: every page in the main file */
+    FILE *f = fopen(path, "r+b");
+    assert_non_null(f);
+    char junk[4096];
+    memset(junk, 0xAB, sizeof junk);
+    assert_int_equal(fseek(f, 2 * 4096, SEEK_SET), 0); /* page 3: a table's b-tree */
+    assert_int_equal(fwrite(junk, 1, sizeof junk, f), sizeof junk);
+    fclose(f);
+    assert_int_not_equal(ent_journal_open(&j, path, &err), 0);
+    if (!strstr(err.msg, "is damaged") || !strstr(err.msg, "move it aside"))
+        fail_msg("%s", err.msg);
+    unlink(path);
+    char below[96];
+    snprintf(below, sizeof below, "%s/journal.db/below.db", dir); /* under a regular file */
+    FILE *plain = fopen(path, "w");
+    assert_non_null(plain);
+    fclose(plain);
+    assert_int_not_equal(ent_journal_open(&j, below, &err), 0);
+    if (!strstr(err.msg, "Not a directory"))
+        fail_msg("no cause in: %s", err.msg);
+    unlink(path);
+    rmdir(dir);
+    ent_plan_release(&plan);
+    free_instance(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_unfinished_actions_survive_a_reopen),
         cmocka_unit_test(test_not_a_journal),
+        cmocka_unit_test(test_damaged_or_unopenable_journal),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
