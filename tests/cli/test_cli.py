@@ -485,7 +485,7 @@ class DriverAndDaemonUsage(unittest.TestCase):
         p = run("migrate", "vm-1", "a", "b", "--lab", "/x", "--timeout", "0", check=2)
         self.assertIn("--timeout", p.stderr)
         p = run("migrate", "vm-1", "a", "b", "--lab", "/nonexistent-lab", check=2)
-        self.assertIn("/nonexistent-lab/lab.json", p.stderr)
+        self.assertIn("no lab in /nonexistent-lab", p.stderr)
 
     def test_hostile_names_never_reach_a_driver(self):
         """Every driver: a VM or node name outside the name rule is refused before anything is

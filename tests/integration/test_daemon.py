@@ -149,6 +149,20 @@ class Daemon(unittest.TestCase):
                 s.close()
         self.loop("stop")
 
+    def test_a_failed_start_shows_its_own_errors_only(self):
+        below = os.path.join(self.tmp, "plain-file")
+        with open(below, "w") as f:
+            f.write("x")
+        self.write_config(**{"daemon.journal": os.path.join(below, "journal.db")})
+        first = self.loop("start", check=1).stderr
+        self.assertIn("Not a directory", first)  # the cause, not SQLite's words alone
+        with open(self.journal, "wb") as f:  # then a damaged journal
+            f.write(b"SQLite format 3\x00" + b"\xab" * 8192)
+        self.write_config()
+        second = self.loop("start", check=1).stderr
+        self.assertIn(self.journal, second)
+        self.assertNotIn("Not a directory", second)  # the earlier attempt's error is not shown
+
     def test_start_after_kill_9_and_a_stale_pid_that_names_another_process(self):
         """The script and the daemon judge liveness alike (the pid file's lock): a daemon killed
         with -9 does not block the next start, and a stale pid naming a live process that is not

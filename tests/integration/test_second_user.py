@@ -164,6 +164,21 @@ class SecondUser(unittest.TestCase):
         p = self.daemon(self.daemon_config(**{"daemon.log": planted}), mine)
         self.assertIn(f"{planted} belongs to uid {NOBODY}", p.stderr)
 
+    def test_modes_whatever_the_umask(self):
+        config, pid_file = self.daemon_config(), os.path.join(self.tmp, "entropy.pid")
+        env = dict(os.environ, ENTROPY_CONFIG=config, ENTROPY_PID_FILE=pid_file,
+                   ENTROPY_BIN=harness.ENTROPY)
+        p = subprocess.run([LOOP, "start"], capture_output=True, text=True, env=env, timeout=120,
+                           preexec_fn=lambda: os.umask(0))  # a careless service manager
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        try:
+            for name, mode in (("entropy.pid", 0o644), ("entropy.sock", 0o660),
+                               ("entropy.log", 0o640), ("journal.db", 0o640)):
+                path = os.path.join(self.tmp, name)
+                self.assertEqual(os.stat(path).st_mode & 0o777, mode, name)  # never writable
+        finally:
+            self.loop("stop", config, pid_file, check=0)
+
     def test_no_process_is_signalled_on_a_pid_files_say_so(self):
         # the second user's process, named by a pid file it locks, and by a stale one of ours
         victim = subprocess.Popen(["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}",
