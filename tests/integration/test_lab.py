@@ -100,26 +100,10 @@ class LabTest(unittest.TestCase):
 
     def test_destination_dies_mid_migration(self):
         self.up("--nodes", "2", "--vms", "1", "--memory", "64")
-        proc = subprocess.Popen([ENTROPY, "lab", "migrate", "vm-1", "lab-2", "--bandwidth", "0.1",
-                                 "--dir", self.dir], stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True)
-        pidfile = os.path.join(self.dir, "run", "vm-1.g2.pid")
-        sock = os.path.join(self.dir, "run", "vm-1.g2.sock")
-        killed = False
-        for _ in range(200):
-            time.sleep(0.05)
-            try:
-                with open(pidfile) as f:
-                    pid = int(f.read())
-            except (OSError, ValueError):
-                continue
-            if alive(pid, sock):
-                time.sleep(0.5)  # well into the copy: 0.1 MB/s for ~0.6 MB
-                os.kill(pid, signal.SIGKILL)
-                killed = True
-                break
+        proc, pid = self.start_slow_migration("0.1")
+        time.sleep(0.5)  # well into the copy: 0.1 MB/s for ~0.6 MB
+        os.kill(pid, signal.SIGKILL)
         out, err = proc.communicate(timeout=60)
-        self.assertTrue(killed, "the destination never started")
         self.assertEqual(proc.returncode, 1, out + err)
         res = json.loads(out)
         self.assertFalse(res["migrated"])

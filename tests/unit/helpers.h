@@ -15,9 +15,30 @@
 #include "model/model.h"
 #include "model/plan.h"
 #include "model/plan_json.h"
+#include "monitor/ganglia_snapshot.h"
+#include "monitor/ganglia_xml.h"
 #include "util/error.h"
+#include "util/log.h"
 
 #include <string.h>
+
+/* The snapshot of a Ganglia dump given as text, with the default options, into m (initialised
+ * here; release it) and *issues (a new reference); the test fails when the dump is refused. */
+static inline void ganglia_snapshot_of(const char *xml, struct ent_model *m, json_t **issues)
+{
+    struct ent_ganglia_dump d;
+    ent_ganglia_dump_init(&d);
+    struct ent_error err;
+    ent_error_init(&err);
+    ent_log_open(NULL, ENT_LOG_ERROR, &err);
+    assert_int_equal(ent_ganglia_parse(xml, strlen(xml), "test", &d, &err), 0);
+    struct ent_ganglia_options o;
+    ent_ganglia_options_default(&o);
+    ent_model_init(m);
+    *issues = NULL;
+    assert_int_equal(ent_ganglia_snapshot(&d, &o, m, issues, &err), 0);
+    ent_ganglia_dump_release(&d);
+}
 
 /* Loads an instance from JSON text, failing the test on error. */
 static inline struct ent_model *load_instance(const char *text)

@@ -46,18 +46,9 @@ static void test_absurd_figures_are_reported_and_left_out(void **state)
             NODE("nan-cpus", "8388608", "nan", "vm-x") NODE("huge-mem", "1e300", "4", "vm-y")
                 VM("vm-a", "nan", "1e300", "inf") VM("vm-b", "1048576", "2", "50")
                     VM("vm-c", "-5", "2", "-1e300") "</CLUSTER></GANGLIA_XML>";
-    struct ent_ganglia_dump d;
-    ent_ganglia_dump_init(&d);
-    struct ent_error err;
-    ent_error_init(&err);
-    ent_log_open(NULL, ENT_LOG_ERROR, &err);
-    assert_int_equal(ent_ganglia_parse(xml, strlen(xml), "test", &d, &err), 0);
-    struct ent_ganglia_options o;
-    ent_ganglia_options_default(&o);
     struct ent_model m;
-    ent_model_init(&m);
-    json_t *issues = NULL;
-    assert_int_equal(ent_ganglia_snapshot(&d, &o, &m, &issues, &err), 0);
+    json_t *issues;
+    ganglia_snapshot_of(xml, &m, &issues);
     assert_int_equal(m.n_nodes, 1); /* the two absurd nodes left out, with their VMs */
     assert_string_equal(m.nodes[0].name, "good-1");
     assert_int_equal(m.n_vms, 3);
@@ -82,7 +73,6 @@ static void test_absurd_figures_are_reported_and_left_out(void **state)
     free(all);
     json_decref(issues);
     ent_model_release(&m);
-    ent_ganglia_dump_release(&d);
 }
 
 int main(void)

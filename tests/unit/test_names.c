@@ -60,18 +60,9 @@ static void test_a_dump_with_hostile_and_newline_separated_names(void **state)
     const char *xml = "<GANGLIA_XML><CLUSTER NAME=\"c\">" HOST("node-1", "vm01&#10;vm02&#10;vm03")
         HOST("node-2", "ok-1 evil;touch${IFS}/tmp/pwned;#&#10;ok-2")
             HOST("bad node;reboot", "vm-x") "</CLUSTER></GANGLIA_XML>";
-    struct ent_ganglia_dump d;
-    ent_ganglia_dump_init(&d);
-    struct ent_error err;
-    ent_error_init(&err);
-    ent_log_open(NULL, ENT_LOG_ERROR, &err);
-    assert_int_equal(ent_ganglia_parse(xml, strlen(xml), "test", &d, &err), 0);
-    struct ent_ganglia_options o;
-    ent_ganglia_options_default(&o);
     struct ent_model m;
-    ent_model_init(&m);
-    json_t *issues = NULL;
-    assert_int_equal(ent_ganglia_snapshot(&d, &o, &m, &issues, &err), 0);
+    json_t *issues;
+    ganglia_snapshot_of(xml, &m, &issues);
     assert_int_equal(m.n_nodes, 2); /* the badly named node and its VM left out */
     assert_int_equal(m.n_vms, 6);
     static const char *const names[] = {"vm01", "vm02", "vm03", "ok-1", NULL, "ok-2"};
@@ -95,7 +86,6 @@ static void test_a_dump_with_hostile_and_newline_separated_names(void **state)
     assert_non_null(strstr(json_string_value(json_array_get(issues, 2)), "ok-1, vm#4, ok-2"));
     json_decref(issues);
     ent_model_release(&m);
-    ent_ganglia_dump_release(&d);
 }
 
 int main(void)
