@@ -244,6 +244,7 @@ static void decision_figures(const struct solve_args *a, struct solve_run *r)
     json_object_set_new(line, "start",
                         json_string(st->used_dotpack ? "dot-product"
                                     : st->used_ffd   ? "ffd"
+                                    : st->used_bfd   ? "bfd"
                                                      : "in-place"));
 }
 

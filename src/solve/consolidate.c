@@ -8,9 +8,10 @@
  *    nodes whose free room covers its load, take every VM off them, and repack those VMs exactly
  *    (bounded depth-first search, current host tried first) into the helpers alone. Success
  *    empties the victim. Stop at the lower bound, after a run of failures, or at the time limit.
- * 4. First-fit decreasing from scratch, relabelled so that each FFD bin lands on the node that
- *    already holds most of its memory, is kept when it needs fewer nodes (or as many with less
- *    moved).
+ * 4. Dot-product, first-fit and best-fit decreasing packings from scratch, relabelled so that
+ *    each bin lands on the node that already holds most of its memory (as packed when bins do
+ *    not fit other nodes: mixed hardware), are kept when they need fewer nodes (or as many with
+ *    less moved).
  * Random choices come from the seed, so a seed gives one answer (unless the time limit cuts). */
 #include "model/model.h"
 #include "solve/bounds.h"
@@ -516,9 +517,9 @@ static int consolidate(struct ent_pack *p, const struct ent_solve_options *opts,
 
     /* B, C: from-scratch packings, relabelled, when they need fewer nodes (or as many with less
      * memory moved). */
-    int (*const scratch[])(struct ent_pack *, struct ent_error *) = {ent__solve_dotpack,
-                                                                     ent__solve_ffd};
-    for (size_t k = 0; k < 2 && st->nodes_used > bound.nodes && ent_now() < deadline; k++) {
+    int (*const scratch[])(struct ent_pack *, struct ent_error *) = {
+        ent__solve_dotpack, ent__solve_ffd, ent__solve_bfd};
+    for (size_t k = 0; k < 3 && st->nodes_used > bound.nodes && ent_now() < deadline; k++) {
         struct ent_pack out;
         struct ent_solve_stats alt = *st;
         if (ent__scratch_candidate(m, scratch[k], e.mem, &out, &alt) &&
@@ -526,8 +527,9 @@ static int consolidate(struct ent_pack *p, const struct ent_solve_options *opts,
             ent__pack_adopt(p, &out);
             *st = alt;
             st->best_seconds = ent_now() - t0;
-            st->used_ffd = k == 1;
             st->used_dotpack = k == 0;
+            st->used_ffd = k == 1;
+            st->used_bfd = k == 2;
         }
         ent_pack_release(&out);
     }

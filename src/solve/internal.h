@@ -22,6 +22,7 @@ int64_t ent__pattern_bound(const struct ent_pack *p, int res, double seconds);
 
 /* The objectives, on a packing state fresh from ent_pack_init. */
 int ent__solve_ffd(struct ent_pack *p, struct ent_error *err);
+int ent__solve_bfd(struct ent_pack *p, struct ent_error *err);
 int ent__solve_dotpack(struct ent_pack *p, struct ent_error *err);
 /* Quick proofs that no placement exists, with the constraints and nodes in conflict. */
 int ent__explain(const struct ent_pack *p, struct ent_error *err);
@@ -44,8 +45,9 @@ void ent__solve_measure(const struct ent_model *m, const struct ent_mapping *tar
 /* Whether a is a better consolidation than b: fewer nodes, then less memory moved, then fewer
  * moves (scratch.c). */
 int ent__solve_better(const struct ent_solve_stats *a, const struct ent_solve_stats *b);
-/* A from-scratch packing (FFD or dot product), relabelled to keep what it can in place; the
- * placement goes into out (a fresh state) and its figures into st. Returns 0 when unusable. */
+/* A from-scratch packing (FFD, BFD or dot product), relabelled to keep what it can in place (or
+ * as made when its bins fit no other node); the placement goes into out (a fresh state) and its
+ * figures into st. Returns 0 when unusable. */
 int ent__scratch_candidate(const struct ent_model *m,
                            int (*pack)(struct ent_pack *, struct ent_error *), int mem,
                            struct ent_pack *out, struct ent_solve_stats *st);

@@ -1,6 +1,7 @@
-/* From-scratch packings (first-fit decreasing, dot product) made into consolidation candidates:
- * their bins relabelled onto the nodes that already hold most of their memory, so that a packing
- * that needs fewer nodes does not also move every VM. */
+/* From-scratch packings (first-fit and best-fit decreasing, dot product) made into consolidation
+ * candidates: their bins relabelled onto the nodes that already hold most of their memory, so
+ * that a packing that needs fewer nodes does not also move every VM; when the bins do not fit
+ * other nodes (mixed hardware), the packing as it was made. */
 #include "model/model.h"
 #include "solve/internal.h"
 #include "solve/pack.h"
@@ -122,7 +123,10 @@ int ent__scratch_candidate(const struct ent_model *m,
         for (size_t v = 0; v < out->n_vms; v++)
             if (out->target.vm_state[v] == ENT_VM_RUNNING)
                 ent_pack_unplace(out, (int32_t)v);
-        ok = relabel(m, &packed, out, mem);
+        /* On mixed hardware a bin made for one node rarely fits another: then the packing is
+         * kept as it was made (its nodes hold it), rather than thrown away. */
+        if (!relabel(m, &packed, out, mem))
+            ent__pack_adopt(out, &packed);
     }
     if (ok) {
         ent__keep_in_place(out);

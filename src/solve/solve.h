@@ -51,6 +51,7 @@ struct ent_solve_stats {
     int64_t lns_iterations, lns_improvements; /* attempts, and nodes they emptied */
     int used_ffd;                             /* the relabelled first-fit decreasing answer won */
     int used_dotpack;                         /* the relabelled dot-product packing won */
+    int used_bfd;                             /* the best-fit decreasing packing won */
     int proven; /* optimal: the exact search was complete, or the bound was reached */
 };
 

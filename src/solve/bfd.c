@@ -1,0 +1,67 @@
+/* Consolidation by best-fit decreasing, from scratch: every running VM is placed again, largest
+ * first, on the open node (one that already holds a VM) it leaves with the least room, summed over
+ * resources as shares of the largest capacity; a VM no open node holds opens the next node,
+ * largest capacity first. On mixed hardware it often needs fewer nodes than first fit, which
+ * fills the largest nodes with small VMs first. */
+#include "model/model.h"
+#include "solve/internal.h"
+#include "solve/pack.h"
+#include "solve/solve.h"
+#include "util/alloc.h"
+#include "util/error.h"
+
+#include <stdlib.h>
+
+/* Room left on node once vm is there, normalised (smaller is a better fit). */
+static double room_after(const struct ent_pack *p, const double *maxcap, int32_t vm, int32_t node)
+{
+    double room = 0;
+    for (size_t r = 0; r < p->n_res; r++) {
+        size_t i = (size_t)node * p->n_res + r;
+        room += (double)(p->cap[i] - p->used[i] - p->dem[(size_t)vm * p->n_res + r]) / maxcap[r];
+    }
+    return room;
+}
+
+int ent__solve_bfd(struct ent_pack *p, struct ent_error *err)
+{
+    int32_t *vms = NULL, *nodes = NULL;
+    size_t n_vms = ent_pack_running_by_size(p, &vms);
+    size_t n_nodes = ent_pack_nodes_by_capacity(p, &nodes);
+    double *maxcap = ent_malloc((p->n_res + 1) * sizeof *maxcap);
+    ent_pack_max_capacity(p, maxcap);
+    int32_t *open = ent_malloc((n_nodes + 1) * sizeof *open);
+    size_t n_open = 0, next = 0;
+    int rc = 0;
+    for (size_t i = 0; i < n_vms; i++)
+        ent_pack_unplace(p, vms[i]);
+    for (size_t i = 0; i < n_vms && !rc; i++) {
+        int32_t v = vms[i], best = -1;
+        double best_room = 0;
+        for (size_t k = 0; k < n_open; k++) {
+            if (!ent_pack_fits(p, v, open[k]))
+                continue;
+            double room = room_after(p, maxcap, v, open[k]);
+            if (best < 0 || room < best_room)
+                best = open[k], best_room = room;
+        }
+        while (best < 0 && next < n_nodes) { /* nodes skipped here stay closed for later VMs */
+            int32_t n = nodes[next++];
+            open[n_open++] = n;
+            if (ent_pack_fits(p, v, n))
+                best = n;
+        }
+        if (best >= 0) {
+            ent_pack_place(p, v, best);
+        } else {
+            char b[64];
+            rc = ent_error(err, ENT_EINFEASIBLE, "VM %s fits on no eligible node",
+                           ent_vm_label(p->m, v, b, sizeof b));
+        }
+    }
+    ent_free(open);
+    ent_free(maxcap);
+    ent_free(vms);
+    ent_free(nodes);
+    return rc;
+}

@@ -1,0 +1,87 @@
+"""Mixed clusters for the tests and benchmarks: node types of uneven sizes and proportions (a few
+cores to 128 cores and 1 TiB, as in public production clusters), VMs of 1 to 64 cores spread
+over them; and first-fit and best-fit decreasing from scratch, written here independently of the
+engine, as the baselines it must never do worse than."""
+import random
+
+# (CPU in hundredths of a core, memory MB, weight): older small servers are the many
+NODE_TYPES = [(800, 32768, 8), (1600, 65536, 6), (3200, 131072, 4), (4800, 262144, 3),
+              (6400, 524288, 2), (12800, 1048576, 1)]
+VM_TYPES = [(100, 2048), (200, 4096), (400, 8192), (800, 16384), (1600, 65536),
+            (3200, 131072), (6400, 262144)]
+
+
+def cluster(seed, nodes, load=0.45):
+    """A BtrPlace instance (dict): nodes of mixed types, running VMs filling about load of the
+    capacity, each placed round-robin on the first node with room (spread out)."""
+    rng = random.Random(seed)
+    kinds = [t for t in NODE_TYPES for _ in range(t[2])]
+    caps = [rng.choice(kinds)[:2] for _ in range(nodes)]
+    total_mem = sum(c[1] for c in caps)
+    used = [[0, 0] for _ in caps]
+    vms, host, mem = [], [], 0
+    start = 0
+    while mem < load * total_mem:
+        cpu, ram = rng.choices(VM_TYPES, weights=[10, 8, 6, 4, 2, 1, 1])[0]
+        for k in range(nodes):
+            n = (start + k) % nodes
+            if used[n][0] + cpu <= caps[n][0] and used[n][1] + ram <= caps[n][1]:
+                break
+        else:
+            break
+        start = n + 1
+        used[n][0] += cpu
+        used[n][1] += ram
+        vms.append((cpu, ram))
+        host.append(n)
+        mem += ram
+    online = {str(n): {"runningVMs": [v for v in range(len(vms)) if host[v] == n],
+                       "sleepingVMs": []} for n in range(nodes)}
+    views = [{"id": "shareableResource", "rcId": rc, "defCapacity": 0, "defConsumption": 0,
+              "nodes": {str(n): caps[n][i] for n in range(nodes)},
+              "vms": {str(v): vms[v][i] for v in range(len(vms))}}
+             for i, rc in enumerate(("cpu", "memory"))]
+    return {"model": {"mapping": {"onlineNodes": online, "offlineNodes": [], "readyVMs": []},
+                      "views": views}, "constraints": [], "objective": None}, caps, vms
+
+
+def _order(caps, vms):
+    top = [max(c[i] for c in caps) for i in range(2)]
+    nodes = sorted(range(len(caps)), key=lambda n: (-(caps[n][0] / top[0] + caps[n][1] / top[1]),
+                                                     n))
+    items = sorted(range(len(vms)), key=lambda v: (-(vms[v][0] / top[0] + vms[v][1] / top[1]), v))
+    return top, nodes, items
+
+
+def first_fit(caps, vms):
+    """Nodes FFD from scratch uses (VMs largest first, nodes largest first)."""
+    _, nodes, items = _order(caps, vms)
+    used = {n: [0, 0] for n in nodes}
+    for v in items:
+        for n in nodes:
+            if all(used[n][i] + vms[v][i] <= caps[n][i] for i in range(2)):
+                used[n][0] += vms[v][0]
+                used[n][1] += vms[v][1]
+                break
+    return sum(1 for n in nodes if used[n] != [0, 0])
+
+
+def best_fit(caps, vms):
+    """Nodes BFD from scratch uses (the open node left with least room; else the next node,
+    largest first)."""
+    top, nodes, items = _order(caps, vms)
+    used, opened, nxt = {}, [], 0
+    for v in items:
+        fits = [n for n in opened if all(used[n][i] + vms[v][i] <= caps[n][i] for i in range(2))]
+        while not fits and nxt < len(nodes):
+            n = nodes[nxt]
+            nxt += 1
+            opened.append(n)
+            used[n] = [0, 0]
+            if all(vms[v][i] <= caps[n][i] for i in range(2)):
+                fits = [n]
+        n = min(fits, key=lambda n: sum((caps[n][i] - used[n][i] - vms[v][i]) / top[i]
+                                        for i in range(2)))
+        used[n][0] += vms[v][0]
+        used[n][1] += vms[v][1]
+    return sum(1 for n in opened if used[n] != [0, 0])

@@ -1,0 +1,39 @@
+#!/usr/bin/env python3
+"""The engine on mixed hardware (random clusters of uneven node types, mixed.py): it never ends
+with more nodes than first-fit or best-fit decreasing from scratch (computed here, independently),
+and every plan it writes is valid under entropy check.
+
+usage: test_mixed.py ENTROPY_BINARY [unittest args]"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
+import mixed  # noqa: E402
+
+
+class MixedHardware(unittest.TestCase):
+    def test_never_worse_than_first_or_best_fit_decreasing(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            for seed, nodes in [(s, 30 + 15 * (s % 4)) for s in range(16)]:
+                inst, caps, vms = mixed.cluster(seed, nodes)
+                path, plan = os.path.join(tmp, "i.json"), os.path.join(tmp, "p.json")
+                with open(path, "w") as f:
+                    json.dump(inst, f)
+                out = json.loads(harness.run("solve", path, "-o", plan, "--time-limit", "2",
+                                             check=0).stdout)
+                baseline = min(mixed.first_fit(caps, vms), mixed.best_fit(caps, vms))
+                with self.subTest(seed=seed, nodes=nodes, vms=len(vms)):
+                    self.assertLessEqual(out["nodes"], baseline, out)
+                    self.assertGreaterEqual(out["nodes"], out["lower_bound"])
+                    report = json.loads(harness.run("check", path, plan).stdout)
+                    self.assertTrue(report["valid"], report)
+
+
+if __name__ == "__main__":
+    harness.main()
