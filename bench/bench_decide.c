@@ -4,7 +4,7 @@
  * times; the engine's plan is checked by the independent checker. A summary per family gives the
  * issue's targets. Figures only: nothing here passes or fails.
  *
- * usage: bench_decide [--family entropy|planetlab|stdperf|all] [--time-limit S] [--seed N]
+ * usage: bench_decide [--family entropy|mixed|planetlab|stdperf|all] [--time-limit S] [--seed N]
  *                     [--data DIR] [--quick]
  * DIR defaults to $ENTROPY_SHARED_DATA, else ../shared/data. */
 #include "check/check.h"
@@ -172,7 +172,7 @@ int main(int argc, char **argv)
         else if (strcmp(argv[i], "--quick") == 0)
             quick = 1;
         else {
-            fprintf(stderr, "usage: bench_decide [--family entropy|planetlab|stdperf|all] "
+            fprintf(stderr, "usage: bench_decide [--family entropy|mixed|planetlab|stdperf|all] "
                             "[--time-limit S] [--seed N] [--data DIR] [--quick]\n");
             return 2;
         }
@@ -220,6 +220,27 @@ int main(int argc, char **argv)
             ent_model_release(&m);
         }
         summary("entropy-rr", &rr);
+    }
+    if (all || strcmp(family, "mixed") == 0) {
+        static const size_t sizes[] = {200, 1000, 5000};
+        static const enum ent_gen_start starts[] = {ENT_GEN_PREVIOUS_ROUND, ENT_GEN_ROUND_ROBIN};
+        struct totals t = {0};
+        for (size_t s = 0; s < (quick ? 2 : 3); s++)
+            for (size_t k = 0; k < 2; k++)
+                for (uint64_t r = 0; r < (quick ? 1 : 2); r++) {
+                    struct ent_model m;
+                    ent_model_init(&m);
+                    char name[64];
+                    snprintf(name, sizeof name, "%s-n%zu-s%llu", k ? "rr" : "prev", sizes[s],
+                             (unsigned long long)r);
+                    if (ent_gen_mixed(&m, sizes[s], 0.45, starts[k], 300 + r, &err) == 0)
+                        run("mixed", name, &m, limit, seed, &t);
+                    else
+                        printf("mixed %s: %s\n", name, err.msg);
+                    ent_model_release(&m);
+                }
+        summary("mixed", &t);
+        add(&total, &t);
     }
     if (all || strcmp(family, "planetlab") == 0) {
         static const char *days[] = {"20110303", "20110306", "20110309", "20110322", "20110325"};

@@ -38,4 +38,9 @@ int ent_gen_entropy(struct ent_model *m, size_t nodes, size_t vms, int classes, 
 int ent_gen_planetlab(struct ent_model *m, const char *day, size_t hosts, int step,
                       enum ent_gen_start start, struct ent_error *err);
 
+/* Mixed hardware (gen_mixed.c): nodes of six types, 8 cores / 32 GiB to 128 cores / 1 TiB, the
+ * small ones the many; VMs of 1 to 64 cores (2 to 256 GiB) until load of the memory is used. */
+int ent_gen_mixed(struct ent_model *m, size_t nodes, double load, enum ent_gen_start start,
+                  uint64_t seed, struct ent_error *err);
+
 #endif
