@@ -9,6 +9,7 @@
 #include "util/alloc.h"
 #include "util/error.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,8 +45,22 @@ static int place_bin(struct ent_pack *out, const struct ent_pack *ffd, int32_t b
  * goes to the node holding most of its memory now, heaviest pairs first; the rest to their own
  * FFD node or the first node that takes them. out is a fresh state with the running VMs unplaced.
  * Returns 0 when some bin found no node (then out is unusable). */
+/* Whether nodes a and b have the same capacity in every resource (the same hardware type). */
+static bool same_type(const struct ent_pack *p, int32_t a, int32_t b)
+{
+    return memcmp(p->cap + (size_t)a * p->n_res, p->cap + (size_t)b * p->n_res,
+                  p->n_res * sizeof *p->cap) == 0;
+}
+
+/* Whether bin b may go to node: any node, or with typed only one of the bin's own type (then each
+ * type's bins are a permutation of its nodes, which always succeeds). */
+static bool may_take(const struct ent_pack *out, bool typed, int32_t b, int32_t node)
+{
+    return out->node_usable[node] && (!typed || same_type(out, b, node));
+}
+
 static int relabel(const struct ent_model *m, const struct ent_pack *ffd, struct ent_pack *out,
-                   int mem)
+                   int mem, bool typed)
 {
     size_t N = ffd->n_nodes;
     struct pair *pairs = ent_malloc((ffd->n_vms + 1) * sizeof *pairs);
@@ -74,7 +89,7 @@ static int relabel(const struct ent_model *m, const struct ent_pack *ffd, struct
     memset(bin_to, 0xff, (N + 1) * sizeof *bin_to);
     for (size_t i = 0; i < n_pairs; i++) {
         int32_t b = pairs[i].bin, node = pairs[i].node;
-        if (bin_to[b] < 0 && !taken[node] && out->node_usable[node] &&
+        if (bin_to[b] < 0 && !taken[node] && may_take(out, typed, b, node) &&
             place_bin(out, ffd, b, node)) {
             bin_to[b] = node;
             taken[node] = 1;
@@ -86,7 +101,8 @@ static int relabel(const struct ent_model *m, const struct ent_pack *ffd, struct
             continue;
         int32_t node = !taken[b] && place_bin(out, ffd, (int32_t)b, (int32_t)b) ? (int32_t)b : -1;
         for (size_t n = 0; n < N && node < 0; n++)
-            if (!taken[n] && out->node_usable[n] && place_bin(out, ffd, (int32_t)b, (int32_t)n))
+            if (!taken[n] && may_take(out, typed, (int32_t)b, (int32_t)n) &&
+                place_bin(out, ffd, (int32_t)b, (int32_t)n))
                 node = (int32_t)n;
         if (node < 0)
             ok = 0;
@@ -99,6 +115,13 @@ static int relabel(const struct ent_model *m, const struct ent_pack *ffd, struct
     ent_free(acc);
     ent_free(touched);
     return ok;
+}
+
+static void clear_running(struct ent_pack *p)
+{
+    for (size_t v = 0; v < p->n_vms; v++)
+        if (p->target.vm_state[v] == ENT_VM_RUNNING && p->target.vm_host[v] >= 0)
+            ent_pack_unplace(p, (int32_t)v);
 }
 
 int ent__solve_better(const struct ent_solve_stats *a, const struct ent_solve_stats *b)
@@ -120,13 +143,17 @@ int ent__scratch_candidate(const struct ent_model *m,
     int ok = ent_pack_init(&packed, m, &ignored) == 0 && pack(&packed, &ignored) == 0 &&
              ent_pack_init(out, m, &ignored) == 0;
     if (ok) {
-        for (size_t v = 0; v < out->n_vms; v++)
-            if (out->target.vm_state[v] == ENT_VM_RUNNING)
-                ent_pack_unplace(out, (int32_t)v);
-        /* On mixed hardware a bin made for one node rarely fits another: then the packing is
-         * kept as it was made (its nodes hold it), rather than thrown away. */
-        if (!relabel(m, &packed, out, mem))
-            ent__pack_adopt(out, &packed);
+        clear_running(out);
+        /* On mixed hardware a bin made for one node may fit no other node left: then bins move
+         * only among nodes of their own type (a permutation, which always fits), and failing
+         * that the packing is kept as it was made, never thrown away. */
+        if (!relabel(m, &packed, out, mem, false)) {
+            clear_running(out);
+            if (!relabel(m, &packed, out, mem, true)) {
+                clear_running(out);
+                ent__pack_adopt(out, &packed);
+            }
+        }
     }
     if (ok) {
         ent__keep_in_place(out);
