@@ -88,7 +88,7 @@ static int vm_without_node(const struct why *w, int32_t v)
 {
     const struct ent_pack *p = w->p;
     char c1[64];
-    size_t n_el = 0, big_enough = 0;
+    size_t n_el = 0;
     for (size_t nd = 0; nd < p->n_nodes; nd++) {
         if (!eligible(p, v, (int32_t)nd))
             continue;
@@ -96,18 +96,17 @@ static int vm_without_node(const struct why *w, int32_t v)
         int fits = 1;
         for (size_t r = 0; r < p->n_res && fits; r++)
             fits = p->dem[(size_t)v * p->n_res + r] <= p->cap[nd * p->n_res + r];
-        big_enough += fits;
+        if (fits) /* one node is all it takes: the scan over every node was O(VMs x nodes) */
+            return 0;
     }
     if (n_el == 0)
         return ent_error(w->err, ENT_EINFEASIBLE,
                          "VM %s has no eligible node: its ban / fence constraints leave only "
                          "nodes that are offline or go offline",
                          ent_vm_label(w->m, v, c1, sizeof c1));
-    if (big_enough == 0)
-        return ent_error(w->err, ENT_EINFEASIBLE,
-                         "VM %s is larger than every one of its %zu eligible nodes",
-                         ent_vm_label(w->m, v, c1, sizeof c1), n_el);
-    return 0;
+    return ent_error(w->err, ENT_EINFEASIBLE,
+                     "VM %s is larger than every one of its %zu eligible nodes",
+                     ent_vm_label(w->m, v, c1, sizeof c1), n_el);
 }
 
 static int spread(const struct why *w, size_t i, const struct ent_constraint *c)
