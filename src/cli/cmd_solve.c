@@ -1,4 +1,4 @@
-/* entropy solve INSTANCE [-o PLAN] [--objective consolidate|repair|balance] [--time-limit S]
+/* entropy solve INSTANCE [-o PLAN] [--objective consolidate|repair|balance|energy] [--time-limit S]
  * [--seed N] */
 #include "cli/cli.h"
 #include "model/btrplace.h"
@@ -7,12 +7,15 @@
 #include "model/model.h"
 #include "model/plan.h"
 #include "model/plan_json.h"
+#include "model/power.h"
 #include "plan/planner.h"
 #include "solve/solve.h"
 #include "util/clock.h"
 #include "util/error.h"
 
 #include <getopt.h>
+#include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -226,11 +229,23 @@ static int decide_and_plan(const struct solve_args *a, struct solve_run *r)
     return ENT_EXIT_OK;
 }
 
+/* Watts to the hundredth; a bound rounded down, so that it stays a bound. */
+static json_t *watts_json(double watts, bool bound)
+{
+    return json_real((bound ? floor(watts * 100 + 1e-6) : round(watts * 100)) / 100);
+}
+
 static void decision_figures(const struct solve_args *a, struct solve_run *r)
 {
     const struct ent_solve_stats *st = &r->stats;
     json_t *line = r->line;
     json_object_set_new(line, "nodes", json_integer(st->nodes_used));
+    /* predicted power (model/power.h: the node count when no node has a power model) */
+    json_object_set_new(line, "watts_before",
+                        watts_json(ent_mapping_watts(&r->m, &r->m.map), false));
+    json_object_set_new(line, "watts", watts_json(ent_mapping_watts(&r->m, &r->target), false));
+    if (a->opts.objective == &ent_objective_energy)
+        json_object_set_new(line, "watts_bound", watts_json(st->watts_bound, true));
     if (!a->opts.objective->reports_bound)
         return;
     json_object_set_new(line, "lower_bound", json_integer(st->lower_bound));
@@ -306,7 +321,7 @@ int ent_cmd_solve(int argc, char **argv)
     if (!status) {
         decision_figures(&a, &r);
         plan_figures(&a, &r);
-        char *text = json_dumps(r.line, JSON_COMPACT | JSON_REAL_PRECISION(4));
+        char *text = json_dumps(r.line, JSON_COMPACT | JSON_REAL_PRECISION(10));
         if (!a.output || strcmp(a.output, "-") != 0)
             puts(text);
         else

@@ -13,7 +13,8 @@ static int cmd_help(int argc, char **argv);
 
 static const struct ent_command commands[] = {
     {"solve", "compute a target configuration and a plan for a BtrPlace instance",
-     "usage: entropy solve INSTANCE [-o PLAN] [--objective consolidate|repair|balance]\n"
+     "usage: entropy solve INSTANCE [-o PLAN]\n"
+     "                     [--objective consolidate|repair|balance|energy]\n"
      "                     [--time-limit S] [--seed N] [--demand-model observed|entropy]\n"
      "                     [--active-threshold N] [--cpu-share N] [--write-instance FILE]\n"
      "                     [--planner parallel|pools|sequential] [--gantt FILE.svg]\n"
@@ -28,7 +29,10 @@ static const struct ent_command commands[] = {
      "  --objective NAME      consolidate: fewest online nodes hosting running VMs (default);\n"
      "                        repair: make the constraints hold with few moves;\n"
      "                        balance: repair, then spread the CPU load (relieve the most\n"
-     "                        loaded node while that lowers the peak)\n"
+     "                        loaded node while that lowers the peak);\n"
+     "                        energy: the least predicted power (node attributes wattsIdle,\n"
+     "                        wattsPeak, linear in CPU use), then the cheapest change; with\n"
+     "                        no power model, fewest nodes\n"
      "  --time-limit S        seconds the solver may use (default 10, 0.001 to 86400)\n"
      "  --seed N              seed for randomised choices (default 1); a seed gives one answer\n"
      "                        unless the time limit cuts the search\n"
@@ -48,8 +52,10 @@ static const struct ent_command commands[] = {
      "  --node-concurrency N  migrations at once through one node's link (default 2)\n"
      "  --max-concurrency N   migrations at once in the cluster (default 0: no limit)\n"
      "\n"
-     "The JSON line gives, for consolidate, the lower bound on nodes and the gap to it, the\n"
-     "time to the first and to the best answer, and what the search did.\n"
+     "The JSON line gives, for consolidate and energy, the lower bound on nodes and the gap\n"
+     "to it, the time to the first and to the best answer, and what the search did; for\n"
+     "every objective the predicted watts before and after (watts_before, watts: the node\n"
+     "count when no node has a power model), and for energy the bound on watts.\n"
      "\n"
      "Exit status: 0 a plan was found, 1 no solution or no executable plan, 2 bad input.\n",
      ent_cmd_solve},
@@ -67,7 +73,8 @@ static const struct ent_command commands[] = {
      ent_cmd_check},
     {"demo", "run the control loop on a built-in simulated cluster",
      "usage: entropy demo [--rounds N] [--nodes N] [--vms N] [--seed N]\n"
-     "                    [--objective consolidate|repair|balance] [--failure-rate P]\n"
+     "                    [--objective consolidate|repair|balance|energy]\n"
+     "                    [--failure-rate P]\n"
      "                    [--log FILE] [--quiet]\n"
      "\n"
      "Runs monitor -> decide -> plan -> execute for a bounded number of rounds on a simulated\n"
@@ -78,7 +85,7 @@ static const struct ent_command commands[] = {
      "  --nodes N         simulated nodes (default 16)\n"
      "  --vms N           simulated VMs (default 48)\n"
      "  --seed N          seed of the simulation (default 42)\n"
-     "  --objective NAME  consolidate (default) or repair\n"
+     "  --objective NAME  consolidate (default), repair, balance or energy\n"
      "  --failure-rate P  probability that a migration fails, 0 to 1 (default 0)\n"
      "  --log FILE        log file (default logs/entropy.log)\n"
      "  --quiet           no line per round, only the summary\n",

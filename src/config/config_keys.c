@@ -121,11 +121,12 @@ const struct ent_config_key ent_config_keys[] = {
     NUM("loop.period", "60", 1, 86400,
         "Seconds from the start of a round to the start of the next; a round that overruns is "
         "followed at once by the next, never by two."),
-    CHOICE("loop.objective", "consolidate", "consolidate|balance|repair|none",
+    CHOICE("loop.objective", "consolidate", "consolidate|balance|repair|energy|none",
            "consolidate: fewest nodes, then fewest moves; balance: the placement rules made to "
            "hold, then the CPU load spread (the most loaded node relieved while that lowers the "
-           "peak); repair: only make the placement rules hold; none: monitor and log, decide "
-           "nothing."),
+           "peak); repair: only make the placement rules hold; energy: the least predicted power "
+           "(node attributes wattsIdle and wattsPeak), then fewest moves; none: monitor and log, "
+           "decide nothing."),
     NUMCLI("loop.time_limit", "10", 0.01, 3600, "solve --time-limit",
            "Seconds the solver may use per round."),
     CHOICE("loop.dry_run", "no", "no|yes",

@@ -1,8 +1,8 @@
 /* Consolidation by best-fit decreasing, from scratch: every running VM is placed again, largest
  * first, on the open node (one that already holds a VM) it leaves with the least room, summed over
  * resources as shares of the largest capacity; a VM no open node holds opens the next node,
- * largest capacity first. On mixed hardware it often needs fewer nodes than first fit, which
- * fills the largest nodes with small VMs first. */
+ * largest capacity first (or in an order of the caller's). On mixed hardware it often needs fewer
+ * nodes than first fit, which fills the largest nodes with small VMs first. */
 #include "model/model.h"
 #include "solve/internal.h"
 #include "solve/pack.h"
@@ -23,11 +23,11 @@ static double room_after(const struct ent_pack *p, const double *maxcap, int32_t
     return room;
 }
 
-int ent__solve_bfd(struct ent_pack *p, struct ent_error *err)
+int ent__pack_best_fit(struct ent_pack *p, const int32_t *nodes, size_t n_nodes,
+                       struct ent_error *err)
 {
-    int32_t *vms = NULL, *nodes = NULL;
+    int32_t *vms = NULL;
     size_t n_vms = ent_pack_running_by_size(p, &vms);
-    size_t n_nodes = ent_pack_nodes_by_capacity(p, &nodes);
     double *maxcap = ent_malloc((p->n_res + 1) * sizeof *maxcap);
     ent_pack_max_capacity(p, maxcap);
     int32_t *open = ent_malloc((n_nodes + 1) * sizeof *open);
@@ -62,6 +62,14 @@ int ent__solve_bfd(struct ent_pack *p, struct ent_error *err)
     ent_free(open);
     ent_free(maxcap);
     ent_free(vms);
+    return rc;
+}
+
+int ent__solve_bfd(struct ent_pack *p, struct ent_error *err)
+{
+    int32_t *nodes = NULL;
+    size_t n_nodes = ent_pack_nodes_by_capacity(p, &nodes);
+    int rc = ent__pack_best_fit(p, nodes, n_nodes, err);
     ent_free(nodes);
     return rc;
 }

@@ -1,6 +1,6 @@
 /* Consolidation by first-fit decreasing, from scratch: every running VM is placed again, largest
- * first, on the first node (largest capacity first) that holds it. Simple and correct; it ignores
- * where VMs are now, so it moves many of them. */
+ * first, on the first node (largest capacity first, or an order of the caller's) that holds it.
+ * Simple and correct; it ignores where VMs are now, so it moves many of them. */
 #include "model/model.h"
 #include "solve/internal.h"
 #include "solve/pack.h"
@@ -10,11 +10,11 @@
 
 #include <stdlib.h>
 
-int ent__solve_ffd(struct ent_pack *p, struct ent_error *err)
+int ent__pack_first_fit(struct ent_pack *p, const int32_t *nodes, size_t n_nodes,
+                        struct ent_error *err)
 {
-    int32_t *vms = NULL, *nodes = NULL;
+    int32_t *vms = NULL;
     size_t n_vms = ent_pack_running_by_size(p, &vms);
-    size_t n_nodes = ent_pack_nodes_by_capacity(p, &nodes);
     int rc = 0;
     for (size_t i = 0; i < n_vms; i++)
         ent_pack_unplace(p, vms[i]);
@@ -32,6 +32,14 @@ int ent__solve_ffd(struct ent_pack *p, struct ent_error *err)
         }
     }
     ent_free(vms);
+    return rc;
+}
+
+int ent__solve_ffd(struct ent_pack *p, struct ent_error *err)
+{
+    int32_t *nodes = NULL;
+    size_t n_nodes = ent_pack_nodes_by_capacity(p, &nodes);
+    int rc = ent__pack_first_fit(p, nodes, n_nodes, err);
     ent_free(nodes);
     return rc;
 }

@@ -3,6 +3,7 @@
 #define ENT_SOLVE_INTERNAL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct ent_error;
@@ -23,6 +24,11 @@ int64_t ent__pattern_bound(const struct ent_pack *p, int res, double seconds);
 /* The objectives, on a packing state fresh from ent_pack_init. */
 int ent__solve_ffd(struct ent_pack *p, struct ent_error *err);
 int ent__solve_bfd(struct ent_pack *p, struct ent_error *err);
+/* The same over nodes in the order given (the energy objective's: most efficient first). */
+int ent__pack_first_fit(struct ent_pack *p, const int32_t *nodes, size_t n_nodes,
+                        struct ent_error *err);
+int ent__pack_best_fit(struct ent_pack *p, const int32_t *nodes, size_t n_nodes,
+                       struct ent_error *err);
 int ent__solve_dotpack(struct ent_pack *p, struct ent_error *err);
 /* Quick proofs that no placement exists, with the constraints and nodes in conflict. */
 int ent__explain(const struct ent_pack *p, struct ent_error *err);

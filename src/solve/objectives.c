@@ -8,6 +8,7 @@ static const struct ent_objective *const objectives[] = {
     &ent_objective_consolidate,
     &ent_objective_repair,
     &ent_objective_balance,
+    &ent_objective_energy,
 };
 
 #define N_OBJECTIVES (sizeof objectives / sizeof *objectives)

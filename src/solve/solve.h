@@ -29,7 +29,7 @@ struct ent_objective {
 };
 
 extern const struct ent_objective ent_objective_consolidate, ent_objective_repair,
-    ent_objective_balance;
+    ent_objective_balance, ent_objective_energy;
 
 struct ent_solve_options {
     const struct ent_objective *objective;
@@ -52,7 +52,8 @@ struct ent_solve_stats {
     int used_ffd;                             /* the relabelled first-fit decreasing answer won */
     int used_dotpack;                         /* the relabelled dot-product packing won */
     int used_bfd;                             /* the best-fit decreasing packing won */
-    int proven; /* optimal: the exact search was complete, or the bound was reached */
+    int proven;         /* optimal: the exact search was complete, or the bound was reached */
+    double watts_bound; /* energy only: no placement draws less (model/power.h) */
 };
 
 void ent_solve_options_init(struct ent_solve_options *o);

@@ -85,3 +85,64 @@ def best_fit(caps, vms):
         used[n][0] += vms[v][0]
         used[n][1] += vms[v][1]
     return sum(1 for n in opened if used[n] != [0, 0])
+
+
+# idle and peak watts of each node type (SPECpower-like: bigger nodes draw more, idle ones much)
+WATTS = {800: (55, 110), 1600: (80, 190), 3200: (140, 330), 4800: (210, 480), 6400: (260, 640),
+         12800: (450, 1100)}
+
+
+def small_cluster(seed, nodes, vms):
+    """A tiny mixed cluster with a power model (node attributes wattsIdle, wattsPeak): the
+    instance, capacities, VM demands and each node's (idle, peak)."""
+    rng = random.Random(seed)
+    caps = [rng.choice(NODE_TYPES[:4])[:2] for _ in range(nodes)]
+    demands = [rng.choice(VM_TYPES[:4]) for _ in range(vms)]
+    power = [WATTS[c[0]] for c in caps]
+    inst = {"model": {"mapping": {"onlineNodes": {str(n): {"runningVMs": [], "sleepingVMs": []}
+                                                  for n in range(nodes)},
+                                  "offlineNodes": [], "readyVMs": []},
+                      "attributes": {"nodes": {str(n): {"wattsIdle": power[n][0],
+                                                        "wattsPeak": power[n][1]}
+                                               for n in range(nodes)}, "vms": {}},
+                      "views": [{"id": "shareableResource", "rcId": rc, "defCapacity": 0,
+                                 "defConsumption": 0,
+                                 "nodes": {str(n): caps[n][i] for n in range(nodes)},
+                                 "vms": {str(v): demands[v][i] for v in range(vms)}}
+                                for i, rc in enumerate(("cpu", "memory"))]},
+            "constraints": [], "objective": None}
+    for v in range(vms):  # spread: each VM on the next node with room
+        for k in range(nodes):
+            n = (v + k) % nodes
+            run = inst["model"]["mapping"]["onlineNodes"][str(n)]["runningVMs"]
+            if all(sum(demands[x][i] for x in run) + demands[v][i] <= caps[n][i]
+                   for i in range(2)):
+                run.append(v)
+                break
+    return inst, caps, demands, power
+
+
+def optimum(caps, demands, power):
+    """(fewest nodes, least watts) over every placement, by brute force."""
+    best_nodes, best_watts = None, None
+    n, used = len(caps), [[0, 0] for _ in caps]
+
+    def place(v):
+        nonlocal best_nodes, best_watts
+        if v == len(demands):
+            on = [k for k in range(n) if used[k] != [0, 0]]
+            watts = sum(power[k][0] + (power[k][1] - power[k][0]) * used[k][0] / caps[k][0]
+                        for k in on)
+            best_nodes = len(on) if best_nodes is None else min(best_nodes, len(on))
+            best_watts = watts if best_watts is None else min(best_watts, watts)
+            return
+        for k in range(n):
+            if all(used[k][i] + demands[v][i] <= caps[k][i] for i in range(2)):
+                used[k][0] += demands[v][0]
+                used[k][1] += demands[v][1]
+                place(v + 1)
+                used[k][0] -= demands[v][0]
+                used[k][1] -= demands[v][1]
+
+    place(0)
+    return best_nodes, best_watts

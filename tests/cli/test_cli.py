@@ -60,11 +60,11 @@ class Help(unittest.TestCase):
     def test_lists_come_from_one_table(self):
         """Every objective and planner is named in --help and in the error for a wrong one, and
         an option that sets what a configuration key sets takes the key's range."""
-        objectives = ("consolidate", "repair", "balance")
+        objectives = ("consolidate", "repair", "balance", "energy")
         for cmd, args in (("solve", (SMALL,)), ("demo", ())):
             self.assertIn("|".join(objectives), run(cmd, "--help", check=0).stdout)
             err = run(cmd, *args, "--objective", "maximise", check=2).stderr
-            self.assertIn("is not consolidate, repair or balance", err)
+            self.assertIn("is not consolidate, repair, balance or energy", err)
         err = run("solve", SMALL, "--planner", "magic", check=2).stderr
         self.assertIn("is not parallel, pools or sequential", err)
         keys = {line.split("`")[1]: line for line in

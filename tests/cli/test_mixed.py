@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The engine on mixed hardware (random clusters of uneven node types, mixed.py): it never ends
-with more nodes than first-fit or best-fit decreasing from scratch (computed here, independently),
-and every plan it writes is valid under entropy check.
+with more nodes than first-fit or best-fit decreasing from scratch (computed here, independently);
+on tiny clusters with a power model it finds the fewest nodes and (--objective energy) the least
+watts that a brute force over every placement finds; every plan is valid under entropy check.
 
 usage: test_mixed.py ENTROPY_BINARY [unittest args]"""
 import json
@@ -33,6 +34,24 @@ class MixedHardware(unittest.TestCase):
                     self.assertGreaterEqual(out["nodes"], out["lower_bound"])
                     report = json.loads(harness.run("check", path, plan).stdout)
                     self.assertTrue(report["valid"], report)
+
+    def test_small_mixed_clusters_fewest_nodes_and_least_watts_optimal(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            for seed in range(10):
+                inst, caps, demands, power = mixed.small_cluster(seed, 5, 7)
+                nodes, watts = mixed.optimum(caps, demands, power)
+                path, plan = os.path.join(tmp, "i.json"), os.path.join(tmp, "p.json")
+                with open(path, "w") as f:
+                    json.dump(inst, f)
+                fewest = json.loads(harness.run("solve", path, check=0).stdout)
+                energy = json.loads(harness.run("solve", path, "--objective", "energy", "-o",
+                                                plan, check=0).stdout)
+                with self.subTest(seed=seed):
+                    self.assertEqual(fewest["nodes"], nodes)
+                    self.assertAlmostEqual(energy["watts"], watts, delta=0.006)  # to 0.01 W
+                    self.assertLessEqual(energy["watts"], fewest["watts"])
+                    self.assertLessEqual(energy["watts_bound"], energy["watts"])
+                    self.assertTrue(json.loads(harness.run("check", path, plan).stdout)["valid"])
 
 
 if __name__ == "__main__":
