@@ -12,6 +12,7 @@
 #include "model/btrplace.h"
 #include "model/model.h"
 #include "model/plan.h"
+#include "model/power.h"
 #include "plan/planner.h"
 #include "solve/solve.h"
 #include "util/clock.h"
@@ -122,6 +123,41 @@ static void run(const char *family, const char *name, const struct ent_model *m,
     ent_mapping_release(&ffd);
 }
 
+/* The energy objective beside fewest nodes on one instance: predicted watts of each answer and
+ * the bound on watts (node attributes wattsIdle, wattsPeak). Adds the watts to *fewest, *energy
+ * and *bound. */
+static void energy_row(const char *name, const struct ent_model *m, double limit, uint64_t seed,
+                       double *fewest, double *energy, double *bound)
+{
+    struct ent_solve_options opts;
+    ent_solve_options_init(&opts);
+    opts.time_limit = limit;
+    opts.seed = seed;
+    struct ent_mapping a, b;
+    struct ent_solve_stats sa, sb;
+    struct ent_error err;
+    ent_mapping_init(&a);
+    ent_mapping_init(&b);
+    int rc = ent_solve(m, &opts, &a, &sa, &err);
+    opts.objective = ent_objective_find("energy");
+    if (!rc)
+        rc = ent_solve(m, &opts, &b, &sb, &err);
+    if (rc) {
+        printf("energy     %-26s failed: %s\n", name, err.msg);
+    } else {
+        double wa = ent_mapping_watts(m, &a), wb = ent_mapping_watts(m, &b);
+        printf("energy     %-26s watts before %10.1f fewest-nodes %10.1f (%lld nodes) energy "
+               "%10.1f (%lld nodes, %.3f s) bound %10.1f\n",
+               name, ent_mapping_watts(m, &m->map), wa, (long long)sa.nodes_used, wb,
+               (long long)sb.nodes_used, sb.seconds, sb.watts_bound);
+        *fewest += wa;
+        *energy += wb;
+        *bound += sb.watts_bound;
+    }
+    ent_mapping_release(&a);
+    ent_mapping_release(&b);
+}
+
 static void summary(const char *family, const struct totals *t)
 {
     if (!t->instances)
@@ -225,6 +261,7 @@ int main(int argc, char **argv)
         static const size_t sizes[] = {200, 1000, 5000};
         static const enum ent_gen_start starts[] = {ENT_GEN_PREVIOUS_ROUND, ENT_GEN_ROUND_ROBIN};
         struct totals t = {0};
+        double watts[3] = {0, 0, 0}; /* fewest nodes, energy, bound */
         for (size_t s = 0; s < (quick ? 2 : 3); s++)
             for (size_t k = 0; k < 2; k++)
                 for (uint64_t r = 0; r < (quick ? 1 : 2); r++) {
@@ -233,13 +270,18 @@ int main(int argc, char **argv)
                     char name[64];
                     snprintf(name, sizeof name, "%s-n%zu-s%llu", k ? "rr" : "prev", sizes[s],
                              (unsigned long long)r);
-                    if (ent_gen_mixed(&m, sizes[s], 0.45, starts[k], 300 + r, &err) == 0)
+                    if (ent_gen_mixed(&m, sizes[s], 0.45, starts[k], 300 + r, &err) == 0) {
                         run("mixed", name, &m, limit, seed, &t);
-                    else
+                        energy_row(name, &m, limit, seed, &watts[0], &watts[1], &watts[2]);
+                    } else
                         printf("mixed %s: %s\n", name, err.msg);
                     ent_model_release(&m);
                 }
         summary("mixed", &t);
+        printf("summary energy     watts: fewest nodes %.1f, energy %.1f (%.2f %% less), bound "
+               "%.1f\n",
+               watts[0], watts[1], watts[0] > 0 ? 100 * (watts[0] - watts[1]) / watts[0] : 0,
+               watts[2]);
         add(&total, &t);
     }
     if (all || strcmp(family, "planetlab") == 0) {

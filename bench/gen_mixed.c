@@ -1,6 +1,6 @@
 /* Mixed clusters, shaped like public production clusters: node types from 8 cores / 32 GiB to
  * 128 cores / 1 TiB in uneven proportions (older small servers are the many), VMs of 1 to 64 cores
- * (the smaller the more frequent); the same types as tests/cli/mixed.py. */
+ * (the smaller the more frequent); the same types and power model as tests/cli/mixed.py. */
 #include "gen.h"
 
 #include "model/model.h"
@@ -8,13 +8,16 @@
 #include "util/error.h"
 #include "util/prng.h"
 
+#include <jansson.h>
 #include <stdio.h>
 
 static const struct {
     int64_t cpu, mem;
     unsigned weight;
-} node_types[] = {{800, 32768, 8},   {1600, 65536, 6},  {3200, 131072, 4},
-                  {4800, 262144, 3}, {6400, 524288, 2}, {12800, 1048576, 1}};
+    double idle, peak; /* watts (the power model of tests/cli/mixed.py) */
+} node_types[] = {{800, 32768, 8, 55, 110},    {1600, 65536, 6, 80, 190},
+                  {3200, 131072, 4, 140, 330}, {4800, 262144, 3, 210, 480},
+                  {6400, 524288, 2, 260, 640}, {12800, 1048576, 1, 450, 1100}};
 static const struct {
     int64_t cpu, mem;
     unsigned weight;
@@ -61,6 +64,8 @@ int ent_gen_mixed(struct ent_model *m, size_t nodes, double load, enum ent_gen_s
         size_t t = draw(&rng, nw, N_NODE_TYPES);
         m->res[cpu].capacity[n] = node_types[t].cpu;
         m->res[mem].capacity[n] = node_types[t].mem;
+        m->nodes[n].attrs = json_pack("{s:f, s:f}", "wattsIdle", node_types[t].idle, "wattsPeak",
+                                      node_types[t].peak);
         total_mem += node_types[t].mem;
     }
     int64_t *used_cpu = ent_calloc(nodes + 1, sizeof(int64_t));
