@@ -5,6 +5,7 @@
 #include "model/demand.h"
 #include "model/model.h"
 #include "model/plan.h"
+#include "model/power.h"
 #include "util/alloc.h"
 
 static int64_t **capacity_with_overbooking(const struct ent_model *m)
@@ -68,6 +69,8 @@ void ent_check_plan(const struct ent_model *m, const struct ent_plan *plan,
             rep->online_nodes_used++;
         }
     ent_free(used);
+    rep->watts_before = ent_mapping_watts(m, &m->map);
+    rep->watts = ent_mapping_watts(m, &final);
     ent_mapping_release(&final);
     ent_final_demand_free(final_demand, m);
     /* Per kind: how many, how many continuous, how many broken at the end and along the way. */

@@ -35,7 +35,8 @@ struct ent_check_report {
     json_t *violations; /* the first ENT_CHECK_MAX_LISTED, as objects */
     json_t *unchecked;  /* {"constraint id": count} for those Entropy cannot check */
     int64_t online_nodes_used, migrations, moved_memory, makespan, mttr, actions;
-    int64_t initial_overloads; /* nodes over capacity before the plan starts (not violations) */
+    double watts_before, watts; /* predicted power at the start and at the end (model/power.h) */
+    int64_t initial_overloads;  /* nodes over capacity before the plan starts (not violations) */
     size_t n_constraints;
     uint32_t *final_bad;   /* per constraint: violations in the final state */
     uint32_t *during_bad;  /* per constraint: violations while the plan unfolds */

@@ -3,6 +3,7 @@
 
 #include "util/alloc.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -94,6 +95,8 @@ json_t *ent_check_report_json(const struct ent_check_report *rep)
     json_object_set_new(o, "actions", json_integer(rep->actions));
     json_object_set_new(o, "initial_overloads", json_integer(rep->initial_overloads));
     json_object_set_new(o, "online_nodes_used", json_integer(rep->online_nodes_used));
+    json_object_set_new(o, "watts_before", json_real(round(rep->watts_before * 100) / 100));
+    json_object_set_new(o, "watts", json_real(round(rep->watts * 100) / 100));
     json_object_set_new(o, "migrations", json_integer(rep->migrations));
     json_object_set_new(o, "moved_memory", json_integer(rep->moved_memory));
     json_object_set_new(o, "makespan", json_integer(rep->makespan));

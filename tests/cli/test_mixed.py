@@ -51,7 +51,9 @@ class MixedHardware(unittest.TestCase):
                     self.assertAlmostEqual(energy["watts"], watts, delta=0.006)  # to 0.01 W
                     self.assertLessEqual(energy["watts"], fewest["watts"])
                     self.assertLessEqual(energy["watts_bound"], energy["watts"])
-                    self.assertTrue(json.loads(harness.run("check", path, plan).stdout)["valid"])
+                    report = json.loads(harness.run("check", path, plan).stdout)
+                    self.assertTrue(report["valid"], report)
+                    self.assertAlmostEqual(report["watts"], energy["watts"], delta=0.011)
 
 
 if __name__ == "__main__":
