@@ -154,6 +154,22 @@ class XendDriver(unittest.TestCase):
         self.assertIn("Failed to relocate", p.stdout)
         self.assertNotIn("s3cret", p.stdout + p.stderr)
 
+    def test_a_monitored_node_the_driver_cannot_reach_is_refused_at_start(self):
+        urls = self.nodes.split()
+        with tempfile.TemporaryDirectory() as tmp:
+            config = os.path.join(tmp, "entropy.properties")
+            with open(config, "w") as f:
+                f.write(f"monitor.source = xend\nmonitor.xend.urls = {urls[0]} {urls[1]}\n"
+                        f"driver.xend.urls = xen-1={urls[0]}\n"
+                        f"daemon.log = {tmp}/log\ndaemon.journal = {tmp}/j.db\n"
+                        f"daemon.socket = {tmp}/s.sock\n")
+            p = subprocess.run([ENTROPY, "daemon", "--config", config], capture_output=True,
+                               text=True, timeout=60)
+            self.assertEqual(p.returncode, 2, p.stdout + p.stderr)
+            self.assertIn(f"node {urls[1]} (monitor.xend.urls) is not in driver.xend.urls",
+                          p.stderr)
+            self.assertEqual(CLUSTER.posts, [])  # nothing was tried
+
     def test_same_node_is_refused(self):
         out = self.migrate("web-1", "xen-1", "xen-1", check=1)
         self.assertIn("web-1 is already on xen-1: a migration needs another node", out["error"])
