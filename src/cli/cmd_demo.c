@@ -160,6 +160,7 @@ static int demo(struct demo_args *a, struct ent_sim_cluster *cluster)
     ent_info("demo: end: %ld rounds, active nodes %zu -> %zu, %zu migrations, %zu failed%s",
              a->loop.round, tot.first_active, tot.last_active, tot.migrations, tot.failed,
              stop_requested ? " (stopped by signal)" : "");
+    ent_loop_release(&a->loop);
     ent_driver_set_close(&drivers);
     ent_monitor_close(&mon);
     return ENT_EXIT_OK;

@@ -269,6 +269,7 @@ static int lab_round(struct lab_args *a)
         json_object_set(doc, "executed", r.report);
     int failed = r.skipped || r.exec.failed;
     ent_round_release(&r);
+    ent_loop_release(&loop);
     ent_driver_set_close(&drivers);
     ent_monitor_close(&mon);
     int rc = print_json(doc);

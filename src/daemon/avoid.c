@@ -2,6 +2,7 @@
  * loop.avoid_rounds rounds, logged and shown by entropy status, so that a node that keeps
  * refusing does not make every round plan the same failing moves. */
 #include "daemon/avoid.h"
+#include "daemon/lag.h"
 
 #include "daemon/loop.h"
 #include "model/model.h"
@@ -22,6 +23,7 @@ void ent_loop_release(struct ent_loop *loop)
     ent_free(loop->avoided);
     loop->avoided = NULL;
     loop->n_avoided = 0;
+    ent_lag_release(loop);
 }
 
 void ent_avoid_remember(struct ent_loop *loop, const char *node, const char *why)

@@ -118,6 +118,10 @@ static void reload(struct ent_daemon_setup **cur, struct ent_daemon_setup **spar
     (*spare)->loop.n_avoided = old->loop.n_avoided;
     old->loop.avoided = NULL;
     old->loop.n_avoided = 0;
+    (*spare)->loop.moved = old->loop.moved; /* and where the last round put VMs */
+    (*spare)->loop.n_moved = old->loop.n_moved;
+    old->loop.moved = NULL;
+    old->loop.n_moved = 0;
     ent_daemon_teardown(old);
     *cur = *spare;
     *spare = old;
@@ -145,7 +149,8 @@ static void round_summary(const struct ent_round *r, double seconds)
                  r->exec.done, r->exec.failed, r->exec.dropped, r->exec.not_started);
 }
 
-/* Migrations of the last round that failed but that the hypervisor goes on with. */
+/* Migrations the hypervisor goes on with: of the last round, failed but not cancelled, and those
+ * its monitoring saw still running (migrating-NAME) from an earlier round. */
 static size_t in_flight_at_stop;
 
 static int run_loop(struct ent_daemon_setup *a, struct ent_daemon_setup *b, const char *config,
@@ -161,7 +166,7 @@ static int run_loop(struct ent_daemon_setup *a, struct ent_daemon_setup *b, cons
         ent_loop_round(&cur->loop, &r);
         double took = ent_now() - t0;
         round_summary(&r, took);
-        in_flight_at_stop = r.exec.in_flight;
+        in_flight_at_stop = r.exec.in_flight + r.in_flight_seen;
         ent_round_release(&r);
         if (rounds && cur->loop.round >= rounds)
             break;

@@ -3,10 +3,12 @@
 #include "daemon/loop.h"
 
 #include "daemon/avoid.h"
+#include "daemon/lag.h"
 
 #include "exec/journal.h"
 #include "model/model.h"
 #include "model/plan.h"
+#include "monitor/issues.h"
 #include "monitor/monitor.h"
 #include "plan/costmodel.h"
 #include "util/alloc.h"
@@ -127,11 +129,20 @@ static bool monitor_phase(struct round_work *w)
     if (ent_monitor_snapshot(w->loop->monitor, &w->m, &w->err))
         return skip(w, "monitoring failed");
     r->monitor_seconds = ent_now() - t0;
+    struct ent_str lag = ENT_STR_INIT;
+    if (ent_lag_stale(w->loop, &w->m, &lag)) { /* deciding on it would move VMs back */
+        ent_warn("round %ld: monitoring has not caught up with the last round: %s", r->round,
+                 ent_str_cstr(&lag));
+        ent_str_release(&lag);
+        return skip(w, "monitoring lags behind the last round's migrations");
+    }
+    ent_str_release(&lag);
     w->snapshot_ok = true;
     r->issues = json_incref(w->loop->monitor->issues);
     r->nodes = w->m.n_nodes;
     r->vms = w->m.n_vms;
     r->active_nodes = ent_model_active_nodes(&w->m);
+    r->in_flight_seen = ent_monitor_in_flight(&w->m);
     ent_info("round %ld: snapshot: %zu nodes (%zu active), %zu VMs, in %.1f ms", r->round, r->nodes,
              r->active_nodes, r->vms, r->monitor_seconds * 1000);
     ent_avoid_apply(w->loop, &w->m);
@@ -204,6 +215,8 @@ static void execute_phase(struct round_work *w)
     opts.hook_arg = &watch;
     ent_execute_plan(&w->m, &w->plan, loop->drivers, &opts, loop->stop, &r->exec);
     ent_avoid_learn(loop, &w->m, &w->plan, &r->exec);
+    ent_lag_release(loop);
+    ent_lag_learn(loop, &w->m, &w->plan, &r->exec);
     ent_info("round %ld: executed in %.2f s: %zu done, %zu failed, %zu dropped, %zu not started",
              r->round, r->exec.wall_seconds, r->exec.done, r->exec.failed, r->exec.dropped,
              r->exec.not_started);

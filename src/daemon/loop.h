@@ -47,9 +47,12 @@ struct ent_loop {
     long avoid_rounds;
     struct ent_avoided *avoided;
     size_t n_avoided;
+    /* Where the last round put VMs, until monitoring shows them there (lag.c). */
+    struct ent_moved *moved;
+    size_t n_moved;
 };
 
-/* Frees the failure memory. */
+/* Frees the failure memory and the lag memory. */
 void ent_loop_release(struct ent_loop *loop);
 
 struct ent_round {
@@ -66,6 +69,7 @@ struct ent_round {
     json_t *report;  /* what was executed (ent_exec_report_json), when loop->report is set */
     json_t *issues;  /* what monitoring reported about the snapshot (an array), NULL when none */
     json_t *avoided; /* the nodes no destination this round (ent_avoid_json), NULL when none */
+    size_t in_flight_seen; /* VMs monitoring saw in a migration the hypervisor goes on with */
 };
 
 /* Runs one round and logs it; r->exec is released by ent_round_release. Failures of a phase skip

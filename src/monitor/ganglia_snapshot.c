@@ -194,9 +194,10 @@ static int add_vms(struct reading *g, const struct ent_ganglia_host *h, int32_t 
                               "VM %s is in a migration on node %s (xend shows migrating-%s): "
                               "left where it is this round",
                               r->m->vms[v].name, r->m->nodes[n].name, r->m->vms[v].name);
-            ent_monitor_pin_vm(r->m, v);
         }
         size_vm(g, v, name);
+        if (moving)
+            ent_monitor_mark_in_flight(r->m, v);
     }
     ent_free(list);
     return rc;

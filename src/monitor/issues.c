@@ -32,6 +32,22 @@ void ent_monitor_pin_vm(struct ent_model *m, int32_t vm)
     ent_constraint_set_add(&m->constraints, &root);
 }
 
+void ent_monitor_mark_in_flight(struct ent_model *m, int32_t vm)
+{
+    ent_monitor_pin_vm(m, vm);
+    if (!m->vms[vm].attrs)
+        m->vms[vm].attrs = json_object();
+    json_object_set_new(m->vms[vm].attrs, "in_flight", json_true());
+}
+
+size_t ent_monitor_in_flight(const struct ent_model *m)
+{
+    size_t n = 0;
+    for (size_t v = 0; v < m->n_vms; v++)
+        n += m->vms[v].attrs && json_is_true(json_object_get(m->vms[v].attrs, "in_flight"));
+    return n;
+}
+
 void ent_monitor_names_init(struct ent_monitor_names *n)
 {
     ent_namemap_init(&n->nodes);

@@ -19,6 +19,12 @@ void ent_monitor_issue(json_t *issues, const char *source, const char *fmt, ...)
 /* Keeps VM vm where it is this round (a root constraint): what adapters do with a VM whose
  * place they cannot trust. */
 void ent_monitor_pin_vm(struct ent_model *m, int32_t vm);
+/* VM vm is in a migration the hypervisor goes on with (xend's migrating-NAME): pinned, and marked
+ * so (attribute "in_flight") for whoever must not call the cluster coherent meanwhile. Call it
+ * once the VM's attributes are set. */
+void ent_monitor_mark_in_flight(struct ent_model *m, int32_t vm);
+/* How many VMs of m are so marked. */
+size_t ent_monitor_in_flight(const struct ent_model *m);
 
 /* What separates names in a list (container.vms): any whitespace, the seed script's gmetric
  * publishes one per line, or commas. */

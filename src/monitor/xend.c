@@ -104,7 +104,6 @@ static int add_domain(struct ent_xend_source *src, const struct ent_sxp *d, int 
                           "VM %s is in a migration on node %s (xend shows migrating-%s): left "
                           "where it is this round",
                           m->vms[v].name, m->nodes[n].name, m->vms[v].name);
-        ent_monitor_pin_vm(m, v);
     }
     m->res[r->mem].demand[v] = (int64_t)dmem;
     int64_t use = (int64_t)(vcpus * (double)src->poll.cpu_share);
@@ -112,6 +111,8 @@ static int add_domain(struct ent_xend_source *src, const struct ent_sxp *d, int 
         use = ent_cpu_meter_read(&src->cpu, name, cpu_time, use);
     m->res[r->cpu].demand[v] = use < 0 ? 0 : use;
     m->vms[v].attrs = json_pack("{s:b}", "active", use > src->poll.active_threshold);
+    if (in_flight)
+        ent_monitor_mark_in_flight(m, v);
     return 0;
 }
 

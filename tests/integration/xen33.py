@@ -34,6 +34,7 @@ class Cluster:
                     for v, (_, m, c) in vms.items()}
         self.domains = {n: [v for v, (node, _, _) in vms.items() if node == n] for n in nodes}
         self.refusing, self.delays, self.posts = set(), {}, []
+        self.first_delay = None  # seconds the next migration takes, whichever VM it moves
         self.addr, self.url, self.servers = {}, {}, []
         for i, node in enumerate(nodes, 1):
             addr = f"127.0.{subnet}.{i}"
@@ -132,6 +133,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             doms[doms.index(name)] = "migrating-" + name
             c.publish(node)
             delay = c.delays.pop(name, c.migration_s)
+            if c.first_delay is not None:
+                delay, c.first_delay = c.first_delay, None
         time.sleep(delay)  # the copy; the client may stop waiting, xend goes on
         with c.lock:
             c.domains[node].remove("migrating-" + name)

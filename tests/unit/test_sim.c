@@ -2,11 +2,13 @@
 #include "daemon/plugins.h"
 #include "helpers.h"
 
+#include "daemon/lag.h"
 #include "daemon/loop.h"
 #include "drivers/driver.h"
 #include "monitor/monitor.h"
 #include "sim/cluster.h"
 #include "util/log.h"
+#include "util/str.h"
 
 struct fixture {
     struct ent_sim_cluster cluster;
@@ -163,10 +165,12 @@ static void test_round_consolidates(void **state)
     for (int i = 0; i < 5; i++) {
         ent_sim_cluster_step(&f->cluster);
         ent_loop_round(&loop, &r);
+        if (r.skipped)
+            fail_msg("round %d skipped: %s", i, r.reason);
         ent_round_release(&r);
-        assert_false(r.skipped);
         assert_all_vms_running_once(&f->cluster);
     }
+    ent_loop_release(&loop);
     teardown(f);
 }
 
@@ -191,6 +195,7 @@ static void test_round_with_failures_loses_nothing(void **state)
     for (int v = 0; v < 48; v++)
         assert_int_equal(f->cluster.vms[v].host, hosts[v]);
     assert_all_vms_running_once(&f->cluster);
+    ent_loop_release(&loop);
     teardown(f);
 }
 
@@ -263,6 +268,7 @@ static void test_stop_flag_starts_nothing(void **state)
     ent_round_release(&r);
     assert_true(r.skipped);
     assert_int_equal(f->cluster.migrations_done, 0);
+    ent_loop_release(&loop);
     teardown(f);
 }
 
@@ -279,6 +285,7 @@ static void test_dry_run_executes_nothing(void **state)
     assert_false(r.skipped);
     assert_true(r.actions > 0);
     assert_int_equal(f->cluster.migrations_done, 0);
+    ent_loop_release(&loop);
     teardown(f);
 }
 
@@ -298,6 +305,43 @@ static void test_bad_simulation_options(void **state)
     assert_int_equal(ent_sim_cluster_init(&c, &o, &err), ENT_EINVALID);
 }
 
+/* A snapshot that still shows a VM where the last round moved it from is stale (Ganglia lags):
+ * no decision on it; once monitoring agrees, the memory is dropped. A VM moved twice in one plan
+ * (a bypass) is expected where its last action put it. */
+static void test_a_lagging_snapshot_is_not_acted_on(void **state)
+{
+    (void)state;
+    struct ent_model *m = load_instance(
+        "{\"model\": {\"mapping\": {\"onlineNodes\": {\"0\": {\"runningVMs\": [0], "
+        "\"sleepingVMs\": []}, \"1\": {\"runningVMs\": [], \"sleepingVMs\": []}, \"2\": "
+        "{\"runningVMs\": [], \"sleepingVMs\": []}}, \"offlineNodes\": [], \"readyVMs\": []}, "
+        "\"views\": [{\"id\": \"ns\", \"type\": \"node\", \"map\": {\"a\": 0, \"b\": 1, "
+        "\"c\": 2}}, {\"id\": \"ns\", \"type\": \"vm\", \"map\": {\"vm-1\": 0}}]}, "
+        "\"constraints\": []}");
+    struct ent_plan plan;
+    load_plan(&plan, m,
+              "{\"actions\": [{\"id\": \"migrateVM\", \"vm\": 0, \"from\": 0, \"to\": 1, "
+              "\"start\": 0, \"end\": 2}, {\"id\": \"migrateVM\", \"vm\": 0, \"from\": 1, "
+              "\"to\": 2, \"start\": 2, \"end\": 4}]}");
+    struct ent_exec_result res = {.len = 2};
+    struct ent_action_outcome done[2] = {{.status = ENT_ACTION_DONE}, {.status = ENT_ACTION_DONE}};
+    res.outcomes = done;
+    struct ent_loop loop = {0};
+    ent_lag_learn(&loop, m, &plan, &res);
+    struct ent_str why = ENT_STR_INIT;
+    assert_true(ent_lag_stale(&loop, m, &why)); /* still seen on a */
+    assert_string_equal(ent_str_cstr(&why),
+                        "vm-1, moved to c by the last round, is still seen on a");
+    m->map.vm_host[0] = 2; /* monitoring caught up */
+    ent_str_release(&why);
+    assert_false(ent_lag_stale(&loop, m, &why));
+    assert_int_equal(loop.n_moved, 0);
+    ent_str_release(&why);
+    ent_loop_release(&loop);
+    ent_plan_release(&plan);
+    free_instance(m);
+}
+
 int main(void)
 {
     struct ent_error err;
@@ -313,6 +357,7 @@ int main(void)
         cmocka_unit_test(test_a_refusing_destination_is_avoided),
         cmocka_unit_test(test_stop_flag_starts_nothing),
         cmocka_unit_test(test_dry_run_executes_nothing),
+        cmocka_unit_test(test_a_lagging_snapshot_is_not_acted_on),
         cmocka_unit_test(test_bad_simulation_options),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
