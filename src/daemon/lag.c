@@ -19,6 +19,8 @@
 
 void ent_lag_release(struct ent_loop *loop)
 {
+    if (!loop)
+        return;
     for (size_t i = 0; i < loop->n_moved; i++) {
         ent_free(loop->moved[i].vm);
         ent_free(loop->moved[i].node);
