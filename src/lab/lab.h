@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+struct ent_config;
 struct ent_error;
 
 #define ENT_LAB_NAME_MAX 32
@@ -59,6 +60,9 @@ struct ent_lab_options {
 /* The default lab directory: $ENTROPY_LAB_DIR, else $XDG_RUNTIME_DIR/entropy-lab, else
  * /tmp/entropy-lab-UID (the effective user's). */
 const char *ent_lab_default_dir(void);
+/* monitor.lab.dir of c, or the default directory when it is empty (the source and the driver
+ * alike). */
+const char *ent_lab_configured_dir(const struct ent_config *c);
 /* Whether dir and its vms/ and run/ are private directories (util/private_dir.h), made so with
  * create: every lab operation checks before it reads, writes or deletes anything there. */
 ENT_MUST_USE int ent_lab_dirs(const char *dir, bool create, struct ent_error *err);

@@ -356,8 +356,7 @@ static bool qmp_configured(const struct ent_config *c, const struct ent_monitor 
 static int qmp_configure(struct ent_driver *drv, const struct ent_config *c,
                          const struct ent_monitor *mon, struct ent_error *err)
 {
-    const char *dir = ent_config_string(c, "monitor.lab.dir");
-    return qmp_open(drv, (void *)(*dir ? dir : ent_lab_default_dir()), err);
+    return qmp_open(drv, (void *)ent_lab_configured_dir(c), err);
 }
 
 static const char *const qmp_aliases[] = {"lab", NULL};

@@ -63,20 +63,23 @@ static int add_vms(const struct ent_lab *lab, const struct ent_lab_source *src,
             ent_monitor_issue(issues, "lab", "%s", verr.msg);
             continue;
         }
-        if (ent_qmp_status(vm.qemu.qmp, 5.0, status, sizeof status, NULL))
+        /* QMP is asked once, and again only when settling changed the VM's instance. */
+        int unanswered = ent_qmp_status(vm.qemu.qmp, 5.0, status, sizeof status, NULL);
+        if (unanswered)
             status[0] = '\0';
-        if (!whole(lab, &vm, status) && settle(lab, vm.name, issues) &&
-            ent_lab_vm_read(lab, vms[i], &vm, &verr)) {
-            ent_monitor_issue(issues, "lab", "%s", verr.msg);
-            continue;
+        if (!whole(lab, &vm, status) && settle(lab, vm.name, issues)) {
+            if (ent_lab_vm_read(lab, vms[i], &vm, &verr)) {
+                ent_monitor_issue(issues, "lab", "%s", verr.msg);
+                continue;
+            }
+            unanswered = ent_qmp_status(vm.qemu.qmp, 5.0, status, sizeof status, NULL);
         }
         int32_t node = (int32_t)ent_namemap_get(&r->names.nodes, vm.node);
         if (node < 0) {
             ent_monitor_issue(issues, "lab", "%s is on %s, which is no lab node", vm.name, vm.node);
             continue;
         }
-        if (!ent_lab_qemu_alive(&vm.qemu) ||
-            ent_qmp_status(vm.qemu.qmp, 5.0, status, sizeof status, &verr)) {
+        if (!ent_lab_qemu_alive(&vm.qemu) || unanswered) {
             ent_monitor_issue(issues, "lab", "%s: its QEMU (pid %d) is gone or does not answer",
                               vm.name, (int)vm.qemu.pid);
             continue;
@@ -137,9 +140,7 @@ static int lab_open(struct ent_monitor *mon, void *arg, struct ent_error *err)
 static int lab_configure(struct ent_monitor *mon, const struct ent_config *c, struct ent_error *err)
 {
     struct ent_lab_source *src = ent_malloc(sizeof *src);
-    *src = (struct ent_lab_source){.dir = *ent_config_string(c, "monitor.lab.dir")
-                                              ? ent_config_string(c, "monitor.lab.dir")
-                                              : ent_lab_default_dir(),
+    *src = (struct ent_lab_source){.dir = ent_lab_configured_dir(c),
                                    .cpu_share = (int64_t)ent_config_number(c, "monitor.vm_cpu")};
     return lab_open(mon, src, err);
 }

@@ -1,6 +1,7 @@
 /* The lab's state files: lab.json and vms/NAME.json. */
 #include "lab/lab.h"
 
+#include "config/properties.h"
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/names.h"
@@ -27,6 +28,12 @@ const char *ent_lab_default_dir(void)
     else /* /tmp is shared: a name of this user's own, checked private before any use */
         snprintf(per_user, sizeof per_user, "/tmp/entropy-lab-%ld", (long)geteuid());
     return per_user;
+}
+
+const char *ent_lab_configured_dir(const struct ent_config *c)
+{
+    const char *dir = ent_config_string(c, "monitor.lab.dir");
+    return *dir ? dir : ent_lab_default_dir();
 }
 
 int ent_lab_dirs(const char *dir, bool create, struct ent_error *err)
