@@ -4,8 +4,9 @@
  * times; the engine's plan is checked by the independent checker. A summary per family gives the
  * issue's targets. Figures only: nothing here passes or fails.
  *
- * usage: bench_decide [--family entropy|mixed|planetlab|stdperf|all] [--time-limit S] [--seed N]
- *                     [--data DIR] [--quick]
+ * usage: bench_decide [--family entropy|paper|mixed|scale|planetlab|stdperf|all] [--time-limit S]
+ * [--seed N]
+ *                     [--data DIR] [--instance NAME] [--verbose] [--quick]
  * DIR defaults to $ENTROPY_SHARED_DATA, else ../shared/data. */
 #include "check/check.h"
 #include "gen.h"
@@ -22,9 +23,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+static const char *only; /* --instance: run the instances whose name contains this */
+static int verbose;      /* --verbose: the search's figures under each row */
+
 struct totals {
     int instances, at_bound, valid;
-    long long floor;
+    long long mig_bound, moved_bound;
+    double worst_mig_ratio;
     double worst_gap_pct;
     long long migrations, ffd_migrations, moved, ffd_moved;
     long long nodes, ffd_nodes, bound;
@@ -32,41 +37,16 @@ struct totals {
 
 static void header(void)
 {
-    printf("%-10s %-26s %6s %6s | %6s %6s %5s %6s %6s %9s %8s %8s %8s %5s | %6s %6s %8s\n",
-           "family", "instance", "nodes", "vms", "bound", "used", "gap%", "migr", "floor", "moved",
-           "first_s", "best_s", "total_s", "valid", "ffd", "ffd_mg", "ffd_s");
-}
-
-static int cmp_u32(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return (x > y) - (x < y);
-}
-
-/* The fewest migrations any answer with `used` nodes needs: going from the nodes active now to
- * `used`, at least (active - used) nodes are emptied, and the VMs on the lightest that many must
- * all move. (Moves that repairs need come on top.) */
-static long long migration_floor(const struct ent_model *m, long long used)
-{
-    uint32_t *count = calloc(m->n_nodes + 1, sizeof *count);
-    for (size_t v = 0; v < m->n_vms; v++)
-        if (m->map.vm_state[v] == ENT_VM_RUNNING)
-            count[m->map.vm_host[v]]++;
-    size_t active = 0;
-    for (size_t n = 0; n < m->n_nodes; n++)
-        if (count[n])
-            count[active++] = count[n];
-    qsort(count, active, sizeof *count, cmp_u32);
-    long long floor = 0;
-    for (long long i = 0; i < (long long)active - used; i++)
-        floor += count[i];
-    free(count);
-    return floor;
+    printf("%-10s %-26s %6s %6s | %6s %6s %5s %6s %6s %10s %10s %8s %8s %8s %5s | %6s %6s %8s\n",
+           "family", "instance", "nodes", "vms", "bound", "used", "gap%", "migr", "mg_bnd", "moved",
+           "moved_bnd", "first_s", "best_s", "total_s", "valid", "ffd", "ffd_mg", "ffd_s");
 }
 
 static void run(const char *family, const char *name, const struct ent_model *m, double limit,
                 uint64_t seed, struct totals *t)
 {
+    if (only && !strstr(name, only))
+        return;
     struct ent_solve_options opts;
     ent_solve_options_init(&opts);
     opts.time_limit = limit;
@@ -96,14 +76,23 @@ static void run(const char *family, const char *name, const struct ent_model *m,
         ent_check_report_release(&rep);
     }
     double gap = st.lower_bound ? 100.0 * (double)st.gap / (double)st.lower_bound : 0;
-    long long floor = migration_floor(m, st.nodes_used);
-    t->floor += floor;
-    printf("%-10s %-26s %6zu %6zu | %6lld %6lld %5.2f %6lld %6lld %9lld %8.4f %8.4f %8.4f %5s | "
-           "%6lld %6lld %8.4f\n",
+    t->mig_bound += st.migrations_bound;
+    t->moved_bound += st.moved_memory_bound;
+    double ratio = st.migrations_bound ? (double)st.migrations / (double)st.migrations_bound : 1;
+    if (ratio > t->worst_mig_ratio)
+        t->worst_mig_ratio = ratio;
+    printf("%-10s %-26s %6zu %6zu | %6lld %6lld %5.2f %6lld %6lld %10lld %10lld %8.4f %8.4f %8.4f "
+           "%5s | %6lld %6lld %8.4f\n",
            family, name, m->n_nodes, m->n_vms, (long long)st.lower_bound, (long long)st.nodes_used,
-           gap, (long long)st.migrations, floor, (long long)st.moved_memory, st.first_seconds,
+           gap, (long long)st.migrations, (long long)st.migrations_bound,
+           (long long)st.moved_memory, (long long)st.moved_memory_bound, st.first_seconds,
            st.best_seconds, st.seconds, valid, ffd_ok ? (long long)fst.nodes_used : -1LL,
            ffd_ok ? (long long)fst.migrations : -1LL, fst.seconds);
+    if (verbose)
+        printf("  debug first %lld/%lld search %lld ffd %d dot %d bfd %d lns %lld/%lld\n",
+               (long long)st.first_nodes, (long long)st.first_migrations,
+               (long long)st.search_nodes, st.used_ffd, st.used_dotpack, st.used_bfd,
+               (long long)st.lns_iterations, (long long)st.lns_improvements);
     fflush(stdout);
     t->instances++;
     t->at_bound += st.gap == 0;
@@ -163,14 +152,15 @@ static void summary(const char *family, const struct totals *t)
     if (!t->instances)
         return;
     printf("summary %-10s instances %d, at the bound %d (%.0f %%), worst gap %.2f %%, valid plans "
-           "%d; nodes %lld (bound %lld, FFD %lld); migrations %lld = %.1f %% of FFD's %lld "
-           "(floor %lld = %.1f %% of FFD's); memory moved %.1f %% of FFD's\n",
+           "%d; nodes %lld (bound %lld, FFD %lld); migrations %lld = %.1f %% of FFD's %lld, "
+           "%.2fx their bound %lld (worst %.2fx); memory moved %.1f %% of FFD's, %.2fx its bound\n",
            family, t->instances, t->at_bound, 100.0 * t->at_bound / t->instances, t->worst_gap_pct,
            t->valid, t->nodes, t->bound, t->ffd_nodes, t->migrations,
            t->ffd_migrations ? 100.0 * (double)t->migrations / (double)t->ffd_migrations : 0,
-           t->ffd_migrations, t->floor,
-           t->ffd_migrations ? 100.0 * (double)t->floor / (double)t->ffd_migrations : 0,
-           t->ffd_moved ? 100.0 * (double)t->moved / (double)t->ffd_moved : 0);
+           t->ffd_migrations, t->mig_bound ? (double)t->migrations / (double)t->mig_bound : 1,
+           t->mig_bound, t->worst_mig_ratio,
+           t->ffd_moved ? 100.0 * (double)t->moved / (double)t->ffd_moved : 0,
+           t->moved_bound ? (double)t->moved / (double)t->moved_bound : 1);
 }
 
 static void add(struct totals *all, const struct totals *t)
@@ -181,7 +171,10 @@ static void add(struct totals *all, const struct totals *t)
     if (t->worst_gap_pct > all->worst_gap_pct)
         all->worst_gap_pct = t->worst_gap_pct;
     all->migrations += t->migrations;
-    all->floor += t->floor;
+    all->mig_bound += t->mig_bound;
+    all->moved_bound += t->moved_bound;
+    if (t->worst_mig_ratio > all->worst_mig_ratio)
+        all->worst_mig_ratio = t->worst_mig_ratio;
     all->ffd_migrations += t->ffd_migrations;
     all->moved += t->moved;
     all->ffd_moved += t->ffd_moved;
@@ -205,11 +198,18 @@ int main(int argc, char **argv)
             seed = strtoull(argv[++i], NULL, 10);
         else if (strcmp(argv[i], "--data") == 0 && i + 1 < argc)
             data = argv[++i];
+        else if (strcmp(argv[i], "--instance") == 0 && i + 1 < argc)
+            only = argv[++i];
+        else if (strcmp(argv[i], "--verbose") == 0)
+            verbose = 1;
         else if (strcmp(argv[i], "--quick") == 0)
             quick = 1;
         else {
-            fprintf(stderr, "usage: bench_decide [--family entropy|mixed|planetlab|stdperf|all] "
-                            "[--time-limit S] [--seed N] [--data DIR] [--quick]\n");
+            fprintf(
+                stderr,
+                "usage: bench_decide [--family entropy|paper|mixed|scale|planetlab|stdperf|all] "
+                "[--time-limit S] [--seed N] [--data DIR] [--instance NAME] [--verbose] "
+                "[--quick]\n");
             return 2;
         }
     }
@@ -257,6 +257,28 @@ int main(int argc, char **argv)
         }
         summary("entropy-rr", &rr);
     }
+    if (all || strcmp(family, "paper") == 0) {
+        /* The Entropy paper's set-up, spread round-robin: CBC proves 32, 63 and 63 nodes optimal
+         * for the first three. */
+        static const size_t shapes[][3] = {{50, 100, 4},     {100, 200, 4},     {100, 200, 8},
+                                           {200, 400, 4},    {200, 400, 8},     {1000, 2000, 4},
+                                           {5000, 10000, 4}, {20000, 40000, 4}, {50000, 100000, 4}};
+        struct totals t = {0};
+        for (size_t s = 0; s < (quick ? 5 : 9); s++) {
+            struct ent_model m;
+            ent_model_init(&m);
+            char name[64];
+            snprintf(name, sizeof name, "n%zu-v%zu-c%zu", shapes[s][0], shapes[s][1], shapes[s][2]);
+            if (ent_gen_entropy_paper(&m, shapes[s][0], shapes[s][1], (int)shapes[s][2], 7, &err) ==
+                0)
+                run("paper", name, &m, limit, seed, &t);
+            else
+                printf("paper %s: %s\n", name, err.msg);
+            ent_model_release(&m);
+        }
+        summary("paper", &t);
+        add(&total, &t);
+    }
     if (all || strcmp(family, "mixed") == 0) {
         static const size_t sizes[] = {200, 1000, 5000};
         static const enum ent_gen_start starts[] = {ENT_GEN_PREVIOUS_ROUND, ENT_GEN_ROUND_ROBIN};
@@ -282,6 +304,19 @@ int main(int argc, char **argv)
                "%.1f\n",
                watts[0], watts[1], watts[0] > 0 ? 100 * (watts[0] - watts[1]) / watts[0] : 0,
                watts[2]);
+        add(&total, &t);
+    }
+    if (all || strcmp(family, "scale") == 0) {
+        /* Mixed hardware at scale, spread out: 50,000 nodes and about 100,000 VMs. */
+        struct totals t = {0};
+        struct ent_model m;
+        ent_model_init(&m);
+        if (ent_gen_mixed(&m, 50000, 0.45, ENT_GEN_ROUND_ROBIN, 300, &err) == 0)
+            run("scale", "mixed-rr-n50000", &m, limit, seed, &t);
+        else
+            printf("scale: %s\n", err.msg);
+        ent_model_release(&m);
+        summary("scale", &t);
         add(&total, &t);
     }
     if (all || strcmp(family, "planetlab") == 0) {

@@ -29,6 +29,11 @@ enum ent_gen_start { ENT_GEN_ROUND_ROBIN, ENT_GEN_PREVIOUS_ROUND };
 int ent_gen_entropy(struct ent_model *m, size_t nodes, size_t vms, int classes, double inactive,
                     enum ent_gen_start start, uint64_t seed, struct ent_error *err);
 
+/* The Entropy paper's set-up: nodes of 2 CPUs (cpu 200) and 4096 MB; VM classes drawn from the
+ * 8 (memory 512-2048 MB, active with cpu 100 or idle with cpu 0) pairs; placed round-robin. */
+int ent_gen_entropy_paper(struct ent_model *m, size_t nodes, size_t vms, int classes, uint64_t seed,
+                          struct ent_error *err);
+
 /* PlanetLab-derived (Beloglazov & Buyya, as coded in CloudSim): hosts alternately HP ProLiant ML110
  * G4 (2 x 1860 MIPS) and G5 (2 x 2660 MIPS), 4096 MB; VM types 2500 MIPS / 870 MB, 2000 / 1740,
  * 1000 / 1740, 500 / 613 in four contiguous blocks; CPU demand = utilisation at `step` (0-287) x

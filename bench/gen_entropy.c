@@ -26,26 +26,29 @@ int32_t ent__gen_first_fit(int64_t *used_cpu, int64_t *used_mem, const int64_t *
     return -1;
 }
 
-int ent_gen_entropy(struct ent_model *m, size_t nodes, size_t vms, int classes, double inactive,
-                    enum ent_gen_start start, uint64_t seed, struct ent_error *err)
+static const int64_t sizes[] = {512, 1024, 1536, 2048};
+
+/* order: 0..7 in a random order. */
+static void shuffled(struct ent_prng *rng, int *order)
 {
-    static const int64_t sizes[] = {512, 1024, 1536, 2048};
-    struct ent_prng rng;
-    ent_prng_init(&rng, seed);
-    /* The classes: distinct (memory, vCPU) pairs drawn from the 8 possible. */
-    int64_t class_mem[8], class_cpus[8];
-    int order[8] = {0, 1, 2, 3, 4, 5, 6, 7};
+    for (int i = 0; i < 8; i++)
+        order[i] = i;
     for (int i = 7; i > 0; i--) {
-        int j = (int)ent_prng_below(&rng, (uint64_t)i + 1), t = order[i];
+        int j = (int)ent_prng_below(rng, (uint64_t)i + 1), t = order[i];
         order[i] = order[j];
         order[j] = t;
     }
-    for (int c = 0; c < classes; c++) {
-        class_mem[c] = sizes[order[c] % 4];
-        class_cpus[c] = 1 + order[c] / 4;
-    }
-    int cpu = ent_model_add_resource(m, "cpu", 800, 0, err);
-    int mem = ent_model_add_resource(m, "memory", 16384, 0, err);
+}
+
+/* The instance: nodes of node_cpu and node_mem, VMs of the given classes drawn uniformly,
+ * `inactive` of them idle (class cpu 0 then), placed as `start` says. */
+static int generate(struct ent_model *m, size_t nodes, size_t vms, int64_t node_cpu,
+                    int64_t node_mem, const int64_t *class_mem, const int64_t *class_cpu,
+                    int classes, double inactive, enum ent_gen_start start, struct ent_prng *rng,
+                    struct ent_error *err)
+{
+    int cpu = ent_model_add_resource(m, "cpu", node_cpu, 0, err);
+    int mem = ent_model_add_resource(m, "memory", node_mem, 0, err);
     if (cpu < 0 || mem < 0)
         return ENT_EINVALID;
     for (size_t n = 0; n < nodes; n++) {
@@ -59,12 +62,12 @@ int ent_gen_entropy(struct ent_model *m, size_t nodes, size_t vms, int classes, 
     int64_t *mem_of = ent_malloc((vms + 1) * sizeof *mem_of);
     int64_t *then = ent_malloc((vms + 1) * sizeof *then), *now = ent_malloc((vms + 1) * 8);
     for (size_t v = 0; v < vms; v++) {
-        int c = (int)ent_prng_below(&rng, (uint64_t)classes);
-        int64_t vcpu = 100 * class_cpus[c];
+        int c = (int)ent_prng_below(rng, (uint64_t)classes);
+        int64_t vcpu = class_cpu[c];
         mem_of[v] = class_mem[c];
-        then[v] = ent_prng_unit(&rng) < inactive ? 0 : vcpu;
+        then[v] = ent_prng_unit(rng) < inactive ? 0 : vcpu;
         now[v] = then[v];
-        if (start == ENT_GEN_PREVIOUS_ROUND && ent_prng_unit(&rng) < 0.3)
+        if (start == ENT_GEN_PREVIOUS_ROUND && ent_prng_unit(rng) < 0.3)
             now[v] = then[v] ? 0 : vcpu; /* activity changed since the placement was made */
     }
     /* The previous round filled nodes to 70 %, or more when the VMs need it. */
@@ -110,4 +113,38 @@ int ent_gen_entropy(struct ent_model *m, size_t nodes, size_t vms, int classes, 
     ent_free(used_mem);
     /* Activity that grew may overload a node now: that is the repair's business, not an error. */
     return rc;
+}
+
+int ent_gen_entropy(struct ent_model *m, size_t nodes, size_t vms, int classes, double inactive,
+                    enum ent_gen_start start, uint64_t seed, struct ent_error *err)
+{
+    struct ent_prng rng;
+    ent_prng_init(&rng, seed);
+    /* The classes: distinct (memory, vCPU) pairs drawn from the 8 possible. */
+    int64_t class_mem[8], class_cpu[8];
+    int order[8];
+    shuffled(&rng, order);
+    for (int c = 0; c < classes; c++) {
+        class_mem[c] = sizes[order[c] % 4];
+        class_cpu[c] = 100 * (1 + order[c] / 4);
+    }
+    return generate(m, nodes, vms, 800, 16384, class_mem, class_cpu, classes, inactive, start, &rng,
+                    err);
+}
+
+int ent_gen_entropy_paper(struct ent_model *m, size_t nodes, size_t vms, int classes, uint64_t seed,
+                          struct ent_error *err)
+{
+    struct ent_prng rng;
+    ent_prng_init(&rng, seed);
+    /* The classes: distinct (memory, active) pairs drawn from the 8 possible. */
+    int64_t class_mem[8], class_cpu[8];
+    int order[8];
+    shuffled(&rng, order);
+    for (int c = 0; c < classes; c++) {
+        class_mem[c] = sizes[order[c] % 4];
+        class_cpu[c] = order[c] < 4 ? 100 : 0;
+    }
+    return generate(m, nodes, vms, 200, 4096, class_mem, class_cpu, classes, 0, ENT_GEN_ROUND_ROBIN,
+                    &rng, err);
 }

@@ -250,6 +250,8 @@ static void decision_figures(const struct solve_args *a, struct solve_run *r)
         return;
     json_object_set_new(line, "lower_bound", json_integer(st->lower_bound));
     json_object_set_new(line, "gap", json_integer(st->gap));
+    json_object_set_new(line, "vms_moved_bound", json_integer(st->migrations_bound));
+    json_object_set_new(line, "moved_memory_bound", json_integer(st->moved_memory_bound));
     json_object_set_new(line, "first_answer_seconds", json_real(st->first_seconds));
     json_object_set_new(line, "first_answer_nodes", json_integer(st->first_nodes));
     json_object_set_new(line, "search_nodes", json_integer(st->search_nodes));

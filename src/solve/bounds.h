@@ -19,4 +19,12 @@ struct ent_bound {
  * cutting-stock bound. The bound is the largest over resources. */
 void ent_lower_bound(const struct ent_pack *p, struct ent_bound *out);
 
+struct ent_move_bound {
+    int64_t migrations;   /* no target with at most K active nodes moves fewer VMs */
+    int64_t moved_memory; /* nor less memory (MB, of the memory resource; 0 without one) */
+};
+
+/* The bounds on the change to any target with at most k active nodes (move_bound.c). */
+void ent_move_bound(const struct ent_pack *p, int64_t k, struct ent_move_bound *out);
+
 #endif

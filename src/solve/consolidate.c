@@ -548,6 +548,10 @@ static int consolidate(struct ent_pack *p, const struct ent_solve_options *opts,
     }
     st->proven |= st->nodes_used == bound.nodes;
     st->gap = st->nodes_used - bound.nodes;
+    struct ent_move_bound moves;
+    ent_move_bound(p, st->nodes_used, &moves);
+    st->migrations_bound = moves.migrations;
+    st->moved_memory_bound = moves.moved_memory;
     engine_release(&e);
     return 0;
 }

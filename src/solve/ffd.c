@@ -4,6 +4,7 @@
 #include "model/model.h"
 #include "solve/internal.h"
 #include "solve/pack.h"
+#include "solve/roomtree.h"
 #include "solve/solve.h"
 #include "util/alloc.h"
 #include "util/error.h"
@@ -18,19 +19,20 @@ int ent__pack_first_fit(struct ent_pack *p, const int32_t *nodes, size_t n_nodes
     int rc = 0;
     for (size_t i = 0; i < n_vms; i++)
         ent_pack_unplace(p, vms[i]);
+    struct ent_roomtree tree;
+    ent_roomtree_init(&tree, p, nodes, n_nodes);
     for (size_t i = 0; i < n_vms && !rc; i++) {
-        int32_t v = vms[i];
-        size_t k = 0;
-        while (k < n_nodes && !ent_pack_fits(p, v, nodes[k]))
-            k++;
-        if (k < n_nodes) {
-            ent_pack_place(p, v, nodes[k]);
+        int32_t v = vms[i], node = ent_roomtree_first_fit(&tree, v);
+        if (node >= 0) {
+            ent_pack_place(p, v, node);
+            ent_roomtree_update(&tree, node);
         } else {
             char b[64];
             rc = ent_error(err, ENT_EINFEASIBLE, "VM %s fits on no eligible node",
                            ent_vm_label(p->m, v, b, sizeof b));
         }
     }
+    ent_roomtree_release(&tree);
     ent_free(vms);
     return rc;
 }

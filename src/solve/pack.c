@@ -314,8 +314,6 @@ bool ent_pack_allowed(const struct ent_pack *p, int32_t vm, int32_t node)
 
 bool ent_pack_fits(const struct ent_pack *p, int32_t vm, int32_t node)
 {
-    if (!ent_pack_allowed(p, vm, node))
-        return 0;
     const int64_t *cap = p->cap + (size_t)node * p->n_res,
                   *used = p->used + (size_t)node * p->n_res;
     const int64_t *d = p->dem + (size_t)vm * p->n_res;
@@ -327,7 +325,7 @@ bool ent_pack_fits(const struct ent_pack *p, int32_t vm, int32_t node)
         if (g->used + (g->res < 0 ? 1 : d[g->res]) > g->limit)
             return 0;
     }
-    return 1;
+    return ent_pack_allowed(p, vm, node); /* capacity first: it is the cheaper test */
 }
 
 static void account(struct ent_pack *p, int32_t vm, int32_t node, int sign)

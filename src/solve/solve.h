@@ -52,7 +52,9 @@ struct ent_solve_stats {
     int used_ffd;                             /* the relabelled first-fit decreasing answer won */
     int used_dotpack;                         /* the relabelled dot-product packing won */
     int used_bfd;                             /* the best-fit decreasing packing won */
-    int proven;         /* optimal: the exact search was complete, or the bound was reached */
+    int proven; /* optimal: the exact search was complete, or the bound was reached */
+    /* No target with as many active nodes moves fewer VMs or less memory (bounds.h). */
+    int64_t migrations_bound, moved_memory_bound;
     double watts_bound; /* energy only: no placement draws less (model/power.h) */
 };
 

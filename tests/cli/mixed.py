@@ -146,3 +146,37 @@ def optimum(caps, demands, power):
 
     place(0)
     return best_nodes, best_watts
+
+
+def hosts_of(inst, vms):
+    """Where each VM runs in the instance."""
+    where = [None] * vms
+    for node, content in inst["model"]["mapping"]["onlineNodes"].items():
+        for v in content["runningVMs"]:
+            where[v] = int(node)
+    return where
+
+
+def fewest_moves(caps, demands, hosts, most_nodes):
+    """(fewest migrations, least memory moved) over every placement on at most most_nodes nodes,
+    by brute force; memory is the second resource."""
+    best = [None, None]
+    n, used = len(caps), [[0, 0] for _ in caps]
+
+    def place(v, moves, moved):
+        if v == len(demands):
+            if sum(1 for k in range(n) if used[k] != [0, 0]) <= most_nodes:
+                best[0] = moves if best[0] is None else min(best[0], moves)
+                best[1] = moved if best[1] is None else min(best[1], moved)
+            return
+        for k in range(n):
+            if all(used[k][i] + demands[v][i] <= caps[k][i] for i in range(2)):
+                used[k][0] += demands[v][0]
+                used[k][1] += demands[v][1]
+                away = k != hosts[v]
+                place(v + 1, moves + away, moved + demands[v][1] * away)
+                used[k][0] -= demands[v][0]
+                used[k][1] -= demands[v][1]
+
+    place(0, 0, 0)
+    return best[0], best[1]

@@ -2,7 +2,8 @@
 """The engine on mixed hardware (random clusters of uneven node types, mixed.py): it never ends
 with more nodes than first-fit or best-fit decreasing from scratch (computed here, independently);
 on tiny clusters with a power model it finds the fewest nodes and (--objective energy) the least
-watts that a brute force over every placement finds; every plan is valid under entropy check.
+watts that a brute force over every placement finds, and its bounds on the change stay below the
+least change the brute force finds; every plan is valid under entropy check.
 
 usage: test_mixed.py ENTROPY_BINARY [unittest args]"""
 import json
@@ -54,6 +55,23 @@ class MixedHardware(unittest.TestCase):
                     report = json.loads(harness.run("check", path, plan).stdout)
                     self.assertTrue(report["valid"], report)
                     self.assertAlmostEqual(report["watts"], energy["watts"], delta=0.011)
+
+    def test_bounds_on_the_change_never_exceed_the_least_change(self):
+        """vms_moved_bound and moved_memory_bound: no placement on as many nodes moves less (brute
+        force), and the engine's answer moves at least that much."""
+        with tempfile.TemporaryDirectory() as tmp:
+            for seed in range(10, 22):
+                inst, caps, demands, _ = mixed.small_cluster(seed, 5, 7)
+                path = os.path.join(tmp, "i.json")
+                with open(path, "w") as f:
+                    json.dump(inst, f)
+                out = json.loads(harness.run("solve", path, check=0).stdout)
+                hosts = mixed.hosts_of(inst, len(demands))
+                moves, moved = mixed.fewest_moves(caps, demands, hosts, out["nodes"])
+                with self.subTest(seed=seed):
+                    self.assertLessEqual(out["vms_moved_bound"], moves, out)
+                    self.assertLessEqual(out["moved_memory_bound"], moved, out)
+                    self.assertLessEqual(moves, out["vms_moved"], out)
 
 
 if __name__ == "__main__":
