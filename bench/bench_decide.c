@@ -89,10 +89,11 @@ static void run(const char *family, const char *name, const struct ent_model *m,
            st.best_seconds, st.seconds, valid, ffd_ok ? (long long)fst.nodes_used : -1LL,
            ffd_ok ? (long long)fst.migrations : -1LL, fst.seconds);
     if (verbose)
-        printf("  debug first %lld/%lld search %lld ffd %d dot %d bfd %d lns %lld/%lld\n",
+        printf("  debug first %lld/%lld search %lld ffd %d dot %d bfd %d keep-set %d lns "
+               "%lld/%lld\n",
                (long long)st.first_nodes, (long long)st.first_migrations,
                (long long)st.search_nodes, st.used_ffd, st.used_dotpack, st.used_bfd,
-               (long long)st.lns_iterations, (long long)st.lns_improvements);
+               st.used_keep_set, (long long)st.lns_iterations, (long long)st.lns_improvements);
     fflush(stdout);
     t->instances++;
     t->at_bound += st.gap == 0;

@@ -494,6 +494,8 @@ static int consolidate(struct ent_pack *p, const struct ent_solve_options *opts,
     if (rc)
         return rc; /* an impossible instance stays impossible for any objective */
 
+    int32_t *base = ent_malloc((p->n_vms + 1) * sizeof *base); /* the repaired placement */
+    memcpy(base, p->target.vm_host, p->n_vms * sizeof *base);
     struct ent_bound bound;
     ent_lower_bound(p, &bound);
     st->lower_bound = bound.nodes;
@@ -533,8 +535,23 @@ static int consolidate(struct ent_pack *p, const struct ent_solve_options *opts,
         }
         ent_pack_release(&out);
     }
+    /* D: at that node count, the nodes that keep the most VMs where they are. */
+    if (ent_now() < deadline) {
+        struct ent_pack out;
+        struct ent_solve_stats alt = *st;
+        if (ent__keep_set_candidate(p, base, bound.resource, deadline, &out, &alt) &&
+            ent__solve_better(&alt, st)) {
+            ent__pack_adopt(p, &out);
+            *st = alt;
+            st->best_seconds = ent_now() - t0;
+            st->used_keep_set = 1;
+        }
+        ent_pack_release(&out);
+    }
+    ent_free(base);
     ent__keep_in_place(p);
     ent__reduce_moves(p);
+    ent__bring_home(p, deadline);
     ent__solve_measure(m, &p->target, st);
     /* Small instances: exact search from this answer, over every node (the heuristics above only
      * fill nodes that are active, and may miss a larger empty node). */

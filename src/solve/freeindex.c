@@ -37,8 +37,7 @@ static int64_t largest_capacity(const struct ent_pack *p, int res)
     return maxcap;
 }
 
-/* The resource other than res whose demand fills the largest share of its capacity. */
-static int second_resource(const struct ent_pack *p, int res)
+int ent_freeindex_tightest(const struct ent_pack *p, int res)
 {
     int best = -1;
     double best_share = -1;
@@ -64,7 +63,7 @@ void ent_freeindex_init(struct ent_freeindex *fi, const struct ent_pack *p, int 
     memset(fi, 0, sizeof *fi);
     fi->p = p;
     fi->res = res;
-    fi->res2 = second_resource(p, res);
+    fi->res2 = ent_freeindex_tightest(p, res);
     fi->width = largest_capacity(p, res) / (int64_t)n_buckets + 1;
     fi->n_buckets = n_buckets;
     fi->n_sub = fi->res2 < 0 ? 1 : N_SUB;
@@ -148,4 +147,18 @@ int32_t ent_freeindex_best_fit(const struct ent_freeindex *fi, int32_t vm, int32
                     return n;
     }
     return -1;
+}
+
+size_t ent_freeindex_roomiest(const struct ent_freeindex *fi, int32_t *out, size_t max)
+{
+    size_t n = 0;
+    for (size_t b = fi->n_buckets; b-- > 0 && n < max;) {
+        if (fi->count[b] == 0)
+            continue;
+        for (size_t s = fi->n_sub; s-- > 0 && n < max;)
+            for (int32_t node = fi->head[b * fi->n_sub + s]; node >= 0 && n < max;
+                 node = fi->next[node])
+                out[n++] = node;
+    }
+    return n;
 }

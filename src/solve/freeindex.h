@@ -20,6 +20,9 @@ struct ent_freeindex {
     int32_t *cell;           /* per node, -1 when not indexed */
 };
 
+/* The resource other than except (-1: none) whose demand fills the largest share of its
+ * capacity; -1 when there is none. */
+int ent_freeindex_tightest(const struct ent_pack *p, int except);
 void ent_freeindex_init(struct ent_freeindex *fi, const struct ent_pack *p, int res,
                         size_t n_buckets);
 void ent_freeindex_release(struct ent_freeindex *fi);
@@ -31,5 +34,9 @@ int ent_freeindex_contains(const struct ent_freeindex *fi, int32_t node);
 /* An indexed node other than exclude where vm fits, from the first cell that has one (least free
  * capacity of the index's resource, to a bucket's width, then of the second); -1 when none. */
 int32_t ent_freeindex_best_fit(const struct ent_freeindex *fi, int32_t vm, int32_t exclude);
+
+/* Up to max indexed nodes, the most free capacity of the index's resource first (to a bucket's
+ * width); returns how many went into out. */
+size_t ent_freeindex_roomiest(const struct ent_freeindex *fi, int32_t *out, size_t max);
 
 #endif

@@ -43,6 +43,9 @@ void ent__keep_in_place(struct ent_pack *p);
 /* Sends moved VMs back home, directly or by swapping with a moved VM there, when both fit and no
  * emptied node fills again. */
 void ent__reduce_moves(struct ent_pack *p);
+/* Brings moved VMs home when their node stays active, moving VMs that are not at home out of the
+ * way (homecoming.c); never adds a node or a migration. */
+void ent__bring_home(struct ent_pack *p, double deadline);
 /* The repair objective on its own: the constraints made to hold with few moves (repair.c). */
 int ent__solve_repair(struct ent_pack *p, struct ent_error *err);
 /* Counts of the change current -> target (measure.c). */
@@ -57,6 +60,19 @@ int ent__solve_better(const struct ent_solve_stats *a, const struct ent_solve_st
 int ent__scratch_candidate(const struct ent_model *m,
                            int (*pack)(struct ent_pack *, struct ent_error *), int mem,
                            struct ent_pack *out, struct ent_solve_stats *st);
+/* The fewest moves for best's node count (keepset.c): per hardware type as many nodes as best
+ * uses, those where most VMs run now, every VM on them kept, the others placed in the room left
+ * from base (the repaired placement, a host per VM). The placement goes into out (released by the
+ * caller) and its figures into st. Returns 0 when it found none. */
+int ent__keep_set_candidate(const struct ent_pack *best, const int32_t *base, int binding,
+                            double deadline, struct ent_pack *out, struct ent_solve_stats *st);
+/* packed's bins (the VMs it put on one node) moved onto the nodes that hold most of their memory
+ * now, into out (a state with the running VMs unplaced): with typed, each bin onto a node of its
+ * own capacity; with only, onto the nodes it marks. Returns 0 when some bin found no node. */
+int ent__relabel(const struct ent_model *m, const struct ent_pack *packed, struct ent_pack *out,
+                 int mem, bool typed, const uint8_t *only);
+/* Takes every VM that will run off its node. */
+void ent__clear_running(struct ent_pack *p);
 /* Makes p hold the placement of src (same model). */
 void ent__pack_adopt(struct ent_pack *p, const struct ent_pack *src);
 

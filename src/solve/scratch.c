@@ -52,15 +52,16 @@ static bool same_type(const struct ent_pack *p, int32_t a, int32_t b)
                   p->n_res * sizeof *p->cap) == 0;
 }
 
-/* Whether bin b may go to node: any node, or with typed only one of the bin's own type (then each
- * type's bins are a permutation of its nodes, which always succeeds). */
-static bool may_take(const struct ent_pack *out, bool typed, int32_t b, int32_t node)
+/* Whether bin b may go to node: any node (of only, when given), or with typed only one of the
+ * bin's own type (then each type's bins are a permutation of its nodes, which always succeeds). */
+static bool may_take(const struct ent_pack *out, bool typed, const uint8_t *only, int32_t b,
+                     int32_t node)
 {
-    return out->node_usable[node] && (!typed || same_type(out, b, node));
+    return out->node_usable[node] && (!typed || same_type(out, b, node)) && (!only || only[node]);
 }
 
-static int relabel(const struct ent_model *m, const struct ent_pack *ffd, struct ent_pack *out,
-                   int mem, bool typed)
+int ent__relabel(const struct ent_model *m, const struct ent_pack *ffd, struct ent_pack *out,
+                 int mem, bool typed, const uint8_t *only)
 {
     size_t N = ffd->n_nodes;
     struct pair *pairs = ent_malloc((ffd->n_vms + 1) * sizeof *pairs);
@@ -89,7 +90,7 @@ static int relabel(const struct ent_model *m, const struct ent_pack *ffd, struct
     memset(bin_to, 0xff, (N + 1) * sizeof *bin_to);
     for (size_t i = 0; i < n_pairs; i++) {
         int32_t b = pairs[i].bin, node = pairs[i].node;
-        if (bin_to[b] < 0 && !taken[node] && may_take(out, typed, b, node) &&
+        if (bin_to[b] < 0 && !taken[node] && may_take(out, typed, only, b, node) &&
             place_bin(out, ffd, b, node)) {
             bin_to[b] = node;
             taken[node] = 1;
@@ -99,9 +100,12 @@ static int relabel(const struct ent_model *m, const struct ent_pack *ffd, struct
     for (size_t b = 0; b < N && ok; b++) {
         if (bin_to[b] >= 0 || ffd->n_residents[b] == 0)
             continue;
-        int32_t node = !taken[b] && place_bin(out, ffd, (int32_t)b, (int32_t)b) ? (int32_t)b : -1;
+        int32_t node =
+            !taken[b] && (!only || only[b]) && place_bin(out, ffd, (int32_t)b, (int32_t)b)
+                ? (int32_t)b
+                : -1;
         for (size_t n = 0; n < N && node < 0; n++)
-            if (!taken[n] && may_take(out, typed, (int32_t)b, (int32_t)n) &&
+            if (!taken[n] && may_take(out, typed, only, (int32_t)b, (int32_t)n) &&
                 place_bin(out, ffd, (int32_t)b, (int32_t)n))
                 node = (int32_t)n;
         if (node < 0)
@@ -117,7 +121,7 @@ static int relabel(const struct ent_model *m, const struct ent_pack *ffd, struct
     return ok;
 }
 
-static void clear_running(struct ent_pack *p)
+void ent__clear_running(struct ent_pack *p)
 {
     for (size_t v = 0; v < p->n_vms; v++)
         if (p->target.vm_state[v] == ENT_VM_RUNNING && p->target.vm_host[v] >= 0)
@@ -143,14 +147,14 @@ int ent__scratch_candidate(const struct ent_model *m,
     int ok = ent_pack_init(&packed, m, &ignored) == 0 && pack(&packed, &ignored) == 0 &&
              ent_pack_init(out, m, &ignored) == 0;
     if (ok) {
-        clear_running(out);
+        ent__clear_running(out);
         /* On mixed hardware a bin made for one node may fit no other node left: then bins move
          * only among nodes of their own type (a permutation, which always fits), and failing
          * that the packing is kept as it was made, never thrown away. */
-        if (!relabel(m, &packed, out, mem, false)) {
-            clear_running(out);
-            if (!relabel(m, &packed, out, mem, true)) {
-                clear_running(out);
+        if (!ent__relabel(m, &packed, out, mem, false, NULL)) {
+            ent__clear_running(out);
+            if (!ent__relabel(m, &packed, out, mem, true, NULL)) {
+                ent__clear_running(out);
                 ent__pack_adopt(out, &packed);
             }
         }

@@ -52,6 +52,7 @@ struct ent_solve_stats {
     int used_ffd;                             /* the relabelled first-fit decreasing answer won */
     int used_dotpack;                         /* the relabelled dot-product packing won */
     int used_bfd;                             /* the best-fit decreasing packing won */
+    int used_keep_set;                        /* the fewest-moves keep set won */
     int proven; /* optimal: the exact search was complete, or the bound was reached */
     /* No target with as many active nodes moves fewer VMs or less memory (bounds.h). */
     int64_t migrations_bound, moved_memory_bound;
