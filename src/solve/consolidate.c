@@ -35,6 +35,8 @@
 #define EXACT_BUDGET    2000000L /* search nodes it may visit */
 #define LNS_DFS_BUDGET  20000
 #define LNS_STAGNATION  400
+#define KEEP_SET_EFFORT 4L /* steps per VM to place, at first */
+#define KEEP_SET_TYPES  16 /* hardware types that may give up a node */
 
 struct engine {
     struct ent_pack *p;
@@ -43,6 +45,10 @@ struct engine {
     double *size;            /* per VM, normalised, summed over resources */
     struct ent_prng rng;
     int mem;
+    /* The search's effort, larger at each level of the anytime phase. */
+    long dfs_budget;    /* search nodes an exact repack may visit */
+    size_t exact_items; /* subproblems this small get the exact repack */
+    size_t victims;     /* the lightest nodes tried in a round */
 };
 
 static double vm_size(const struct engine *e, int32_t vm)
@@ -358,7 +364,7 @@ static int repack(struct subproblem *s)
         unplace_items(s);
         ok = repack_greedy(s, 0);
     }
-    if (!ok && s->n_items <= LNS_EXACT_ITEMS) {
+    if (!ok && s->n_items <= s->e->exact_items) {
         unplace_items(s);
         ok = dfs(s, 0);
     }
@@ -391,7 +397,7 @@ static int lns_step(struct engine *e, int32_t victim, struct node_key *order, si
                            ent_malloc((n_items + 1) * sizeof(int32_t)),
                            0,
                            ent_malloc((n_items + 1) * sizeof(int32_t)),
-                           LNS_DFS_BUDGET};
+                           e->dfs_budget};
     for (size_t j = 0; j <= n_bins; j++) {
         int32_t node = j == n_bins ? victim : bins[j];
         for (uint32_t k = 0; k < p->n_residents[node]; k++)
@@ -425,6 +431,15 @@ static double peak_load(const struct ent_pack *p, int32_t node)
     return peak;
 }
 
+/* The search at an effort level: 0 for the first pass, more for each pass of the anytime phase. */
+static void set_level(struct engine *e, int level)
+{
+    int l = level < 5 ? level : 5;
+    e->dfs_budget = (long)LNS_DFS_BUDGET << (2 * l);
+    e->exact_items = LNS_EXACT_ITEMS + 4 * (size_t)l;
+    e->victims = (size_t)8 << l;
+}
+
 static void search(struct engine *e, int64_t bound, double deadline, struct ent_solve_stats *st,
                    double t0)
 {
@@ -441,7 +456,7 @@ static void search(struct engine *e, int64_t bound, double deadline, struct ent_
         qsort(victims, n, sizeof *victims, cmp_key_asc);
         /* Victims: the lightest nodes, tried in turn with random helpers, until one empties. */
         int improved = 0;
-        size_t tries = n < 8 ? n : 8;
+        size_t tries = n < e->victims ? n : e->victims;
         for (size_t v = 0; v < tries && !improved && ent_now() < deadline; v++) {
             st->lns_iterations++;
             memcpy(scratch, victims, n * sizeof *scratch);
@@ -466,6 +481,7 @@ static void engine_init(struct engine *e, struct ent_pack *p, uint64_t seed, int
 {
     *e = (struct engine){.p = p, .mem = ent_model_memory_resource(p->m)};
     ent_prng_init(&e->rng, seed);
+    set_level(e, 0);
     e->maxcap = ent_malloc((p->n_res + 1) * sizeof *e->maxcap);
     ent_pack_max_capacity(p, e->maxcap);
     e->size = ent_calloc(p->n_vms + 1, sizeof *e->size);
@@ -483,6 +499,49 @@ static void engine_release(struct engine *e)
     ent_freeindex_release(&e->fi);
     ent_free(e->maxcap);
     ent_free(e->size);
+}
+
+/* Adopts the keep set's answer when it is better; 1 when it was. */
+static int try_keep_set(struct ent_pack *p, const int32_t *base, const struct ent_keep_set *ks,
+                        struct ent_solve_stats *st, double t0)
+{
+    struct ent_pack out;
+    struct ent_solve_stats alt = *st;
+    int better = ent__keep_set_candidate(p, base, ks, &out, &alt) && ent__solve_better(&alt, st);
+    if (better) {
+        ent__pack_adopt(p, &out);
+        *st = alt;
+        st->best_seconds = ent_now() - t0;
+        st->used_keep_set = 1;
+    }
+    ent_pack_release(&out);
+    return better;
+}
+
+/* One node fewer by the keep set: each hardware type in use (the first few) gives up a node in
+ * turn. Returns 1 when the count fell. */
+static int fewer_by_keep_set(struct ent_pack *p, const int32_t *base, struct ent_keep_set *ks,
+                             struct ent_solve_stats *st, double t0)
+{
+    int32_t types[KEEP_SET_TYPES];
+    size_t n_types = 0;
+    for (size_t n = 0; n < p->n_nodes && n_types < KEEP_SET_TYPES; n++) {
+        if (p->n_residents[n] == 0)
+            continue;
+        int known = 0;
+        for (size_t t = 0; t < n_types && !known; t++)
+            known = memcmp(p->cap + n * p->n_res, p->cap + (size_t)types[t] * p->n_res,
+                           p->n_res * sizeof *p->cap) == 0;
+        if (!known)
+            types[n_types++] = (int32_t)n;
+    }
+    int64_t before = st->nodes_used;
+    for (size_t t = 0; t < n_types && ent_now() < ks->deadline; t++) {
+        ks->drop = types[t];
+        if (try_keep_set(p, base, ks, st, t0) && st->nodes_used < before)
+            return 1;
+    }
+    return 0;
 }
 
 static int consolidate(struct ent_pack *p, const struct ent_solve_options *opts,
@@ -536,33 +595,43 @@ static int consolidate(struct ent_pack *p, const struct ent_solve_options *opts,
         ent_pack_release(&out);
     }
     /* D: at that node count, the nodes that keep the most VMs where they are. */
-    if (ent_now() < deadline) {
-        struct ent_pack out;
-        struct ent_solve_stats alt = *st;
-        if (ent__keep_set_candidate(p, base, bound.resource, deadline, &out, &alt) &&
-            ent__solve_better(&alt, st)) {
-            ent__pack_adopt(p, &out);
-            *st = alt;
-            st->best_seconds = ent_now() - t0;
-            st->used_keep_set = 1;
+    struct ent_keep_set ks = {bound.resource, -1, KEEP_SET_EFFORT, deadline};
+    if (ent_now() < deadline)
+        try_keep_set(p, base, &ks, st, t0);
+    /* Small instances: exact search from this answer, over every node (the heuristics above only
+     * fill nodes that are active, and may miss a larger empty node). */
+    size_t running = 0;
+    for (size_t v = 0; v < p->n_vms; v++)
+        running += p->target.vm_state[v] == ENT_VM_RUNNING;
+    if (running <= ENT_EXACT_MAX_VMS && st->nodes_used > bound.nodes && ent_now() < deadline) {
+        int64_t nodes;
+        st->proven = ent__solve_exact(p, bound.nodes, EXACT_BUDGET, &nodes);
+        ent__solve_measure(m, &p->target, st);
+    }
+    /* E: while a gap remains and time is left (the anytime contract), one node fewer: by the keep
+     * set with one node less of a hardware type, else by the in-place search with more effort,
+     * level by level. */
+    for (int level = 1; !st->proven && st->nodes_used > bound.nodes && ent_now() < deadline;
+         level++) {
+        ks.effort = KEEP_SET_EFFORT << (level < 4 ? level : 4);
+        if (level <= 4 && fewer_by_keep_set(p, base, &ks, st, t0))
+            continue;
+        engine_release(&e);
+        engine_init(&e, p, opts->seed + (uint64_t)level, bound.resource);
+        set_level(&e, level);
+        int64_t before = st->nodes_used;
+        search(&e, bound.nodes, deadline, st, t0);
+        ent__solve_measure(m, &p->target, st);
+        if (st->nodes_used < before) { /* the fewest moves at the new count */
+            ks.drop = -1;
+            try_keep_set(p, base, &ks, st, t0);
         }
-        ent_pack_release(&out);
     }
     ent_free(base);
     ent__keep_in_place(p);
     ent__reduce_moves(p);
     ent__bring_home(p, deadline);
     ent__solve_measure(m, &p->target, st);
-    /* Small instances: exact search from this answer, over every node (the heuristics above only
-     * fill nodes that are active, and may miss a larger empty node). */
-    size_t running = 0;
-    for (size_t v = 0; v < p->n_vms; v++)
-        running += p->target.vm_state[v] == ENT_VM_RUNNING;
-    if (running <= ENT_EXACT_MAX_VMS && ent_now() < deadline) {
-        int64_t nodes;
-        st->proven = ent__solve_exact(p, bound.nodes, EXACT_BUDGET, &nodes);
-        ent__solve_measure(m, &p->target, st);
-    }
     st->proven |= st->nodes_used == bound.nodes;
     st->gap = st->nodes_used - bound.nodes;
     struct ent_move_bound moves;

@@ -60,12 +60,19 @@ int ent__solve_better(const struct ent_solve_stats *a, const struct ent_solve_st
 int ent__scratch_candidate(const struct ent_model *m,
                            int (*pack)(struct ent_pack *, struct ent_error *), int mem,
                            struct ent_pack *out, struct ent_solve_stats *st);
+struct ent_keep_set {
+    int binding;     /* the resource the bound found tightest (-1: none) */
+    int32_t drop;    /* a node whose hardware type keeps one node fewer than best's; -1: none */
+    long effort;     /* steps allowed per VM to place (ejections included) */
+    double deadline; /* ent_now() time to give up at */
+};
 /* The fewest moves for best's node count (keepset.c): per hardware type as many nodes as best
- * uses, those where most VMs run now, every VM on them kept, the others placed in the room left
- * from base (the repaired placement, a host per VM). The placement goes into out (released by the
- * caller) and its figures into st. Returns 0 when it found none. */
-int ent__keep_set_candidate(const struct ent_pack *best, const int32_t *base, int binding,
-                            double deadline, struct ent_pack *out, struct ent_solve_stats *st);
+ * uses (one fewer of drop's type), those where most VMs run now, every VM on them kept, the
+ * others placed in the room left from base (the repaired placement, a host per VM). The placement
+ * goes into out (released by the caller) and its figures into st. Returns 0 when none was found. */
+int ent__keep_set_candidate(const struct ent_pack *best, const int32_t *base,
+                            const struct ent_keep_set *ks, struct ent_pack *out,
+                            struct ent_solve_stats *st);
 /* packed's bins (the VMs it put on one node) moved onto the nodes that hold most of their memory
  * now, into out (a state with the running VMs unplaced): with typed, each bin onto a node of its
  * own capacity; with only, onto the nodes it marks. Returns 0 when some bin found no node. */

@@ -95,9 +95,10 @@ static int cmp_candidate(const void *a, const void *b, void *arg)
     return (x->node > y->node) - (x->node < y->node);
 }
 
-/* keep[n] for the nodes that stay: per capacity type as many as best has active, pinned ones and
- * then those with the most VMs at home first. Returns 0 when pinned VMs need more of a type. */
-static int choose(const struct keepset *k, const struct ent_pack *best, uint8_t *keep)
+/* keep[n] for the nodes that stay: per capacity type as many as best has active (one fewer of
+ * drop's type, when drop >= 0), pinned ones and then those with the most VMs at home first.
+ * Returns 0 when pinned VMs need more of a type. */
+static int choose(const struct keepset *k, const struct ent_pack *best, int32_t drop, uint8_t *keep)
 {
     const struct ent_pack *out = k->out;
     int mem = ent_model_memory_resource(out->m);
@@ -124,13 +125,16 @@ static int choose(const struct keepset *k, const struct ent_pack *best, uint8_t 
     qsort_r(c, n, sizeof *c, cmp_candidate, (void *)out);
     int ok = 1;
     for (size_t a = 0; a < n && ok;) {
-        size_t b = a, wanted = 0;
+        size_t b = a, wanted = 0, fewer = 0;
         while (b < n && memcmp(out->cap + (size_t)c[a].node * out->n_res,
                                out->cap + (size_t)c[b].node * out->n_res,
                                out->n_res * sizeof *out->cap) == 0) {
             wanted += best->n_residents[c[b].node] > 0;
+            fewer |= c[b].node == drop;
             b++;
         }
+        if (fewer && wanted > 0)
+            wanted--;
         for (size_t i = a; i < b; i++) {
             keep[c[i].node] = i - a < wanted;
             if (c[i].pinned && !keep[c[i].node])
@@ -217,9 +221,9 @@ static int32_t make_room(struct keepset *k, int32_t vm, size_t most)
     return best;
 }
 
-static int place_waiting(struct keepset *k, double deadline)
+static int place_waiting(struct keepset *k, long effort, double deadline)
 {
-    long budget = 4 * (long)k->waiting + 1000;
+    long budget = effort * ((long)k->waiting + 250);
     while (k->waiting > 0) {
         if (--budget < 0 || ((budget & 255) == 0 && ent_now() > deadline))
             return 0;
@@ -237,8 +241,9 @@ static int place_waiting(struct keepset *k, double deadline)
     return 1;
 }
 
-int ent__keep_set_candidate(const struct ent_pack *best, const int32_t *base, int binding,
-                            double deadline, struct ent_pack *out, struct ent_solve_stats *st)
+int ent__keep_set_candidate(const struct ent_pack *best, const int32_t *base,
+                            const struct ent_keep_set *ks, struct ent_pack *out,
+                            struct ent_solve_stats *st)
 {
     const struct ent_model *m = best->m;
     struct ent_error ignored;
@@ -265,9 +270,9 @@ int ent__keep_set_candidate(const struct ent_pack *best, const int32_t *base, in
             k.size[v] += (double)out->dem[v * out->n_res + r] / maxcap[r];
     }
     uint8_t *keep = ent_calloc(out->n_nodes + 1, 1);
-    int ok = choose(&k, best, keep);
+    int ok = choose(&k, best, ks->drop, keep);
     if (ok) {
-        ent_freeindex_init(&k.fi, out, binding >= 0 ? binding : 0, N_BUCKETS);
+        ent_freeindex_init(&k.fi, out, ks->binding >= 0 ? ks->binding : 0, N_BUCKETS);
         for (size_t n = 0; n < out->n_nodes; n++) {
             if (keep[n]) {
                 ent_freeindex_add(&k.fi, (int32_t)n);
@@ -279,9 +284,9 @@ int ent__keep_set_candidate(const struct ent_pack *best, const int32_t *base, in
                 push(&k, vm);
             }
         }
-        ok = place_waiting(&k, deadline);
+        ok = place_waiting(&k, ks->effort, ks->deadline);
         ent_freeindex_release(&k.fi);
-        if (!ok) { /* best's own bins onto the nodes chosen: the same types, so they fit */
+        if (!ok && ks->drop < 0) { /* best's bins onto the nodes chosen: the same types, they fit */
             ent__clear_running(out);
             ok = ent__relabel(m, best, out, ent_model_memory_resource(m), true, keep);
         }
@@ -289,7 +294,7 @@ int ent__keep_set_candidate(const struct ent_pack *best, const int32_t *base, in
     if (ok) {
         ent__keep_in_place(out);
         ent__reduce_moves(out);
-        ent__bring_home(out, deadline);
+        ent__bring_home(out, ks->deadline);
         ent__solve_measure(m, &out->target, st);
     }
     ent_free(keep);
