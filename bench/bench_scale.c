@@ -1,7 +1,7 @@
 /* Scale benchmark of the first slice: builds a cluster of N nodes and M VMs (default 5,000 and
  * 100,000), writes it as BtrPlace JSON and reads it back, then solves (both objectives), plans and
  * checks it, printing the time of each step. Figures, not pass/fail.
- * usage: bench_scale [NODES VMS [SEED]] */
+ * usage: bench_scale [NODES VMS [SEED [TIME_LIMIT]]] */
 #include "check/check.h"
 #include "model/btrplace.h"
 #include "model/json_file.h"
@@ -47,11 +47,12 @@ static void build(struct ent_model *m, size_t nodes, size_t vms, uint64_t seed)
     }
 }
 
-static void run(const struct ent_model *m, const struct ent_objective *obj)
+static void run(const struct ent_model *m, const struct ent_objective *obj, double limit)
 {
     struct ent_solve_options opts;
     ent_solve_options_init(&opts);
     opts.objective = obj;
+    opts.time_limit = limit;
     struct ent_mapping target;
     struct ent_plan plan;
     struct ent_plan_stats ps;
@@ -74,6 +75,11 @@ static void run(const struct ent_model *m, const struct ent_objective *obj)
            "check %7.3f s  valid %s\n",
            obj->name, (long long)st.nodes_used, (long long)rep.migrations, ps.bypasses, t1 - t0,
            t2 - t1, t3 - t2, rep.valid ? "yes" : "NO");
+    if (st.lower_bound)
+        printf("            bound %lld, first answer %.3f s; seconds: first %.3f search %.3f "
+               "scratch %.3f keep-set %.3f anytime %.3f finish %.3f\n",
+               (long long)st.lower_bound, st.first_seconds, st.times.first, st.times.search,
+               st.times.scratch, st.times.keep_set, st.times.anytime, st.times.finish);
     ent_check_report_release(&rep);
     ent_plan_release(&plan);
     ent_mapping_release(&target);
@@ -84,6 +90,7 @@ int main(int argc, char **argv)
     size_t nodes = argc > 2 ? strtoul(argv[1], NULL, 10) : 5000;
     size_t vms = argc > 2 ? strtoul(argv[2], NULL, 10) : 100000;
     uint64_t seed = argc > 3 ? strtoull(argv[3], NULL, 10) : 1;
+    double limit = argc > 4 ? atof(argv[4]) : 10;
     if (!nodes)
         return 2;
     struct ent_model m, back;
@@ -109,8 +116,8 @@ int main(int argc, char **argv)
     printf(
         "cluster     %zu nodes, %zu VMs: build %.3f s, write gzip JSON %.3f s, read back %.3f s\n",
         nodes, vms, t1 - t0, t2 - t1, t3 - t2);
-    run(&back, &ent_objective_repair);
-    run(&back, &ent_objective_consolidate);
+    run(&back, &ent_objective_repair, limit);
+    run(&back, &ent_objective_consolidate, limit);
     ent_model_release(&m);
     ent_model_release(&back);
     return 0;

@@ -48,4 +48,10 @@ int ent_gen_planetlab(struct ent_model *m, const char *day, size_t hosts, int st
 int ent_gen_mixed(struct ent_model *m, size_t nodes, double load, enum ent_gen_start start,
                   uint64_t seed, struct ent_error *err);
 
+/* BtrPlace's TDSC node repair, shaped alike (gen_tdsc.c): racks of 50 nodes, three-tier
+ * applications under spread and among constraints, up to `vms` VMs, `failed` of the nodes to go
+ * offline. */
+int ent_gen_tdsc(struct ent_model *m, size_t nodes, size_t vms, double failed, uint64_t seed,
+                 struct ent_error *err);
+
 #endif

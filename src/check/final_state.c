@@ -41,7 +41,7 @@ static bool running(const struct ent_mapping *map, int32_t vm)
 
 static bool in_group(const struct ent_parts *parts, size_t g, int32_t node)
 {
-    return ent_index_in(parts->items[g], parts->len[g], node);
+    return ent_parts_has(parts, (size_t)g, node);
 }
 
 static bool in_nodes(const struct ent_constraint *c, int32_t node)

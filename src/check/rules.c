@@ -98,8 +98,7 @@ static void group_arrival(struct replay *rp, uint32_t i, const struct ent_action
         for (size_t k = 0; k < c->n_vms; k++) {
             int32_t u = c->vms[k];
             int32_t where = rp->map->vm_state[u] == ENT_VM_RUNNING ? rp->map->vm_host[u] : -1;
-            if (u != vm && where >= 0 &&
-                !ent_index_in(c->node_parts.items[g], c->node_parts.len[g], where)) {
+            if (u != vm && where >= 0 && !ent_parts_has(&c->node_parts, (size_t)g, where)) {
                 VIOLATED("constraints[%zu] among (continuous): VM %s arrives on %s, outside the "
                          "group of the others",
                          ci, vn, dn);
@@ -120,7 +119,7 @@ static void group_arrival(struct replay *rp, uint32_t i, const struct ent_action
             int32_t where = rp->map->vm_state[u] == ENT_VM_RUNNING ? rp->map->vm_host[u] : -1;
             if (u == vm || where < 0)
                 continue;
-            int inside = ent_index_in(c->node_parts.items[g], c->node_parts.len[g], where);
+            int inside = ent_parts_has(&c->node_parts, (size_t)g, where);
             if (inside != ((ptrdiff_t)p == mine)) {
                 VIOLATED("constraints[%zu] splitAmong (continuous): VM %s arrives on %s, "
                          "breaking the groups",

@@ -256,6 +256,11 @@ static void decision_figures(const struct solve_args *a, struct solve_run *r)
     json_object_set_new(line, "first_answer_nodes", json_integer(st->first_nodes));
     json_object_set_new(line, "search_nodes", json_integer(st->search_nodes));
     json_object_set_new(line, "best_answer_seconds", json_real(st->best_seconds));
+    json_object_set_new(line, "phase_seconds",
+                        json_pack("{s:f, s:f, s:f, s:f, s:f, s:f}", "first_answer", st->times.first,
+                                  "search", st->times.search, "scratch", st->times.scratch,
+                                  "keep_set", st->times.keep_set, "anytime", st->times.anytime,
+                                  "finish", st->times.finish));
     json_object_set_new(line, "lns_iterations", json_integer(st->lns_iterations));
     json_object_set_new(line, "lns_improvements", json_integer(st->lns_improvements));
     json_object_set_new(line, "start",

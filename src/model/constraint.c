@@ -5,6 +5,7 @@
 #include "util/error.h"
 
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const struct {
@@ -28,6 +29,7 @@ static void parts_release(struct ent_parts *parts)
         ent_free(parts->items[i]);
     ent_free(parts->items);
     ent_free(parts->len);
+    ent_free(parts->index);
 }
 
 void ent_constraint_release(struct ent_constraint *c)
@@ -98,12 +100,67 @@ bool ent_index_in(const int32_t *list, size_t n, int32_t x)
     return 0;
 }
 
+static int cmp_member(const void *a, const void *b)
+{
+    const struct ent_part_member *x = a, *y = b;
+    if (x->item != y->item)
+        return (x->item > y->item) - (x->item < y->item);
+    return (x->part > y->part) - (x->part < y->part);
+}
+
+void ent_parts_index(struct ent_parts *parts)
+{
+    size_t n = 0;
+    for (size_t g = 0; g < parts->n; g++)
+        n += parts->len[g];
+    ent_free(parts->index);
+    parts->index = ent_malloc((n + 1) * sizeof *parts->index);
+    parts->n_index = 0;
+    for (size_t g = 0; g < parts->n; g++)
+        for (uint32_t k = 0; k < parts->len[g]; k++)
+            parts->index[parts->n_index++] =
+                (struct ent_part_member){parts->items[g][k], (uint32_t)g};
+    qsort(parts->index, parts->n_index, sizeof *parts->index, cmp_member);
+}
+
+/* The first index entry not below (x, part). */
+static size_t lower_bound(const struct ent_parts *parts, int32_t x, uint32_t part)
+{
+    size_t lo = 0, hi = parts->n_index;
+    struct ent_part_member key = {x, part};
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (cmp_member(&parts->index[mid], &key) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+ptrdiff_t ent_parts_next(const struct ent_parts *parts, int32_t x, ptrdiff_t after)
+{
+    if (!parts->index) { /* not indexed: a scan */
+        for (size_t g = (size_t)(after + 1); g < parts->n; g++)
+            if (ent_index_in(parts->items[g], parts->len[g], x))
+                return (ptrdiff_t)g;
+        return -1;
+    }
+    size_t i = lower_bound(parts, x, (uint32_t)(after + 1));
+    return i < parts->n_index && parts->index[i].item == x ? (ptrdiff_t)parts->index[i].part : -1;
+}
+
 ptrdiff_t ent_parts_find(const struct ent_parts *parts, int32_t x)
 {
-    for (size_t g = 0; g < parts->n; g++)
-        if (ent_index_in(parts->items[g], parts->len[g], x))
-            return (ptrdiff_t)g;
-    return -1;
+    return ent_parts_next(parts, x, -1);
+}
+
+bool ent_parts_has(const struct ent_parts *parts, size_t g, int32_t x)
+{
+    if (!parts->index)
+        return ent_index_in(parts->items[g], parts->len[g], x);
+    size_t i = lower_bound(parts, x, (uint32_t)g);
+    return i < parts->n_index && parts->index[i].item == x && parts->index[i].part == g;
 }
 
 /* Counts (out == NULL: count[v + 1] per VM) or fills (out[fill[v]++] = ci) c's VMs. */

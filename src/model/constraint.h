@@ -79,10 +79,17 @@ enum ent_constraint_kind {
 };
 
 /* Groups of element indexes (parts of a split, node groups of an among). */
+struct ent_part_member {
+    int32_t item;
+    uint32_t part;
+};
+
 struct ent_parts {
     int32_t **items;
     uint32_t *len;
     size_t n;
+    struct ent_part_member *index; /* every (item, part), sorted: membership in O(log) */
+    size_t n_index;
 };
 
 struct ent_constraint {
@@ -133,6 +140,12 @@ void ent_constraint_release(struct ent_constraint *c);
 bool ent_index_in(const int32_t *list, size_t n, int32_t x);
 /* The part of parts that holds x, or -1. */
 ptrdiff_t ent_parts_find(const struct ent_parts *parts, int32_t x);
+/* The next part after `after` (-1: from the first) that holds x, or -1. */
+ptrdiff_t ent_parts_next(const struct ent_parts *parts, int32_t x, ptrdiff_t after);
+/* Whether part g of parts holds x. */
+bool ent_parts_has(const struct ent_parts *parts, size_t g, int32_t x);
+/* Builds the membership index of parts (after its items are read). */
+void ent_parts_index(struct ent_parts *parts);
 /* The constraints of set that select keeps, indexed by VM (CSR): those about VM v, in vms or in
  * vm_parts, are (*items)[(*start)[v] .. (*start)[v + 1]), in the set's order. */
 void ent_constraints_by_vm(const struct ent_constraint_set *set, size_t n_vms,

@@ -72,6 +72,7 @@ static int read_parts(json_t *obj, const char *key, const struct ent_model *m,
         }
         parts->len[i] = (uint32_t)k;
     }
+    ent_parts_index(parts);
     return 0;
 }
 

@@ -105,8 +105,7 @@ static int keeps(const struct ent_timing *t, const struct ent_constraint *c, int
             return 0;
         for (size_t k = 0; k < c->n_vms; k++) {
             int32_t u = c->vms[k];
-            if (u != vm && t->host[u] >= 0 &&
-                !ent_index_in(c->node_parts.items[g], c->node_parts.len[g], t->host[u]))
+            if (u != vm && t->host[u] >= 0 && !ent_parts_has(&c->node_parts, (size_t)g, t->host[u]))
                 return 0;
         }
         return 1;
@@ -119,8 +118,7 @@ static int keeps(const struct ent_timing *t, const struct ent_constraint *c, int
             for (uint32_t k = 0; k < c->vm_parts.len[q]; k++) {
                 int32_t u = c->vm_parts.items[q][k];
                 if (u != vm && t->host[u] >= 0 &&
-                    ent_index_in(c->node_parts.items[g], c->node_parts.len[g], t->host[u]) !=
-                        ((ptrdiff_t)q == mine))
+                    ent_parts_has(&c->node_parts, (size_t)g, t->host[u]) != ((ptrdiff_t)q == mine))
                     return 0;
             }
         return 1;

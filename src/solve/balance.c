@@ -1,11 +1,12 @@
 /* The balance objective: the placement rules made to hold (repair), then the CPU load spread:
  * while it lowers the peak, a VM of the most loaded node moves to the node where the larger of
- * the two loads is smallest (DRS-style, greedy, at most one move per VM). */
+ * the two loads is smallest (DRS-style, greedy, at most one move per VM), until the time limit. */
 #include "model/model.h"
 #include "solve/internal.h"
 #include "solve/pack.h"
 #include "solve/solve.h"
 #include "util/alloc.h"
+#include "util/clock.h"
 
 #include <string.h>
 
@@ -68,6 +69,7 @@ static int best_move(struct ent_pack *p, int r, int32_t hi, const uint8_t *moved
 static int balance(struct ent_pack *p, const struct ent_solve_options *opts,
                    struct ent_solve_stats *stats, struct ent_error *err)
 {
+    double deadline = ent_now() + opts->time_limit;
     int rc = ent__solve_repair(p, err);
     if (rc || !p->n_res)
         return rc;
@@ -75,7 +77,8 @@ static int balance(struct ent_pack *p, const struct ent_solve_options *opts,
     if (r < 0)
         r = 0;
     uint8_t *moved = ent_calloc(p->n_vms + 1, 1);
-    for (size_t step = 0; step < p->n_vms; step++) {
+    /* Each move leaves a valid placement: at the time limit, the moves made so far. */
+    for (size_t step = 0; step < p->n_vms && ent_now() < deadline; step++) {
         int32_t hi = peak_node(p, r), vm, node;
         if (hi < 0 || !best_move(p, r, hi, moved, &vm, &node))
             break;

@@ -36,6 +36,10 @@ int ent__pack_best_fit(struct ent_pack *p, const int32_t *nodes, size_t n_nodes,
     for (size_t i = 0; i < n_vms; i++)
         ent_pack_unplace(p, vms[i]);
     for (size_t i = 0; i < n_vms && !rc; i++) {
+        if ((i & 255) == 255 && ent_pack_late(p)) {
+            rc = ent_error(err, ENT_ETIMEOUT, "best-fit packing: time limit reached");
+            break;
+        }
         int32_t v = vms[i], best = -1;
         double best_room = 0;
         for (size_t k = 0; k < n_open; k++) {

@@ -548,7 +548,9 @@ static int consolidate(struct ent_pack *p, const struct ent_solve_options *opts,
                        struct ent_solve_stats *st, struct ent_error *err)
 {
     const struct ent_model *m = p->m;
-    double t0 = ent_now(), deadline = t0 + opts->time_limit;
+    /* The search stops at 90 % of the limit: the rest is for the finish (moves reduced, bounds on
+     * the change), which also stops at the limit. */
+    double t0 = ent_now(), deadline = t0 + 0.9 * opts->time_limit, limit = t0 + opts->time_limit;
     int rc = ent__solve_repair(p, err);
     if (rc)
         return rc; /* an impossible instance stays impossible for any objective */
@@ -567,6 +569,8 @@ static int consolidate(struct ent_pack *p, const struct ent_solve_options *opts,
         empty_greedily(&e, bound.nodes);
     ent__solve_measure(m, &p->target, st);
     st->first_seconds = st->best_seconds = ent_now() - t0;
+    struct ent_solve_times times = {.first = st->first_seconds};
+    double mark = ent_now();
     st->first_nodes = st->nodes_used;
     st->first_migrations = st->migrations;
 
@@ -576,6 +580,8 @@ static int consolidate(struct ent_pack *p, const struct ent_solve_options *opts,
     ent__solve_measure(m, &p->target, st);
     st->search_nodes = st->nodes_used;
 
+    times.search = ent_now() - mark;
+    mark = ent_now();
     /* B, C: from-scratch packings, relabelled, when they need fewer nodes (or as many with less
      * memory moved). */
     int (*const scratch[])(struct ent_pack *, struct ent_error *) = {
@@ -583,7 +589,7 @@ static int consolidate(struct ent_pack *p, const struct ent_solve_options *opts,
     for (size_t k = 0; k < 3 && st->nodes_used > bound.nodes && ent_now() < deadline; k++) {
         struct ent_pack out;
         struct ent_solve_stats alt = *st;
-        if (ent__scratch_candidate(m, scratch[k], e.mem, &out, &alt) &&
+        if (ent__scratch_candidate(m, scratch[k], e.mem, deadline, &out, &alt) &&
             ent__solve_better(&alt, st)) {
             ent__pack_adopt(p, &out);
             *st = alt;
@@ -594,10 +600,14 @@ static int consolidate(struct ent_pack *p, const struct ent_solve_options *opts,
         }
         ent_pack_release(&out);
     }
+    times.scratch = ent_now() - mark;
+    mark = ent_now();
     /* D: at that node count, the nodes that keep the most VMs where they are. */
     struct ent_keep_set ks = {bound.resource, -1, KEEP_SET_EFFORT, deadline};
     if (ent_now() < deadline)
         try_keep_set(p, base, &ks, st, t0);
+    times.keep_set = ent_now() - mark;
+    mark = ent_now();
     /* Small instances: exact search from this answer, over every node (the heuristics above only
      * fill nodes that are active, and may miss a larger empty node). */
     size_t running = 0;
@@ -627,10 +637,12 @@ static int consolidate(struct ent_pack *p, const struct ent_solve_options *opts,
             try_keep_set(p, base, &ks, st, t0);
         }
     }
+    times.anytime = ent_now() - mark;
+    mark = ent_now();
     ent_free(base);
     ent__keep_in_place(p);
-    ent__reduce_moves(p);
-    ent__bring_home(p, deadline);
+    ent__reduce_moves(p, limit);
+    ent__bring_home(p, limit);
     ent__solve_measure(m, &p->target, st);
     st->proven |= st->nodes_used == bound.nodes;
     st->gap = st->nodes_used - bound.nodes;
@@ -638,6 +650,8 @@ static int consolidate(struct ent_pack *p, const struct ent_solve_options *opts,
     ent_move_bound(p, st->nodes_used, &moves);
     st->migrations_bound = moves.migrations;
     st->moved_memory_bound = moves.moved_memory;
+    times.finish = ent_now() - mark;
+    st->times = times;
     engine_release(&e);
     return 0;
 }

@@ -84,9 +84,11 @@ int ent__solve_dotpack(struct ent_pack *p, struct ent_error *err)
         left += types[t].n;
     int32_t *nodes = NULL;
     size_t n_nodes = ent_pack_nodes_by_capacity(p, &nodes);
-    for (size_t k = 0; k < n_nodes && left; k++) {
+    int late = 0;
+    for (size_t k = 0; k < n_nodes && left && !late; k++) {
         int32_t node = nodes[k];
-        for (;;) {
+        late = (k & 255) == 255 && ent_pack_late(p);
+        for (; !late;) {
             size_t best = n_types;
             double best_score = -1;
             for (size_t t = 0; t < n_types; t++) {
@@ -111,7 +113,7 @@ int ent__solve_dotpack(struct ent_pack *p, struct ent_error *err)
             left--;
         }
     }
-    int rc = 0;
+    int rc = late ? ent_error(err, ENT_ETIMEOUT, "dot-product packing: time limit reached") : 0;
     for (size_t t = 0; t < n_types && left && !rc; t++)
         if (types[t].n) {
             char b[64];

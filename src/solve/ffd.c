@@ -22,6 +22,10 @@ int ent__pack_first_fit(struct ent_pack *p, const int32_t *nodes, size_t n_nodes
     struct ent_roomtree tree;
     ent_roomtree_init(&tree, p, nodes, n_nodes);
     for (size_t i = 0; i < n_vms && !rc; i++) {
+        if ((i & 1023) == 1023 && ent_pack_late(p)) {
+            rc = ent_error(err, ENT_ETIMEOUT, "first-fit packing: time limit reached");
+            break;
+        }
         int32_t v = vms[i], node = ent_roomtree_first_fit(&tree, v);
         if (node >= 0) {
             ent_pack_place(p, v, node);

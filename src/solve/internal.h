@@ -41,8 +41,8 @@ int ent__solve_exact(struct ent_pack *p, int64_t bound, long budget, int64_t *no
 /* Exchanges interchangeable VMs so that as many as possible stay where they run now. */
 void ent__keep_in_place(struct ent_pack *p);
 /* Sends moved VMs back home, directly or by swapping with a moved VM there, when both fit and no
- * emptied node fills again. */
-void ent__reduce_moves(struct ent_pack *p);
+ * emptied node fills again; passes start until deadline (an ent_now() time). */
+void ent__reduce_moves(struct ent_pack *p, double deadline);
 /* Brings moved VMs home when their node stays active, moving VMs that are not at home out of the
  * way (homecoming.c); never adds a node or a migration. */
 void ent__bring_home(struct ent_pack *p, double deadline);
@@ -56,10 +56,10 @@ void ent__solve_measure(const struct ent_model *m, const struct ent_mapping *tar
 int ent__solve_better(const struct ent_solve_stats *a, const struct ent_solve_stats *b);
 /* A from-scratch packing (FFD, BFD or dot product), relabelled to keep what it can in place (or
  * as made when its bins fit no other node); the placement goes into out (a fresh state) and its
- * figures into st. Returns 0 when unusable. */
+ * figures into st. Returns 0 when unusable (or the packing passed deadline, an ent_now() time). */
 int ent__scratch_candidate(const struct ent_model *m,
                            int (*pack)(struct ent_pack *, struct ent_error *), int mem,
-                           struct ent_pack *out, struct ent_solve_stats *st);
+                           double deadline, struct ent_pack *out, struct ent_solve_stats *st);
 struct ent_keep_set {
     int binding;     /* the resource the bound found tightest (-1: none) */
     int32_t drop;    /* a node whose hardware type keeps one node fewer than best's; -1: none */

@@ -7,6 +7,7 @@
 #include "solve/pack.h"
 #include "solve/solve.h"
 #include "util/alloc.h"
+#include "util/clock.h"
 #include "util/hashmap.h"
 
 #include <stdio.h>
@@ -123,9 +124,9 @@ static int try_swap(struct ent_pack *p, int32_t a, int32_t b)
     return 0;
 }
 
-void ent__reduce_moves(struct ent_pack *p)
+void ent__reduce_moves(struct ent_pack *p, double deadline)
 {
-    for (int pass = 0; pass < 4; pass++) {
+    for (int pass = 0; pass < 4 && ent_now() < deadline; pass++) {
         size_t improved = 0;
         for (size_t i = 0; i < p->n_vms; i++) {
             int32_t a = (int32_t)i, h = home_of(p, a), x = p->target.vm_host[a];

@@ -293,7 +293,7 @@ int ent__keep_set_candidate(const struct ent_pack *best, const int32_t *base,
     }
     if (ok) {
         ent__keep_in_place(out);
-        ent__reduce_moves(out);
+        ent__reduce_moves(out, ks->deadline);
         ent__bring_home(out, ks->deadline);
         ent__solve_measure(m, &out->target, st);
     }

@@ -161,7 +161,7 @@ static double most_saved(struct relaxation *x)
     for (size_t node = 0; node < p->n_nodes; node++)
         if (x->benefit[node] + 1 > most)
             most = x->benefit[node] + 1;
-    for (int round = 0; round < 3; round++)
+    for (int round = 0; round < 2; round++)
         for (size_t r = 0; r < p->n_res; r++) {
             int64_t smallest = 0;
             for (size_t node = 0; node < p->n_nodes; node++) {
@@ -172,7 +172,7 @@ static double most_saved(struct relaxation *x)
             if (smallest == 0 || x->demand[r] <= 0)
                 continue;
             double lo = 0, hi = 2 * most / (double)smallest;
-            for (int step = 0; step < 40; step++) {
+            for (int step = 0; step < 30; step++) {
                 double m1 = lo + (hi - lo) / 3, m2 = hi - (hi - lo) / 3;
                 x->mu[r] = m1;
                 double f1 = dual(x);

@@ -5,6 +5,7 @@
 #include "model/demand.h"
 #include "model/model.h"
 #include "util/alloc.h"
+#include "util/clock.h"
 #include "util/error.h"
 
 #include <stdbool.h>
@@ -310,6 +311,11 @@ bool ent_pack_allowed(const struct ent_pack *p, int32_t vm, int32_t node)
     if (r->fenced && !contains(r->fence, r->n_fence, node))
         return 0;
     return ent__pack_rules_allow(p, vm, node);
+}
+
+bool ent_pack_late(const struct ent_pack *p)
+{
+    return p->deadline > 0 && ent_now() > p->deadline;
 }
 
 bool ent_pack_fits(const struct ent_pack *p, int32_t vm, int32_t node)

@@ -48,6 +48,7 @@ struct ent_pack {
     size_t n_lonely;
     uint8_t *lonely_member; /* per VM: in some lonely set */
     int32_t *lonely_on;     /* per node: lonely members placed there */
+    double deadline;        /* ent_now() time after which long packings give up (0: none) */
     /* Running VMs placed on each node, kept by ent_pack_place / ent_pack_unplace. */
     int32_t **residents;
     uint32_t *n_residents, *cap_residents;
@@ -59,6 +60,8 @@ struct ent_pack {
 int ent_pack_init(struct ent_pack *p, const struct ent_model *m, struct ent_error *err);
 void ent_pack_release(struct ent_pack *p);
 
+/* Whether p has a deadline and it has passed (packings give up then: ENT_ETIMEOUT). */
+bool ent_pack_late(const struct ent_pack *p);
 bool ent_pack_fits(const struct ent_pack *p, int32_t vm, int32_t node);
 bool ent_pack_allowed(const struct ent_pack *p, int32_t vm, int32_t node);
 void ent_pack_place(struct ent_pack *p, int32_t vm, int32_t node);

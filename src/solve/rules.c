@@ -100,7 +100,7 @@ static int continuity_allows(const struct ent_pack *p, const struct ent_constrai
                 return 1; /* already spread over groups: the plan is judged on arrivals only */
             g = hg;
         }
-        return g < 0 || ent_index_in(c->node_parts.items[g], c->node_parts.len[g], node);
+        return g < 0 || ent_parts_has(&c->node_parts, (size_t)g, node);
     }
     return 1;
 }
@@ -131,13 +131,12 @@ static int rule_allows(const struct ent_pack *p, const struct ent_constraint *c,
     }
     case ENT_CK_AMONG: {
         /* The group of node must hold every other member already placed. */
-        for (size_t g = 0; g < c->node_parts.n; g++) {
-            if (!ent_index_in(c->node_parts.items[g], c->node_parts.len[g], node))
-                continue;
+        for (ptrdiff_t g = ent_parts_find(&c->node_parts, node); g >= 0;
+             g = ent_parts_next(&c->node_parts, node, g)) {
             int ok = 1;
             for (size_t k = 0; k < c->n_vms && ok; k++) {
                 int32_t h = c->vms[k] == vm ? -1 : at(p, c->vms[k]);
-                ok = h < 0 || ent_index_in(c->node_parts.items[g], c->node_parts.len[g], h);
+                ok = h < 0 || ent_parts_has(&c->node_parts, (size_t)g, h);
             }
             if (ok)
                 return 1;
@@ -146,17 +145,15 @@ static int rule_allows(const struct ent_pack *p, const struct ent_constraint *c,
     }
     case ENT_CK_SPLIT_AMONG: {
         ptrdiff_t mine = ent_parts_find(&c->vm_parts, vm);
-        for (size_t g = 0; g < c->node_parts.n; g++) {
-            if (!ent_index_in(c->node_parts.items[g], c->node_parts.len[g], node))
-                continue;
+        for (ptrdiff_t g = ent_parts_find(&c->node_parts, node); g >= 0;
+             g = ent_parts_next(&c->node_parts, node, g)) {
             int ok = 1;
             for (size_t q = 0; q < c->vm_parts.n && ok; q++)
                 for (uint32_t k = 0; k < c->vm_parts.len[q] && ok; k++) {
                     int32_t u = c->vm_parts.items[q][k];
                     int32_t h = u == vm ? -1 : at(p, u);
                     if (h >= 0)
-                        ok = ent_index_in(c->node_parts.items[g], c->node_parts.len[g], h) ==
-                             ((ptrdiff_t)q == mine);
+                        ok = ent_parts_has(&c->node_parts, (size_t)g, h) == ((ptrdiff_t)q == mine);
                 }
             if (ok)
                 return 1;

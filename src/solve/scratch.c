@@ -139,13 +139,14 @@ int ent__solve_better(const struct ent_solve_stats *a, const struct ent_solve_st
 
 int ent__scratch_candidate(const struct ent_model *m,
                            int (*pack)(struct ent_pack *, struct ent_error *), int mem,
-                           struct ent_pack *out, struct ent_solve_stats *st)
+                           double deadline, struct ent_pack *out, struct ent_solve_stats *st)
 {
     struct ent_pack packed;
     struct ent_error ignored;
     memset(out, 0, sizeof *out); /* released by the caller whatever happens here */
-    int ok = ent_pack_init(&packed, m, &ignored) == 0 && pack(&packed, &ignored) == 0 &&
-             ent_pack_init(out, m, &ignored) == 0;
+    int ok = ent_pack_init(&packed, m, &ignored) == 0;
+    packed.deadline = deadline;
+    ok = ok && pack(&packed, &ignored) == 0 && ent_pack_init(out, m, &ignored) == 0;
     if (ok) {
         ent__clear_running(out);
         /* On mixed hardware a bin made for one node may fit no other node left: then bins move
@@ -161,7 +162,7 @@ int ent__scratch_candidate(const struct ent_model *m,
     }
     if (ok) {
         ent__keep_in_place(out);
-        ent__reduce_moves(out);
+        ent__reduce_moves(out, deadline);
         ent__solve_measure(m, &out->target, st);
     }
     ent_pack_release(&packed);

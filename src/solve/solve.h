@@ -54,6 +54,12 @@ struct ent_solve_stats {
     int used_bfd;                             /* the best-fit decreasing packing won */
     int used_keep_set;                        /* the fewest-moves keep set won */
     int proven; /* optimal: the exact search was complete, or the bound was reached */
+    /* Where the time went (consolidate): repair, bounds and the first answer; the search in
+     * place; the packings from scratch; the keep set; the anytime phase; the finish (moves
+     * reduced, bounds on the change). */
+    struct ent_solve_times {
+        double first, search, scratch, keep_set, anytime, finish;
+    } times;
     /* No target with as many active nodes moves fewer VMs or less memory (bounds.h). */
     int64_t migrations_bound, moved_memory_bound;
     double watts_bound; /* energy only: no placement draws less (model/power.h) */

@@ -2,6 +2,9 @@
  * break it, and for continuous ones a plan that ends right but breaks it on the way. */
 #include "helpers.h"
 
+#include "util/alloc.h"
+#include "util/prng.h"
+
 #include "plan/planner.h"
 #include "solve/solve.h"
 
@@ -397,12 +400,55 @@ static void test_impossible_is_explained(void **state)
     assert_int_equal(failures, 0);
 }
 
+/* The membership index of a constraint's parts answers as a scan of the lists does, overlapping
+ * parts and items in none included. */
+static void test_parts_index_matches_a_scan(void **state)
+{
+    (void)state;
+    struct ent_prng rng;
+    ent_prng_init(&rng, 3);
+    for (int round = 0; round < 50; round++) {
+        struct ent_parts parts = {0};
+        parts.n = 1 + ent_prng_below(&rng, 12);
+        parts.items = calloc(parts.n, sizeof *parts.items);
+        parts.len = calloc(parts.n, sizeof *parts.len);
+        for (size_t g = 0; g < parts.n; g++) {
+            parts.len[g] = (uint32_t)ent_prng_below(&rng, 20);
+            parts.items[g] = malloc((parts.len[g] + 1) * sizeof(int32_t));
+            for (uint32_t k = 0; k < parts.len[g]; k++)
+                parts.items[g][k] = (int32_t)ent_prng_below(&rng, 60);
+        }
+        ptrdiff_t scan_next[60][13];
+        bool scan_has[60][12];
+        for (int32_t x = 0; x < 60; x++) {
+            for (ptrdiff_t after = -1; after < (ptrdiff_t)parts.n; after++)
+                scan_next[x][after + 1] = ent_parts_next(&parts, x, after); /* no index: a scan */
+            for (size_t g = 0; g < parts.n; g++)
+                scan_has[x][g] = ent_parts_has(&parts, g, x);
+        }
+        ent_parts_index(&parts);
+        for (int32_t x = 0; x < 60; x++) {
+            assert_int_equal(ent_parts_find(&parts, x), scan_next[x][0]);
+            for (ptrdiff_t after = -1; after < (ptrdiff_t)parts.n; after++)
+                assert_int_equal(ent_parts_next(&parts, x, after), scan_next[x][after + 1]);
+            for (size_t g = 0; g < parts.n; g++)
+                assert_int_equal(ent_parts_has(&parts, g, x), scan_has[x][g]);
+        }
+        for (size_t g = 0; g < parts.n; g++)
+            free(parts.items[g]);
+        free(parts.items);
+        free(parts.len);
+        ent_free(parts.index);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_catalogue),
         cmocka_unit_test(test_solver_repairs_each_kind),
         cmocka_unit_test(test_impossible_is_explained),
+        cmocka_unit_test(test_parts_index_matches_a_scan),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

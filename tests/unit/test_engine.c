@@ -6,7 +6,9 @@
 #include "model/demand_model.h"
 #include "plan/planner.h"
 #include "solve/bounds.h"
+#include "solve/freeindex.h"
 #include "solve/pack.h"
+#include "solve/roomtree.h"
 #include "solve/solve.h"
 #include "util/prng.h"
 
@@ -253,6 +255,80 @@ static void test_entropy_demand_model(void **state)
     ent_model_release(&bare);
 }
 
+/* The room tree and the free-capacity index give what a scan over every node gives: first fit in
+ * the tree's order; a node that fits from the index, and -1 only when none does. */
+static void test_indexes_match_a_scan(void **state)
+{
+    (void)state;
+    struct ent_prng rng;
+    ent_prng_init(&rng, 7);
+    for (int round = 0; round < 20; round++) {
+        size_t nodes = 5 + ent_prng_below(&rng, 60), vms = 10 + ent_prng_below(&rng, 150);
+        int64_t(*cap)[2] = calloc(nodes, sizeof *cap), (*dem)[2] = calloc(vms, sizeof *dem);
+        for (size_t n = 0; n < nodes; n++) {
+            cap[n][0] = 100 * (int64_t)(1 + ent_prng_below(&rng, 8));
+            cap[n][1] = 1024 * (int64_t)(1 + ent_prng_below(&rng, 16));
+        }
+        for (size_t v = 0; v < vms; v++) {
+            dem[v][0] = 10 * (int64_t)ent_prng_below(&rng, 30);
+            dem[v][1] = 128 * (int64_t)(1 + ent_prng_below(&rng, 24));
+        }
+        struct ent_model m;
+        build(&m, nodes, (const int64_t(*)[2])cap, vms, (const int64_t(*)[2])dem);
+        struct ent_pack p;
+        struct ent_error err;
+        assert_int_equal(ent_pack_init(&p, &m, &err), 0);
+        for (size_t v = 0; v < vms; v++)
+            if (p.target.vm_host[v] >= 0)
+                ent_pack_unplace(&p, (int32_t)v);
+        int32_t *order = malloc(nodes * sizeof *order);
+        for (size_t n = 0; n < nodes; n++)
+            order[n] = (int32_t)n;
+        for (size_t n = nodes; n > 1; n--) { /* shuffled */
+            size_t j = ent_prng_below(&rng, n);
+            int32_t t = order[n - 1];
+            order[n - 1] = order[j];
+            order[j] = t;
+        }
+        struct ent_roomtree tree;
+        ent_roomtree_init(&tree, &p, order, nodes);
+        struct ent_freeindex fi;
+        ent_freeindex_init(&fi, &p, 1, 64);
+        for (size_t n = 0; n < nodes; n++)
+            ent_freeindex_add(&fi, (int32_t)n);
+        for (size_t v = 0; v < vms; v++) {
+            int32_t scan = -1, any = -1;
+            for (size_t k = 0; k < nodes && scan < 0; k++)
+                if (ent_pack_fits(&p, (int32_t)v, order[k]))
+                    scan = order[k];
+            for (size_t n = 0; n < nodes && any < 0; n++)
+                if (ent_pack_fits(&p, (int32_t)v, (int32_t)n))
+                    any = (int32_t)n;
+            assert_int_equal(ent_roomtree_first_fit(&tree, (int32_t)v), scan);
+            int32_t best = ent_freeindex_best_fit(&fi, (int32_t)v, -1);
+            assert_int_equal(best >= 0, any >= 0);
+            if (best >= 0)
+                assert_true(ent_pack_fits(&p, (int32_t)v, best));
+            if (scan >= 0 && (v & 1)) { /* place half the VMs by first fit, half by best fit */
+                ent_pack_place(&p, (int32_t)v, scan);
+                ent_roomtree_update(&tree, scan);
+                ent_freeindex_update(&fi, scan);
+            } else if (best >= 0) {
+                ent_pack_place(&p, (int32_t)v, best);
+                ent_roomtree_update(&tree, best);
+                ent_freeindex_update(&fi, best);
+            }
+        }
+        ent_freeindex_release(&fi);
+        ent_roomtree_release(&tree);
+        free(order);
+        ent_pack_release(&p);
+        ent_model_release(&m);
+        free(cap);
+        free(dem);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -260,6 +336,7 @@ int main(void)
         cmocka_unit_test(test_optimal_on_small_instances),
         cmocka_unit_test(test_same_seed_same_answer),
         cmocka_unit_test(test_entropy_demand_model),
+        cmocka_unit_test(test_indexes_match_a_scan),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
