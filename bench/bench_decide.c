@@ -34,13 +34,15 @@ struct totals {
     double worst_gap_pct;
     long long migrations, ffd_migrations, moved, ffd_moved;
     long long nodes, ffd_nodes, bound;
+    int above_baselines; /* instances where the engine used more nodes than FFD or BFD */
 };
 
 static void header(void)
 {
-    printf("%-10s %-26s %6s %6s | %6s %6s %5s %6s %6s %10s %10s %8s %8s %8s %5s | %6s %6s %8s\n",
+    printf("%-10s %-26s %6s %6s | %6s %6s %5s %6s %6s %10s %10s %8s %8s %8s %5s | %6s %6s %8s "
+           "%6s\n",
            "family", "instance", "nodes", "vms", "bound", "used", "gap%", "migr", "mg_bnd", "moved",
-           "moved_bnd", "first_s", "best_s", "total_s", "valid", "ffd", "ffd_mg", "ffd_s");
+           "moved_bnd", "first_s", "best_s", "total_s", "valid", "ffd", "ffd_mg", "ffd_s", "bfd");
 }
 
 static void run(const char *family, const char *name, const struct ent_model *m,
@@ -65,6 +67,13 @@ static void run(const char *family, const char *name, const struct ent_model *m,
         return;
     }
     int ffd_ok = ent_solve_ffd_baseline(m, &ffd, &fst, &err) == 0;
+    struct ent_mapping bfd;
+    struct ent_solve_stats bst;
+    ent_mapping_init(&bfd);
+    int bfd_ok = ent_solve_bfd_baseline(m, &bfd, &bst, &err) == 0;
+    ent_mapping_release(&bfd);
+    t->above_baselines +=
+        (ffd_ok && st.nodes_used > fst.nodes_used) || (bfd_ok && st.nodes_used > bst.nodes_used);
     struct ent_plan plan;
     struct ent_plan_stats ps;
     ent_plan_init(&plan);
@@ -86,12 +95,30 @@ static void run(const char *family, const char *name, const struct ent_model *m,
     if (ratio > t->worst_mig_ratio)
         t->worst_mig_ratio = ratio;
     printf("%-10s %-26s %6zu %6zu | %6lld %6lld %5.2f %6lld %6lld %10lld %10lld %8.4f %8.4f %8.4f "
-           "%5s | %6lld %6lld %8.4f\n",
+           "%5s | %6lld %6lld %8.4f %6lld\n",
            family, name, m->n_nodes, m->n_vms, (long long)st.lower_bound, (long long)st.nodes_used,
            gap, (long long)st.migrations, (long long)st.migrations_bound,
            (long long)st.moved_memory, (long long)st.moved_memory_bound, st.first_seconds,
            st.best_seconds, st.seconds, valid, ffd_ok ? (long long)fst.nodes_used : -1LL,
-           ffd_ok ? (long long)fst.migrations : -1LL, fst.seconds);
+           ffd_ok ? (long long)fst.migrations : -1LL, fst.seconds,
+           bfd_ok ? (long long)bst.nodes_used : -1LL);
+    if (verbose) { /* how full the target's active nodes are, per resource */
+        uint8_t *on = calloc(m->n_nodes + 1, 1);
+        for (size_t v = 0; v < m->n_vms; v++)
+            if (target.vm_state[v] == ENT_VM_RUNNING)
+                on[target.vm_host[v]] = 1;
+        printf("  fill:");
+        for (size_t r = 0; r < m->n_res; r++) {
+            double cap = 0, dem = 0;
+            for (size_t n = 0; n < m->n_nodes; n++)
+                cap += on[n] ? (double)m->res[r].capacity[n] : 0;
+            for (size_t v = 0; v < m->n_vms; v++)
+                dem += target.vm_state[v] == ENT_VM_RUNNING ? (double)m->res[r].demand[v] : 0;
+            printf(" %s %.1f %%", m->res[r].name, cap > 0 ? 100 * dem / cap : 0);
+        }
+        printf("\n");
+        free(on);
+    }
     if (verbose)
         printf("  seconds: first %.3f search %.3f scratch %.3f keep-set %.3f anytime %.3f finish "
                "%.3f\n",
@@ -161,11 +188,12 @@ static void summary(const char *family, const struct totals *t)
 {
     if (!t->instances)
         return;
-    printf("summary %-10s instances %d, at the bound %d (%.0f %%), worst gap %.2f %%, valid plans "
-           "%d; nodes %lld (bound %lld, FFD %lld); migrations %lld = %.1f %% of FFD's %lld, "
+    printf("summary %-10s instances %d, at the bound %d (%.0f %%), worst gap %.2f %%, above FFD or "
+           "BFD %d, valid plans %d; nodes %lld (bound %lld, FFD %lld); migrations %lld = %.1f %% "
+           "of FFD's %lld, "
            "%.2fx their bound %lld (worst %.2fx); memory moved %.1f %% of FFD's, %.2fx its bound\n",
            family, t->instances, t->at_bound, 100.0 * t->at_bound / t->instances, t->worst_gap_pct,
-           t->valid, t->nodes, t->bound, t->ffd_nodes, t->migrations,
+           t->above_baselines, t->valid, t->nodes, t->bound, t->ffd_nodes, t->migrations,
            t->ffd_migrations ? 100.0 * (double)t->migrations / (double)t->ffd_migrations : 0,
            t->ffd_migrations, t->mig_bound ? (double)t->migrations / (double)t->mig_bound : 1,
            t->mig_bound, t->worst_mig_ratio,
@@ -178,6 +206,7 @@ static void add(struct totals *all, const struct totals *t)
     all->instances += t->instances;
     all->at_bound += t->at_bound;
     all->valid += t->valid;
+    all->above_baselines += t->above_baselines;
     if (t->worst_gap_pct > all->worst_gap_pct)
         all->worst_gap_pct = t->worst_gap_pct;
     all->migrations += t->migrations;
@@ -295,14 +324,16 @@ int main(int argc, char **argv)
         struct totals t = {0};
         double watts[3] = {0, 0, 0}; /* fewest nodes, energy, bound */
         for (size_t s = 0; s < (quick ? 2 : 3); s++)
-            for (size_t k = 0; k < 2; k++)
+            for (size_t k = 0; k < 4; k++)
                 for (uint64_t r = 0; r < (quick ? 1 : 2); r++) {
                     struct ent_model m;
                     ent_model_init(&m);
                     char name[64];
-                    snprintf(name, sizeof name, "%s-n%zu-s%llu", k ? "rr" : "prev", sizes[s],
-                             (unsigned long long)r);
-                    if (ent_gen_mixed(&m, sizes[s], 0.45, starts[k], 300 + r, &err) == 0) {
+                    int wide = k >= 2;
+                    snprintf(name, sizeof name, "%s%s-n%zu-s%llu", wide ? "wide-" : "",
+                             k % 2 ? "rr" : "prev", sizes[s], (unsigned long long)r);
+                    if ((wide ? ent_gen_mixed_wide : ent_gen_mixed)(
+                            &m, sizes[s], 0.45, starts[k % 2], 300 + r, &err) == 0) {
                         run("mixed", name, &m, NULL, limit, seed, &t);
                         energy_row(name, &m, limit, seed, &watts[0], &watts[1], &watts[2]);
                     } else

@@ -47,6 +47,10 @@ int ent_gen_planetlab(struct ent_model *m, const char *day, size_t hosts, int st
  * small ones the many; VMs of 1 to 64 cores (2 to 256 GiB) until load of the memory is used. */
 int ent_gen_mixed(struct ent_model *m, size_t nodes, double load, enum ent_gen_start start,
                   uint64_t seed, struct ent_error *err);
+/* The same with twelve node types of unlike shapes (compute, big-memory) and VMs whose CPU and
+ * memory are not in proportion: where packings from scratch fall short of the bound. */
+int ent_gen_mixed_wide(struct ent_model *m, size_t nodes, double load, enum ent_gen_start start,
+                       uint64_t seed, struct ent_error *err);
 
 /* BtrPlace's TDSC node repair, shaped alike (gen_tdsc.c): racks of 50 nodes, three-tier
  * applications under spread and among constraints, up to `vms` VMs, `failed` of the nodes to go

@@ -10,13 +10,15 @@ struct ent_bound {
     int64_t nodes;   /* the best bound */
     int64_t l1, l2;  /* the best per-resource volume bound and large-item bound */
     int64_t pattern; /* the best cutting-stock bound, -1 when no resource allowed one */
+    int64_t joint;   /* the joint volume bound over hardware types, -1 when it does not apply */
     int resource;    /* the resource that gives the best bound, -1 when no VM runs */
 };
 
 /* Per resource: L1, the fewest usable nodes whose capacities (largest first) cover the total final
  * demand; L2 (Martello-Toth), which counts VMs too large to share a node, against the largest
  * capacity (a valid relaxation when nodes differ); and, where the demands take few values, the
- * cutting-stock bound. The bound is the largest over resources. */
+ * cutting-stock bound. Across resources: the joint volume bound (the same nodes must cover every
+ * resource). The bound is the largest of them. */
 void ent_lower_bound(const struct ent_pack *p, struct ent_bound *out);
 
 struct ent_move_bound {

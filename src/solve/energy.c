@@ -215,7 +215,7 @@ static int energy(struct ent_pack *p, const struct ent_solve_options *opts,
     for (size_t k = 0; k < 2 && ent_model_has_power(m) && ent_now() < deadline; k++) {
         struct ent_pack out;
         struct ent_solve_stats alt = *st;
-        if (ent__scratch_candidate(m, scratch[k], mem, deadline, &out, &alt)) {
+        if (ent__scratch_candidate(m, scratch[k], mem, -1, deadline, &out, &alt)) {
             double watts = pack_watts(&out);
             if (watts < best - 1e-9 || (watts < best + 1e-9 && ent__solve_better(&alt, st))) {
                 ent__pack_adopt(p, &out);

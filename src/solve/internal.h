@@ -2,6 +2,9 @@
 #ifndef ENT_SOLVE_INTERNAL_H
 #define ENT_SOLVE_INTERNAL_H
 
+#include "solve/freeindex.h"
+#include "util/prng.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -20,6 +23,11 @@ bool ent__pack_rules_allow(const struct ent_pack *p, int32_t vm, int32_t node);
 /* The cutting-stock bound for resource res (see patterns.c), computed within about `seconds`;
  * -1 when the resource has too many distinct demands or node capacities for it. */
 int64_t ent__pattern_bound(const struct ent_pack *p, int res, double seconds);
+
+/* The joint volume bound over hardware types (joint_bound.c): the fewest usable nodes whose
+ * capacities cover the final demand in every resource at once, within about `seconds`; -1 when
+ * it does not apply (one resource, too many types, no optimum). */
+int64_t ent__joint_bound(const struct ent_pack *p, double seconds);
 
 /* The objectives, on a packing state fresh from ent_pack_init. */
 int ent__solve_ffd(struct ent_pack *p, struct ent_error *err);
@@ -54,17 +62,20 @@ void ent__solve_measure(const struct ent_model *m, const struct ent_mapping *tar
 /* Whether a is a better consolidation than b: fewer nodes, then less memory moved, then fewer
  * moves (scratch.c). */
 int ent__solve_better(const struct ent_solve_stats *a, const struct ent_solve_stats *b);
-/* A from-scratch packing (FFD, BFD or dot product), relabelled to keep what it can in place (or
- * as made when its bins fit no other node); the placement goes into out (a fresh state) and its
- * figures into st. Returns 0 when unusable (or the packing passed deadline, an ent_now() time). */
+/* A from-scratch packing (FFD, BFD or dot product; nodes taken by order_res's capacity first when
+ * >= 0), relabelled to keep what it can in place (or as made when its bins fit no other node);
+ * the placement goes into out (a fresh state) and its figures into st. Returns 0 when unusable
+ * (or the packing passed deadline, an ent_now() time). */
 int ent__scratch_candidate(const struct ent_model *m,
                            int (*pack)(struct ent_pack *, struct ent_error *), int mem,
-                           double deadline, struct ent_pack *out, struct ent_solve_stats *st);
+                           int order_res, double deadline, struct ent_pack *out,
+                           struct ent_solve_stats *st);
 struct ent_keep_set {
-    int binding;     /* the resource the bound found tightest (-1: none) */
-    int32_t drop;    /* a node whose hardware type keeps one node fewer than best's; -1: none */
-    long effort;     /* steps allowed per VM to place (ejections included) */
-    double deadline; /* ent_now() time to give up at */
+    int binding;  /* the resource the bound found tightest (-1: none) */
+    int32_t drop; /* a node whose hardware type keeps one node fewer than best's; -1: none */
+    const uint8_t *shape; /* per node: counts toward its type's quota (NULL: best's active) */
+    long effort;          /* steps allowed per VM to place (ejections included) */
+    double deadline;      /* ent_now() time to give up at */
 };
 /* The fewest moves for best's node count (keepset.c): per hardware type as many nodes as best
  * uses (one fewer of drop's type), those where most VMs run now, every VM on them kept, the
@@ -82,5 +93,33 @@ int ent__relabel(const struct ent_model *m, const struct ent_pack *packed, struc
 void ent__clear_running(struct ent_pack *p);
 /* Makes p hold the placement of src (same model). */
 void ent__pack_adopt(struct ent_pack *p, const struct ent_pack *src);
+
+/* The engine's search in place (lns.c): the greedy first answer and the large-neighbourhood
+ * search, over a packing state. */
+struct engine {
+    struct ent_pack *p;
+    struct ent_freeindex fi; /* active nodes, by free room of the binding resource */
+    double *maxcap;          /* per resource, for normalising sizes */
+    double *size;            /* per VM, normalised, summed over resources */
+    struct ent_prng rng;
+    int mem;
+    /* The search's effort, larger at each level of the anytime phase. */
+    long dfs_budget;    /* search nodes an exact repack may visit */
+    size_t exact_items; /* subproblems this small get the exact repack */
+    size_t victims;     /* the lightest nodes tried in a round */
+};
+
+/* The engine over p: VM sizes normalised by the largest capacities, the active nodes indexed by
+ * the free room of the binding resource (the bound's; the first when it names none), level 0. */
+void ent__engine_init(struct engine *e, struct ent_pack *p, uint64_t seed, int binding);
+void ent__engine_release(struct engine *e);
+/* The search's effort: 0 for the first pass, more for each pass of the anytime phase. */
+void ent__engine_set_level(struct engine *e, int level);
+/* The first answer: the lightest nodes emptied (fewest VMs first) into the others, best fit,
+ * until the bound. */
+void ent__empty_greedily(struct engine *e, int64_t bound);
+/* Large-neighbourhood search until the bound, a run of failures or the deadline. */
+void ent__lns_search(struct engine *e, int64_t bound, double deadline, struct ent_solve_stats *st,
+                     double t0);
 
 #endif

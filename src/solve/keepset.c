@@ -98,8 +98,10 @@ static int cmp_candidate(const void *a, const void *b, void *arg)
 /* keep[n] for the nodes that stay: per capacity type as many as best has active (one fewer of
  * drop's type, when drop >= 0), pinned ones and then those with the most VMs at home first.
  * Returns 0 when pinned VMs need more of a type. */
-static int choose(const struct keepset *k, const struct ent_pack *best, int32_t drop, uint8_t *keep)
+static int choose(const struct keepset *k, const struct ent_pack *best,
+                  const struct ent_keep_set *ks, uint8_t *keep)
 {
+    int32_t drop = ks->drop;
     const struct ent_pack *out = k->out;
     int mem = ent_model_memory_resource(out->m);
     struct candidate *c = ent_calloc(out->n_nodes + 1, sizeof *c);
@@ -129,7 +131,7 @@ static int choose(const struct keepset *k, const struct ent_pack *best, int32_t 
         while (b < n && memcmp(out->cap + (size_t)c[a].node * out->n_res,
                                out->cap + (size_t)c[b].node * out->n_res,
                                out->n_res * sizeof *out->cap) == 0) {
-            wanted += best->n_residents[c[b].node] > 0;
+            wanted += ks->shape ? ks->shape[c[b].node] != 0 : best->n_residents[c[b].node] > 0;
             fewer |= c[b].node == drop;
             b++;
         }
@@ -270,7 +272,7 @@ int ent__keep_set_candidate(const struct ent_pack *best, const int32_t *base,
             k.size[v] += (double)out->dem[v * out->n_res + r] / maxcap[r];
     }
     uint8_t *keep = ent_calloc(out->n_nodes + 1, 1);
-    int ok = choose(&k, best, ks->drop, keep);
+    int ok = choose(&k, best, ks, keep);
     if (ok) {
         ent_freeindex_init(&k.fi, out, ks->binding >= 0 ? ks->binding : 0, N_BUCKETS);
         for (size_t n = 0; n < out->n_nodes; n++) {
@@ -286,7 +288,8 @@ int ent__keep_set_candidate(const struct ent_pack *best, const int32_t *base,
         }
         ok = place_waiting(&k, ks->effort, ks->deadline);
         ent_freeindex_release(&k.fi);
-        if (!ok && ks->drop < 0) { /* best's bins onto the nodes chosen: the same types, they fit */
+        if (!ok && ks->drop < 0 &&
+            !ks->shape) { /* best's bins onto the nodes chosen: the same types, they fit */
             ent__clear_running(out);
             ok = ent__relabel(m, best, out, ent_model_memory_resource(m), true, keep);
         }

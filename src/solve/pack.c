@@ -208,6 +208,7 @@ int ent_pack_init(struct ent_pack *p, const struct ent_model *m, struct ent_erro
 {
     memset(p, 0, sizeof *p);
     p->m = m;
+    p->order_res = -1;
     size_t R = p->n_res = m->n_res, N = p->n_nodes = m->n_nodes, V = p->n_vms = m->n_vms;
     p->cap = ent_malloc((N * R + 1) * sizeof *p->cap);
     p->used = ent_calloc(N * R + 1, sizeof *p->used);
@@ -439,9 +440,10 @@ static bool running_vm(const struct ent_pack *p, size_t vm)
 }
 
 /* The elements i < n that keep, by decreasing size: rows[i * n_res + r] summed over resources,
- * each relative to the largest node capacity. */
+ * each relative to the largest node capacity (resource first's share first, when >= 0). */
 static size_t by_relative_size(const struct ent_pack *p, const int64_t *rows, size_t n,
-                               bool (*keep)(const struct ent_pack *p, size_t i), int32_t **out)
+                               bool (*keep)(const struct ent_pack *p, size_t i), int first,
+                               int32_t **out)
 {
     double *maxcap = ent_malloc((p->n_res + 1) * sizeof *maxcap);
     ent_pack_max_capacity(p, maxcap);
@@ -453,6 +455,9 @@ static size_t by_relative_size(const struct ent_pack *p, const int64_t *rows, si
         double size = 0;
         for (size_t r = 0; r < p->n_res; r++)
             size += (double)rows[i * p->n_res + r] / maxcap[r];
+        if (first >= 0) /* shares are at most 1 each: this one decides */
+            size +=
+                (double)(p->n_res + 1) * (double)rows[i * p->n_res + (size_t)first] / maxcap[first];
         k[count++] = (struct keyed){size, (int32_t)i};
     }
     qsort(k, count, sizeof *k, cmp_keyed_desc);
@@ -467,10 +472,10 @@ static size_t by_relative_size(const struct ent_pack *p, const int64_t *rows, si
 
 size_t ent_pack_nodes_by_capacity(const struct ent_pack *p, int32_t **out)
 {
-    return by_relative_size(p, p->cap, p->n_nodes, usable_node, out);
+    return by_relative_size(p, p->cap, p->n_nodes, usable_node, p->order_res, out);
 }
 
 size_t ent_pack_running_by_size(struct ent_pack *p, int32_t **out)
 {
-    return by_relative_size(p, p->dem, p->n_vms, running_vm, out);
+    return by_relative_size(p, p->dem, p->n_vms, running_vm, -1, out);
 }

@@ -49,6 +49,7 @@ struct ent_pack {
     uint8_t *lonely_member; /* per VM: in some lonely set */
     int32_t *lonely_on;     /* per node: lonely members placed there */
     double deadline;        /* ent_now() time after which long packings give up (0: none) */
+    int order_res;          /* packings take nodes by this resource's capacity first (-1: summed) */
     /* Running VMs placed on each node, kept by ent_pack_place / ent_pack_unplace. */
     int32_t **residents;
     uint32_t *n_residents, *cap_residents;
@@ -76,8 +77,9 @@ bool ent_pack_has_rules(const struct ent_pack *p, int32_t vm);
 double ent_pack_load(const struct ent_pack *p, int32_t node);
 /* Whether node (and every group it is in) is within its capacity. */
 int ent_pack_node_ok(const struct ent_pack *p, int32_t node);
-/* Usable nodes, largest first (capacity as a share of the largest, summed over resources), ties
- * by index; returns the count, *out to free with ent_free. */
+/* Usable nodes, largest first (capacity as a share of the largest, summed over resources; by
+ * order_res's first when it is set), ties by index; returns the count, *out to free with
+ * ent_free. */
 size_t ent_pack_nodes_by_capacity(const struct ent_pack *p, int32_t **out);
 /* out[r]: the largest capacity of resource r over all nodes (at least 1), for normalising. */
 void ent_pack_max_capacity(const struct ent_pack *p, double *out);

@@ -139,13 +139,15 @@ int ent__solve_better(const struct ent_solve_stats *a, const struct ent_solve_st
 
 int ent__scratch_candidate(const struct ent_model *m,
                            int (*pack)(struct ent_pack *, struct ent_error *), int mem,
-                           double deadline, struct ent_pack *out, struct ent_solve_stats *st)
+                           int order_res, double deadline, struct ent_pack *out,
+                           struct ent_solve_stats *st)
 {
     struct ent_pack packed;
     struct ent_error ignored;
     memset(out, 0, sizeof *out); /* released by the caller whatever happens here */
     int ok = ent_pack_init(&packed, m, &ignored) == 0;
     packed.deadline = deadline;
+    packed.order_res = order_res;
     ok = ok && pack(&packed, &ignored) == 0 && ent_pack_init(out, m, &ignored) == 0;
     if (ok) {
         ent__clear_running(out);

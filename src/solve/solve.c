@@ -24,9 +24,10 @@ bool ent_solve_understands(int kind)
     return ent_constraint_kind_is((enum ent_constraint_kind)kind, ENT_CT_SOLVED);
 }
 
-/* An objective on a fresh packing state (opts NULL: the first-fit decreasing baseline); the
+/* An objective on a fresh packing state (opts NULL: the packing from scratch `baseline`); the
  * target and its figures on success. */
 static int run_objective(const struct ent_model *m, const struct ent_solve_options *opts,
+                         int (*baseline)(struct ent_pack *, struct ent_error *),
                          struct ent_mapping *target, struct ent_solve_stats *stats,
                          struct ent_error *err)
 {
@@ -36,7 +37,7 @@ static int run_objective(const struct ent_model *m, const struct ent_solve_optio
         rc = ent__explain(&p, err);
     if (!rc) {
         if (!opts)
-            rc = ent__solve_ffd(&p, err);
+            rc = baseline(&p, err);
         else
             rc = opts->objective->run(&p, opts, stats, err);
     }
@@ -48,13 +49,26 @@ static int run_objective(const struct ent_model *m, const struct ent_solve_optio
     return rc;
 }
 
+static int baseline(const struct ent_model *m, int (*pack)(struct ent_pack *, struct ent_error *),
+                    struct ent_mapping *target, struct ent_solve_stats *stats,
+                    struct ent_error *err)
+{
+    double t0 = ent_now();
+    int rc = run_objective(m, NULL, pack, target, stats, err);
+    stats->seconds = ent_now() - t0;
+    return rc;
+}
+
 int ent_solve_ffd_baseline(const struct ent_model *m, struct ent_mapping *target,
                            struct ent_solve_stats *stats, struct ent_error *err)
 {
-    double t0 = ent_now();
-    int rc = run_objective(m, NULL, target, stats, err);
-    stats->seconds = ent_now() - t0;
-    return rc;
+    return baseline(m, ent__solve_ffd, target, stats, err);
+}
+
+int ent_solve_bfd_baseline(const struct ent_model *m, struct ent_mapping *target,
+                           struct ent_solve_stats *stats, struct ent_error *err)
+{
+    return baseline(m, ent__solve_bfd, target, stats, err);
 }
 
 int ent_solve(const struct ent_model *m, const struct ent_solve_options *opts,
@@ -62,7 +76,7 @@ int ent_solve(const struct ent_model *m, const struct ent_solve_options *opts,
 {
     double t0 = ent_now();
     memset(stats, 0, sizeof *stats);
-    int rc = run_objective(m, opts, target, stats, err);
+    int rc = run_objective(m, opts, NULL, target, stats, err);
     stats->seconds = ent_now() - t0;
     return rc;
 }

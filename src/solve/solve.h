@@ -81,6 +81,9 @@ ENT_MUST_USE int ent_solve(const struct ent_model *m, const struct ent_solve_opt
 /* First-fit decreasing from scratch, the baseline the engine is measured against. */
 ENT_MUST_USE int ent_solve_ffd_baseline(const struct ent_model *m, struct ent_mapping *target,
                                         struct ent_solve_stats *stats, struct ent_error *err);
+/* Best-fit decreasing from scratch (nodes largest first), the other baseline. */
+ENT_MUST_USE int ent_solve_bfd_baseline(const struct ent_model *m, struct ent_mapping *target,
+                                        struct ent_solve_stats *stats, struct ent_error *err);
 
 /* Whether the solver takes constraints of this kind into account. */
 bool ent_solve_understands(int constraint_kind);
