@@ -128,7 +128,8 @@ const struct ent_config_key ent_config_keys[] = {
            "(node attributes wattsIdle and wattsPeak), then fewest moves; none: monitor and log, "
            "decide nothing."),
     NUMCLI("loop.time_limit", "10", 0.01, 3600, "solve --time-limit",
-           "Seconds the solver may use per round."),
+           "Seconds the solver may use per round: while a gap to the lower bound remains, it "
+           "searches for all of them (the best answer found by then is used)."),
     CHOICE("loop.dry_run", "no", "no|yes",
            "yes: decide and plan every round, log the plan, execute nothing."),
     CHOICE("loop.power_off_empty", "no", "no|yes",

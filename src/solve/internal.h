@@ -24,6 +24,10 @@ bool ent__pack_rules_allow(const struct ent_pack *p, int32_t vm, int32_t node);
  * -1 when the resource has too many distinct demands or node capacities for it. */
 int64_t ent__pattern_bound(const struct ent_pack *p, int res, double seconds);
 
+/* A minimisation program's bound by GLPK: its integer optimum when found within about `seconds`,
+ * else its LP value rounded up; -1 when the LP has no optimum (patterns.c). */
+typedef struct glp_prob glp_prob;
+int64_t ent__glpk_bound(glp_prob *lp, double seconds);
 /* The joint volume bound over hardware types (joint_bound.c): the fewest usable nodes whose
  * capacities cover the final demand in every resource at once, within about `seconds`; -1 when
  * it does not apply (one resource, too many types, no optimum). */

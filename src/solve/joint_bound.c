@@ -11,7 +11,6 @@
 #include "util/alloc.h"
 
 #include <glpk.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -84,18 +83,7 @@ int64_t ent__joint_bound(const struct ent_pack *p, double seconds)
             }
             glp_set_mat_col(lp, col, (int)p->n_res, ind, val);
         }
-        glp_smcp sm;
-        glp_init_smcp(&sm);
-        sm.msg_lev = GLP_MSG_OFF;
-        if (glp_simplex(lp, &sm) == 0 && glp_get_status(lp) == GLP_OPT) {
-            bound = (int64_t)ceil(glp_get_obj_val(lp) - 1e-6);
-            glp_iocp io;
-            glp_init_iocp(&io);
-            io.msg_lev = GLP_MSG_OFF;
-            io.tm_lim = (int)(seconds * 1000);
-            if (glp_intopt(lp, &io) == 0 && glp_mip_status(lp) == GLP_OPT)
-                bound = (int64_t)llround(glp_mip_obj_val(lp));
-        }
+        bound = ent__glpk_bound(lp, seconds);
         ent_free(ind);
         ent_free(val);
         glp_delete_prob(lp);

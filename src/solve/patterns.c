@@ -145,6 +145,15 @@ static int64_t solve_patterns(const struct lister *l, const int64_t *count, cons
             val[len] = 1;
             glp_set_mat_col(lp, col, len, ind, val);
         }
+    int64_t bound = ent__glpk_bound(lp, seconds);
+    ent_free(ind);
+    ent_free(val);
+    glp_delete_prob(lp);
+    return bound;
+}
+
+int64_t ent__glpk_bound(glp_prob *lp, double seconds)
+{
     int64_t bound = -1;
     glp_smcp sm;
     glp_init_smcp(&sm);
@@ -158,9 +167,6 @@ static int64_t solve_patterns(const struct lister *l, const int64_t *count, cons
         if (glp_intopt(lp, &io) == 0 && glp_mip_status(lp) == GLP_OPT)
             bound = (int64_t)llround(glp_mip_obj_val(lp));
     }
-    ent_free(ind);
-    ent_free(val);
-    glp_delete_prob(lp);
     return bound;
 }
 
