@@ -64,10 +64,7 @@ static int by_volume(struct ent_pack *p, const int32_t *base, struct ent_keep_se
     double *demand = ent_calloc(p->n_res + 1, sizeof *demand);
     double *have = ent_calloc(p->n_res + 1, sizeof *have);
     uint8_t *shape = ent_calloc(p->n_nodes + 1, 1);
-    for (size_t v = 0; v < p->n_vms; v++)
-        if (p->target.vm_state[v] == ENT_VM_RUNNING)
-            for (size_t r = 0; r < p->n_res; r++)
-                demand[r] += (double)p->dem[v * p->n_res + r];
+    ent_pack_total_demand(p, demand);
     int64_t before = st->nodes_used;
     int fewer = 0;
     for (size_t i = 0; i < 3 && !fewer && ent_now() < ks->deadline; i++) {

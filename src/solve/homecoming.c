@@ -20,12 +20,6 @@ struct homecoming {
     int32_t *evicted;
 };
 
-static int32_t home_of(const struct ent_pack *p, int32_t vm)
-{
-    const struct ent_mapping *now = &p->m->map;
-    return now->vm_state[vm] == ENT_VM_RUNNING ? now->vm_host[vm] : -1;
-}
-
 static void move(struct homecoming *h, int32_t vm, int32_t node)
 {
     int32_t from = h->p->target.vm_host[vm];
@@ -56,7 +50,7 @@ static int bring_home(struct homecoming *h, int32_t vm, int32_t home)
     size_t n = 0;
     for (uint32_t i = 0; i < p->n_residents[home]; i++) {
         int32_t u = p->residents[home][i];
-        if (home_of(p, u) != home && !ent_pack_pinned(p, u))
+        if (ent_pack_home(p, u) != home && !ent_pack_pinned(p, u))
             h->evicted[n++] = u;
     }
     qsort_r(h->evicted, n, sizeof *h->evicted, cmp_size_desc, (void *)h->size);
@@ -72,7 +66,7 @@ static int bring_home(struct homecoming *h, int32_t vm, int32_t home)
     size_t placed = 0;
     int32_t *was = h->evicted + n; /* where each evicted VM went */
     for (; placed < out; placed++) {
-        int32_t u = h->evicted[placed], uh = home_of(p, u), dest = -1;
+        int32_t u = h->evicted[placed], uh = ent_pack_home(p, u), dest = -1;
         if (uh >= 0 && uh != home && p->n_residents[uh] > 0 && ent_pack_fits(p, u, uh))
             dest = uh;
         else
@@ -101,12 +95,8 @@ static int bring_home(struct homecoming *h, int32_t vm, int32_t home)
 void ent__bring_home(struct ent_pack *p, double deadline)
 {
     struct homecoming h = {.p = p};
-    double *size = ent_calloc(p->n_vms + 1, sizeof *size), *maxcap;
-    maxcap = ent_malloc((p->n_res + 1) * sizeof *maxcap);
-    ent_pack_max_capacity(p, maxcap);
-    for (size_t v = 0; v < p->n_vms; v++)
-        for (size_t r = 0; r < p->n_res; r++)
-            size[v] += (double)p->dem[v * p->n_res + r] / maxcap[r];
+    double *size = ent_calloc(p->n_vms + 1, sizeof *size);
+    ent_pack_vm_sizes(p, size);
     h.size = size;
     size_t most = 0;
     for (size_t n = 0; n < p->n_nodes; n++)
@@ -121,7 +111,7 @@ void ent__bring_home(struct ent_pack *p, double deadline)
     for (int pass = 0; pass < 4 && ent_now() < deadline; pass++) {
         size_t improved = 0;
         for (size_t v = 0; v < p->n_vms; v++) {
-            int32_t vm = (int32_t)v, home = home_of(p, vm);
+            int32_t vm = (int32_t)v, home = ent_pack_home(p, vm);
             if (p->target.vm_state[v] != ENT_VM_RUNNING || home < 0 ||
                 p->target.vm_host[v] == home || p->n_residents[home] == 0 ||
                 !ent_freeindex_contains(&h.fi, home))
@@ -136,5 +126,4 @@ void ent__bring_home(struct ent_pack *p, double deadline)
     ent_freeindex_release(&h.fi);
     ent_free(h.evicted);
     ent_free(size);
-    ent_free(maxcap);
 }

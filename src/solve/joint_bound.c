@@ -57,10 +57,7 @@ int64_t ent__joint_bound(const struct ent_pack *p, double seconds)
     int64_t *count = ent_malloc(MAX_TYPES * sizeof *count);
     size_t n_types = hardware_types(p, type, count);
     double *demand = ent_calloc(p->n_res, sizeof *demand);
-    for (size_t v = 0; v < p->n_vms; v++)
-        if (p->target.vm_state[v] == ENT_VM_RUNNING)
-            for (size_t r = 0; r < p->n_res; r++)
-                demand[r] += (double)p->dem[v * p->n_res + r];
+    ent_pack_total_demand(p, demand);
     int64_t bound = -1;
     if (n_types > 0) {
         glp_term_out(GLP_OFF);

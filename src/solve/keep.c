@@ -98,13 +98,6 @@ void ent__keep_in_place(struct ent_pack *p)
     ent_free(keys);
 }
 
-/* Where vm runs now, or -1. */
-static int32_t home_of(const struct ent_pack *p, int32_t vm)
-{
-    const struct ent_mapping *now = &p->m->map;
-    return now->vm_state[vm] == ENT_VM_RUNNING ? now->vm_host[vm] : -1;
-}
-
 /* Tries to swap a (on x) with b (on y); keeps the swap when both fit. */
 static int try_swap(struct ent_pack *p, int32_t a, int32_t b)
 {
@@ -129,7 +122,7 @@ void ent__reduce_moves(struct ent_pack *p, double deadline)
     for (int pass = 0; pass < 4 && ent_now() < deadline; pass++) {
         size_t improved = 0;
         for (size_t i = 0; i < p->n_vms; i++) {
-            int32_t a = (int32_t)i, h = home_of(p, a), x = p->target.vm_host[a];
+            int32_t a = (int32_t)i, h = ent_pack_home(p, a), x = p->target.vm_host[a];
             if (p->target.vm_state[a] != ENT_VM_RUNNING || h < 0 || x == h ||
                 p->n_residents[h] == 0) /* an emptied node stays empty */
                 continue;
@@ -141,7 +134,7 @@ void ent__reduce_moves(struct ent_pack *p, double deadline)
             }
             for (uint32_t k = 0; k < p->n_residents[h]; k++) {
                 int32_t b = p->residents[h][k];
-                if (home_of(p, b) != h && try_swap(p, a, b)) {
+                if (ent_pack_home(p, b) != h && try_swap(p, a, b)) {
                     improved++;
                     break;
                 }

@@ -264,13 +264,9 @@ int ent__keep_set_candidate(const struct ent_pack *best, const int32_t *base,
     k.heap = ent_malloc((out->n_vms + 1) * sizeof *k.heap);
     k.buffer = ent_malloc((out->n_vms + 1) * sizeof *k.buffer);
     k.candidates = ent_malloc((out->n_nodes + 1) * sizeof *k.candidates);
-    double *maxcap = ent_malloc((out->n_res + 1) * sizeof *maxcap);
-    ent_pack_max_capacity(out, maxcap);
-    for (size_t v = 0; v < out->n_vms; v++) {
-        k.home[v] = m->map.vm_state[v] == ENT_VM_RUNNING ? m->map.vm_host[v] : -1;
-        for (size_t r = 0; r < out->n_res; r++)
-            k.size[v] += (double)out->dem[v * out->n_res + r] / maxcap[r];
-    }
+    ent_pack_vm_sizes(out, k.size);
+    for (size_t v = 0; v < out->n_vms; v++)
+        k.home[v] = ent_pack_home(out, (int32_t)v);
     uint8_t *keep = ent_calloc(out->n_nodes + 1, 1);
     int ok = choose(&k, best, ks, keep);
     if (ok) {
@@ -301,7 +297,6 @@ int ent__keep_set_candidate(const struct ent_pack *best, const int32_t *base,
         ent__solve_measure(m, &out->target, st);
     }
     ent_free(keep);
-    ent_free(maxcap);
     ent_free(k.home);
     ent_free(k.size);
     ent_free(k.heap);

@@ -458,9 +458,7 @@ void ent__engine_init(struct engine *e, struct ent_pack *p, uint64_t seed, int b
     e->maxcap = ent_malloc((p->n_res + 1) * sizeof *e->maxcap);
     ent_pack_max_capacity(p, e->maxcap);
     e->size = ent_calloc(p->n_vms + 1, sizeof *e->size);
-    for (size_t v = 0; v < p->n_vms; v++)
-        for (size_t r = 0; r < p->n_res; r++)
-            e->size[v] += (double)p->dem[v * p->n_res + r] / e->maxcap[r];
+    ent_pack_vm_sizes(p, e->size);
     ent_freeindex_init(&e->fi, p, binding >= 0 ? binding : 0, N_BUCKETS);
     for (size_t n = 0; n < p->n_nodes; n++)
         if (p->n_residents[n] > 0)

@@ -237,10 +237,7 @@ void ent_move_bound(const struct ent_pack *p, int64_t k, struct ent_move_bound *
         shed(p, &rs, (int32_t)n, mem, items, &c, &mem_kept[n]);
         count_kept[n] = (double)c;
     }
-    for (size_t v = 0; v < p->n_vms; v++)
-        if (p->target.vm_state[v] == ENT_VM_RUNNING)
-            for (size_t r = 0; r < p->n_res; r++)
-                demand[r] += (double)p->dem[v * p->n_res + r];
+    ent_pack_total_demand(p, demand);
     out->migrations = least_moved(p, count_all, count_kept, k, demand);
     out->moved_memory = mem >= 0 ? least_moved(p, mem_all, mem_kept, k, demand) : 0;
     ent_free(items);

@@ -470,6 +470,34 @@ static size_t by_relative_size(const struct ent_pack *p, const int64_t *rows, si
     return count;
 }
 
+void ent_pack_vm_sizes(const struct ent_pack *p, double *out)
+{
+    double *maxcap = ent_malloc((p->n_res + 1) * sizeof *maxcap);
+    ent_pack_max_capacity(p, maxcap);
+    for (size_t v = 0; v < p->n_vms; v++) {
+        out[v] = 0;
+        for (size_t r = 0; r < p->n_res; r++)
+            out[v] += (double)p->dem[v * p->n_res + r] / maxcap[r];
+    }
+    ent_free(maxcap);
+}
+
+void ent_pack_total_demand(const struct ent_pack *p, double *out)
+{
+    for (size_t r = 0; r < p->n_res; r++)
+        out[r] = 0;
+    for (size_t v = 0; v < p->n_vms; v++)
+        if (p->target.vm_state[v] == ENT_VM_RUNNING)
+            for (size_t r = 0; r < p->n_res; r++)
+                out[r] += (double)p->dem[v * p->n_res + r];
+}
+
+int32_t ent_pack_home(const struct ent_pack *p, int32_t vm)
+{
+    const struct ent_mapping *now = &p->m->map;
+    return now->vm_state[vm] == ENT_VM_RUNNING ? now->vm_host[vm] : -1;
+}
+
 size_t ent_pack_nodes_by_capacity(const struct ent_pack *p, int32_t **out)
 {
     return by_relative_size(p, p->cap, p->n_nodes, usable_node, p->order_res, out);

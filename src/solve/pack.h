@@ -83,6 +83,12 @@ int ent_pack_node_ok(const struct ent_pack *p, int32_t node);
 size_t ent_pack_nodes_by_capacity(const struct ent_pack *p, int32_t **out);
 /* out[r]: the largest capacity of resource r over all nodes (at least 1), for normalising. */
 void ent_pack_max_capacity(const struct ent_pack *p, double *out);
+/* out[v]: VM v's final demand as shares of the largest capacities, summed over resources. */
+void ent_pack_vm_sizes(const struct ent_pack *p, double *out);
+/* out[r]: the final demand of resource r summed over the VMs that will run. */
+void ent_pack_total_demand(const struct ent_pack *p, double *out);
+/* Where vm runs now (before the plan), -1 when it does not run. */
+int32_t ent_pack_home(const struct ent_pack *p, int32_t vm);
 /* VMs that will run, in decreasing size (demand as a share of the largest capacity, summed over
  * resources); returns the count, *out to free with ent_free. */
 size_t ent_pack_running_by_size(struct ent_pack *p, int32_t **out);
