@@ -20,6 +20,28 @@ void ent__pack_rules_init(struct ent_pack *p);
 void ent__pack_rules_release(struct ent_pack *p);
 bool ent__pack_rules_allow(const struct ent_pack *p, int32_t vm, int32_t node);
 
+/* The maximal ways to fill a node (patterns) in one resource, when the running VMs' demands
+ * take few values and the usable nodes' capacities few values (patterns.c). */
+#define ENT_FILL_MAX_SIZES   24
+#define ENT_FILL_MAX_CLASSES 8
+struct ent_fill_patterns {
+    size_t n_sizes; /* the distinct positive demands, largest first, and how many VMs have each */
+    int64_t size[ENT_FILL_MAX_SIZES], count[ENT_FILL_MAX_SIZES];
+    size_t n_classes; /* the distinct capacities of the usable nodes, and how many have each */
+    int64_t class_cap[ENT_FILL_MAX_CLASSES], class_nodes[ENT_FILL_MAX_CLASSES];
+    size_t start[ENT_FILL_MAX_CLASSES + 1]; /* class k's patterns: start[k] .. start[k + 1] */
+    int *patterns;                          /* n_patterns x n_sizes counts */
+    size_t n_patterns;
+};
+/* 0 and the patterns; -1 when there are too many sizes, capacities or patterns, or none. */
+int ent__fill_patterns(const struct ent_pack *p, int res, struct ent_fill_patterns *out);
+void ent__fill_patterns_release(struct ent_fill_patterns *fp);
+
+/* Raises *out to the bounds on the change that patterns give (move_patterns.c), for any target
+ * with at most k active nodes. */
+struct ent_move_bound;
+void ent__pattern_move_bound(const struct ent_pack *p, int64_t k, struct ent_move_bound *out);
+
 /* The cutting-stock bound for resource res (see patterns.c), computed within about `seconds`;
  * -1 when the resource has too many distinct demands or node capacities for it. */
 int64_t ent__pattern_bound(const struct ent_pack *p, int res, double seconds);

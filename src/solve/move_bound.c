@@ -8,6 +8,7 @@
  * with at most K active nodes. */
 #include "model/model.h"
 #include "solve/bounds.h"
+#include "solve/internal.h"
 #include "solve/pack.h"
 #include "util/alloc.h"
 
@@ -240,6 +241,7 @@ void ent_move_bound(const struct ent_pack *p, int64_t k, struct ent_move_bound *
     ent_pack_total_demand(p, demand);
     out->migrations = least_moved(p, count_all, count_kept, k, demand);
     out->moved_memory = mem >= 0 ? least_moved(p, mem_all, mem_kept, k, demand) : 0;
+    ent__pattern_move_bound(p, k, out); /* stronger where demands take few values */
     ent_free(items);
     ent_free(demand);
     ent_free(count_all);

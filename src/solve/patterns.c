@@ -14,8 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_SIZES    24
-#define MAX_CLASSES  8
 #define MAX_PATTERNS 20000
 
 struct lister {
@@ -80,7 +78,7 @@ static size_t demand_sizes(const struct ent_pack *p, int res, int64_t *size, int
             count[n_sizes - 1]++;
             continue;
         }
-        if (n_sizes == MAX_SIZES) {
+        if (n_sizes == ENT_FILL_MAX_SIZES) {
             n_sizes = 0;
             break;
         }
@@ -103,7 +101,7 @@ static size_t node_classes(const struct ent_pack *p, int res, int64_t *cls_cap, 
         while (k < n_cls && cls_cap[k] != c)
             k++;
         if (k == n_cls) {
-            if (n_cls == MAX_CLASSES)
+            if (n_cls == ENT_FILL_MAX_CLASSES)
                 return 0;
             cls_cap[n_cls] = c;
             cls_n[n_cls++] = 0;
@@ -115,10 +113,11 @@ static size_t node_classes(const struct ent_pack *p, int res, int64_t *cls_cap, 
 
 /* The integer program: fewest patterns covering every demand, at most cls_n[k] patterns of
  * class k (those listed from start[k] to start[k + 1]). The LP bound when the time runs out. */
-static int64_t solve_patterns(const struct lister *l, const int64_t *count, const int64_t *cls_n,
-                              size_t n_cls, const size_t *start, double seconds)
+static int64_t solve_patterns(const struct ent_fill_patterns *fp, double seconds)
 {
-    size_t n_sizes = l->n_sizes;
+    size_t n_sizes = fp->n_sizes, n_cls = fp->n_classes;
+    const int64_t *count = fp->count, *cls_n = fp->class_nodes;
+    const size_t *start = fp->start;
     glp_term_out(GLP_OFF);
     glp_prob *lp = glp_create_prob();
     glp_set_obj_dir(lp, GLP_MIN);
@@ -127,7 +126,7 @@ static int64_t solve_patterns(const struct lister *l, const int64_t *count, cons
         glp_set_row_bnds(lp, (int)i + 1, GLP_LO, (double)count[i], 0);
     for (size_t k = 0; k < n_cls; k++)
         glp_set_row_bnds(lp, (int)(n_sizes + k) + 1, GLP_UP, 0, (double)cls_n[k]);
-    glp_add_cols(lp, (int)l->n_patterns);
+    glp_add_cols(lp, (int)fp->n_patterns);
     int *ind = ent_malloc((n_sizes + 2) * sizeof *ind);
     double *val = ent_malloc((n_sizes + 2) * sizeof *val);
     for (size_t k = 0; k < n_cls; k++)
@@ -137,9 +136,9 @@ static int64_t solve_patterns(const struct lister *l, const int64_t *count, cons
             glp_set_col_bnds(lp, col, GLP_LO, 0, 0);
             glp_set_obj_coef(lp, col, 1);
             for (size_t i = 0; i < n_sizes; i++)
-                if (l->patterns[j * n_sizes + i]) {
+                if (fp->patterns[j * n_sizes + i]) {
                     ind[++len] = (int)i + 1;
-                    val[len] = l->patterns[j * n_sizes + i];
+                    val[len] = fp->patterns[j * n_sizes + i];
                 }
             ind[++len] = (int)(n_sizes + k) + 1;
             val[len] = 1;
@@ -170,28 +169,47 @@ int64_t ent__glpk_bound(glp_prob *lp, double seconds)
     return bound;
 }
 
+int ent__fill_patterns(const struct ent_pack *p, int res, struct ent_fill_patterns *out)
+{
+    memset(out, 0, sizeof *out);
+    out->n_sizes = demand_sizes(p, res, out->size, out->count);
+    if (out->n_sizes == 0)
+        return -1;
+    out->n_classes = node_classes(p, res, out->class_cap, out->class_nodes);
+    if (out->n_classes == 0)
+        return -1;
+    struct lister l = {
+        out->size, out->count, out->n_sizes, 0, ent_calloc(out->n_sizes, sizeof(int)), NULL, 0,
+        0,         0};
+    for (size_t k = 0; k < out->n_classes && !l.overflow; k++) {
+        out->start[k] = l.n_patterns;
+        l.cap = out->class_cap[k];
+        list_patterns(&l, 0, out->class_cap[k]);
+    }
+    out->start[out->n_classes] = l.n_patterns;
+    ent_free(l.current);
+    out->patterns = l.patterns;
+    out->n_patterns = l.n_patterns;
+    if (l.overflow || l.n_patterns == 0) {
+        ent__fill_patterns_release(out);
+        return -1;
+    }
+    return 0;
+}
+
+void ent__fill_patterns_release(struct ent_fill_patterns *fp)
+{
+    ent_free(fp->patterns);
+    fp->patterns = NULL;
+    fp->n_patterns = 0;
+}
+
 int64_t ent__pattern_bound(const struct ent_pack *p, int res, double seconds)
 {
-    int64_t size[MAX_SIZES], count[MAX_SIZES];
-    size_t n_sizes = demand_sizes(p, res, size, count);
-    if (n_sizes == 0)
+    struct ent_fill_patterns fp;
+    if (ent__fill_patterns(p, res, &fp))
         return -1;
-    int64_t cls_cap[MAX_CLASSES], cls_n[MAX_CLASSES];
-    size_t n_cls = node_classes(p, res, cls_cap, cls_n);
-    if (n_cls == 0)
-        return -1;
-    struct lister l = {size, count, n_sizes, 0, ent_calloc(n_sizes, sizeof(int)), NULL, 0, 0, 0};
-    size_t start[MAX_CLASSES + 1];
-    for (size_t k = 0; k < n_cls && !l.overflow; k++) {
-        start[k] = l.n_patterns;
-        l.cap = cls_cap[k];
-        list_patterns(&l, 0, cls_cap[k]);
-    }
-    start[n_cls] = l.n_patterns;
-    int64_t bound = -1;
-    if (!l.overflow && l.n_patterns > 0)
-        bound = solve_patterns(&l, count, cls_n, n_cls, start, seconds);
-    ent_free(l.current);
-    ent_free(l.patterns);
+    int64_t bound = solve_patterns(&fp, seconds);
+    ent__fill_patterns_release(&fp);
     return bound;
 }

@@ -11,6 +11,21 @@ VM_TYPES = [(100, 2048), (200, 4096), (400, 8192), (800, 16384), (1600, 65536),
             (3200, 131072), (6400, 262144)]
 
 
+def instance(caps, demands, hosts, node_attributes=None):
+    """A BtrPlace instance (dict): nodes of capacities caps (CPU, memory), VM v of demands[v]
+    running on node hosts[v] (None: not placed yet), node attributes by node when given."""
+    online = {str(n): {"runningVMs": [v for v, h in enumerate(hosts) if h == n],
+                       "sleepingVMs": []} for n in range(len(caps))}
+    views = [{"id": "shareableResource", "rcId": rc, "defCapacity": 0, "defConsumption": 0,
+              "nodes": {str(n): caps[n][i] for n in range(len(caps))},
+              "vms": {str(v): demands[v][i] for v in range(len(demands))}}
+             for i, rc in enumerate(("cpu", "memory"))]
+    nodes = {str(n): a for n, a in enumerate(node_attributes)} if node_attributes else {}
+    return {"model": {"mapping": {"onlineNodes": online, "offlineNodes": [], "readyVMs": []},
+                      "attributes": {"nodes": nodes, "vms": {}}, "views": views},
+            "constraints": [], "objective": None}
+
+
 def cluster(seed, nodes, load=0.45):
     """A BtrPlace instance (dict): nodes of mixed types, running VMs filling about load of the
     capacity, each placed round-robin on the first node with room (spread out)."""
@@ -35,14 +50,7 @@ def cluster(seed, nodes, load=0.45):
         vms.append((cpu, ram))
         host.append(n)
         mem += ram
-    online = {str(n): {"runningVMs": [v for v in range(len(vms)) if host[v] == n],
-                       "sleepingVMs": []} for n in range(nodes)}
-    views = [{"id": "shareableResource", "rcId": rc, "defCapacity": 0, "defConsumption": 0,
-              "nodes": {str(n): caps[n][i] for n in range(nodes)},
-              "vms": {str(v): vms[v][i] for v in range(len(vms))}}
-             for i, rc in enumerate(("cpu", "memory"))]
-    return {"model": {"mapping": {"onlineNodes": online, "offlineNodes": [], "readyVMs": []},
-                      "views": views}, "constraints": [], "objective": None}, caps, vms
+    return instance(caps, vms, host), caps, vms
 
 
 def _order(caps, vms):
@@ -92,34 +100,32 @@ WATTS = {800: (55, 110), 1600: (80, 190), 3200: (140, 330), 4800: (210, 480), 64
          12800: (450, 1100)}
 
 
+def place_first(caps, demands, order_of, memory_fill=1.0):
+    """Each VM on the first node in order_of(v) with room (memory up to memory_fill of the
+    capacity): the host of each VM, None for one that fits nowhere."""
+    used, hosts = [[0, 0] for _ in caps], []
+    for v, d in enumerate(demands):
+        hosts.append(None)
+        for n in order_of(v):
+            if used[n][0] + d[0] <= caps[n][0] and used[n][1] + d[1] <= caps[n][1] * memory_fill:
+                used[n][0] += d[0]
+                used[n][1] += d[1]
+                hosts[v] = n
+                break
+    return hosts
+
+
 def small_cluster(seed, nodes, vms):
-    """A tiny mixed cluster with a power model (node attributes wattsIdle, wattsPeak): the
-    instance, capacities, VM demands and each node's (idle, peak)."""
+    """A tiny mixed cluster with a power model (node attributes wattsIdle, wattsPeak), VMs spread
+    (each on the next node with room): the instance, capacities, VM demands and each node's
+    (idle, peak)."""
     rng = random.Random(seed)
     caps = [rng.choice(NODE_TYPES[:4])[:2] for _ in range(nodes)]
     demands = [rng.choice(VM_TYPES[:4]) for _ in range(vms)]
     power = [WATTS[c[0]] for c in caps]
-    inst = {"model": {"mapping": {"onlineNodes": {str(n): {"runningVMs": [], "sleepingVMs": []}
-                                                  for n in range(nodes)},
-                                  "offlineNodes": [], "readyVMs": []},
-                      "attributes": {"nodes": {str(n): {"wattsIdle": power[n][0],
-                                                        "wattsPeak": power[n][1]}
-                                               for n in range(nodes)}, "vms": {}},
-                      "views": [{"id": "shareableResource", "rcId": rc, "defCapacity": 0,
-                                 "defConsumption": 0,
-                                 "nodes": {str(n): caps[n][i] for n in range(nodes)},
-                                 "vms": {str(v): demands[v][i] for v in range(vms)}}
-                                for i, rc in enumerate(("cpu", "memory"))]},
-            "constraints": [], "objective": None}
-    for v in range(vms):  # spread: each VM on the next node with room
-        for k in range(nodes):
-            n = (v + k) % nodes
-            run = inst["model"]["mapping"]["onlineNodes"][str(n)]["runningVMs"]
-            if all(sum(demands[x][i] for x in run) + demands[v][i] <= caps[n][i]
-                   for i in range(2)):
-                run.append(v)
-                break
-    return inst, caps, demands, power
+    hosts = place_first(caps, demands, lambda v: [(v + k) % nodes for k in range(nodes)])
+    attributes = [{"wattsIdle": idle, "wattsPeak": peak} for idle, peak in power]
+    return instance(caps, demands, hosts, attributes), caps, demands, power
 
 
 def optimum(caps, demands, power):
@@ -157,26 +163,52 @@ def hosts_of(inst, vms):
     return where
 
 
-def fewest_moves(caps, demands, hosts, most_nodes):
-    """(fewest migrations, least memory moved) over every placement on at most most_nodes nodes,
-    by brute force; memory is the second resource."""
-    best = [None, None]
-    n, used = len(caps), [[0, 0] for _ in caps]
+def packed_cluster(seed, nodes, vms):
+    """A uniform cluster packed first-fit to 80 % of memory in random node order, VMs of three
+    memory sizes (the shape where the pattern bound on the change applies); None if it does not
+    fit. The instance, capacities and VM demands."""
+    rng = random.Random(seed)
+    caps = [(800, 4096)] * nodes
+    demands = [(rng.randint(10, 200), rng.choice((613, 870, 1740))) for _ in range(vms)]
+    order = list(range(nodes))
+    rng.shuffle(order)
+    hosts = place_first(caps, demands, lambda v: order, memory_fill=0.8)
+    if None in hosts:
+        return None
+    return instance(caps, demands, hosts), caps, demands
 
-    def place(v, moves, moved):
-        if v == len(demands):
-            if sum(1 for k in range(n) if used[k] != [0, 0]) <= most_nodes:
-                best[0] = moves if best[0] is None else min(best[0], moves)
-                best[1] = moved if best[1] is None else min(best[1], moved)
+
+def least_change(caps, demands, hosts, most_nodes, weight):
+    """The least total weight of the VMs that leave their node, over every placement on at most
+    most_nodes nodes (branch and bound, largest memory first, each VM tried at home first)."""
+    n, order = len(caps), sorted(range(len(demands)), key=lambda v: -demands[v][1])
+    used, count, best = [[0, 0] for _ in caps], [0] * n, [None]
+
+    def place(i, cost, active):
+        if best[0] is not None and cost >= best[0]:
             return
-        for k in range(n):
-            if all(used[k][i] + demands[v][i] <= caps[k][i] for i in range(2)):
+        if i == len(order):
+            best[0] = cost
+            return
+        v = order[i]
+        for k in [hosts[v]] + [k for k in range(n) if k != hosts[v]]:
+            if count[k] == 0 and active == most_nodes:
+                continue
+            if all(used[k][r] + demands[v][r] <= caps[k][r] for r in range(2)):
                 used[k][0] += demands[v][0]
                 used[k][1] += demands[v][1]
-                away = k != hosts[v]
-                place(v + 1, moves + away, moved + demands[v][1] * away)
+                count[k] += 1
+                place(i + 1, cost + (weight(v) if k != hosts[v] else 0), active + (count[k] == 1))
                 used[k][0] -= demands[v][0]
                 used[k][1] -= demands[v][1]
+                count[k] -= 1
 
     place(0, 0, 0)
-    return best[0], best[1]
+    return best[0]
+
+
+def fewest_moves(caps, demands, hosts, most_nodes):
+    """(fewest migrations, least memory moved) over every placement on at most most_nodes nodes;
+    memory is the second resource."""
+    return (least_change(caps, demands, hosts, most_nodes, lambda v: 1),
+            least_change(caps, demands, hosts, most_nodes, lambda v: demands[v][1]))

@@ -56,23 +56,41 @@ class MixedHardware(unittest.TestCase):
                     self.assertTrue(report["valid"], report)
                     self.assertAlmostEqual(report["watts"], energy["watts"], delta=0.011)
 
+    def assert_bounds_on_the_change(self, tmp, inst, caps, demands):
+        """vms_moved_bound and moved_memory_bound at most the least change on as many nodes
+        (mixed.fewest_moves), the engine's change at least that."""
+        path = os.path.join(tmp, "i.json")
+        with open(path, "w") as f:
+            json.dump(inst, f)
+        out = json.loads(harness.run("solve", path, check=0).stdout)
+        hosts = mixed.hosts_of(inst, len(demands))
+        moves, moved = mixed.fewest_moves(caps, demands, hosts, out["nodes"])
+        self.assertLessEqual(out["vms_moved_bound"], moves, out)
+        self.assertLessEqual(out["moved_memory_bound"], moved, out)
+        self.assertLessEqual(moves, out["vms_moved"], out)
+        self.assertLessEqual(moved, out["moved_memory"], out)
+
     def test_bounds_on_the_change_never_exceed_the_least_change(self):
-        """vms_moved_bound and moved_memory_bound: no placement on as many nodes moves less (brute
-        force), and the engine's answer moves at least that much."""
+        """On tiny mixed clusters, against a brute force over every placement."""
         with tempfile.TemporaryDirectory() as tmp:
             for seed in range(10, 22):
                 inst, caps, demands, _ = mixed.small_cluster(seed, 5, 7)
-                path = os.path.join(tmp, "i.json")
-                with open(path, "w") as f:
-                    json.dump(inst, f)
-                out = json.loads(harness.run("solve", path, check=0).stdout)
-                hosts = mixed.hosts_of(inst, len(demands))
-                moves, moved = mixed.fewest_moves(caps, demands, hosts, out["nodes"])
                 with self.subTest(seed=seed):
-                    self.assertLessEqual(out["vms_moved_bound"], moves, out)
-                    self.assertLessEqual(out["moved_memory_bound"], moved, out)
-                    self.assertLessEqual(moves, out["vms_moved"], out)
+                    self.assert_bounds_on_the_change(tmp, inst, caps, demands)
 
+    def test_pattern_bounds_on_the_change_on_packed_clusters(self):
+        """On packed clusters of few VM sizes the bounds come from the pattern relaxation (how
+        much each node can keep); against an exact branch and bound."""
+        with tempfile.TemporaryDirectory() as tmp:
+            checked = 0
+            for seed in range(26):
+                packed = mixed.packed_cluster(seed, 8, 16)
+                if packed is None:
+                    continue
+                with self.subTest(seed=seed):
+                    self.assert_bounds_on_the_change(tmp, *packed)
+                checked += 1
+            self.assertGreaterEqual(checked, 10)
 
 if __name__ == "__main__":
     harness.main()
