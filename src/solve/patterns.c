@@ -199,6 +199,8 @@ int ent__fill_patterns(const struct ent_pack *p, int res, struct ent_fill_patter
 
 void ent__fill_patterns_release(struct ent_fill_patterns *fp)
 {
+    if (!fp)
+        return;
     ent_free(fp->patterns);
     fp->patterns = NULL;
     fp->n_patterns = 0;
