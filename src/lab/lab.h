@@ -112,6 +112,10 @@ ENT_MUST_USE int ent_lab_vm_lock(const struct ent_lab *lab, const char *vm, stru
 void ent_lab_vm_unlock(int fd);
 /* The generation a new instance of vm takes: above every one whose files run/ holds. */
 unsigned ent_lab_next_generation(const struct ent_lab *lab, const struct ent_lab_vm *vm);
+/* Cancels the migration q's instance is sending and waits (2 s at most) until it has given up,
+ * so that the instance keeps running. */
+struct ent_qmp;
+void ent_lab_cancel_migration(struct ent_qmp *q);
 /* Resumes a paused instance (logged when it cannot). */
 void ent_lab_resume(const struct ent_lab_instance *inst);
 /* A VM split between processes made whole (call it with the VM's lock held): the instance that

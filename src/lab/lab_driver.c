@@ -168,28 +168,6 @@ static int start_migration(struct ent_qmp *q, const struct ent_migration *mig, c
     return rc;
 }
 
-/* Cancels and waits until the source has given up, so that it keeps running. */
-static void cancel_migration(struct ent_qmp *q)
-{
-    struct ent_error err;
-    ent_error_init(&err);
-    if (ent_qmp_call(q, "migrate_cancel", NULL, NULL, &err)) /* the polling below still says */
-        ent_warn("lab: cancelling a migration: %s", err.msg);
-    /* QEMU cancels in milliseconds; a source that takes longer is left to the abort's check
-     * (its status, then resume), so --timeout is overrun by 2 s at most, not 10. */
-    for (double end = ent_now() + 2.0; ent_now() < end; ent_sleep(0.02)) {
-        json_t *info = NULL;
-        if (ent_qmp_call(q, "query-migrate", NULL, &info, NULL))
-            return;
-        const char *s = json_string_value(json_object_get(info, "status"));
-        int over = !s || strcmp(s, "cancelled") == 0 || strcmp(s, "failed") == 0 ||
-                   strcmp(s, "completed") == 0;
-        json_decref(info);
-        if (over)
-            return;
-    }
-}
-
 static int qmp_perform(struct ent_driver *drv, struct ent_migration *mig, struct ent_error *err)
 {
     (void)drv;
@@ -223,7 +201,7 @@ static int qmp_perform(struct ent_driver *drv, struct ent_migration *mig, struct
         }
         json_decref(info);
         if (!rc && mig->timeout > 0 && ent_now() - start > mig->timeout) {
-            cancel_migration(&q);
+            ent_lab_cancel_migration(&q);
             rc = ent_error(err, ENT_ETIMEOUT, "cancelled after %.1f s (timeout)", mig->timeout);
         }
         if (!rc)

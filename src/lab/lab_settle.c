@@ -8,6 +8,7 @@
 
 #include "proto/qmp_client.h"
 #include "util/alloc.h"
+#include "util/clock.h"
 #include "util/error.h"
 #include "util/log.h"
 #include "util/str.h"
@@ -78,6 +79,39 @@ void ent_lab_resume(const struct ent_lab_instance *inst)
         ent_log_error("lab: resuming QEMU %d: %s", (int)inst->pid, err.msg);
 }
 
+/* Cancels and waits until the source has given up, so that it keeps running. */
+void ent_lab_cancel_migration(struct ent_qmp *q)
+{
+    struct ent_error err;
+    ent_error_init(&err);
+    if (ent_qmp_call(q, "migrate_cancel", NULL, NULL, &err)) /* the polling below still says */
+        ent_warn("lab: cancelling a migration: %s", err.msg);
+    /* QEMU cancels in milliseconds; a source that takes longer is left to the abort's check
+     * (its status, then resume), so --timeout is overrun by 2 s at most, not 10. */
+    for (double end = ent_now() + 2.0; ent_now() < end; ent_sleep(0.02)) {
+        json_t *info = NULL;
+        if (ent_qmp_call(q, "query-migrate", NULL, &info, NULL))
+            return;
+        const char *s = json_string_value(json_object_get(info, "status"));
+        int over = !s || strcmp(s, "cancelled") == 0 || strcmp(s, "failed") == 0 ||
+                   strcmp(s, "completed") == 0;
+        json_decref(info);
+        if (over)
+            return;
+    }
+}
+
+/* Cancels a migration the instance may still be sending (to a destination just ended), and
+ * waits until it has given up: the next migration of the VM would be refused while it lasts. */
+static void cancel_outgoing(const struct ent_lab_instance *inst)
+{
+    struct ent_qmp q;
+    if (ent_qmp_connect(&q, inst->qmp, QMP_TIMEOUT, NULL))
+        return;
+    ent_lab_cancel_migration(&q);
+    ent_qmp_close(&q);
+}
+
 /* Records the running instance other as VM v (from a migration that completed unrecorded). */
 static int adopt(const struct ent_lab *lab, struct ent_lab_vm *v,
                  const struct ent_lab_instance *other, struct ent_error *err)
@@ -132,6 +166,8 @@ int ent_lab_settle(const struct ent_lab *lab, const char *vm, bool *changed, str
             ent_lab_qemu_stop(&all[i]);
             *changed = true;
         }
+    if (!rc && keep == own && own >= 0 && *changed) /* its outgoing copy lost its destination */
+        cancel_outgoing(&all[own]);
     if (!rc && keep == own && own >= 0 && strcmp(own_status, "running") != 0) {
         ent_warn("lab: %s was %s on %s: resumed", vm, own_status, v.node);
         ent_lab_resume(&all[own]);
