@@ -8,7 +8,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 BUILD_PACKAGES=(gcc pkg-config meson ninja-build libjansson-dev zlib1g-dev libglpk-dev libexpat1-dev libcurl4-openssl-dev libvirt-dev libsqlite3-dev python3)
-TEST_PACKAGES=(libcmocka-dev clang libclang-rt-14-dev clang-format ganglia-monitor libvirt-clients
+# Programs Entropy itself runs: ipmitool for the IPMI power driver.
+RUNTIME_PACKAGES=(ipmitool)
+TEST_PACKAGES=(libcmocka-dev clang libclang-rt-14-dev clang-format ganglia-monitor libvirt-clients openipmi
     libvirt-daemon-system libvirt-daemon-driver-qemu qemu-system-x86 iproute2 git)
 
 as_root() {
@@ -49,12 +51,12 @@ build() {
 mode="${1:-demo}"
 case "$mode" in
 deps)
-    install_packages "${BUILD_PACKAGES[@]}"
+    install_packages "${BUILD_PACKAGES[@]}" "${RUNTIME_PACKAGES[@]}"
     [ "${2:-}" = "--test" ] && install_packages "${TEST_PACKAGES[@]}"
     ;;
 demo)
     shift || true
-    install_packages "${BUILD_PACKAGES[@]}"
+    install_packages "${BUILD_PACKAGES[@]}" "${RUNTIME_PACKAGES[@]}"
     build
     ./build/entropy demo "$@"
     echo
@@ -69,7 +71,7 @@ demo)
     fi
     ;;
 test)
-    install_packages "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+    install_packages "${BUILD_PACKAGES[@]}" "${RUNTIME_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
     exec scripts/run-tests.sh
     ;;
 *)

@@ -215,6 +215,18 @@ static const struct ent_command commands[] = {
      "\n"
      "Exit status: 0 the daemon answered, 1 no daemon answers, 2 bad usage.\n",
      ent_cmd_status},
+    {"power", "switch nodes on or off, or ask their power state, through their BMC",
+     "usage: entropy power NODE... on|off|status [--config FILE] [--timeout S]\n"
+     "\n"
+     "Through the power driver that power.nodes of FILE (default config/entropy.properties)\n"
+     "gives each node (IPMI, Wake-on-LAN, an administrator's command): on and off ask for the\n"
+     "change, then wait until the node reports it (up to power.timeout, or --timeout S);\n"
+     "status asks. One line per node: \"NODE: on\", \"NODE: off\" or \"NODE: unknown (why)\".\n"
+     "A driver that cannot tell the state (Wake-on-LAN) says so after the packet is sent.\n"
+     "\n"
+     "Exit status: 0 every node did, 1 a node refused or did not reach the state, 2 bad input\n"
+     "(a bad configuration, a node without a power driver).\n",
+     ent_cmd_power},
     {"config", "list the configuration keys, or check a configuration file",
      "usage: entropy config --defaults | --markdown | FILE\n"
      "\n"

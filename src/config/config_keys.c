@@ -134,6 +134,25 @@ const struct ent_config_key ent_config_keys[] = {
            "yes: decide and plan every round, log the plan, execute nothing."),
     CHOICE("loop.power_off_empty", "no", "no|yes",
            "yes: shut down the nodes a plan empties (through their driver)."),
+    STR("power.nodes", "",
+        "How each node is powered on and off, space-separated NODE=URI[,URI]: "
+        "ipmi://USER@HOST[:PORT] (IPMI 2.0 over LAN, through ipmitool), "
+        "wol://MAC[@BROADCAST[:PORT]] (Wake-on-LAN: boot only), command:///PATH (PATH "
+        "on|off|status NODE, run without a shell). A second URI serves what the first cannot: "
+        "node-3=wol://52:54:00:12:34:56,command:///usr/local/sbin/node-off"),
+    PATH("power.ipmi.password_file", "",
+         "The BMC password (first line, at most 20 bytes), in a file of the daemon's user of mode "
+         "0600 or tighter (refused otherwise); ipmitool reads it itself: the password never "
+         "appears in a command line, a log or entropy status."),
+    INT("power.ipmi.cipher_suite", "3", 0, 17,
+        "The RMCP+ cipher suite (ipmitool -C): 3 (AES-128, HMAC-SHA1) is the one BMCs commonly "
+        "accept; 17 (HMAC-SHA256) for BMCs that require it."),
+    CHOICE("power.ipmi.off", "soft", "soft|hard",
+           "soft: an ACPI shutdown the node's system carries out (a BMC refuses it while the "
+           "system has not announced it can); hard: the power cut at once."),
+    NUMCLI("power.timeout", "30", 1, 3600, "power --timeout",
+           "Seconds a power driver call may take (the program is killed past it), and that "
+           "entropy power waits for a node to reach the state asked."),
     INT("loop.avoid_rounds", "3", 0, 1000,
         "Rounds a node is no destination after an action to it failed (0: never avoided), so "
         "that a node that keeps refusing does not make every round fail the same way."),

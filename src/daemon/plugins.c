@@ -1,8 +1,9 @@
-/* The one list of built-in plug-ins. A new monitoring source or driver is its own file (its ops
- * table) and one line here. */
+/* The one list of built-in plug-ins. A new monitoring source, driver or power driver is its own
+ * file (its ops table) and one line here. */
 #include "daemon/plugins.h"
 
 #include "drivers/driver.h"
+#include "drivers/power.h"
 #include "lab/lab.h"
 #include "monitor/monitor.h"
 
@@ -19,6 +20,12 @@ static const struct ent_driver_ops *const drivers[] = {
     &ent_driver_xl_ops,  &ent_driver_libvirt_ops,
 };
 
+static const struct ent_power_ops *const power_drivers[] = {
+    &ent_power_ipmi_ops,
+    &ent_power_wol_ops,
+    &ent_power_command_ops,
+};
+
 void ent_plugins_init(void)
 {
     static bool done;
@@ -33,6 +40,11 @@ void ent_plugins_init(void)
     }
     for (size_t i = 0; i < sizeof drivers / sizeof *drivers; i++) {
         int rc = ent_driver_register(drivers[i], NULL);
+        assert(rc == 0);
+        (void)rc;
+    }
+    for (size_t i = 0; i < sizeof power_drivers / sizeof *power_drivers; i++) {
+        int rc = ent_power_register(power_drivers[i], NULL);
         assert(rc == 0);
         (void)rc;
     }

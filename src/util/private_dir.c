@@ -2,6 +2,7 @@
 #include "util/private_dir.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -49,4 +50,48 @@ int ent_own_file(int fd, const char *path, unsigned mode, struct ent_error *err)
     if (fchmod(fd, (mode_t)mode) != 0)
         return ent_error(err, ENT_EIO, "%s: cannot set its mode: %s", path, strerror(errno));
     return 0;
+}
+
+static int secret_length(int fd, const char *path, size_t max_len, struct ent_error *err)
+{
+    char buf[256];
+    ssize_t got = read(fd, buf, sizeof buf);
+    if (got < 0)
+        return ent_error(err, ENT_EIO, "%s: %s", path, strerror(errno));
+    size_t len = 0;
+    while (len < (size_t)got && buf[len] != '\n' && buf[len] != '\r' && buf[len] != '\0')
+        len++;
+    if (len == 0)
+        return ent_error(err, ENT_EINVALID, "%s: the password file is empty", path);
+    if (len > max_len)
+        return ent_error(err, ENT_EINVALID, "%s: the password is longer than %zu bytes", path,
+                         max_len);
+    return 0;
+}
+
+int ent_secret_file(const char *path, size_t max_len, struct ent_error *err)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0)
+        return ent_error(err, errno == ENOENT ? ENT_ENOTFOUND : ENT_EIO, "%s: %s", path,
+                         strerror(errno));
+    struct stat st;
+    int rc = 0;
+    if (fstat(fd, &st) != 0)
+        rc = ent_error(err, ENT_EIO, "%s: %s", path, strerror(errno));
+    else if (!S_ISREG(st.st_mode))
+        rc = ent_error(err, ENT_EINVALID, "%s is not a regular file: refused", path);
+    else if (st.st_uid != geteuid())
+        rc = ent_error(err, ENT_EINVALID,
+                       "%s belongs to uid %ld, not to this user (uid %ld): refused (a password "
+                       "file must be its user's alone)",
+                       path, (long)st.st_uid, (long)geteuid());
+    else if (st.st_mode & 077)
+        rc = ent_error(err, ENT_EINVALID,
+                       "%s may be read or written by others (mode %03o): refused (chmod 600 it)",
+                       path, (unsigned)(st.st_mode & 0777));
+    else
+        rc = secret_length(fd, path, max_len, err);
+    close(fd);
+    return rc;
 }

@@ -9,6 +9,7 @@
 #include "util/error.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 
 struct ent_error;
 
@@ -20,5 +21,11 @@ ENT_MUST_USE int ent_private_dir(const char *path, bool create, struct ent_error
  * set to mode whatever the umask was; otherwise ENT_EINVALID naming path: a pid file or a log
  * another user made (and may rewrite) in a shared directory is refused. */
 ENT_MUST_USE int ent_own_file(int fd, const char *path, unsigned mode, struct ent_error *err);
+
+/* 0 when path is a secret (a password file): a regular file of the effective user's that no one
+ * else may read or write (mode 0600 or tighter), of 1 to max_len bytes before the end of its
+ * first line. Otherwise ENT_EINVALID (ENT_ENOTFOUND when missing) naming path and why, never
+ * what it holds. */
+ENT_MUST_USE int ent_secret_file(const char *path, size_t max_len, struct ent_error *err);
 
 #endif

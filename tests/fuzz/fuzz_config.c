@@ -1,5 +1,8 @@
-/* libFuzzer target: entropy.properties as the daemon and `entropy config` read it. */
+/* libFuzzer target: entropy.properties as the daemon and `entropy config` read it, and the power
+ * URIs of power.nodes. */
 #include "config/properties.h"
+#include "daemon/plugins.h"
+#include "drivers/power.h"
 #include "util/error.h"
 
 #include <stddef.h>
@@ -19,8 +22,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ent_config_init(&c);
     struct ent_error err;
     ent_error_init(&err);
-    if (ent_config_read(&c, f, "fuzz.properties", &err) == 0)
+    ent_plugins_init();
+    if (ent_config_read(&c, f, "fuzz.properties", &err) == 0) {
         (void)ent_config_number(&c, "monitor.timeout");
+        struct ent_power_set set;
+        ent_power_set_init(&set);
+        if (ent_power_set_configure(&set, &c, &err) == 0)
+            for (size_t i = 0; i < set.len; i++)
+                (void)ent_power_set_find(&set, set.nodes[i].name);
+        ent_power_set_release(&set);
+    }
     fclose(f);
     ent_config_release(&c);
     return 0;
