@@ -35,6 +35,24 @@ static void print_human(json_t *doc)
                    num(last, "lower_bound"), num(last, "actions"), num(last, "done"),
                    num(last, "failed"), num(last, "dropped"), num(last, "not_started"));
     }
+    json_t *power = json_object_get(doc, "power");
+    if (json_is_object(power)) {
+        printf("power: %.1f W now, %.1f W with every node on; %.3f kWh since start, %.3f kWh "
+               "with every node on\n",
+               json_number_value(json_object_get(power, "watts")),
+               json_number_value(json_object_get(power, "watts_all_on")),
+               json_number_value(json_object_get(power, "kwh")),
+               json_number_value(json_object_get(power, "kwh_all_on")));
+        size_t i;
+        json_t *n;
+        json_array_foreach(json_object_get(power, "nodes"), i, n)
+        {
+            printf("  %-16s %s%s\n", json_string_value(json_object_get(n, "node")),
+                   json_string_value(json_object_get(n, "state")),
+                   json_is_true(json_object_get(n, "boot_failed")) ? " (its last boot failed)"
+                                                                   : "");
+        }
+    }
     json_t *actions = json_object_get(plan, "actions");
     if (json_array_size(actions)) {
         size_t i;

@@ -99,6 +99,8 @@ const struct ent_config_key ent_config_keys[] = {
     INT("monitor.sim.seed", "42", 0, 1e15, "Seed of the simulated cluster's loads."),
     NUM("monitor.sim.action_seconds", "0", 0, 3600,
         "Wall-clock seconds each simulated migration takes (0: instantly)."),
+    NUM("monitor.sim.power_seconds", "0", 0, 3600,
+        "Wall-clock seconds a simulated node takes to boot or to shut down (power driver sim:)."),
     CHOICE("driver.default", "auto", "auto|sim|qmp|libvirt|xend|xl",
            "The driver of nodes that no rule below names. auto: the source's own (sim: sim, lab: "
            "qmp, xend: xend, libvirt: libvirt; ganglia: container.driver.migration, xen and xen3 "
@@ -133,13 +135,17 @@ const struct ent_config_key ent_config_keys[] = {
     CHOICE("loop.dry_run", "no", "no|yes",
            "yes: decide and plan every round, log the plan, execute nothing."),
     CHOICE("loop.power_off_empty", "no", "no|yes",
-           "yes: shut down the nodes a plan empties (through their driver)."),
+           "yes: power off nodes monitoring has seen empty for power.min_idle seconds, beyond "
+           "power.spare_nodes, through their power driver (power.nodes); with no power.nodes, "
+           "the node shutdowns are planned after the migrations that empty them, through the "
+           "migration drivers that can."),
     STR("power.nodes", "",
         "How each node is powered on and off, space-separated NODE=URI[,URI]: "
         "ipmi://USER@HOST[:PORT] (IPMI 2.0 over LAN, through ipmitool), "
         "wol://MAC[@BROADCAST[:PORT]] (Wake-on-LAN: boot only), command:///PATH (PATH "
-        "on|off|status NODE, run without a shell). A second URI serves what the first cannot: "
-        "node-3=wol://52:54:00:12:34:56,command:///usr/local/sbin/node-off"),
+        "on|off|status NODE, run without a shell), sim: (the simulated cluster). A second URI "
+        "serves what the first cannot; NODE * serves every node not named: "
+        "node-3=wol://52:54:00:12:34:56,command:///usr/local/sbin/node-off *=sim:"),
     PATH("power.ipmi.password_file", "",
          "The BMC password (first line, at most 20 bytes), in a file of the daemon's user of mode "
          "0600 or tighter (refused otherwise); ipmitool reads it itself: the password never "
@@ -150,6 +156,18 @@ const struct ent_config_key ent_config_keys[] = {
     CHOICE("power.ipmi.off", "soft", "soft|hard",
            "soft: an ACPI shutdown the node's system carries out (a BMC refuses it while the "
            "system has not announced it can); hard: the power cut at once."),
+    INT("power.spare_nodes", "1", 0, 1e6,
+        "Empty online nodes kept on when loop.power_off_empty = yes: capacity for bursts (the "
+        "largest in memory are kept)."),
+    NUM("power.min_idle", "300", 0, 86400,
+        "Seconds monitoring must have seen a node empty before it is powered off: a load that "
+        "oscillates does not switch nodes off and on."),
+    NUM("power.shutdown_timeout", "600", 1, 86400,
+        "Seconds a node has to go off after it was powered off; one that monitoring still shows "
+        "online past it is counted on again (and logged)."),
+    NUM("power.boot_timeout", "600", 1, 86400,
+        "Seconds a booted node has to appear online in monitoring; past it the boot is reported "
+        "and the node not booted again until it is seen online."),
     NUMCLI("power.timeout", "30", 1, 3600, "power --timeout",
            "Seconds a power driver call may take (the program is killed past it), and that "
            "entropy power waits for a node to reach the state asked."),

@@ -108,6 +108,12 @@ static void reload(struct ent_daemon_setup **cur, struct ent_daemon_setup **spar
     }
     struct ent_daemon_setup *old = *cur;
     ent_monitor_reload(&(*spare)->monitor, &old->monitor);
+    (*spare)->power.settings.sim = ent_monitor_sim_cluster(&(*spare)->monitor);
+    struct ent_power_policy kept = (*spare)->power_policy; /* what it saw goes on */
+    (*spare)->power_policy.nodes = old->power_policy.nodes;
+    (*spare)->power_policy.len = old->power_policy.len;
+    old->power_policy.nodes = kept.nodes;
+    old->power_policy.len = kept.len;
     (*spare)->loop.round = old->loop.round;
     (*spare)->loop.journal = old->loop.journal;
     (*spare)->loop.stop = old->loop.stop;

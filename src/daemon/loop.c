@@ -4,6 +4,7 @@
 
 #include "daemon/avoid.h"
 #include "daemon/lag.h"
+#include "daemon/loop_power.h"
 
 #include "exec/journal.h"
 #include "model/model.h"
@@ -96,7 +97,8 @@ void ent_round_release(struct ent_round *r)
     json_decref(r->report);
     json_decref(r->issues);
     json_decref(r->avoided);
-    r->report = r->issues = r->avoided = NULL;
+    json_decref(r->power);
+    r->report = r->issues = r->avoided = r->power = NULL;
     ent_free(r->reason);
     r->reason = NULL;
 }
@@ -154,8 +156,11 @@ static bool decide_phase(struct round_work *w)
 {
     struct ent_round *r = w->r;
     phase(w->loop, "deciding", r, &w->m, NULL);
-    if (ent_solve(&w->m, &w->loop->solve, &w->target, &r->decision, &w->err))
+    if (ent_solve(&w->m, &w->loop->solve, &w->target, &r->decision, &w->err)) {
+        w->loop->short_of_room = w->err.code == ENT_EINFEASIBLE; /* boot nodes next round */
         return skip(w, "no decision");
+    }
+    w->loop->short_of_room = false;
     ent_info("round %ld: decision (%s): %lld nodes (lower bound %lld, gap %lld), %lld "
              "migrations, %lld MB to move, in %.1f ms",
              r->round, w->loop->solve.objective->name, (long long)r->decision.nodes_used,
@@ -262,13 +267,16 @@ void ent_loop_round(struct ent_loop *loop, struct ent_round *r)
     ent_error_init(&w.err);
     if (loop->journal && ent_journal_round_begin(loop->journal, &w.journal_round, &w.err))
         skip(&w, "the journal cannot record");
-    else if (monitor_phase(&w) && decide_phase(&w) && plan_phase(&w))
+    else if (monitor_phase(&w) && ent_loop_power(loop, r, w.journal_round, &w.m) &&
+             !stopping(loop, r) && decide_phase(&w) && plan_phase(&w))
         execute_phase(&w);
     if (r->skipped)
         ent_warn("round %ld: nothing done: %s", r->round, r->reason);
     journal_round_end(loop, w.journal_round, r);
-    if (w.snapshot_ok)
+    if (w.snapshot_ok) {
         settle_placement(&w.m, &w.plan, &r->exec);
+        ent_loop_account_energy(loop, r, &w.m);
+    }
     phase(loop, "idle", r, w.snapshot_ok ? &w.m : NULL, NULL);
     ent_plan_release(&w.plan);
     ent_mapping_release(&w.target);

@@ -12,8 +12,18 @@
 
 struct ent_monitor;
 struct ent_driver_set;
+struct ent_power_set;
+struct ent_power_policy;
 struct ent_journal;
 struct ent_round;
+
+/* What the cluster draws by the power model (model/power.h: watts, or the node count without
+ * one), and what it would with every node on; the energy since the daemon started. */
+struct ent_energy {
+    double watts, watts_all_on;
+    double kwh, kwh_all_on;
+    double at; /* when watts were last taken (ent_now()), 0: never */
+};
 
 /* A node a failed action went to, avoided as a destination until a round (failure memory). */
 struct ent_avoided {
@@ -47,6 +57,12 @@ struct ent_loop {
     long avoid_rounds;
     struct ent_avoided *avoided;
     size_t n_avoided;
+    /* Power (power_policy.h): nodes seen empty long enough are powered off through their power
+     * driver after monitoring; both NULL when loop.power_off_empty is no or no node has one. */
+    struct ent_power_set *power;
+    struct ent_power_policy *power_policy;
+    bool short_of_room; /* the last decision found no placement: boot a node */
+    struct ent_energy energy;
     /* Where the last round put VMs, until monitoring shows them there (lag.c). */
     struct ent_moved *moved;
     size_t n_moved;
@@ -70,6 +86,9 @@ struct ent_round {
     json_t *issues;  /* what monitoring reported about the snapshot (an array), NULL when none */
     json_t *avoided; /* the nodes no destination this round (ent_avoid_json), NULL when none */
     size_t in_flight_seen; /* VMs monitoring saw in a migration the hypervisor goes on with */
+    size_t powered_off, powered_on, power_failed; /* nodes switched this round, and refusals */
+    struct ent_energy energy;                     /* after the round */
+    json_t *power; /* nodes the power policy switched, [{node, state, boot_seconds}], or NULL */
 };
 
 /* Runs one round and logs it; r->exec is released by ent_round_release. Failures of a phase skip

@@ -24,6 +24,7 @@ static const struct ent_power_ops *const power_drivers[] = {
     &ent_power_ipmi_ops,
     &ent_power_wol_ops,
     &ent_power_command_ops,
+    &ent_power_sim_ops,
 };
 
 void ent_plugins_init(void)

@@ -22,6 +22,16 @@ static const char *node_of(const struct ent_model *m, const char *vm)
     return NULL;
 }
 
+/* How the snapshot shows node: "online", "offline" or "nowhere" (a node switched off may vanish
+ * from monitoring). */
+static const char *node_state(const struct ent_model *m, const char *node)
+{
+    for (size_t n = 0; n < m->n_nodes; n++)
+        if (m->nodes[n].name && strcmp(m->nodes[n].name, node) == 0)
+            return ent_node_state_name(m->map.node_state[n]);
+    return "nowhere";
+}
+
 /* Lets the drivers that can settle a VM a migration left in two processes do it first. */
 static void settle(struct ent_driver_set *drivers, const struct ent_journal_entry *e)
 {
@@ -48,7 +58,10 @@ static void reconcile(struct ent_journal *j, const struct ent_journal_entry *e,
         state = "unknown";
         snprintf(detail, sizeof detail, "in flight; monitoring failed, the next rounds will see");
     } else if (!*e->vm) {
-        snprintf(detail, sizeof detail, "in flight on node %s; the next rounds will see", e->to);
+        snprintf(detail, sizeof detail,
+                 "in flight on node %s, which monitoring shows %s; the next "
+                 "rounds will see",
+                 e->to, node_state(m, e->to));
     } else if (!now) {
         state = "unknown";
         snprintf(detail, sizeof detail,

@@ -82,7 +82,15 @@ static void loop_options(struct ent_daemon_setup *d)
     l->solve.time_limit = ent_config_number(c, "loop.time_limit");
     l->dry_run = yes(c, "loop.dry_run");
     l->plan.shutdown_empty = yes(c, "loop.power_off_empty");
-    if (l->plan.shutdown_empty && !ent_driver_set_can(&d->drivers, ENT_CAN_SHUTDOWN_NODE)) {
+    if (l->plan.shutdown_empty && d->power.len > 0) { /* the power policy, not the plan */
+        ent_power_policy_init(&d->power_policy, (size_t)ent_config_number(c, "power.spare_nodes"),
+                              ent_config_number(c, "power.min_idle"),
+                              ent_config_number(c, "power.shutdown_timeout"),
+                              ent_config_number(c, "power.boot_timeout"));
+        l->power = &d->power;
+        l->power_policy = &d->power_policy;
+        l->plan.shutdown_empty = 0;
+    } else if (l->plan.shutdown_empty && !ent_driver_set_can(&d->drivers, ENT_CAN_SHUTDOWN_NODE)) {
         /* The planner plans what a driver can do: no node shutdown that every driver refuses. */
         struct ent_str names = ENT_STR_INIT;
         ent_warn("%s: loop.power_off_empty = yes, but no driver opened (%s) can shut a node "
@@ -117,9 +125,13 @@ int ent_daemon_setup(struct ent_daemon_setup *d, const char *path, struct ent_er
         return rc;
     }
     d->source = ent_config_string(&d->config, "monitor.source");
+    ent_power_set_init(&d->power);
     rc = ent_monitor_configure(&d->monitor, &d->config, err);
     if (!rc)
         rc = open_drivers(d, err);
+    if (!rc)
+        rc = ent_power_set_configure(&d->power, &d->config, err);
+    d->power.settings.sim = ent_monitor_sim_cluster(&d->monitor);
     if (rc) {
         ent_daemon_teardown(d);
         return rc;
@@ -131,6 +143,8 @@ int ent_daemon_setup(struct ent_daemon_setup *d, const char *path, struct ent_er
 void ent_daemon_teardown(struct ent_daemon_setup *d)
 {
     ent_loop_release(&d->loop);
+    ent_power_policy_release(&d->power_policy);
+    ent_power_set_release(&d->power);
     ent_driver_set_close(&d->drivers);
     ent_monitor_close(&d->monitor);
     ent_config_release(&d->config);

@@ -8,7 +8,9 @@
 
 #include "config/properties.h"
 #include "daemon/loop.h"
+#include "daemon/power_policy.h"
 #include "drivers/driver.h"
+#include "drivers/power.h"
 #include "monitor/monitor.h"
 
 #include <stdbool.h>
@@ -18,6 +20,8 @@ struct ent_daemon_setup {
     const char *source;         /* monitor.source */
     struct ent_monitor monitor; /* configured from the file: it owns its settings */
     struct ent_driver_set drivers;
+    struct ent_power_set power;           /* power.nodes */
+    struct ent_power_policy power_policy; /* used when loop.power_off_empty = yes */
     struct ent_loop loop; /* monitor, drivers and options set; the caller adds stop, journal */
     bool decide;          /* loop.objective is not none */
     double period;

@@ -186,8 +186,8 @@ static json_t *cluster_json(const struct ent_model *m)
         active += json_array_size(vms) > 0;
         running += json_array_size(vms);
         json_array_append_new(
-            nodes,
-            json_pack("{s:s, s:o}", "name", m->nodes[n].name ? m->nodes[n].name : "?", "vms", vms));
+            nodes, json_pack("{s:s, s:s, s:o}", "name", m->nodes[n].name ? m->nodes[n].name : "?",
+                             "state", ent_node_state_name(m->map.node_state[n]), "vms", vms));
     }
     json_decref(by_node);
     return json_pack("{s:I, s:I, s:I, s:o}", "nodes_total", (json_int_t)m->n_nodes, "active_nodes",
@@ -209,6 +209,15 @@ static json_t *plan_json(const struct ent_round *r, const struct ent_model *m,
                                         dst >= 0 ? m->nodes[dst].name : NULL, "status", "pending"));
     }
     return json_pack("{s:I, s:o}", "round", (json_int_t)r->round, "actions", actions);
+}
+
+static json_t *energy_json(const struct ent_round *r)
+{
+    const struct ent_energy *e = &r->energy;
+    return json_pack("{s:f, s:f, s:f, s:f, s:I, s:I, s:I, s:O?}", "watts", e->watts, "watts_all_on",
+                     e->watts_all_on, "kwh", e->kwh, "kwh_all_on", e->kwh_all_on, "powered_off",
+                     (json_int_t)r->powered_off, "powered_on", (json_int_t)r->powered_on,
+                     "power_failed", (json_int_t)r->power_failed, "nodes", r->power);
 }
 
 static json_t *round_json(const struct ent_round *r)
@@ -235,8 +244,10 @@ void ent_status_on_phase(void *arg, const char *phase, const struct ent_round *r
         json_object_set_new(s->doc, "cluster", cluster_json(m));
     if (plan && strcmp(phase, "executing") == 0)
         json_object_set_new(s->doc, "plan", plan_json(r, m, plan));
-    if (strcmp(phase, "idle") == 0)
+    if (strcmp(phase, "idle") == 0) {
         json_object_set_new(s->doc, "last_round", round_json(r));
+        json_object_set_new(s->doc, "power", energy_json(r));
+    }
     pthread_mutex_unlock(&s->lock);
 }
 

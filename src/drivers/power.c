@@ -62,12 +62,18 @@ void ent_power_set_release(struct ent_power_set *set)
     set->len = 0;
 }
 
-const struct ent_power_node *ent_power_set_find(const struct ent_power_set *set, const char *node)
+static const struct ent_power_node *named(const struct ent_power_set *set, const char *node)
 {
     for (size_t i = 0; i < set->len; i++)
         if (strcmp(set->nodes[i].name, node) == 0)
             return &set->nodes[i];
     return NULL;
+}
+
+const struct ent_power_node *ent_power_set_find(const struct ent_power_set *set, const char *node)
+{
+    const struct ent_power_node *n = named(set, node);
+    return n ? n : named(set, "*");
 }
 
 /* One URI of a node into way. */
@@ -103,7 +109,7 @@ static int parse_entry(const char *entry, size_t len, struct ent_power_node *n,
     if (!eq || eq == entry || (size_t)(eq - entry) > ENT_NAME_MAX)
         return ent_error(err, ENT_EINVALID, "expected NODE=URI");
     memcpy(n->name, entry, (size_t)(eq - entry));
-    if (!ent_name_ok(n->name))
+    if (strcmp(n->name, "*") != 0 && !ent_name_ok(n->name))
         return ent_error(err, ENT_EINVALID, "the node name is not plain (letters, digits, ._-+:@)");
     const char *p = eq + 1, *end = entry + len;
     while (p < end) {
@@ -136,7 +142,7 @@ int ent_power_set_parse(struct ent_power_set *set, const char *spec, struct ent_
             break;
         struct ent_power_node n;
         int rc = parse_entry(p, len, &n, err);
-        if (!rc && ent_power_set_find(set, n.name)) {
+        if (!rc && named(set, n.name)) {
             release_node(&n);
             rc = ent_error(err, ENT_EINVALID, "node %s is given twice", n.name);
         }
@@ -181,7 +187,7 @@ int ent_power_act(const struct ent_power_set *set, const char *node, enum ent_po
     for (size_t w = 0; w < n->n_ways; w++) {
         const struct ent_power_way *way = &n->ways[w];
         if (way->ops->act[action])
-            return way->ops->act[action](way->target, n->name, &set->settings, state, err);
+            return way->ops->act[action](way->target, node, &set->settings, state, err);
     }
     return ent_error(err, ENT_EUNSUPPORTED, "%s cannot %s a node", n->ways[0].ops->name,
                      verbs[action]);

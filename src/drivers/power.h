@@ -3,8 +3,10 @@
  *   ipmi://USER@HOST[:PORT]      IPMI 2.0 over LAN through ipmitool (on, off, status)
  *   wol://MAC[@BROADCAST[:PORT]] a Wake-on-LAN magic packet (on only)
  *   command:///PATH              an administrator's program: PATH on|off|status NODE
+ *   sim:                         a node of the simulated cluster (drivers/sim.c)
  * A node may have a second URI for what the first cannot do (wol to boot, command to power
- * off). Migration drivers (driver.h) move VMs; these only switch nodes. */
+ * off). NODE "*" serves every node not named (*=command:///PATH, *=sim:). Migration drivers
+ * (driver.h) move VMs; these only switch nodes. */
 #ifndef ENT_DRIVERS_POWER_H
 #define ENT_DRIVERS_POWER_H
 
@@ -15,6 +17,7 @@
 #include <stddef.h>
 
 struct ent_config;
+struct ent_sim_cluster;
 
 enum ent_power_state { ENT_POWER_UNKNOWN, ENT_POWER_ON, ENT_POWER_OFF };
 enum ent_power_action { ENT_POWER_DO_ON, ENT_POWER_DO_OFF, ENT_POWER_DO_STATUS };
@@ -26,12 +29,14 @@ struct ent_power_settings {
     bool ipmi_soft_off;             /* power.ipmi.off = soft */
     const char *ipmitool;           /* the program, "ipmitool" unless a test says otherwise */
     double timeout;                 /* power.timeout: seconds a driver call may take */
+    struct ent_sim_cluster *sim;    /* the simulated cluster (monitor.source = sim), for sim: */
 };
 
 struct ent_power_ops {
-    const char *name;   /* "ipmi" */
-    const char *scheme; /* the URI's start: "ipmi://" */
-    const char *form;   /* for messages: "ipmi://USER@HOST[:PORT]" */
+    const char *name;        /* "ipmi" */
+    const char *scheme;      /* the URI's start: "ipmi://" */
+    const char *form;        /* for messages: "ipmi://USER@HOST[:PORT]" */
+    const char *const *keys; /* its own rows of the configuration table (power.NAME.*), or NULL */
     /* Checks uri (the part after the scheme) and keeps what calls need in *target. */
     int (*parse)(const char *rest, void **target, struct ent_error *err);
     void (*release)(void *target);
@@ -43,6 +48,7 @@ struct ent_power_ops {
 extern const struct ent_power_ops ent_power_ipmi_ops;
 extern const struct ent_power_ops ent_power_wol_ops;
 extern const struct ent_power_ops ent_power_command_ops;
+extern const struct ent_power_ops ent_power_sim_ops;
 
 /* Registration (daemon/plugins.c registers the built-in ones); a name twice is refused. */
 ENT_MUST_USE int ent_power_register(const struct ent_power_ops *ops, struct ent_error *err);

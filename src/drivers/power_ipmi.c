@@ -96,7 +96,11 @@ static int ipmi_status(void *target, const char *node, const struct ent_power_se
     return rc;
 }
 
+static const char *const ipmi_keys[] = {"power.ipmi.password_file", "power.ipmi.cipher_suite",
+                                        "power.ipmi.off", NULL};
+
 const struct ent_power_ops ent_power_ipmi_ops = {
+    .keys = ipmi_keys,
     .name = "ipmi",
     .scheme = "ipmi://",
     .form = "ipmi://USER@HOST[:PORT]",

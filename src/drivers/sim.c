@@ -4,6 +4,7 @@
  * threads: every access is under one lock, the wall-clock wait of a migration outside it. */
 #include "config/properties.h"
 #include "drivers/driver.h"
+#include "drivers/power.h"
 #include "monitor/monitor.h"
 #include "sim/cluster.h"
 #include "util/clock.h"
@@ -136,4 +137,66 @@ const struct ent_driver_ops ent_driver_sim_ops = {
     .open = sim_open,
     .migrate_prepare = sim_prepare,
     .migrate_perform = sim_perform,
+};
+
+/* --- Power: sim: switches a node of the simulated cluster (ent_sim_node_power) -----------------
+ */
+
+static int sim_power_parse(const char *rest, void **target, struct ent_error *err)
+{
+    *target = NULL;
+    return *rest ? ent_error(err, ENT_EINVALID, "expected sim: alone") : 0;
+}
+
+static int sim_power(const char *node, const struct ent_power_settings *s, int what,
+                     enum ent_power_state *state, struct ent_error *err)
+{
+    if (!s->sim)
+        return ent_error(
+            err, ENT_EUNSUPPORTED,
+            "sim: the simulated cluster lives inside the daemon (monitor.source = sim)");
+    pthread_mutex_lock(&sim_lock);
+    int32_t n = ent_sim_node_index(s->sim, node);
+    int rc = 0;
+    if (n < 0) {
+        rc = ent_error(err, ENT_ENOTFOUND, "no simulated node %s", node);
+    } else if (what == ENT_POWER_DO_STATUS) {
+        ent_sim_power_settle(s->sim, ent_now());
+        *state = s->sim->nodes[n].online ? ENT_POWER_ON : ENT_POWER_OFF;
+    } else {
+        rc = ent_sim_node_power(s->sim, n, what == ENT_POWER_DO_ON, ent_now(), err);
+    }
+    pthread_mutex_unlock(&sim_lock);
+    return rc;
+}
+
+static int sim_power_on(void *target, const char *node, const struct ent_power_settings *s,
+                        enum ent_power_state *state, struct ent_error *err)
+{
+    (void)target;
+    return sim_power(node, s, ENT_POWER_DO_ON, state, err);
+}
+
+static int sim_power_off(void *target, const char *node, const struct ent_power_settings *s,
+                         enum ent_power_state *state, struct ent_error *err)
+{
+    (void)target;
+    return sim_power(node, s, ENT_POWER_DO_OFF, state, err);
+}
+
+static int sim_power_status(void *target, const char *node, const struct ent_power_settings *s,
+                            enum ent_power_state *state, struct ent_error *err)
+{
+    (void)target;
+    return sim_power(node, s, ENT_POWER_DO_STATUS, state, err);
+}
+
+const struct ent_power_ops ent_power_sim_ops = {
+    .name = "sim",
+    .scheme = "sim:",
+    .form = "sim:",
+    .parse = sim_power_parse,
+    .act = {[ENT_POWER_DO_ON] = sim_power_on,
+            [ENT_POWER_DO_OFF] = sim_power_off,
+            [ENT_POWER_DO_STATUS] = sim_power_status},
 };

@@ -169,6 +169,15 @@ int ent_journal_action(struct ent_journal *j, int64_t round, size_t index, const
                "sdsii", err, state, ent_wall_now(), detail, round, (int64_t)index);
 }
 
+int ent_journal_power(struct ent_journal *j, int64_t round, size_t index, const char *kind,
+                      const char *node, struct ent_error *err)
+{
+    return run(j,
+               "INSERT INTO actions(round, idx, kind, dst, state, started) "
+               "VALUES(?, ?, ?, ?, 'running', ?)",
+               "iissd", err, round, (int64_t)index, kind, node, ent_wall_now());
+}
+
 int ent_journal_round_end(struct ent_journal *j, int64_t round, const char *state,
                           const char *summary, struct ent_error *err)
 {

@@ -38,6 +38,12 @@ ENT_MUST_USE int ent_journal_plan(struct ent_journal *j, int64_t round, const st
  * "not started"; detail: the error or the figures. */
 ENT_MUST_USE int ent_journal_action(struct ent_journal *j, int64_t round, size_t index,
                                     const char *state, const char *detail, struct ent_error *err);
+/* A power action of the loop (kind "bootNode" or "shutdownNode" on node), recorded "running"
+ * before the power driver is called, then ended with ent_journal_action. Power actions of a round
+ * are numbered from ENT_JOURNAL_POWER_INDEX, after any plan's actions. */
+#define ENT_JOURNAL_POWER_INDEX 1000000000
+ENT_MUST_USE int ent_journal_power(struct ent_journal *j, int64_t round, size_t index,
+                                   const char *kind, const char *node, struct ent_error *err);
 ENT_MUST_USE int ent_journal_round_end(struct ent_journal *j, int64_t round, const char *state,
                                        const char *summary, struct ent_error *err);
 

@@ -49,7 +49,8 @@ double ent_node_watts(const struct ent_model *m, int32_t n, int64_t cpu_used)
     return pw.idle + (pw.peak - pw.idle) * share;
 }
 
-double ent_mapping_watts(const struct ent_model *m, const struct ent_mapping *map)
+/* Watts of the nodes hosting running VMs in map, and with online_too of the online ones too. */
+static double watts_of(const struct ent_model *m, const struct ent_mapping *map, bool online_too)
 {
     int cpu = ent_model_resource_index(m, "cpu");
     int64_t *used = ent_calloc(m->n_nodes + 1, sizeof *used);
@@ -63,9 +64,19 @@ double ent_mapping_watts(const struct ent_model *m, const struct ent_mapping *ma
     }
     double watts = 0;
     for (size_t n = 0; n < m->n_nodes; n++)
-        if (hosts[n])
+        if (hosts[n] || (online_too && map->node_state[n] == ENT_NODE_ONLINE))
             watts += ent_node_watts(m, (int32_t)n, used[n]);
     ent_free(used);
     ent_free(hosts);
     return watts;
+}
+
+double ent_mapping_watts(const struct ent_model *m, const struct ent_mapping *map)
+{
+    return watts_of(m, map, false);
+}
+
+double ent_online_watts(const struct ent_model *m, const struct ent_mapping *map)
+{
+    return watts_of(m, map, true);
 }

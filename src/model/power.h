@@ -23,5 +23,7 @@ bool ent_model_has_power(const struct ent_model *m);
 double ent_node_watts(const struct ent_model *m, int32_t n, int64_t cpu_used);
 /* Watts the nodes hosting running VMs draw in mapping (the others are off, or may be). */
 double ent_mapping_watts(const struct ent_model *m, const struct ent_mapping *map);
+/* Watts every online node draws in mapping (empty ones idle): what the cluster consumes. */
+double ent_online_watts(const struct ent_model *m, const struct ent_mapping *map);
 
 #endif

@@ -7,6 +7,7 @@
 #include "monitor/monitor.h"
 #include "sim/cluster.h"
 #include "util/alloc.h"
+#include "util/clock.h"
 #include "util/error.h"
 
 #include <string.h>
@@ -27,6 +28,7 @@ static int sim_configure(struct ent_monitor *mon, const struct ent_config *c, st
     so.vms = (size_t)ent_config_number(c, "monitor.sim.vms");
     so.seed = (uint64_t)ent_config_number(c, "monitor.sim.seed");
     so.action_seconds = ent_config_number(c, "monitor.sim.action_seconds");
+    so.power_seconds = ent_config_number(c, "monitor.sim.power_seconds");
     struct ent_sim_cluster *cluster = ent_malloc(sizeof *cluster);
     int rc = ent_sim_cluster_init(cluster, &so, err);
     if (rc) {
@@ -44,8 +46,9 @@ static void sim_close(struct ent_monitor *mon)
 
 static int sim_read(struct ent_monitor *mon, struct ent_monitor_round *r, struct ent_error *err)
 {
-    const struct ent_sim_cluster *c = mon->state;
+    struct ent_sim_cluster *c = mon->state;
     struct ent_model *out = r->m;
+    ent_sim_power_settle(c, ent_now());
     for (size_t n = 0; n < c->n_nodes; n++) {
         const struct ent_sim_node *sn = &c->nodes[n];
         int i = ent_model_add_node(out, (int64_t)n, sn->name,
@@ -85,8 +88,9 @@ static void sim_reload(struct ent_monitor *fresh, struct ent_monitor *old)
     a->opts = fresh_opts;
 }
 
-static const char *const sim_keys[] = {"monitor.sim.nodes", "monitor.sim.vms", "monitor.sim.seed",
-                                       "monitor.sim.action_seconds", NULL};
+static const char *const sim_keys[] = {"monitor.sim.nodes",         "monitor.sim.vms",
+                                       "monitor.sim.seed",          "monitor.sim.action_seconds",
+                                       "monitor.sim.power_seconds", NULL};
 
 const struct ent_monitor_ops ent_monitor_sim_ops = {
     .name = "sim",

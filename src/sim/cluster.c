@@ -131,3 +131,36 @@ size_t ent_sim_active_nodes(const struct ent_sim_cluster *c)
     }
     return n;
 }
+
+int ent_sim_node_power(struct ent_sim_cluster *c, int32_t node, bool on, double now,
+                       struct ent_error *err)
+{
+    struct ent_sim_node *n = &c->nodes[node];
+    ent_sim_power_settle(c, now);
+    if (n->powering)
+        return ent_error(err, ENT_EINVALID, "%s is already %s", n->name,
+                         n->powering > 0 ? "booting" : "shutting down");
+    if (n->online == on)
+        return ent_error(err, ENT_EINVALID, "%s is already %s", n->name, on ? "on" : "off");
+    if (!on) {
+        n->power_cycles++;
+        for (size_t v = 0; v < c->n_vms; v++) /* a power cut ends what runs there */
+            if (c->vms[v].running && c->vms[v].host == node)
+                c->vms[v].running = false;
+    }
+    n->powering = on ? 1 : -1;
+    n->powered_at = now + c->opts.power_seconds;
+    ent_sim_power_settle(c, now);
+    return 0;
+}
+
+void ent_sim_power_settle(struct ent_sim_cluster *c, double now)
+{
+    for (size_t i = 0; i < c->n_nodes; i++) {
+        struct ent_sim_node *n = &c->nodes[i];
+        if (n->powering && now >= n->powered_at) {
+            n->online = n->powering > 0;
+            n->powering = 0;
+        }
+    }
+}

@@ -17,6 +17,9 @@ struct ent_sim_node {
     int cpus;
     int64_t memory_mb;
     bool online;
+    int powering;        /* 1 booting, -1 shutting down, 0 neither */
+    double powered_at;   /* wall-clock time the change completes */
+    size_t power_cycles; /* times switched off (tests count flapping) */
 };
 
 struct ent_sim_vm {
@@ -37,6 +40,7 @@ struct ent_sim_options {
     double failure_rate;     /* chance a migration fails (injected) */
     int64_t migration_delay; /* seconds added to every migration (injected) */
     double action_seconds;   /* wall-clock seconds a migration takes (0: none) */
+    double power_seconds;    /* wall-clock seconds a node takes to boot or shut down */
     uint64_t seed;
 };
 
@@ -64,6 +68,13 @@ int32_t ent_sim_vm_index(const struct ent_sim_cluster *c, const char *name);
 /* Memory and CPU (hundredths of a core) used on node by its running VMs. */
 void ent_sim_node_usage(const struct ent_sim_cluster *c, int32_t node, int64_t *memory_mb,
                         int64_t *cpu);
+/* Switches node on or off at time now (ent_now()); the change completes power_seconds later.
+ * Switching off a node kills the VMs that run on it, as a real power cut does. 0, or
+ * ENT_EINVALID when it is already in that state or changing. */
+int ent_sim_node_power(struct ent_sim_cluster *c, int32_t node, bool on, double now,
+                       struct ent_error *err);
+/* Completes the changes due by now. */
+void ent_sim_power_settle(struct ent_sim_cluster *c, double now);
 /* Nodes hosting at least one running VM. */
 size_t ent_sim_active_nodes(const struct ent_sim_cluster *c);
 

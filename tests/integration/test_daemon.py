@@ -276,6 +276,44 @@ class Daemon(unittest.TestCase):
         self.loop("stop")
         self.assertEqual(self.journal_actions(), [])  # nothing was ever executed
 
+    def test_power_off_empty_nodes_then_boot_spares_on_the_simulation(self):
+        """Nodes the loop has emptied are powered off once empty for power.min_idle, beyond the
+        spare one; raising power.spare_nodes (SIGHUP) boots offline nodes again, which come back
+        online; no VM stops (the simulator kills the VMs of a node cut while it hosts any)."""
+        power = {"loop.power_off_empty": "yes", "power.nodes": "*=sim:", "power.min_idle": "1",
+                 "power.spare_nodes": "1", "monitor.sim.power_seconds": "0.5",
+                 "loop.time_limit": "0.2"}
+        self.write_config(**power)
+        self.loop("start")
+        self.wait_log("off (empty for")
+        for _ in range(100):
+            st = self.status()
+            nodes = (st.get("power") or {}).get("nodes") or []
+            if any(n["state"] == "offline" for n in nodes):
+                break
+            time.sleep(0.2)
+        off = [n["node"] for n in nodes if n["state"] == "offline"]
+        self.assertTrue(off, st)
+        self.assertEqual(st["cluster"]["vms"], 48)  # every VM runs
+        self.assertLess(st["power"]["watts"], st["power"]["watts_all_on"])
+        for n in st["cluster"]["nodes"]:
+            if n["name"] in off:
+                self.assertEqual((n["state"], n["vms"]), ("offline", []))
+        self.assertIn("power: ", self.loop("status").stdout)
+        power["power.spare_nodes"] = "6"
+        self.write_config(**power)
+        with open(self.pid_file) as f:
+            os.kill(int(f.read()), signal.SIGHUP)
+        self.wait_log("on (spare capacity)")
+        self.wait_log("after it was booted")
+        st = self.status()
+        self.assertEqual(st["cluster"]["vms"], 48)
+        self.loop("stop")
+        self.assertNotIn("ERROR", self.log_text())
+        power = [(a[2], a[5], a[6]) for a in self.journal_actions() if a[2].endswith("Node")]
+        self.assertIn(("shutdownNode", off[0], "done"), power)  # journaled, write-ahead
+        self.assertIn("bootNode", [p[0] for p in power])
+
     def lab_up(self, nodes, vms):
         self.lab = os.path.join(self.tmp, "lab")
         subprocess.run([ENTROPY, "lab", "up", "--nodes", str(nodes), "--vms", str(vms),

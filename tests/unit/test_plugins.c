@@ -7,6 +7,7 @@
 #include "daemon/plugins.h"
 #include "daemon/setup.h"
 #include "drivers/driver.h"
+#include "drivers/power.h"
 #include "monitor/issues.h"
 #include "monitor/monitor.h"
 #include "sim/cluster.h"
@@ -47,7 +48,11 @@ static const char *owner(const char *name)
         for (const char *const *k = ent_driver_at(i)->keys; k && *k; k++)
             if (strcmp(*k, name) == 0)
                 return ent_driver_at(i)->name;
-    return NULL;
+    for (size_t i = 0; ent_power_at(i); i++)
+        for (const char *const *k = ent_power_at(i)->keys; k && *k; k++)
+            if (strcmp(*k, name) == 0)
+                return ent_power_at(i)->name;
+    return "(no plug-in)";
 }
 
 static void test_registries_match_the_configuration_table(void **state)
@@ -85,6 +90,8 @@ static void test_registries_match_the_configuration_table(void **state)
         if (sscanf(name, "monitor.%63[a-z].", plugin) == 1 && strchr(name + 8, '.'))
             assert_string_equal(owner(name), plugin);
         else if (sscanf(name, "driver.%63[a-z].", plugin) == 1 && strchr(name + 7, '.'))
+            assert_string_equal(owner(name), plugin);
+        else if (sscanf(name, "power.%63[a-z].", plugin) == 1 && strchr(name + 6, '.'))
             assert_string_equal(owner(name), plugin);
     }
 }

@@ -1,0 +1,82 @@
+/* When to power nodes off: the policy the loop applies after monitoring, from what monitoring
+ * sees, not from what a plan intends. A node is powered off only when it has been seen hosting no
+ * VM for at least min_idle seconds (a load that oscillates never empties one long enough: no
+ * flapping), while spare_nodes empty online nodes are kept for bursts, and only through a power
+ * driver that can. Nodes being switched are kept out of the decision. */
+#ifndef ENT_DAEMON_POWER_POLICY_H
+#define ENT_DAEMON_POWER_POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct ent_model;
+
+enum ent_node_power_state {
+    ENT_NODE_POWER_ON,
+    ENT_NODE_POWER_BOOTING,
+    ENT_NODE_POWER_SHUTTING_DOWN,
+    ENT_NODE_POWER_OFF
+};
+
+const char *ent_node_power_name(enum ent_node_power_state p);
+
+/* What the policy remembers of a node across rounds. */
+struct ent_power_record {
+    char *node;
+    enum ent_node_power_state state;
+    double empty_since;  /* when monitoring first saw it empty (online), < 0: it hosts a VM */
+    double changed_at;   /* when state last changed */
+    int64_t memory_mb;   /* its capacity when last seen online (0: never seen) */
+    double watts_idle;   /* its idle watts when last seen (the power model; 1 without one) */
+    double boot_seconds; /* how long its last boot took until monitoring saw it, < 0: unknown */
+    bool boot_failed;    /* its last boot did not come back in time: not booted again */
+};
+
+struct ent_power_policy {
+    size_t spare_nodes;  /* power.spare_nodes */
+    double min_idle;     /* power.min_idle, seconds */
+    double off_timeout;  /* seconds a node has to go off before it is counted on again */
+    double boot_timeout; /* seconds a booted node has to appear online before it is avoided */
+    struct ent_power_record *nodes;
+    size_t len;
+};
+
+void ent_power_policy_init(struct ent_power_policy *p, size_t spare_nodes, double min_idle,
+                           double off_timeout, double boot_timeout);
+void ent_power_policy_release(struct ent_power_policy *p);
+struct ent_power_record *ent_power_policy_find(const struct ent_power_policy *p, const char *node);
+
+/* A snapshot taken at now: each node's emptiness and power as monitoring shows them (a node
+ * being shut down that monitoring no longer shows online, or no longer shows at all, is off;
+ * one that stays online past off_timeout is on again, logged; a booting one seen online is on,
+ * its boot time kept; one not seen past boot_timeout is off again and not booted again, logged). */
+void ent_power_policy_observe(struct ent_power_policy *p, const struct ent_model *m, double now);
+
+/* The nodes of m (indexes into out, at most m->n_nodes) to power off now: online, empty since
+ * at least min_idle, can_off(arg, name) true; the spare_nodes empty online nodes with the most
+ * memory (then by name) stay on. Returns how many. */
+size_t ent_power_policy_choose_off(const struct ent_power_policy *p, const struct ent_model *m,
+                                   double now, bool (*can_off)(void *arg, const char *node),
+                                   void *arg, int32_t *out);
+
+/* How many nodes to boot now: as many as the empty online nodes fall short of spare_nodes
+ * (nodes booting count as empty), at least one when short (the decision found no placement on
+ * the online nodes). */
+size_t ent_power_policy_boots_wanted(const struct ent_power_policy *p, const struct ent_model *m,
+                                     bool short_of_room);
+/* Up to want powered-off nodes to boot (names, the policy's; valid until it changes): the least
+ * idle watts per MB first, none whose last boot failed, can_on(arg, name) true. */
+size_t ent_power_policy_choose_on(const struct ent_power_policy *p, size_t want,
+                                  bool (*can_on)(void *arg, const char *node), void *arg,
+                                  const char **out);
+
+/* Records a change the loop made (or that failed: state as it was). */
+void ent_power_policy_set(struct ent_power_policy *p, const char *node,
+                          enum ent_node_power_state state, double now);
+
+/* Marks offline in m's mapping every node the policy is switching or has switched off, so that
+ * no VM is placed there. */
+void ent_power_policy_hide(const struct ent_power_policy *p, struct ent_model *m);
+
+#endif
