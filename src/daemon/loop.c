@@ -157,10 +157,10 @@ static bool decide_phase(struct round_work *w)
     struct ent_round *r = w->r;
     phase(w->loop, "deciding", r, &w->m, NULL);
     if (ent_solve(&w->m, &w->loop->solve, &w->target, &r->decision, &w->err)) {
-        w->loop->short_of_room = w->err.code == ENT_EINFEASIBLE; /* boot nodes next round */
+        w->loop->short_of_room = w->err.code == ENT_EINFEASIBLE ? ent_now() : 0; /* boot */
         return skip(w, "no decision");
     }
-    w->loop->short_of_room = false;
+    w->loop->short_of_room = 0;
     ent_info("round %ld: decision (%s): %lld nodes (lower bound %lld, gap %lld), %lld "
              "migrations, %lld MB to move, in %.1f ms",
              r->round, w->loop->solve.objective->name, (long long)r->decision.nodes_used,

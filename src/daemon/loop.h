@@ -61,7 +61,7 @@ struct ent_loop {
      * driver after monitoring; both NULL when loop.power_off_empty is no or no node has one. */
     struct ent_power_set *power;
     struct ent_power_policy *power_policy;
-    bool short_of_room; /* the last decision found no placement: boot a node */
+    double short_of_room; /* when the last decision found no placement (boot a node), 0: it did */
     struct ent_energy energy;
     /* Where the last round put VMs, until monitoring shows them there (lag.c). */
     struct ent_moved *moved;

@@ -88,7 +88,7 @@ static void boot_phase(struct ent_loop *loop, struct ent_round *r, int64_t journ
     for (size_t i = 0; i < n; i++) {
         char *node = ent_strdup(on[i]); /* the policy's name moves when it changes */
         if (!switch_node(loop, r, journal_round, node, ENT_POWER_DO_ON,
-                         loop->short_of_room ? "the VMs no longer fit" : "spare capacity"))
+                         loop->short_of_room > 0 ? "the VMs no longer fit" : "spare capacity"))
             r->powered_on++;
         ent_free(node);
     }
@@ -106,7 +106,7 @@ bool ent_loop_power(struct ent_loop *loop, struct ent_round *r, int64_t journal_
     double now = ent_now();
     ent_power_policy_observe(loop->power_policy, m, now);
     int32_t *off = ent_malloc((m->n_nodes + 1) * sizeof *off);
-    size_t n = loop->dry_run || loop->short_of_room
+    size_t n = loop->dry_run || loop->short_of_room > 0
                    ? 0
                    : ent_power_policy_choose_off(loop->power_policy, m, now, can_power_off,
                                                  loop->power, off);

@@ -204,12 +204,18 @@ void ent_power_policy_hide(const struct ent_power_policy *p, struct ent_model *m
 }
 
 size_t ent_power_policy_boots_wanted(const struct ent_power_policy *p, const struct ent_model *m,
-                                     bool short_of_room)
+                                     double short_since)
 {
     size_t empty = 0;
-    for (size_t i = 0; i < p->len; i++)
-        if (p->nodes[i].state == ENT_NODE_POWER_BOOTING)
+    bool short_of_room = short_since > 0;
+    for (size_t i = 0; i < p->len; i++) {
+        const struct ent_power_record *r = &p->nodes[i];
+        if (r->state == ENT_NODE_POWER_BOOTING)
             empty++;
+        if (r->state == ENT_NODE_POWER_BOOTING ||
+            (r->state == ENT_NODE_POWER_ON && r->boot_seconds >= 0 && r->changed_at >= short_since))
+            short_of_room = false; /* a boot under way, or one the decision has not seen yet */
+    }
     bool *hosting = hosting_nodes(m);
     for (size_t n = 0; n < m->n_nodes; n++) {
         const struct ent_power_record *r =

@@ -61,10 +61,11 @@ size_t ent_power_policy_choose_off(const struct ent_power_policy *p, const struc
                                    void *arg, int32_t *out);
 
 /* How many nodes to boot now: as many as the empty online nodes fall short of spare_nodes
- * (nodes booting count as empty), at least one when short (the decision found no placement on
- * the online nodes). */
+ * (nodes booting count as empty); when the decision found no placement at short_since (it
+ * did: 0), at least one, unless a node is booting or came online since (the next decision sees it
+ * first). */
 size_t ent_power_policy_boots_wanted(const struct ent_power_policy *p, const struct ent_model *m,
-                                     bool short_of_room);
+                                     double short_since);
 /* Up to want powered-off nodes to boot (names, the policy's; valid until it changes): the least
  * idle watts per MB first, none whose last boot failed, can_on(arg, name) true. */
 size_t ent_power_policy_choose_on(const struct ent_power_policy *p, size_t want,

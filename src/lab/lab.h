@@ -124,6 +124,9 @@ void ent_lab_resume(const struct ent_lab_instance *inst);
  * is resumed. *changed says whether anything was done. */
 ENT_MUST_USE int ent_lab_settle(const struct ent_lab *lab, const char *vm, bool *changed,
                                 struct ent_error *err);
+/* Whether a lab node is on: always, unless run/NODE.power.pid exists (a BMC's startcmd writes it,
+ * entropy power's tests use it): then while the process it names lives. */
+bool ent_lab_node_powered(const struct ent_lab *lab, const char *node);
 /* Whether the instance's process still lives. */
 bool ent_lab_qemu_alive(const struct ent_lab_instance *inst);
 

@@ -122,6 +122,8 @@ static int lab_read(struct ent_monitor *mon, struct ent_monitor_round *r, struct
         m->res[r->cpu].capacity[n] = lab.nodes[i].cpus * 100;
         m->res[r->mem].capacity[n] = lab.nodes[i].memory_mb;
         m->nodes[n].driver = ent_strdup("qmp");
+        if (!ent_lab_node_powered(&lab, lab.nodes[i].name))
+            m->map.node_state[n] = ENT_NODE_OFFLINE;
     }
     if (!rc)
         rc = add_vms(&lab, src, r, err);

@@ -69,6 +69,27 @@ static int read_pid(const char *path, pid_t *pid)
     return ok ? 0 : -1;
 }
 
+bool ent_lab_node_powered(const struct ent_lab *lab, const char *node)
+{
+    char path[ENT_LAB_PATH_MAX + 64];
+    snprintf(path, sizeof path, "%s/run/%s.power.pid", lab->dir, node);
+    if (access(path, F_OK) != 0)
+        return true; /* no power process: always on */
+    pid_t pid;
+    if (read_pid(path, &pid) || kill(pid, 0) != 0)
+        return false;
+    char stat[64], text[256] = "";
+    snprintf(stat, sizeof stat, "/proc/%ld/stat", (long)pid);
+    FILE *f = fopen(stat, "r");
+    if (f) {
+        if (!fgets(text, sizeof text, f))
+            text[0] = '\0';
+        fclose(f);
+    }
+    const char *end = strrchr(text, ')');
+    return !end || end[1] != ' ' || end[2] != 'Z'; /* a zombie is gone */
+}
+
 int ent_lab_qemu_start(const struct ent_lab *lab, const struct ent_lab_vm *vm, const char *node,
                        unsigned gen, bool incoming, struct ent_lab_instance *out,
                        struct ent_error *err)

@@ -48,14 +48,16 @@ def free_tcp_port():
 
 
 class Bmc:
-    """One BMC and its node. The node is a shell script that records its pid and sleeps; the
-    command it runs can be replaced (node_command) to start something real."""
+    """One BMC and its node. The node is a shell script that records its pid (in pid_file: a lab
+    node is on while the process named in LAB/run/NODE.power.pid lives) and sleeps; the command
+    it runs can be replaced (node_command) to start something real."""
 
-    def __init__(self, name, user="admin", password="s3cret-pw", on=False, node_command=None):
+    def __init__(self, name, user="admin", password="s3cret-pw", on=False, node_command=None,
+                 pid_file=None):
         self.name, self.user, self.password = name, user, password
         self.dir = tempfile.mkdtemp(prefix=f"entropy-bmc-{name}-")
         os.makedirs(os.path.join(self.dir, "state"))
-        self.pid_file = os.path.join(self.dir, "node.pid")
+        self.pid_file = pid_file or os.path.join(self.dir, "node.pid")
         node = os.path.join(self.dir, "node.sh")
         with open(node, "w") as f:
             f.write(f"#!/bin/sh\necho $$ > {self.pid_file}\n"

@@ -17,6 +17,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import bmc  # noqa: E402
 import harness  # noqa: E402
 
 ENTROPY = None
@@ -353,6 +354,75 @@ class Daemon(unittest.TestCase):
         self.assertEqual(st["cluster"]["active_nodes"], 1)
         self.loop("stop")
         self.assert_each_vm_runs_once(4)
+
+    def test_power_through_real_bmcs_on_the_lab(self):
+        """End to end through IPMI: three lab nodes behind ipmi_sim BMCs (a lab node is on while
+        the process its BMC starts lives). The daemon consolidates the three VMs onto one node and
+        powers the two emptied ones off (the BMCs report off, the processes are gone); then each
+        node has less room (a larger memory reserve, SIGHUP): the VMs no longer fit, the daemon
+        boots a node through IPMI, waits until monitoring sees it online and migrates VMs onto
+        it. Every VM runs exactly once throughout."""
+        self.lab_up(3, 3)
+        run = os.path.join(self.lab, "run")
+        bmcs = {f"lab-{i}": bmc.Bmc(f"lab-{i}", on=True,
+                                    pid_file=os.path.join(run, f"lab-{i}.power.pid"))
+                for i in (1, 2, 3)}
+        try:
+            for b in bmcs.values():
+                for _ in range(50):
+                    if b.node_pid():
+                        break
+                    time.sleep(0.1)
+                self.assertIsNotNone(b.node_pid())
+            keys = {"monitor.source": "lab", "monitor.lab.dir": self.lab,
+                    "loop.power_off_empty": "yes", "power.min_idle": "1",
+                    "power.spare_nodes": "0", "power.ipmi.off": "hard",
+                    "power.ipmi.password_file": bmcs["lab-1"].password_file,
+                    "power.nodes": " ".join(f"{n}={b.uri}" for n, b in bmcs.items())}
+            self.write_config(**keys)
+            self.loop("start")
+            for _ in range(600):
+                st = self.status()
+                if [n for n, b in bmcs.items() if b.power() == "off"] and \
+                        len((st.get("power") or {}).get("nodes") or []) == 2:
+                    break
+                self.assert_each_vm_runs_once(3)
+                time.sleep(0.2)
+            off = sorted(n for n, b in bmcs.items() if b.power() == "off")
+            self.assertEqual(len(off), 2, self.log_text()[-3000:])
+            for n in off:
+                for _ in range(50):
+                    if bmcs[n].node_pid() is None:
+                        break
+                    time.sleep(0.1)
+                self.assertIsNone(bmcs[n].node_pid(), n)  # the node's process is gone
+            (on,) = set(bmcs) - set(off)
+            self.assert_each_vm_runs_once(3)
+            # room for two VMs a node (256 MB, 128 kept back): the three need a second node
+            keys["monitor.memory_reserve_mb"] = "128"
+            self.write_config(**keys)
+            with open(self.pid_file) as f:
+                os.kill(int(f.read()), signal.SIGHUP)
+            self.wait_log("(the VMs no longer fit)", timeout=120)
+            self.wait_log("after it was booted", timeout=120)
+            booted = [n for n in off if bmcs[n].power() == "on"]
+            self.assertEqual(len(booted), 1)
+            for _ in range(600):
+                st = self.status()
+                used = [n["name"] for n in st["cluster"]["nodes"] if n["vms"]]
+                if booted[0] in used:
+                    break
+                self.assert_each_vm_runs_once(3)
+                time.sleep(0.2)
+            self.assertIn(booted[0], used, self.log_text()[-3000:])
+            self.assertRegex(self.log_text(), rf"migrated vm-\d from {on} to {booted[0]}")
+            self.loop("stop")
+            self.assert_each_vm_runs_once(3)
+            power = [(a[2], a[5], a[6]) for a in self.journal_actions() if a[2].endswith("Node")]
+            self.assertIn(("bootNode", booted[0], "done"), power)
+        finally:
+            for b in bmcs.values():
+                b.stop()
 
     def test_kill_9_during_a_plan_then_reconciliation(self):
         self.lab_up(3, 4)

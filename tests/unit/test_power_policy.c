@@ -138,6 +138,60 @@ static void test_a_vm_on_a_node_going_down_keeps_it_in_the_decision(void **state
     ent_power_policy_release(&p);
 }
 
+static bool always_on(void *arg, const char *node)
+{
+    (void)arg;
+    (void)node;
+    return true;
+}
+
+static void test_boots_for_spares_and_when_short_of_room(void **state)
+{
+    (void)state;
+    struct ent_power_policy p;
+    ent_power_policy_init(&p, 3, 0, 600, 60);
+    struct ent_model m;
+    cluster(&m, "1100");
+    ent_power_policy_observe(&p, &m, 0); /* capacities seen while on */
+    ent_power_policy_set(&p, "n3", ENT_NODE_POWER_OFF, 1);
+    ent_power_policy_set(&p, "n4", ENT_NODE_POWER_OFF, 1);
+    m.map.node_state[2] = m.map.node_state[3] = ENT_NODE_OFFLINE;
+    ent_power_policy_observe(&p, &m, 2);
+    assert_int_equal(ent_power_policy_boots_wanted(&p, &m, 0), 3); /* no empty online node */
+    const char *on[4];
+    /* two can be booted, the fewer watts per MB first: n3 (8192 MB) before n4 (4096 MB) */
+    assert_int_equal(ent_power_policy_choose_on(&p, 3, always_on, NULL, on), 2);
+    assert_string_equal(on[0], "n3");
+    assert_string_equal(on[1], "n4");
+    ent_power_policy_set(&p, "n3", ENT_NODE_POWER_BOOTING, 10);
+    assert_int_equal(ent_power_policy_boots_wanted(&p, &m, 0), 2); /* booting counts as spare */
+    /* n3 never shows up: counted off past the boot timeout, and not booted again */
+    ent_power_policy_observe(&p, &m, 71);
+    assert_int_equal(ent_power_policy_find(&p, "n3")->state, ENT_NODE_POWER_OFF);
+    assert_true(ent_power_policy_find(&p, "n3")->boot_failed);
+    assert_int_equal(ent_power_policy_choose_on(&p, 3, always_on, NULL, on), 1);
+    assert_string_equal(on[0], "n4");
+    ent_model_release(&m);
+    ent_power_policy_release(&p);
+
+    ent_power_policy_init(&p, 0, 0, 600, 60);
+    cluster(&m, "1100");
+    ent_power_policy_observe(&p, &m, 0);
+    m.map.node_state[2] = ENT_NODE_OFFLINE;
+    ent_power_policy_set(&p, "n3", ENT_NODE_POWER_OFF, 1);
+    assert_int_equal(ent_power_policy_boots_wanted(&p, &m, 0), 0);
+    assert_int_equal(ent_power_policy_boots_wanted(&p, &m, 100), 1); /* no room at 100 */
+    ent_power_policy_set(&p, "n3", ENT_NODE_POWER_BOOTING, 101);
+    assert_int_equal(ent_power_policy_boots_wanted(&p, &m, 100), 0); /* one is booting */
+    m.map.node_state[2] = ENT_NODE_ONLINE;
+    ent_power_policy_observe(&p, &m, 105); /* and it is up: the next decision sees it first */
+    assert_true(ent_power_policy_find(&p, "n3")->boot_seconds >= 0);
+    assert_int_equal(ent_power_policy_boots_wanted(&p, &m, 100), 0);
+    assert_int_equal(ent_power_policy_boots_wanted(&p, &m, 200), 1);
+    ent_model_release(&m);
+    ent_power_policy_release(&p);
+}
+
 int main(void)
 {
     struct ent_error err;
@@ -147,6 +201,7 @@ int main(void)
         cmocka_unit_test(test_oscillating_load_never_flaps),
         cmocka_unit_test(test_shutting_down_nodes_leave_the_decision),
         cmocka_unit_test(test_a_vm_on_a_node_going_down_keeps_it_in_the_decision),
+        cmocka_unit_test(test_boots_for_spares_and_when_short_of_room),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
