@@ -81,6 +81,8 @@ static void loop_options(struct ent_daemon_setup *d)
         l->solve.objective = ent_objective_find(objective);
     l->solve.time_limit = ent_config_number(c, "loop.time_limit");
     l->dry_run = yes(c, "loop.dry_run");
+    if (d->power.len > 0)
+        l->exec.power = &d->power;
     l->plan.shutdown_empty = yes(c, "loop.power_off_empty");
     if (l->plan.shutdown_empty && d->power.len > 0) { /* the power policy, not the plan */
         ent_power_policy_init(&d->power_policy, (size_t)ent_config_number(c, "power.spare_nodes"),

@@ -2,6 +2,7 @@
 #include "exec/executor.h"
 
 #include "drivers/driver.h"
+#include "drivers/power.h"
 #include "model/model.h"
 #include "model/plan.h"
 #include "util/error.h"
@@ -60,6 +61,20 @@ const char *ent_migration_figures(struct ent_str *out, double seconds, double do
     return ent_str_cstr(out);
 }
 
+/* A node boot or shutdown through the node's power driver. */
+static int power_node(const struct ent_model *m, const struct ent_action *a,
+                      const struct ent_power_set *power, struct ent_error *err)
+{
+    enum ent_power_state ignored;
+    const char *node = node_name(m, a->node);
+    int rc = ent_power_act(power, node,
+                           a->kind == ENT_ACTION_BOOT_NODE ? ENT_POWER_DO_ON : ENT_POWER_DO_OFF,
+                           &ignored, err);
+    if (!rc)
+        ent_info("%s %s: done (power driver)", ent_action_kind_name(a->kind), node);
+    return rc;
+}
+
 int ent_exec_action(const struct ent_model *m, const struct ent_action *a, struct ent_driver *drv,
                     const struct ent_exec_options *opts, struct ent_action_outcome *out,
                     struct ent_error *err)
@@ -67,6 +82,9 @@ int ent_exec_action(const struct ent_model *m, const struct ent_action *a, struc
     const struct ent_driver_ops *ops = drv->ops;
     if (a->kind == ENT_ACTION_MIGRATE_VM)
         return migrate(m, a, drv, opts, out, err);
+    if ((a->kind == ENT_ACTION_BOOT_NODE || a->kind == ENT_ACTION_SHUTDOWN_NODE) && opts->power &&
+        ent_power_set_find(opts->power, node_name(m, a->node)))
+        return power_node(m, a, opts->power, err);
     const char *vm = a->vm >= 0 ? m->vms[a->vm].name : NULL;
     const char *on = node_name(m, a->from);
     int (*vm_op)(struct ent_driver *, const char *, const char *, struct ent_error *) = NULL;

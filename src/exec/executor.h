@@ -30,6 +30,8 @@ struct ent_action_outcome {
     bool in_flight; /* failed, yet the hypervisor still moves the VM (it could not cancel) */
 };
 
+struct ent_power_set;
+
 struct ent_exec_options {
     int max_parallel;     /* actions running at once in all (32); 1 runs the plan sequentially */
     int node_concurrency; /* actions running at once that touch one node
@@ -37,6 +39,9 @@ struct ent_exec_options {
     double timeout;       /* seconds an action may take (600), 0 for none */
     double bandwidth;     /* MB/s a migration may use, 0 for the hypervisor's default */
     double max_downtime;  /* seconds, 0 for the hypervisor's default */
+    /* Node boots and shutdowns go through the power driver of the node when this set has one
+     * (drivers/power.h), else through the node's migration driver; may be NULL. */
+    const struct ent_power_set *power;
     /* Called on the executor's own thread when an action starts (before its driver is called)
      * and when its outcome is known (the journal, the status): may be NULL. Write-ahead: when it
      * returns non-zero for a start (status running) that action is not started and no other

@@ -4,7 +4,9 @@
 #include "helpers.h"
 
 #include "daemon/plugins.h"
+#include "drivers/driver.h"
 #include "drivers/power.h"
+#include "exec/executor.h"
 #include "util/private_dir.h"
 
 #include <fcntl.h>
@@ -145,6 +147,56 @@ static void test_password_file_rules(void **state)
     rmdir(dir);
 }
 
+/* A plan's node boot and shutdown go through the node's power driver when it has one, else
+ * through its migration driver (which here cannot). */
+static void test_plan_node_actions_through_the_power_driver(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/entropy-test-power-exec-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char script[256], spec[320], calls[256];
+    snprintf(script, sizeof script, "%s/node-power", dir);
+    snprintf(calls, sizeof calls, "%s/calls", dir);
+    char body[512];
+    snprintf(body, sizeof body, "#!/bin/sh\necho \"$1 $2\" >> %s\n", calls);
+    write_file(script, body, 0700);
+    snprintf(spec, sizeof spec, "n1=command://%s", script);
+    struct ent_power_set set;
+    ent_power_set_init(&set);
+    struct ent_error err;
+    ent_error_init(&err);
+    assert_int_equal(ent_power_set_parse(&set, spec, &err), 0);
+    struct ent_model m;
+    ent_model_init(&m);
+    assert_int_equal(ent_model_add_node(&m, 0, "n1", ENT_NODE_ONLINE, &err), 0);
+    assert_int_equal(ent_model_add_node(&m, 1, "n2", ENT_NODE_ONLINE, &err), 1);
+    static const struct ent_driver_ops none = {.name = "none"};
+    struct ent_driver drv = {&none, NULL};
+    struct ent_exec_options o;
+    ent_exec_options_default(&o);
+    o.power = &set;
+    struct ent_action_outcome out = {0};
+    struct ent_action off = {
+        .kind = ENT_ACTION_SHUTDOWN_NODE, .vm = -1, .node = 0, .from = -1, .to = -1};
+    assert_int_equal(ent_exec_action(&m, &off, &drv, &o, &out, &err), 0);
+    off.kind = ENT_ACTION_BOOT_NODE;
+    assert_int_equal(ent_exec_action(&m, &off, &drv, &o, &out, &err), 0);
+    off.node = 1; /* no power driver: the migration driver's, which cannot */
+    assert_int_equal(ent_exec_action(&m, &off, &drv, &o, &out, &err), ENT_EUNSUPPORTED);
+    FILE *f = fopen(calls, "r");
+    assert_non_null(f);
+    char text[64] = "";
+    size_t got = fread(text, 1, sizeof text - 1, f);
+    text[got] = '\0';
+    fclose(f);
+    assert_string_equal(text, "off n1\non n1\n");
+    unlink(calls);
+    unlink(script);
+    rmdir(dir);
+    ent_model_release(&m);
+    ent_power_set_release(&set);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -152,6 +204,7 @@ int main(void)
         cmocka_unit_test(test_malformed_entries),
         cmocka_unit_test(test_dispatch_to_the_way_that_can),
         cmocka_unit_test(test_password_file_rules),
+        cmocka_unit_test(test_plan_node_actions_through_the_power_driver),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
