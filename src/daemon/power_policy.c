@@ -188,17 +188,21 @@ size_t ent_power_policy_choose_off(const struct ent_power_policy *p, const struc
 
 void ent_power_policy_hide(const struct ent_power_policy *p, struct ent_model *m)
 {
+    static const uint8_t shown[] = {[ENT_NODE_POWER_ON] = ENT_NODE_ONLINE,
+                                    [ENT_NODE_POWER_BOOTING] = ENT_NODE_BOOTING,
+                                    [ENT_NODE_POWER_SHUTTING_DOWN] = ENT_NODE_SHUTTING_DOWN,
+                                    [ENT_NODE_POWER_OFF] = ENT_NODE_OFFLINE};
     bool *hosting = hosting_nodes(m);
     for (size_t n = 0; n < m->n_nodes; n++) {
         const struct ent_power_record *r =
             m->nodes[n].name ? ent_power_policy_find(p, m->nodes[n].name) : NULL;
-        if (!r || r->state == ENT_NODE_POWER_ON || m->map.node_state[n] != ENT_NODE_ONLINE)
+        if (!r || r->state == ENT_NODE_POWER_ON)
             continue;
-        if (hosting[n]) /* someone started a VM there: the node stays in the decision */
-            ent_warn("power: %s is %s but hosts a VM", m->nodes[n].name,
+        if (hosting[n] && m->map.node_state[n] == ENT_NODE_ONLINE) /* someone started a VM there */
+            ent_warn("power: %s is %s but hosts a VM: it stays in the decision", m->nodes[n].name,
                      ent_node_power_name(r->state));
         else
-            m->map.node_state[n] = ENT_NODE_OFFLINE;
+            m->map.node_state[n] = shown[r->state];
     }
     ent_free(hosting);
 }

@@ -76,8 +76,8 @@ size_t ent_power_policy_choose_on(const struct ent_power_policy *p, size_t want,
 void ent_power_policy_set(struct ent_power_policy *p, const char *node,
                           enum ent_node_power_state state, double now);
 
-/* Marks offline in m's mapping every node the policy is switching or has switched off, so that
- * no VM is placed there. */
+/* Marks in m's mapping every node the policy is switching or has switched off as booting,
+ * shutting down or offline, so that no VM is placed there (one that hosts a VM stays, logged). */
 void ent_power_policy_hide(const struct ent_power_policy *p, struct ent_model *m);
 
 #endif

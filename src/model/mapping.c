@@ -67,7 +67,11 @@ void ent_mapping_copy(struct ent_mapping *dst, const struct ent_mapping *src)
 
 const char *ent_node_state_name(enum ent_node_state s)
 {
-    return s == ENT_NODE_ONLINE ? "online" : "offline";
+    static const char *const names[] = {[ENT_NODE_ONLINE] = "online",
+                                        [ENT_NODE_OFFLINE] = "offline",
+                                        [ENT_NODE_BOOTING] = "booting",
+                                        [ENT_NODE_SHUTTING_DOWN] = "shutting-down"};
+    return (unsigned)s < sizeof names / sizeof *names ? names[s] : "offline";
 }
 
 const char *ent_vm_state_name(enum ent_vm_state s)

@@ -6,7 +6,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum ent_node_state { ENT_NODE_ONLINE, ENT_NODE_OFFLINE };
+/* Booting and shutting down are Entropy's own (the power policy's): neither takes VMs, and BtrPlace
+ * JSON writes both as offline. */
+enum ent_node_state { ENT_NODE_ONLINE, ENT_NODE_OFFLINE, ENT_NODE_BOOTING, ENT_NODE_SHUTTING_DOWN };
 enum ent_vm_state { ENT_VM_RUNNING, ENT_VM_SLEEPING, ENT_VM_READY, ENT_VM_KILLED };
 
 struct ent_mapping {
