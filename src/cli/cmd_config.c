@@ -32,8 +32,13 @@ int ent_cmd_config(int argc, char **argv)
     }
     doc = json_object();
     for (size_t i = 0; i < ent_config_n_keys; i++)
-        json_object_set_new(doc, ent_config_keys[i].name,
-                            json_pack("{s:s, s:i}", "value", c.values[i], "line", c.lines[i]));
+        if (ent_config_keys[i].type != ENT_CFG_FAMILY)
+            json_object_set_new(doc, ent_config_keys[i].name,
+                                json_pack("{s:s, s:i}", "value", c.values[i], "line", c.lines[i]));
+    for (size_t i = 0; i < c.n_entries; i++)
+        json_object_set_new(
+            doc, c.entries[i].key,
+            json_pack("{s:s, s:i}", "value", c.entries[i].value, "line", c.entries[i].line));
     json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     fputc('\n', stdout);
 cleanup:

@@ -29,12 +29,14 @@ static json_t *snapshot_json(const struct ent_model *m, const char *source, json
     for (size_t n = 0; n < m->n_nodes; n++) {
         json_t *list = json_incref(json_array_get(by_node, n));
         json_t *a = m->nodes[n].attrs;
-        json_array_append_new(
-            nodes, json_pack("{s:s, s:O?, s:s?, s:O?, s:I, s:I, s:o}", "name", m->nodes[n].name,
-                             "type", a ? json_object_get(a, "type") : NULL, "driver",
-                             m->nodes[n].driver, "ip", a ? json_object_get(a, "ip") : NULL,
-                             "memory_mb", (json_int_t)m->res[mem].capacity[n], "cpu",
-                             (json_int_t)m->res[cpu].capacity[n], "vms", list));
+        json_array_append_new(nodes, json_pack("{s:s, s:O?, s:s?, s:O?, s:I, s:I, s:s?, s:o}",
+                                               "name", m->nodes[n].name, "type",
+                                               a ? json_object_get(a, "type") : NULL, "driver",
+                                               m->nodes[n].driver, "ip",
+                                               a ? json_object_get(a, "ip") : NULL, "memory_mb",
+                                               (json_int_t)m->res[mem].capacity[n], "cpu",
+                                               (json_int_t)m->res[cpu].capacity[n], "enclosure",
+                                               m->nodes[n].enclosure, "vms", list));
     }
     for (size_t v = 0; v < m->n_vms; v++) {
         json_t *a = m->vms[v].attrs;

@@ -47,6 +47,13 @@
         name, ENT_CFG_CHOICE, def, 0, 0, choices, doc, NULL, false                                 \
     }
 
+/* Keys PREFIX.NAME, as many as the file sets (name "enclosure.NAME"); example is what the
+ * defaults file shows, commented out. */
+#define FAMILY(name, example, doc)                                                                 \
+    {                                                                                              \
+        name, ENT_CFG_FAMILY, example, 0, 0, NULL, doc, NULL, false                                \
+    }
+
 const struct ent_config_key ent_config_keys[] = {
     CHOICE("monitor.source", "sim", "sim|ganglia|xend|libvirt|lab",
            "Where the cluster is read: a simulated cluster inside the daemon (no outside service), "
@@ -186,6 +193,11 @@ const struct ent_config_key ent_config_keys[] = {
     NUMCLI("migration.timeout", "600", 1, 86400, "migrate --timeout, lab --timeout",
            "Seconds a migration may take before it is cancelled (QMP, libvirt) or given up (xend, "
            "xl); its VM is then looked for and the next round re-plans."),
+    FAMILY("enclosure.NAME", "node-001 node-002 node-003",
+           "An enclosure (a chassis, a rack) and what it holds, space-separated: nodes, or other "
+           "enclosures, the parent naming its children (enclosure.rack1 = chassis1 chassis2, "
+           "enclosure.chassis1 = node1 node2 node3). A member that is neither a node nor an "
+           "enclosure, a cycle, or a member of two enclosures is refused, naming the line."),
     NEEDED_PATH(
         "daemon.log", "logs/entropy.log", 0,
         "The log file (a relative path, like every path here, is from the configuration's base: "

@@ -29,16 +29,28 @@ const struct ent_config_key *ent_config_key_find(const char *name)
 void ent_config_init(struct ent_config *c)
 {
     c->path = NULL;
+    c->entries = NULL;
+    c->n_entries = 0;
     c->values = ent_calloc(ent_config_n_keys, sizeof *c->values);
     c->lines = ent_calloc(ent_config_n_keys, sizeof *c->lines);
     for (size_t i = 0; i < ent_config_n_keys; i++)
         c->values[i] = ent_strdup(ent_config_keys[i].fallback);
 }
 
+static void release_entries(struct ent_config_entry *e, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        ent_free(e[i].key);
+        ent_free(e[i].value);
+    }
+    ent_free(e);
+}
+
 void ent_config_release(struct ent_config *c)
 {
     if (!c || !c->values)
         return;
+    release_entries(c->entries, c->n_entries);
     for (size_t i = 0; i < ent_config_n_keys; i++)
         ent_free(c->values[i]);
     ent_free(c->values);
@@ -72,13 +84,63 @@ static int check_value(const struct ent_config_key *k, const char *v, const char
     return 0;
 }
 
-/* One key and its value into values/lines. */
-static int set_key(const struct ent_property *prop, const char *path, char **values, int *lines,
+/* The family row whose prefix starts key, or NULL. */
+static const struct ent_config_key *family_of(const char *key)
+{
+    for (size_t i = 0; i < ent_config_n_keys; i++) {
+        const struct ent_config_key *k = &ent_config_keys[i];
+        size_t len = strcspn(k->name, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"); /* "enclosure." */
+        if (k->type == ENT_CFG_FAMILY && strncmp(key, k->name, len) == 0)
+            return k;
+    }
+    return NULL;
+}
+
+/* What the file read so far holds. */
+struct reading {
+    char **values;
+    int *lines;
+    struct ent_config_entry *entries;
+    size_t n_entries;
+};
+
+/* A key of a family: its NAME plain (letters, digits, . _ -), set once. */
+static int set_family_key(const struct ent_property *prop, const char *where,
+                          const struct ent_config_key *fam, struct reading *r,
+                          struct ent_error *err)
+{
+    const char *name = prop->key + strcspn(fam->name, "ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+    size_t len = strlen(name);
+    if (len == 0 || len > 64 ||
+        strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                     "0123456789._-") != len)
+        return ent_error(err, ENT_EINVALID,
+                         "%s: \"%s\": the name after %.*s must be 1 to 64 letters, digits, '.', "
+                         "'_' or '-'",
+                         where, prop->key, (int)(name - prop->key), prop->key);
+    for (size_t i = 0; i < r->n_entries; i++)
+        if (strcmp(r->entries[i].key, prop->key) == 0)
+            return ent_error(err, ENT_EINVALID, "%s: %s is already set on line %d", where,
+                             prop->key, r->entries[i].line);
+    r->entries = ent_reallocarray(r->entries, r->n_entries + 1, sizeof *r->entries);
+    r->entries[r->n_entries++] =
+        (struct ent_config_entry){ent_strdup(prop->key), ent_strdup(prop->value), prop->line};
+    return 0;
+}
+
+/* One key and its value into what is read. */
+static int set_key(const struct ent_property *prop, const char *path, struct reading *r,
                    struct ent_error *err)
 {
     char where[512];
     snprintf(where, sizeof where, "%s:%d", path, prop->line);
+    char **values = r->values;
+    int *lines = r->lines;
     int k = key_index(prop->key);
+    const struct ent_config_key *fam =
+        k < 0 || ent_config_keys[k].type == ENT_CFG_FAMILY ? family_of(prop->key) : NULL;
+    if (fam)
+        return set_family_key(prop, where, fam, r, err);
     if (k < 0)
         return ent_error(err, ENT_EINVALID, "%s: unknown key \"%s\"", where, prop->key);
     if (lines[k])
@@ -172,8 +234,9 @@ int ent_config_load(struct ent_config *c, const char *path, struct ent_error *er
 
 int ent_config_read(struct ent_config *c, FILE *f, const char *path, struct ent_error *err)
 {
-    char **values = ent_calloc(ent_config_n_keys, sizeof *values);
-    int *lines = ent_calloc(ent_config_n_keys, sizeof *lines);
+    struct reading r = {ent_calloc(ent_config_n_keys, sizeof *r.values),
+                        ent_calloc(ent_config_n_keys, sizeof *r.lines), NULL, 0};
+    char **values = r.values;
     for (size_t i = 0; i < ent_config_n_keys; i++)
         values[i] = ent_strdup(c->values[i]);
     struct ent_properties_reader reader;
@@ -181,21 +244,25 @@ int ent_config_read(struct ent_config *c, FILE *f, const char *path, struct ent_
     const struct ent_property *prop;
     int rc = 0, more;
     while (!rc && (more = ent_properties_next(&reader, &prop, err)) != 0)
-        rc = more < 0 ? more : set_key(prop, path, values, lines, err);
+        rc = more < 0 ? more : set_key(prop, path, &r, err);
     ent_properties_reader_release(&reader);
     if (!rc)
-        rc = check_paths(values, lines, path, err);
+        rc = check_paths(values, r.lines, path, err);
     char **drop = rc ? values : c->values;
     for (size_t i = 0; i < ent_config_n_keys; i++)
         ent_free(drop[i]);
     ent_free(drop);
     if (rc) {
-        ent_free(lines);
+        ent_free(r.lines);
+        release_entries(r.entries, r.n_entries);
         return rc;
     }
     c->values = values;
     ent_free(c->lines);
-    c->lines = lines;
+    c->lines = r.lines;
+    release_entries(c->entries, c->n_entries);
+    c->entries = r.entries;
+    c->n_entries = r.n_entries;
     ent_free(c->path);
     c->path = ent_strdup(path);
     return 0;
@@ -211,6 +278,16 @@ const char *ent_config_string_or(const struct ent_config *c, const char *key, co
 {
     const char *v = ent_config_string(c, key);
     return *v ? v : ent_config_string(c, fallback);
+}
+
+const struct ent_config_entry *ent_config_family(const struct ent_config *c, const char *prefix,
+                                                 size_t i)
+{
+    size_t len = strlen(prefix);
+    for (size_t e = 0; e < c->n_entries; e++)
+        if (strncmp(c->entries[e].key, prefix, len) == 0 && i-- == 0)
+            return &c->entries[e];
+    return NULL;
 }
 
 double ent_config_number(const struct ent_config *c, const char *key)
@@ -257,7 +334,10 @@ void ent_config_write_defaults(FILE *out)
             fprintf(out, "# One of %s.\n", k->choices);
         if (k->options)
             fprintf(out, "# Also on the command line: entropy %s.\n", k->options);
-        fprintf(out, "%s = %s\n", k->name, k->fallback);
+        if (k->type == ENT_CFG_FAMILY) /* none by default: an example */
+            fprintf(out, "#%s = %s\n", k->name, k->fallback);
+        else
+            fprintf(out, "%s = %s\n", k->name, k->fallback);
     }
 }
 
@@ -272,14 +352,18 @@ void ent_config_write_markdown(FILE *out)
           out);
     for (size_t i = 0; i < ent_config_n_keys; i++) {
         const struct ent_config_key *k = &ent_config_keys[i];
-        fprintf(out, "| `%s` | `%s` | ", k->name, *k->fallback ? k->fallback : " ");
+        fprintf(out, "| `%s` | `%s` | ", k->name,
+                *k->fallback && k->type != ENT_CFG_FAMILY ? k->fallback : " ");
         if (k->type == ENT_CFG_NUMBER)
             fprintf(out, "%s%g to %g", k->whole ? "whole, " : "", k->min, k->max);
         else if (k->type == ENT_CFG_CHOICE)
             for (const char *c = k->choices; *c; c++)
                 fputs(*c == '|' ? ", " : (char[]){*c, 0}, out);
         else
-            fputs(k->type == ENT_CFG_PATH ? "path" : "text", out);
+            fputs(k->type == ENT_CFG_PATH     ? "path"
+                  : k->type == ENT_CFG_FAMILY ? "any number of such keys"
+                                              : "text",
+                  out);
         fprintf(out, " | %s", k->doc);
         if (k->options)
             fprintf(out, " Also `entropy %s`.", k->options);

@@ -17,6 +17,8 @@ enum ent_config_type {
                      * its length (once resolved) within [min, max] bytes, max 0: no limit */
     ENT_CFG_NUMBER, /* within [min, max] */
     ENT_CFG_CHOICE, /* one of choices, '|'-separated */
+    ENT_CFG_FAMILY, /* keys PREFIX.NAME, any number of them (name "enclosure.NAME": the prefix
+                     * is what comes before NAME); their values are text */
 };
 
 struct ent_config_key {
@@ -36,10 +38,18 @@ extern const size_t ent_config_n_keys;
 /* The row of key name, NULL when there is none. */
 const struct ent_config_key *ent_config_key_find(const char *name);
 
+/* A key of a family (enclosure.rack1 = chassis1 chassis2), as the file set it. */
+struct ent_config_entry {
+    char *key, *value;
+    int line;
+};
+
 struct ent_config {
     char *path;
-    char **values; /* by index in ent_config_keys */
-    int *lines;    /* where each was set, 0 for the default */
+    char **values;                    /* by index in ent_config_keys */
+    int *lines;                       /* where each was set, 0 for the default */
+    struct ent_config_entry *entries; /* the keys of families, in the file's order */
+    size_t n_entries;
 };
 
 /* Every key at its default. */
@@ -55,6 +65,10 @@ const char *ent_config_string(const struct ent_config *c, const char *key);
 /* key's value, or fallback's when key is empty. */
 const char *ent_config_string_or(const struct ent_config *c, const char *key, const char *fallback);
 double ent_config_number(const struct ent_config *c, const char *key);
+/* The i-th key of the family whose prefix is prefix ("enclosure."), in the file's order; NULL
+ * past the last. */
+const struct ent_config_entry *ent_config_family(const struct ent_config *c, const char *prefix,
+                                                 size_t i);
 /* The documented file with every key at its default (what config/entropy.properties holds). */
 void ent_config_write_defaults(FILE *out);
 /* The same as a Markdown table (docs/configuration.md). */

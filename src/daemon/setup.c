@@ -2,6 +2,7 @@
 #include "daemon/setup.h"
 
 #include "daemon/plugins.h"
+#include "model/model.h"
 #include "util/error.h"
 #include "util/log.h"
 #include "util/str.h"
@@ -116,6 +117,23 @@ static void loop_options(struct ent_daemon_setup *d)
     d->period = ent_config_number(c, "loop.period");
 }
 
+/* Every member of an enclosure is a node monitoring shows, or an enclosure: checked on a first
+ * snapshot, so that a typo is refused at start (and a reload refused), naming the line. */
+static int check_enclosures(struct ent_daemon_setup *d, struct ent_error *err)
+{
+    if (!d->monitor.enclosures.len)
+        return 0;
+    struct ent_model m;
+    ent_model_init(&m);
+    int rc = ent_monitor_snapshot(&d->monitor, &m, err);
+    if (rc)
+        ent_error_prefix(err, "checking the enclosures against monitoring");
+    else
+        rc = ent_enclosures_check_nodes(&d->monitor.enclosures, &m, err);
+    ent_model_release(&m);
+    return rc;
+}
+
 int ent_daemon_setup(struct ent_daemon_setup *d, const char *path, struct ent_error *err)
 {
     memset(d, 0, sizeof *d);
@@ -133,6 +151,8 @@ int ent_daemon_setup(struct ent_daemon_setup *d, const char *path, struct ent_er
         rc = open_drivers(d, err);
     if (!rc)
         rc = ent_power_set_configure(&d->power, &d->config, err);
+    if (!rc)
+        rc = check_enclosures(d, err);
     d->power.settings.sim = ent_monitor_sim_cluster(&d->monitor);
     if (rc) {
         ent_daemon_teardown(d);

@@ -185,9 +185,12 @@ static json_t *cluster_json(const struct ent_model *m)
         json_t *vms = json_incref(json_array_get(by_node, n));
         active += json_array_size(vms) > 0;
         running += json_array_size(vms);
+        const char *enclosure = m->nodes[n].enclosure;
         json_array_append_new(
-            nodes, json_pack("{s:s, s:s, s:o}", "name", m->nodes[n].name ? m->nodes[n].name : "?",
-                             "state", ent_node_state_name(m->map.node_state[n]), "vms", vms));
+            nodes,
+            json_pack("{s:s, s:s, s:o, s:o}", "name", m->nodes[n].name ? m->nodes[n].name : "?",
+                      "state", ent_node_state_name(m->map.node_state[n]), "enclosure",
+                      enclosure ? json_string(enclosure) : json_null(), "vms", vms));
     }
     json_decref(by_node);
     return json_pack("{s:I, s:I, s:I, s:o}", "nodes_total", (json_int_t)m->n_nodes, "active_nodes",

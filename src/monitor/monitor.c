@@ -57,6 +57,8 @@ int ent_monitor_configure(struct ent_monitor *mon, const struct ent_config *c,
         rc = mon->ops->configure(mon, c, err);
     mon->owned = rc == 0;
     mon->memory_reserve_mb = (int64_t)ent_config_number(c, "monitor.memory_reserve_mb");
+    if (!rc)
+        rc = ent_enclosures_configure(&mon->enclosures, c, err);
     return rc;
 }
 
@@ -70,6 +72,13 @@ int ent_monitor_snapshot(struct ent_monitor *mon, struct ent_model *out, struct 
     for (size_t n = 0; !rc && mon->memory_reserve_mb > 0 && n < out->n_nodes; n++) {
         int64_t *cap = &out->res[r.mem].capacity[n];
         *cap = *cap > mon->memory_reserve_mb ? *cap - mon->memory_reserve_mb : 0;
+    }
+    if (!rc && mon->enclosures.len) {
+        struct ent_error missing;
+        ent_error_init(&missing);
+        ent_enclosures_apply(&mon->enclosures, out);
+        if (ent_enclosures_check_nodes(&mon->enclosures, out, &missing))
+            ent_monitor_issue(r.issues, "enclosures", "%s", missing.msg);
     }
     rc = ent_monitor_round_end(&r, rc, &issues, err);
     if (mon->ops->settle)
@@ -102,5 +111,6 @@ void ent_monitor_close(struct ent_monitor *mon)
     if (mon->owned && mon->ops->close)
         mon->ops->close(mon);
     json_decref(mon->issues);
+    ent_enclosures_release(&mon->enclosures);
     *mon = (struct ent_monitor){0};
 }

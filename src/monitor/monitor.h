@@ -7,6 +7,8 @@
 
 #include "util/error.h"
 
+#include "model/enclosure.h"
+
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -52,6 +54,9 @@ struct ent_monitor {
      * of its capacity, so that no plan fills a node to the last MB (xend's balloon driver then
      * refuses every live migration off it). */
     int64_t memory_reserve_mb;
+    /* The enclosure.NAME keys: each snapshot's nodes get their innermost enclosure; a member
+     * monitoring does not show is reported (an issue). */
+    struct ent_enclosures enclosures;
 };
 
 /* Registration (daemon/plugins.c registers the built-in sources); a name twice is refused. */

@@ -1,8 +1,9 @@
-/* libFuzzer target: entropy.properties as the daemon and `entropy config` read it, and the power
- * URIs of power.nodes. */
+/* libFuzzer target: entropy.properties as the daemon and `entropy config` read it, the power
+ * URIs of power.nodes and the enclosure tree. */
 #include "config/properties.h"
 #include "daemon/plugins.h"
 #include "drivers/power.h"
+#include "model/enclosure.h"
 #include "util/error.h"
 
 #include <stddef.h>
@@ -31,6 +32,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             for (size_t i = 0; i < set.len; i++)
                 (void)ent_power_set_find(&set, set.nodes[i].name);
         ent_power_set_release(&set);
+        struct ent_enclosures enc;
+        ent_enclosures_init(&enc);
+        if (ent_enclosures_configure(&enc, &c, &err) == 0 && enc.len)
+            (void)ent_enclosures_within(&enc, enc.items[0].members[0], enc.items[enc.len - 1].name);
+        ent_enclosures_release(&enc);
     }
     fclose(f);
     ent_config_release(&c);

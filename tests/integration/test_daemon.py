@@ -315,6 +315,29 @@ class Daemon(unittest.TestCase):
         self.assertIn(("shutdownNode", off[0], "done"), power)  # journaled, write-ahead
         self.assertIn("bootNode", [p[0] for p in power])
 
+    def test_enclosures_shown_and_a_typo_refused_at_start(self):
+        keys = {"enclosure.rack1": "chassis1 chassis2", "enclosure.chassis1": "node-001 node-002",
+                "enclosure.chassis2": "node-003 node-04"}
+        self.write_config(**keys)
+        p = subprocess.run([ENTROPY, "daemon", "--config", self.config, "--rounds", "1"],
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertRegex(p.stderr, r"entropy\.properties:7: node-04 \(in enclosure chassis2\) "
+                                   r"is neither a node monitoring shows nor an enclosure")
+        keys["enclosure.chassis2"] = "node-003 node-004"
+        self.write_config(**keys)
+        self.loop("start")
+        for _ in range(200):
+            st = self.status()
+            if st.get("last_round"):
+                break
+            time.sleep(0.1)
+        nodes = {n["name"]: n for n in st["cluster"]["nodes"]}
+        self.assertEqual(nodes["node-001"]["enclosure"], "chassis1")
+        self.assertEqual(nodes["node-004"]["enclosure"], "chassis2")
+        self.assertIsNone(nodes["node-010"]["enclosure"])
+        self.loop("stop")
+
     def lab_up(self, nodes, vms):
         self.lab = os.path.join(self.tmp, "lab")
         subprocess.run([ENTROPY, "lab", "up", "--nodes", str(nodes), "--vms", str(vms),
