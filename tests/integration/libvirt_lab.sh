@@ -27,6 +27,7 @@ security_driver = "none"
 dynamic_ownership = 0
 remember_owner = 0
 cgroup_controllers = [ ]
+namespaces = [ ]
 CONF
     mount --bind "$dir/etc" /etc/libvirt
     mount --bind "$dir/run" /run/libvirt

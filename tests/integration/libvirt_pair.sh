@@ -41,6 +41,7 @@ security_driver = "none"
 dynamic_ownership = 0
 remember_owner = 0
 cgroup_controllers = [ ]
+namespaces = [ ]
 migration_host = "$addr"
 migration_address = "$addr"
 migration_port_min = 49152
