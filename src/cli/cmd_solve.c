@@ -3,6 +3,7 @@
 #include "cli/cli.h"
 #include "model/btrplace.h"
 #include "model/demand_model.h"
+#include "model/evacuate.h"
 #include "model/json_file.h"
 #include "model/model.h"
 #include "model/plan.h"
@@ -10,6 +11,7 @@
 #include "model/power.h"
 #include "plan/planner.h"
 #include "solve/solve.h"
+#include "util/alloc.h"
 #include "util/clock.h"
 #include "util/error.h"
 
@@ -65,12 +67,14 @@ static const struct option longopts[] = {{"output", required_argument, NULL, 'o'
                                          {"dirty-rate", required_argument, NULL, 'D'},
                                          {"node-concurrency", required_argument, NULL, 'N'},
                                          {"max-concurrency", required_argument, NULL, 'M'},
+                                         {"evacuate", required_argument, NULL, 'v'},
                                          {NULL, 0, NULL, 0}};
 
 struct solve_args {
     struct ent_solve_options opts;
     struct ent_plan_options popts;
     const char *instance, *output, *write_instance, *gantt;
+    const char *evacuate; /* NODE|ENCLOSURE,... to empty */
     int entropy_demand;
     struct ent_demand_model dm;
 };
@@ -98,6 +102,9 @@ static int parse_option(struct solve_args *a, int c)
     double num = 0;
     int rc = 0;
     switch (c) {
+    case 'v':
+        a->evacuate = optarg;
+        return 0;
     case 'o':
         a->output = optarg;
         return 0;
@@ -173,7 +180,26 @@ static int fail(struct solve_run *r, const char *instance, int status)
     return status;
 }
 
-/* The instance, its demand model, and --write-instance. */
+/* --evacuate LIST: an offline constraint on each node named, or of each enclosure named (the
+ * nodes whose attribute enclosure is it); the node count into the JSON line. */
+static int evacuate(const char *list, struct solve_run *r)
+{
+    int total = 0;
+    for (const char *p = list; *p;) {
+        size_t len = strcspn(p, ",");
+        char *target = ent_strndup(p, len);
+        int n = len ? ent_model_evacuate(&r->m, target, NULL, NULL, &r->err) : 0;
+        ent_free(target);
+        if (n < 0)
+            return ent_error_prefix(&r->err, "--evacuate");
+        total += n;
+        p += len + (p[len] == ',');
+    }
+    json_object_set_new(r->line, "evacuated_nodes", json_integer(total));
+    return 0;
+}
+
+/* The instance, its demand model, --evacuate and --write-instance. */
 static int load(const struct solve_args *a, struct solve_run *r)
 {
     double t0 = ent_now();
@@ -186,6 +212,8 @@ static int load(const struct solve_args *a, struct solve_run *r)
             return fail(r, a->instance, ENT_EXIT_INPUT);
         json_object_set_new(r->line, "active_vms", json_integer(active));
     }
+    if (a->evacuate && evacuate(a->evacuate, r))
+        return fail(r, a->instance, ENT_EXIT_INPUT);
     if (a->write_instance) {
         json_t *doc = ent_btrplace_instance_json(&r->m);
         int rc = ent_json_save_file(doc, a->write_instance, &r->err);

@@ -92,5 +92,36 @@ class MixedHardware(unittest.TestCase):
                 checked += 1
             self.assertGreaterEqual(checked, 10)
 
+class Evacuate(unittest.TestCase):
+    def test_evacuate_nodes_and_enclosures(self):
+        """--evacuate empties the nodes named and those of an enclosure (node attribute), the
+        plan valid under entropy check (which checks the offline constraints); a target that is
+        nothing is refused, and an evacuation the rest cannot take says why."""
+        with tempfile.TemporaryDirectory() as tmp:
+            inst, caps, vms = mixed.cluster(3, 12, load=0.3)
+            for n in ("0", "1", "2"):
+                inst["model"]["attributes"]["nodes"][n] = {"enclosure": "chassis9"}
+            path, plan, seen = (os.path.join(tmp, f) for f in ("i.json", "p.json", "s.json"))
+            with open(path, "w") as f:
+                json.dump(inst, f)
+            out = json.loads(harness.run("solve", path, "--evacuate", "chassis9,11", "-o", plan,
+                                         "--write-instance", seen, check=0).stdout)
+            self.assertEqual(out["evacuated_nodes"], 4)
+            report = json.loads(harness.run("check", seen, plan).stdout)
+            self.assertTrue(report["valid"], report)
+            with open(plan) as f:
+                doc = json.load(f)
+            host = mixed.hosts_of(inst, len(vms))
+            for a in doc["actions"]:
+                if a["id"] == "migrateVM":
+                    host[a["vm"]] = a["to"]
+            self.assertFalse([v for v, h in enumerate(host) if h in (0, 1, 2, 11)])
+            p = harness.run("solve", path, "--evacuate", "nosuch", check=2)
+            self.assertIn('no node or enclosure named "nosuch"', p.stderr)
+            every = ",".join(str(n) for n in range(11))  # one node left cannot take them all
+            p = harness.run("solve", path, "--evacuate", every, check=1)
+            self.assertRegex(p.stderr, r"VM vm#\d+ (is larger than every one of its 1 eligible "
+                                       r"nodes|must move or start, and no eligible node has room)")
+
 if __name__ == "__main__":
     harness.main()
