@@ -24,6 +24,7 @@ int ent_cmd_migrate(int argc, char **argv);
 int ent_cmd_daemon(int argc, char **argv);
 int ent_cmd_status(int argc, char **argv);
 int ent_cmd_power(int argc, char **argv);
+int ent_cmd_maintenance(int argc, char **argv);
 
 struct ent_driver;
 struct ent_exec_options;

@@ -232,6 +232,22 @@ static const struct ent_command commands[] = {
      "Exit status: 0 every node did, 1 a node refused or did not reach the state, 2 bad input\n"
      "(a bad configuration, a node without a power driver).\n",
      ent_cmd_power},
+    {"maintenance", "empty nodes or enclosures for an intervention (the daemon does it)",
+     "usage: entropy maintenance start TARGET... [--power-off] [--reason TEXT] [--config FILE]\n"
+     "       entropy maintenance end TARGET... [--config FILE]\n"
+     "       entropy maintenance status [--json] [--config FILE]\n"
+     "\n"
+     "A TARGET is a node, or an enclosure (enclosure.NAME of FILE: all its nodes). start\n"
+     "records it in the daemon's journal (daemon.journal of FILE, default\n"
+     "config/entropy.properties); from its next round the daemon empties those nodes, every\n"
+     "VM moved off within the placement constraints and capacity, and with --power-off\n"
+     "powers each off once monitoring sees it empty (its power driver, power.nodes). end lets\n"
+     "them take VMs again, booting those it powered off. status lists what is in maintenance\n"
+     "with the daemon's progress (VMs left), or why it cannot proceed. The journal keeps it\n"
+     "all: a restart of the daemon resumes.\n"
+     "\n"
+     "Exit status: 0 recorded, 1 end of a target not in maintenance, 2 bad input.\n",
+     ent_cmd_maintenance},
     {"config", "list the configuration keys, or check a configuration file",
      "usage: entropy config --defaults | --markdown | FILE\n"
      "\n"

@@ -5,6 +5,7 @@
 #include "daemon/avoid.h"
 #include "daemon/lag.h"
 #include "daemon/loop_power.h"
+#include "daemon/maintenance.h"
 
 #include "exec/journal.h"
 #include "model/model.h"
@@ -98,7 +99,8 @@ void ent_round_release(struct ent_round *r)
     json_decref(r->issues);
     json_decref(r->avoided);
     json_decref(r->power);
-    r->report = r->issues = r->avoided = r->power = NULL;
+    json_decref(r->maintenance);
+    r->report = r->issues = r->avoided = r->power = r->maintenance = NULL;
     ent_free(r->reason);
     r->reason = NULL;
 }
@@ -113,6 +115,7 @@ struct round_work {
     struct ent_error err;
     int64_t journal_round;
     bool snapshot_ok; /* m is a whole snapshot (never show a partial one) */
+    struct ent_maintenance_round mr;
 };
 
 /* Ends the round with nothing more done; returns false. */
@@ -161,6 +164,7 @@ static bool decide_phase(struct round_work *w)
         return skip(w, "no decision");
     }
     w->loop->short_of_room = 0;
+    ent_loop_maintenance_keep_online(&w->mr, &w->m, &w->target);
     ent_info("round %ld: decision (%s): %lld nodes (lower bound %lld, gap %lld), %lld "
              "migrations, %lld MB to move, in %.1f ms",
              r->round, w->loop->solve.objective->name, (long long)r->decision.nodes_used,
@@ -256,6 +260,13 @@ static void settle_placement(struct ent_model *m, const struct ent_plan *plan,
     }
 }
 
+/* The nodes in maintenance (the journal's) to be emptied: offline constraints in the model. */
+static bool maintenance_phase(struct round_work *w)
+{
+    ent_loop_maintenance_begin(w->loop, &w->m, &w->mr);
+    return true;
+}
+
 void ent_loop_round(struct ent_loop *loop, struct ent_round *r)
 {
     memset(r, 0, sizeof *r);
@@ -267,14 +278,16 @@ void ent_loop_round(struct ent_loop *loop, struct ent_round *r)
     ent_error_init(&w.err);
     if (loop->journal && ent_journal_round_begin(loop->journal, &w.journal_round, &w.err))
         skip(&w, "the journal cannot record");
-    else if (monitor_phase(&w) && ent_loop_power(loop, r, w.journal_round, &w.m) &&
-             !stopping(loop, r) && decide_phase(&w) && plan_phase(&w))
+    else if (monitor_phase(&w) && maintenance_phase(&w) &&
+             ent_loop_power(loop, r, w.journal_round, &w.m) && !stopping(loop, r) &&
+             decide_phase(&w) && plan_phase(&w))
         execute_phase(&w);
     if (r->skipped)
         ent_warn("round %ld: nothing done: %s", r->round, r->reason);
     journal_round_end(loop, w.journal_round, r);
     if (w.snapshot_ok) {
         settle_placement(&w.m, &w.plan, &r->exec);
+        ent_loop_maintenance_end(loop, r, &w.m, &w.mr);
         ent_loop_account_energy(loop, r, &w.m);
     }
     phase(loop, "idle", r, w.snapshot_ok ? &w.m : NULL, NULL);

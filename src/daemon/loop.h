@@ -89,6 +89,7 @@ struct ent_round {
     size_t powered_off, powered_on, power_failed; /* nodes switched this round, and refusals */
     struct ent_energy energy;                     /* after the round */
     json_t *power; /* nodes the power policy switched, [{node, state, boot_seconds}], or NULL */
+    json_t *maintenance; /* per target in maintenance, its progress (maintenance.h), or NULL */
 };
 
 /* Runs one round and logs it; r->exec is released by ent_round_release. Failures of a phase skip

@@ -98,6 +98,40 @@ static void boot_phase(struct ent_loop *loop, struct ent_round *r, int64_t journ
 /* Nodes monitoring has seen empty for power.min_idle seconds are powered off (beyond the spare
  * ones); those being switched are kept out of the decision. A refusal leaves the node as it was,
  * and on. */
+/* Nodes in maintenance with power-off, seen empty: off now; those a maintenance switched off
+ * whose maintenance ended: on again. */
+static void maintenance_power(struct ent_loop *loop, struct ent_round *r, int64_t journal_round,
+                              const struct ent_model *m)
+{
+    int32_t *off = ent_malloc((m->n_nodes + 1) * sizeof *off);
+    const char **on = ent_malloc((loop->power_policy->len + 1) * sizeof *on);
+    size_t n_off,
+        n_on = ent_power_policy_maintenance_changes(loop->power_policy, m, off, &n_off, on);
+    char **names = ent_calloc(n_on + 1, sizeof *names); /* the policy's names move on change */
+    for (size_t i = 0; i < n_on; i++)
+        names[i] = ent_strdup(on[i]);
+    for (size_t i = 0; i < n_off; i++) {
+        const char *node = m->nodes[off[i]].name;
+        if (!can_power_off(loop->power, node))
+            continue;
+        if (!switch_node(loop, r, journal_round, node, ENT_POWER_DO_OFF, "maintenance")) {
+            r->powered_off++;
+            ent_power_policy_find(loop->power_policy, node)->off_for_maintenance = true;
+        }
+    }
+    for (size_t i = 0; i < n_on; i++) {
+        if (can_power_on(loop->power, names[i]) &&
+            !switch_node(loop, r, journal_round, names[i], ENT_POWER_DO_ON, "maintenance ended")) {
+            r->powered_on++;
+            ent_power_policy_find(loop->power_policy, names[i])->off_for_maintenance = false;
+        }
+        ent_free(names[i]);
+    }
+    ent_free(names);
+    ent_free(on);
+    ent_free(off);
+}
+
 bool ent_loop_power(struct ent_loop *loop, struct ent_round *r, int64_t journal_round,
                     struct ent_model *m)
 {
@@ -119,8 +153,10 @@ bool ent_loop_power(struct ent_loop *loop, struct ent_round *r, int64_t journal_
             r->powered_off++;
     }
     ent_free(off);
-    if (!loop->dry_run)
+    if (!loop->dry_run) {
+        maintenance_power(loop, r, journal_round, m);
         boot_phase(loop, r, journal_round, m);
+    }
     ent_power_policy_hide(loop->power_policy, m);
     return true;
 }

@@ -54,7 +54,12 @@ static struct ent_power_record *record(struct ent_power_policy *p, const char *n
         return r;
     p->nodes = ent_reallocarray(p->nodes, p->len + 1, sizeof *p->nodes);
     r = &p->nodes[p->len++];
-    *r = (struct ent_power_record){ent_strdup(node), ENT_NODE_POWER_ON, -1, now, 0, 1, -1, false};
+    *r = (struct ent_power_record){.node = ent_strdup(node),
+                                   .state = ENT_NODE_POWER_ON,
+                                   .empty_since = -1,
+                                   .changed_at = now,
+                                   .watts_idle = 1,
+                                   .boot_seconds = -1};
     return r;
 }
 
@@ -122,6 +127,20 @@ static bool *hosting_nodes(const struct ent_model *m)
     return hosting;
 }
 
+void ent_power_policy_maintain(struct ent_power_policy *p, const char *node, bool power_off,
+                               double now)
+{
+    struct ent_power_record *r = record(p, node, now);
+    r->maintenance = true;
+    r->maintenance_off = power_off;
+}
+
+void ent_power_policy_maintain_none(struct ent_power_policy *p)
+{
+    for (size_t i = 0; i < p->len; i++)
+        p->nodes[i].maintenance = p->nodes[i].maintenance_off = false;
+}
+
 void ent_power_policy_observe(struct ent_power_policy *p, const struct ent_model *m, double now)
 {
     bool *hosting = hosting_nodes(m);
@@ -170,7 +189,7 @@ size_t ent_power_policy_choose_off(const struct ent_power_policy *p, const struc
     for (size_t n = 0; n < m->n_nodes; n++) {
         const struct ent_power_record *r =
             m->nodes[n].name ? ent_power_policy_find(p, m->nodes[n].name) : NULL;
-        if (r && r->state == ENT_NODE_POWER_ON && r->empty_since >= 0 &&
+        if (r && r->state == ENT_NODE_POWER_ON && r->empty_since >= 0 && !r->maintenance &&
             m->map.node_state[n] == ENT_NODE_ONLINE)
             out[n_empty++] = (int32_t)n;
     }
@@ -225,7 +244,7 @@ size_t ent_power_policy_boots_wanted(const struct ent_power_policy *p, const str
         const struct ent_power_record *r =
             m->nodes[n].name ? ent_power_policy_find(p, m->nodes[n].name) : NULL;
         if (!hosting[n] && m->map.node_state[n] == ENT_NODE_ONLINE &&
-            (!r || r->state == ENT_NODE_POWER_ON))
+            (!r || (r->state == ENT_NODE_POWER_ON && !r->maintenance)))
             empty++;
     }
     ent_free(hosting);
@@ -252,7 +271,7 @@ size_t ent_power_policy_choose_on(const struct ent_power_policy *p, size_t want,
     size_t n_off = 0, chosen = 0;
     for (size_t i = 0; i < p->len; i++)
         if (p->nodes[i].state == ENT_NODE_POWER_OFF && !p->nodes[i].boot_failed &&
-            p->nodes[i].memory_mb > 0)
+            !p->nodes[i].maintenance && p->nodes[i].memory_mb > 0)
             off[n_off++] = &p->nodes[i];
     qsort(off, n_off, sizeof *off, cmp_efficiency);
     for (size_t i = 0; i < n_off && chosen < want; i++)
@@ -260,4 +279,26 @@ size_t ent_power_policy_choose_on(const struct ent_power_policy *p, size_t want,
             out[chosen++] = off[i]->node;
     ent_free(off);
     return chosen;
+}
+
+size_t ent_power_policy_maintenance_changes(const struct ent_power_policy *p,
+                                            const struct ent_model *m, int32_t *off, size_t *n_off,
+                                            const char **on)
+{
+    bool *hosting = hosting_nodes(m);
+    *n_off = 0;
+    for (size_t n = 0; n < m->n_nodes; n++) {
+        const struct ent_power_record *r =
+            m->nodes[n].name ? ent_power_policy_find(p, m->nodes[n].name) : NULL;
+        if (r && r->maintenance_off && r->state == ENT_NODE_POWER_ON && !hosting[n] &&
+            m->map.node_state[n] == ENT_NODE_ONLINE)
+            off[(*n_off)++] = (int32_t)n;
+    }
+    ent_free(hosting);
+    size_t n_on = 0;
+    for (size_t i = 0; i < p->len; i++)
+        if (p->nodes[i].off_for_maintenance && !p->nodes[i].maintenance &&
+            p->nodes[i].state == ENT_NODE_POWER_OFF)
+            on[n_on++] = p->nodes[i].node;
+    return n_on;
 }

@@ -25,12 +25,15 @@ const char *ent_node_power_name(enum ent_node_power_state p);
 struct ent_power_record {
     char *node;
     enum ent_node_power_state state;
-    double empty_since;  /* when monitoring first saw it empty (online), < 0: it hosts a VM */
-    double changed_at;   /* when state last changed */
-    int64_t memory_mb;   /* its capacity when last seen online (0: never seen) */
-    double watts_idle;   /* its idle watts when last seen (the power model; 1 without one) */
-    double boot_seconds; /* how long its last boot took until monitoring saw it, < 0: unknown */
-    bool boot_failed;    /* its last boot did not come back in time: not booted again */
+    double empty_since;   /* when monitoring first saw it empty (online), < 0: it hosts a VM */
+    double changed_at;    /* when state last changed */
+    int64_t memory_mb;    /* its capacity when last seen online (0: never seen) */
+    double watts_idle;    /* its idle watts when last seen (the power model; 1 without one) */
+    double boot_seconds;  /* how long its last boot took until monitoring saw it, < 0: unknown */
+    bool boot_failed;     /* its last boot did not come back in time: not booted again */
+    bool maintenance;     /* in maintenance this round: neither a spare nor booted for one */
+    bool maintenance_off; /* in maintenance with power-off: switched off once seen empty */
+    bool off_for_maintenance; /* switched off by a maintenance: booted again when it ends */
 };
 
 struct ent_power_policy {
@@ -71,6 +74,20 @@ size_t ent_power_policy_boots_wanted(const struct ent_power_policy *p, const str
 size_t ent_power_policy_choose_on(const struct ent_power_policy *p, size_t want,
                                   bool (*can_on)(void *arg, const char *node), void *arg,
                                   const char **out);
+
+/* Clears the maintenance marks of the last round, then marks node as in maintenance this round
+ * (power_off: switch it off once empty). */
+void ent_power_policy_maintain_none(struct ent_power_policy *p);
+void ent_power_policy_maintain(struct ent_power_policy *p, const char *node, bool power_off,
+                               double now);
+
+/* What maintenance asks of power now: into off (node indexes of m) the nodes in maintenance
+ * with power-off that monitoring shows online and empty (min_idle and spares do not apply: the
+ * administrator asked); into on (names) the nodes a maintenance switched off whose maintenance
+ * has ended. Returns how many into on. */
+size_t ent_power_policy_maintenance_changes(const struct ent_power_policy *p,
+                                            const struct ent_model *m, int32_t *off, size_t *n_off,
+                                            const char **on);
 
 /* Records a change the loop made (or that failed: state as it was). */
 void ent_power_policy_set(struct ent_power_policy *p, const char *node,

@@ -176,8 +176,22 @@ void ent_status_set(struct ent_status *s, const char *key, json_t *value)
     pthread_mutex_unlock(&s->lock);
 }
 
+/* Per node, whether the round put it in maintenance (an offline constraint on it: snapshots
+ * carry none of their own). A new array. */
+static bool *in_maintenance(const struct ent_model *m)
+{
+    bool *out = ent_calloc(m->n_nodes + 1, sizeof *out);
+    for (size_t i = 0; i < m->constraints.len; i++) {
+        const struct ent_constraint *c = &m->constraints.items[i];
+        for (size_t k = 0; c->kind == ENT_CK_OFFLINE && k < c->n_nodes; k++)
+            out[c->nodes[k]] = true;
+    }
+    return out;
+}
+
 static json_t *cluster_json(const struct ent_model *m)
 {
+    bool *maintenance = in_maintenance(m);
     json_t *nodes = json_array();
     size_t active = 0, running = 0;
     json_t *by_node = ent_model_vms_by_node(m);
@@ -186,13 +200,15 @@ static json_t *cluster_json(const struct ent_model *m)
         active += json_array_size(vms) > 0;
         running += json_array_size(vms);
         const char *enclosure = m->nodes[n].enclosure;
-        json_array_append_new(
-            nodes,
-            json_pack("{s:s, s:s, s:o, s:o}", "name", m->nodes[n].name ? m->nodes[n].name : "?",
-                      "state", ent_node_state_name(m->map.node_state[n]), "enclosure",
-                      enclosure ? json_string(enclosure) : json_null(), "vms", vms));
+        json_array_append_new(nodes, json_pack("{s:s, s:s, s:b, s:o, s:o}", "name",
+                                               m->nodes[n].name ? m->nodes[n].name : "?", "state",
+                                               ent_node_state_name(m->map.node_state[n]),
+                                               "maintenance", maintenance[n], "enclosure",
+                                               enclosure ? json_string(enclosure) : json_null(),
+                                               "vms", vms));
     }
     json_decref(by_node);
+    ent_free(maintenance);
     return json_pack("{s:I, s:I, s:I, s:o}", "nodes_total", (json_int_t)m->n_nodes, "active_nodes",
                      (json_int_t)active, "vms", (json_int_t)running, "nodes", nodes);
 }
@@ -250,6 +266,8 @@ void ent_status_on_phase(void *arg, const char *phase, const struct ent_round *r
     if (strcmp(phase, "idle") == 0) {
         json_object_set_new(s->doc, "last_round", round_json(r));
         json_object_set_new(s->doc, "power", energy_json(r));
+        json_object_set_new(s->doc, "maintenance",
+                            r->maintenance ? json_incref(r->maintenance) : json_object());
     }
     pthread_mutex_unlock(&s->lock);
 }

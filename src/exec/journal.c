@@ -25,7 +25,10 @@ static const char *const SCHEMA =
     "CREATE TABLE IF NOT EXISTS actions("
     "  round INTEGER NOT NULL REFERENCES rounds(id), idx INTEGER NOT NULL, kind TEXT NOT NULL,"
     "  vm TEXT, src TEXT, dst TEXT, planned_start INTEGER, planned_end INTEGER,"
-    "  state TEXT NOT NULL, started REAL, ended REAL, detail TEXT, PRIMARY KEY(round, idx));";
+    "  state TEXT NOT NULL, started REAL, ended REAL, detail TEXT, PRIMARY KEY(round, idx));"
+    "CREATE TABLE IF NOT EXISTS maintenance("
+    "  target TEXT PRIMARY KEY, power_off INTEGER NOT NULL, reason TEXT, started REAL NOT NULL,"
+    "  ended REAL);";
 
 static int fail(struct ent_journal *j, const char *what, struct ent_error *err)
 {
@@ -242,4 +245,53 @@ int ent_journal_close_open_rounds(struct ent_journal *j, struct ent_error *err)
                "UPDATE rounds SET ended = ?, state = 'interrupted', summary = 'reconciled after "
                "a restart' WHERE ended IS NULL",
                "d", err, ent_wall_now());
+}
+
+int ent_journal_maintenance_start(struct ent_journal *j, const char *target, bool power_off,
+                                  const char *reason, struct ent_error *err)
+{
+    return run(j,
+               "INSERT OR REPLACE INTO maintenance(target, power_off, reason, started) "
+               "VALUES(?, ?, ?, ?)",
+               "sisd", err, target, (int64_t)power_off, reason, ent_wall_now());
+}
+
+int ent_journal_maintenance_end(struct ent_journal *j, const char *target, struct ent_error *err)
+{
+    int rc = run(j, "UPDATE maintenance SET ended = ? WHERE target = ? AND ended IS NULL", "ds",
+                 err, ent_wall_now(), target);
+    if (!rc && sqlite3_changes(j->db) == 0)
+        rc = ent_error(err, ENT_ENOTFOUND, "%s is not in maintenance", target);
+    return rc;
+}
+
+int ent_journal_maintenance_list(struct ent_journal *j, struct ent_maintenance **out, size_t *n,
+                                 struct ent_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(j->db,
+                           "SELECT target, power_off, reason, started, ended FROM maintenance "
+                           "ORDER BY started, target",
+                           -1, &st, NULL) != SQLITE_OK)
+        return fail(j, "read", err);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        *out = ent_reallocarray(*out, *n + 1, sizeof **out);
+        struct ent_maintenance *e = &(*out)[(*n)++];
+        copy_column(st, 0, e->target, sizeof e->target);
+        e->power_off = sqlite3_column_int64(st, 1) != 0;
+        copy_column(st, 2, e->reason, sizeof e->reason);
+        e->started = sqlite3_column_double(st, 3);
+        e->ended = sqlite3_column_type(st, 4) == SQLITE_NULL ? 0 : sqlite3_column_double(st, 4);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        ent_free(*out);
+        *out = NULL;
+        *n = 0;
+        return fail(j, "read", err);
+    }
+    return 0;
 }

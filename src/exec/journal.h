@@ -6,6 +6,7 @@
 
 #include "util/error.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -55,5 +56,23 @@ ENT_MUST_USE int ent_journal_resolve(struct ent_journal *j, const struct ent_jou
                                      const char *state, const char *detail, struct ent_error *err);
 /* Ends every round left open (after reconciliation). */
 ENT_MUST_USE int ent_journal_close_open_rounds(struct ent_journal *j, struct ent_error *err);
+
+/* Maintenance: targets (nodes or enclosures) to empty, recorded by entropy maintenance and
+ * read by the daemon every round, so that a restart resumes them. */
+struct ent_maintenance {
+    char target[128];
+    bool power_off;
+    char reason[256];
+    double started, ended; /* wall-clock times; ended 0 while it lasts */
+};
+ENT_MUST_USE int ent_journal_maintenance_start(struct ent_journal *j, const char *target,
+                                               bool power_off, const char *reason,
+                                               struct ent_error *err);
+/* ENT_ENOTFOUND when target is not in maintenance. */
+ENT_MUST_USE int ent_journal_maintenance_end(struct ent_journal *j, const char *target,
+                                             struct ent_error *err);
+/* Every maintenance recorded, those ended too (free *out with ent_free). */
+ENT_MUST_USE int ent_journal_maintenance_list(struct ent_journal *j, struct ent_maintenance **out,
+                                              size_t *n, struct ent_error *err);
 
 #endif

@@ -338,6 +338,69 @@ class Daemon(unittest.TestCase):
         self.assertIsNone(nodes["node-010"]["enclosure"])
         self.loop("stop")
 
+    def maintenance(self, *args, check=0):
+        p = subprocess.run([ENTROPY, "maintenance", *args, "--config", self.config],
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(p.returncode, check, p.stdout + p.stderr)
+        return p.stdout
+
+    def wait_maintenance(self, target, state, timeout=60):
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            st = self.status()
+            got = (st.get("maintenance") or {}).get(target)
+            if got and got["state"] == state:
+                return st
+            time.sleep(0.1)
+        self.fail(f"{target} never {state}: {st.get('maintenance')}\n{self.log_text()[-2000:]}")
+
+    def test_maintenance_of_an_enclosure_on_the_simulation(self):
+        """A three-level enclosure in maintenance with power-off: exactly its nodes are emptied
+        and powered off while the others keep every VM; a restart resumes from the journal; an
+        evacuation the rest cannot take is refused with the reason; end brings the nodes back."""
+        keys = {"enclosure.rack1": "chassis1 chassis2", "enclosure.chassis1": "node-001 node-002",
+                "enclosure.chassis2": "node-003", "loop.power_off_empty": "yes",
+                "power.nodes": "*=sim:", "power.min_idle": "600", "power.spare_nodes": "0",
+                "loop.time_limit": "0.2", "monitor.sim.action_seconds": "0.3"}
+        self.write_config(**keys)
+        self.assertIn("rack1: to be emptied",
+                      self.maintenance("start", "rack1", "--power-off", "--reason", "PSU swap"))
+        self.loop("start")
+        self.wait_log("round 1: action 0: migrateVM")
+        self.loop("stop")  # mid-evacuation: the journal keeps the maintenance
+        self.assertIn("rack1: in maintenance, powered off once empty: PSU swap",
+                      self.maintenance("status"))
+        self.loop("start")
+        st = self.wait_maintenance("rack1", "powered off")
+        nodes = {n["name"]: n for n in st["cluster"]["nodes"]}
+        for name, n in nodes.items():
+            inside = name in ("node-001", "node-002", "node-003")
+            self.assertEqual(n["maintenance"], inside, name)
+            if inside:
+                self.assertEqual((n["state"], n["vms"]), ("offline", []), name)
+        self.assertEqual(st["cluster"]["vms"], 48)  # every VM still runs, elsewhere
+        self.assertEqual(nodes["node-001"]["enclosure"], "chassis1")
+        # the rest cannot take everything: refused with the reason, nothing lost
+        every = [f"node-{i:03d}" for i in range(4, 17)]
+        self.maintenance("start", *every)
+        st = self.wait_maintenance("node-004", "blocked")
+        self.assertRegex(st["maintenance"]["node-004"]["why"],
+                         r"VM vm-\d+ (has no eligible node|must move or start, and no eligible)")
+        self.assertEqual(st["cluster"]["vms"], 48)
+        self.maintenance("end", *every)
+        self.maintenance("end", "rack1")
+        self.assertIn("not in maintenance", self.maintenance("end", "rack1", check=1))
+        self.wait_log("on (maintenance ended)")
+        for _ in range(100):
+            st = self.status()
+            states = {n["name"]: n["state"] for n in st["cluster"]["nodes"]}
+            if states["node-001"] == "online" and not st.get("maintenance"):
+                break
+            time.sleep(0.1)
+        self.assertEqual(states["node-001"], "online")
+        self.assertEqual(st["cluster"]["vms"], 48)
+        self.loop("stop")
+
     def lab_up(self, nodes, vms):
         self.lab = os.path.join(self.tmp, "lab")
         subprocess.run([ENTROPY, "lab", "up", "--nodes", str(nodes), "--vms", str(vms),
