@@ -141,11 +141,13 @@ const struct ent_config_key ent_config_keys[] = {
            "searches for all of them (the best answer found by then is used)."),
     CHOICE("loop.dry_run", "no", "no|yes",
            "yes: decide and plan every round, log the plan, execute nothing."),
-    CHOICE("loop.power_off_empty", "no", "no|yes",
-           "yes: power off nodes monitoring has seen empty for power.min_idle seconds, beyond "
-           "power.spare_nodes, through their power driver (power.nodes); with no power.nodes, "
-           "the node shutdowns are planned after the migrations that empty them, through the "
-           "migration drivers that can."),
+    CHOICE(
+        "loop.power_off_empty", "no", "no|yes",
+        "yes: power off nodes monitoring has seen empty for power.min_idle seconds, beyond "
+        "power.spare_nodes, through their power driver (power.nodes), and boot offline ones when "
+        "spares run short or the VMs no longer fit; with no power.nodes, "
+        "the node shutdowns are planned after the migrations that empty them, through the "
+        "migration drivers that can."),
     STR("power.nodes", "",
         "How each node is powered on and off, space-separated NODE=URI[,URI]: "
         "ipmi://USER@HOST[:PORT] (IPMI 2.0 over LAN, through ipmitool), "

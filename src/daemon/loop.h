@@ -57,8 +57,10 @@ struct ent_loop {
     long avoid_rounds;
     struct ent_avoided *avoided;
     size_t n_avoided;
-    /* Power (power_policy.h): nodes seen empty long enough are powered off through their power
-     * driver after monitoring; both NULL when loop.power_off_empty is no or no node has one. */
+    /* Power (power_policy.h): with power_off_empty, nodes seen empty long enough are powered
+     * off through their power driver after monitoring, and booted for spares or room;
+     * maintenance switches its nodes either way. Both NULL when no node has a power driver. */
+    bool power_off_empty;
     struct ent_power_set *power;
     struct ent_power_policy *power_policy;
     double short_of_room; /* when the last decision found no placement (boot a node), 0: it did */

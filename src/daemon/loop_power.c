@@ -140,7 +140,7 @@ bool ent_loop_power(struct ent_loop *loop, struct ent_round *r, int64_t journal_
     double now = ent_now();
     ent_power_policy_observe(loop->power_policy, m, now);
     int32_t *off = ent_malloc((m->n_nodes + 1) * sizeof *off);
-    size_t n = loop->dry_run || loop->short_of_room > 0
+    size_t n = loop->dry_run || loop->short_of_room > 0 || !loop->power_off_empty
                    ? 0
                    : ent_power_policy_choose_off(loop->power_policy, m, now, can_power_off,
                                                  loop->power, off);
@@ -155,7 +155,8 @@ bool ent_loop_power(struct ent_loop *loop, struct ent_round *r, int64_t journal_
     ent_free(off);
     if (!loop->dry_run) {
         maintenance_power(loop, r, journal_round, m);
-        boot_phase(loop, r, journal_round, m);
+        if (loop->power_off_empty)
+            boot_phase(loop, r, journal_round, m);
     }
     ent_power_policy_hide(loop->power_policy, m);
     return true;

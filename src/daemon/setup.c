@@ -85,13 +85,14 @@ static void loop_options(struct ent_daemon_setup *d)
     if (d->power.len > 0)
         l->exec.power = &d->power;
     l->plan.shutdown_empty = yes(c, "loop.power_off_empty");
-    if (l->plan.shutdown_empty && d->power.len > 0) { /* the power policy, not the plan */
+    if (d->power.len > 0) { /* the power policy, not the plan; maintenance uses it too */
         ent_power_policy_init(&d->power_policy, (size_t)ent_config_number(c, "power.spare_nodes"),
                               ent_config_number(c, "power.min_idle"),
                               ent_config_number(c, "power.shutdown_timeout"),
                               ent_config_number(c, "power.boot_timeout"));
         l->power = &d->power;
         l->power_policy = &d->power_policy;
+        l->power_off_empty = l->plan.shutdown_empty;
         l->plan.shutdown_empty = 0;
     } else if (l->plan.shutdown_empty && !ent_driver_set_can(&d->drivers, ENT_CAN_SHUTDOWN_NODE)) {
         /* The planner plans what a driver can do: no node shutdown that every driver refuses. */

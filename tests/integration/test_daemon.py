@@ -359,8 +359,8 @@ class Daemon(unittest.TestCase):
         and powered off while the others keep every VM; a restart resumes from the journal; an
         evacuation the rest cannot take is refused with the reason; end brings the nodes back."""
         keys = {"enclosure.rack1": "chassis1 chassis2", "enclosure.chassis1": "node-001 node-002",
-                "enclosure.chassis2": "node-003", "loop.power_off_empty": "yes",
-                "power.nodes": "*=sim:", "power.min_idle": "600", "power.spare_nodes": "0",
+                "enclosure.chassis2": "node-003", "loop.power_off_empty": "no",
+                "power.nodes": "*=sim:",
                 "loop.time_limit": "0.2", "monitor.sim.action_seconds": "0.3"}
         self.write_config(**keys)
         self.assertIn("rack1: to be emptied",
