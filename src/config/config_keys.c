@@ -180,6 +180,22 @@ const struct ent_config_key ent_config_keys[] = {
     NUMCLI("power.timeout", "30", 1, 3600, "power --timeout",
            "Seconds a power driver call may take (the program is killed past it), and that "
            "entropy power waits for a node to reach the state asked."),
+    INT("loop.max_migrations", "0", 0, 1e6,
+        "Migrations a round may start in all (0: no cap); the plan is cut to them, what they "
+        "depend on kept, the rest left for the next rounds."),
+    INT("loop.max_migrations_per_node", "0", 0, 1e6,
+        "Migrations a round may start from or to one node (0: no cap)."),
+    INT("loop.vm_cooldown_rounds", "0", 0, 1e6,
+        "A VM moved is pinned where it runs for this many rounds (0: never), unless that leaves "
+        "no placement (a constraint, an overload or an evacuation needs it moved)."),
+    INT("loop.min_gain_nodes", "0", 0, 1e6,
+        "A consolidation (or energy) round that would free fewer nodes than this moves nothing "
+        "but repairs (constraint violations, overloads, evacuations): a load that oscillates "
+        "around a threshold does not move VMs back and forth. 0: any gain."),
+    STR("loop.window", "",
+        "When the loop may consolidate, comma-separated DAY[-DAY] HH:MM-HH:MM in local time "
+        "(Mon-Fri 22:00-06:00, Sat 00:00-24:00); outside, only repairs run (constraint "
+        "violations, overloads, evacuations). Empty: always."),
     INT("loop.avoid_rounds", "3", 0, 1000,
         "Rounds a node is no destination after an action to it failed (0: never avoided), so "
         "that a node that keeps refusing does not make every round fail the same way."),

@@ -3,11 +3,13 @@
 #include "daemon/loop.h"
 
 #include "daemon/avoid.h"
+#include "daemon/disruption.h"
 #include "daemon/lag.h"
 #include "daemon/loop_power.h"
 #include "daemon/maintenance.h"
 
 #include "exec/journal.h"
+#include "model/constraint.h"
 #include "model/model.h"
 #include "model/plan.h"
 #include "monitor/issues.h"
@@ -21,6 +23,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 static bool stopping(const struct ent_loop *loop, struct ent_round *r)
 {
@@ -155,11 +158,54 @@ static bool monitor_phase(struct round_work *w)
     return !w->loop->monitor_only && !stopping(w->loop, r);
 }
 
+/* The decision within the disruption policy: outside loop.window only repairs; the VMs in their
+ * cooldown pinned where they run (not on nodes in maintenance), unless that leaves no placement:
+ * then decided again without the pins; a consolidation that frees fewer than loop.min_gain_nodes
+ * nodes replaced by the repairs alone (anti-oscillation). */
+static int solve_within_policy(struct round_work *w, struct ent_solve_options *opts)
+{
+    struct ent_round *r = w->r;
+    const struct ent_disruption *d = w->loop->disruption;
+    *opts = w->loop->solve;
+    if (!d)
+        return ent_solve(&w->m, opts, &w->target, &r->decision, &w->err);
+    if (!ent_disruption_in_window(d, time(NULL)) && strcmp(opts->objective->name, "repair") != 0) {
+        opts->objective = ent_objective_find("repair");
+        ent_info("round %ld: outside loop.window: repairs only", r->round);
+    }
+    unsigned char *exempt = ent_loop_maintenance_nodes(&w->mr, w->m.n_nodes);
+    size_t before = w->m.constraints.len;
+    size_t pinned = ent_disruption_pin(d, &w->m, r->round, exempt);
+    ent_free(exempt);
+    int rc = ent_solve(&w->m, opts, &w->target, &r->decision, &w->err);
+    if (rc && pinned) {
+        ent_info("round %ld: no placement with the %zu VM(s) in their cooldown pinned: decided "
+                 "again without",
+                 r->round, pinned);
+        while (w->m.constraints.len > before)
+            ent_constraint_release(&w->m.constraints.items[--w->m.constraints.len]);
+        rc = ent_solve(&w->m, opts, &w->target, &r->decision, &w->err);
+    }
+    long gain = (long)r->active_nodes - (long)r->decision.nodes_used;
+    if (!rc && d->min_gain_nodes > 0 && gain < d->min_gain_nodes &&
+        strcmp(opts->objective->name, "repair") != 0) {
+        ent_info("round %ld: %s would free %ld node(s), fewer than loop.min_gain_nodes: repairs "
+                 "only",
+                 r->round, opts->objective->name, gain);
+        opts->objective = ent_objective_find("repair");
+        ent_mapping_release(&w->target);
+        ent_mapping_init(&w->target);
+        rc = ent_solve(&w->m, opts, &w->target, &r->decision, &w->err);
+    }
+    return rc;
+}
+
 static bool decide_phase(struct round_work *w)
 {
     struct ent_round *r = w->r;
     phase(w->loop, "deciding", r, &w->m, NULL);
-    if (ent_solve(&w->m, &w->loop->solve, &w->target, &r->decision, &w->err)) {
+    struct ent_solve_options opts;
+    if (solve_within_policy(w, &opts)) {
         w->loop->short_of_room = w->err.code == ENT_EINFEASIBLE ? ent_now() : 0; /* boot */
         return skip(w, "no decision");
     }
@@ -167,7 +213,7 @@ static bool decide_phase(struct round_work *w)
     ent_loop_maintenance_keep_online(&w->mr, &w->m, &w->target);
     ent_info("round %ld: decision (%s): %lld nodes (lower bound %lld, gap %lld), %lld "
              "migrations, %lld MB to move, in %.1f ms",
-             r->round, w->loop->solve.objective->name, (long long)r->decision.nodes_used,
+             r->round, opts.objective->name, (long long)r->decision.nodes_used,
              (long long)r->decision.lower_bound, (long long)r->decision.gap,
              (long long)r->decision.migrations, (long long)r->decision.moved_memory,
              r->decision.seconds * 1000);
@@ -182,6 +228,12 @@ static bool plan_phase(struct round_work *w)
     if (ent_plan_build(&w->m, &w->target, &w->loop->plan, &w->plan, &r->plan, &w->err))
         return skip(w, "no plan");
     r->plan_seconds = ent_now() - t0;
+    size_t cut =
+        w->loop->disruption ? ent_disruption_cap(w->loop->disruption, &w->plan, w->m.n_nodes) : 0;
+    if (cut)
+        ent_info("round %ld: %zu action(s) left for later rounds (loop.max_migrations, "
+                 "loop.max_migrations_per_node)",
+                 r->round, cut);
     r->actions = w->plan.len;
     r->makespan = (long long)ent_plan_makespan(&w->plan);
     ent_info("round %ld: plan: %zu actions, %zu bypass(es), makespan %lld s, in %.1f ms", r->round,
@@ -224,6 +276,12 @@ static void execute_phase(struct round_work *w)
     opts.hook_arg = &watch;
     ent_execute_plan(&w->m, &w->plan, loop->drivers, &opts, loop->stop, &r->exec);
     ent_avoid_learn(loop, &w->m, &w->plan, &r->exec);
+    for (size_t i = 0; loop->disruption && i < w->plan.len && i < r->exec.len; i++) {
+        const struct ent_action *a = &w->plan.actions[i];
+        if (a->kind == ENT_ACTION_MIGRATE_VM && r->exec.outcomes[i].status == ENT_ACTION_DONE &&
+            w->m.vms[a->vm].name)
+            ent_disruption_moved(loop->disruption, w->m.vms[a->vm].name, r->round);
+    }
     ent_lag_release(loop);
     ent_lag_learn(loop, &w->m, &w->plan, &r->exec);
     ent_info("round %ld: executed in %.2f s: %zu done, %zu failed, %zu dropped, %zu not started",

@@ -14,6 +14,7 @@ struct ent_monitor;
 struct ent_driver_set;
 struct ent_power_set;
 struct ent_power_policy;
+struct ent_disruption;
 struct ent_journal;
 struct ent_round;
 
@@ -63,6 +64,7 @@ struct ent_loop {
     bool power_off_empty;
     struct ent_power_set *power;
     struct ent_power_policy *power_policy;
+    struct ent_disruption *disruption; /* how much a round may move (disruption.h), or NULL */
     double short_of_room; /* when the last decision found no placement (boot a node), 0: it did */
     struct ent_energy energy;
     /* Where the last round put VMs, until monitoring shows them there (lag.c). */

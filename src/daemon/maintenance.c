@@ -59,6 +59,15 @@ void ent_loop_maintenance_keep_online(const struct ent_maintenance_round *mr,
                 target->node_state[n] = ENT_NODE_ONLINE;
 }
 
+unsigned char *ent_loop_maintenance_nodes(const struct ent_maintenance_round *mr, size_t n_nodes)
+{
+    unsigned char *out = ent_calloc(n_nodes + 1, 1);
+    for (size_t k = 0; k < mr->n; k++)
+        for (size_t n = 0; n < n_nodes; n++)
+            out[n] |= mr->nodes[k][n];
+    return out;
+}
+
 /* Where one maintenance stands: not found, blocked, emptying, or its nodes empty (and off). */
 static json_t *progress(const struct ent_loop *loop, const struct ent_round *r,
                         const struct ent_model *m, const struct ent_maintenance_round *mr, size_t k)

@@ -22,6 +22,8 @@ void ent_loop_maintenance_begin(struct ent_loop *loop, struct ent_model *m,
  * the plan: the power policy switches those asked off once monitoring sees them empty). */
 void ent_loop_maintenance_keep_online(const struct ent_maintenance_round *mr,
                                       const struct ent_model *m, struct ent_mapping *target);
+/* Per node of the snapshot, whether a maintenance of this round holds it (a new array). */
+unsigned char *ent_loop_maintenance_nodes(const struct ent_maintenance_round *mr, size_t n_nodes);
 /* At the end of the round: each one's progress into r->maintenance; mr released. */
 void ent_loop_maintenance_end(struct ent_loop *loop, struct ent_round *r, const struct ent_model *m,
                               struct ent_maintenance_round *mr);

@@ -103,6 +103,12 @@ static void loop_options(struct ent_daemon_setup *d)
         ent_str_release(&names);
         l->plan.shutdown_empty = 0;
     }
+    struct ent_disruption *dis = &d->disruption;
+    dis->max_migrations = (long)ent_config_number(c, "loop.max_migrations");
+    dis->max_per_node = (long)ent_config_number(c, "loop.max_migrations_per_node");
+    dis->cooldown_rounds = (long)ent_config_number(c, "loop.vm_cooldown_rounds");
+    dis->min_gain_nodes = (long)ent_config_number(c, "loop.min_gain_nodes");
+    l->disruption = dis;
     l->plan.node_concurrency = (int)ent_config_number(c, "migration.node_concurrency");
     l->exec.node_concurrency = l->plan.node_concurrency;
     l->exec.max_parallel = (int)ent_config_number(c, "migration.max_parallel");
@@ -154,6 +160,11 @@ int ent_daemon_setup(struct ent_daemon_setup *d, const char *path, struct ent_er
         rc = ent_power_set_configure(&d->power, &d->config, err);
     if (!rc)
         rc = check_enclosures(d, err);
+    if (!rc &&
+        ent_disruption_windows(&d->disruption, ent_config_string(&d->config, "loop.window"), err))
+        rc =
+            ent_error_prefix(err, "%s:%d", d->config.path,
+                             d->config.lines[ent_config_key_find("loop.window") - ent_config_keys]);
     d->power.settings.sim = ent_monitor_sim_cluster(&d->monitor);
     if (rc) {
         ent_daemon_teardown(d);
@@ -167,6 +178,7 @@ void ent_daemon_teardown(struct ent_daemon_setup *d)
 {
     ent_loop_release(&d->loop);
     ent_power_policy_release(&d->power_policy);
+    ent_disruption_release(&d->disruption);
     ent_power_set_release(&d->power);
     ent_driver_set_close(&d->drivers);
     ent_monitor_close(&d->monitor);

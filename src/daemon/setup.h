@@ -7,6 +7,7 @@
 #include "util/error.h"
 
 #include "config/properties.h"
+#include "daemon/disruption.h"
 #include "daemon/loop.h"
 #include "daemon/power_policy.h"
 #include "drivers/driver.h"
@@ -22,6 +23,7 @@ struct ent_daemon_setup {
     struct ent_driver_set drivers;
     struct ent_power_set power;           /* power.nodes */
     struct ent_power_policy power_policy; /* used when loop.power_off_empty = yes */
+    struct ent_disruption disruption;     /* loop.max_migrations, window, cooldown */
     struct ent_loop loop; /* monitor, drivers and options set; the caller adds stop, journal */
     bool decide;          /* loop.objective is not none */
     double period;

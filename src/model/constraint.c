@@ -69,6 +69,24 @@ void ent_constraint_set_add(struct ent_constraint_set *set, struct ent_constrain
     set->items[set->len++] = *c;
 }
 
+void ent_constraint_set_add_one(struct ent_constraint_set *set, enum ent_constraint_kind kind,
+                                int32_t vm, int32_t node)
+{
+    struct ent_constraint c = {.kind = kind, .res = -1};
+    c.name = ent_strdup(ent_constraint_kind_name(kind));
+    if (vm >= 0) {
+        c.vms = ent_malloc(sizeof *c.vms);
+        c.vms[0] = vm;
+        c.n_vms = 1;
+    }
+    if (node >= 0) {
+        c.nodes = ent_malloc(sizeof *c.nodes);
+        c.nodes[0] = node;
+        c.n_nodes = 1;
+    }
+    ent_constraint_set_add(set, &c);
+}
+
 const char *ent_constraint_kind_name(enum ent_constraint_kind kind)
 {
     return kind < ENT_CK_COUNT ? kinds[kind].name : "unknown";

@@ -120,6 +120,10 @@ size_t ent_constraint_set_first(const struct ent_constraint_set *set,
                                 enum ent_constraint_kind kind);
 /* Appends c (taking ownership of its arrays, name and json). */
 void ent_constraint_set_add(struct ent_constraint_set *set, struct ent_constraint *c);
+/* Appends a constraint of kind on one VM (vm >= 0) and/or one node (node >= 0), built in code
+ * (Entropy's own: root pins, offline evacuations). */
+void ent_constraint_set_add_one(struct ent_constraint_set *set, enum ent_constraint_kind kind,
+                                int32_t vm, int32_t node);
 
 const char *ent_constraint_kind_name(enum ent_constraint_kind kind);
 /* The ENT_CF_* fields kind takes (0 for an unknown kind). */

@@ -36,12 +36,7 @@ int ent_model_evacuate(struct ent_model *m, const char *target, const struct ent
     for (size_t n = 0; n < m->n_nodes; n++) {
         if (!targeted(m, n, target, enc))
             continue;
-        struct ent_constraint c = {.kind = ENT_CK_OFFLINE, .res = -1};
-        c.name = ent_strdup(ent_constraint_kind_name(ENT_CK_OFFLINE));
-        c.nodes = ent_malloc(sizeof *c.nodes);
-        c.nodes[0] = (int32_t)n;
-        c.n_nodes = 1;
-        ent_constraint_set_add(&m->constraints, &c);
+        ent_constraint_set_add_one(&m->constraints, ENT_CK_OFFLINE, -1, (int32_t)n);
         if (chosen)
             chosen[n] = 1;
         count++;

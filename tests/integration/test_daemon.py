@@ -401,6 +401,55 @@ class Daemon(unittest.TestCase):
         self.assertEqual(st["cluster"]["vms"], 48)
         self.loop("stop")
 
+    def test_disruption_caps_and_cooldown_over_fifty_rounds(self):
+        """Fifty rounds on the simulator, whose loads flip between rounds around the
+        consolidation threshold: no round starts more than loop.max_migrations migrations nor
+        more than loop.max_migrations_per_node through one node, and no VM moves twice within
+        loop.vm_cooldown_rounds (counted from the journal)."""
+        self.write_config(**{"loop.max_migrations": "4", "loop.max_migrations_per_node": "2",
+                             "loop.vm_cooldown_rounds": "5", "loop.time_limit": "0.2",
+                             "monitor.sim.seed": "7"})
+        p = subprocess.run([ENTROPY, "daemon", "--config", self.config, "--rounds", "50"],
+                           capture_output=True, text=True, timeout=300)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        moves = [a for a in self.journal_actions() if a[2] == "migrateVM" and a[6] == "done"]
+        self.assertGreater(len(moves), 4)
+        per_round, per_node, last = {}, {}, {}
+        for rnd, _, _, vm, src, dst, _, _ in moves:
+            per_round[rnd] = per_round.get(rnd, 0) + 1
+            for node in (src, dst):
+                per_node[rnd, node] = per_node.get((rnd, node), 0) + 1
+            if vm in last and last[vm] != rnd:  # twice in one round: through a pivot (bypass)
+                self.assertGreater(rnd - last[vm], 5, f"{vm} moved in rounds {last[vm]}, {rnd}")
+            last[vm] = rnd
+        self.assertLessEqual(max(per_round.values()), 4, per_round)
+        self.assertLessEqual(max(per_node.values()), 2)
+        self.assertIn("left for later rounds", self.log_text())
+
+    def test_outside_the_window_only_repairs(self):
+        now = time.localtime()
+        later = (now.tm_hour + 2) % 24  # a window that is not now
+        self.write_config(**{"loop.window": f"{later:02d}:00-{later:02d}:30"})
+        p = subprocess.run([ENTROPY, "daemon", "--config", self.config, "--rounds", "1"],
+                           capture_output=True, text=True, timeout=120)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("outside loop.window: repairs only", self.log_text())
+        self.assertIn("decision (repair)", self.log_text())  # overloads only, no consolidation
+        self.write_config(**{"loop.window": "Mon-Fri 22:00"})
+        p = subprocess.run([ENTROPY, "daemon", "--config", self.config, "--rounds", "1"],
+                           capture_output=True, text=True, timeout=120)
+        self.assertEqual(p.returncode, 2)
+        self.assertRegex(p.stderr, r"entropy\.properties:5: loop\.window: \"Mon-Fri 22:00\"")
+        # a consolidation that frees too few nodes: repairs only (anti-oscillation)
+        os.unlink(self.log)
+        self.write_config(**{"loop.min_gain_nodes": "100"})
+        p = subprocess.run([ENTROPY, "daemon", "--config", self.config, "--rounds", "1"],
+                           capture_output=True, text=True, timeout=120)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertRegex(self.log_text(), r"consolidate would free \d+ node\(s\), fewer than "
+                                          r"loop\.min_gain_nodes: repairs only")
+        self.assertIn("decision (repair)", self.log_text())
+
     def lab_up(self, nodes, vms):
         self.lab = os.path.join(self.tmp, "lab")
         subprocess.run([ENTROPY, "lab", "up", "--nodes", str(nodes), "--vms", str(vms),
