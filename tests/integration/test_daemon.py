@@ -559,6 +559,35 @@ class Daemon(unittest.TestCase):
             for b in bmcs.values():
                 b.stop()
 
+    def test_maintenance_on_the_lab(self):
+        """Real QEMU: an enclosure three levels deep (rack > chassis > lab-1) in maintenance;
+        the daemon live-migrates the VMs off lab-1 while lab-2 and lab-3 keep theirs; every VM
+        runs exactly once throughout; end lets lab-1 take VMs again."""
+        self.lab_up(3, 3)
+        keys = {"monitor.source": "lab", "monitor.lab.dir": self.lab, "loop.objective": "repair",
+                "enclosure.rack": "chassis", "enclosure.chassis": "lab-1"}
+        self.write_config(**keys)
+        self.maintenance("start", "rack", "--reason", "BIOS update")
+        self.loop("start")
+        st = self.wait_maintenance("rack", "empty", timeout=120)
+        nodes = {n["name"]: n for n in st["cluster"]["nodes"]}
+        self.assertEqual(nodes["lab-1"]["vms"], [])
+        self.assertTrue(nodes["lab-1"]["maintenance"])
+        self.assertEqual(nodes["lab-1"]["enclosure"], "chassis")
+        self.assertEqual(sum(len(n["vms"]) for n in nodes.values()), 3)
+        self.assert_each_vm_runs_once(3)
+        self.assertRegex(self.log_text(), r"migrated vm-\d from lab-1 to lab-[23]")
+        self.maintenance("end", "rack")
+        for _ in range(100):
+            st = self.status()
+            if not st.get("maintenance"):
+                break
+            time.sleep(0.1)
+        self.assertFalse(st["maintenance"])
+        self.assertFalse({n["name"]: n for n in st["cluster"]["nodes"]}["lab-1"]["maintenance"])
+        self.loop("stop")
+        self.assert_each_vm_runs_once(3)
+
     def test_kill_9_during_a_plan_then_reconciliation(self):
         self.lab_up(3, 4)
         self.write_config(**{"monitor.source": "lab", "monitor.lab.dir": self.lab,
