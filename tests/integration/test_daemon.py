@@ -560,33 +560,51 @@ class Daemon(unittest.TestCase):
                 b.stop()
 
     def test_maintenance_on_the_lab(self):
-        """Real QEMU: an enclosure three levels deep (rack > chassis > lab-1) in maintenance;
-        the daemon live-migrates the VMs off lab-1 while lab-2 and lab-3 keep theirs; every VM
-        runs exactly once throughout; end lets lab-1 take VMs again."""
+        """Real QEMU and real BMCs: an enclosure three levels deep (rack > chassis > lab-1) in
+        maintenance with power-off; the daemon live-migrates the VMs off lab-1 while lab-2 and
+        lab-3 keep theirs, then powers lab-1 off through IPMI (and only it); every VM runs
+        exactly once throughout; end boots lab-1 again."""
         self.lab_up(3, 3)
-        keys = {"monitor.source": "lab", "monitor.lab.dir": self.lab, "loop.objective": "repair",
-                "enclosure.rack": "chassis", "enclosure.chassis": "lab-1"}
-        self.write_config(**keys)
-        self.maintenance("start", "rack", "--reason", "BIOS update")
-        self.loop("start")
-        st = self.wait_maintenance("rack", "empty", timeout=120)
-        nodes = {n["name"]: n for n in st["cluster"]["nodes"]}
-        self.assertEqual(nodes["lab-1"]["vms"], [])
-        self.assertTrue(nodes["lab-1"]["maintenance"])
-        self.assertEqual(nodes["lab-1"]["enclosure"], "chassis")
-        self.assertEqual(sum(len(n["vms"]) for n in nodes.values()), 3)
-        self.assert_each_vm_runs_once(3)
-        self.assertRegex(self.log_text(), r"migrated vm-\d from lab-1 to lab-[23]")
-        self.maintenance("end", "rack")
-        for _ in range(100):
-            st = self.status()
-            if not st.get("maintenance"):
-                break
-            time.sleep(0.1)
-        self.assertFalse(st["maintenance"])
-        self.assertFalse({n["name"]: n for n in st["cluster"]["nodes"]}["lab-1"]["maintenance"])
-        self.loop("stop")
-        self.assert_each_vm_runs_once(3)
+        run = os.path.join(self.lab, "run")
+        bmcs = {f"lab-{i}": bmc.Bmc(f"lab-{i}", on=True,
+                                    pid_file=os.path.join(run, f"lab-{i}.power.pid"))
+                for i in (1, 2, 3)}
+        try:
+            keys = {"monitor.source": "lab", "monitor.lab.dir": self.lab,
+                    "loop.objective": "repair", "enclosure.rack": "chassis",
+                    "enclosure.chassis": "lab-1", "power.ipmi.off": "hard",
+                    "power.ipmi.password_file": bmcs["lab-1"].password_file,
+                    "power.nodes": " ".join(f"{n}={b.uri}" for n, b in bmcs.items())}
+            self.write_config(**keys)
+            self.maintenance("start", "rack", "--power-off", "--reason", "BIOS update")
+            self.loop("start")
+            st = self.wait_maintenance("rack", "powered off", timeout=120)
+            nodes = {n["name"]: n for n in st["cluster"]["nodes"]}
+            self.assertEqual(nodes["lab-1"]["vms"], [])
+            self.assertTrue(nodes["lab-1"]["maintenance"])
+            self.assertEqual(nodes["lab-1"]["enclosure"], "chassis")
+            self.assertEqual(sum(len(n["vms"]) for n in nodes.values()), 3)
+            for _ in range(100):  # the BMC cuts the power after its poweroff_wait
+                if bmcs["lab-1"].power() == "off":
+                    break
+                time.sleep(0.1)
+            self.assertEqual([b.power() for b in bmcs.values()], ["off", "on", "on"])
+            self.assert_each_vm_runs_once(3)
+            self.assertRegex(self.log_text(), r"migrated vm-\d from lab-1 to lab-[23]")
+            self.maintenance("end", "rack")
+            for _ in range(200):
+                st = self.status()
+                if not st.get("maintenance") and bmcs["lab-1"].power() == "on":
+                    break
+                time.sleep(0.1)
+            self.assertFalse(st["maintenance"])
+            self.assertEqual(bmcs["lab-1"].power(), "on")  # booted again through IPMI
+            self.wait_log("lab-1 is online")
+            self.loop("stop")
+            self.assert_each_vm_runs_once(3)
+        finally:
+            for b in bmcs.values():
+                b.stop()
 
     def test_kill_9_during_a_plan_then_reconciliation(self):
         self.lab_up(3, 4)
