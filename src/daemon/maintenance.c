@@ -72,16 +72,20 @@ unsigned char *ent_loop_maintenance_nodes(const struct ent_maintenance_round *mr
 static json_t *progress(const struct ent_loop *loop, const struct ent_round *r,
                         const struct ent_model *m, const struct ent_maintenance_round *mr, size_t k)
 {
-    json_t *nodes = json_array();
+    json_t *nodes = json_array(), *per_node = json_object();
     long long left = 0, off = 0, count = 0;
     for (size_t n = 0; n < m->n_nodes; n++) {
         if (!mr->nodes[k][n])
             continue;
         count++;
-        json_array_append_new(nodes, json_string(m->nodes[n].name ? m->nodes[n].name : "?"));
+        const char *name = m->nodes[n].name ? m->nodes[n].name : "?";
+        json_array_append_new(nodes, json_string(name));
+        long long here = 0;
         for (size_t v = 0; v < m->n_vms; v++)
-            left += m->map.vm_host[v] == (int32_t)n &&
+            here += m->map.vm_host[v] == (int32_t)n &&
                     (m->map.vm_state[v] == ENT_VM_RUNNING || m->map.vm_state[v] == ENT_VM_SLEEPING);
+        json_object_set_new(per_node, name, json_integer(here));
+        left += here;
         const struct ent_power_record *rec =
             loop->power_policy && m->nodes[n].name
                 ? ent_power_policy_find(loop->power_policy, m->nodes[n].name)
@@ -96,9 +100,9 @@ static json_t *progress(const struct ent_loop *loop, const struct ent_round *r,
                         : mr->items[k].power_off                ? "powered off"
                                                                 : "empty";
     const char *why = mr->missing[k] ? mr->missing[k] : left > 0 && r->skipped ? r->reason : NULL;
-    return json_pack("{s:s, s:o, s:I, s:b, s:s, s:s?}", "state", state, "nodes", nodes, "vms_left",
-                     (json_int_t)left, "power_off", mr->items[k].power_off, "reason",
-                     mr->items[k].reason, "why", why);
+    return json_pack("{s:s, s:o, s:I, s:o, s:b, s:s, s:s?}", "state", state, "nodes", nodes,
+                     "vms_left", (json_int_t)left, "vms_left_per_node", per_node, "power_off",
+                     mr->items[k].power_off, "reason", mr->items[k].reason, "why", why);
 }
 
 void ent_loop_maintenance_end(struct ent_loop *loop, struct ent_round *r, const struct ent_model *m,

@@ -379,6 +379,8 @@ class Daemon(unittest.TestCase):
             if inside:
                 self.assertEqual((n["state"], n["vms"]), ("offline", []), name)
         self.assertEqual(st["cluster"]["vms"], 48)  # every VM still runs, elsewhere
+        self.assertEqual(st["maintenance"]["rack1"]["vms_left_per_node"],
+                         {"node-001": 0, "node-002": 0, "node-003": 0})
         self.assertEqual(nodes["node-001"]["enclosure"], "chassis1")
         # the rest cannot take everything: refused with the reason, nothing lost
         every = [f"node-{i:03d}" for i in range(4, 17)]
