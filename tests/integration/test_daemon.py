@@ -457,6 +457,20 @@ class Daemon(unittest.TestCase):
         subprocess.run([ENTROPY, "lab", "up", "--nodes", str(nodes), "--vms", str(vms),
                         "--memory", "64", "--dir", self.lab], check=True, capture_output=True)
 
+    def lab_with_bmcs(self, nodes, vms):
+        """A lab whose nodes are each behind an ipmi_sim BMC (on while the process the BMC
+        starts lives), stopped at the end of the test; the BMCs by node, and the power keys."""
+        self.lab_up(nodes, vms)
+        run = os.path.join(self.lab, "run")
+        bmcs = {f"lab-{i}": bmc.Bmc(f"lab-{i}", on=True,
+                                    pid_file=os.path.join(run, f"lab-{i}.power.pid"))
+                for i in range(1, nodes + 1)}
+        for b in bmcs.values():
+            self.addCleanup(b.stop)
+        keys = {"power.ipmi.off": "hard", "power.ipmi.password_file": bmcs["lab-1"].password_file,
+                "power.nodes": " ".join(f"{n}={b.uri}" for n, b in bmcs.items())}
+        return bmcs, keys
+
     def assert_each_vm_runs_once(self, vms):
         for v in range(1, vms + 1):
             self.assertEqual(len(harness.lab_instances(self.lab, f"vm-{v}", running=True)), 1, f"vm-{v}")
@@ -499,114 +513,94 @@ class Daemon(unittest.TestCase):
         node has less room (a larger memory reserve, SIGHUP): the VMs no longer fit, the daemon
         boots a node through IPMI, waits until monitoring sees it online and migrates VMs onto
         it. Every VM runs exactly once throughout."""
-        self.lab_up(3, 3)
-        run = os.path.join(self.lab, "run")
-        bmcs = {f"lab-{i}": bmc.Bmc(f"lab-{i}", on=True,
-                                    pid_file=os.path.join(run, f"lab-{i}.power.pid"))
-                for i in (1, 2, 3)}
-        try:
-            for b in bmcs.values():
-                for _ in range(50):
-                    if b.node_pid():
-                        break
-                    time.sleep(0.1)
-                self.assertIsNotNone(b.node_pid())
-            keys = {"monitor.source": "lab", "monitor.lab.dir": self.lab,
-                    "loop.power_off_empty": "yes", "power.min_idle": "1",
-                    "power.spare_nodes": "0", "power.ipmi.off": "hard",
-                    "power.ipmi.password_file": bmcs["lab-1"].password_file,
-                    "power.nodes": " ".join(f"{n}={b.uri}" for n, b in bmcs.items())}
-            self.write_config(**keys)
-            self.loop("start")
-            for _ in range(600):
-                st = self.status()
-                if [n for n, b in bmcs.items() if b.power() == "off"] and \
-                        len((st.get("power") or {}).get("nodes") or []) == 2:
+        bmcs, power_keys = self.lab_with_bmcs(3, 3)
+        for b in bmcs.values():
+            for _ in range(50):
+                if b.node_pid():
                     break
-                self.assert_each_vm_runs_once(3)
-                time.sleep(0.2)
-            off = sorted(n for n, b in bmcs.items() if b.power() == "off")
-            self.assertEqual(len(off), 2, self.log_text()[-3000:])
-            for n in off:
-                for _ in range(50):
-                    if bmcs[n].node_pid() is None:
-                        break
-                    time.sleep(0.1)
-                self.assertIsNone(bmcs[n].node_pid(), n)  # the node's process is gone
-            (on,) = set(bmcs) - set(off)
+                time.sleep(0.1)
+            self.assertIsNotNone(b.node_pid())
+        keys = {"monitor.source": "lab", "monitor.lab.dir": self.lab,
+                "loop.power_off_empty": "yes", "power.min_idle": "1", "power.spare_nodes": "0",
+                **power_keys}
+        self.write_config(**keys)
+        self.loop("start")
+        for _ in range(600):
+            st = self.status()
+            if [n for n, b in bmcs.items() if b.power() == "off"] and \
+                    len((st.get("power") or {}).get("nodes") or []) == 2:
+                break
             self.assert_each_vm_runs_once(3)
-            # room for two VMs a node (256 MB, 128 kept back): the three need a second node
-            keys["monitor.memory_reserve_mb"] = "128"
-            self.write_config(**keys)
-            with open(self.pid_file) as f:
-                os.kill(int(f.read()), signal.SIGHUP)
-            self.wait_log("(the VMs no longer fit)", timeout=120)
-            self.wait_log("after it was booted", timeout=120)
-            booted = [n for n in off if bmcs[n].power() == "on"]
-            self.assertEqual(len(booted), 1)
-            for _ in range(600):
-                st = self.status()
-                used = [n["name"] for n in st["cluster"]["nodes"] if n["vms"]]
-                if booted[0] in used:
+            time.sleep(0.2)
+        off = sorted(n for n, b in bmcs.items() if b.power() == "off")
+        self.assertEqual(len(off), 2, self.log_text()[-3000:])
+        for n in off:
+            for _ in range(50):
+                if bmcs[n].node_pid() is None:
                     break
-                self.assert_each_vm_runs_once(3)
-                time.sleep(0.2)
-            self.assertIn(booted[0], used, self.log_text()[-3000:])
-            self.assertRegex(self.log_text(), rf"migrated vm-\d from {on} to {booted[0]}")
-            self.loop("stop")
+                time.sleep(0.1)
+            self.assertIsNone(bmcs[n].node_pid(), n)  # the node's process is gone
+        (on,) = set(bmcs) - set(off)
+        self.assert_each_vm_runs_once(3)
+        # room for two VMs a node (256 MB, 128 kept back): the three need a second node
+        keys["monitor.memory_reserve_mb"] = "128"
+        self.write_config(**keys)
+        with open(self.pid_file) as f:
+            os.kill(int(f.read()), signal.SIGHUP)
+        self.wait_log("(the VMs no longer fit)", timeout=120)
+        self.wait_log("after it was booted", timeout=120)
+        booted = [n for n in off if bmcs[n].power() == "on"]
+        self.assertEqual(len(booted), 1)
+        for _ in range(600):
+            st = self.status()
+            used = [n["name"] for n in st["cluster"]["nodes"] if n["vms"]]
+            if booted[0] in used:
+                break
             self.assert_each_vm_runs_once(3)
-            power = [(a[2], a[5], a[6]) for a in self.journal_actions() if a[2].endswith("Node")]
-            self.assertIn(("bootNode", booted[0], "done"), power)
-        finally:
-            for b in bmcs.values():
-                b.stop()
+            time.sleep(0.2)
+        self.assertIn(booted[0], used, self.log_text()[-3000:])
+        self.assertRegex(self.log_text(), rf"migrated vm-\d from {on} to {booted[0]}")
+        self.loop("stop")
+        self.assert_each_vm_runs_once(3)
+        power = [(a[2], a[5], a[6]) for a in self.journal_actions() if a[2].endswith("Node")]
+        self.assertIn(("bootNode", booted[0], "done"), power)
 
     def test_maintenance_on_the_lab(self):
         """Real QEMU and real BMCs: an enclosure three levels deep (rack > chassis > lab-1) in
         maintenance with power-off; the daemon live-migrates the VMs off lab-1 while lab-2 and
         lab-3 keep theirs, then powers lab-1 off through IPMI (and only it); every VM runs
         exactly once throughout; end boots lab-1 again."""
-        self.lab_up(3, 3)
-        run = os.path.join(self.lab, "run")
-        bmcs = {f"lab-{i}": bmc.Bmc(f"lab-{i}", on=True,
-                                    pid_file=os.path.join(run, f"lab-{i}.power.pid"))
-                for i in (1, 2, 3)}
-        try:
-            keys = {"monitor.source": "lab", "monitor.lab.dir": self.lab,
-                    "loop.objective": "repair", "enclosure.rack": "chassis",
-                    "enclosure.chassis": "lab-1", "power.ipmi.off": "hard",
-                    "power.ipmi.password_file": bmcs["lab-1"].password_file,
-                    "power.nodes": " ".join(f"{n}={b.uri}" for n, b in bmcs.items())}
-            self.write_config(**keys)
-            self.maintenance("start", "rack", "--power-off", "--reason", "BIOS update")
-            self.loop("start")
-            st = self.wait_maintenance("rack", "powered off", timeout=120)
-            nodes = {n["name"]: n for n in st["cluster"]["nodes"]}
-            self.assertEqual(nodes["lab-1"]["vms"], [])
-            self.assertTrue(nodes["lab-1"]["maintenance"])
-            self.assertEqual(nodes["lab-1"]["enclosure"], "chassis")
-            self.assertEqual(sum(len(n["vms"]) for n in nodes.values()), 3)
-            for _ in range(100):  # the BMC cuts the power after its poweroff_wait
-                if bmcs["lab-1"].power() == "off":
-                    break
-                time.sleep(0.1)
-            self.assertEqual([b.power() for b in bmcs.values()], ["off", "on", "on"])
-            self.assert_each_vm_runs_once(3)
-            self.assertRegex(self.log_text(), r"migrated vm-\d from lab-1 to lab-[23]")
-            self.maintenance("end", "rack")
-            for _ in range(200):
-                st = self.status()
-                if not st.get("maintenance") and bmcs["lab-1"].power() == "on":
-                    break
-                time.sleep(0.1)
-            self.assertFalse(st["maintenance"])
-            self.assertEqual(bmcs["lab-1"].power(), "on")  # booted again through IPMI
-            self.wait_log("lab-1 is online")
-            self.loop("stop")
-            self.assert_each_vm_runs_once(3)
-        finally:
-            for b in bmcs.values():
-                b.stop()
+        bmcs, power_keys = self.lab_with_bmcs(3, 3)
+        keys = {"monitor.source": "lab", "monitor.lab.dir": self.lab,
+                "loop.objective": "repair", "enclosure.rack": "chassis",
+                "enclosure.chassis": "lab-1", **power_keys}
+        self.write_config(**keys)
+        self.maintenance("start", "rack", "--power-off", "--reason", "BIOS update")
+        self.loop("start")
+        st = self.wait_maintenance("rack", "powered off", timeout=120)
+        nodes = {n["name"]: n for n in st["cluster"]["nodes"]}
+        self.assertEqual(nodes["lab-1"]["vms"], [])
+        self.assertTrue(nodes["lab-1"]["maintenance"])
+        self.assertEqual(nodes["lab-1"]["enclosure"], "chassis")
+        self.assertEqual(sum(len(n["vms"]) for n in nodes.values()), 3)
+        for _ in range(100):  # the BMC cuts the power after its poweroff_wait
+            if bmcs["lab-1"].power() == "off":
+                break
+            time.sleep(0.1)
+        self.assertEqual([b.power() for b in bmcs.values()], ["off", "on", "on"])
+        self.assert_each_vm_runs_once(3)
+        self.assertRegex(self.log_text(), r"migrated vm-\d from lab-1 to lab-[23]")
+        self.maintenance("end", "rack")
+        for _ in range(200):
+            st = self.status()
+            if not st.get("maintenance") and bmcs["lab-1"].power() == "on":
+                break
+            time.sleep(0.1)
+        self.assertFalse(st["maintenance"])
+        self.assertEqual(bmcs["lab-1"].power(), "on")  # booted again through IPMI
+        self.wait_log("lab-1 is online")
+        self.loop("stop")
+        self.assert_each_vm_runs_once(3)
 
     def test_kill_9_during_a_plan_then_reconciliation(self):
         self.lab_up(3, 4)
