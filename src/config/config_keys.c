@@ -192,6 +192,9 @@ const struct ent_config_key ent_config_keys[] = {
         "A consolidation (or energy) round that would free fewer nodes than this moves nothing "
         "but repairs (constraint violations, overloads, evacuations): a load that oscillates "
         "around a threshold does not move VMs back and forth. 0: any gain."),
+    NUM("loop.min_gain_watts", "0", 0, 1e9,
+        "The same in watts saved by the power model (node attributes wattsIdle, wattsPeak; 1 W "
+        "a node without one): a round saving less does only the repairs. 0: any gain."),
     STR("loop.window", "",
         "When the loop may consolidate, comma-separated DAY[-DAY] HH:MM-HH:MM in local time "
         "(Mon-Fri 22:00-06:00, Sat 00:00-24:00); outside, only repairs run (constraint "

@@ -28,6 +28,7 @@ struct ent_disruption {
     long max_migrations, max_per_node; /* 0: no cap */
     long cooldown_rounds;              /* 0: none */
     long min_gain_nodes;               /* 0: any gain */
+    double min_gain_watts;             /* 0: any gain */
     struct ent_window windows[ENT_WINDOWS_MAX];
     size_t n_windows; /* 0: always */
     /* When each VM was last moved (a round number), by name. */

@@ -12,6 +12,7 @@
 #include "model/constraint.h"
 #include "model/model.h"
 #include "model/plan.h"
+#include "model/power.h"
 #include "monitor/issues.h"
 #include "monitor/monitor.h"
 #include "plan/costmodel.h"
@@ -161,7 +162,7 @@ static bool monitor_phase(struct round_work *w)
 /* The decision within the disruption policy: outside loop.window only repairs; the VMs in their
  * cooldown pinned where they run (not on nodes in maintenance), unless that leaves no placement:
  * then decided again without the pins; a consolidation that frees fewer than loop.min_gain_nodes
- * nodes replaced by the repairs alone (anti-oscillation). */
+ * nodes or saves less than loop.min_gain_watts replaced by the repairs alone (anti-oscillation). */
 static int solve_within_policy(struct round_work *w, struct ent_solve_options *opts)
 {
     struct ent_round *r = w->r;
@@ -187,11 +188,14 @@ static int solve_within_policy(struct round_work *w, struct ent_solve_options *o
         rc = ent_solve(&w->m, opts, &w->target, &r->decision, &w->err);
     }
     long gain = (long)r->active_nodes - (long)r->decision.nodes_used;
-    if (!rc && d->min_gain_nodes > 0 && gain < d->min_gain_nodes &&
-        strcmp(opts->objective->name, "repair") != 0) {
-        ent_info("round %ld: %s would free %ld node(s), fewer than loop.min_gain_nodes: repairs "
-                 "only",
-                 r->round, opts->objective->name, gain);
+    double saved =
+        rc ? 0 : ent_mapping_watts(&w->m, &w->m.map) - ent_mapping_watts(&w->m, &w->target);
+    bool small = (d->min_gain_nodes > 0 && gain < d->min_gain_nodes) ||
+                 (d->min_gain_watts > 0 && saved < d->min_gain_watts);
+    if (!rc && small && strcmp(opts->objective->name, "repair") != 0) {
+        ent_info("round %ld: %s would free %ld node(s) and save %.1f W, less than "
+                 "loop.min_gain_nodes or loop.min_gain_watts: repairs only",
+                 r->round, opts->objective->name, gain, saved);
         opts->objective = ent_objective_find("repair");
         ent_mapping_release(&w->target);
         ent_mapping_init(&w->target);

@@ -108,6 +108,7 @@ static void loop_options(struct ent_daemon_setup *d)
     dis->max_per_node = (long)ent_config_number(c, "loop.max_migrations_per_node");
     dis->cooldown_rounds = (long)ent_config_number(c, "loop.vm_cooldown_rounds");
     dis->min_gain_nodes = (long)ent_config_number(c, "loop.min_gain_nodes");
+    dis->min_gain_watts = ent_config_number(c, "loop.min_gain_watts");
     l->disruption = dis;
     l->plan.node_concurrency = (int)ent_config_number(c, "migration.node_concurrency");
     l->exec.node_concurrency = l->plan.node_concurrency;

@@ -448,8 +448,16 @@ class Daemon(unittest.TestCase):
         p = subprocess.run([ENTROPY, "daemon", "--config", self.config, "--rounds", "1"],
                            capture_output=True, text=True, timeout=120)
         self.assertEqual(p.returncode, 0, p.stderr)
-        self.assertRegex(self.log_text(), r"consolidate would free \d+ node\(s\), fewer than "
-                                          r"loop\.min_gain_nodes: repairs only")
+        self.assertRegex(self.log_text(), r"consolidate would free \d+ node\(s\) and save "
+                                          r"[0-9.]+ W, less than loop\.min_gain_nodes or "
+                                          r"loop\.min_gain_watts: repairs only")
+        self.assertIn("decision (repair)", self.log_text())
+        os.unlink(self.log)
+        self.write_config(**{"loop.min_gain_watts": "1000"})  # 1 W a node without a model
+        p = subprocess.run([ENTROPY, "daemon", "--config", self.config, "--rounds", "1"],
+                           capture_output=True, text=True, timeout=120)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertRegex(self.log_text(), r"and save [0-9.]+ W, less than")
         self.assertIn("decision (repair)", self.log_text())
 
     def lab_up(self, nodes, vms):
