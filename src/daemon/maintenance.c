@@ -70,7 +70,8 @@ unsigned char *ent_loop_maintenance_nodes(const struct ent_maintenance_round *mr
 
 /* Where one maintenance stands: not found, blocked, emptying, or its nodes empty (and off). */
 static json_t *progress(const struct ent_loop *loop, const struct ent_round *r,
-                        const struct ent_model *m, const struct ent_maintenance_round *mr, size_t k)
+                        const struct ent_model *m, const struct ent_maintenance_round *mr, size_t k,
+                        const size_t *hosted)
 {
     json_t *nodes = json_array(), *per_node = json_object();
     long long left = 0, off = 0, count = 0;
@@ -80,12 +81,8 @@ static json_t *progress(const struct ent_loop *loop, const struct ent_round *r,
         count++;
         const char *name = m->nodes[n].name ? m->nodes[n].name : "?";
         json_array_append_new(nodes, json_string(name));
-        long long here = 0;
-        for (size_t v = 0; v < m->n_vms; v++)
-            here += m->map.vm_host[v] == (int32_t)n &&
-                    (m->map.vm_state[v] == ENT_VM_RUNNING || m->map.vm_state[v] == ENT_VM_SLEEPING);
-        json_object_set_new(per_node, name, json_integer(here));
-        left += here;
+        json_object_set_new(per_node, name, json_integer((json_int_t)hosted[n]));
+        left += (long long)hosted[n];
         const struct ent_power_record *rec =
             loop->power_policy && m->nodes[n].name
                 ? ent_power_policy_find(loop->power_policy, m->nodes[n].name)
@@ -108,13 +105,16 @@ static json_t *progress(const struct ent_loop *loop, const struct ent_round *r,
 void ent_loop_maintenance_end(struct ent_loop *loop, struct ent_round *r, const struct ent_model *m,
                               struct ent_maintenance_round *mr)
 {
+    size_t *hosted = mr->n ? ent_model_hosted_per_node(m) : NULL;
     for (size_t k = 0; k < mr->n; k++) {
         if (!r->maintenance)
             r->maintenance = json_object();
-        json_object_set_new(r->maintenance, mr->items[k].target, progress(loop, r, m, mr, k));
+        json_object_set_new(r->maintenance, mr->items[k].target,
+                            progress(loop, r, m, mr, k, hosted));
         ent_free(mr->nodes[k]);
         ent_free(mr->missing[k]);
     }
+    ent_free(hosted);
     ent_free(mr->items);
     ent_free(mr->nodes);
     ent_free(mr->missing);

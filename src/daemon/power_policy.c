@@ -114,19 +114,6 @@ static void observe_node(struct ent_power_policy *p, const char *name, bool onli
         r->empty_since = -1;
 }
 
-/* Per node, whether a VM runs or sleeps there (a new array). */
-static bool *hosting_nodes(const struct ent_model *m)
-{
-    bool *hosting = ent_calloc(m->n_nodes + 1, sizeof *hosting);
-    for (size_t v = 0; v < m->n_vms; v++) {
-        int32_t h = m->map.vm_host[v];
-        uint8_t s = m->map.vm_state[v];
-        if (h >= 0 && (s == ENT_VM_RUNNING || s == ENT_VM_SLEEPING))
-            hosting[h] = true;
-    }
-    return hosting;
-}
-
 void ent_power_policy_maintain(struct ent_power_policy *p, const char *node, bool power_off,
                                double now)
 {
@@ -143,14 +130,14 @@ void ent_power_policy_maintain_none(struct ent_power_policy *p)
 
 void ent_power_policy_observe(struct ent_power_policy *p, const struct ent_model *m, double now)
 {
-    bool *hosting = hosting_nodes(m);
+    size_t *hosting = ent_model_hosted_per_node(m);
     int mem = ent_model_memory_resource(m);
     bool *seen = ent_calloc(p->len + m->n_nodes + 1, sizeof *seen);
     for (size_t n = 0; n < m->n_nodes; n++) {
         if (!m->nodes[n].name)
             continue;
         bool online = m->map.node_state[n] == ENT_NODE_ONLINE;
-        observe_node(p, m->nodes[n].name, online, hosting[n], now);
+        observe_node(p, m->nodes[n].name, online, hosting[n] > 0, now);
         struct ent_power_record *r = ent_power_policy_find(p, m->nodes[n].name);
         seen[r - p->nodes] = true;
         if (online && mem >= 0) {
@@ -211,7 +198,7 @@ void ent_power_policy_hide(const struct ent_power_policy *p, struct ent_model *m
                                     [ENT_NODE_POWER_BOOTING] = ENT_NODE_BOOTING,
                                     [ENT_NODE_POWER_SHUTTING_DOWN] = ENT_NODE_SHUTTING_DOWN,
                                     [ENT_NODE_POWER_OFF] = ENT_NODE_OFFLINE};
-    bool *hosting = hosting_nodes(m);
+    size_t *hosting = ent_model_hosted_per_node(m);
     for (size_t n = 0; n < m->n_nodes; n++) {
         const struct ent_power_record *r =
             m->nodes[n].name ? ent_power_policy_find(p, m->nodes[n].name) : NULL;
@@ -239,7 +226,7 @@ size_t ent_power_policy_boots_wanted(const struct ent_power_policy *p, const str
             (r->state == ENT_NODE_POWER_ON && r->boot_seconds >= 0 && r->changed_at >= short_since))
             short_of_room = false; /* a boot under way, or one the decision has not seen yet */
     }
-    bool *hosting = hosting_nodes(m);
+    size_t *hosting = ent_model_hosted_per_node(m);
     for (size_t n = 0; n < m->n_nodes; n++) {
         const struct ent_power_record *r =
             m->nodes[n].name ? ent_power_policy_find(p, m->nodes[n].name) : NULL;
@@ -285,7 +272,7 @@ size_t ent_power_policy_maintenance_changes(const struct ent_power_policy *p,
                                             const struct ent_model *m, int32_t *off, size_t *n_off,
                                             const char **on)
 {
-    bool *hosting = hosting_nodes(m);
+    size_t *hosting = ent_model_hosted_per_node(m);
     *n_off = 0;
     for (size_t n = 0; n < m->n_nodes; n++) {
         const struct ent_power_record *r =

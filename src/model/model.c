@@ -163,6 +163,18 @@ size_t ent_model_active_nodes(const struct ent_model *m)
     return n;
 }
 
+size_t *ent_model_hosted_per_node(const struct ent_model *m)
+{
+    size_t *hosted = ent_calloc(m->n_nodes + 1, sizeof *hosted);
+    for (size_t v = 0; v < m->n_vms; v++) {
+        int32_t h = m->map.vm_host[v];
+        uint8_t s = m->map.vm_state[v];
+        if (h >= 0 && (s == ENT_VM_RUNNING || s == ENT_VM_SLEEPING))
+            hosted[h]++;
+    }
+    return hosted;
+}
+
 json_t *ent_model_vms_by_node(const struct ent_model *m)
 {
     json_t *nodes = json_array();

@@ -75,6 +75,8 @@ int ent_model_resource_index(const struct ent_model *m, const char *name);
 int ent_model_memory_resource(const struct ent_model *m);
 /* Nodes hosting at least one running VM in the current mapping. */
 size_t ent_model_active_nodes(const struct ent_model *m);
+/* Per node, how many VMs run or sleep there in the current mapping (a new array, ent_free). */
+size_t *ent_model_hosted_per_node(const struct ent_model *m);
 /* The names of the VMs on each node, as a JSON array indexed like the nodes (one pass). */
 json_t *ent_model_vms_by_node(const struct ent_model *m);
 
