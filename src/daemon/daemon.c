@@ -116,11 +116,7 @@ static void reload(struct ent_daemon_setup **cur, struct ent_daemon_setup **spar
     old->disruption.moved_vms = moved.moved_vms;
     old->disruption.moved_round = moved.moved_round;
     old->disruption.n_moved = moved.n_moved;
-    struct ent_power_policy kept = (*spare)->power_policy; /* what it saw goes on */
-    (*spare)->power_policy.nodes = old->power_policy.nodes;
-    (*spare)->power_policy.len = old->power_policy.len;
-    old->power_policy.nodes = kept.nodes;
-    old->power_policy.len = kept.len;
+    ent_power_policy_carry(&(*spare)->power_policy, &old->power_policy); /* what it saw */
     (*spare)->loop.round = old->loop.round;
     (*spare)->loop.journal = old->loop.journal;
     (*spare)->loop.stop = old->loop.stop;

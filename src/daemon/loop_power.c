@@ -95,9 +95,6 @@ static void boot_phase(struct ent_loop *loop, struct ent_round *r, int64_t journ
     ent_free(on);
 }
 
-/* Nodes monitoring has seen empty for power.min_idle seconds are powered off (beyond the spare
- * ones); those being switched are kept out of the decision. A refusal leaves the node as it was,
- * and on. */
 /* Nodes in maintenance with power-off, seen empty: off now; those a maintenance switched off
  * whose maintenance ended: on again. */
 static void maintenance_power(struct ent_loop *loop, struct ent_round *r, int64_t journal_round,
@@ -171,13 +168,9 @@ static double watts_of_nodes_off(const struct ent_loop *loop, const struct ent_m
         if (m->map.node_state[n] != ENT_NODE_ONLINE)
             watts += ent_node_watts(m, (int32_t)n, 0);
     const struct ent_power_policy *p = loop->power_policy;
-    for (size_t i = 0; p && i < p->len; i++) {
-        bool shown = false;
-        for (size_t n = 0; n < m->n_nodes && !shown; n++)
-            shown = m->nodes[n].name && strcmp(m->nodes[n].name, p->nodes[i].node) == 0;
-        if (!shown && p->nodes[i].state != ENT_NODE_POWER_ON)
+    for (size_t i = 0; p && i < p->len; i++)
+        if (!p->nodes[i].shown && p->nodes[i].state != ENT_NODE_POWER_ON)
             watts += p->nodes[i].watts_idle;
-    }
     return watts;
 }
 

@@ -26,6 +26,7 @@ void ent_power_policy_init(struct ent_power_policy *p, size_t spare_nodes, doubl
     p->min_idle = min_idle;
     p->off_timeout = off_timeout;
     p->boot_timeout = boot_timeout;
+    ent_namemap_init(&p->index);
 }
 
 void ent_power_policy_release(struct ent_power_policy *p)
@@ -37,14 +38,24 @@ void ent_power_policy_release(struct ent_power_policy *p)
     ent_free(p->nodes);
     p->nodes = NULL;
     p->len = 0;
+    ent_namemap_release(&p->index);
+}
+
+void ent_power_policy_carry(struct ent_power_policy *fresh, struct ent_power_policy *old)
+{
+    struct ent_power_policy swap = *fresh;
+    fresh->nodes = old->nodes;
+    fresh->len = old->len;
+    fresh->index = old->index;
+    old->nodes = swap.nodes;
+    old->len = swap.len;
+    old->index = swap.index;
 }
 
 struct ent_power_record *ent_power_policy_find(const struct ent_power_policy *p, const char *node)
 {
-    for (size_t i = 0; i < p->len; i++)
-        if (strcmp(p->nodes[i].node, node) == 0)
-            return &p->nodes[i];
-    return NULL;
+    int32_t i = ent_namemap_get(&p->index, node);
+    return i < 0 ? NULL : &p->nodes[i];
 }
 
 static struct ent_power_record *record(struct ent_power_policy *p, const char *node, double now)
@@ -52,9 +63,11 @@ static struct ent_power_record *record(struct ent_power_policy *p, const char *n
     struct ent_power_record *r = ent_power_policy_find(p, node);
     if (r)
         return r;
+    char *name = ent_strdup(node); /* the record's, and the index's key */
+    ent_namemap_put(&p->index, name, (int32_t)p->len);
     p->nodes = ent_reallocarray(p->nodes, p->len + 1, sizeof *p->nodes);
     r = &p->nodes[p->len++];
-    *r = (struct ent_power_record){.node = ent_strdup(node),
+    *r = (struct ent_power_record){.node = name,
                                    .state = ENT_NODE_POWER_ON,
                                    .empty_since = -1,
                                    .changed_at = now,
@@ -132,23 +145,23 @@ void ent_power_policy_observe(struct ent_power_policy *p, const struct ent_model
 {
     size_t *hosting = ent_model_hosted_per_node(m);
     int mem = ent_model_memory_resource(m);
-    bool *seen = ent_calloc(p->len + m->n_nodes + 1, sizeof *seen);
+    for (size_t i = 0; i < p->len; i++)
+        p->nodes[i].shown = false;
     for (size_t n = 0; n < m->n_nodes; n++) {
         if (!m->nodes[n].name)
             continue;
         bool online = m->map.node_state[n] == ENT_NODE_ONLINE;
         observe_node(p, m->nodes[n].name, online, hosting[n] > 0, now);
         struct ent_power_record *r = ent_power_policy_find(p, m->nodes[n].name);
-        seen[r - p->nodes] = true;
+        r->shown = true;
         if (online && mem >= 0) {
             r->memory_mb = m->res[mem].capacity[n];
             r->watts_idle = ent_node_power(m, (int32_t)n).idle;
         }
     }
     for (size_t i = 0; i < p->len; i++) /* not shown at all: as if shown off */
-        if (!seen[i] && p->nodes[i].state != ENT_NODE_POWER_ON)
+        if (!p->nodes[i].shown && p->nodes[i].state != ENT_NODE_POWER_ON)
             observe_node(p, p->nodes[i].node, false, false, now);
-    ent_free(seen);
     ent_free(hosting);
 }
 

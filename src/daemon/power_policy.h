@@ -6,6 +6,8 @@
 #ifndef ENT_DAEMON_POWER_POLICY_H
 #define ENT_DAEMON_POWER_POLICY_H
 
+#include "util/hashmap.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -31,6 +33,7 @@ struct ent_power_record {
     double watts_idle;    /* its idle watts when last seen (the power model; 1 without one) */
     double boot_seconds;  /* how long its last boot took until monitoring saw it, < 0: unknown */
     bool boot_failed;     /* its last boot did not come back in time: not booted again */
+    bool shown;           /* in the last snapshot observed (online or offline) */
     bool maintenance;     /* in maintenance this round: neither a spare nor booted for one */
     bool maintenance_off; /* in maintenance with power-off: switched off once seen empty */
     bool off_for_maintenance; /* switched off by a maintenance: booted again when it ends */
@@ -43,12 +46,15 @@ struct ent_power_policy {
     double boot_timeout; /* seconds a booted node has to appear online before it is avoided */
     struct ent_power_record *nodes;
     size_t len;
+    struct ent_namemap index; /* node name -> its record: rounds at 100,000 nodes */
 };
 
 void ent_power_policy_init(struct ent_power_policy *p, size_t spare_nodes, double min_idle,
                            double off_timeout, double boot_timeout);
 void ent_power_policy_release(struct ent_power_policy *p);
 struct ent_power_record *ent_power_policy_find(const struct ent_power_policy *p, const char *node);
+/* What old learnt of the nodes goes on in fresh (a reload), old gets fresh's. */
+void ent_power_policy_carry(struct ent_power_policy *fresh, struct ent_power_policy *old);
 
 /* A snapshot taken at now: each node's emptiness and power as monitoring shows them (a node
  * being shut down that monitoring no longer shows online, or no longer shows at all, is off;
