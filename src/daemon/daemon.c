@@ -109,13 +109,7 @@ static void reload(struct ent_daemon_setup **cur, struct ent_daemon_setup **spar
     struct ent_daemon_setup *old = *cur;
     ent_monitor_reload(&(*spare)->monitor, &old->monitor);
     (*spare)->power.settings.sim = ent_monitor_sim_cluster(&(*spare)->monitor);
-    struct ent_disruption moved = (*spare)->disruption; /* the cooldowns go on */
-    (*spare)->disruption.moved_vms = old->disruption.moved_vms;
-    (*spare)->disruption.moved_round = old->disruption.moved_round;
-    (*spare)->disruption.n_moved = old->disruption.n_moved;
-    old->disruption.moved_vms = moved.moved_vms;
-    old->disruption.moved_round = moved.moved_round;
-    old->disruption.n_moved = moved.n_moved;
+    ent_disruption_carry(&(*spare)->disruption, &old->disruption);       /* the cooldowns go on */
     ent_power_policy_carry(&(*spare)->power_policy, &old->power_policy); /* what it saw */
     (*spare)->loop.round = old->loop.round;
     (*spare)->loop.journal = old->loop.journal;

@@ -122,18 +122,35 @@ void ent_disruption_release(struct ent_disruption *d)
     d->moved_vms = NULL;
     d->moved_round = NULL;
     d->n_moved = 0;
+    ent_namemap_release(&d->moved_index);
+}
+
+void ent_disruption_carry(struct ent_disruption *fresh, struct ent_disruption *old)
+{
+    struct ent_disruption swap = *fresh;
+    fresh->moved_vms = old->moved_vms;
+    fresh->moved_round = old->moved_round;
+    fresh->n_moved = old->n_moved;
+    fresh->moved_index = old->moved_index;
+    old->moved_vms = swap.moved_vms;
+    old->moved_round = swap.moved_round;
+    old->n_moved = swap.n_moved;
+    old->moved_index = swap.moved_index;
 }
 
 void ent_disruption_moved(struct ent_disruption *d, const char *vm, long round)
 {
-    for (size_t i = 0; i < d->n_moved; i++)
-        if (strcmp(d->moved_vms[i], vm) == 0) {
-            d->moved_round[i] = round;
-            return;
-        }
+    if (d->cooldown_rounds <= 0)
+        return;
+    int32_t i = ent_namemap_get(&d->moved_index, vm);
+    if (i >= 0) {
+        d->moved_round[i] = round;
+        return;
+    }
     d->moved_vms = ent_reallocarray(d->moved_vms, d->n_moved + 1, sizeof *d->moved_vms);
     d->moved_round = ent_reallocarray(d->moved_round, d->n_moved + 1, sizeof *d->moved_round);
     d->moved_vms[d->n_moved] = ent_strdup(vm);
+    ent_namemap_put(&d->moved_index, d->moved_vms[d->n_moved], (int32_t)d->n_moved);
     d->moved_round[d->n_moved++] = round;
 }
 
@@ -146,13 +163,11 @@ size_t ent_disruption_pin(const struct ent_disruption *d, struct ent_model *m, l
         if (!m->vms[v].name || h < 0 || m->map.vm_state[v] != ENT_VM_RUNNING ||
             (exempt && exempt[h]))
             continue;
-        for (size_t i = 0; i < d->n_moved; i++)
-            if (strcmp(d->moved_vms[i], m->vms[v].name) == 0 &&
-                round - d->moved_round[i] <= d->cooldown_rounds) {
-                ent_constraint_set_add_one(&m->constraints, ENT_CK_ROOT, (int32_t)v, -1);
-                pinned++;
-                break;
-            }
+        int32_t i = ent_namemap_get(&d->moved_index, m->vms[v].name);
+        if (i >= 0 && round - d->moved_round[i] <= d->cooldown_rounds) {
+            ent_constraint_set_add_one(&m->constraints, ENT_CK_ROOT, (int32_t)v, -1);
+            pinned++;
+        }
     }
     return pinned;
 }

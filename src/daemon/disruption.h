@@ -8,6 +8,7 @@
 #define ENT_DAEMON_DISRUPTION_H
 
 #include "util/error.h"
+#include "util/hashmap.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -31,10 +32,11 @@ struct ent_disruption {
     double min_gain_watts;             /* 0: any gain */
     struct ent_window windows[ENT_WINDOWS_MAX];
     size_t n_windows; /* 0: always */
-    /* When each VM was last moved (a round number), by name. */
+    /* When each VM was last moved (a round number), by name, while a cooldown is set. */
     char **moved_vms;
     long *moved_round;
     size_t n_moved;
+    struct ent_namemap moved_index; /* VM name -> its entry */
 };
 
 /* "Mon-Fri 22:00-06:00, Sat 00:00-24:00" (days: Mon Tue Wed Thu Fri Sat Sun, a range or one;
@@ -44,6 +46,8 @@ ENT_MUST_USE int ent_disruption_windows(struct ent_disruption *d, const char *te
 /* Whether local time t lies in a window (always, when there is none). */
 bool ent_disruption_in_window(const struct ent_disruption *d, time_t t);
 void ent_disruption_release(struct ent_disruption *d);
+/* The cooldowns old keeps go on in fresh (a reload), old gets fresh's. */
+void ent_disruption_carry(struct ent_disruption *fresh, struct ent_disruption *old);
 
 /* Pins the VMs moved within the cooldown (a root constraint each), but those on a node marked
  * in exempt (maintenance; may be NULL). Returns how many. */
@@ -52,7 +56,7 @@ size_t ent_disruption_pin(const struct ent_disruption *d, struct ent_model *m, l
 /* Cuts plan to the caps: actions taken in start order, each kept while the caps allow and every
  * action it waits for (exec/deps.h) is kept. Returns how many were cut. */
 size_t ent_disruption_cap(const struct ent_disruption *d, struct ent_plan *plan, size_t n_nodes);
-/* Records the VMs a round moved (their names), for the cooldown. */
+/* Records the VMs a round moved (their names), for the cooldown (nothing without one). */
 void ent_disruption_moved(struct ent_disruption *d, const char *vm, long round);
 
 #endif

@@ -188,10 +188,11 @@ static int solve_within_policy(struct round_work *w, struct ent_solve_options *o
         rc = ent_solve(&w->m, opts, &w->target, &r->decision, &w->err);
     }
     long gain = (long)r->active_nodes - (long)r->decision.nodes_used;
-    double saved =
-        rc ? 0 : ent_mapping_watts(&w->m, &w->m.map) - ent_mapping_watts(&w->m, &w->target);
-    bool small = (d->min_gain_nodes > 0 && gain < d->min_gain_nodes) ||
-                 (d->min_gain_watts > 0 && saved < d->min_gain_watts);
+    bool small = d->min_gain_nodes > 0 && gain < d->min_gain_nodes;
+    double saved = 0; /* taken only when it decides or is said */
+    if (!rc && (small || d->min_gain_watts > 0))
+        saved = ent_mapping_watts(&w->m, &w->m.map) - ent_mapping_watts(&w->m, &w->target);
+    small |= d->min_gain_watts > 0 && saved < d->min_gain_watts;
     if (!rc && small && strcmp(opts->objective->name, "repair") != 0) {
         ent_info("round %ld: %s would free %ld node(s) and save %.1f W, less than "
                  "loop.min_gain_nodes or loop.min_gain_watts: repairs only",
