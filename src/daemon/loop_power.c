@@ -17,24 +17,14 @@
 #include <stdio.h>
 #include <string.h>
 
-static bool can_power(const struct ent_power_set *set, const char *node,
-                      enum ent_power_action action)
-{
-    const struct ent_power_node *n = ent_power_set_find(set, node);
-    for (size_t i = 0; n && i < n->n_ways; i++)
-        if (n->ways[i].ops->act[action])
-            return true;
-    return false;
-}
-
 static bool can_power_off(void *arg, const char *node)
 {
-    return can_power(arg, node, ENT_POWER_DO_OFF);
+    return ent_power_can(arg, node, ENT_POWER_DO_OFF);
 }
 
 static bool can_power_on(void *arg, const char *node)
 {
-    return can_power(arg, node, ENT_POWER_DO_ON);
+    return ent_power_can(arg, node, ENT_POWER_DO_ON);
 }
 
 /* One power action, journaled before and after: 0, or the refusal logged (the node as it was). */

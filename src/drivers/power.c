@@ -176,6 +176,15 @@ int ent_power_set_configure(struct ent_power_set *set, const struct ent_config *
     return 0;
 }
 
+bool ent_power_can(const struct ent_power_set *set, const char *node, enum ent_power_action action)
+{
+    const struct ent_power_node *n = ent_power_set_find(set, node);
+    for (size_t w = 0; n && w < n->n_ways; w++)
+        if (n->ways[w].ops->act[action])
+            return true;
+    return false;
+}
+
 int ent_power_act(const struct ent_power_set *set, const char *node, enum ent_power_action action,
                   enum ent_power_state *state, struct ent_error *err)
 {

@@ -93,6 +93,9 @@ ENT_MUST_USE int ent_power_act(const struct ent_power_set *set, const char *node
                                enum ent_power_action action, enum ent_power_state *state,
                                struct ent_error *err);
 
+/* Whether one of node's ways can do action. */
+bool ent_power_can(const struct ent_power_set *set, const char *node, enum ent_power_action action);
+
 const char *ent_power_state_name(enum ent_power_state s);
 
 #endif

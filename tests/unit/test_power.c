@@ -95,6 +95,9 @@ static void test_dispatch_to_the_way_that_can(void **state)
                             &err),
         0);
     enum ent_power_state st;
+    assert_true(ent_power_can(&set, "w", ENT_POWER_DO_ON));
+    assert_false(ent_power_can(&set, "w", ENT_POWER_DO_OFF));
+    assert_false(ent_power_can(&set, "none", ENT_POWER_DO_ON));
     assert_int_equal(ent_power_act(&set, "w", ENT_POWER_DO_OFF, &st, &err), ENT_EUNSUPPORTED);
     assert_non_null(strstr(err.msg, "cannot power off"));
     assert_int_equal(ent_power_act(&set, "w", ENT_POWER_DO_STATUS, &st, &err), ENT_EUNSUPPORTED);
