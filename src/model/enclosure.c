@@ -14,6 +14,8 @@
 void ent_enclosures_init(struct ent_enclosures *e)
 {
     memset(e, 0, sizeof *e);
+    ent_namemap_init(&e->by_name);
+    ent_namemap_init(&e->holder);
 }
 
 void ent_enclosures_release(struct ent_enclosures *e)
@@ -28,15 +30,14 @@ void ent_enclosures_release(struct ent_enclosures *e)
     }
     ent_free(e->items);
     ent_free(e->path);
-    memset(e, 0, sizeof *e);
+    ent_namemap_release(&e->by_name);
+    ent_namemap_release(&e->holder);
+    ent_enclosures_init(e);
 }
 
 int32_t ent_enclosures_find(const struct ent_enclosures *e, const char *name)
 {
-    for (size_t i = 0; i < e->len; i++)
-        if (strcmp(e->items[i].name, name) == 0)
-            return (int32_t)i;
-    return -1;
+    return ent_namemap_get(&e->by_name, name);
 }
 
 /* The members of one key's value, each a plain name. */
@@ -70,23 +71,26 @@ static char *where_of(const struct ent_enclosures *e, size_t i)
     return ent_strdup_printf("%s:%d", e->path, e->items[i].line);
 }
 
-/* Each member in one place only: parents set, a member listed twice refused. */
+/* Each member in one place only (indexed by member), parents set, a member listed twice
+ * refused. */
 static int link_parents(struct ent_enclosures *e, struct ent_error *err)
 {
     for (size_t i = 0; i < e->len; i++)
+        ent_namemap_put(&e->by_name, e->items[i].name, (int32_t)i);
+    for (size_t i = 0; i < e->len; i++)
         for (size_t k = 0; k < e->items[i].n_members; k++) {
             const char *name = e->items[i].members[k];
-            for (size_t j = 0; j <= i; j++)
-                for (size_t l = 0; l < (j == i ? k : e->items[j].n_members); l++)
-                    if (strcmp(e->items[j].members[l], name) == 0) {
-                        char *where = where_of(e, i);
-                        int rc = ent_error(err, ENT_EINVALID,
-                                           "%s: %s is already in enclosure %s (line %d): a "
-                                           "member belongs to one enclosure",
-                                           where, name, e->items[j].name, e->items[j].line);
-                        ent_free(where);
-                        return rc;
-                    }
+            int32_t j = ent_namemap_get(&e->holder, name);
+            if (j >= 0) {
+                char *where = where_of(e, i);
+                int rc = ent_error(err, ENT_EINVALID,
+                                   "%s: %s is already in enclosure %s (line %d): a member belongs "
+                                   "to one enclosure",
+                                   where, name, e->items[j].name, e->items[j].line);
+                ent_free(where);
+                return rc;
+            }
+            ent_namemap_put(&e->holder, name, (int32_t)i);
             int32_t child = ent_enclosures_find(e, name);
             if (child >= 0)
                 e->items[child].parent = (int32_t)i;
@@ -142,34 +146,32 @@ int ent_enclosures_configure(struct ent_enclosures *e, const struct ent_config *
 int ent_enclosures_check_nodes(const struct ent_enclosures *e, const struct ent_model *m,
                                struct ent_error *err)
 {
-    for (size_t i = 0; i < e->len; i++)
-        for (size_t k = 0; k < e->items[i].n_members; k++) {
+    struct ent_namemap nodes;
+    ent_namemap_init(&nodes);
+    for (size_t n = 0; n < m->n_nodes; n++)
+        if (m->nodes[n].name)
+            ent_namemap_put(&nodes, m->nodes[n].name, (int32_t)n);
+    int rc = 0;
+    for (size_t i = 0; i < e->len && !rc; i++)
+        for (size_t k = 0; k < e->items[i].n_members && !rc; k++) {
             const char *name = e->items[i].members[k];
-            if (ent_enclosures_find(e, name) >= 0)
-                continue;
-            bool node = false;
-            for (size_t n = 0; n < m->n_nodes && !node; n++)
-                node = m->nodes[n].name && strcmp(m->nodes[n].name, name) == 0;
-            if (!node) {
+            if (ent_enclosures_find(e, name) < 0 && ent_namemap_get(&nodes, name) < 0) {
                 char *where = where_of(e, i);
-                int rc = ent_error(err, ENT_EINVALID,
-                                   "%s: %s (in enclosure %s) is neither a node monitoring shows "
-                                   "nor an enclosure",
-                                   where, name, e->items[i].name);
+                rc = ent_error(err, ENT_EINVALID,
+                               "%s: %s (in enclosure %s) is neither a node monitoring shows nor an "
+                               "enclosure",
+                               where, name, e->items[i].name);
                 ent_free(where);
-                return rc;
             }
         }
-    return 0;
+    ent_namemap_release(&nodes);
+    return rc;
 }
 
 const char *ent_enclosures_of(const struct ent_enclosures *e, const char *node)
 {
-    for (size_t i = 0; i < e->len; i++)
-        for (size_t k = 0; k < e->items[i].n_members; k++)
-            if (strcmp(e->items[i].members[k], node) == 0)
-                return e->items[i].name;
-    return NULL;
+    int32_t i = ent_namemap_get(&e->holder, node);
+    return i < 0 ? NULL : e->items[i].name;
 }
 
 void ent_enclosures_apply(const struct ent_enclosures *e, struct ent_model *m)

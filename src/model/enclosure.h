@@ -5,6 +5,7 @@
 #define ENT_MODEL_ENCLOSURE_H
 
 #include "util/error.h"
+#include "util/hashmap.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -23,7 +24,9 @@ struct ent_enclosure {
 struct ent_enclosures {
     struct ent_enclosure *items;
     size_t len;
-    char *path; /* the configuration's, for messages */
+    char *path;                 /* the configuration's, for messages */
+    struct ent_namemap by_name; /* enclosure name -> its index */
+    struct ent_namemap holder;  /* member name -> the index of the enclosure listing it */
 };
 
 void ent_enclosures_init(struct ent_enclosures *e);
