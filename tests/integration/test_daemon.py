@@ -382,11 +382,17 @@ class Daemon(unittest.TestCase):
         self.assertEqual(st["maintenance"]["rack1"]["vms_left_per_node"],
                          {"node-001": 0, "node-002": 0, "node-003": 0})
         self.assertEqual(nodes["node-001"]["enclosure"], "chassis1")
+        # without --power-off the node is emptied and stays on
+        self.maintenance("start", "node-004")
+        st = self.wait_maintenance("node-004", "empty")
+        node4 = {n["name"]: n for n in st["cluster"]["nodes"]}["node-004"]
+        self.assertEqual((node4["state"], node4["vms"]), ("online", []))
+        self.maintenance("end", "node-004")
         # the rest cannot take everything: refused with the reason, nothing lost
         every = [f"node-{i:03d}" for i in range(4, 17)]
         self.maintenance("start", *every)
-        st = self.wait_maintenance("node-004", "blocked")
-        self.assertRegex(st["maintenance"]["node-004"]["why"],
+        st = self.wait_maintenance("node-005", "blocked")  # one that still holds VMs
+        self.assertRegex(st["maintenance"]["node-005"]["why"],
                          r"VM vm-\d+ (has no eligible node|must move or start, and no eligible)")
         self.assertEqual(st["cluster"]["vms"], 48)
         self.maintenance("end", *every)
