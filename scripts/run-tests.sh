@@ -80,7 +80,8 @@ suite "unit tests" build "--suite unit"
 suite "command-line tests" build "--suite cli"
 step "build (ASan+UBSan)" setup_dir build-asan gcc -Dtests=true -Db_sanitize=address,undefined \
     -Db_lundef=false
-SAN_ENV=(ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1)
+SAN_ENV=(ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+    LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp)
 suite "unit tests under ASan+UBSan" build-asan "--suite unit" "${SAN_ENV[@]}"
 suite "command-line tests under ASan+UBSan" build-asan "--suite cli" "${SAN_ENV[@]}"
 # Once, in the stricter build: real gmond, libvirtd and QEMU, an xend fixture (Xen cannot run here).
@@ -101,7 +102,7 @@ fuzz() { # target
     # Any sanitizer report fails the step: UBSan stops at its first (halt_on_error), and the
     # log is searched for reports a target survived.
     UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=detect_leaks=1 \
-        ./build-fuzz/tests/fuzz/fuzz_"$1" -max_total_time="$FUZZ_SECONDS" -timeout=10 \
+        LSAN_OPTIONS=suppressions="$PWD/tests/lsan.supp" ./build-fuzz/tests/fuzz/fuzz_"$1" -max_total_time="$FUZZ_SECONDS" -timeout=10 \
         -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix=build-fuzz/ "$corpus" >"$log" 2>&1
     local rc=$?
     if [ "$rc" -eq 0 ] && grep -qE 'runtime error:|Sanitizer' "$log"; then
@@ -123,6 +124,7 @@ step "fuzz SXP reader (${FUZZ_SECONDS}s)" fuzz sxp
 step "fuzz entropy.properties reader (${FUZZ_SECONDS}s)" fuzz config
 step "fuzz lab state files (${FUZZ_SECONDS}s)" fuzz lab
 step "fuzz QMP client replies (${FUZZ_SECONDS}s)" fuzz qmp
+step "fuzz VM definitions, Xen and libvirt (${FUZZ_SECONDS}s)" fuzz definition
 
 format_check() {
     git ls-files '*.c' '*.h' | xargs clang-format --dry-run -Werror

@@ -40,14 +40,23 @@ static json_t *snapshot_json(const struct ent_model *m, const char *source, json
     }
     for (size_t v = 0; v < m->n_vms; v++) {
         json_t *a = m->vms[v].attrs;
-        json_array_append_new(vms,
-                              json_pack("{s:s, s:s, s:I, s:I, s:O?, s:O?, s:O?}", "name",
-                                        m->vms[v].name, "node", m->nodes[m->map.vm_host[v]].name,
-                                        "memory_mb", (json_int_t)m->res[mem].demand[v], "cpu",
-                                        (json_int_t)m->res[cpu].demand[v], "active",
-                                        a ? json_object_get(a, "active") : NULL, "reported",
-                                        a ? json_object_get(a, "reported") : NULL, "sized_by",
-                                        a ? json_object_get(a, "sized_by") : NULL));
+        int32_t host = m->map.vm_host[v];
+        json_t *vm =
+            json_pack("{s:s, s:s?, s:s, s:I, s:I, s:O?, s:O?, s:O?}", "name", m->vms[v].name,
+                      "node", host >= 0 ? m->nodes[host].name : NULL, "state",
+                      ent_vm_state_name((enum ent_vm_state)m->map.vm_state[v]), "memory_mb",
+                      (json_int_t)m->res[mem].demand[v], "cpu", (json_int_t)m->res[cpu].demand[v],
+                      "active", a ? json_object_get(a, "active") : NULL, "reported",
+                      a ? json_object_get(a, "reported") : NULL, "sized_by",
+                      a ? json_object_get(a, "sized_by") : NULL);
+        /* What its definition says (vm.definitions). */
+        static const char *const from_definition[] = {ENT_VM_ATTR_DEFINITION, ENT_VM_ATTR_AUTOSTART,
+                                                      ENT_VM_ATTR_PRIORITY, ENT_VM_ATTR_LOCAL_DISK,
+                                                      NULL};
+        for (size_t k = 0; a && from_definition[k]; k++)
+            if (json_object_get(a, from_definition[k]))
+                json_object_set(vm, from_definition[k], json_object_get(a, from_definition[k]));
+        json_array_append_new(vms, vm);
     }
     json_decref(by_node);
     return json_pack("{s:s, s:o, s:o, s:O}", "source", source, "nodes", nodes, "vms", vms, "issues",
@@ -242,8 +251,12 @@ static int print_snapshot(struct monitor_args *a, const char *name, void *arg)
     ent_model_init(&m);
     int status = ENT_EXIT_INPUT;
     int rc = ent_monitor_open(&mon, name, arg, &err);
-    if (!rc && a->config_path) /* the file's reserve, as the daemon applies it */
+    if (!rc && a->config_path) { /* the file's reserve, enclosures and definitions, as the
+                                    daemon applies them */
         mon.memory_reserve_mb = (int64_t)ent_config_number(&a->config, "monitor.memory_reserve_mb");
+        rc = ent_enclosures_configure(&mon.enclosures, &a->config, &err);
+        ent_definitions_input_configure(&mon.definitions, &a->config);
+    }
     if (!rc)
         rc = take(&mon, strcmp(name, "libvirt") == 0 ? a->sample : 0, &m, &err);
     if (rc) {

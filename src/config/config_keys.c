@@ -108,6 +108,18 @@ const struct ent_config_key ent_config_keys[] = {
         "Wall-clock seconds each simulated migration takes (0: instantly)."),
     NUM("monitor.sim.power_seconds", "0", 0, 3600,
         "Wall-clock seconds a simulated node takes to boot or to shut down (power driver sim:)."),
+    PATH("vm.definitions", "",
+         "A directory of VM definitions, one VM per file, read every round: Xen domain "
+         "configuration files (*.cfg, xm/xl syntax) and libvirt domain XML (*.xml, virsh "
+         "dumpxml). A defined VM that runs nowhere is known as ready; autostart ones are booted "
+         "(loop.autostart). Autostart: an entry of the same name in DIR/auto or DIR/autostart, "
+         "entropy_autostart = 1 (Xen), <entropy:vm xmlns:entropy=\"urn:entropy:vm\" "
+         "autostart=\"yes\" priority=\"N\"/> in <metadata> (libvirt). Empty: none."),
+    STR("vm.shared_storage", "",
+        "Directories on storage every node reaches (NFS, a cluster file system), "
+        "space-separated. A disk is shared when it lies below one, is network storage (libvirt "
+        "type='network', a Xen disk reached by a script such as block-iscsi, an NFS root) or is "
+        "<shareable/>; a VM with another disk stays on its node and is never started elsewhere."),
     CHOICE("driver.default", "auto", "auto|sim|qmp|libvirt|xend|xl",
            "The driver of nodes that no rule below names. auto: the source's own (sim: sim, lab: "
            "qmp, xend: xend, libvirt: libvirt; ganglia: container.driver.migration, xen and xen3 "

@@ -59,6 +59,8 @@ int ent_monitor_configure(struct ent_monitor *mon, const struct ent_config *c,
     mon->memory_reserve_mb = (int64_t)ent_config_number(c, "monitor.memory_reserve_mb");
     if (!rc)
         rc = ent_enclosures_configure(&mon->enclosures, c, err);
+    if (!rc)
+        ent_definitions_input_configure(&mon->definitions, c);
     return rc;
 }
 
@@ -80,6 +82,8 @@ int ent_monitor_snapshot(struct ent_monitor *mon, struct ent_model *out, struct 
         if (ent_enclosures_check_nodes(&mon->enclosures, out, &missing))
             ent_monitor_issue(r.issues, "enclosures", "%s", missing.msg);
     }
+    if (!rc)
+        rc = ent_definitions_input_apply(&mon->definitions, out, r.mem, r.cpu, r.issues, err);
     rc = ent_monitor_round_end(&r, rc, &issues, err);
     if (mon->ops->settle)
         mon->ops->settle(mon, rc == 0);
@@ -112,5 +116,6 @@ void ent_monitor_close(struct ent_monitor *mon)
         mon->ops->close(mon);
     json_decref(mon->issues);
     ent_enclosures_release(&mon->enclosures);
+    ent_definitions_input_release(&mon->definitions);
     *mon = (struct ent_monitor){0};
 }

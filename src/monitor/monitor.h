@@ -8,6 +8,7 @@
 #include "util/error.h"
 
 #include "model/enclosure.h"
+#include "monitor/definitions.h"
 
 #include <jansson.h>
 #include <stdbool.h>
@@ -57,6 +58,8 @@ struct ent_monitor {
     /* The enclosure.NAME keys: each snapshot's nodes get their innermost enclosure; a member
      * monitoring does not show is reported (an issue). */
     struct ent_enclosures enclosures;
+    /* vm.definitions: the VMs that should exist, merged into each snapshot. */
+    struct ent_definitions_input definitions;
 };
 
 /* Registration (daemon/plugins.c registers the built-in sources); a name twice is refused. */
