@@ -211,6 +211,11 @@ const struct ent_config_key ent_config_keys[] = {
         "When the loop may consolidate, comma-separated DAY[-DAY] HH:MM-HH:MM in local time "
         "(Mon-Fri 22:00-06:00, Sat 00:00-24:00); outside, only repairs run (constraint "
         "violations, overloads, evacuations). Empty: always."),
+    CHOICE("loop.autostart", "yes", "yes|no",
+           "Boot the VMs of vm.definitions marked autostart that run nowhere, placed by the "
+           "decision (capacity, constraints, objective), the higher entropy priority first when "
+           "not all fit. A VM the loop booted is not booted again until monitoring has shown it "
+           "running."),
     INT("loop.avoid_rounds", "3", 0, 1000,
         "Rounds a node is no destination after an action to it failed (0: never avoided), so "
         "that a node that keeps refusing does not make every round fail the same way."),

@@ -125,6 +125,7 @@ static void reload(struct ent_daemon_setup **cur, struct ent_daemon_setup **spar
     (*spare)->loop.n_moved = old->loop.n_moved;
     old->loop.moved = NULL;
     old->loop.n_moved = 0;
+    ent_autostart_carry(&(*spare)->loop.autostart, &old->loop.autostart); /* booted, not seen */
     ent_daemon_teardown(old);
     *cur = *spare;
     *spare = old;

@@ -104,7 +104,8 @@ void ent_round_release(struct ent_round *r)
     json_decref(r->avoided);
     json_decref(r->power);
     json_decref(r->maintenance);
-    r->report = r->issues = r->avoided = r->power = r->maintenance = NULL;
+    json_decref(r->autostart_waiting);
+    r->report = r->issues = r->avoided = r->power = r->maintenance = r->autostart_waiting = NULL;
     ent_free(r->reason);
     r->reason = NULL;
 }
@@ -205,12 +206,40 @@ static int solve_within_policy(struct round_work *w, struct ent_solve_options *o
     return rc;
 }
 
+/* The decision, with the autostart VMs required to run: when they do not all fit, the ones of
+ * highest priority that do (halving their number), the rest waiting for room. */
+static int decide_with_autostart(struct round_work *w, struct ent_solve_options *opts)
+{
+    struct ent_round *r = w->r;
+    struct ent_autostart *a = &w->loop->autostart;
+    size_t candidates = ent_autostart_candidates(a, &w->m);
+    size_t before = w->m.constraints.len;
+    r->autostart_required = ent_autostart_require(a, &w->m, candidates);
+    int rc = solve_within_policy(w, opts);
+    while (rc && r->autostart_required > 0) {
+        while (w->m.constraints.len > before)
+            ent_constraint_release(&w->m.constraints.items[--w->m.constraints.len]);
+        ent_mapping_release(&w->target);
+        ent_mapping_init(&w->target);
+        ent_info("round %ld: no placement with %zu autostart VM(s) to boot (%s): trying fewer",
+                 r->round, r->autostart_required, w->err.msg);
+        r->autostart_required = ent_autostart_require(a, &w->m, r->autostart_required / 2);
+        rc = solve_within_policy(w, opts);
+    }
+    r->autostart_left = candidates - r->autostart_required;
+    if (r->autostart_left)
+        ent_warn("round %ld: %zu autostart VM(s) not booted: no room for them this round", r->round,
+                 r->autostart_left);
+    r->autostart_waiting = ent_autostart_waiting_json(a);
+    return rc;
+}
+
 static bool decide_phase(struct round_work *w)
 {
     struct ent_round *r = w->r;
     phase(w->loop, "deciding", r, &w->m, NULL);
     struct ent_solve_options opts;
-    if (solve_within_policy(w, &opts)) {
+    if (decide_with_autostart(w, &opts)) {
         w->loop->short_of_room = w->err.code == ENT_EINFEASIBLE ? ent_now() : 0; /* boot */
         return skip(w, "no decision");
     }
@@ -289,6 +318,7 @@ static void execute_phase(struct round_work *w)
     }
     ent_lag_release(loop);
     ent_lag_learn(loop, &w->m, &w->plan, &r->exec);
+    ent_autostart_learn(&loop->autostart, &w->m, &w->plan, &r->exec, r->round);
     ent_info("round %ld: executed in %.2f s: %zu done, %zu failed, %zu dropped, %zu not started",
              r->round, r->exec.wall_seconds, r->exec.done, r->exec.failed, r->exec.dropped,
              r->exec.not_started);

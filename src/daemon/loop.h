@@ -2,6 +2,7 @@
 #ifndef ENT_DAEMON_LOOP_H
 #define ENT_DAEMON_LOOP_H
 
+#include "daemon/autostart.h"
 #include "exec/executor.h"
 #include "plan/planner.h"
 #include "solve/solve.h"
@@ -70,6 +71,7 @@ struct ent_loop {
     /* Where the last round put VMs, until monitoring shows them there (lag.c). */
     struct ent_moved *moved;
     size_t n_moved;
+    struct ent_autostart autostart; /* loop.autostart: what it booted, until seen */
 };
 
 /* Frees the failure memory and the lag memory. */
@@ -94,6 +96,10 @@ struct ent_round {
     struct ent_energy energy;                     /* after the round */
     json_t *power; /* nodes the power policy switched, [{node, state, boot_seconds}], or NULL */
     json_t *maintenance; /* per target in maintenance, its progress (maintenance.h), or NULL */
+    /* Autostart VMs this round: to boot (required of the decision), left for lack of room, and
+     * those booted earlier that monitoring has not shown yet. */
+    size_t autostart_required, autostart_left;
+    json_t *autostart_waiting;
 };
 
 /* Runs one round and logs it; r->exec is released by ent_round_release. Failures of a phase skip

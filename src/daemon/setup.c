@@ -120,6 +120,7 @@ static void loop_options(struct ent_daemon_setup *d)
     l->exec.max_downtime = ent_config_number(c, "migration.max_downtime_ms") / 1000;
     l->exec.timeout = ent_config_number(c, "migration.timeout");
     l->avoid_rounds = (long)ent_config_number(c, "loop.avoid_rounds");
+    l->autostart.enabled = yes(c, "loop.autostart");
     l->learn = true;
     l->report = true;
     d->period = ent_config_number(c, "loop.period");

@@ -209,8 +209,13 @@ static json_t *cluster_json(const struct ent_model *m)
     }
     json_decref(by_node);
     ent_free(maintenance);
-    return json_pack("{s:I, s:I, s:I, s:o}", "nodes_total", (json_int_t)m->n_nodes, "active_nodes",
-                     (json_int_t)active, "vms", (json_int_t)running, "nodes", nodes);
+    json_t *ready = json_array(); /* defined (vm.definitions), running nowhere */
+    for (size_t v = 0; v < m->n_vms; v++)
+        if (m->map.vm_state[v] == ENT_VM_READY && m->vms[v].name)
+            json_array_append_new(ready, json_string(m->vms[v].name));
+    return json_pack("{s:I, s:I, s:I, s:o, s:o}", "nodes_total", (json_int_t)m->n_nodes,
+                     "active_nodes", (json_int_t)active, "vms", (json_int_t)running, "nodes", nodes,
+                     "ready_vms", ready);
 }
 
 static json_t *plan_json(const struct ent_round *r, const struct ent_model *m,
@@ -268,6 +273,11 @@ void ent_status_on_phase(void *arg, const char *phase, const struct ent_round *r
         json_object_set_new(s->doc, "power", energy_json(r));
         json_object_set_new(s->doc, "maintenance",
                             r->maintenance ? json_incref(r->maintenance) : json_object());
+        json_object_set_new(
+            s->doc, "autostart",
+            json_pack("{s:I, s:I, s:o}", "booting", (json_int_t)r->autostart_required, "no_room",
+                      (json_int_t)r->autostart_left, "waiting",
+                      r->autostart_waiting ? json_incref(r->autostart_waiting) : json_array()));
     }
     pthread_mutex_unlock(&s->lock);
 }

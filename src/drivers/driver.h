@@ -16,6 +16,7 @@ struct ent_error;
 struct ent_driver;
 struct ent_monitor;
 struct ent_str;
+struct ent_vm_definition;
 
 /* What a migration is, how it may run and, once done, what it measured. */
 struct ent_migration {
@@ -75,6 +76,11 @@ struct ent_driver_ops {
     int (*locate_vm)(struct ent_driver *drv, const char *vm, const char *from, const char *to,
                      struct ent_vm_place *out, struct ent_error *err);
     int (*boot_vm)(struct ent_driver *drv, const char *vm, const char *node, struct ent_error *err);
+    /* Creates and starts on node the VM a definition describes (vm.definitions: autostart,
+     * failover); refused when it runs anywhere the hypervisor can see. NULL: the hypervisor
+     * cannot, and boot_vm starts VMs it already knows. */
+    int (*create_vm)(struct ent_driver *drv, const struct ent_vm_definition *def, const char *node,
+                     struct ent_error *err);
     int (*shutdown_vm)(struct ent_driver *drv, const char *vm, const char *node,
                        struct ent_error *err);
     int (*suspend_vm)(struct ent_driver *drv, const char *vm, const char *node,

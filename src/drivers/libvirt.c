@@ -4,6 +4,7 @@
 
 #include "config/properties.h"
 #include "drivers/driver.h"
+#include "model/definition.h"
 #include "proto/libvirt_fetch.h"
 #include "proto/libvirt_nodes.h"
 #include "util/alloc.h"
@@ -298,6 +299,44 @@ static int lv_boot(struct ent_driver *drv, const char *vm, const char *node, str
     return dom_op(drv, vm, node, virDomainCreate, "virDomainCreate", err);
 }
 
+/* Defines the domain from its XML on node (or updates its definition there) and starts it. A
+ * domain of that name active on any node the driver reaches is left alone: never twice. */
+static int lv_create(struct ent_driver *drv, const struct ent_vm_definition *def, const char *node,
+                     struct ent_error *err)
+{
+    struct lv_driver *d = drv->state;
+    if (def->format != ENT_DEFINITION_LIBVIRT || !def->xml)
+        return ent_error(err, ENT_EUNSUPPORTED,
+                         "%s: libvirt creates domains from domain XML, not from a %s file",
+                         def->path, ent_definition_format_name(def->format));
+    for (size_t i = 0; i < d->n; i++) {
+        virConnectPtr other = NULL;
+        virDomainPtr there =
+            d->nodes[i].name ? domain_on(d, d->nodes[i].name, def->name, &other, NULL) : NULL;
+        int active = there ? virDomainIsActive(there) : 0;
+        if (there)
+            virDomainFree(there);
+        if (other)
+            virConnectClose(other);
+        if (active == 1)
+            return ent_error(err, ENT_EEXISTS, "VM %s already runs on %s", def->name,
+                             d->nodes[i].name);
+    }
+    virConnectPtr conn = conn_of(d, node, err);
+    if (!conn)
+        return err->code;
+    int rc = 0;
+    virDomainPtr dom = virDomainDefineXML(conn, def->xml);
+    if (!dom || virDomainCreate(dom) < 0) {
+        rc = lv_fail(err, dom ? "virDomainCreate" : "virDomainDefineXML", def->name);
+        ent_error_prefix(err, "on %s", node);
+    }
+    if (dom)
+        virDomainFree(dom);
+    virConnectClose(conn);
+    return rc;
+}
+
 static int lv_shutdown(struct ent_driver *drv, const char *vm, const char *node,
                        struct ent_error *err)
 {
@@ -369,6 +408,7 @@ const struct ent_driver_ops ent_driver_libvirt_ops = {
     .close = lv_close,
     .migrate_perform = lv_perform,
     .boot_vm = lv_boot,
+    .create_vm = lv_create,
     .shutdown_vm = lv_shutdown,
     .suspend_vm = lv_suspend,
     .resume_vm = lv_boot,

@@ -5,6 +5,7 @@
 #include "config/properties.h"
 #include "drivers/driver.h"
 #include "drivers/power.h"
+#include "model/definition.h"
 #include "monitor/monitor.h"
 #include "sim/cluster.h"
 #include "util/clock.h"
@@ -94,6 +95,17 @@ static int sim_perform(struct ent_driver *drv, struct ent_migration *mig, struct
     return rc;
 }
 
+static int sim_create(struct ent_driver *drv, const struct ent_vm_definition *def, const char *node,
+                      struct ent_error *err)
+{
+    pthread_mutex_lock(&sim_lock);
+    struct ent_sim_cluster *c = drv->state;
+    int rc = ent_sim_vm_start(c, def->name, (int)def->vcpus, def->memory_mb,
+                              ent_sim_node_index(c, node), err);
+    pthread_mutex_unlock(&sim_lock);
+    return rc;
+}
+
 static int sim_locate(struct ent_driver *drv, const char *vm, const char *from, const char *to,
                       struct ent_vm_place *out, struct ent_error *err)
 {
@@ -134,6 +146,7 @@ const struct ent_driver_ops ent_driver_sim_ops = {
     .configure = sim_configure,
     .name = "sim",
     .locate_vm = sim_locate,
+    .create_vm = sim_create,
     .open = sim_open,
     .migrate_prepare = sim_prepare,
     .migrate_perform = sim_perform,

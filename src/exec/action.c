@@ -3,6 +3,7 @@
 
 #include "drivers/driver.h"
 #include "drivers/power.h"
+#include "model/definition.h"
 #include "model/model.h"
 #include "model/plan.h"
 #include "util/error.h"
@@ -75,6 +76,24 @@ static int power_node(const struct ent_model *m, const struct ent_action *a,
     return rc;
 }
 
+/* A boot from the VM's definition, read again now (the file may have changed since the snapshot;
+ * one that now names another VM is refused). */
+static int create_vm(const struct ent_model *m, const struct ent_action *a, struct ent_driver *drv,
+                     const char *definition, struct ent_error *err)
+{
+    struct ent_vm_definition def;
+    const char *vm = m->vms[a->vm].name, *on = node_name(m, a->to);
+    int rc = ent_definition_load_file(definition, &def, err);
+    if (!rc && strcmp(def.name, vm) != 0)
+        rc = ent_error(err, ENT_EINVALID, "%s now defines %s, not %s", definition, def.name, vm);
+    if (!rc)
+        rc = drv->ops->create_vm(drv, &def, on, err);
+    if (!rc)
+        ent_info("bootVM %s on %s: created from %s", vm, on, definition);
+    ent_definition_release(&def);
+    return rc;
+}
+
 int ent_exec_action(const struct ent_model *m, const struct ent_action *a, struct ent_driver *drv,
                     const struct ent_exec_options *opts, struct ent_action_outcome *out,
                     struct ent_error *err)
@@ -86,6 +105,12 @@ int ent_exec_action(const struct ent_model *m, const struct ent_action *a, struc
         ent_power_set_find(opts->power, node_name(m, a->node)))
         return power_node(m, a, opts->power, err);
     const char *vm = a->vm >= 0 ? m->vms[a->vm].name : NULL;
+    const char *definition =
+        a->vm >= 0 && m->vms[a->vm].attrs
+            ? json_string_value(json_object_get(m->vms[a->vm].attrs, ENT_VM_ATTR_DEFINITION))
+            : NULL;
+    if (a->kind == ENT_ACTION_BOOT_VM && definition && ops->create_vm)
+        return create_vm(m, a, drv, definition, err);
     const char *on = node_name(m, a->from);
     int (*vm_op)(struct ent_driver *, const char *, const char *, struct ent_error *) = NULL;
     int (*node_op)(struct ent_driver *, const char *, struct ent_error *) = NULL;

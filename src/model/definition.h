@@ -13,6 +13,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The attributes a VM of a snapshot gets from its definition (monitor/definitions.c). */
+#define ENT_VM_ATTR_DEFINITION "definition" /* the file */
+#define ENT_VM_ATTR_AUTOSTART  "autostart"  /* true when it is to run */
+#define ENT_VM_ATTR_PRIORITY   "priority"   /* its restart priority */
+#define ENT_VM_ATTR_LOCAL_DISK "local_disk" /* a disk off shared storage: it stays where it is */
+
 /* Larger definition files are refused (a domain XML is a few KB). */
 #define ENT_DEFINITION_MAX_BYTES (1 << 20)
 
@@ -72,6 +78,10 @@ ENT_MUST_USE int ent_definition_parse_xen(const char *text, size_t len, const ch
                                           struct ent_vm_definition *out, struct ent_error *err);
 ENT_MUST_USE int ent_definition_parse_libvirt(const char *text, size_t len, const char *path,
                                               struct ent_vm_definition *out, struct ent_error *err);
+/* Reads and parses the regular file path (its format by its suffix, at most
+ * ENT_DEFINITION_MAX_BYTES). */
+ENT_MUST_USE int ent_definition_load_file(const char *path, struct ent_vm_definition *out,
+                                          struct ent_error *err);
 void ent_definition_release(struct ent_vm_definition *d);
 
 /* Sets local_disk: a disk is shared when it is network storage, shareable, or its source lies

@@ -46,42 +46,6 @@ void ent_definitions_input_configure(struct ent_definitions_input *in, const str
     in->vm_cpu = (int64_t)ent_config_number(c, "monitor.vm_cpu");
 }
 
-/* The whole of a regular file of dir (at most ENT_DEFINITION_MAX_BYTES), or NULL with err set. */
-static char *read_file(int dirfd, const char *dir, const char *name, size_t *len,
-                       struct ent_error *err)
-{
-    int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    struct stat st;
-    char *buf = NULL;
-    if (fd < 0 || fstat(fd, &st) != 0) {
-        ent_error(err, ENT_EIO, "%s/%s: %s", dir, name, strerror(errno));
-        goto cleanup;
-    }
-    if (!S_ISREG(st.st_mode) || st.st_size > ENT_DEFINITION_MAX_BYTES) {
-        ent_error(err, ENT_EINVALID, "%s/%s: not a regular file of at most %d bytes", dir, name,
-                  ENT_DEFINITION_MAX_BYTES);
-        goto cleanup;
-    }
-    buf = ent_malloc((size_t)st.st_size + 1);
-    ssize_t got = 0;
-    size_t total = 0;
-    while (total < (size_t)st.st_size &&
-           (got = read(fd, buf + total, (size_t)st.st_size - total)) > 0)
-        total += (size_t)got;
-    if (got < 0) {
-        ent_error(err, ENT_EIO, "%s/%s: %s", dir, name, strerror(errno));
-        ent_free(buf);
-        buf = NULL;
-        goto cleanup;
-    }
-    buf[total] = '\0';
-    *len = total;
-cleanup:
-    if (fd >= 0)
-        close(fd);
-    return buf;
-}
-
 /* Which version of dir/name is there now (follows a link, as reading does), NULL when none. */
 static char *stamp_of(int dirfd, const char *name)
 {
@@ -133,7 +97,7 @@ struct reading {
     json_t *failed, *issues;
 };
 
-static void load_one(struct reading *rd, const char *name, int format)
+static void load_one(struct reading *rd, const char *name)
 {
     struct ent_error err;
     ent_error_init(&err);
@@ -142,12 +106,7 @@ static void load_one(struct reading *rd, const char *name, int format)
     struct ent_vm_definition d = {0};
     int rc = from_cache(rd->cache, &rd->cached_by_path, path, stamp, &d, &err);
     if (rc == 1) {
-        size_t len = 0;
-        char *text = read_file(rd->dirfd, rd->dir, name, &len, &err);
-        rc = text ? ent_definition_parse((enum ent_definition_format)format, text, len, path, &d,
-                                         &err)
-                  : err.code;
-        ent_free(text);
+        rc = ent_definition_load_file(path, &d, &err);
         if (!rc) {
             d.stamp = stamp;
             stamp = NULL;
@@ -194,9 +153,8 @@ int ent_definitions_load(const char *dir, const char *shared_paths, struct ent_v
     for (size_t i = 0; cache && i < cache->defs.len; i++)
         ent_namemap_put(&rd.cached_by_path, cache->defs.items[i].path, (int32_t)i);
     for (int i = 0; i < n; i++) {
-        int format = names[i]->d_name[0] == '.' ? -1 : ent_definition_format_of(names[i]->d_name);
-        if (format >= 0)
-            load_one(&rd, names[i]->d_name, format);
+        if (names[i]->d_name[0] != '.' && ent_definition_format_of(names[i]->d_name) >= 0)
+            load_one(&rd, names[i]->d_name);
         free(names[i]); /* scandir's, from libc */
     }
     free(names);

@@ -57,10 +57,4 @@ ENT_MUST_USE int ent_definitions_input_apply(struct ent_definitions_input *in, s
                                              int mem, int cpu, json_t *issues,
                                              struct ent_error *err);
 
-/* The attribute names a VM of the snapshot gets from its definition. */
-#define ENT_VM_ATTR_DEFINITION "definition" /* the file */
-#define ENT_VM_ATTR_AUTOSTART  "autostart"  /* true when it is to run */
-#define ENT_VM_ATTR_PRIORITY   "priority"   /* its restart priority */
-#define ENT_VM_ATTR_LOCAL_DISK "local_disk" /* a disk off shared storage: it stays where it is */
-
 #endif

@@ -110,6 +110,33 @@ int32_t ent_sim_vm_index(const struct ent_sim_cluster *c, const char *name)
     return -1;
 }
 
+int ent_sim_vm_start(struct ent_sim_cluster *c, const char *name, int vcpus, int64_t memory_mb,
+                     int32_t node, struct ent_error *err)
+{
+    int32_t v = ent_sim_vm_index(c, name);
+    if (v >= 0 && c->vms[v].running)
+        return ent_error(err, ENT_EEXISTS, "VM %s already runs on %s", name,
+                         c->nodes[c->vms[v].host].name);
+    if (node < 0 || (size_t)node >= c->n_nodes || !c->nodes[node].online)
+        return ent_error(err, ENT_EINVALID, "node is not online");
+    if (strlen(name) >= sizeof c->vms[0].name)
+        return ent_error(err, ENT_EINVALID, "VM name longer than the simulator keeps");
+    int64_t mem, cpu;
+    ent_sim_node_usage(c, node, &mem, &cpu);
+    int64_t need = v >= 0 ? c->vms[v].memory_mb : memory_mb;
+    if (mem + need > c->nodes[node].memory_mb)
+        return ent_error(err, ENT_EINVALID, "node has not enough free memory");
+    if (v < 0) {
+        c->vms = ent_reallocarray(c->vms, c->n_vms + 1, sizeof *c->vms);
+        v = (int32_t)c->n_vms++;
+        c->vms[v] = (struct ent_sim_vm){.vcpus = vcpus, .memory_mb = memory_mb, .load = 0};
+        snprintf(c->vms[v].name, sizeof c->vms[v].name, "%s", name);
+    }
+    c->vms[v].host = node;
+    c->vms[v].running = true;
+    return 0;
+}
+
 void ent_sim_node_usage(const struct ent_sim_cluster *c, int32_t node, int64_t *memory_mb,
                         int64_t *cpu)
 {

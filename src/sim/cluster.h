@@ -75,6 +75,11 @@ int ent_sim_node_power(struct ent_sim_cluster *c, int32_t node, bool on, double 
                        struct ent_error *err);
 /* Completes the changes due by now. */
 void ent_sim_power_settle(struct ent_sim_cluster *c, double now);
+/* Starts VM name on node: a VM of the cluster that is not running, or a new one of that size.
+ * ENT_EEXISTS when it runs already (anywhere), ENT_EINVALID when the node is off or short of
+ * memory. */
+int ent_sim_vm_start(struct ent_sim_cluster *c, const char *name, int vcpus, int64_t memory_mb,
+                     int32_t node, struct ent_error *err);
 /* Nodes hosting at least one running VM. */
 size_t ent_sim_active_nodes(const struct ent_sim_cluster *c);
 

@@ -466,6 +466,54 @@ class Daemon(unittest.TestCase):
         self.assertRegex(self.log_text(), r"and save [0-9.]+ W, less than")
         self.assertIn("decision (repair)", self.log_text())
 
+    def write_definitions(self):
+        """A definitions directory: two autostart VMs (libvirt XML with Entropy's metadata, a Xen
+        file linked from auto/ as /etc/xen/auto does), one not to start, one on a local disk, one
+        larger than every node."""
+        defs = os.path.join(self.tmp, "defs")
+        os.makedirs(os.path.join(defs, "auto"))
+        files = {
+            "web.xml": "<domain type='kvm'><name>auto-web</name><memory unit='MiB'>512</memory>"
+                       "<vcpu>1</vcpu><metadata><e:vm xmlns:e='urn:entropy:vm' autostart='yes' "
+                       "priority='5'/></metadata><devices><disk type='file'><source "
+                       "file='/srv/shared/web.img'/><target dev='vda'/></disk></devices></domain>",
+            "batch.cfg": "name = 'auto-batch'\nmemory = 1024\nvcpus = 2\nroot = '/dev/nfs'\n"
+                         "nfs_server = '10.0.0.1'\nnfs_root = '/exports/batch'\n",
+            "manual.cfg": "name = 'manual'\nmemory = 256\ndisk = [ 'file:/srv/shared/m.img,xvda,w' ]\n",
+            "pinned.xml": "<domain><name>pinned</name><memory unit='MiB'>256</memory><metadata>"
+                          "<e:vm xmlns:e='urn:entropy:vm' autostart='yes'/></metadata><devices>"
+                          "<disk type='block'><source dev='/dev/sdb'/></disk></devices></domain>",
+            "huge.cfg": "name = 'huge'\nmemory = 900000\nentropy_autostart = 1\n"
+                        "disk = [ 'file:/srv/shared/h.img,xvda,w' ]\n",
+        }
+        for name, text in files.items():
+            with open(os.path.join(defs, name), "w") as f:
+                f.write(text)
+        os.symlink("../batch.cfg", os.path.join(defs, "auto", "batch.cfg"))
+        return defs
+
+    def test_autostart_boots_each_defined_vm_once_on_the_simulation(self):
+        defs = self.write_definitions()
+        self.write_config(**{"monitor.sim.nodes": "4", "monitor.sim.vms": "6",
+                             "vm.definitions": defs, "vm.shared_storage": "/srv/shared"})
+        self.loop("start")
+        self.wait_log("round 6: decision")
+        st = self.status()
+        self.loop("stop")
+        running = {vm for n in st["cluster"]["nodes"] for vm in n["vms"]}
+        self.assertLessEqual({"auto-web", "auto-batch"}, running, st)
+        self.assertEqual(set(st["cluster"]["ready_vms"]), {"manual", "pinned", "huge"}, st)
+        # booted once each, through the sim driver from their definitions, never again
+        boots = [a for a in self.journal_actions() if a[2] == "bootVM"]
+        self.assertEqual(sorted(a[3] for a in boots), ["auto-batch", "auto-web"], boots)
+        self.assertTrue(all(a[6] == "done" for a in boots), boots)
+        log = self.log_text()
+        self.assertIn("created from " + os.path.join(defs, "web.xml"), log)
+        self.assertIn("VM pinned: disk /dev/sdb is not on shared storage", log)
+        self.assertIn("autostart: VM huge is larger than every online node: not booted", log)
+        self.assertEqual(log.count("VM pinned: disk /dev/sdb is not on shared storage"), 1, log)
+        self.assertEqual(st["autostart"]["booting"], 0, st)  # all booted, seen, forgotten
+
     def lab_up(self, nodes, vms):
         self.lab = os.path.join(self.tmp, "lab")
         subprocess.run([ENTROPY, "lab", "up", "--nodes", str(nodes), "--vms", str(vms),
