@@ -244,6 +244,37 @@ class RealLibvirtd(unittest.TestCase):
         second = json.loads(monitor("--libvirt", self.uri).stdout)
         self.assertNotIn("micro-3", [v["name"] for v in second["vms"]])
 
+    def test_autostart_defines_and_starts_a_guest_once(self):
+        """A guest defined by XML in vm.definitions, marked autostart, running nowhere: the
+        daemon's round boots it through the libvirt driver (virDomainDefineXML + create), once."""
+        work = tempfile.mkdtemp(dir=self.dir.name)
+        defs = os.path.join(work, "defs")
+        os.makedirs(defs)
+        xml = MICRO_VM.format(name="auto-1", mib=64).replace(
+            "<vcpu>", "<metadata><e:vm xmlns:e='urn:entropy:vm' autostart='yes'/></metadata><vcpu>")
+        with open(os.path.join(defs, "auto-1.xml"), "w") as f:
+            f.write(xml)
+        config = os.path.join(work, "entropy.properties")
+        with open(config, "w") as f:
+            f.write(f"monitor.source = libvirt\nmonitor.libvirt.uris = lab={self.uri}\n"
+                    f"monitor.memory_reserve_mb = 0\nvm.definitions = {defs}\n"
+                    f"loop.period = 1\ndaemon.log = {work}/entropy.log\n"
+                    f"daemon.journal = {work}/journal.db\ndaemon.socket = {work}/entropy.sock\n")
+        self.addCleanup(subprocess.run, ["virsh", "-q", "-c", self.uri, "undefine", "auto-1"],
+                        capture_output=True, timeout=60)
+        self.addCleanup(subprocess.run, ["virsh", "-q", "-c", self.uri, "destroy", "auto-1"],
+                        capture_output=True, timeout=60)
+        p = subprocess.run([ENTROPY, "daemon", "--config", config, "--rounds", "4"],
+                           capture_output=True, text=True, timeout=240)
+        with open(os.path.join(work, "entropy.log")) as f:
+            log = f.read()
+        self.assertEqual(p.returncode, 0, p.stderr + log[-3000:])
+        self.assertIn("running", self.virsh("domstate", "auto-1"), log[-3000:])
+        self.assertEqual(log.count("bootVM auto-1 on lab: created from"), 1, log[-3000:])
+        # seen running afterwards: a VM of the snapshot, never booted again
+        snap = json.loads(monitor("--libvirt", f"lab={self.uri}").stdout)
+        self.assertIn("auto-1", snap["nodes"][0]["vms"])
+
 
 if __name__ == "__main__":
     harness.main()
