@@ -5,6 +5,8 @@
 
 #include "config/properties.h"
 #include "drivers/driver.h"
+#include "drivers/xm_config.h"
+#include "model/definition.h"
 #include "monitor/issues.h"
 #include "monitor/monitor.h"
 #include "proto/sxp.h"
@@ -252,6 +254,38 @@ static int xend_locate(struct ent_driver *drv, const char *vm, const char *from,
     return 0;
 }
 
+/* xm create's two calls: POST /xend/domain op=create with the SXP configuration (xend builds the
+ * domain paused), then op=unpause. A domain of that name on any node whose xend answers is left
+ * alone: never twice. */
+static int xend_create(struct ent_driver *drv, const struct ent_vm_definition *def,
+                       const char *node, struct ent_error *err)
+{
+    struct xend_driver *x = drv->state;
+    const struct xend_node *n = find(x, node, err);
+    if (!n)
+        return ENT_ENOTFOUND;
+    for (size_t i = 0; i < x->n; i++) {
+        char state[32];
+        if (look(x, &x->nodes[i], def->name, state, sizeof state, NULL) == 0)
+            return ent_error(err, ENT_EEXISTS, "VM %s is already on %s (%s)", def->name,
+                             x->nodes[i].name, state);
+    }
+    char *sxp = ent_xm_config_sxp(def, err);
+    if (!sxp)
+        return err->code;
+    char *esc = curl_easy_escape(NULL, sxp, 0);
+    char *form = ent_strdup_printf("op=create&config=%s", esc);
+    curl_free(esc);
+    int rc = post(n, NULL, form, x->conf.timeout, err);
+    if (!rc)
+        rc = post(n, def->name, "op=unpause", x->conf.timeout, err);
+    if (rc)
+        ent_error_prefix(err, "creating %s on %s", def->name, node);
+    ent_free(form);
+    ent_free(sxp);
+    return rc;
+}
+
 static bool xend_configured(const struct ent_config *c, const struct ent_monitor *mon)
 {
     return *ent_config_string_or(c, "driver.xend.urls", "monitor.xend.urls");
@@ -325,4 +359,5 @@ const struct ent_driver_ops ent_driver_xend_ops = {
     .suspend_vm = xend_suspend,
     .resume_vm = xend_resume,
     .locate_vm = xend_locate,
+    .create_vm = xend_create,
 };

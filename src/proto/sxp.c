@@ -3,8 +3,10 @@
 
 #include "util/alloc.h"
 #include "util/error.h"
+#include "util/str.h"
 
 #include <ctype.h>
+#include <stdbool.h>
 #include <string.h>
 
 struct reader {
@@ -131,4 +133,19 @@ const char *ent_sxp_value(const struct ent_sxp *list, const char *key)
 {
     const struct ent_sxp *c = ent_sxp_find(list, key);
     return c && c->n > 1 ? c->items[1].atom : NULL;
+}
+
+void ent_sxp_add_atom(struct ent_str *out, const char *atom)
+{
+    bool bare = atom[0] != '\0';
+    for (const char *c = atom; *c && bare; c++)
+        bare = !isspace((unsigned char)*c) && !iscntrl((unsigned char)*c) && !strchr("()'\"\\", *c);
+    if (bare) {
+        ent_str_addf(out, "%s", atom);
+        return;
+    }
+    ent_str_addf(out, "'");
+    for (const char *c = atom; *c; c++)
+        ent_str_addf(out, "%s%c", *c == '\'' || *c == '\\' ? "\\" : "", *c);
+    ent_str_addf(out, "'");
 }

@@ -27,4 +27,9 @@ const struct ent_sxp *ent_sxp_find(const struct ent_sxp *list, const char *key);
 /* The atom after key in (key value), or NULL. */
 const char *ent_sxp_value(const struct ent_sxp *list, const char *key);
 
+struct ent_str;
+/* Appends atom as xend's reader takes it back: bare when it can be, else in single quotes with
+ * backslash escapes (an empty one, blanks, parentheses, quotes, backslashes, control bytes). */
+void ent_sxp_add_atom(struct ent_str *out, const char *atom);
+
 #endif

@@ -160,6 +160,38 @@ class SeedDeployment(unittest.TestCase):
         self.assert_never_a_phantom()
         self.stop_coherent()
 
+    def test_autostart_creates_the_seed_domain_through_xend(self):
+        """The seed's DVD Store domain file in vm.definitions, linked from auto/ as /etc/xen/auto
+        does: the daemon creates it through xend (op=create with the SXP xm create would send,
+        then op=unpause) on one node, once; Ganglia then sees it through the seed script."""
+        defs = os.path.join(self.tmp, "xen")
+        os.makedirs(os.path.join(defs, "auto"))
+        with open(os.path.join(harness.REPO, "tests", "data", "definitions", "dvdstore.cfg")) as f:
+            text = f.read()
+        with open(os.path.join(defs, "dvdstore.cfg"), "w") as f:
+            f.write(text)
+        os.symlink("../dvdstore.cfg", os.path.join(defs, "auto", "dvdstore.cfg"))
+        self.deploy(self.NODES, self.VMS, **{"vm.definitions": defs})
+        self.wait_until("the DVD Store domain running once",
+                        lambda: self.cluster.placement().get("NFS-DVDStore") and
+                        len(self.cluster.placement()["NFS-DVDStore"]) == 1 and
+                        "NFS-DVDStore" not in self.cluster.paused)
+        self.wait_until("a round with nothing to do", self.settled)
+        [(node, config)] = self.cluster.created
+        vm = xen33.parse_sxp(config)
+        self.assertEqual(xen33.sxp_value(vm, "name"), "NFS-DVDStore")
+        self.assertEqual(xen33.sxp_value(vm, "memory"), "512")
+        linux = [i for i in vm if isinstance(i, list) and i[0] == "image"][0][1]
+        self.assertEqual(xen33.sxp_value(linux, "kernel"), "/boot/vmlinuz-2.6-xenU")
+        self.assertEqual(xen33.sxp_value(linux, "root"), "/dev/nfs")
+        self.assertIn("nfsroot=192.168.1.1:/dvdstore", xen33.sxp_value(linux, "args"))
+        creates = [p for p in self.cluster.posts if p[2].get("op") == "create"]
+        self.assertEqual(len(creates), 1, creates)
+        boots = [a for a in self.actions() if a[1] == "bootVM"]
+        self.assertEqual([(a[2], a[5]) for a in boots], [("NFS-DVDStore", "done")])
+        self.assertIn("NFS-DVDStore", sum((n["vms"] for n in self.status()["cluster"]["nodes"]), []))
+        self.stop_coherent()
+
     def test_a_node_that_refuses_migrations_is_avoided(self):
         # hv1 is the big node everything would go to, and it refuses every incoming relocation
         nodes = dict(self.NODES, hv1=(8192, 8))

@@ -10,11 +10,16 @@ shared, stateful cluster:
   the destination's balloon refuses a domain it has no room for ("I need N KiB but only have
   M"); a node in `refusing` refuses incoming relocations (connection refused); a migration may
   take longer than the client waits (`delays`): it goes on after the client gave up, as xend's
-  does, and lands on the destination later.
+  does, and lands on the destination later;
+- POST /xend/domain with op=create&config=SXP (xm create's configuration: (vm (name ..) (memory
+  ..) (image (linux (kernel ..) ...)) (device ...)), parsed as xend's sxp reader does): the domain
+  is built paused, refused when the name exists on that node or the balloon has no room; POST
+  /xend/domain/NAME op=unpause runs it.
 
 What each node's xenstore lists is written to STATE/NODE.vms for the seed script's stubs
 (seed.py), so the seed's Ganglia metrics follow the fake's migrations."""
 import http.server
+import re
 import threading
 import time
 import urllib.parse
@@ -34,6 +39,7 @@ class Cluster:
                     for v, (_, m, c) in vms.items()}
         self.domains = {n: [v for v, (node, _, _) in vms.items() if node == n] for n in nodes}
         self.refusing, self.delays, self.posts = set(), {}, []
+        self.paused, self.created = set(), []  # created: (node, SXP configuration) of each create
         self.first_delay = None  # seconds the next migration takes, whichever VM it moves
         self.addr, self.url, self.servers = {}, {}, []
         for i, node in enumerate(nodes, 1):
@@ -74,7 +80,55 @@ class Cluster:
         cpu_time = (time.monotonic() - vm["started"]) * self.cpu_rate
         return (f"(domain (domid {domid}) (uuid 0000-{domid}) (vcpus {vm['vcpus']}) "
                 f"(name {name}) (memory {vm['memory']}) (maxmem {vm['memory']}) "
-                f"(state -b----) (cpu_time {cpu_time:.3f}) (online_vcpus {vm['vcpus']}))")
+                f"(state {'--p---' if name in self.paused else '-b----'}) "
+                f"(cpu_time {cpu_time:.3f}) (online_vcpus {vm['vcpus']}))")
+
+
+def parse_sxp(text):
+    """xend's S-expressions: lists, bare atoms, '...' or "..." strings with backslash escapes.
+    Raises ValueError on malformed input (xend answers it with an error)."""
+    token = re.compile(r"""\s*(\(|\)|'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|[^\s()'"]+)""")
+    tokens, at = [], 0
+    while text[at:].strip():
+        m = token.match(text, at)
+        if not m:
+            raise ValueError(f"offset {at}: unreadable")
+        tokens.append(m.group(1))
+        at = m.end()
+    pos = 0
+
+    def read():
+        nonlocal pos
+        if pos >= len(tokens):
+            raise ValueError("unterminated")
+        tok = tokens[pos]
+        pos += 1
+        if tok == "(":
+            items = []
+            while pos < len(tokens) and tokens[pos] != ")":
+                items.append(read())
+            if pos >= len(tokens):
+                raise ValueError("unterminated list")
+            pos += 1
+            return items
+        if tok == ")":
+            raise ValueError("unexpected )")
+        if tok[0] in "'\"":
+            return re.sub(r"\\(.)", r"\1", tok[1:-1])
+        return tok
+
+    value = read()
+    if pos != len(tokens):
+        raise ValueError("trailing input")
+    return value
+
+
+def sxp_value(lst, key):
+    """The value after key in (key value) among lst's sub-lists, or None."""
+    for item in lst[1:] if isinstance(lst, list) else []:
+        if isinstance(item, list) and len(item) > 1 and item[0] == key:
+            return item[1]
+    return None
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -113,9 +167,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
         c, node = self.server.cluster, self.server.node
         length = int(self.headers.get("Content-Length", 0))
         form = {k: v[0] for k, v in urllib.parse.parse_qs(self.rfile.read(length).decode()).items()}
-        name = urllib.parse.unquote(self.path.split("/")[3])
+        parts = self.path.split("/")
+        name = urllib.parse.unquote(parts[3]) if len(parts) > 3 and parts[3] else None
         with c.lock:
             c.posts.append((node, name, form))
+            if name is None and form.get("op") == "create":
+                return self.create(c, node, form.get("config", ""))
+            if form.get("op") == "unpause" and name in c.domains[node]:
+                c.paused.discard(name)
+                return self.answer(200, "")
             if form.get("op") != "migrate":
                 return self.answer(500, "(xend.err 'op not faked')")
             if name not in c.domains[node]:
@@ -142,6 +202,30 @@ class Handler(http.server.BaseHTTPRequestHandler):
             c.publish(node)
             c.publish(dest)
         self.answer(200, "")
+
+    def create(self, c, node, config):
+        """SrvDomainDir.op_create: the configuration parsed, the domain built paused."""
+        try:
+            vm = parse_sxp(config)
+        except ValueError as e:
+            return self.answer(500, f"(xend.err 'Error parsing config: {e}')")
+        image = next((i for i in vm[1:] if isinstance(i, list) and i[0] == "image"), None)
+        name, memory = sxp_value(vm, "name"), sxp_value(vm, "memory")
+        if vm[0] != "vm" or not name or not memory or not image:
+            return self.answer(500, "(xend.err 'Invalid configuration')")
+        if name in c.domains[node]:
+            return self.answer(500, f"(xend.err \"VM name '{name}' already in use by domain "
+                                    f"1\")")
+        if c.free_mb(node) < int(memory):
+            return self.answer(500, f"(xend.err 'I need {int(memory) * 1024} KiB, but only have "
+                                    f"{max(c.free_mb(node), 0) * 1024} KiB free.')")
+        c.vms[name] = {"memory": int(memory), "vcpus": int(sxp_value(vm, "vcpus") or 1),
+                       "started": time.monotonic()}
+        c.domains[node].append(name)
+        c.paused.add(name)
+        c.created.append((node, config))
+        c.publish(node)
+        return self.answer(200, c.domain_sxp(len(c.domains[node]), name))
 
     def log_message(self, *args):
         pass
