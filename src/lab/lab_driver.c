@@ -6,6 +6,7 @@
 #include "config/properties.h"
 #include "drivers/driver.h"
 #include "lab/lab.h"
+#include "model/definition.h"
 #include "monitor/monitor.h"
 #include "proto/qmp_client.h"
 #include "util/alloc.h"
@@ -325,6 +326,39 @@ static int qmp_recover(struct ent_driver *drv, const char *vm, struct ent_vm_pla
     return rc ? rc : qmp_locate(drv, vm, NULL, NULL, out, err); /* as it is now */
 }
 
+/* A defined VM started on a lab node as a new micro-VM of its memory and vCPUs (under its lock),
+ * refused when an instance of it lives or the node lacks the memory. */
+static int qmp_create(struct ent_driver *drv, const struct ent_vm_definition *def, const char *node,
+                      struct ent_error *err)
+{
+    struct ent_lab *lab = drv->state;
+    const struct ent_lab_node *n = ent_lab_node(lab, node);
+    if (!n)
+        return ent_error(err, ENT_ENOTFOUND, "lab: no node %s", node);
+    if (strlen(def->name) >= ENT_LAB_NAME_MAX)
+        return ent_error(err, ENT_EINVALID, "lab: VM name %s is longer than %d bytes", def->name,
+                         ENT_LAB_NAME_MAX - 1);
+    int lock = ent_lab_vm_lock(lab, def->name, err);
+    if (lock < 0)
+        return lock;
+    struct ent_lab_vm vm = {.memory_mb = def->memory_mb, .vcpus = (int)def->vcpus};
+    snprintf(vm.name, sizeof vm.name, "%s", def->name);
+    snprintf(vm.node, sizeof vm.node, "%s", node);
+    int rc = 0;
+    if (live_copies(lab, def->name) > 0)
+        rc = ent_error(err, ENT_EEXISTS, "lab: VM %s already runs", def->name);
+    else if (node_used(lab, node) + def->memory_mb > n->memory_mb)
+        rc = ent_error(err, ENT_EINVALID, "lab: node %s has not %lld MB free", node,
+                       (long long)def->memory_mb);
+    else
+        rc = ent_lab_qemu_start(lab, &vm, node, ent_lab_next_generation(lab, &vm), false, &vm.qemu,
+                                err);
+    if (!rc && (rc = ent_lab_vm_write(lab, &vm, err)) != 0)
+        ent_lab_qemu_stop(&vm.qemu);
+    ent_lab_vm_unlock(lock);
+    return rc;
+}
+
 /* Opened with the lab as the source, or when the configuration names it. */
 static bool qmp_configured(const struct ent_config *c, const struct ent_monitor *mon)
 {
@@ -353,4 +387,5 @@ const struct ent_driver_ops ent_driver_qmp_ops = {
     .migrate_abort = qmp_abort,
     .migrate_progress = qmp_progress,
     .locate_vm = qmp_locate,
+    .create_vm = qmp_create,
 };

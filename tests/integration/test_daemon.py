@@ -537,6 +537,28 @@ class Daemon(unittest.TestCase):
         for v in range(1, vms + 1):
             self.assertEqual(len(harness.lab_instances(self.lab, f"vm-{v}", running=True)), 1, f"vm-{v}")
 
+    def test_autostart_starts_a_defined_vm_on_the_lab(self):
+        """A defined autostart VM that runs nowhere becomes a real QEMU micro-VM on a lab node,
+        booted by the daemon's round through the QMP driver, once."""
+        self.lab_up(2, 2)
+        defs = os.path.join(self.tmp, "defs")
+        os.makedirs(defs)
+        with open(os.path.join(defs, "boot-1.xml"), "w") as f:
+            f.write("<domain><name>boot-1</name><memory unit='MiB'>64</memory><metadata><e:vm "
+                    "xmlns:e='urn:entropy:vm' autostart='yes'/></metadata></domain>")
+        self.write_config(**{"monitor.source": "lab", "monitor.lab.dir": self.lab,
+                             "vm.definitions": defs})
+        self.loop("start")
+        self.wait_log("bootVM boot-1 on lab-", timeout=120)
+        self.wait_log("round 4: snapshot", timeout=120)
+        st = self.status()
+        self.loop("stop")
+        self.assertEqual(len(harness.lab_instances(self.lab, "boot-1", running=True)), 1)
+        self.assertIn("boot-1", sum((n["vms"] for n in st["cluster"]["nodes"]), []), st)
+        boots = [a for a in self.journal_actions() if a[2] == "bootVM"]
+        self.assertEqual([(a[3], a[6]) for a in boots], [("boot-1", "done")], boots)
+        self.assert_each_vm_runs_once(2)
+
     def test_lab_end_to_end_stop_during_a_migration(self):
         self.lab_up(3, 4)
         # 0.2 MB/s: each ~0.6 MB migration takes about 3 s
