@@ -2,6 +2,7 @@
 #include "cli/cli.h"
 
 #include "config/properties.h"
+#include "exec/journal.h"
 #include "util/names.h"
 #include "util/str.h"
 
@@ -61,4 +62,32 @@ int ent_cli_fail_choice(const char *cmd, const char *opt, const char *value, ent
                           ent_names(&names, name_at, ", ", " or "));
     ent_str_release(&names);
     return rc;
+}
+
+int ent_cli_check_names(const char *cmd, char *const *names, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (!ent_name_ok(names[i])) {
+            struct ent_str q = ENT_STR_INIT;
+            int status = ent_cli_fail(cmd, "\"%s\" is not a node or enclosure name",
+                                      ent_name_quote(names[i], &q));
+            ent_str_release(&q);
+            return status;
+        }
+    return 0;
+}
+
+int ent_cli_open_journal(const char *cmd, const char *path, struct ent_config *cfg,
+                         struct ent_journal *j)
+{
+    struct ent_error err;
+    ent_error_init(&err);
+    ent_config_init(cfg);
+    *j = (struct ent_journal){0};
+    if (ent_config_load(cfg, path, &err) ||
+        ent_journal_open(j, ent_config_string(cfg, "daemon.journal"), &err)) {
+        ent_config_release(cfg);
+        return ent_cli_fail(cmd, "%s", err.msg);
+    }
+    return 0;
 }

@@ -25,6 +25,7 @@ int ent_cmd_daemon(int argc, char **argv);
 int ent_cmd_status(int argc, char **argv);
 int ent_cmd_power(int argc, char **argv);
 int ent_cmd_maintenance(int argc, char **argv);
+int ent_cmd_node(int argc, char **argv);
 
 struct ent_driver;
 struct ent_exec_options;
@@ -44,5 +45,15 @@ int ent_cli_fail_choice(const char *cmd, const char *opt, const char *value,
  * the key's range: one table, config/config_keys.c). */
 int ent_cli_key_number(const char *cmd, const char *opt, const char *key, const char *text,
                        double *out);
+
+struct ent_config;
+struct ent_journal;
+/* Each of names is a node (or enclosure) name, or it fails naming the first that is not. */
+int ent_cli_check_names(const char *cmd, char *const *names, int n);
+/* Loads the configuration file path into cfg (initialised here) and opens the daemon's journal
+ * (daemon.journal) in j, through which commands talk to the daemon; or fails saying why (cfg is
+ * then released). */
+int ent_cli_open_journal(const char *cmd, const char *path, struct ent_config *cfg,
+                         struct ent_journal *j);
 
 #endif

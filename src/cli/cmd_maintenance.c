@@ -118,23 +118,14 @@ int ent_cmd_maintenance(int argc, char **argv)
                             strcmp(verb, "status") == 0
                                 ? "status takes no target"
                                 : "expects TARGET... (nodes or enclosures)");
-    for (int i = 0; i < n_targets; i++)
-        if (!ent_name_ok(targets[i])) {
-            struct ent_str q = ENT_STR_INIT;
-            status = ent_cli_fail("maintenance", "\"%s\" is not a node or enclosure name",
-                                  ent_name_quote(targets[i], &q));
-            ent_str_release(&q);
-            return status;
-        }
     struct ent_config cfg;
-    ent_config_init(&cfg);
-    struct ent_journal j = {0};
+    struct ent_journal j;
     struct ent_error err;
     ent_error_init(&err);
-    if (ent_config_load(&cfg, a.config, &err) ||
-        ent_journal_open(&j, ent_config_string(&cfg, "daemon.journal"), &err)) {
-        status = ent_cli_fail("maintenance", "%s", err.msg);
-    } else if (strcmp(verb, "status") == 0) {
+    if ((status = ent_cli_check_names("maintenance", targets, n_targets)) != 0 ||
+        (status = ent_cli_open_journal("maintenance", a.config, &cfg, &j)) != 0)
+        return status;
+    if (strcmp(verb, "status") == 0) {
         status = show(&j, &cfg, a.json);
     } else {
         for (int i = 0; i < n_targets; i++) {

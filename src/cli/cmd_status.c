@@ -7,6 +7,7 @@
 #include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static long long num(json_t *o, const char *key)
@@ -53,6 +54,23 @@ static void print_human(json_t *doc)
                                                                    : "");
         }
     }
+    size_t k;
+    json_t *e;
+    json_array_foreach(json_object_get(doc, "failover"), k, e)
+    {
+        char *vms = json_dumps(json_object_get(e, "vms"), JSON_COMPACT);
+        const char *detail = json_string_value(json_object_get(e, "detail"));
+        printf("node %s: %s (%s); it ran %s\n", json_string_value(json_object_get(e, "node")),
+               json_string_value(json_object_get(e, "health")), detail ? detail : "",
+               vms ? vms : "[]");
+        free(vms); /* jansson's */
+    }
+    json_t *autostart = json_object_get(doc, "autostart");
+    if (num(autostart, "booting") || num(autostart, "no_room") ||
+        json_array_size(json_object_get(autostart, "waiting")))
+        printf("boots: %lld this round, %lld waiting for room, %zu booted and not yet seen\n",
+               num(autostart, "booting"), num(autostart, "no_room"),
+               json_array_size(json_object_get(autostart, "waiting")));
     json_t *actions = json_object_get(plan, "actions");
     if (json_array_size(actions)) {
         size_t i;

@@ -248,6 +248,24 @@ static const struct ent_command commands[] = {
      "\n"
      "Exit status: 0 recorded, 1 end of a target not in maintenance, 2 bad input.\n",
      ent_cmd_maintenance},
+    {"node", "the failover state of nodes lost with VMs; confirm one dead, or clear it",
+     "usage: entropy node status [--json] [--config FILE]\n"
+     "       entropy node confirm-dead NODE... [--config FILE]\n"
+     "       entropy node clear NODE... [--config FILE]\n"
+     "\n"
+     "A node that hosted VMs and that monitoring loses for failover.after rounds is fenced by\n"
+     "the daemon: powered off through its power driver and confirmed off. Without a power\n"
+     "driver, confirm-dead is the administrator's word that it is off (powered off, unplugged):\n"
+     "from its next round the daemon restarts elsewhere the VMs it ran that have definitions on\n"
+     "shared storage (vm.definitions). Never confirm a node that may still run its VMs: they\n"
+     "would run twice. A fenced node that comes back is kept out of every placement, its copies\n"
+     "of VMs restarted elsewhere paused, until clear. status lists the nodes not seen with\n"
+     "their health (suspected, fencing, fenced, returned), what they ran and why; the word is\n"
+     "recorded in the daemon's journal (daemon.journal of FILE, default\n"
+     "config/entropy.properties).\n"
+     "\n"
+     "Exit status: 0 recorded, 2 bad input or a journal that cannot be written.\n",
+     ent_cmd_node},
     {"config", "list the configuration keys, or check a configuration file",
      "usage: entropy config --defaults | --markdown | FILE\n"
      "\n"

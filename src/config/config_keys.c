@@ -216,6 +216,13 @@ const struct ent_config_key ent_config_keys[] = {
            "decision (capacity, constraints, objective), the higher entropy priority first when "
            "not all fit. A VM the loop booted is not booted again until monitoring has shown it "
            "running."),
+    INT("failover.after", "3", 0, 1000,
+        "Rounds a node that hosted VMs may be lost to monitoring (Ganglia past its liveness, "
+        "offline) before it is fenced: powered off through its "
+        "power driver and confirmed off, then its VMs with definitions on shared storage "
+        "restarted elsewhere by priority. Without a power driver, fencing waits for entropy node "
+        "confirm-dead NODE. 0: never fenced by Entropy, only on an administrator's word. Until "
+        "then the VMs it ran are never booted elsewhere."),
     INT("loop.avoid_rounds", "3", 0, 1000,
         "Rounds a node is no destination after an action to it failed (0: never avoided), so "
         "that a node that keeps refusing does not make every round fail the same way."),

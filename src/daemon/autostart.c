@@ -2,6 +2,8 @@
  */
 #include "daemon/autostart.h"
 
+#include "daemon/failover.h"
+
 #include "exec/executor.h"
 #include "model/model.h"
 #include "model/plan.h"
@@ -69,8 +71,11 @@ static bool candidate(const struct ent_autostart *a, const struct ent_model *m, 
                       const int64_t *largest)
 {
     const json_t *attrs = m->vms[v].attrs;
-    return a->enabled && m->map.vm_state[v] == ENT_VM_READY && m->vms[v].name && attrs &&
-           json_is_true(json_object_get(attrs, ENT_VM_ATTR_AUTOSTART)) &&
+    bool wanted =
+        attrs && ((a->enabled && json_is_true(json_object_get(attrs, ENT_VM_ATTR_AUTOSTART))) ||
+                  json_object_get(attrs, ENT_VM_ATTR_RESTART));
+    return wanted && m->map.vm_state[v] == ENT_VM_READY && m->vms[v].name &&
+           !json_object_get(attrs, ENT_VM_ATTR_HELD) &&
            !json_object_get(attrs, ENT_VM_ATTR_LOCAL_DISK) && !waiting_for(a, m->vms[v].name) &&
            fits_a_node(m, v, largest);
 }

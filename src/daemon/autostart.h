@@ -1,8 +1,8 @@
-/* Autostart (loop.autostart, vm.definitions): a defined VM marked autostart that runs nowhere is
- * booted by the loop, placed by the decision like any other VM (a running constraint: capacity,
+/* Autostart (loop.autostart, vm.definitions), and the restarts of failover (failover.h): a
+ * defined VM marked autostart, or marked to restart, that runs nowhere is booted by the loop, placed by the decision like any other VM (a running constraint: capacity,
  * placement constraints, energy). Never twice: a VM the loop booted is not required again until
  * monitoring has shown it running (it is then forgotten); one that does not fit waits, the higher
- * restart priorities first. */
+ * restart priorities first. A VM failover holds (its node lost, not fenced) is never booted. */
 #ifndef ENT_DAEMON_AUTOSTART_H
 #define ENT_DAEMON_AUTOSTART_H
 

@@ -25,6 +25,7 @@ void ent_loop_release(struct ent_loop *loop)
     loop->n_avoided = 0;
     ent_lag_release(loop);
     ent_autostart_release(&loop->autostart);
+    ent_failover_release(&loop->failover);
 }
 
 void ent_avoid_remember(struct ent_loop *loop, const char *node, const char *why)

@@ -126,6 +126,7 @@ static void reload(struct ent_daemon_setup **cur, struct ent_daemon_setup **spar
     old->loop.moved = NULL;
     old->loop.n_moved = 0;
     ent_autostart_carry(&(*spare)->loop.autostart, &old->loop.autostart); /* booted, not seen */
+    ent_failover_carry(&(*spare)->loop.failover, &old->loop.failover);    /* lost nodes */
     ent_daemon_teardown(old);
     *cur = *spare;
     *spare = old;

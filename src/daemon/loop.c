@@ -105,7 +105,9 @@ void ent_round_release(struct ent_round *r)
     json_decref(r->power);
     json_decref(r->maintenance);
     json_decref(r->autostart_waiting);
+    json_decref(r->failover);
     r->report = r->issues = r->avoided = r->power = r->maintenance = r->autostart_waiting = NULL;
+    r->failover = NULL;
     ent_free(r->reason);
     r->reason = NULL;
 }
@@ -353,6 +355,17 @@ static void settle_placement(struct ent_model *m, const struct ent_plan *plan,
     }
 }
 
+/* Nodes lost with VMs (failover.h): suspected, fenced, their VMs held or restarted; a returned
+ * node's copies of restarted VMs paused. */
+static bool failover_phase(struct round_work *w)
+{
+    struct ent_loop *loop = w->loop;
+    ent_failover_observe(&loop->failover, &w->m, w->r->round, loop->power, loop->journal);
+    ent_failover_pause_returned(&loop->failover, &w->m, loop->drivers);
+    w->r->failover = ent_failover_json(&loop->failover);
+    return !stopping(loop, w->r);
+}
+
 /* The nodes in maintenance (the journal's) to be emptied: offline constraints in the model. */
 static bool maintenance_phase(struct round_work *w)
 {
@@ -371,7 +384,7 @@ void ent_loop_round(struct ent_loop *loop, struct ent_round *r)
     ent_error_init(&w.err);
     if (loop->journal && ent_journal_round_begin(loop->journal, &w.journal_round, &w.err))
         skip(&w, "the journal cannot record");
-    else if (monitor_phase(&w) && maintenance_phase(&w) &&
+    else if (monitor_phase(&w) && failover_phase(&w) && maintenance_phase(&w) &&
              ent_loop_power(loop, r, w.journal_round, &w.m) && !stopping(loop, r) &&
              decide_phase(&w) && plan_phase(&w))
         execute_phase(&w);
@@ -380,6 +393,7 @@ void ent_loop_round(struct ent_loop *loop, struct ent_round *r)
     journal_round_end(loop, w.journal_round, r);
     if (w.snapshot_ok) {
         settle_placement(&w.m, &w.plan, &r->exec);
+        ent_failover_learn(&loop->failover, &w.m);
         ent_loop_maintenance_end(loop, r, &w.m, &w.mr);
         ent_loop_account_energy(loop, r, &w.m);
     }

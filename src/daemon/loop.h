@@ -3,6 +3,7 @@
 #define ENT_DAEMON_LOOP_H
 
 #include "daemon/autostart.h"
+#include "daemon/failover.h"
 #include "exec/executor.h"
 #include "plan/planner.h"
 #include "solve/solve.h"
@@ -72,6 +73,7 @@ struct ent_loop {
     struct ent_moved *moved;
     size_t n_moved;
     struct ent_autostart autostart; /* loop.autostart: what it booted, until seen */
+    struct ent_failover failover;   /* nodes lost with VMs: suspected, fenced, returned */
 };
 
 /* Frees the failure memory and the lag memory. */
@@ -100,6 +102,7 @@ struct ent_round {
      * those booted earlier that monitoring has not shown yet. */
     size_t autostart_required, autostart_left;
     json_t *autostart_waiting;
+    json_t *failover; /* the nodes not seen (ent_failover_json) */
 };
 
 /* Runs one round and logs it; r->exec is released by ent_round_release. Failures of a phase skip

@@ -121,6 +121,8 @@ static void loop_options(struct ent_daemon_setup *d)
     l->exec.timeout = ent_config_number(c, "migration.timeout");
     l->avoid_rounds = (long)ent_config_number(c, "loop.avoid_rounds");
     l->autostart.enabled = yes(c, "loop.autostart");
+    l->failover.enabled = true; /* holds always; fencing and restarts with failover.after */
+    l->failover.after = (long)ent_config_number(c, "failover.after");
     l->learn = true;
     l->report = true;
     d->period = ent_config_number(c, "loop.period");

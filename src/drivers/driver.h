@@ -83,6 +83,10 @@ struct ent_driver_ops {
                      struct ent_error *err);
     int (*shutdown_vm)(struct ent_driver *drv, const char *vm, const char *node,
                        struct ent_error *err);
+    /* Pauses vm on node in memory (failover: a returned node's copy of a VM restarted
+     * elsewhere); Entropy never resumes what it paused so. */
+    int (*pause_vm)(struct ent_driver *drv, const char *vm, const char *node,
+                    struct ent_error *err);
     int (*suspend_vm)(struct ent_driver *drv, const char *vm, const char *node,
                       struct ent_error *err);
     int (*resume_vm)(struct ent_driver *drv, const char *vm, const char *node,

@@ -343,6 +343,11 @@ static int lv_shutdown(struct ent_driver *drv, const char *vm, const char *node,
     return dom_op(drv, vm, node, virDomainShutdown, "virDomainShutdown", err);
 }
 
+static int lv_pause(struct ent_driver *drv, const char *vm, const char *node, struct ent_error *err)
+{
+    return dom_op(drv, vm, node, virDomainSuspend, "virDomainSuspend", err);
+}
+
 static int lv_suspend(struct ent_driver *drv, const char *vm, const char *node,
                       struct ent_error *err)
 {
@@ -411,6 +416,7 @@ const struct ent_driver_ops ent_driver_libvirt_ops = {
     .create_vm = lv_create,
     .shutdown_vm = lv_shutdown,
     .suspend_vm = lv_suspend,
+    .pause_vm = lv_pause,
     .resume_vm = lv_boot,
     .locate_vm = lv_locate,
 };

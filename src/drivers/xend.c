@@ -173,6 +173,12 @@ static int xend_shutdown(struct ent_driver *drv, const char *vm, const char *nod
     return simple_op(drv, vm, node, "op=shutdown&reason=poweroff", err);
 }
 
+static int xend_pause(struct ent_driver *drv, const char *vm, const char *node,
+                      struct ent_error *err)
+{
+    return simple_op(drv, vm, node, "op=pause", err);
+}
+
 /* op=save of vm on node, or op=restore on node: the image file is the same. */
 static int image_op(struct ent_driver *drv, const char *vm, const char *node, const char *op,
                     struct ent_error *err)
@@ -357,6 +363,7 @@ const struct ent_driver_ops ent_driver_xend_ops = {
     .migrate_perform = xend_perform,
     .shutdown_vm = xend_shutdown,
     .suspend_vm = xend_suspend,
+    .pause_vm = xend_pause,
     .resume_vm = xend_resume,
     .locate_vm = xend_locate,
     .create_vm = xend_create,

@@ -28,7 +28,10 @@ static const char *const SCHEMA =
     "  state TEXT NOT NULL, started REAL, ended REAL, detail TEXT, PRIMARY KEY(round, idx));"
     "CREATE TABLE IF NOT EXISTS maintenance("
     "  target TEXT PRIMARY KEY, power_off INTEGER NOT NULL, reason TEXT, started REAL NOT NULL,"
-    "  ended REAL);";
+    "  ended REAL);"
+    "CREATE TABLE IF NOT EXISTS fencing("
+    "  node TEXT PRIMARY KEY, health TEXT NOT NULL, since REAL NOT NULL, vms TEXT, detail TEXT,"
+    "  by_admin INTEGER NOT NULL DEFAULT 0);";
 
 static int fail(struct ent_journal *j, const char *what, struct ent_error *err)
 {
@@ -294,4 +297,73 @@ int ent_journal_maintenance_list(struct ent_journal *j, struct ent_maintenance *
         return fail(j, "read", err);
     }
     return 0;
+}
+
+int ent_journal_fencing_set(struct ent_journal *j, const char *node, const char *health,
+                            const char *vms, const char *detail, bool by_admin,
+                            struct ent_error *err)
+{
+    return run(j,
+               "INSERT OR REPLACE INTO fencing(node, health, since, vms, detail, by_admin) "
+               "VALUES(?, ?, ?, ?, ?, ?)",
+               "ssdssi", err, node, health, ent_wall_now(), vms ? vms : "[]", detail ? detail : "",
+               (int64_t)by_admin);
+}
+
+int ent_journal_fencing_word(struct ent_journal *j, const char *node, const char *word,
+                             struct ent_error *err)
+{
+    int rc = run(j, "UPDATE fencing SET health = ?, since = ?, by_admin = 1 WHERE node = ?", "sds",
+                 err, word, ent_wall_now(), node);
+    if (!rc && sqlite3_changes(j->db) == 0)
+        rc = run(j,
+                 "INSERT INTO fencing(node, health, since, vms, detail, by_admin) "
+                 "VALUES(?, ?, ?, '[]', '', 1)",
+                 "ssd", err, node, word, ent_wall_now());
+    return rc;
+}
+
+int ent_journal_fencing_forget(struct ent_journal *j, const char *node, struct ent_error *err)
+{
+    return run(j, "DELETE FROM fencing WHERE node = ?", "s", err, node);
+}
+
+int ent_journal_fencing_list(struct ent_journal *j, struct ent_fencing **out, size_t *n,
+                             struct ent_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(j->db,
+                           "SELECT node, health, since, vms, detail, by_admin FROM fencing "
+                           "ORDER BY node",
+                           -1, &st, NULL) != SQLITE_OK)
+        return fail(j, "read", err);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        *out = ent_reallocarray(*out, *n + 1, sizeof **out);
+        struct ent_fencing *e = &(*out)[(*n)++];
+        copy_column(st, 0, e->node, sizeof e->node);
+        copy_column(st, 1, e->health, sizeof e->health);
+        e->since = sqlite3_column_double(st, 2);
+        const unsigned char *vms = sqlite3_column_text(st, 3);
+        e->vms = ent_strdup(vms ? (const char *)vms : "[]");
+        copy_column(st, 4, e->detail, sizeof e->detail);
+        e->by_admin = sqlite3_column_int64(st, 5) != 0;
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        ent_journal_fencing_free(*out, *n);
+        *out = NULL;
+        *n = 0;
+        return fail(j, "read", err);
+    }
+    return 0;
+}
+
+void ent_journal_fencing_free(struct ent_fencing *rows, size_t n)
+{
+    for (size_t i = 0; rows && i < n; i++)
+        ent_free(rows[i].vms);
+    ent_free(rows);
 }

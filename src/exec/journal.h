@@ -75,4 +75,29 @@ ENT_MUST_USE int ent_journal_maintenance_end(struct ent_journal *j, const char *
 ENT_MUST_USE int ent_journal_maintenance_list(struct ent_journal *j, struct ent_maintenance **out,
                                               size_t *n, struct ent_error *err);
 
+/* Fencing (daemon/failover.h): the health of nodes lost with VMs (fencing, fenced, returned), kept
+ * so that a restarted daemon goes on; entropy node writes an administrator's word there
+ * ("confirmed": the node is dead; "cleared": it is healthy again) for the daemon's next round. */
+struct ent_fencing {
+    char node[128];
+    char health[32];
+    double since; /* wall-clock time */
+    char *vms;    /* a JSON array of the VMs it ran */
+    char detail[512];
+    bool by_admin;
+};
+ENT_MUST_USE int ent_journal_fencing_set(struct ent_journal *j, const char *node,
+                                         const char *health, const char *vms, const char *detail,
+                                         bool by_admin, struct ent_error *err);
+/* An administrator's word on node ("confirmed" or "cleared"), keeping what the daemon recorded
+ * of it (the VMs it ran). */
+ENT_MUST_USE int ent_journal_fencing_word(struct ent_journal *j, const char *node, const char *word,
+                                          struct ent_error *err);
+ENT_MUST_USE int ent_journal_fencing_forget(struct ent_journal *j, const char *node,
+                                            struct ent_error *err);
+/* Every row (free with ent_journal_fencing_free). */
+ENT_MUST_USE int ent_journal_fencing_list(struct ent_journal *j, struct ent_fencing **out,
+                                          size_t *n, struct ent_error *err);
+void ent_journal_fencing_free(struct ent_fencing *rows, size_t n);
+
 #endif

@@ -326,6 +326,25 @@ static int qmp_recover(struct ent_driver *drv, const char *vm, struct ent_vm_pla
     return rc ? rc : qmp_locate(drv, vm, NULL, NULL, out, err); /* as it is now */
 }
 
+/* QMP stop on the VM's instance, when it runs on node. */
+static int qmp_pause(struct ent_driver *drv, const char *vm, const char *node,
+                     struct ent_error *err)
+{
+    struct ent_lab *lab = drv->state;
+    struct ent_lab_vm v;
+    int rc = ent_lab_vm_read(lab, vm, &v, err);
+    if (!rc && strcmp(v.node, node) != 0)
+        rc = ent_error(err, ENT_ENOTFOUND, "lab: %s runs on %s, not %s", vm, v.node, node);
+    struct ent_qmp q;
+    if (!rc)
+        rc = ent_qmp_connect(&q, v.qemu.qmp, QMP_TIMEOUT, err);
+    if (!rc) {
+        rc = ent_qmp_call(&q, "stop", NULL, NULL, err);
+        ent_qmp_close(&q);
+    }
+    return rc;
+}
+
 /* A defined VM started on a lab node as a new micro-VM of its memory and vCPUs (under its lock),
  * refused when an instance of it lives or the node lacks the memory. */
 static int qmp_create(struct ent_driver *drv, const struct ent_vm_definition *def, const char *node,
@@ -388,4 +407,5 @@ const struct ent_driver_ops ent_driver_qmp_ops = {
     .migrate_progress = qmp_progress,
     .locate_vm = qmp_locate,
     .create_vm = qmp_create,
+    .pause_vm = qmp_pause,
 };

@@ -43,6 +43,7 @@ void ent_model_release(struct ent_model *m)
     ent_constraint_set_release(&m->constraints);
     json_decref(m->objective);
     json_decref(m->extra_views);
+    json_decref(m->lost);
     ent_idmap_release(&m->node_ids);
     ent_idmap_release(&m->vm_ids);
     ent_model_init(m);

@@ -52,6 +52,9 @@ struct ent_model {
     json_t *objective;   /* as read, may be NULL */
     json_t *extra_views; /* views Entropy does not interpret, kept for round-trip; may be NULL */
     struct ent_idmap node_ids, vm_ids;
+    /* Nodes monitoring lost this round and left out (Ganglia's past liveness), with what they ran
+     * by the source's last word: {"NODE": ["VM", ...]}, names checked; NULL when none. */
+    json_t *lost;
 };
 
 void ent_model_init(struct ent_model *m);

@@ -102,6 +102,19 @@ static void vm_demand(const struct ent_ganglia_host *vh, const struct ent_gangli
     }
 }
 
+/* The VM names a lost host listed last (container.vms), those that are names only. */
+static json_t *lost_vms(const struct ent_ganglia_host *h)
+{
+    json_t *out = json_array();
+    char *list = ent_strdup(h->val[ENT_GM_CONTAINER_VMS]), *save = NULL;
+    for (char *name = strtok_r(list, ENT_NAME_SEPARATORS, &save); name;
+         name = strtok_r(NULL, ENT_NAME_SEPARATORS, &save))
+        if (ent_name_ok(name))
+            json_array_append_new(out, json_string(name));
+    ent_free(list);
+    return out;
+}
+
 /* Whether h describes a usable node; says why not in r's issues. */
 static int usable_node(const struct ent_ganglia_host *h, const struct ent_ganglia_options *o,
                        struct ent_monitor_round *r, double *mem_kb, double *cpus)
@@ -127,10 +140,16 @@ static int usable_node(const struct ent_ganglia_host *h, const struct ent_gangli
         return 0;
     }
     if (lost(h, o->liveness)) {
+        json_t *vms = lost_vms(h);
+        char *names = json_dumps(vms, JSON_COMPACT);
         ent_monitor_issue(r->issues, "ganglia",
                           "node %s is lost (silent for %ld s, expected every %ld s): not a "
-                          "destination; its VMs (%s) are left alone",
-                          h->name, h->tn, h->tmax, h->val[ENT_GM_CONTAINER_VMS]);
+                          "destination; its VMs %s are left alone",
+                          h->name, h->tn, h->tmax, names ? names : "[]");
+        free(names); /* jansson's */
+        if (!r->m->lost)
+            r->m->lost = json_object();
+        json_object_set_new(r->m->lost, h->name, vms);
         return 0;
     }
     return 1;

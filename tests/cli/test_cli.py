@@ -57,6 +57,35 @@ class Help(unittest.TestCase):
         self.assertIn("expects INSTANCE and PLAN", run("check", SMALL, check=2).stderr)
         self.assertIn("--rounds", run("demo", "--rounds", "0", check=2).stderr)
 
+    def test_node_words_go_to_the_journal(self):
+        """entropy node: bad input refused, naming it; an administrator's word recorded in the
+        daemon's journal and shown by status, whether or not a daemon runs."""
+        with tempfile.TemporaryDirectory() as tmp:
+            config = os.path.join(tmp, "entropy.properties")
+            with open(config, "w") as f:
+                f.write(f"daemon.journal = {tmp}/journal.db\ndaemon.socket = {tmp}/none.sock\n")
+            self.assertIn("expects status, confirm-dead or clear", run("node", check=2).stderr)
+            self.assertIn("expects status, confirm-dead or clear",
+                          run("node", "reboot", "n1", check=2).stderr)
+            self.assertIn("expects NODE...", run("node", "confirm-dead", "--config", config,
+                                                 check=2).stderr)
+            self.assertIn('"n1;reboot" is not a node',
+                          run("node", "confirm-dead", "n1;reboot", "--config", config,
+                              check=2).stderr)
+            self.assertIn("status takes no node", run("node", "status", "n1", check=2).stderr)
+            self.assertIn("every node is seen",
+                          run("node", "status", "--config", config, check=0).stdout)
+            out = run("node", "confirm-dead", "n7", "--config", config, check=0).stdout
+            self.assertIn("n7: confirmed dead", out)
+            [row] = json.loads(run("node", "status", "--json", "--config", config,
+                                   check=0).stdout)
+            self.assertEqual((row["node"], row["health"], row["by_admin"]),
+                             ("n7", "confirmed", True))
+            run("node", "clear", "n7", "--config", config, check=0)
+            [row] = json.loads(run("node", "status", "--json", "--config", config,
+                                   check=0).stdout)
+            self.assertEqual(row["health"], "cleared")  # until the daemon's next round takes it
+
     def test_lists_come_from_one_table(self):
         """Every objective and planner is named in --help and in the error for a wrong one, and
         an option that sets what a configuration key sets takes the key's range."""

@@ -559,6 +559,63 @@ class Daemon(unittest.TestCase):
         self.assertEqual([(a[3], a[6]) for a in boots], [("boot-1", "done")], boots)
         self.assert_each_vm_runs_once(2)
 
+    def test_failover_fences_through_a_real_bmc_and_restarts_each_vm_once_on_the_lab(self):
+        """The node that runs the lab's VMs dies (its QEMUs and its power process killed, the BMC
+        still saying on): lost for failover.after rounds, the daemon powers it off through its
+        ipmi_sim BMC, confirms it off, and restarts each defined VM on the other node, once. The
+        node coming back runs nothing twice and stays out until cleared."""
+        bmcs, keys = self.lab_with_bmcs(2, 2)
+        defs = os.path.join(self.tmp, "defs")
+        os.makedirs(defs)
+        for v in (1, 2):
+            with open(os.path.join(defs, f"vm-{v}.xml"), "w") as f:
+                f.write(f"<domain><name>vm-{v}</name><memory unit='MiB'>64</memory><metadata>"
+                        f"<e:vm xmlns:e='urn:entropy:vm' priority='{v}'/></metadata></domain>")
+        self.write_config(**{"monitor.source": "lab", "monitor.lab.dir": self.lab,
+                             "vm.definitions": defs, "failover.after": "2", **keys})
+        self.loop("start")
+        # consolidated first: both VMs on one node
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            st = self.status()
+            busy = [n for n in (st.get("cluster") or {}).get("nodes", []) if n["vms"]]
+            if len(busy) == 1 and len(busy[0]["vms"]) == 2:
+                break
+            time.sleep(0.5)
+        self.assertEqual(len(busy), 1, st)
+        dead, alive = busy[0]["name"], ({"lab-1", "lab-2"} - {busy[0]["name"]}).pop()
+        # the host dies: its guests and the node itself, the BMC still on
+        for v in (1, 2):
+            for pid in harness.lab_instances(self.lab, f"vm-{v}"):
+                os.kill(pid, signal.SIGKILL)
+        os.kill(bmcs[dead].node_pid(), signal.SIGKILL)
+        self.wait_log(f"failover: node {dead} is fenced: powered off and confirmed off", 120)
+        self.assertEqual(bmcs[dead].power(), "off")
+        self.wait_log("bootVM vm-1 on " + alive, 120)
+        self.wait_log("bootVM vm-2 on " + alive, 120)
+        self.assert_each_vm_runs_once(2)
+        # held before the fence: nothing booted while it was only suspected
+        log = self.log_text()
+        self.assertLess(log.index(f"node {dead} is fenced"), log.index("bootVM vm-1 on"))
+        self.assertLess(log.index(f"node {dead} is fenced"), log.index("bootVM vm-2 on"))
+        node_status = subprocess.run([ENTROPY, "node", "status", "--json", "--config", self.config],
+                                     capture_output=True, text=True, timeout=30)
+        [entry] = json.loads(node_status.stdout)
+        self.assertEqual((entry["node"], entry["health"]), (dead, "fenced"), entry)
+        self.assertEqual(sorted(entry["vms"]), ["vm-1", "vm-2"])
+        # the node comes back: runs nothing twice, stays out until cleared
+        self.assertEqual(bmcs[dead].ipmitool("chassis", "power", "on").returncode, 0)
+        self.wait_log(f"failover: node {dead} is returned", 120)
+        self.assert_each_vm_runs_once(2)
+        cleared = subprocess.run([ENTROPY, "node", "clear", dead, "--config", self.config],
+                                 capture_output=True, text=True, timeout=30)
+        self.assertEqual(cleared.returncode, 0, cleared.stderr)
+        self.wait_log(f"failover: node {dead} cleared by an administrator", 60)
+        self.loop("stop")
+        boots = sorted((a[3], a[6]) for a in self.journal_actions() if a[2] == "bootVM")
+        self.assertEqual(boots, [("vm-1", "done"), ("vm-2", "done")], boots)
+        self.assert_each_vm_runs_once(2)
+
     def test_lab_end_to_end_stop_during_a_migration(self):
         self.lab_up(3, 4)
         # 0.2 MB/s: each ~0.6 MB migration takes about 3 s
