@@ -406,6 +406,48 @@ static void apply(struct ent_failover *f, struct ent_model *m)
     ent_namemap_release(&vms);
 }
 
+/* Whether m has a VM autostart would boot (ready, marked, not held). */
+static bool autostart_pending(const struct ent_model *m)
+{
+    for (size_t v = 0; v < m->n_vms; v++) {
+        const json_t *a = m->vms[v].attrs;
+        if (m->map.vm_state[v] == ENT_VM_READY && a &&
+            json_is_true(json_object_get(a, ENT_VM_ATTR_AUTOSTART)) &&
+            !json_object_get(a, ENT_VM_ATTR_HELD))
+            return true;
+    }
+    return false;
+}
+
+/* A node the source cannot read and this daemon never saw (it started since) may run any VM:
+ * every ready VM is held for autostart, unless its power driver says it is off. */
+static void hold_for_unknown(struct ent_failover *f, struct ent_model *m,
+                             const struct ent_power_set *power)
+{
+    const char *name, *unknown = NULL;
+    json_t *vms;
+    json_object_foreach(m->lost, name, vms)
+    {
+        if (!json_is_null(vms) || watched(f, name) || !autostart_pending(m))
+            continue;
+        enum ent_power_state state = ENT_POWER_UNKNOWN;
+        if (power && ent_power_set_find(power, name) &&
+            ent_power_act(power, name, ENT_POWER_DO_STATUS, &state, NULL) == 0 &&
+            state == ENT_POWER_OFF)
+            continue; /* off: it runs nothing */
+        unknown = name;
+        break;
+    }
+    for (size_t v = 0; unknown && v < m->n_vms; v++)
+        if (m->map.vm_state[v] == ENT_VM_READY &&
+            !json_object_get(m->vms[v].attrs, ENT_VM_ATTR_RESTART))
+            mark(m, (int32_t)v, ENT_VM_ATTR_HELD, unknown);
+    if (unknown)
+        ent_warn("failover: %s cannot be read and what it runs is unknown: no VM is booted "
+                 "until it is read, off, or confirmed dead (entropy node confirm-dead)",
+                 unknown);
+}
+
 void ent_failover_observe(struct ent_failover *f, struct ent_model *m, long round,
                           const struct ent_power_set *power, struct ent_journal *journal)
 {
@@ -414,6 +456,7 @@ void ent_failover_observe(struct ent_failover *f, struct ent_model *m, long roun
     take_journal(f, journal, round);
     follow(f, m, round, power, journal);
     apply(f, m);
+    hold_for_unknown(f, m, power);
 }
 
 void ent_failover_pause_returned(struct ent_failover *f, const struct ent_model *m,

@@ -97,17 +97,52 @@ static int add_host(struct ent_libvirt_source *src, struct ent_libvirt_node *nod
         rc = add_vm(src, r, n, node->uri, &h->domains[i], &dom0_mib, err);
     int64_t memory = (int64_t)(h->memory_kib / 1024) - dom0_mib; /* Domain-0 is no capacity */
     r->m->res[r->mem].capacity[n] = memory < 0 ? 0 : memory;
+    node->last_cpu = r->m->res[r->cpu].capacity[n];
+    node->last_memory_mb = r->m->res[r->mem].capacity[n];
     return rc;
 }
 
+/* A node that cannot be read this round: lost (failover.h), offline in the snapshot with its
+ * last known capacity, what it runs unknown. Its name is the one it was given or last had. */
+static int lose_node(struct ent_libvirt_node *node, const struct ent_error *why,
+                     struct ent_monitor_round *r, struct ent_error *err)
+{
+    struct ent_model *m = r->m;
+    ent_monitor_issue(r->issues, "libvirt", "%s: lost this round: %s",
+                      node->name ? node->name : node->uri, why->msg);
+    if (!m->lost)
+        m->lost = json_object();
+    if (!node->name) { /* never read: known by its URI only */
+        json_object_set_new(m->lost, node->uri, json_null());
+        return 0;
+    }
+    int n = ent_monitor_add_node(r, "libvirt", node->name, err);
+    if (n == ENT_EINVALID || n == ENT_EEXISTS)
+        return 0;
+    if (n < 0)
+        return n;
+    m->map.node_state[n] = ENT_NODE_OFFLINE;
+    m->nodes[n].driver = ent_strdup("libvirt");
+    m->res[r->cpu].capacity[n] = node->last_cpu;
+    m->res[r->mem].capacity[n] = node->last_memory_mb;
+    json_object_set_new(m->lost, node->name, json_null()); /* what it runs: unknown */
+    return 0;
+}
+
+/* 1 when the node could not be read (lost, in r), else 0 or an error. */
 static int read_node(struct ent_libvirt_source *src, struct ent_libvirt_node *node,
                      struct ent_monitor_round *r, struct ent_error *err)
 {
     struct ent_libvirt_host h;
-    int rc = ent_libvirt_fetch(node->uri, &node->conn, src->poll.timeout, &h, err);
-    if (rc)
-        return rc;
-    rc = add_host(src, node, &h, r, err);
+    struct ent_error why;
+    ent_error_init(&why);
+    if (ent_libvirt_fetch(node->uri, &node->conn, src->poll.timeout, &h, &why)) {
+        int rc = lose_node(node, &why, r, err);
+        if (!rc)
+            *err = why;
+        return rc ? rc : 1;
+    }
+    int rc = add_host(src, node, &h, r, err);
     ent_libvirt_host_release(&h);
     return rc;
 }
@@ -120,14 +155,27 @@ void ent_libvirt_source_configure(struct ent_libvirt_source *s, const struct ent
         ent_libvirt_source_add(s, ent_config_string(c, "monitor.libvirt.uris"));
 }
 
-/* Every node; a node that cannot be read fails the whole snapshot (never half a cluster). */
+/* Every node. A node that cannot be read is lost this round (offline, reported: failover
+ * watches it); when none can be read, monitoring itself is down and the round fails. */
 static int libvirt_read(struct ent_monitor *mon, struct ent_monitor_round *r, struct ent_error *err)
 {
     struct ent_libvirt_source *src = mon->state;
-    int rc = 0;
-    for (size_t i = 0; i < src->nodes.len && !rc; i++)
-        rc = read_node(src, &src->nodes.items[i], r, err);
-    return rc;
+    size_t read = 0;
+    struct ent_error first;
+    ent_error_init(&first);
+    for (size_t i = 0; i < src->nodes.len; i++) {
+        int rc = read_node(src, &src->nodes.items[i], r, err);
+        if (rc < 0)
+            return rc;
+        if (rc == 1 && !first.code)
+            first = *err;
+        read += rc == 0;
+    }
+    if (src->nodes.len && !read) {
+        *err = first;
+        return first.code ? first.code : ENT_EIO;
+    }
+    return 0;
 }
 
 /* The CPU-time history goes on: the first round after a reload knows what each VM uses. */

@@ -4,11 +4,13 @@
 #define ENT_PROTO_LIBVIRT_NODES_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct ent_libvirt_node {
     char *name; /* as given (NAME=URI), else the URI's host, NULL when it names none */
     char *uri;
     void *conn; /* virConnectPtr, kept open between rounds, reopened when it dies */
+    int64_t last_cpu, last_memory_mb; /* its capacity when last read, for a round it is lost */
 };
 
 struct ent_libvirt_nodes {

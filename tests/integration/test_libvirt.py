@@ -113,12 +113,25 @@ class Libvirt(unittest.TestCase):
         roots = [c for c in doc["constraints"] if c["id"] == "root"]
         self.assertEqual(len(roots), 1)
 
-    def test_unreachable_host_fails_the_snapshot(self):
+    def test_unreachable_host_is_lost_and_none_readable_fails(self):
+        """A host that cannot be read is lost this round (failover watches such nodes): offline
+        in the snapshot when its name is known, reported; when no host can be read, monitoring
+        itself is down and the snapshot fails."""
         bad = f"qemu+unix:///system?socket={self.dir.name}/no-such-socket"
-        p = monitor("--libvirt", self.uri["h1"], "--libvirt", bad, check=2)
+        snap = json.loads(monitor("--libvirt", self.uri["h1"], "--libvirt", f"h9={bad}").stdout)
+        nodes = {n["name"]: n for n in snap["nodes"]}
+        self.assertEqual(set(nodes), {"h1", "h9"})
+        self.assertEqual(nodes["h9"]["vms"], [])
+        [issue] = [i for i in snap["issues"] if "h9" in i]
+        self.assertIn("lost this round", issue)
+        self.assertIn("cannot connect", issue)
+        doc = json.loads(monitor("--libvirt", self.uri["h1"], "--libvirt", f"h9={bad}",
+                                 "--btrplace").stdout)
+        self.assertEqual(len(doc["model"]["mapping"]["offlineNodes"]), 1)
+        p = monitor("--libvirt", bad, check=2)
         self.assertIn(bad, p.stderr)
         self.assertIn("cannot connect", p.stderr)
-        self.assertEqual(p.stdout, "")  # never half a cluster
+        self.assertEqual(p.stdout, "")  # no view at all: nothing to decide on
 
     def test_sources_from_the_configuration_file(self):
         path = os.path.join(self.dir.name, "entropy.properties")

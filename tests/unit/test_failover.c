@@ -219,6 +219,19 @@ static void test_a_node_lost_before_the_daemon_started_holds_its_vms(void **stat
     assert_null(attr(&m, 1, ENT_VM_ATTR_HELD)); /* b ran nowhere anyone knows */
     ent_model_release(&m);
     ent_failover_release(&f);
+
+    /* A host that cannot be read and was never seen (libvirt): what it runs is unknown, so no
+     * ready VM is booted until it is read or confirmed dead. */
+    struct ent_failover g = {.enabled = true, .after = 3};
+    snapshot(&m, false);
+    m.lost = json_pack("{s:n}", "n8");
+    ent_failover_observe(&g, &m, 1, NULL, NULL);
+    assert_string_equal(attr(&m, 0, ENT_VM_ATTR_HELD), "n8");
+    assert_string_equal(attr(&m, 1, ENT_VM_ATTR_HELD), "n8");
+    struct ent_autostart a = {.enabled = true};
+    assert_int_equal(ent_autostart_candidates(&a, &m), 0);
+    ent_model_release(&m);
+    ent_failover_release(&g);
 }
 
 int main(void)
