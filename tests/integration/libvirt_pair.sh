@@ -10,7 +10,11 @@
 #   qemu+unix:///system?socket=DIR/hN/run/libvirt-sock
 # and the hosts reach each other by TCP: qemu+tcp://NET.N/system (peer-to-peer migration).
 #
-# usage: libvirt_pair.sh start DIR | stop DIR | inside DIR HOST ADDR (used by start)
+# kill DIR hN: the host dies (every process of its namespace killed: libvirtd, virtlogd, QEMU);
+# revive DIR hN: its virtlogd and libvirtd started again, with what /var/lib/libvirt kept.
+#
+# usage: libvirt_pair.sh start DIR | stop DIR | kill DIR hN | revive DIR hN
+#        | inside DIR HOST ADDR (used by start and revive)
 set -euo pipefail
 . "$(dirname "$(realpath "$0")")/daemon_util.sh"
 cmd=$1
@@ -115,5 +119,19 @@ start)
     ;;
 inside) inside "$3" "$4" ;;
 stop) stop ;;
-*) echo "usage: $0 start DIR | stop DIR" >&2; exit 2 ;;
+kill)
+    for pid in $(ip netns pids "$NS-$3"); do kill -KILL "$pid" 2>/dev/null || true; done
+    ;;
+revive)
+    n=${3#h}
+    ip netns exec "$NS-$3" unshare --uts -- "$0" inside "$dir" "$3" "$NET.$n"
+    sock="$dir/$3/run/libvirt-sock"
+    for _ in $(seq 200); do
+        virsh -q -c "qemu+unix:///system?socket=$sock" version >/dev/null 2>&1 && exit 0
+        sleep 0.1
+    done
+    echo "libvirt_pair: $3 does not answer after revive" >&2
+    exit 1
+    ;;
+*) echo "usage: $0 start DIR | stop DIR | kill DIR hN | revive DIR hN" >&2; exit 2 ;;
 esac
