@@ -225,7 +225,7 @@ int ent_daemon_run(const struct ent_daemon_options *o, struct ent_error *err)
              d->loop.dry_run ? ", dry run" : "");
     struct ent_error rerr;
     ent_error_init(&rerr);
-    if (ent_daemon_recover(&journal, &d->monitor, &d->drivers, &rerr) < 0)
+    if (ent_daemon_recover(&journal, &d->monitor, &d->drivers, &d->loop.autostart, &rerr) < 0)
         ent_log_error("recovery: %s", rerr.msg);
     d->loop.journal = &journal;
     d->loop.stop = &stop_requested;

@@ -1,6 +1,8 @@
 /* Reconciliation of the journal with the cluster. */
 #include "daemon/recover.h"
 
+#include "daemon/autostart.h"
+
 #include "drivers/driver.h"
 #include "exec/journal.h"
 #include "model/model.h"
@@ -86,8 +88,25 @@ static void reconcile(struct ent_journal *j, const struct ent_journal_entry *e,
         ent_log_error("%s", err.msg);
 }
 
+/* A boot in flight whose VM is not seen: remembered as booted, so that it is not booted again. */
+static void remember_boot(struct ent_autostart *boots, const struct ent_journal_entry *e,
+                          const struct ent_model *m, int snapshot_ok)
+{
+    if (!boots || strcmp(e->kind, "bootVM") != 0 || strcmp(e->state, "running") != 0 || !*e->vm)
+        return;
+    if (snapshot_ok && node_of(m, e->vm))
+        return; /* seen: nothing to wait for */
+    ENT_GROW(boots->booted, boots->cap, boots->len);
+    boots->booted[boots->len++] =
+        (struct ent_booted){ent_strdup(e->vm), ent_strdup(*e->to ? e->to : "?"), 0};
+    ent_warn("recovery: %s was being booted on %s when the daemon stopped and is not seen: not "
+             "booted again until monitoring shows it",
+             e->vm, *e->to ? e->to : "?");
+}
+
 int ent_daemon_recover(struct ent_journal *j, struct ent_monitor *mon,
-                       struct ent_driver_set *drivers, struct ent_error *err)
+                       struct ent_driver_set *drivers, struct ent_autostart *boots,
+                       struct ent_error *err)
 {
     struct ent_journal_entry *entries;
     size_t n;
@@ -114,8 +133,10 @@ int ent_daemon_recover(struct ent_journal *j, struct ent_monitor *mon,
     int snapshot_ok = ent_monitor_snapshot(mon, &m, &serr) == 0;
     if (!snapshot_ok)
         ent_log_error("recovery: monitoring failed: %s", serr.msg);
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         reconcile(j, &entries[i], &m, snapshot_ok);
+        remember_boot(boots, &entries[i], &m, snapshot_ok);
+    }
     ent_model_release(&m);
     ent_free(entries);
     rc = ent_journal_close_open_rounds(j, err);

@@ -4,9 +4,17 @@
 #include "helpers.h"
 
 #include "daemon/autostart.h"
+#include "daemon/plugins.h"
+#include "daemon/recover.h"
+#include "drivers/driver.h"
 #include "exec/executor.h"
+#include "exec/journal.h"
 #include "model/definition.h"
+#include "monitor/monitor.h"
+#include "sim/cluster.h"
 #include "util/alloc.h"
+
+#include <stdlib.h>
 
 /* Two nodes of 1000 MB; ready VMs: "low" (priority 1) and "high" (9) marked autostart, "plain"
  * not marked, "local" marked but on a local disk, "big" marked and larger than every node. */
@@ -114,12 +122,70 @@ static void test_never_booted_twice(void **state)
     ent_model_release(&m);
 }
 
+/* A boot in flight when the daemon died, its VM not seen since: remembered as booted (never booted
+ * again until seen), through the journal's reconciliation. */
+static void test_a_boot_in_flight_at_a_crash_is_not_booted_again(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/entropy-boot-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[64];
+    snprintf(path, sizeof path, "%s/journal.db", dir);
+    struct ent_model *m = load_instance(
+        "{\"model\": {\"mapping\": {\"onlineNodes\": {\"0\": {\"runningVMs\": [], "
+        "\"sleepingVMs\": []}}, \"offlineNodes\": [], \"readyVMs\": [5]}, \"views\": []}, "
+        "\"constraints\": [], \"objective\": null}");
+    m->vms[0].name = ent_strdup("late-vm");
+    m->nodes[0].name = ent_strdup("node-001");
+    struct ent_plan plan;
+    load_plan(&plan, m,
+              "{\"actions\": [{\"id\": \"bootVM\", \"vm\": 5, \"to\": 0, "
+              "\"start\": 0, \"end\": 10}]}");
+    struct ent_journal j;
+    struct ent_error err;
+    ent_error_init(&err);
+    int64_t round = -1;
+    assert_int_equal(ent_journal_open(&j, path, &err), 0);
+    assert_int_equal(ent_journal_round_begin(&j, &round, &err), 0);
+    assert_int_equal(ent_journal_plan(&j, round, m, &plan, &err), 0);
+    assert_int_equal(ent_journal_action(&j, round, 0, "running", "", &err), 0);
+    ent_journal_close(&j); /* kill -9 */
+
+    ent_plugins_init();
+    struct ent_sim_cluster cluster;
+    struct ent_sim_options o;
+    ent_sim_options_default(&o);
+    o.vms = 0;
+    assert_int_equal(ent_sim_cluster_init(&cluster, &o, &err), 0);
+    struct ent_monitor mon;
+    assert_int_equal(ent_monitor_open(&mon, "sim", &cluster, &err), 0);
+    struct ent_driver_set drivers;
+    ent_driver_set_init(&drivers);
+    struct ent_autostart a = {.enabled = true};
+    assert_int_equal(ent_journal_open(&j, path, &err), 0);
+    assert_int_equal(ent_daemon_recover(&j, &mon, &drivers, &a, &err), 1);
+    assert_int_equal(a.len, 1);
+    assert_string_equal(a.booted[0].vm, "late-vm");
+    assert_string_equal(a.booted[0].node, "node-001");
+    ent_journal_close(&j);
+    ent_autostart_release(&a);
+    ent_driver_set_close(&drivers);
+    ent_monitor_close(&mon);
+    ent_sim_cluster_release(&cluster);
+    ent_plan_release(&plan);
+    free_instance(m);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
     ent_log_open(NULL, ENT_LOG_ERROR, NULL);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_candidates_by_priority),
         cmocka_unit_test(test_never_booted_twice),
+        cmocka_unit_test(test_a_boot_in_flight_at_a_crash_is_not_booted_again),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
