@@ -218,7 +218,7 @@ const struct ent_config_key ent_config_keys[] = {
            "running."),
     INT("failover.after", "3", 0, 1000,
         "Rounds a node that hosted VMs may be lost to monitoring (Ganglia past its liveness, "
-        "offline) before it is fenced: powered off through its "
+        "its libvirtd or xend unreachable, offline) before it is fenced: powered off through its "
         "power driver and confirmed off, then its VMs with definitions on shared storage "
         "restarted elsewhere by priority. Without a power driver, fencing waits for entropy node "
         "confirm-dead NODE. 0: never fenced by Entropy, only on an administrator's word. Until "

@@ -29,6 +29,8 @@ void ent_xend_source_add(struct ent_xend_source *s, const char *urls)
     for (char *u = strtok_r(list, ENT_NAME_SEPARATORS, &save); u;
          u = strtok_r(NULL, ENT_NAME_SEPARATORS, &save)) {
         s->urls = ent_reallocarray(s->urls, s->n_urls + 1, sizeof *s->urls);
+        s->seen = ent_reallocarray(s->seen, s->n_urls + 1, sizeof *s->seen);
+        s->seen[s->n_urls] = (struct ent_xend_seen){0};
         s->urls[s->n_urls++] = ent_strdup(u);
     }
     ent_free(list);
@@ -38,9 +40,12 @@ void ent_xend_source_release(struct ent_xend_source *s)
 {
     if (!s)
         return;
-    for (size_t i = 0; i < s->n_urls; i++)
+    for (size_t i = 0; i < s->n_urls; i++) {
         ent_free(s->urls[i]);
+        ent_free(s->seen[i].name);
+    }
     ent_free(s->urls);
+    ent_free(s->seen);
     ent_cpu_meter_release(&s->cpu);
     memset(s, 0, sizeof *s);
 }
@@ -116,9 +121,10 @@ static int add_domain(struct ent_xend_source *src, const struct ent_sxp *d, int 
     return 0;
 }
 
-/* The node and its domains, from xend's two answers. */
+/* The node and its domains, from xend's two answers; what it said is kept in seen. */
 static int add_node(struct ent_xend_source *src, const char *url, const struct ent_sxp *node,
-                    const struct ent_sxp *doms, struct ent_monitor_round *r, struct ent_error *err)
+                    const struct ent_sxp *doms, struct ent_monitor_round *r,
+                    struct ent_xend_seen *seen, struct ent_error *err)
 {
     struct ent_model *m = r->m;
     const char *host = ent_sxp_value(node, "host");
@@ -164,18 +170,58 @@ static int add_node(struct ent_xend_source *src, const char *url, const struct e
         rc = add_domain(src, list[i], n, &memory, r, err);
     ent_free(list);
     m->res[r->mem].capacity[n] = memory < 0 ? 0 : memory;
+    ent_free(seen->name);
+    *seen = (struct ent_xend_seen){ent_strdup(host), m->res[r->cpu].capacity[n],
+                                   m->res[r->mem].capacity[n]};
     return rc;
 }
 
-static int read_node(struct ent_xend_source *src, const char *url, struct ent_monitor_round *r,
+/* A node whose xend cannot be read this round: lost (failover.h), offline in the snapshot with
+ * its last known name and capacity, what it runs unknown. */
+static int lose_node(const char *url, const struct ent_xend_seen *seen, const struct ent_error *why,
+                     struct ent_monitor_round *r, struct ent_error *err)
+{
+    struct ent_model *m = r->m;
+    char *shown = ent_url_without_password(url);
+    ent_monitor_issue(r->issues, "xend", "%s: lost this round: %s", seen->name ? seen->name : shown,
+                      why->msg);
+    if (!m->lost)
+        m->lost = json_object();
+    json_object_set_new(m->lost, seen->name ? seen->name : shown, json_null());
+    ent_free(shown);
+    if (!seen->name)
+        return 0;
+    int n = ent_monitor_add_node(r, "xend", seen->name, err);
+    if (n == ENT_EINVALID || n == ENT_EEXISTS)
+        return 0;
+    if (n < 0)
+        return n;
+    m->map.node_state[n] = ENT_NODE_OFFLINE;
+    m->nodes[n].driver = ent_strdup("xen");
+    m->res[r->cpu].capacity[n] = seen->cpu;
+    m->res[r->mem].capacity[n] = seen->memory_mb;
+    return 0;
+}
+
+/* 1 when the node's xend could not be read (lost, in r), else 0 or an error. */
+static int read_node(struct ent_xend_source *src, size_t i, struct ent_monitor_round *r,
                      struct ent_error *err)
 {
+    const char *url = src->urls[i];
     struct ent_sxp node = {0}, doms = {0};
-    int rc = ent_xend_call(url, "/xend/node", NULL, src->poll.timeout, &node, err);
+    struct ent_error why;
+    ent_error_init(&why);
+    int rc = ent_xend_call(url, "/xend/node", NULL, src->poll.timeout, &node, &why);
     if (!rc)
-        rc = ent_xend_call(url, "/xend/domain?detail=1", NULL, src->poll.timeout, &doms, err);
-    if (!rc)
-        rc = add_node(src, url, &node, &doms, r, err);
+        rc = ent_xend_call(url, "/xend/domain?detail=1", NULL, src->poll.timeout, &doms, &why);
+    if (rc) {
+        rc = lose_node(url, &src->seen[i], &why, r, err);
+        if (!rc)
+            *err = why;
+        rc = rc ? rc : 1;
+    } else {
+        rc = add_node(src, url, &node, &doms, r, &src->seen[i], err);
+    }
     ent_sxp_release(&node);
     ent_sxp_release(&doms);
     return rc;
@@ -189,14 +235,27 @@ void ent_xend_source_configure(struct ent_xend_source *s, const struct ent_confi
         ent_xend_source_add(s, ent_config_string(c, "monitor.xend.urls"));
 }
 
-/* Every node; any node that does not answer well fails the whole snapshot. */
+/* Every node. A node whose xend cannot be read (down, slow, garbage) is lost this round (offline,
+ * reported: failover watches it); when none can be read, the round fails. */
 static int xend_read(struct ent_monitor *mon, struct ent_monitor_round *r, struct ent_error *err)
 {
     struct ent_xend_source *src = mon->state;
-    int rc = 0;
-    for (size_t i = 0; i < src->n_urls && !rc; i++)
-        rc = read_node(src, src->urls[i], r, err);
-    return rc;
+    size_t read = 0;
+    struct ent_error first;
+    ent_error_init(&first);
+    for (size_t i = 0; i < src->n_urls; i++) {
+        int rc = read_node(src, i, r, err);
+        if (rc < 0)
+            return rc;
+        if (rc == 1 && !first.code)
+            first = *err;
+        read += rc == 0;
+    }
+    if (src->n_urls && !read) {
+        *err = first;
+        return first.code ? first.code : ENT_EIO;
+    }
+    return 0;
 }
 
 /* The CPU-time history goes on: the first round after a reload knows what each VM uses. */

@@ -16,8 +16,15 @@ struct ent_config;
 struct ent_error;
 struct ent_model;
 
+/* What a node's xend said last: its name and capacity, for a round it cannot be read. */
+struct ent_xend_seen {
+    char *name;
+    int64_t cpu, memory_mb;
+};
+
 struct ent_xend_source {
-    char **urls; /* one per node, e.g. http://node-1:8000 */
+    char **urls;                /* one per node, e.g. http://node-1:8000 */
+    struct ent_xend_seen *seen; /* one per URL */
     size_t n_urls;
     struct ent_poll_settings poll;
     struct ent_cpu_meter cpu; /* CPU use from cpu_time between rounds, by VM name */

@@ -182,15 +182,24 @@ class Xend(unittest.TestCase):
         doc = json.loads(monitor("--xend", self.urls[0], "--btrplace").stdout)
         self.assertEqual(len(doc["model"]["mapping"]["onlineNodes"]), 1)
 
-    def test_a_broken_node_fails_the_snapshot(self):
+    def test_a_broken_node_is_lost_and_none_readable_fails(self):
+        """A node whose xend cannot be read (down, garbage, slow, an HTTP error) is lost for the
+        round and reported, the others read (failover watches lost nodes); when no xend can be
+        read, the snapshot fails, naming it."""
         cases = {2: "Xend has not been started", 3: "unclosed '('", 4: "Timeout",
                  5: "HTTP 500"}
         for i, words in cases.items():
             with self.subTest(node=i):
-                p = monitor("--xend", f"{self.urls[0]},{self.urls[i]}", "--timeout", "1", check=2)
+                snap = json.loads(monitor("--xend", f"{self.urls[0]},{self.urls[i]}",
+                                          "--timeout", "1").stdout)
+                self.assertEqual([n["name"] for n in snap["nodes"]], ["xen-1"])
+                [issue] = [x for x in snap["issues"] if self.urls[i] in x]
+                self.assertIn("lost this round", issue)
+                self.assertIn(words, issue)
+                p = monitor("--xend", self.urls[i], "--timeout", "1", check=2)
                 self.assertIn(self.urls[i], p.stderr)
                 self.assertIn(words, p.stderr)
-                self.assertEqual(p.stdout, "")  # nothing half-read
+                self.assertEqual(p.stdout, "")  # nothing read at all
 
     def test_ganglia_vms_sized_by_their_xend(self):
         """The seed's deployment: Ganglia names the VMs, each node's xend sizes them."""
