@@ -128,7 +128,8 @@ static int by_priority(const void *x, const void *y)
     return pa != pb ? (pa < pb ? 1 : -1) : (a > b) - (a < b);
 }
 
-size_t ent_autostart_require(const struct ent_autostart *a, struct ent_model *m, size_t limit)
+size_t ent_autostart_require(const struct ent_autostart *a, struct ent_model *m, size_t limit,
+                             json_t *left)
 {
     int32_t *vms = ent_malloc((m->n_vms + 1) * sizeof *vms);
     int64_t *largest = largest_node(m);
@@ -143,6 +144,8 @@ size_t ent_autostart_require(const struct ent_autostart *a, struct ent_model *m,
     size_t required = n < limit ? n : limit;
     for (size_t i = 0; i < required; i++)
         ent_constraint_set_add_one(&m->constraints, ENT_CK_RUNNING, vms[i], -1);
+    for (size_t i = required; left && i < n; i++)
+        json_array_append_new(left, json_string(m->vms[vms[i]].name));
     ent_free(vms);
     return required;
 }

@@ -23,6 +23,7 @@
 #include "util/str.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -106,6 +107,8 @@ void ent_round_release(struct ent_round *r)
     json_decref(r->maintenance);
     json_decref(r->autostart_waiting);
     json_decref(r->failover);
+    json_decref(r->autostart_no_room);
+    r->autostart_no_room = NULL;
     r->report = r->issues = r->avoided = r->power = r->maintenance = r->autostart_waiting = NULL;
     r->failover = NULL;
     ent_free(r->reason);
@@ -216,22 +219,31 @@ static int decide_with_autostart(struct round_work *w, struct ent_solve_options 
     struct ent_autostart *a = &w->loop->autostart;
     size_t candidates = ent_autostart_candidates(a, &w->m);
     size_t before = w->m.constraints.len;
-    r->autostart_required = ent_autostart_require(a, &w->m, candidates);
+    r->autostart_required = ent_autostart_require(a, &w->m, candidates, NULL);
     int rc = solve_within_policy(w, opts);
+    char why[ENT_ERROR_MSG_MAX] = "";
     while (rc && r->autostart_required > 0) {
         while (w->m.constraints.len > before)
             ent_constraint_release(&w->m.constraints.items[--w->m.constraints.len]);
         ent_mapping_release(&w->target);
         ent_mapping_init(&w->target);
-        ent_info("round %ld: no placement with %zu autostart VM(s) to boot (%s): trying fewer",
-                 r->round, r->autostart_required, w->err.msg);
-        r->autostart_required = ent_autostart_require(a, &w->m, r->autostart_required / 2);
+        snprintf(why, sizeof why, "%s", w->err.msg);
+        ent_info("round %ld: no placement with %zu VM(s) to boot (%s): trying fewer", r->round,
+                 r->autostart_required, w->err.msg);
+        json_decref(r->autostart_no_room);
+        r->autostart_no_room = json_array();
+        r->autostart_required =
+            ent_autostart_require(a, &w->m, r->autostart_required / 2, r->autostart_no_room);
         rc = solve_within_policy(w, opts);
     }
     r->autostart_left = candidates - r->autostart_required;
-    if (r->autostart_left)
-        ent_warn("round %ld: %zu autostart VM(s) not booted: no room for them this round", r->round,
-                 r->autostart_left);
+    if (r->autostart_left) {
+        char *names = json_dumps(r->autostart_no_room, JSON_COMPACT);
+        ent_warn("round %ld: %zu VM(s) to boot (autostart, restarts) left for a later round, the "
+                 "lowest priorities: %s: no placement with them (%s)",
+                 r->round, r->autostart_left, names ? names : "[]", why);
+        free(names); /* jansson's */
+    }
     r->autostart_waiting = ent_autostart_waiting_json(a);
     return rc;
 }

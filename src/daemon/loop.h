@@ -101,6 +101,7 @@ struct ent_round {
     /* Autostart VMs this round: to boot (required of the decision), left for lack of room, and
      * those booted earlier that monitoring has not shown yet. */
     size_t autostart_required, autostart_left;
+    json_t *autostart_no_room; /* the names of those left, or NULL */
     json_t *autostart_waiting;
     json_t *failover; /* the nodes not seen (ent_failover_json) */
 };

@@ -275,8 +275,10 @@ void ent_status_on_phase(void *arg, const char *phase, const struct ent_round *r
                             r->maintenance ? json_incref(r->maintenance) : json_object());
         json_object_set_new(
             s->doc, "autostart",
-            json_pack("{s:I, s:I, s:o}", "booting", (json_int_t)r->autostart_required, "no_room",
-                      (json_int_t)r->autostart_left, "waiting",
+            json_pack("{s:I, s:I, s:o, s:o}", "booting", (json_int_t)r->autostart_required,
+                      "no_room", (json_int_t)r->autostart_left, "no_room_vms",
+                      r->autostart_no_room ? json_incref(r->autostart_no_room) : json_array(),
+                      "waiting",
                       r->autostart_waiting ? json_incref(r->autostart_waiting) : json_array()));
     }
     pthread_mutex_unlock(&s->lock);

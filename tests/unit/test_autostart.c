@@ -59,11 +59,15 @@ static void test_candidates_by_priority(void **state)
     cluster(&m);
     assert_int_equal(ent_autostart_candidates(&a, &m), 2);
     /* Room for one: the higher priority. */
-    assert_int_equal(ent_autostart_require(&a, &m, 1), 1);
+    json_t *left = json_array();
+    assert_int_equal(ent_autostart_require(&a, &m, 1, left), 1);
     assert_int_equal(m.constraints.len, 1);
     assert_int_equal(m.constraints.items[0].kind, ENT_CK_RUNNING);
     assert_int_equal(m.constraints.items[0].vms[0], 1);
-    assert_int_equal(ent_autostart_require(&a, &m, 10), 2);
+    assert_int_equal(json_array_size(left), 1); /* the lower priority, named */
+    assert_string_equal(json_string_value(json_array_get(left, 0)), "low");
+    json_decref(left);
+    assert_int_equal(ent_autostart_require(&a, &m, 10, NULL), 2);
     assert_int_equal(m.constraints.len, 3);
     ent_model_release(&m);
 
@@ -99,7 +103,7 @@ static void test_never_booted_twice(void **state)
     json_decref(waiting);
     /* Monitoring does not show it yet: only "low" is to boot (it failed: tried again). */
     assert_int_equal(ent_autostart_candidates(&a, &m), 1);
-    assert_int_equal(ent_autostart_require(&a, &m, 10), 1);
+    assert_int_equal(ent_autostart_require(&a, &m, 10, NULL), 1);
     assert_int_equal(m.constraints.items[0].vms[0], 0);
     /* Seen running: forgotten. Should it stop later, it is booted again (autostart). */
     m.map.vm_state[1] = ENT_VM_RUNNING;
