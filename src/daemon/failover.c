@@ -40,6 +40,25 @@ static void node_release(struct ent_watched_node *w)
     ent_free(w->name);
     json_decref(w->vms);
     ent_free(w->detail);
+    json_decref(w->restarting);
+    json_decref(w->cannot_restart);
+}
+
+static bool listed(const json_t *list, const char *name)
+{
+    size_t i;
+    json_t *e;
+    json_array_foreach(list, i, e) if (strcmp(json_string_value(e), name) == 0) return true;
+    return false;
+}
+
+/* Adds name to the new list, logging it when the old one did not have it. */
+static void note(json_t *fresh, const json_t *old, const char *name, const char *node,
+                 const char *what)
+{
+    json_array_append_new(fresh, json_string(name));
+    if (!listed(old, name))
+        ent_warn("failover: VM %s of dead node %s %s", name, node, what);
 }
 
 void ent_failover_release(struct ent_failover *f)
@@ -361,27 +380,38 @@ static void apply(struct ent_failover *f, struct ent_model *m)
         if (m->vms[v].name)
             ent_namemap_put(&vms, m->vms[v].name, (int32_t)v);
     for (size_t i = 0; i < f->len; i++) {
-        const struct ent_watched_node *w = &f->nodes[i];
+        struct ent_watched_node *w = &f->nodes[i];
         if (w->health == ENT_HEALTH_SEEN)
             continue;
+        bool fenced = w->health == ENT_HEALTH_FENCED;
+        json_t *restarting = fenced ? json_array() : NULL;
+        json_t *cannot = fenced ? json_array() : NULL;
         size_t k;
         json_t *name;
         json_array_foreach(w->vms, k, name)
         {
-            int32_t v = ent_namemap_get(&vms, json_string_value(name));
+            const char *vm = json_string_value(name);
+            int32_t v = ent_namemap_get(&vms, vm);
             if (v < 0) {
-                if (w->health == ENT_HEALTH_FENCED)
-                    ent_warn("failover: VM %s of dead node %s has no definition "
-                             "(vm.definitions): it cannot be restarted",
-                             json_string_value(name), w->name);
+                if (fenced)
+                    note(cannot, w->cannot_restart, vm, w->name,
+                         "has no definition (vm.definitions): it cannot be restarted");
                 continue;
             }
             if (m->map.vm_state[v] != ENT_VM_READY)
                 continue; /* it runs somewhere: never booted again */
-            if (w->health == ENT_HEALTH_FENCED)
+            if (fenced) {
                 mark(m, v, ENT_VM_ATTR_RESTART, w->name);
-            else
+                note(restarting, w->restarting, vm, w->name, "to be restarted elsewhere");
+            } else {
                 mark(m, v, ENT_VM_ATTR_HELD, w->name);
+            }
+        }
+        if (fenced) {
+            json_decref(w->restarting);
+            json_decref(w->cannot_restart);
+            w->restarting = restarting;
+            w->cannot_restart = cannot;
         }
         int32_t node = -1;
         for (size_t n = 0; n < m->n_nodes && node < 0; n++)
@@ -496,11 +526,14 @@ json_t *ent_failover_json(const struct ent_failover *f)
         const struct ent_watched_node *w = &f->nodes[i];
         if (w->health == ENT_HEALTH_SEEN)
             continue;
-        json_array_append_new(out, json_pack("{s:s, s:s, s:I, s:O, s:s?, s:I, s:b}", "node",
-                                             w->name, "health", ent_health_name(w->health),
-                                             "missed", (json_int_t)w->missed, "vms", w->vms,
-                                             "detail", w->detail, "since_round",
-                                             (json_int_t)w->since, "by_admin", w->by_admin));
+        json_array_append_new(
+            out,
+            json_pack("{s:s, s:s, s:I, s:O, s:s?, s:I, s:b, s:o, s:o}", "node", w->name, "health",
+                      ent_health_name(w->health), "missed", (json_int_t)w->missed, "vms", w->vms,
+                      "detail", w->detail, "since_round", (json_int_t)w->since, "by_admin",
+                      w->by_admin, "restarting",
+                      w->restarting ? json_incref(w->restarting) : json_array(), "cannot_restart",
+                      w->cannot_restart ? json_incref(w->cannot_restart) : json_array()));
     }
     return out;
 }

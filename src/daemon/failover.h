@@ -48,6 +48,9 @@ struct ent_watched_node {
     char *detail;  /* the last word on it (why fencing waits, what returned) */
     long since;    /* the round the health began */
     bool by_admin; /* fenced on an administrator's word */
+    /* Of its VMs, this round: those to restart (defined, running nowhere), those that cannot be
+     * (no definition); each newly listed one is logged. NULL until fenced. */
+    json_t *restarting, *cannot_restart;
 };
 
 struct ent_failover {

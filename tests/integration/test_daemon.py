@@ -591,6 +591,7 @@ class Daemon(unittest.TestCase):
         os.kill(bmcs[dead].node_pid(), signal.SIGKILL)
         self.wait_log(f"failover: node {dead} is fenced: powered off and confirmed off", 120)
         self.assertEqual(bmcs[dead].power(), "off")
+        self.wait_log(f"failover: VM vm-1 of dead node {dead} to be restarted elsewhere", 60)
         self.wait_log("bootVM vm-1 on " + alive, 120)
         self.wait_log("bootVM vm-2 on " + alive, 120)
         self.assert_each_vm_runs_once(2)

@@ -111,6 +111,11 @@ static void test_no_power_driver_waits_for_the_administrator(void **state)
     assert_string_equal(attr(&m, 0, ENT_VM_ATTR_RESTART), "n1");
     assert_null(attr(&m, 0, ENT_VM_ATTR_HELD));
     assert_int_equal(ent_autostart_candidates(&a, &m), 2);
+    json_t *shown = ent_failover_json(&f);
+    json_t *restarting = json_object_get(json_array_get(shown, 0), "restarting");
+    assert_int_equal(json_array_size(restarting), 2);
+    assert_string_equal(json_string_value(json_array_get(restarting, 0)), "a");
+    json_decref(shown);
     ent_model_release(&m);
 
     /* A restarted daemon goes on from the journal: n1 fenced, a and b to restart. */
