@@ -151,3 +151,47 @@ int ent_monitor_round_end(struct ent_monitor_round *r, int rc, json_t **issues,
     r->issues = NULL;
     return rc;
 }
+
+int ent_monitor_lose_node(struct ent_monitor_round *r, const char *source, const char *key,
+                          const char *name, const char *driver, int64_t cpu, int64_t memory_mb,
+                          const char *why, struct ent_error *err)
+{
+    struct ent_model *m = r->m;
+    ent_monitor_issue(r->issues, source, "%s: lost this round: %s", key, why);
+    if (!m->lost)
+        m->lost = json_object();
+    json_object_set_new(m->lost, key, json_null()); /* what it runs: unknown */
+    if (!name)
+        return 0;
+    int n = ent_monitor_add_node(r, source, name, err);
+    if (n == ENT_EINVALID || n == ENT_EEXISTS)
+        return 0;
+    if (n < 0)
+        return n;
+    m->map.node_state[n] = ENT_NODE_OFFLINE;
+    m->nodes[n].driver = ent_strdup(driver);
+    m->res[r->cpu].capacity[n] = cpu;
+    m->res[r->mem].capacity[n] = memory_mb;
+    return 0;
+}
+
+int ent_monitor_read_nodes(struct ent_monitor_round *r, void *src, size_t n,
+                           ent_monitor_read_node_fn read_node, struct ent_error *err)
+{
+    size_t read = 0;
+    struct ent_error first;
+    ent_error_init(&first);
+    for (size_t i = 0; i < n; i++) {
+        int rc = read_node(src, i, r, err);
+        if (rc < 0)
+            return rc;
+        if (rc == 1 && !first.code)
+            first = *err;
+        read += rc == 0;
+    }
+    if (n && !read) {
+        *err = first;
+        return first.code ? first.code : ENT_EIO;
+    }
+    return 0;
+}

@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct ent_error;
@@ -65,6 +66,20 @@ int ent_monitor_round_begin(struct ent_monitor_round *r, struct ent_model *m,
                             struct ent_error *err);
 /* Ends it: with rc 0 the model is validated and, when valid, the issues go to *issues; otherwise
  * they are dropped. Returns the outcome. */
+/* A node a source cannot read this round (libvirt, xend): lost, reported under source with why,
+ * and listed in the model's lost nodes with what it runs unknown (failover.h). key names it there
+ * and in the report; with name (the node's name from its last read, NULL when never read) it is
+ * also in the snapshot, offline, with the driver and the capacity it last had. */
+int ent_monitor_lose_node(struct ent_monitor_round *r, const char *source, const char *key,
+                          const char *name, const char *driver, int64_t cpu, int64_t memory_mb,
+                          const char *why, struct ent_error *err);
+/* Reads nodes 0 .. n-1 of src with read_node: 0 read, 1 lost (it called ent_monitor_lose_node
+ * and left why in err), negative an error that fails the round. A node lost is not a failure of
+ * the round, unless no node at all could be read: then it fails with the first one's reason. */
+typedef int (*ent_monitor_read_node_fn)(void *src, size_t i, struct ent_monitor_round *r,
+                                        struct ent_error *err);
+int ent_monitor_read_nodes(struct ent_monitor_round *r, void *src, size_t n,
+                           ent_monitor_read_node_fn read_node, struct ent_error *err);
 int ent_monitor_round_end(struct ent_monitor_round *r, int rc, json_t **issues,
                           struct ent_error *err);
 

@@ -102,42 +102,19 @@ static int add_host(struct ent_libvirt_source *src, struct ent_libvirt_node *nod
     return rc;
 }
 
-/* A node that cannot be read this round: lost (failover.h), offline in the snapshot with its
- * last known capacity, what it runs unknown. Its name is the one it was given or last had. */
-static int lose_node(struct ent_libvirt_node *node, const struct ent_error *why,
-                     struct ent_monitor_round *r, struct ent_error *err)
-{
-    struct ent_model *m = r->m;
-    ent_monitor_issue(r->issues, "libvirt", "%s: lost this round: %s",
-                      node->name ? node->name : node->uri, why->msg);
-    if (!m->lost)
-        m->lost = json_object();
-    if (!node->name) { /* never read: known by its URI only */
-        json_object_set_new(m->lost, node->uri, json_null());
-        return 0;
-    }
-    int n = ent_monitor_add_node(r, "libvirt", node->name, err);
-    if (n == ENT_EINVALID || n == ENT_EEXISTS)
-        return 0;
-    if (n < 0)
-        return n;
-    m->map.node_state[n] = ENT_NODE_OFFLINE;
-    m->nodes[n].driver = ent_strdup("libvirt");
-    m->res[r->cpu].capacity[n] = node->last_cpu;
-    m->res[r->mem].capacity[n] = node->last_memory_mb;
-    json_object_set_new(m->lost, node->name, json_null()); /* what it runs: unknown */
-    return 0;
-}
-
 /* 1 when the node could not be read (lost, in r), else 0 or an error. */
-static int read_node(struct ent_libvirt_source *src, struct ent_libvirt_node *node,
-                     struct ent_monitor_round *r, struct ent_error *err)
+static int read_node(void *source, size_t i, struct ent_monitor_round *r, struct ent_error *err)
 {
+    struct ent_libvirt_source *src = source;
+    struct ent_libvirt_node *node = &src->nodes.items[i];
     struct ent_libvirt_host h;
     struct ent_error why;
     ent_error_init(&why);
     if (ent_libvirt_fetch(node->uri, &node->conn, src->poll.timeout, &h, &why)) {
-        int rc = lose_node(node, &why, r, err);
+        /* Never read, it is known by its URI only. */
+        int rc =
+            ent_monitor_lose_node(r, "libvirt", node->name ? node->name : node->uri, node->name,
+                                  "libvirt", node->last_cpu, node->last_memory_mb, why.msg, err);
         if (!rc)
             *err = why;
         return rc ? rc : 1;
@@ -160,22 +137,7 @@ void ent_libvirt_source_configure(struct ent_libvirt_source *s, const struct ent
 static int libvirt_read(struct ent_monitor *mon, struct ent_monitor_round *r, struct ent_error *err)
 {
     struct ent_libvirt_source *src = mon->state;
-    size_t read = 0;
-    struct ent_error first;
-    ent_error_init(&first);
-    for (size_t i = 0; i < src->nodes.len; i++) {
-        int rc = read_node(src, &src->nodes.items[i], r, err);
-        if (rc < 0)
-            return rc;
-        if (rc == 1 && !first.code)
-            first = *err;
-        read += rc == 0;
-    }
-    if (src->nodes.len && !read) {
-        *err = first;
-        return first.code ? first.code : ENT_EIO;
-    }
-    return 0;
+    return ent_monitor_read_nodes(r, src, src->nodes.len, read_node, err);
 }
 
 /* The CPU-time history goes on: the first round after a reload knows what each VM uses. */

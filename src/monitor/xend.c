@@ -176,37 +176,10 @@ static int add_node(struct ent_xend_source *src, const char *url, const struct e
     return rc;
 }
 
-/* A node whose xend cannot be read this round: lost (failover.h), offline in the snapshot with
- * its last known name and capacity, what it runs unknown. */
-static int lose_node(const char *url, const struct ent_xend_seen *seen, const struct ent_error *why,
-                     struct ent_monitor_round *r, struct ent_error *err)
-{
-    struct ent_model *m = r->m;
-    char *shown = ent_url_without_password(url);
-    ent_monitor_issue(r->issues, "xend", "%s: lost this round: %s", seen->name ? seen->name : shown,
-                      why->msg);
-    if (!m->lost)
-        m->lost = json_object();
-    json_object_set_new(m->lost, seen->name ? seen->name : shown, json_null());
-    ent_free(shown);
-    if (!seen->name)
-        return 0;
-    int n = ent_monitor_add_node(r, "xend", seen->name, err);
-    if (n == ENT_EINVALID || n == ENT_EEXISTS)
-        return 0;
-    if (n < 0)
-        return n;
-    m->map.node_state[n] = ENT_NODE_OFFLINE;
-    m->nodes[n].driver = ent_strdup("xen");
-    m->res[r->cpu].capacity[n] = seen->cpu;
-    m->res[r->mem].capacity[n] = seen->memory_mb;
-    return 0;
-}
-
 /* 1 when the node's xend could not be read (lost, in r), else 0 or an error. */
-static int read_node(struct ent_xend_source *src, size_t i, struct ent_monitor_round *r,
-                     struct ent_error *err)
+static int read_node(void *source, size_t i, struct ent_monitor_round *r, struct ent_error *err)
 {
+    struct ent_xend_source *src = source;
     const char *url = src->urls[i];
     struct ent_sxp node = {0}, doms = {0};
     struct ent_error why;
@@ -215,7 +188,11 @@ static int read_node(struct ent_xend_source *src, size_t i, struct ent_monitor_r
     if (!rc)
         rc = ent_xend_call(url, "/xend/domain?detail=1", NULL, src->poll.timeout, &doms, &why);
     if (rc) {
-        rc = lose_node(url, &src->seen[i], &why, r, err);
+        const struct ent_xend_seen *seen = &src->seen[i];
+        char *shown = ent_url_without_password(url); /* never read: known by its URL only */
+        rc = ent_monitor_lose_node(r, "xend", seen->name ? seen->name : shown, seen->name, "xen",
+                                   seen->cpu, seen->memory_mb, why.msg, err);
+        ent_free(shown);
         if (!rc)
             *err = why;
         rc = rc ? rc : 1;
@@ -240,22 +217,7 @@ void ent_xend_source_configure(struct ent_xend_source *s, const struct ent_confi
 static int xend_read(struct ent_monitor *mon, struct ent_monitor_round *r, struct ent_error *err)
 {
     struct ent_xend_source *src = mon->state;
-    size_t read = 0;
-    struct ent_error first;
-    ent_error_init(&first);
-    for (size_t i = 0; i < src->n_urls; i++) {
-        int rc = read_node(src, i, r, err);
-        if (rc < 0)
-            return rc;
-        if (rc == 1 && !first.code)
-            first = *err;
-        read += rc == 0;
-    }
-    if (src->n_urls && !read) {
-        *err = first;
-        return first.code ? first.code : ENT_EIO;
-    }
-    return 0;
+    return ent_monitor_read_nodes(r, src, src->n_urls, read_node, err);
 }
 
 /* The CPU-time history goes on: the first round after a reload knows what each VM uses. */
