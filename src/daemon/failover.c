@@ -413,11 +413,13 @@ static void apply(struct ent_failover *f, struct ent_model *m)
             w->restarting = restarting;
             w->cannot_restart = cannot;
         }
+        if (w->health != ENT_HEALTH_RETURNED)
+            continue;
         int32_t node = -1;
         for (size_t n = 0; n < m->n_nodes && node < 0; n++)
             if (m->nodes[n].name && strcmp(m->nodes[n].name, w->name) == 0)
                 node = (int32_t)n;
-        if (w->health != ENT_HEALTH_RETURNED || node < 0)
+        if (node < 0)
             continue;
         /* A returned node: what it runs stays there, nothing else goes there. */
         struct ent_constraint ban = {.kind = ENT_CK_BAN, .name = ent_strdup("ban"), .res = -1};
@@ -456,9 +458,11 @@ static void hold_for_unknown(struct ent_failover *f, struct ent_model *m,
 {
     const char *name, *unknown = NULL;
     json_t *vms;
+    if (!m->lost || !autostart_pending(m))
+        return;
     json_object_foreach(m->lost, name, vms)
     {
-        if (!json_is_null(vms) || watched(f, name) || !autostart_pending(m))
+        if (!json_is_null(vms) || watched(f, name))
             continue;
         enum ent_power_state state = ENT_POWER_UNKNOWN;
         if (power && ent_power_set_find(power, name) &&
