@@ -5,6 +5,7 @@
 #include "daemon/lag.h"
 #include "daemon/loop.h"
 #include "drivers/driver.h"
+#include "model/definition.h"
 #include "monitor/monitor.h"
 #include "sim/cluster.h"
 #include "util/log.h"
@@ -342,12 +343,39 @@ static void test_a_lagging_snapshot_is_not_acted_on(void **state)
     free_instance(m);
 }
 
+/* The sim driver creates a defined VM on a node, and refuses one that runs already (never twice)
+ * or a node without the memory. */
+static void test_create_from_a_definition_never_twice(void **state)
+{
+    (void)state;
+    struct fixture *f = setup(0);
+    struct ent_driver *drv = &f->drivers.drivers[0];
+    struct ent_vm_definition def = {.name = "defined-1", .memory_mb = 256, .vcpus = 1};
+    struct ent_error err;
+    ent_error_init(&err);
+    const char *node = f->cluster.nodes[0].name;
+    assert_int_equal(drv->ops->create_vm(drv, &def, node, &err), 0);
+    int32_t v = ent_sim_vm_index(&f->cluster, "defined-1");
+    assert_true(v >= 0 && f->cluster.vms[v].running && f->cluster.vms[v].host == 0);
+    assert_int_equal(drv->ops->create_vm(drv, &def, f->cluster.nodes[1].name, &err), ENT_EEXISTS);
+    assert_non_null(strstr(err.msg, "already runs on"));
+    assert_int_equal(f->cluster.vms[v].host, 0);
+    /* A VM of the cluster that runs already: refused the same way. */
+    def.name = f->cluster.vms[0].name;
+    assert_int_equal(drv->ops->create_vm(drv, &def, node, &err), ENT_EEXISTS);
+    struct ent_vm_definition big = {.name = "big-1", .memory_mb = 1 << 30, .vcpus = 1};
+    assert_int_equal(drv->ops->create_vm(drv, &big, node, &err), ENT_EINVALID);
+    assert_true(ent_sim_vm_index(&f->cluster, "big-1") < 0);
+    teardown(f);
+}
+
 int main(void)
 {
     struct ent_error err;
     ent_log_open(NULL, ENT_LOG_ERROR, &err); /* quiet: errors are expected here */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_snapshot_describes_cluster),
+        cmocka_unit_test(test_create_from_a_definition_never_twice),
         cmocka_unit_test(test_registry_rejects_duplicates_and_unknown),
         cmocka_unit_test(test_migration_moves_vm),
         cmocka_unit_test(test_failed_migration_leaves_vm_on_source),
