@@ -7,6 +7,7 @@
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/log.h"
+#include "util/names.h"
 #include "util/str.h"
 
 #include <dirent.h>
@@ -55,6 +56,15 @@ static char *stamp_of(int dirfd, const char *name)
     return ent_strdup_printf("%llu:%llu:%lld:%lld.%09ld", (unsigned long long)st.st_dev,
                              (unsigned long long)st.st_ino, (long long)st.st_size,
                              (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+}
+
+/* Whether every byte of s is printable ASCII. */
+static bool printable(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
+            return false;
+    return true;
 }
 
 /* Whether dir/sub holds an entry called name (a link to the file, or a copy). */
@@ -153,8 +163,19 @@ int ent_definitions_load(const char *dir, const char *shared_paths, struct ent_v
     for (size_t i = 0; cache && i < cache->defs.len; i++)
         ent_namemap_put(&rd.cached_by_path, cache->defs.items[i].path, (int32_t)i);
     for (int i = 0; i < n; i++) {
-        if (names[i]->d_name[0] != '.' && ent_definition_format_of(names[i]->d_name) >= 0)
-            load_one(&rd, names[i]->d_name);
+        const char *name = names[i]->d_name;
+        if (name[0] == '.' || ent_definition_format_of(name) < 0) {
+            /* not a definition */
+        } else if (!printable(name)) { /* it would reach messages and the log */
+            struct ent_str q = ENT_STR_INIT;
+            ent_str_addf(&q, "%s/", dir);
+            json_array_append_new(issues,
+                                  json_sprintf("%s: a file name with unprintable bytes, skipped",
+                                               ent_name_quote(name, &q)));
+            ent_str_release(&q);
+        } else {
+            load_one(&rd, name);
+        }
         free(names[i]); /* scandir's, from libc */
     }
     free(names);
@@ -217,10 +238,12 @@ static void merge_running(struct ent_definitions_input *in, struct ent_model *m,
                 "used)",
                 d->name, d->path, (long long)d->memory_mb, (long long)seen_mb);
     if (d->local_disk && m->map.vm_host[v] >= 0) {
+        struct ent_str q = ENT_STR_INIT; /* a path from the file: never raw in a log line */
         reportf(in, seen, issues,
                 "VM %s: disk %s is not on shared storage (vm.shared_storage): it "
                 "stays on its node",
-                d->name, d->local_disk);
+                d->name, ent_name_quote(d->local_disk, &q));
+        ent_str_release(&q);
         ent_monitor_pin_vm(m, v);
     }
 }
@@ -236,11 +259,14 @@ static int add_ready(struct ent_definitions_input *in, struct ent_model *m,
     m->res[mem].demand[v] = d->memory_mb;
     m->res[cpu].demand[v] = d->vcpus * in->vm_cpu;
     set_attrs(&m->vms[v], d);
-    if (d->local_disk && d->autostart)
+    if (d->local_disk && d->autostart) {
+        struct ent_str q = ENT_STR_INIT;
         reportf(in, seen, issues,
                 "VM %s: disk %s is not on shared storage (vm.shared_storage): Entropy does not "
                 "choose a node for it",
-                d->name, d->local_disk);
+                d->name, ent_name_quote(d->local_disk, &q));
+        ent_str_release(&q);
+    }
     return 0;
 }
 

@@ -230,6 +230,7 @@ static void test_a_name_defined_twice_keeps_the_first(void **state)
     write_text(dir, "a.cfg", "name = \"twin\"\nmemory = 100\n");
     write_text(dir, "b.xml", "<domain><name>twin</name><memory unit='M'>200</memory></domain>");
     write_text(dir, "notes.txt", "not a definition");
+    write_text(dir, "bad\nname.cfg", "name = \"other\"\nmemory = 100\n");
     struct ent_vm_definitions defs;
     struct ent_error err;
     ent_error_init(&err);
@@ -238,7 +239,11 @@ static void test_a_name_defined_twice_keeps_the_first(void **state)
     assert_int_equal(ent_definitions_load(dir, "", &defs, NULL, issues, &err), 0);
     assert_int_equal(defs.len, 1);
     assert_int_equal(defs.items[0].memory_mb, 100);
-    assert_int_equal(json_array_size(issues), 1);
+    assert_int_equal(json_array_size(issues), 2);
+    /* A file name with a newline never reaches a message raw. */
+    assert_non_null(strstr(json_string_value(json_array_get(issues, 1)),
+                           "/bad\\x0aname.cfg: a file name with unprintable bytes, skipped"));
+    assert_null(ent_vm_definitions_find(&defs, "other"));
     assert_non_null(strstr(json_string_value(json_array_get(issues, 0)), "b.xml: VM twin is "
                                                                          "already defined by"));
     ent_vm_definitions_release(&defs);
