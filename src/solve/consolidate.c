@@ -13,7 +13,10 @@
  *    others' VMs fill their room; the fewest moves.
  * 6. Anytime: while a gap to the bound remains and time is left, fewer nodes by the keep set (on
  *    the largest nodes by the binding resource, or one node fewer of a type), else the search
- *    again with more effort. The search stops at 90 % of the limit, the finish at the limit.
+ *    again with more effort.
+ * 7. Finish: moves reduced, VMs brought home, then fewer migrations at those nodes (fewer_moves.c:
+ *    a VM that left a node that stays active goes back when the arrivals there can be repacked).
+ * The search stops at 75 % of the limit, the finish's steps at 95 %: the rest is for measuring.
  * Random choices come from the seed, so a seed gives one answer (unless the time limit cuts). */
 #include "model/model.h"
 #include "solve/bounds.h"
@@ -240,6 +243,8 @@ static void finish(struct run *r, double limit)
     ent__keep_in_place(p);
     ent__reduce_moves(p, limit);
     ent__bring_home(p, limit);
+    ent__fewer_moves(p, r->bound.resource, r->opts->seed, limit);
+    ent__keep_in_place(p);
     ent__solve_measure(p->m, &p->target, st);
     st->proven |= st->nodes_used == r->bound.nodes;
     st->gap = st->nodes_used - r->bound.nodes;
@@ -253,10 +258,10 @@ static void finish(struct run *r, double limit)
 static int consolidate(struct ent_pack *p, const struct ent_solve_options *opts,
                        struct ent_solve_stats *st, struct ent_error *err)
 {
-    /* The search stops at 90 % of the limit: the rest is for the finish, which stops at it. */
+    /* The search stops at 75 % of the limit, the finish's steps at 95 %: the rest is measuring. */
     struct run r = {.p = p, .opts = opts, .st = st, .t0 = ent_now()};
     r.mark = r.t0;
-    r.deadline = r.t0 + 0.9 * opts->time_limit;
+    r.deadline = r.t0 + 0.75 * opts->time_limit;
     int rc = ent__solve_repair(p, err);
     if (rc)
         return rc; /* an impossible instance stays impossible for any objective */
@@ -273,7 +278,7 @@ static int consolidate(struct ent_pack *p, const struct ent_solve_options *opts,
     st->times.keep_set = lap(&r);
     exact_when_small(&r);
     anytime(&r, &ks);
-    finish(&r, r.t0 + opts->time_limit);
+    finish(&r, r.t0 + 0.95 * opts->time_limit);
     ent_free(r.base);
     ent__engine_release(&r.e);
     return 0;

@@ -29,7 +29,7 @@ static void move(struct homecoming *h, int32_t vm, int32_t node)
     ent_freeindex_update(&h->fi, node);
 }
 
-static int cmp_size_desc(const void *a, const void *b, void *arg)
+int ent__cmp_size_desc(const void *a, const void *b, void *arg)
 {
     const double *size = arg;
     int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
@@ -53,7 +53,7 @@ static int bring_home(struct homecoming *h, int32_t vm, int32_t home)
         if (ent_pack_home(p, u) != home && !ent_pack_pinned(p, u))
             h->evicted[n++] = u;
     }
-    qsort_r(h->evicted, n, sizeof *h->evicted, cmp_size_desc, (void *)h->size);
+    qsort_r(h->evicted, n, sizeof *h->evicted, ent__cmp_size_desc, (void *)h->size);
     size_t out = 0;
     while (out < n && !ent_pack_fits(p, vm, home))
         ent_pack_unplace(p, h->evicted[out++]);

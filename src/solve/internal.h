@@ -80,6 +80,8 @@ void ent__reduce_moves(struct ent_pack *p, double deadline);
 /* Brings moved VMs home when their node stays active, moving VMs that are not at home out of the
  * way (homecoming.c); never adds a node or a migration. */
 void ent__bring_home(struct ent_pack *p, double deadline);
+/* qsort_r order of VM indexes by size (the array passed as arg) decreasing, ties by index. */
+int ent__cmp_size_desc(const void *a, const void *b, void *size);
 /* The repair objective on its own: the constraints made to hold with few moves (repair.c). */
 int ent__solve_repair(struct ent_pack *p, struct ent_error *err);
 /* Counts of the change current -> target (measure.c). */
@@ -147,5 +149,24 @@ void ent__empty_greedily(struct engine *e, int64_t bound);
 /* Large-neighbourhood search until the bound, a run of failures or the deadline. */
 void ent__lns_search(struct engine *e, int64_t bound, double deadline, struct ent_solve_stats *st,
                      double t0);
+
+/* A repacking subproblem: VMs taken off (unplaced), to go into a few nodes. */
+struct ent_subproblem {
+    struct engine *e;
+    int32_t *bins; /* the nodes they may go to */
+    size_t n_bins;
+    int32_t *items; /* the VMs, largest first */
+    size_t n_items;
+    int32_t *home; /* per item, its host before the step */
+    long budget;   /* search nodes the exact search may visit */
+};
+/* Repacks s's items into its bins: best fit from home, dot product, best fit, then (small
+ * subproblems) the exact search; 0 with every item back on its home when all fail. */
+int ent__repack(struct ent_subproblem *s);
+
+/* Fewer migrations at the same active nodes (fewer_moves.c): VMs that left a node that stays
+ * active go back, the VMs that arrived there (whose moves are forced: their node empties) making
+ * room by a repack over that node and a few roomy ones. Until no step helps or the deadline. */
+void ent__fewer_moves(struct ent_pack *p, int binding, uint64_t seed, double deadline);
 
 #endif

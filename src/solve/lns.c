@@ -128,16 +128,6 @@ void ent__empty_greedily(struct engine *e, int64_t bound)
 
 /* --- Large-neighbourhood search ------------------------------------------------------------ */
 
-struct subproblem {
-    struct engine *e;
-    int32_t *bins; /* helper nodes */
-    size_t n_bins;
-    int32_t *items; /* VMs, largest first */
-    size_t n_items;
-    int32_t *home; /* per item, its host before the step */
-    long budget;
-};
-
 /* Whether bins i and j have the same free room in every resource (then trying both is useless). */
 static bool same_room(const struct ent_pack *p, int32_t a, int32_t b)
 {
@@ -148,7 +138,7 @@ static bool same_room(const struct ent_pack *p, int32_t a, int32_t b)
     return 1;
 }
 
-static int dfs(struct subproblem *s, size_t k)
+static int dfs(struct ent_subproblem *s, size_t k)
 {
     if (k == s->n_items)
         return 1;
@@ -184,7 +174,7 @@ static int dfs(struct subproblem *s, size_t k)
 
 /* Best-fit decreasing of the subproblem's items into its bins; with home_first, an item whose
  * home is a bin and has room goes back there. */
-static int repack_greedy(struct subproblem *s, int home_first)
+static int repack_greedy(struct ent_subproblem *s, int home_first)
 {
     struct ent_pack *p = s->e->p;
     for (size_t k = 0; k < s->n_items; k++) {
@@ -218,7 +208,7 @@ static int repack_greedy(struct subproblem *s, int home_first)
 
 /* Fills the bins one at a time by dot product (see dotpack.c) among the subproblem's items, an
  * item on its home bin counting one more, so that VMs stay where they can. */
-static int repack_dot(struct subproblem *s)
+static int repack_dot(struct ent_subproblem *s)
 {
     struct ent_pack *p = s->e->p;
     size_t R = p->n_res, left = s->n_items;
@@ -254,7 +244,7 @@ static int repack_dot(struct subproblem *s)
 }
 
 /* Takes every item off the bins (after a failed attempt). */
-static void unplace_items(struct subproblem *s)
+static void unplace_items(struct ent_subproblem *s)
 {
     for (size_t k = 0; k < s->n_items; k++)
         ent_pack_unplace(s->e->p, s->items[k]);
@@ -324,9 +314,7 @@ static size_t pick_helpers(struct engine *e, int32_t victim, struct node_key *or
     return covered ? n_bins : 0;
 }
 
-/* Repacks s's items into its bins: best fit from home, dot product, best fit, then (small
- * subproblems) the exact search; everything back where it was when all fail. */
-static int repack(struct subproblem *s)
+int ent__repack(struct ent_subproblem *s)
 {
     int ok = repack_greedy(s, 1);
     if (!ok) {
@@ -364,13 +352,13 @@ static int lns_step(struct engine *e, int32_t victim, struct node_key *order, si
         n_items -= p->n_residents[bins[--n_bins]];
     if (n_items > LNS_MAX_ITEMS)
         return 0;
-    struct subproblem s = {e,
-                           bins,
-                           n_bins,
-                           ent_malloc((n_items + 1) * sizeof(int32_t)),
-                           0,
-                           ent_malloc((n_items + 1) * sizeof(int32_t)),
-                           e->dfs_budget};
+    struct ent_subproblem s = {e,
+                               bins,
+                               n_bins,
+                               ent_malloc((n_items + 1) * sizeof(int32_t)),
+                               0,
+                               ent_malloc((n_items + 1) * sizeof(int32_t)),
+                               e->dfs_budget};
     for (size_t j = 0; j <= n_bins; j++) {
         int32_t node = j == n_bins ? victim : bins[j];
         for (uint32_t k = 0; k < p->n_residents[node]; k++)
@@ -381,7 +369,7 @@ static int lns_step(struct engine *e, int32_t victim, struct node_key *order, si
         s.home[k] = p->target.vm_host[s.items[k]];
         ent_pack_unplace(p, s.items[k]);
     }
-    int ok = repack(&s);
+    int ok = ent__repack(&s);
     for (size_t j = 0; j < n_bins; j++)
         ent_freeindex_update(&e->fi, bins[j]);
     if (ok)
