@@ -125,6 +125,7 @@ step "fuzz entropy.properties reader (${FUZZ_SECONDS}s)" fuzz config
 step "fuzz lab state files (${FUZZ_SECONDS}s)" fuzz lab
 step "fuzz QMP client replies (${FUZZ_SECONDS}s)" fuzz qmp
 step "fuzz VM definitions, Xen and libvirt (${FUZZ_SECONDS}s)" fuzz definition
+step "fuzz trace CSV reader (${FUZZ_SECONDS}s)" fuzz trace
 
 format_check() {
     git ls-files '*.c' '*.h' | xargs clang-format --dry-run -Werror

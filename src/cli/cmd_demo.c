@@ -4,6 +4,7 @@
 #include "daemon/loop.h"
 #include "drivers/driver.h"
 #include "monitor/monitor.h"
+#include "replay/trace.h"
 #include "sim/cluster.h"
 #include "util/clock.h"
 #include "util/error.h"
@@ -42,22 +43,21 @@ static void print_round(const struct ent_round *r, size_t active_after)
            r->decision.seconds * 1000);
 }
 
-static const struct option longopts[] = {{"rounds", required_argument, NULL, 'r'},
-                                         {"nodes", required_argument, NULL, 'n'},
-                                         {"vms", required_argument, NULL, 'v'},
-                                         {"seed", required_argument, NULL, 's'},
-                                         {"objective", required_argument, NULL, 'b'},
-                                         {"failure-rate", required_argument, NULL, 'f'},
-                                         {"log", required_argument, NULL, 'l'},
-                                         {"quiet", no_argument, NULL, 'q'},
-                                         {NULL, 0, NULL, 0}};
+static const struct option longopts[] = {
+    {"rounds", required_argument, NULL, 'r'},    {"nodes", required_argument, NULL, 'n'},
+    {"vms", required_argument, NULL, 'v'},       {"seed", required_argument, NULL, 's'},
+    {"objective", required_argument, NULL, 'b'}, {"failure-rate", required_argument, NULL, 'f'},
+    {"log", required_argument, NULL, 'l'},       {"quiet", no_argument, NULL, 'q'},
+    {"trace", required_argument, NULL, 't'},     {NULL, 0, NULL, 0}};
 
 struct demo_args {
     struct ent_sim_options so;
     struct ent_loop loop;
     const char *log_path;
     double rounds;
-    int quiet;
+    int quiet, nodes_given;
+    const char *trace_path;
+    struct ent_trace trace; /* replayed instead of the random load when trace_path is set */
 };
 
 static int parse_option(struct demo_args *a, int c)
@@ -71,6 +71,7 @@ static int parse_option(struct demo_args *a, int c)
     case 'n':
         rc = ent_cli_key_number("demo", "--nodes", "monitor.sim.nodes", optarg, &num);
         a->so.nodes = (size_t)num;
+        a->nodes_given = 1;
         return rc ? ENT_EXIT_INPUT : 0;
     case 'v':
         rc = ent_cli_key_number("demo", "--vms", "monitor.sim.vms", optarg, &num);
@@ -94,6 +95,9 @@ static int parse_option(struct demo_args *a, int c)
     case 'q':
         a->quiet = 1;
         return 0;
+    case 't':
+        a->trace_path = optarg;
+        return 0;
     default:
         return ent_cli_fail("demo", "bad option (see entropy demo --help)");
     }
@@ -106,7 +110,10 @@ static void run_rounds(struct demo_args *a, struct ent_sim_cluster *cluster,
     tot->first_active = ent_sim_active_nodes(cluster);
     tot->min_active = tot->first_active;
     for (int i = 0; i < (int)a->rounds && !stop_requested; i++) {
-        if (i > 0)
+        if (a->trace_path) /* sample i of the trace, from the start again past its end */
+            ent_sim_cluster_set_loads(cluster, a->trace.cpu + (size_t)i % a->trace.n_steps,
+                                      a->trace.n_steps);
+        else if (i > 0)
             ent_sim_cluster_step(cluster);
         struct ent_round r;
         ent_loop_round(&a->loop, &r);
@@ -182,15 +189,27 @@ int ent_cmd_demo(int argc, char **argv)
         return ent_cli_fail("demo", "unexpected argument \"%s\"", argv[optind]);
     struct ent_error err;
     ent_error_init(&err);
-    if (ent_log_open(a.log_path, ENT_LOG_INFO, &err))
+    ent_trace_init(&a.trace);
+    if (a.trace_path) { /* the trace's VMs, on enough nodes for them unless --nodes says */
+        if (ent_trace_read(&a.trace, a.trace_path, 300, &err))
+            return ent_cli_fail("demo", "%s", err.msg);
+        a.so.vms = a.trace.n_vms;
+        if (!a.nodes_given && a.so.nodes < (a.so.vms + 2) / 3)
+            a.so.nodes = (a.so.vms + 2) / 3;
+    }
+    if (ent_log_open(a.log_path, ENT_LOG_INFO, &err)) {
+        ent_trace_release(&a.trace);
         return ent_cli_fail("demo", "%s", err.msg);
+    }
     struct ent_sim_cluster cluster;
     if (ent_sim_cluster_init(&cluster, &a.so, &err)) {
         ent_log_close();
+        ent_trace_release(&a.trace);
         return ent_cli_fail("demo", "%s", err.msg);
     }
     status = demo(&a, &cluster);
     ent_sim_cluster_release(&cluster);
+    ent_trace_release(&a.trace);
     ent_log_close();
     return status;
 }

@@ -80,7 +80,7 @@ static const struct ent_command commands[] = {
      "usage: entropy demo [--rounds N] [--nodes N] [--vms N] [--seed N]\n"
      "                    [--objective consolidate|repair|balance|energy]\n"
      "                    [--failure-rate P]\n"
-     "                    [--log FILE] [--quiet]\n"
+     "                    [--log FILE] [--quiet] [--trace DIR|FILE]\n"
      "\n"
      "Runs monitor -> decide -> plan -> execute for a bounded number of rounds on a simulated\n"
      "cluster (default 16 nodes of 4 CPUs / 8 GiB, 48 VMs of 512-2048 MB) whose VM loads\n"
@@ -93,8 +93,38 @@ static const struct ent_command commands[] = {
      "  --objective NAME  consolidate (default), repair, balance or energy\n"
      "  --failure-rate P  probability that a migration fails, 0 to 1 (default 0)\n"
      "  --log FILE        log file (default logs/entropy.log)\n"
-     "  --quiet           no line per round, only the summary\n",
+     "  --quiet           no line per round, only the summary\n"
+     "  --trace DIR|FILE  replay a utilisation trace (as entropy simulate reads it): its VMs,\n"
+     "                    round k at sample k (from the start again past the end), on\n"
+     "                    enough nodes for them (a third as many) unless --nodes says\n",
      ent_cmd_demo},
+    {"simulate", "replay a utilisation trace through policies: energy, SLA, migrations",
+     "usage: entropy simulate --trace DIR|FILE [--preset cloudsim-planetlab]\n"
+     "                        [--policy P[,P...]] [--step S] [--hosts N] [--seed N]\n"
+     "                        [--solver-time S] [--solver-levels N] [--ceiling F]\n"
+     "                        [--min-gain N] [-o OUT]...\n"
+     "\n"
+     "Replays a trace on a simulated cluster in simulated time (a day in seconds): the\n"
+     "start placement (power-aware best-fit decreasing at full CPU), then at each sample the\n"
+     "policy's decision, planned by Entropy's planner and timed by its cost model. The trace\n"
+     "is a folder with one file per VM and one CPU sample in percent per line (the PlanetLab\n"
+     "traces; --step S seconds apart, default the preset's 300), or a CSV file of\n"
+     "time,vm,cpu,mem lines. Prints per policy the energy (kWh), SLATAH, PDM, SLAV, ESV,\n"
+     "migrations and host shutdowns (docs/simulation.md defines them).\n"
+     "\n"
+     "  --policy P       one or more of entropy, entropy-energy, lr-mmt-1.2, thr-mmt-0.8,\n"
+     "                   none (default: all, side by side)\n"
+     "  --hosts N        hosts instead of the preset's 800\n"
+     "  --solver-time S  the decision engine's time limit per sample, a safety net (default 2)\n"
+     "  --solver-levels N  its anytime levels per sample (default 2): the figures depend on\n"
+     "                   the seed alone, not on the machine's speed\n"
+     "  --ceiling F      Entropy's policies fill hosts to this share of their CPU (0.9)\n"
+     "  --min-gain N     hosts a consolidation must free to be done (default 2)\n"
+     "  -o OUT           OUT.json (a policies array), OUT.csv (every interval) or OUT.svg (a\n"
+     "                   chart of active hosts, power and SLA); may repeat\n"
+     "\n"
+     "Exit status: 0 done, 2 bad input (a malformed trace names its file and line).\n",
+     ent_cmd_simulate},
     {"monitor", "show what a monitoring source reports, as Entropy sees it",
      "usage: entropy monitor (--ganglia HOST[:PORT] [--query PATH] | --ganglia-file FILE |\n"
      "                        --xend URL[,URL...] | --libvirt [NAME=]URI ... |\n"

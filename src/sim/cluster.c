@@ -94,6 +94,15 @@ void ent_sim_cluster_step(struct ent_sim_cluster *c)
     }
 }
 
+void ent_sim_cluster_set_loads(struct ent_sim_cluster *c, const double *share, size_t stride)
+{
+    for (size_t i = 0; i < c->n_vms; i++) {
+        double load = share[i * stride] * 100;
+        c->vms[i].load = load < 0 ? 0 : load > 100 ? 100 : load;
+        c->vms[i].active = c->vms[i].load >= 30;
+    }
+}
+
 int32_t ent_sim_node_index(const struct ent_sim_cluster *c, const char *name)
 {
     for (size_t i = 0; i < c->n_nodes; i++)

@@ -63,6 +63,9 @@ int ent_sim_cluster_init(struct ent_sim_cluster *c, const struct ent_sim_options
 void ent_sim_cluster_release(struct ent_sim_cluster *c);
 /* Changes VM loads for the next round. */
 void ent_sim_cluster_step(struct ent_sim_cluster *c);
+/* Sets VM i's load to share[i * stride] (0..1 of its vCPUs) for every VM: a replayed trace
+ * instead of the random walk; active when at least 30 %. */
+void ent_sim_cluster_set_loads(struct ent_sim_cluster *c, const double *share, size_t stride);
 int32_t ent_sim_node_index(const struct ent_sim_cluster *c, const char *name);
 int32_t ent_sim_vm_index(const struct ent_sim_cluster *c, const char *name);
 /* Memory and CPU (hundredths of a core) used on node by its running VMs. */

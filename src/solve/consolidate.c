@@ -215,7 +215,8 @@ static void anytime(struct run *r, struct ent_keep_set *ks)
 {
     struct ent_pack *p = r->p;
     struct ent_solve_stats *st = r->st;
-    for (int level = 1; !st->proven && st->nodes_used > r->bound.nodes && ent_now() < r->deadline;
+    for (int level = 1; !st->proven && st->nodes_used > r->bound.nodes && ent_now() < r->deadline &&
+                        (r->opts->max_levels == 0 || level <= r->opts->max_levels);
          level++) {
         ks->effort = KEEP_SET_EFFORT << (level < 4 ? level : 4);
         if (level <= 4 &&

@@ -35,6 +35,10 @@ struct ent_solve_options {
     const struct ent_objective *objective;
     double time_limit; /* seconds; the first solver is greedy and ends well before */
     uint64_t seed;
+    /* Consolidate's anytime phase stops after this many levels (0: at the limit). With a limit
+     * that does not cut, the answer then depends on the seed alone, not on the machine's speed
+     * (trace replay needs that). */
+    int max_levels;
 };
 
 struct ent_solve_stats {
