@@ -14,13 +14,19 @@
 
 #define MAX_OUTPUTS 8
 
-static const struct option longopts[] = {
-    {"trace", required_argument, NULL, 't'},       {"preset", required_argument, NULL, 'p'},
-    {"policy", required_argument, NULL, 'P'},      {"step", required_argument, NULL, 's'},
-    {"hosts", required_argument, NULL, 'H'},       {"seed", required_argument, NULL, 'S'},
-    {"solver-time", required_argument, NULL, 'T'}, {"solver-levels", required_argument, NULL, 'L'},
-    {"ceiling", required_argument, NULL, 'c'},     {"min-gain", required_argument, NULL, 'g'},
-    {"output", required_argument, NULL, 'o'},      {NULL, 0, NULL, 0}};
+static const struct option longopts[] = {{"trace", required_argument, NULL, 't'},
+                                         {"preset", required_argument, NULL, 'p'},
+                                         {"policy", required_argument, NULL, 'P'},
+                                         {"step", required_argument, NULL, 's'},
+                                         {"hosts", required_argument, NULL, 'H'},
+                                         {"seed", required_argument, NULL, 'S'},
+                                         {"solver-time", required_argument, NULL, 'T'},
+                                         {"solver-levels", required_argument, NULL, 'L'},
+                                         {"failure-rate", required_argument, NULL, 'f'},
+                                         {"ceiling", required_argument, NULL, 'c'},
+                                         {"min-gain", required_argument, NULL, 'g'},
+                                         {"output", required_argument, NULL, 'o'},
+                                         {NULL, 0, NULL, 0}};
 
 struct sim_args {
     const char *trace;
@@ -90,6 +96,8 @@ static int parse_option(struct sim_args *a, int c)
         rc = number("--solver-levels", 1, 100, &num);
         a->opts.solver_levels = (int)num;
         return rc;
+    case 'f':
+        return number("--failure-rate", 0, 1, &a->opts.failure_rate);
     case 'c':
         return number("--ceiling", 0.1, 1, &a->opts.ceiling);
     case 'g':

@@ -108,9 +108,21 @@ void ent_driver_set_init(struct ent_driver_set *set)
 int ent_driver_set_open(struct ent_driver_set *set, const char *name, void *arg,
                         struct ent_error *err)
 {
+    const struct ent_driver_ops *ops = ent_driver_lookup(name);
+    if (!ops)
+        return ent_error(err, ENT_ENOTFOUND, "no driver named \"%s\"", name);
+    return ent_driver_set_open_ops(set, ops, arg, err);
+}
+
+int ent_driver_set_open_ops(struct ent_driver_set *set, const struct ent_driver_ops *ops, void *arg,
+                            struct ent_error *err)
+{
     if (set->len == ENT_DRIVER_SET_MAX)
         return ent_error(err, ENT_EINVALID, "more than %d drivers", ENT_DRIVER_SET_MAX);
-    int rc = ent_driver_open(&set->drivers[set->len], name, arg, err);
+    struct ent_driver *drv = &set->drivers[set->len];
+    drv->ops = ops;
+    drv->state = NULL;
+    int rc = ops->open ? ops->open(drv, arg, err) : 0;
     if (!rc)
         set->len++;
     return rc;

@@ -132,6 +132,10 @@ struct ent_driver_set {
 void ent_driver_set_init(struct ent_driver_set *set);
 ENT_MUST_USE int ent_driver_set_open(struct ent_driver_set *set, const char *name, void *arg,
                                      struct ent_error *err);
+/* The same for a driver given by its ops, registered or not (trace replay's simulator). */
+ENT_MUST_USE int ent_driver_set_open_ops(struct ent_driver_set *set,
+                                         const struct ent_driver_ops *ops, void *arg,
+                                         struct ent_error *err);
 struct ent_driver *ent_driver_set_pick(struct ent_driver_set *set, const char *node,
                                        const char *node_driver);
 /* Opens driver name from the configuration into the set, unless it is open already. */

@@ -50,6 +50,26 @@ struct ent_model;
 int ent__replay_model(const struct ent_replay *r, const double *cpu, double cpu_share,
                       struct ent_model *m, struct ent_error *err);
 
+struct ent_plan;
+struct ent_sim_cluster;
+struct ent_driver_set;
+/* The simulated cluster the plans run on: it mirrors the replay (hosts host-NNNN, VMs vm-NNNNNN
+ * as the model names them), and Entropy's executor acts on it through the simulator's driver. */
+struct ent_replay_sim {
+    struct ent_sim_cluster *cluster;
+    struct ent_driver_set *drivers;
+};
+
+int ent__replay_sim_open(struct ent_replay_sim *s, const struct ent_replay *r,
+                         struct ent_error *err);
+void ent__replay_sim_close(struct ent_replay_sim *s);
+/* Runs plan (on m) through the executor and reads back where every VM runs into placement;
+ * returns the actions that failed. */
+size_t ent__replay_sim_execute(struct ent_replay_sim *s, const struct ent_model *m,
+                               const struct ent_plan *plan, int32_t *placement);
+/* Puts the VMs where placement says, without the executor (a plan the planner refused). */
+void ent__replay_sim_place(struct ent_replay_sim *s, const int32_t *placement);
+
 /* Every VM placed by power-aware best-fit decreasing at its full CPU (CloudSim's start). */
 int ent__replay_place_initially(struct ent_replay *r, struct ent_error *err);
 

@@ -29,8 +29,9 @@ int ent__replay_model(const struct ent_replay *r, const double *cpu, double cpu_
                                       t->power[ENT_POWER_POINTS - 1]);
     }
     for (size_t v = 0; v < r->n_vms; v++) {
-        int i =
-            ent_model_add_vm(m, (int64_t)v, r->trace->names[v], ENT_VM_RUNNING, r->host_of[v], err);
+        char name[32]; /* the trace's names are shown in reports; the plans use these */
+        snprintf(name, sizeof name, "vm-%06zu", v);
+        int i = ent_model_add_vm(m, (int64_t)v, name, ENT_VM_RUNNING, r->host_of[v], err);
         if (i < 0)
             return i;
         m->res[c].demand[i] = (int64_t)ceil(cpu[v]);

@@ -91,6 +91,7 @@ const struct ent_replay_policy ent_replay_policy_entropy = {
     .name = "entropy",
     .summary = "Entropy's engine, fewest hosts, with a CPU ceiling and a minimum gain",
     .variant = "consolidate",
+    .executes = true,
     .decide = entropy_decide,
 };
 
@@ -98,5 +99,6 @@ const struct ent_replay_policy ent_replay_policy_entropy_energy = {
     .name = "entropy-energy",
     .summary = "Entropy's engine, least power, with a CPU ceiling and a minimum gain",
     .variant = "energy",
+    .executes = true,
     .decide = entropy_decide,
 };

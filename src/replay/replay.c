@@ -64,14 +64,35 @@ static void teardown(struct ent_replay *r)
     ent_free(r->host_of);
 }
 
-/* Per VM, the seconds its move takes and when it ends (the plan's), 0 for a VM that stays; 0, or
- * 1 when the planner refused and the moves were timed one by one by the cost model. */
-static int time_moves(const struct ent_replay *r, const int32_t *target, const double *demand,
-                      double *busy, double *suspended, double *end)
+/* Per VM, from the plan: seconds migrating, seconds suspended, when its last action ends. */
+static void take_times(const struct ent_plan *plan, double *busy, double *suspended, double *end)
+{
+    for (size_t i = 0; i < plan->len; i++) {
+        const struct ent_action *a = &plan->actions[i];
+        if (a->vm < 0)
+            continue;
+        if (a->kind == ENT_ACTION_MIGRATE_VM)
+            busy[a->vm] += (double)(a->end - a->start);
+        else if (a->kind == ENT_ACTION_SUSPEND_VM) /* down from its suspend ... */
+            suspended[a->vm] -= (double)a->start;
+        else if (a->kind == ENT_ACTION_RESUME_VM) /* ... to its resume's end */
+            suspended[a->vm] += (double)a->end;
+        end[a->vm] = fmax(end[a->vm], (double)a->end);
+    }
+}
+
+/* Per VM, the seconds its move takes and when it ends (the plan's), 0 for a VM that stays; for a
+ * policy that executes, the plan run by the executor on the simulated cluster and target set to
+ * where the VMs are after it.
+ * Returns 1 when the planner refused: the moves are then timed one by one by the cost model and
+ * made without the executor. *failed counts the actions that failed. */
+static int time_moves(const struct ent_replay *r, struct ent_replay_sim *sim, int32_t *target,
+                      const double *demand, double *busy, double *suspended, double *end,
+                      size_t *failed)
 {
     struct ent_model m;
     struct ent_error err;
-    int unplanned = 0;
+    int unplanned = 1;
     memset(busy, 0, r->n_vms * sizeof *busy);
     memset(suspended, 0, r->n_vms * sizeof *suspended);
     memset(end, 0, r->n_vms * sizeof *end);
@@ -89,29 +110,16 @@ static int time_moves(const struct ent_replay *r, const int32_t *target, const d
         struct ent_plan_stats ps;
         ent_plan_init(&plan);
         if (ent_plan_build(&m, &map, &po, &plan, &ps, &err) == 0) {
-            for (size_t i = 0; i < plan.len; i++) {
-                const struct ent_action *a = &plan.actions[i];
-                if (a->vm < 0)
-                    continue;
-                double span = (double)(a->end - a->start);
-                if (a->kind == ENT_ACTION_MIGRATE_VM)
-                    busy[a->vm] += span;
-                else if (a->kind == ENT_ACTION_SUSPEND_VM) /* down from its suspend ... */
-                    suspended[a->vm] -= (double)a->start;
-                else if (a->kind == ENT_ACTION_RESUME_VM) /* ... to its resume's end */
-                    suspended[a->vm] += (double)a->end;
-                end[a->vm] = fmax(end[a->vm], (double)a->end);
-            }
-        } else {
-            unplanned = 1;
+            unplanned = 0;
+            take_times(&plan, busy, suspended, end);
+            if (sim->cluster)
+                *failed += ent__replay_sim_execute(sim, &m, &plan, target);
         }
         ent_plan_release(&plan);
         ent_mapping_release(&map);
-    } else {
-        unplanned = 1;
     }
     ent_model_release(&m);
-    if (unplanned)
+    if (unplanned) {
         for (size_t v = 0; v < r->n_vms; v++)
             if (target[v] != r->host_of[v]) {
                 struct ent_precopy pc;
@@ -119,11 +127,15 @@ static int time_moves(const struct ent_replay *r, const int32_t *target, const d
                             r->opts->cost.dirty_rate, &pc);
                 busy[v] = end[v] = pc.seconds;
             }
+        if (sim->cluster)
+            ent__replay_sim_place(sim, target);
+    }
     return unplanned;
 }
 
 struct run {
     struct ent_replay r;
+    struct ent_replay_sim sim;
     struct ent_replay_result *out;
     double *now, *next, *busy, *suspended, *end, *host_now, *host_next, *host_free_at;
     size_t *count;
@@ -136,11 +148,15 @@ static void account_moves(struct run *x)
     struct ent_replay *r = &x->r;
     struct ent_replay_totals *t = &x->out->totals;
     struct ent_replay_step *s = &x->out->steps[r->step];
+    size_t wanted = 0;
     for (size_t v = 0; v < r->n_vms; v++)
-        s->migrations += x->target[v] != r->host_of[v];
-    if (s->migrations == 0)
+        wanted += x->target[v] != r->host_of[v];
+    if (wanted == 0)
         return;
-    x->out->unplanned += (size_t)time_moves(r, x->target, x->now, x->busy, x->suspended, x->end);
+    x->out->unplanned += (size_t)time_moves(r, &x->sim, x->target, x->now, x->busy, x->suspended,
+                                            x->end, &x->out->failed_actions);
+    for (size_t v = 0; v < r->n_vms; v++) /* where the VMs are now */
+        s->migrations += x->target[v] != r->host_of[v];
     memset(x->host_free_at, 0, r->n_hosts * sizeof *x->host_free_at);
     for (size_t v = 0; v < r->n_vms; v++) {
         t->degraded +=
@@ -241,6 +257,8 @@ int ent_replay_run(const struct ent_trace *trace, const struct ent_replay_preset
     out->n_steps = trace->n_steps;
     out->steps = ent_calloc(trace->n_steps + 1, sizeof *out->steps);
     run_alloc(&x);
+    if (policy->executes)
+        rc = ent__replay_sim_open(&x.sim, &x.r, err);
     void *state = policy->init ? policy->init(&x.r) : NULL;
     for (size_t k = 0; k < trace->n_steps && !rc; k++) {
         struct ent_replay *r = &x.r;
@@ -264,6 +282,7 @@ int ent_replay_run(const struct ent_trace *trace, const struct ent_replay_preset
     }
     if (policy->release)
         policy->release(state);
+    ent__replay_sim_close(&x.sim);
     run_free(&x);
     teardown(&x.r);
     ent_replay_figures(&out->totals, &out->figures);

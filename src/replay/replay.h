@@ -65,6 +65,7 @@ struct ent_replay_options {
     double ceiling;            /* Entropy's policies: hosts filled to this share of their CPU */
     long min_gain;             /* Entropy's policies: hosts a consolidation must free */
     int node_concurrency;      /* migrations at once through a host's link */
+    double failure_rate;       /* chance a migration the executor runs fails (injected) */
     struct ent_costmodel cost; /* bandwidth set from the preset */
 };
 
@@ -74,6 +75,7 @@ struct ent_replay_options {
  * NULL). */
 struct ent_replay_policy {
     const char *name, *summary, *variant;
+    bool executes; /* its plans run through Entropy's executor and the simulator's driver */
     int (*decide)(const struct ent_replay_policy *self, const struct ent_replay *r, void *state,
                   int32_t *target, struct ent_error *err);
     void *(*init)(const struct ent_replay *r);
@@ -94,7 +96,8 @@ struct ent_replay_result {
     struct ent_replay_totals totals;
     struct ent_replay_figures figures;
     double wall_seconds;
-    size_t unplanned; /* decisions the planner refused: their migrations timed one by one */
+    size_t unplanned;      /* decisions the planner refused: their migrations timed one by one */
+    size_t failed_actions; /* actions the executor reported failed (the VM stayed) */
     struct ent_replay_step *steps;
     size_t n_steps;
 };

@@ -20,14 +20,14 @@ json_t *ent_replay_report_json(const struct ent_replay_report *rep)
     for (size_t i = 0; i < rep->n_results; i++) {
         const struct ent_replay_result *r = &rep->results[i];
         const struct ent_replay_figures *f = &r->figures;
-        json_array_append_new(policies,
-                              json_pack("{s:s,s:f,s:f,s:f,s:f,s:f,s:I,s:I,s:f,s:f,s:I}", "policy",
-                                        r->policy, "energy_kwh", f->energy_kwh, "slatah", f->slatah,
-                                        "pdm", f->pdm, "slav", f->slav, "esv", f->esv, "migrations",
-                                        (json_int_t)r->totals.migrations, "shutdowns",
-                                        (json_int_t)r->totals.shutdowns, "mean_active_hosts",
-                                        mean_active(r), "wall_seconds", r->wall_seconds,
-                                        "unplanned_steps", (json_int_t)r->unplanned));
+        json_array_append_new(
+            policies,
+            json_pack("{s:s,s:f,s:f,s:f,s:f,s:f,s:I,s:I,s:f,s:f,s:I,s:I}", "policy", r->policy,
+                      "energy_kwh", f->energy_kwh, "slatah", f->slatah, "pdm", f->pdm, "slav",
+                      f->slav, "esv", f->esv, "migrations", (json_int_t)r->totals.migrations,
+                      "shutdowns", (json_int_t)r->totals.shutdowns, "mean_active_hosts",
+                      mean_active(r), "wall_seconds", r->wall_seconds, "unplanned_steps",
+                      (json_int_t)r->unplanned, "failed_actions", (json_int_t)r->failed_actions));
     }
     return json_pack("{s:s,s:s,s:I,s:I,s:I,s:f,s:o}", "trace", rep->trace, "preset",
                      rep->preset->name, "hosts", (json_int_t)rep->hosts, "vms",

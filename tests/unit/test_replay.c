@@ -124,6 +124,34 @@ static void test_deterministic_and_pdm(void **state)
     ent_trace_release(&t);
 }
 
+/* Migrations that fail in Entropy's executor leave their VMs where they were: the run goes on,
+ * the failures counted, every VM still on one host (the run checks it at every step). */
+static void test_failed_migrations_lose_nothing(void **state)
+{
+    (void)state;
+    char *text = synthetic_csv(5);
+    struct ent_trace t;
+    read_csv(&t, text);
+    free(text);
+    struct ent_replay_options o;
+    ent_replay_options_default(&o);
+    o.hosts = 30;
+    struct ent_error err;
+    struct ent_replay_result ok, failing;
+    const struct ent_replay_policy *p = ent_replay_policy_find("entropy");
+    if (ent_replay_run(&t, ent_replay_preset_at(0), p, &o, &ok, &err))
+        fail_msg("%s", err.msg);
+    o.failure_rate = 0.5;
+    if (ent_replay_run(&t, ent_replay_preset_at(0), p, &o, &failing, &err))
+        fail_msg("%s", err.msg);
+    assert_int_equal(ok.failed_actions, 0);
+    assert_true(failing.failed_actions > 0);
+    assert_true(failing.totals.migrations > 0);
+    ent_replay_result_release(&ok);
+    ent_replay_result_release(&failing);
+    ent_trace_release(&t);
+}
+
 static void expect_csv_error(const char *text, const char *expected)
 {
     struct ent_trace t;
@@ -195,8 +223,11 @@ static void test_bad_folder_refused(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_metric_definitions),    cmocka_unit_test(test_no_migration_by_hand),
-        cmocka_unit_test(test_deterministic_and_pdm), cmocka_unit_test(test_bad_csv_refused),
+        cmocka_unit_test(test_metric_definitions),
+        cmocka_unit_test(test_no_migration_by_hand),
+        cmocka_unit_test(test_deterministic_and_pdm),
+        cmocka_unit_test(test_failed_migrations_lose_nothing),
+        cmocka_unit_test(test_bad_csv_refused),
         cmocka_unit_test(test_bad_folder_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
