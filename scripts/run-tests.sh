@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every test: the unit and command-line suites in a -Werror build and again under ASan+UBSan, the
-# integration suites under ASan+UBSan, the threaded code (unit suite, daemon, libvirt and
-# lab integration) under TSan, the link-level dependency check (no cycles between folders or
+# integration suites under ASan+UBSan, the threaded code (unit suite, daemon, libvirt, lab and
+# api integration) under TSan, the link-level dependency check (no cycles between folders or
 # files), the code-shape check, the libFuzzer targets for a bounded time, and clang-format. Ends with one line
 # "tests: N passed, N failed" and a non-zero exit when anything failed.
 set -uo pipefail
@@ -89,7 +89,7 @@ suite "integration tests under ASan+UBSan" build-asan "--suite integration" "${S
 step "build (TSan)" setup_dir build-tsan gcc -Dtests=true -Db_sanitize=thread -Db_lundef=false
 TSAN_ENV=(TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1)
 suite "unit tests under TSan" build-tsan "--suite unit" "${TSAN_ENV[@]}"
-suite "threaded integration tests under TSan (daemon, libvirt, lab)" build-tsan "daemon libvirt lab" \
+suite "threaded integration tests under TSan (daemon, libvirt, lab, api)" build-tsan "daemon libvirt lab api" \
     "${TSAN_ENV[@]}"
 step "build fuzz targets (clang, libFuzzer)" setup_dir build-fuzz clang -Dfuzz=true -Dtests=false \
     -Db_sanitize=address,undefined -Db_lundef=false

@@ -251,6 +251,14 @@ const struct ent_config_key ent_config_keys[] = {
                 "The SQLite journal of rounds, plans and actions (WAL), read back after a crash."),
     NEEDED_PATH("daemon.socket", "run/entropy.sock", ENT_SOCKET_PATH_MAX,
                 "The UNIX socket entropy status talks to."),
+    STR("api.listen", "",
+        "Where the daemon serves its HTTP API (docs/api.md): HOST:PORT, [IPv6]:PORT, or PORT "
+        "alone for 127.0.0.1:PORT (loopback: expose it on purpose, behind the token). Empty: no "
+        "API."),
+    PATH("api.token_file", "",
+         "The bearer token the API asks of every request that changes something (first line, at "
+         "most 128 bytes), in a file of the daemon's user of mode 0600 or tighter (refused "
+         "otherwise); never logged. Empty: the API only reads."),
 };
 
 const size_t ent_config_n_keys = sizeof ent_config_keys / sizeof ent_config_keys[0];

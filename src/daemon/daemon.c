@@ -1,6 +1,7 @@
 /* The daemon: one tick after another (STYLE.md), each a round of throttled, interruptible
  * phases; a round that overruns its period is followed by the next at once, never by two. */
 #include "daemon/daemon.h"
+#include "api/server.h"
 
 #include "daemon/recover.h"
 #include "daemon/setup.h"
@@ -15,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +24,31 @@
 #include <unistd.h>
 
 static volatile sig_atomic_t stop_requested, hup_requested;
+static atomic_bool paused; /* by the API: rounds wait until it is let go */
+
+/* The API's hold on the loop (api/server.h). */
+static void set_paused(void *arg, bool value)
+{
+    atomic_store(&paused, value);
+    ent_status_set(arg, "paused", json_boolean(value));
+}
+
+static json_t *snapshot(void *arg)
+{
+    return ent_status_snapshot(arg);
+}
+
+/* The HTTP API when api.listen says where; a failure to start it stops the daemon's start. */
+static int start_api(const struct ent_config *c, struct ent_status *status, struct ent_api **api,
+                     struct ent_error *err)
+{
+    const char *listen = ent_config_string(c, "api.listen");
+    *api = NULL;
+    if (!listen || !*listen)
+        return 0;
+    struct ent_api_backend backend = {snapshot, set_paused, status};
+    return ent_api_start(api, listen, ent_config_string(c, "api.token_file"), &backend, err);
+}
 
 static void on_stop(int sig)
 {
@@ -164,6 +191,11 @@ static int run_loop(struct ent_daemon_setup *a, struct ent_daemon_setup *b, cons
     struct ent_daemon_setup *cur = a, *spare = b;
     while (!stop_requested) {
         double t0 = ent_now();
+        if (atomic_load(&paused)) { /* held through the API: no round until it is let go */
+            ent_status_set(status, "state", json_string("paused"));
+            wait_until(t0 + 0.2);
+            continue;
+        }
         struct ent_sim_cluster *sim = ent_monitor_sim_cluster(&cur->monitor);
         if (sim && cur->loop.round > 0)
             ent_sim_cluster_step(sim); /* the simulated loads change between rounds */
@@ -204,10 +236,13 @@ int ent_daemon_run(const struct ent_daemon_options *o, struct ent_error *err)
     }
     struct ent_journal journal;
     struct ent_status status;
+    struct ent_api *api = NULL;
     rc = ent_journal_open(&journal, ent_config_string(&d->config, "daemon.journal"), err);
     if (!rc) {
         rc = ent_status_start(&status, ent_config_string(&d->config, "daemon.socket"), o->config,
                               err);
+        if (!rc && (rc = start_api(&d->config, &status, &api, err)))
+            ent_status_stop(&status);
         if (rc)
             ent_journal_close(&journal);
     }
@@ -233,6 +268,7 @@ int ent_daemon_run(const struct ent_daemon_options *o, struct ent_error *err)
     d->loop.on_action = ent_status_on_action;
     d->loop.observer = &status;
     ent_status_set(&status, "state", json_string("idle"));
+    ent_status_set(&status, "paused", json_false());
     int live = run_loop(&setups[0], &setups[1], o->config, o->rounds, &status);
     ent_status_set(&status, "state", json_string("stopped"));
     if (in_flight_at_stop)
@@ -244,6 +280,7 @@ int ent_daemon_run(const struct ent_daemon_options *o, struct ent_error *err)
     else
         ent_info("daemon: stop after %ld round(s)%s: no action in flight, the cluster is coherent",
                  setups[live].loop.round, stop_requested ? " (stop requested)" : "");
+    ent_api_stop(api);
     ent_status_stop(&status);
     ent_journal_close(&journal);
     ent_daemon_teardown(&setups[live]);

@@ -169,6 +169,36 @@ void ent_status_stop(struct ent_status *s)
     pthread_mutex_destroy(&s->lock);
 }
 
+json_t *ent_status_snapshot(struct ent_status *s)
+{
+    pthread_mutex_lock(&s->lock);
+    json_t *copy = json_deep_copy(s->doc);
+    pthread_mutex_unlock(&s->lock);
+    return copy;
+}
+
+/* Adds the round's counts to the document's totals (Prometheus' counters). */
+static void count_round(json_t *doc, const struct ent_round *r)
+{
+    json_t *t = json_object_get(doc, "totals");
+    if (!t) {
+        t = json_pack("{s:i, s:i, s:i, s:i, s:i, s:i}", "rounds", 0, "skipped", 0, "done", 0,
+                      "failed", 0, "dropped", 0, "not_started", 0);
+        json_object_set_new(doc, "totals", t);
+    }
+    const json_int_t add[] = {1,
+                              r->skipped,
+                              (json_int_t)r->exec.done,
+                              (json_int_t)r->exec.failed,
+                              (json_int_t)r->exec.dropped,
+                              (json_int_t)r->exec.not_started};
+    static const char *const keys[] = {"rounds", "skipped", "done",
+                                       "failed", "dropped", "not_started"};
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
+        json_object_set_new(t, keys[i],
+                            json_integer(json_integer_value(json_object_get(t, keys[i])) + add[i]));
+}
+
 void ent_status_set(struct ent_status *s, const char *key, json_t *value)
 {
     pthread_mutex_lock(&s->lock);
@@ -269,6 +299,7 @@ void ent_status_on_phase(void *arg, const char *phase, const struct ent_round *r
     if (plan && strcmp(phase, "executing") == 0)
         json_object_set_new(s->doc, "plan", plan_json(r, m, plan));
     if (strcmp(phase, "idle") == 0) {
+        count_round(s->doc, r);
         json_object_set_new(s->doc, "last_round", round_json(r));
         json_object_set_new(s->doc, "power", energy_json(r));
         json_object_set_new(s->doc, "maintenance",

@@ -33,6 +33,8 @@ ENT_MUST_USE int ent_status_start(struct ent_status *s, const char *path, const 
 void ent_status_stop(struct ent_status *s);
 /* Sets key of the document to value (stolen). */
 void ent_status_set(struct ent_status *s, const char *key, json_t *value);
+/* A copy of the document, the caller's (the HTTP API's view). */
+json_t *ent_status_snapshot(struct ent_status *s);
 /* The loop's observers (struct ent_loop: on_phase, on_action; observer = the status). */
 void ent_status_on_phase(void *arg, const char *phase, const struct ent_round *r,
                          const struct ent_model *m, const struct ent_plan *plan);

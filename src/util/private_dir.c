@@ -52,7 +52,7 @@ int ent_own_file(int fd, const char *path, unsigned mode, struct ent_error *err)
     return 0;
 }
 
-static int secret_length(int fd, const char *path, size_t max_len, struct ent_error *err)
+static int secret_length(int fd, const char *path, size_t max_len, char *out, struct ent_error *err)
 {
     char buf[256];
     ssize_t got = read(fd, buf, sizeof buf);
@@ -66,10 +66,20 @@ static int secret_length(int fd, const char *path, size_t max_len, struct ent_er
     if (len > max_len)
         return ent_error(err, ENT_EINVALID, "%s: the password is longer than %zu bytes", path,
                          max_len);
+    if (out) {
+        memcpy(out, buf, len);
+        out[len] = '\0';
+    }
+    explicit_bzero(buf, sizeof buf);
     return 0;
 }
 
 int ent_secret_file(const char *path, size_t max_len, struct ent_error *err)
+{
+    return ent_secret_read(path, max_len, NULL, err);
+}
+
+int ent_secret_read(const char *path, size_t max_len, char *out, struct ent_error *err)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     if (fd < 0)
@@ -91,7 +101,7 @@ int ent_secret_file(const char *path, size_t max_len, struct ent_error *err)
                        "%s may be read or written by others (mode %03o): refused (chmod 600 it)",
                        path, (unsigned)(st.st_mode & 0777));
     else
-        rc = secret_length(fd, path, max_len, err);
+        rc = secret_length(fd, path, max_len, out, err);
     close(fd);
     return rc;
 }

@@ -27,5 +27,8 @@ ENT_MUST_USE int ent_own_file(int fd, const char *path, unsigned mode, struct en
  * first line. Otherwise ENT_EINVALID (ENT_ENOTFOUND when missing) naming path and why, never
  * what it holds. */
 ENT_MUST_USE int ent_secret_file(const char *path, size_t max_len, struct ent_error *err);
+/* The same, and the first line into out (max_len + 1 bytes) when out is not NULL. */
+ENT_MUST_USE int ent_secret_read(const char *path, size_t max_len, char *out,
+                                 struct ent_error *err);
 
 #endif

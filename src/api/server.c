@@ -1,0 +1,311 @@
+/* The HTTP API: libmicrohttpd with a pool of threads of its own, a table of routes, JSON errors,
+ * the bearer token for what changes something. */
+#include "api/server.h"
+
+#include "api/metrics.h"
+#include "util/alloc.h"
+#include "util/log.h"
+#include "util/private_dir.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#define THREADS         4
+#define MAX_CONNECTIONS 1000
+#define IDLE_SECONDS    30
+#define MAX_BODY        (64 * 1024) /* a POST body is not read: more than this is refused */
+
+struct ent_api {
+    struct MHD_Daemon *mhd;
+    struct ent_api_backend backend;
+    char token[ENT_API_TOKEN_MAX + 1]; /* empty: nothing that changes is accepted */
+    int port;
+};
+
+struct reply {
+    unsigned status;
+    char *body; /* ent_malloc'd */
+    const char *type;
+};
+
+static struct reply json_reply(unsigned status, json_t *doc)
+{
+    char *text = json_dumps(doc, JSON_COMPACT);
+    json_decref(doc);
+    char *body = ent_strdup(text ? text : "{}");
+    free(text); /* jansson's */
+    return (struct reply){status, body, "application/json"};
+}
+
+static struct reply error_reply(unsigned status, const char *message)
+{
+    return json_reply(status, json_pack("{s:s}", "error", message));
+}
+
+/* Handlers: what a route answers. */
+typedef struct reply (*handler_fn)(struct ent_api *api, struct MHD_Connection *c);
+
+static struct reply get_status(struct ent_api *api, struct MHD_Connection *c)
+{
+    (void)c;
+    return json_reply(200, api->backend.snapshot(api->backend.arg));
+}
+
+static struct reply get_nodes(struct ent_api *api, struct MHD_Connection *c)
+{
+    (void)c;
+    json_t *doc = api->backend.snapshot(api->backend.arg);
+    json_t *nodes = json_object_get(json_object_get(doc, "cluster"), "nodes");
+    json_t *out = json_pack("{s:O}", "nodes", nodes ? nodes : json_array());
+    json_decref(doc);
+    return json_reply(200, out);
+}
+
+static struct reply get_vms(struct ent_api *api, struct MHD_Connection *c)
+{
+    (void)c;
+    json_t *doc = api->backend.snapshot(api->backend.arg);
+    json_t *nodes = json_object_get(json_object_get(doc, "cluster"), "nodes");
+    json_t *vms = json_array(), *node;
+    size_t i, k;
+    json_array_foreach(nodes, i, node)
+    {
+        json_t *vm;
+        json_array_foreach(json_object_get(node, "vms"), k, vm) json_array_append_new(
+            vms, json_pack("{s:O, s:O}", "name", vm, "node", json_object_get(node, "name")));
+    }
+    json_decref(doc);
+    return json_reply(200, json_pack("{s:o}", "vms", vms));
+}
+
+static struct reply get_metrics(struct ent_api *api, struct MHD_Connection *c)
+{
+    (void)c;
+    json_t *doc = api->backend.snapshot(api->backend.arg);
+    char *text = ent_api_metrics(doc);
+    json_decref(doc);
+    return (struct reply){200, text, "text/plain; version=0.0.4; charset=utf-8"};
+}
+
+static struct reply set_paused(struct ent_api *api, bool paused)
+{
+    api->backend.set_paused(api->backend.arg, paused);
+    ent_info("api: the control loop %s", paused ? "paused" : "resumed");
+    return json_reply(200, json_pack("{s:b}", "paused", paused));
+}
+
+static struct reply post_pause(struct ent_api *api, struct MHD_Connection *c)
+{
+    (void)c;
+    return set_paused(api, true);
+}
+
+static struct reply post_resume(struct ent_api *api, struct MHD_Connection *c)
+{
+    (void)c;
+    return set_paused(api, false);
+}
+
+/* The routes: one table. */
+static const struct route {
+    const char *method, *path;
+    bool changes; /* needs the token */
+    handler_fn handler;
+} routes[] = {
+    {"GET", "/api/v1/status", false, get_status},
+    {"GET", "/api/v1/nodes", false, get_nodes},
+    {"GET", "/api/v1/vms", false, get_vms},
+    {"GET", "/metrics", false, get_metrics},
+    {"POST", "/api/v1/loop/pause", true, post_pause},
+    {"POST", "/api/v1/loop/resume", true, post_resume},
+};
+
+#define N_ROUTES (sizeof routes / sizeof *routes)
+
+/* Compares without an early exit, so that the time taken says nothing of the token. */
+static bool same_token(const char *given, const char *token)
+{
+    size_t n = strlen(token), m = strlen(given);
+    unsigned char diff = (unsigned char)(n != m);
+    for (size_t i = 0; i < n; i++)
+        diff |= (unsigned char)(token[i] ^ (i < m ? given[i] : 0));
+    return diff == 0 && n > 0;
+}
+
+static struct reply authorised(struct ent_api *api, struct MHD_Connection *c, bool *ok)
+{
+    const char *auth =
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+    *ok = false;
+    if (!api->token[0])
+        return error_reply(403, "no api.token_file is configured: the API changes nothing");
+    if (!auth || strncmp(auth, "Bearer ", 7) != 0)
+        return error_reply(401, "this request needs \"Authorization: Bearer TOKEN\" "
+                                "(the first line of api.token_file)");
+    if (!same_token(auth + 7, api->token))
+        return error_reply(401, "wrong token");
+    *ok = true;
+    return (struct reply){0, NULL, NULL};
+}
+
+static struct reply route(struct ent_api *api, struct MHD_Connection *c, const char *url,
+                          const char *method)
+{
+    bool path_known = false;
+    for (size_t i = 0; i < N_ROUTES; i++) {
+        if (strcmp(routes[i].path, url) != 0)
+            continue;
+        path_known = true;
+        if (strcmp(routes[i].method, method) != 0)
+            continue;
+        if (routes[i].changes) {
+            bool ok;
+            struct reply denied = authorised(api, c, &ok);
+            if (!ok)
+                return denied;
+        }
+        return routes[i].handler(api, c);
+    }
+    if (path_known)
+        return error_reply(405, "method not allowed on this path");
+    return error_reply(404, "no such path (see docs/api.md)");
+}
+
+static enum MHD_Result send_reply(struct MHD_Connection *c, struct reply r)
+{
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(strlen(r.body), r.body, MHD_RESPMEM_MUST_COPY);
+    ent_free(r.body);
+    if (!resp)
+        return MHD_NO;
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r.type);
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    enum MHD_Result rc = MHD_queue_response(c, r.status, resp);
+    MHD_destroy_response(resp);
+    return rc;
+}
+
+/* libmicrohttpd calls this once with the headers, then once per piece of body, then once more
+ * with none: the body is counted and dropped, the answer given at the end. */
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **state)
+{
+    (void)version;
+    (void)upload_data;
+    struct ent_api *api = cls;
+    size_t *body = *state;
+    if (!body) { /* the headers */
+        *state = ent_calloc(1, sizeof *body);
+        return MHD_YES;
+    }
+    if (*upload_data_size > 0) {
+        *body += *upload_data_size;
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    if (*body > MAX_BODY)
+        return send_reply(c, error_reply(413, "request body too large"));
+    return send_reply(c, route(api, c, url, method));
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **state,
+                         enum MHD_RequestTerminationCode why)
+{
+    (void)cls;
+    (void)c;
+    (void)why;
+    ent_free(*state);
+    *state = NULL;
+}
+
+/* listen as a socket address: "HOST:PORT", "[V6]:PORT" or "PORT" (127.0.0.1). */
+static int parse_listen(const char *listen, struct sockaddr_storage *ss, struct ent_error *err)
+{
+    char host[64] = "127.0.0.1";
+    const char *port = listen, *colon = strrchr(listen, ':');
+    memset(ss, 0, sizeof *ss);
+    if (colon) {
+        const char *h = listen;
+        size_t n = (size_t)(colon - listen);
+        if (n >= 2 && h[0] == '[' && h[n - 1] == ']') {
+            h++;
+            n -= 2;
+        }
+        if (n == 0 || n >= sizeof host)
+            return ent_error(err, ENT_EINVALID, "api.listen \"%s\": no host before the port",
+                             listen);
+        memcpy(host, h, n);
+        host[n] = '\0';
+        port = colon + 1;
+    }
+    char *end = NULL;
+    long p = strtol(port, &end, 10);
+    if (end == port || *end != '\0' || p < 0 || p > 65535)
+        return ent_error(err, ENT_EINVALID, "api.listen \"%s\": not a port (0 to 65535)", listen);
+    struct sockaddr_in *v4 = (struct sockaddr_in *)ss;
+    struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)ss;
+    if (inet_pton(AF_INET, host, &v4->sin_addr) == 1) {
+        v4->sin_family = AF_INET;
+        v4->sin_port = htons((uint16_t)p);
+    } else if (inet_pton(AF_INET6, host, &v6->sin6_addr) == 1) {
+        v6->sin6_family = AF_INET6;
+        v6->sin6_port = htons((uint16_t)p);
+    } else {
+        return ent_error(err, ENT_EINVALID,
+                         "api.listen \"%s\": \"%s\" is not an IPv4 or IPv6 address", listen, host);
+    }
+    return 0;
+}
+
+int ent_api_start(struct ent_api **out, const char *listen, const char *token_file,
+                  const struct ent_api_backend *backend, struct ent_error *err)
+{
+    struct sockaddr_storage ss;
+    int rc = parse_listen(listen, &ss, err);
+    if (rc)
+        return rc;
+    struct ent_api *api = ent_calloc(1, sizeof *api);
+    api->backend = *backend;
+    if (token_file && *token_file &&
+        (rc = ent_secret_read(token_file, ENT_API_TOKEN_MAX, api->token, err))) {
+        ent_free(api);
+        return ent_error_prefix(err, "api.token_file: ");
+    }
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL_LINUX_ONLY |
+                     (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0);
+    api->mhd = MHD_start_daemon(
+        flags, 0, NULL, NULL, on_request, api, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)THREADS, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)MAX_CONNECTIONS, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)IDLE_SECONDS,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, api, MHD_OPTION_END);
+    if (!api->mhd) {
+        ent_free(api);
+        return ent_error(err, ENT_EIO, "api.listen \"%s\": cannot listen there (in use?)", listen);
+    }
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(api->mhd, MHD_DAEMON_INFO_BIND_PORT);
+    api->port = info ? info->port : 0;
+    ent_info("api: listening on %s (port %d)%s", listen, api->port,
+             api->token[0] ? "" : ", no token file: read only");
+    *out = api;
+    return 0;
+}
+
+int ent_api_port(const struct ent_api *api)
+{
+    return api->port;
+}
+
+void ent_api_stop(struct ent_api *api)
+{
+    if (!api)
+        return;
+    MHD_stop_daemon(api->mhd);
+    explicit_bzero(api->token, sizeof api->token);
+    ent_free(api);
+}

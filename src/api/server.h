@@ -1,0 +1,39 @@
+/* The HTTP API the daemon serves (libmicrohttpd), on api.listen (an address of its own, loopback
+ * unless the administrator says otherwise):
+ *   GET  /api/v1/status   the status document (as entropy status gets it on the socket)
+ *   GET  /api/v1/nodes    its nodes, each with its state, enclosure, maintenance flag and VMs
+ *   GET  /api/v1/vms      every VM with the node it runs on
+ *   GET  /metrics         Prometheus' text exposition format (metrics.c)
+ *   POST /api/v1/loop/pause, /api/v1/loop/resume   the control loop held, or let go
+ * A request that changes something needs "Authorization: Bearer TOKEN", TOKEN being the first
+ * line of api.token_file (a file of the daemon's user, mode 0600); without a token file, none is
+ * accepted. Every error is a JSON object {"error": "..."} with its HTTP status. */
+#ifndef ENT_API_SERVER_H
+#define ENT_API_SERVER_H
+
+#include "util/error.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+
+/* What the API serves and acts on: the daemon's, called from the API's threads. */
+struct ent_api_backend {
+    json_t *(*snapshot)(void *arg); /* a copy of the status document, the caller's */
+    void (*set_paused)(void *arg, bool paused);
+    void *arg;
+};
+
+struct ent_api;
+
+#define ENT_API_TOKEN_MAX 128
+
+/* Listens on listen ("HOST:PORT", "[V6]:PORT" or "PORT", which is 127.0.0.1:PORT) and serves
+ * from threads of its own; token_file may be NULL or empty (then nothing that changes is
+ * accepted). */
+ENT_MUST_USE int ent_api_start(struct ent_api **out, const char *listen, const char *token_file,
+                               const struct ent_api_backend *backend, struct ent_error *err);
+/* The port it listens on (useful when listen asked for port 0). */
+int ent_api_port(const struct ent_api *api);
+void ent_api_stop(struct ent_api *api);
+
+#endif

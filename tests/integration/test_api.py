@@ -1,0 +1,183 @@
+#!/usr/bin/env python3
+"""The daemon's HTTP API over real HTTP (curl): every endpoint on a daemon running the simulated
+cluster, the metrics checked by Prometheus' own promtool, the token (missing, wrong, right) on
+what changes something, bad requests answered with a JSON error and never a crash, 200 clients at
+once while rounds run, and a bad api.listen or token file refused at start.
+
+usage: test_api.py ENTROPY_BINARY [unittest args]"""
+import concurrent.futures
+import http.client
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import harness  # noqa: E402
+
+TOKEN = "s3cret-token-of-the-test-0123456789"
+
+
+class Api(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="entropy-api-test-")
+        self.port = harness.free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.token_file = os.path.join(self.tmp, "token")
+        with open(os.open(self.token_file, os.O_WRONLY | os.O_CREAT, 0o600), "w") as f:
+            f.write(TOKEN + "\n")
+        self.daemon = None
+
+    def tearDown(self):
+        if self.daemon:
+            if self.daemon.poll() is None:
+                self.daemon.terminate()
+            _, err = self.daemon.communicate(timeout=60)
+            for report in ("Sanitizer", "runtime error"):  # ASan, UBSan, TSan in the test run
+                self.assertNotIn(report, err)
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def config(self, **keys):
+        base = {"daemon.log": os.path.join(self.tmp, "entropy.log"),
+                "daemon.journal": os.path.join(self.tmp, "journal.db"),
+                "daemon.socket": os.path.join(self.tmp, "entropy.sock"), "loop.period": "1",
+                "api.listen": f"127.0.0.1:{self.port}", "api.token_file": self.token_file}
+        base.update(keys)
+        path = os.path.join(self.tmp, "entropy.properties")
+        with open(path, "w") as f:
+            for k, v in base.items():
+                f.write(f"{k} = {v}\n")
+        return path
+
+    def start(self, **keys):
+        self.daemon = subprocess.Popen([harness.ENTROPY, "daemon", "--config", self.config(**keys)],
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                       text=True)
+        end = time.monotonic() + 60
+        while time.monotonic() < end:
+            code, doc = self.curl("/api/v1/status")
+            if code == 200 and doc.get("totals", {}).get("rounds", 0) >= 1:
+                return doc
+            time.sleep(0.2)
+        self.fail("the API never showed a round")
+
+    def curl(self, path, method="GET", token=None, data=None, raw=False):
+        args = ["curl", "-sS", "-m", "20", "-X", method, "-o", "-", "-w", "\n%{http_code}"]
+        if token is not None:
+            args += ["-H", f"Authorization: Bearer {token}"]
+        if data is not None:
+            args += ["--data-binary", "@-"]
+        p = subprocess.run(args + [self.base + path], input=data, capture_output=True, text=True,
+                           timeout=60)
+        if p.returncode != 0:
+            return 0, p.stderr
+        body, _, code = p.stdout.rpartition("\n")
+        return int(code), (body if raw else json.loads(body))
+
+    def test_every_read_endpoint_and_the_metrics(self):
+        status = self.start()
+        self.assertEqual(status["paused"], False)
+        self.assertEqual(status["cluster"]["nodes_total"], 16)
+        code, nodes = self.curl("/api/v1/nodes")
+        self.assertEqual(code, 200)
+        self.assertEqual(len(nodes["nodes"]), 16)
+        self.assertTrue(all({"name", "state", "vms", "enclosure"} <= set(n) for n in nodes["nodes"]))
+        code, vms = self.curl("/api/v1/vms")
+        self.assertEqual(code, 200)
+        self.assertEqual(len(vms["vms"]), 48)
+        names = {n["name"] for n in nodes["nodes"]}
+        self.assertTrue(all(v["node"] in names for v in vms["vms"]))
+        code, text = self.curl("/metrics", raw=True)
+        self.assertEqual(code, 200)
+        for metric in ("entropy_round ", "entropy_active_nodes ", "entropy_rounds_total ",
+                       'entropy_actions_total{outcome="done"} '):
+            self.assertIn(metric, text)
+        p = subprocess.run(["promtool", "check", "metrics"], input=text, capture_output=True,
+                           text=True, timeout=60)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+
+    def test_token_guards_what_changes(self):
+        self.start()
+        for token, want in ((None, 401), ("wrong", 401), (TOKEN + "x", 401), ("", 401)):
+            code, doc = self.curl("/api/v1/loop/pause", "POST", token=token)
+            self.assertEqual(code, want, (token, doc))
+            self.assertIn("error", doc)
+        self.assertFalse(self.curl("/api/v1/status")[1]["paused"])
+        code, doc = self.curl("/api/v1/loop/pause", "POST", token=TOKEN)
+        self.assertEqual((code, doc), (200, {"paused": True}))
+        time.sleep(1.5)  # a round under way ends; then none starts
+        before = self.curl("/api/v1/status")[1]
+        self.assertEqual(before["state"], "paused")
+        time.sleep(2.5)
+        after = self.curl("/api/v1/status")[1]
+        self.assertEqual(after["totals"]["rounds"], before["totals"]["rounds"])
+        code, doc = self.curl("/api/v1/loop/resume", "POST", token=TOKEN)
+        self.assertEqual((code, doc), (200, {"paused": False}))
+        end = time.monotonic() + 30
+        while self.curl("/api/v1/status")[1]["totals"]["rounds"] == after["totals"]["rounds"]:
+            self.assertLess(time.monotonic(), end, "no round after resume")
+            time.sleep(0.2)
+
+    def test_bad_requests_get_a_json_error(self):
+        self.start()
+        for path, method, want in (("/nowhere", "GET", 404), ("/api/v1/status", "DELETE", 405),
+                                   ("/api/v1/loop/pause", "GET", 405),
+                                   ("/api/v1/status/../../etc/passwd", "GET", 404)):
+            code, doc = self.curl(path, method)
+            self.assertEqual(code, want, (path, method))
+            self.assertIn("error", doc)
+        code, doc = self.curl("/api/v1/loop/pause", "POST", token=TOKEN, data="x" * 200000)
+        self.assertEqual(code, 413)
+        with socket.create_connection(("127.0.0.1", self.port), timeout=10) as s:
+            s.sendall(b"GARBAGE \x00\xff\r\n\r\n")
+            s.recv(4096)  # an answer or a close, not a crash
+        code, doc = self.curl("/api/v1/status")
+        self.assertEqual(code, 200)
+        self.assertFalse(doc["paused"])
+        self.assertIsNone(self.daemon.poll())
+
+    def test_two_hundred_clients_at_once(self):
+        self.start()
+        rounds = self.curl("/api/v1/status")[1]["totals"]["rounds"]
+
+        def get(i):
+            c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+            c.request("GET", ("/api/v1/status", "/api/v1/nodes", "/metrics")[i % 3])
+            r = c.getresponse()
+            r.read()
+            c.close()
+            return r.status
+
+        with concurrent.futures.ThreadPoolExecutor(max_workers=200) as pool:
+            codes = list(pool.map(get, range(600)))
+        self.assertEqual(codes, [200] * 600)
+        end = time.monotonic() + 30
+        while self.curl("/api/v1/status")[1]["totals"]["rounds"] <= rounds:
+            self.assertLess(time.monotonic(), end, "rounds stopped")
+            time.sleep(0.2)
+
+    def test_bad_listen_or_token_file_refused_at_start(self):
+        os.chmod(self.token_file, 0o644)
+        p = subprocess.run([harness.ENTROPY, "daemon", "--config", self.config()],
+                           capture_output=True, text=True, timeout=60)
+        self.assertNotEqual(p.returncode, 0)
+        self.assertIn("api.token_file", p.stderr)
+        self.assertIn("mode 644", p.stderr)
+        self.assertNotIn(TOKEN, p.stderr)
+        os.chmod(self.token_file, 0o600)
+        for listen, words in (("127.0.0.1:99999", "not a port"), ("example.org:80", "not an IPv4"),
+                              (":80", "no host")):
+            p = subprocess.run([harness.ENTROPY, "daemon", "--config",
+                                self.config(**{"api.listen": listen})],
+                               capture_output=True, text=True, timeout=60)
+            self.assertNotEqual(p.returncode, 0, listen)
+            self.assertIn(words, p.stderr, listen)
+
+
+if __name__ == "__main__":
+    harness.main()
