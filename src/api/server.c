@@ -3,6 +3,7 @@
 #include "api/server.h"
 
 #include "api/metrics.h"
+#include "exec/journal.h"
 #include "util/alloc.h"
 #include "util/log.h"
 #include "util/private_dir.h"
@@ -83,6 +84,30 @@ static struct reply get_vms(struct ent_api *api, struct MHD_Connection *c)
     return json_reply(200, json_pack("{s:o}", "vms", vms));
 }
 
+static struct reply get_plan(struct ent_api *api, struct MHD_Connection *c)
+{
+    (void)c;
+    json_t *doc = api->backend.snapshot(api->backend.arg);
+    json_t *plan = json_object_get(doc, "plan");
+    json_t *out = json_pack("{s:O}", "plan", plan ? plan : json_null());
+    json_decref(doc);
+    return json_reply(200, out);
+}
+
+static struct reply get_rounds(struct ent_api *api, struct MHD_Connection *c)
+{
+    const char *last = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "last");
+    char *end = NULL;
+    long n = last ? strtol(last, &end, 10) : 20;
+    if (last && (end == last || *end != '\0' || n < 1 || n > 1000))
+        return error_reply(400, "last: a whole number from 1 to 1000");
+    json_t *rounds = NULL;
+    struct ent_error err;
+    if (!api->backend.journal || ent_journal_history(api->backend.journal, n, &rounds, &err))
+        return error_reply(503, "the journal cannot be read now (see the daemon's log)");
+    return json_reply(200, json_pack("{s:o}", "rounds", rounds));
+}
+
 static struct reply get_metrics(struct ent_api *api, struct MHD_Connection *c)
 {
     (void)c;
@@ -120,6 +145,8 @@ static const struct route {
     {"GET", "/api/v1/status", false, get_status},
     {"GET", "/api/v1/nodes", false, get_nodes},
     {"GET", "/api/v1/vms", false, get_vms},
+    {"GET", "/api/v1/plan", false, get_plan},
+    {"GET", "/api/v1/rounds", false, get_rounds},
     {"GET", "/metrics", false, get_metrics},
     {"POST", "/api/v1/loop/pause", true, post_pause},
     {"POST", "/api/v1/loop/resume", true, post_resume},

@@ -3,6 +3,8 @@
  *   GET  /api/v1/status   the status document (as entropy status gets it on the socket)
  *   GET  /api/v1/nodes    its nodes, each with its state, enclosure, maintenance flag and VMs
  *   GET  /api/v1/vms      every VM with the node it runs on
+ *   GET  /api/v1/plan     the plan of the round under way (or the last), each action's state
+ *   GET  /api/v1/rounds?last=N   the last N rounds from the journal (20; 1 to 1000)
  *   GET  /metrics         Prometheus' text exposition format (metrics.c)
  *   POST /api/v1/loop/pause, /api/v1/loop/resume   the control loop held, or let go
  * A request that changes something needs "Authorization: Bearer TOKEN", TOKEN being the first
@@ -21,6 +23,7 @@ struct ent_api_backend {
     json_t *(*snapshot)(void *arg); /* a copy of the status document, the caller's */
     void (*set_paused)(void *arg, bool paused);
     void *arg;
+    const char *journal; /* the journal's path, for the rounds' history */
 };
 
 struct ent_api;

@@ -46,7 +46,8 @@ static int start_api(const struct ent_config *c, struct ent_status *status, stru
     *api = NULL;
     if (!listen || !*listen)
         return 0;
-    struct ent_api_backend backend = {snapshot, set_paused, status};
+    struct ent_api_backend backend = {snapshot, set_paused, status,
+                                      ent_config_string(c, "daemon.journal")};
     return ent_api_start(api, listen, ent_config_string(c, "api.token_file"), &backend, err);
 }
 

@@ -21,7 +21,7 @@ static const char *const SCHEMA =
     "PRAGMA synchronous=FULL;"
     "CREATE TABLE IF NOT EXISTS rounds("
     "  id INTEGER PRIMARY KEY, started REAL NOT NULL, ended REAL, state TEXT NOT NULL,"
-    "  summary TEXT);"
+    "  summary TEXT, figures TEXT);"
     "CREATE TABLE IF NOT EXISTS actions("
     "  round INTEGER NOT NULL REFERENCES rounds(id), idx INTEGER NOT NULL, kind TEXT NOT NULL,"
     "  vm TEXT, src TEXT, dst TEXT, planned_start INTEGER, planned_end INTEGER,"
@@ -61,6 +61,18 @@ static int check_integrity(struct ent_journal *j, struct ent_error *err)
     return rc;
 }
 
+/* Whether the rounds table has its figures column. */
+static bool has_figures(sqlite3 *db)
+{
+    sqlite3_stmt *st = NULL;
+    bool found = false;
+    if (sqlite3_prepare_v2(db, "SELECT 1 FROM pragma_table_info('rounds') WHERE name = 'figures'",
+                           -1, &st, NULL) == SQLITE_OK)
+        found = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    return found;
+}
+
 int ent_journal_open(struct ent_journal *j, const char *path, struct ent_error *err)
 {
     memset(j, 0, sizeof *j);
@@ -90,6 +102,10 @@ int ent_journal_open(struct ent_journal *j, const char *path, struct ent_error *
     sqlite3_busy_timeout(db, 5000);
     int rc = check_integrity(j, err);
     if (!rc && sqlite3_exec(db, SCHEMA, NULL, NULL, NULL) != SQLITE_OK)
+        rc = fail(j, "schema", err);
+    if (!rc && !has_figures(db) && /* a journal from before the round figures */
+        sqlite3_exec(db, "ALTER TABLE rounds ADD COLUMN figures TEXT", NULL, NULL, NULL) !=
+            SQLITE_OK)
         rc = fail(j, "schema", err);
     if (rc)
         ent_journal_close(j);
@@ -185,10 +201,10 @@ int ent_journal_power(struct ent_journal *j, int64_t round, size_t index, const 
 }
 
 int ent_journal_round_end(struct ent_journal *j, int64_t round, const char *state,
-                          const char *summary, struct ent_error *err)
+                          const char *summary, const char *figures, struct ent_error *err)
 {
-    return run(j, "UPDATE rounds SET ended = ?, state = ?, summary = ? WHERE id = ?", "dssi", err,
-               ent_wall_now(), state, summary, round);
+    return run(j, "UPDATE rounds SET ended = ?, state = ?, summary = ?, figures = ? WHERE id = ?",
+               "dsssi", err, ent_wall_now(), state, summary, figures, round);
 }
 
 static void copy_column(sqlite3_stmt *st, int col, char *out, size_t len)

@@ -6,6 +6,7 @@
 
 #include "util/error.h"
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -45,8 +46,15 @@ ENT_MUST_USE int ent_journal_action(struct ent_journal *j, int64_t round, size_t
 #define ENT_JOURNAL_POWER_INDEX 1000000000
 ENT_MUST_USE int ent_journal_power(struct ent_journal *j, int64_t round, size_t index,
                                    const char *kind, const char *node, struct ent_error *err);
+/* figures: the round's numbers as a JSON object (may be NULL), for its history. */
 ENT_MUST_USE int ent_journal_round_end(struct ent_journal *j, int64_t round, const char *state,
-                                       const char *summary, struct ent_error *err);
+                                       const char *summary, const char *figures,
+                                       struct ent_error *err);
+/* The last rounds of the journal at path (at most last, oldest first), read through a read-only
+ * connection of its own (the HTTP API's threads): id, started, ended (Unix times), state,
+ * summary and the figures. */
+ENT_MUST_USE int ent_journal_history(const char *path, long last, json_t **out,
+                                     struct ent_error *err);
 
 /* The actions of rounds that never ended, still "pending" or "running". */
 ENT_MUST_USE int ent_journal_unfinished(struct ent_journal *j, struct ent_journal_entry **out,

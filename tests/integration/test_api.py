@@ -101,6 +101,39 @@ class Api(unittest.TestCase):
                            text=True, timeout=60)
         self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
 
+    def test_plan_and_rounds_history(self):
+        self.start()
+        end = time.monotonic() + 60
+        while self.curl("/api/v1/status")[1]["totals"]["rounds"] < 3:
+            self.assertLess(time.monotonic(), end, "fewer than 3 rounds")
+            time.sleep(0.2)
+        code, doc = self.curl("/api/v1/rounds?last=2")
+        self.assertEqual(code, 200)
+        self.assertEqual(len(doc["rounds"]), 2)
+        first, second = doc["rounds"]
+        self.assertLess(first["round"], second["round"])  # oldest first
+        ended = [r for r in doc["rounds"] if r["ended"] is not None]  # the last may run still
+        self.assertGreaterEqual(len(ended), 1)
+        for r in ended:
+            for key in ("started", "state", "summary", "nodes", "active_nodes", "watts", "done",
+                        "failed"):
+                self.assertIn(key, r)
+            self.assertEqual(r["nodes"], 16)
+        code, doc = self.curl("/api/v1/rounds")
+        self.assertEqual(code, 200)
+        self.assertGreaterEqual(len(doc["rounds"]), 3)
+        for bad in ("0", "abc", "1001", "-5", "3x"):
+            code, doc = self.curl("/api/v1/rounds?last=" + bad)
+            self.assertEqual(code, 400, bad)
+            self.assertIn("error", doc)
+        code, doc = self.curl("/api/v1/plan")
+        self.assertEqual(code, 200)
+        self.assertIn("plan", doc)
+        if doc["plan"]:
+            for a in doc["plan"]["actions"]:
+                self.assertIn(a["status"], ("pending", "running", "done", "failed", "dropped",
+                                            "not started", "not_started"))
+
     def test_token_guards_what_changes(self):
         self.start()
         for token, want in ((None, 401), ("wrong", 401), (TOKEN + "x", 401), ("", 401)):

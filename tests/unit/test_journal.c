@@ -5,6 +5,7 @@
 
 #include "exec/journal.h"
 
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,6 +70,53 @@ static void test_unfinished_actions_survive_a_reopen(void **state)
     snprintf(wal, sizeof wal, "%s-shm", path);
     unlink(wal);
     rmdir(dir);
+}
+
+/* A journal from before the rounds' figures gets the column; the history reads them back,
+ * oldest first, the round under way included. */
+static void test_history_and_an_older_journal(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/entropy-journal-XXXXXX", path[64];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/j.db", dir);
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db,
+                                  "CREATE TABLE rounds(id INTEGER PRIMARY KEY, started REAL NOT "
+                                  "NULL, ended REAL, state TEXT NOT NULL, summary TEXT);"
+                                  "INSERT INTO rounds VALUES(1, 10, 11, 'done', 'old');",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(db);
+    struct ent_journal j;
+    struct ent_error err;
+    assert_int_equal(ent_journal_open(&j, path, &err), 0);
+    int64_t round;
+    assert_int_equal(ent_journal_round_begin(&j, &round, &err), 0);
+    assert_int_equal(round, 2);
+    assert_int_equal(ent_journal_round_end(&j, round, "done", "new", "{\"nodes\": 7}", &err), 0);
+    assert_int_equal(ent_journal_round_begin(&j, &round, &err), 0);
+    json_t *h;
+    assert_int_equal(ent_journal_history(path, 2, &h, &err), 0);
+    assert_int_equal(json_array_size(h), 2);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(h, 0), "round")), 2);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(h, 0), "nodes")), 7);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(h, 1), "state")),
+                        "running");
+    json_decref(h);
+    assert_int_equal(ent_journal_history(path, 10, &h, &err), 0);
+    assert_int_equal(json_array_size(h), 3);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(h, 0), "summary")), "old");
+    json_decref(h);
+    ent_journal_close(&j);
+    char missing[80];
+    snprintf(missing, sizeof missing, "%s/none.db", dir);
+    assert_int_not_equal(ent_journal_history(missing, 5, &h, &err), 0);
+    assert_non_null(strstr(err.msg, "none.db"));
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
 }
 
 static void test_not_a_journal(void **state)
@@ -139,6 +187,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_unfinished_actions_survive_a_reopen),
+        cmocka_unit_test(test_history_and_an_older_journal),
         cmocka_unit_test(test_not_a_journal),
         cmocka_unit_test(test_damaged_or_unopenable_journal),
     };
