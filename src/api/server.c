@@ -5,8 +5,10 @@
 #include "api/metrics.h"
 #include "exec/journal.h"
 #include "util/alloc.h"
+#include "util/event_ring.h"
 #include "util/log.h"
 #include "util/private_dir.h"
+#include "util/str.h"
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
@@ -16,7 +18,6 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#define THREADS         4
 #define MAX_CONNECTIONS 1000
 #define IDLE_SECONDS    30
 #define MAX_BODY        (64 * 1024) /* a POST body is not read: more than this is refused */
@@ -32,6 +33,7 @@ struct reply {
     unsigned status;
     char *body; /* ent_malloc'd */
     const char *type;
+    struct MHD_Response *stream; /* instead of body: a response that goes on */
 };
 
 static struct reply json_reply(unsigned status, json_t *doc)
@@ -40,7 +42,7 @@ static struct reply json_reply(unsigned status, json_t *doc)
     json_decref(doc);
     char *body = ent_strdup(text ? text : "{}");
     free(text); /* jansson's */
-    return (struct reply){status, body, "application/json"};
+    return (struct reply){.status = status, .body = body, .type = "application/json"};
 }
 
 static struct reply error_reply(unsigned status, const char *message)
@@ -108,13 +110,71 @@ static struct reply get_rounds(struct ent_api *api, struct MHD_Connection *c)
     return json_reply(200, json_pack("{s:o}", "rounds", rounds));
 }
 
+/* A reader of /api/v1/events: its cursor in the ring, and what is yet to be sent. */
+struct follower {
+    struct ent_event_ring *ring;
+    uint64_t cursor;
+    struct ent_str pending;
+    size_t sent;
+};
+
+#define KEEPALIVE_SECONDS 15.0
+
+/* libmicrohttpd asks for more (on the connection's own thread): events as they come, a comment
+ * every 15 s so that proxies keep the stream, the end when the daemon stops. */
+static ssize_t follow(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    (void)pos;
+    struct follower *f = cls;
+    if (f->sent == f->pending.len) {
+        f->pending.len = f->sent = 0;
+        if (f->pending.buf)
+            f->pending.buf[0] = '\0';
+        int n = ent_event_ring_wait(f->ring, &f->cursor, KEEPALIVE_SECONDS, &f->pending);
+        if (n < 0)
+            return MHD_CONTENT_READER_END_OF_STREAM;
+        if (n == 0 && f->pending.len == 0)
+            ent_str_addf(&f->pending, ": keepalive\n\n");
+    }
+    size_t k = f->pending.len - f->sent < max ? f->pending.len - f->sent : max;
+    memcpy(buf, f->pending.buf + f->sent, k);
+    f->sent += k;
+    return (ssize_t)k;
+}
+
+static void unfollow(void *cls)
+{
+    struct follower *f = cls;
+    ent_str_release(&f->pending);
+    ent_free(f);
+}
+
+static struct reply get_events(struct ent_api *api, struct MHD_Connection *c)
+{
+    (void)c;
+    if (!api->backend.events)
+        return error_reply(503, "no event stream in this daemon");
+    struct follower *f = ent_calloc(1, sizeof *f);
+    f->ring = api->backend.events;
+    f->cursor = ent_event_ring_now(f->ring);
+    ent_str_addf(&f->pending, ": entropy events\n\n"); /* the stream is open */
+    struct MHD_Response *resp =
+        MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, follow, f, unfollow);
+    if (!resp) {
+        unfollow(f);
+        return error_reply(500, "cannot stream");
+    }
+    return (struct reply){.status = 200, .type = "text/event-stream", .stream = resp};
+}
+
 static struct reply get_metrics(struct ent_api *api, struct MHD_Connection *c)
 {
     (void)c;
     json_t *doc = api->backend.snapshot(api->backend.arg);
     char *text = ent_api_metrics(doc);
     json_decref(doc);
-    return (struct reply){200, text, "text/plain; version=0.0.4; charset=utf-8"};
+    return (struct reply){
+        .status = 200, .body = text, .type = "text/plain; version=0.0.4; charset=utf-8"};
 }
 
 static struct reply set_paused(struct ent_api *api, bool paused)
@@ -147,6 +207,7 @@ static const struct route {
     {"GET", "/api/v1/vms", false, get_vms},
     {"GET", "/api/v1/plan", false, get_plan},
     {"GET", "/api/v1/rounds", false, get_rounds},
+    {"GET", "/api/v1/events", false, get_events},
     {"GET", "/metrics", false, get_metrics},
     {"POST", "/api/v1/loop/pause", true, post_pause},
     {"POST", "/api/v1/loop/resume", true, post_resume},
@@ -177,7 +238,7 @@ static struct reply authorised(struct ent_api *api, struct MHD_Connection *c, bo
     if (!same_token(auth + 7, api->token))
         return error_reply(401, "wrong token");
     *ok = true;
-    return (struct reply){0, NULL, NULL};
+    return (struct reply){.status = 0};
 }
 
 static struct reply route(struct ent_api *api, struct MHD_Connection *c, const char *url,
@@ -206,7 +267,8 @@ static struct reply route(struct ent_api *api, struct MHD_Connection *c, const c
 static enum MHD_Result send_reply(struct MHD_Connection *c, struct reply r)
 {
     struct MHD_Response *resp =
-        MHD_create_response_from_buffer(strlen(r.body), r.body, MHD_RESPMEM_MUST_COPY);
+        r.stream ? r.stream
+                 : MHD_create_response_from_buffer(strlen(r.body), r.body, MHD_RESPMEM_MUST_COPY);
     ent_free(r.body);
     if (!resp)
         return MHD_NO;
@@ -304,13 +366,13 @@ int ent_api_start(struct ent_api **out, const char *listen, const char *token_fi
         ent_free(api);
         return ent_error_prefix(err, "api.token_file: ");
     }
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL_LINUX_ONLY |
-                     (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0);
+    /* A thread per connection: an event stream waits for events on its own thread. */
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
+                     MHD_USE_POLL | (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0);
     api->mhd = MHD_start_daemon(
         flags, 0, NULL, NULL, on_request, api, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)THREADS, MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned)MAX_CONNECTIONS, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)IDLE_SECONDS,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, api, MHD_OPTION_END);
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)MAX_CONNECTIONS, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)IDLE_SECONDS, MHD_OPTION_NOTIFY_COMPLETED, on_completed, api, MHD_OPTION_END);
     if (!api->mhd) {
         ent_free(api);
         return ent_error(err, ENT_EIO, "api.listen \"%s\": cannot listen there (in use?)", listen);

@@ -5,6 +5,7 @@
  *   GET  /api/v1/vms      every VM with the node it runs on
  *   GET  /api/v1/plan     the plan of the round under way (or the last), each action's state
  *   GET  /api/v1/rounds?last=N   the last N rounds from the journal (20; 1 to 1000)
+ *   GET  /api/v1/events   a server-sent events stream: phases, actions, rounds as they happen
  *   GET  /metrics         Prometheus' text exposition format (metrics.c)
  *   POST /api/v1/loop/pause, /api/v1/loop/resume   the control loop held, or let go
  * A request that changes something needs "Authorization: Bearer TOKEN", TOKEN being the first
@@ -18,12 +19,15 @@
 #include <jansson.h>
 #include <stdbool.h>
 
+struct ent_event_ring;
+
 /* What the API serves and acts on: the daemon's, called from the API's threads. */
 struct ent_api_backend {
     json_t *(*snapshot)(void *arg); /* a copy of the status document, the caller's */
     void (*set_paused)(void *arg, bool paused);
     void *arg;
-    const char *journal; /* the journal's path, for the rounds' history */
+    const char *journal;           /* the journal's path, for the rounds' history */
+    struct ent_event_ring *events; /* what /api/v1/events streams; may be NULL */
 };
 
 struct ent_api;

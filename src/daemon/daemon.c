@@ -10,6 +10,7 @@
 #include "sim/cluster.h"
 #include "util/clock.h"
 #include "util/error.h"
+#include "util/event_ring.h"
 #include "util/log.h"
 #include "util/private_dir.h"
 
@@ -39,6 +40,8 @@ static json_t *snapshot(void *arg)
 }
 
 /* The HTTP API when api.listen says where; a failure to start it stops the daemon's start. */
+static struct ent_event_ring events; /* phases, actions and rounds, for /api/v1/events */
+
 static int start_api(const struct ent_config *c, struct ent_status *status, struct ent_api **api,
                      struct ent_error *err)
 {
@@ -46,8 +49,13 @@ static int start_api(const struct ent_config *c, struct ent_status *status, stru
     *api = NULL;
     if (!listen || !*listen)
         return 0;
-    struct ent_api_backend backend = {snapshot, set_paused, status,
-                                      ent_config_string(c, "daemon.journal")};
+    ent_event_ring_init(&events);
+    status->events = &events;
+    struct ent_api_backend backend = {.snapshot = snapshot,
+                                      .set_paused = set_paused,
+                                      .arg = status,
+                                      .journal = ent_config_string(c, "daemon.journal"),
+                                      .events = &events};
     return ent_api_start(api, listen, ent_config_string(c, "api.token_file"), &backend, err);
 }
 
@@ -281,7 +289,12 @@ int ent_daemon_run(const struct ent_daemon_options *o, struct ent_error *err)
     else
         ent_info("daemon: stop after %ld round(s)%s: no action in flight, the cluster is coherent",
                  setups[live].loop.round, stop_requested ? " (stop requested)" : "");
-    ent_api_stop(api);
+    if (api) { /* the event streams end, then the API stops */
+        ent_event_ring_close(&events);
+        ent_api_stop(api);
+        status.events = NULL;
+        ent_event_ring_release(&events);
+    }
     ent_status_stop(&status);
     ent_journal_close(&journal);
     ent_daemon_teardown(&setups[live]);

@@ -10,11 +10,13 @@
 #include "util/alloc.h"
 #include "util/clock.h"
 #include "util/error.h"
+#include "util/event_ring.h"
 #include "util/log.h"
 
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -287,10 +289,24 @@ static json_t *round_json(const struct ent_round *r)
         "executed_seconds", r->exec.wall_seconds, "issues", r->issues);
 }
 
+/* Tells the event's readers (the API's /api/v1/events): event is stolen. */
+static void publish(struct ent_status *s, json_t *event)
+{
+    char *text = s->events && event ? json_dumps(event, JSON_COMPACT) : NULL;
+    if (text)
+        ent_event_ring_publish(s->events, text);
+    free(text); /* jansson's */
+    json_decref(event);
+}
+
 void ent_status_on_phase(void *arg, const char *phase, const struct ent_round *r,
                          const struct ent_model *m, const struct ent_plan *plan)
 {
     struct ent_status *s = arg;
+    publish(s, json_pack("{s:s, s:s, s:I}", "type", "phase", "phase", phase, "round",
+                         (json_int_t)r->round));
+    if (strcmp(phase, "idle") == 0)
+        publish(s, json_pack("{s:s, s:o}", "type", "round", "round", round_json(r)));
     pthread_mutex_lock(&s->lock);
     json_object_set_new(s->doc, "state", json_string(phase));
     json_object_set_new(s->doc, "round", json_integer(r->round));
@@ -318,9 +334,12 @@ void ent_status_on_phase(void *arg, const char *phase, const struct ent_round *r
 void ent_status_on_action(void *arg, const struct ent_model *m, const struct ent_plan *plan,
                           size_t index, const struct ent_action_outcome *o)
 {
-    (void)m;
-    (void)plan;
     struct ent_status *s = arg;
+    const struct ent_action *act = index < plan->len ? &plan->actions[index] : NULL;
+    publish(s, json_pack("{s:s, s:I, s:s, s:s?, s:s?}", "type", "action", "index",
+                         (json_int_t)index, "status", ent_action_status_name(o->status), "vm",
+                         act && m && act->vm >= 0 ? m->vms[act->vm].name : NULL, "error",
+                         o->status == ENT_ACTION_FAILED ? o->error : NULL));
     pthread_mutex_lock(&s->lock);
     json_t *a = json_array_get(json_object_get(json_object_get(s->doc, "plan"), "actions"), index);
     if (a) {

@@ -15,6 +15,7 @@ struct ent_model;
 struct ent_plan;
 struct ent_round;
 struct ent_action_outcome;
+struct ent_event_ring;
 
 struct ent_status {
     pthread_mutex_t lock;
@@ -24,6 +25,7 @@ struct ent_status {
     pthread_t thread;
     int running;
     char path[108];
+    struct ent_event_ring *events; /* where phases and actions are told as they happen; NULL */
 };
 
 /* Binds path (a stale socket of a dead daemon is replaced; a live daemon's is refused) and

@@ -134,6 +134,34 @@ class Api(unittest.TestCase):
                 self.assertIn(a["status"], ("pending", "running", "done", "failed", "dropped",
                                             "not started", "not_started"))
 
+    def test_events_stream_phases_actions_and_rounds(self):
+        self.start()
+        p = subprocess.run(["curl", "-sS", "-N", "-m", "4", self.base + "/api/v1/events"],
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(p.returncode, 28, p.stderr)  # cut by -m: the stream goes on
+        events = [json.loads(line[6:]) for line in p.stdout.splitlines()
+                  if line.startswith("data: ")]
+        ids = [int(line[4:]) for line in p.stdout.splitlines() if line.startswith("id: ")]
+        self.assertTrue(p.stdout.startswith(": entropy events"))
+        self.assertEqual(ids, sorted(ids))
+        self.assertEqual(len(ids), len(events))
+        kinds = {e["type"] for e in events}
+        self.assertIn("phase", kinds)
+        self.assertIn("round", kinds)  # a round a second, four seconds
+        phases = {e["phase"] for e in events if e["type"] == "phase"}
+        self.assertTrue({"monitoring", "idle"} <= phases, phases)
+        for e in events:
+            if e["type"] == "action":
+                self.assertIn(e["status"], ("running", "done", "failed", "dropped", "not started"))
+        # a stream open while the daemon stops: it ends, the daemon does not hang on it
+        follower = subprocess.Popen(["curl", "-sS", "-N", self.base + "/api/v1/events"],
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(1)
+        self.daemon.terminate()
+        self.daemon.wait(timeout=30)
+        out, _ = follower.communicate(timeout=30)
+        self.assertTrue(out.startswith(": entropy events"))
+
     def test_token_guards_what_changes(self):
         self.start()
         for token, want in ((None, 401), ("wrong", 401), (TOKEN + "x", 401), ("", 401)):
