@@ -53,26 +53,37 @@ static struct reply error_reply(unsigned status, const char *message)
 /* Handlers: what a route answers. */
 typedef struct reply (*handler_fn)(struct ent_api *api, struct MHD_Connection *c);
 
-static struct reply get_status(struct ent_api *api, struct MHD_Connection *c)
+static struct reply view_reply(struct ent_api *api, const char *name,
+                               char *(*render)(const json_t *doc), const char *type)
 {
-    (void)c;
-    return json_reply(200, api->backend.snapshot(api->backend.arg));
+    size_t len;
+    char *text = api->backend.view(api->backend.arg, name, render, &len);
+    return (struct reply){.status = 200, .body = text, .type = type};
 }
 
-static struct reply get_nodes(struct ent_api *api, struct MHD_Connection *c)
+/* Renderers: each makes its view's text from the status document, which it only reads. */
+static char *text_of(json_t *doc)
 {
-    (void)c;
-    json_t *doc = api->backend.snapshot(api->backend.arg);
-    json_t *nodes = json_object_get(json_object_get(doc, "cluster"), "nodes");
-    json_t *out = json_pack("{s:O}", "nodes", nodes ? nodes : json_array());
+    char *text = json_dumps(doc, JSON_COMPACT);
     json_decref(doc);
-    return json_reply(200, out);
+    char *copy = ent_strdup(text ? text : "{}");
+    free(text); /* jansson's */
+    return copy;
 }
 
-static struct reply get_vms(struct ent_api *api, struct MHD_Connection *c)
+static char *render_status(const json_t *doc)
 {
-    (void)c;
-    json_t *doc = api->backend.snapshot(api->backend.arg);
+    return text_of(json_incref((json_t *)doc));
+}
+
+static char *render_nodes(const json_t *doc)
+{
+    json_t *nodes = json_object_get(json_object_get(doc, "cluster"), "nodes");
+    return text_of(json_pack("{s:O}", "nodes", nodes ? nodes : json_array()));
+}
+
+static char *render_vms(const json_t *doc)
+{
     json_t *nodes = json_object_get(json_object_get(doc, "cluster"), "nodes");
     json_t *vms = json_array(), *node;
     size_t i, k;
@@ -82,18 +93,18 @@ static struct reply get_vms(struct ent_api *api, struct MHD_Connection *c)
         json_array_foreach(json_object_get(node, "vms"), k, vm) json_array_append_new(
             vms, json_pack("{s:O, s:O}", "name", vm, "node", json_object_get(node, "name")));
     }
-    json_decref(doc);
-    return json_reply(200, json_pack("{s:o}", "vms", vms));
+    return text_of(json_pack("{s:o}", "vms", vms));
 }
 
-static struct reply get_plan(struct ent_api *api, struct MHD_Connection *c)
+static char *render_plan(const json_t *doc)
 {
-    (void)c;
-    json_t *doc = api->backend.snapshot(api->backend.arg);
     json_t *plan = json_object_get(doc, "plan");
-    json_t *out = json_pack("{s:O}", "plan", plan ? plan : json_null());
-    json_decref(doc);
-    return json_reply(200, out);
+    return text_of(json_pack("{s:O}", "plan", plan ? plan : json_null()));
+}
+
+static char *render_metrics(const json_t *doc)
+{
+    return ent_api_metrics(doc);
 }
 
 static struct reply get_rounds(struct ent_api *api, struct MHD_Connection *c)
@@ -167,16 +178,6 @@ static struct reply get_events(struct ent_api *api, struct MHD_Connection *c)
     return (struct reply){.status = 200, .type = "text/event-stream", .stream = resp};
 }
 
-static struct reply get_metrics(struct ent_api *api, struct MHD_Connection *c)
-{
-    (void)c;
-    json_t *doc = api->backend.snapshot(api->backend.arg);
-    char *text = ent_api_metrics(doc);
-    json_decref(doc);
-    return (struct reply){
-        .status = 200, .body = text, .type = "text/plain; version=0.0.4; charset=utf-8"};
-}
-
 static struct reply set_paused(struct ent_api *api, bool paused)
 {
     api->backend.set_paused(api->backend.arg, paused);
@@ -196,21 +197,28 @@ static struct reply post_resume(struct ent_api *api, struct MHD_Connection *c)
     return set_paused(api, false);
 }
 
-/* The routes: one table. */
+#define JSON_TYPE    "application/json"
+#define METRICS_TYPE "text/plain; version=0.0.4; charset=utf-8"
+
+/* The routes: one table. A route answers through its handler, or with a view of the status
+ * document (its name, what makes it, its content type). */
 static const struct route {
     const char *method, *path;
     bool changes; /* needs the token */
     handler_fn handler;
+    const char *view;
+    char *(*render)(const json_t *doc);
+    const char *type;
 } routes[] = {
-    {"GET", "/api/v1/status", false, get_status},
-    {"GET", "/api/v1/nodes", false, get_nodes},
-    {"GET", "/api/v1/vms", false, get_vms},
-    {"GET", "/api/v1/plan", false, get_plan},
-    {"GET", "/api/v1/rounds", false, get_rounds},
-    {"GET", "/api/v1/events", false, get_events},
-    {"GET", "/metrics", false, get_metrics},
-    {"POST", "/api/v1/loop/pause", true, post_pause},
-    {"POST", "/api/v1/loop/resume", true, post_resume},
+    {"GET", "/api/v1/status", false, NULL, "status", render_status, JSON_TYPE},
+    {"GET", "/api/v1/nodes", false, NULL, "nodes", render_nodes, JSON_TYPE},
+    {"GET", "/api/v1/vms", false, NULL, "vms", render_vms, JSON_TYPE},
+    {"GET", "/api/v1/plan", false, NULL, "plan", render_plan, JSON_TYPE},
+    {"GET", "/api/v1/rounds", false, get_rounds, NULL, NULL, NULL},
+    {"GET", "/api/v1/events", false, get_events, NULL, NULL, NULL},
+    {"GET", "/metrics", false, NULL, "metrics", render_metrics, METRICS_TYPE},
+    {"POST", "/api/v1/loop/pause", true, post_pause, NULL, NULL, NULL},
+    {"POST", "/api/v1/loop/resume", true, post_resume, NULL, NULL, NULL},
 };
 
 #define N_ROUTES (sizeof routes / sizeof *routes)
@@ -257,7 +265,9 @@ static struct reply route(struct ent_api *api, struct MHD_Connection *c, const c
             if (!ok)
                 return denied;
         }
-        return routes[i].handler(api, c);
+        if (routes[i].handler)
+            return routes[i].handler(api, c);
+        return view_reply(api, routes[i].view, routes[i].render, routes[i].type);
     }
     if (path_known)
         return error_reply(405, "method not allowed on this path");

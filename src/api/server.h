@@ -23,7 +23,9 @@ struct ent_event_ring;
 
 /* What the API serves and acts on: the daemon's, called from the API's threads. */
 struct ent_api_backend {
-    json_t *(*snapshot)(void *arg); /* a copy of the status document, the caller's */
+    /* The text render makes of the status document (ent_malloc'd, *len its length), render
+     * called where the document may be read, the text cached until it changes. */
+    char *(*view)(void *arg, const char *name, char *(*render)(const json_t *doc), size_t *len);
     void (*set_paused)(void *arg, bool paused);
     void *arg;
     const char *journal;           /* the journal's path, for the rounds' history */

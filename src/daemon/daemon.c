@@ -34,9 +34,9 @@ static void set_paused(void *arg, bool value)
     ent_status_set(arg, "paused", json_boolean(value));
 }
 
-static json_t *snapshot(void *arg)
+static char *view(void *arg, const char *name, char *(*render)(const json_t *doc), size_t *len)
 {
-    return ent_status_snapshot(arg);
+    return ent_status_view(arg, name, render, len);
 }
 
 /* The HTTP API when api.listen says where; a failure to start it stops the daemon's start. */
@@ -51,7 +51,7 @@ static int start_api(const struct ent_config *c, struct ent_status *status, stru
         return 0;
     ent_event_ring_init(&events);
     status->events = &events;
-    struct ent_api_backend backend = {.snapshot = snapshot,
+    struct ent_api_backend backend = {.view = view,
                                       .set_paused = set_paused,
                                       .arg = status,
                                       .journal = ent_config_string(c, "daemon.journal"),

@@ -49,7 +49,7 @@ struct client {
 static void drop(struct client *c, size_t *n, size_t i)
 {
     close(c[i].fd);
-    free(c[i].text);
+    ent_free(c[i].text);
     c[i] = c[--*n];
 }
 
@@ -60,11 +60,9 @@ static void admit(struct ent_status *s, struct client *c, size_t *n)
         return;
     if (*n == MAX_CLIENTS) /* the oldest gives way */
         drop(c, n, 0);
-    pthread_mutex_lock(&s->lock);
-    char *text = json_dumps(s->doc, JSON_COMPACT);
-    pthread_mutex_unlock(&s->lock);
-    size_t len = strlen(text);
-    text[len] = '\n'; /* json_dumps leaves room: its NUL becomes the newline */
+    size_t len;
+    char *text = ent_status_view(s, "status", ent_status_render_doc, &len);
+    text[len] = '\n'; /* the view leaves room: its NUL becomes the newline */
     c[(*n)++] = (struct client){fd, text, len + 1, 0, ent_now() + CLIENT_SECONDS};
 }
 
@@ -155,6 +153,8 @@ int ent_status_start(struct ent_status *s, const char *path, const char *config,
     return 0;
 }
 
+static void changed(struct ent_status *s);
+
 void ent_status_stop(struct ent_status *s)
 {
     s->stop = 1;
@@ -168,14 +168,46 @@ void ent_status_stop(struct ent_status *s)
     s->fd = -1;
     json_decref(s->doc);
     s->doc = NULL;
+    changed(s);
     pthread_mutex_destroy(&s->lock);
 }
 
-json_t *ent_status_snapshot(struct ent_status *s)
+/* The lock held: the document changed, its views are to be made again. */
+static void changed(struct ent_status *s)
+{
+    for (size_t i = 0; i < sizeof s->views / sizeof *s->views; i++) {
+        ent_free(s->views[i].text);
+        s->views[i].text = NULL;
+    }
+}
+
+char *ent_status_render_doc(const json_t *doc)
+{
+    char *text = json_dumps(doc, JSON_COMPACT);
+    char *copy = ent_strdup(text ? text : "{}");
+    free(text); /* jansson's */
+    return copy;
+}
+
+char *ent_status_view(struct ent_status *s, const char *name, ent_status_render_fn render,
+                      size_t *len)
 {
     pthread_mutex_lock(&s->lock);
-    json_t *copy = json_deep_copy(s->doc);
+    struct ent_status_cached *v = NULL;
+    for (size_t i = 0; i < sizeof s->views / sizeof *s->views && !v; i++)
+        if (!s->views[i].name || strcmp(s->views[i].name, name) == 0)
+            v = &s->views[i];
+    char *copy;
+    if (!v) { /* more views than slots: made each time */
+        copy = render(s->doc);
+    } else {
+        v->name = name;
+        if (!v->text)
+            v->text = render(s->doc);
+        copy = ent_strdup(v->text);
+    }
     pthread_mutex_unlock(&s->lock);
+    *len = strlen(copy);
     return copy;
 }
 
@@ -205,6 +237,7 @@ void ent_status_set(struct ent_status *s, const char *key, json_t *value)
 {
     pthread_mutex_lock(&s->lock);
     json_object_set_new(s->doc, key, value);
+    changed(s);
     pthread_mutex_unlock(&s->lock);
 }
 
@@ -307,13 +340,19 @@ void ent_status_on_phase(void *arg, const char *phase, const struct ent_round *r
                          (json_int_t)r->round));
     if (strcmp(phase, "idle") == 0)
         publish(s, json_pack("{s:s, s:o}", "type", "round", "round", round_json(r)));
+    /* the largest parts built before the lock is taken */
+    json_t *cluster = m && (strcmp(phase, "deciding") == 0 || strcmp(phase, "idle") == 0)
+                          ? cluster_json(m)
+                          : NULL;
+    json_t *plan_doc = plan && strcmp(phase, "executing") == 0 ? plan_json(r, m, plan) : NULL;
     pthread_mutex_lock(&s->lock);
+    changed(s);
     json_object_set_new(s->doc, "state", json_string(phase));
     json_object_set_new(s->doc, "round", json_integer(r->round));
-    if (m && (strcmp(phase, "deciding") == 0 || strcmp(phase, "idle") == 0))
-        json_object_set_new(s->doc, "cluster", cluster_json(m));
-    if (plan && strcmp(phase, "executing") == 0)
-        json_object_set_new(s->doc, "plan", plan_json(r, m, plan));
+    if (cluster)
+        json_object_set_new(s->doc, "cluster", cluster);
+    if (plan_doc)
+        json_object_set_new(s->doc, "plan", plan_doc);
     if (strcmp(phase, "idle") == 0) {
         count_round(s->doc, r);
         json_object_set_new(s->doc, "last_round", round_json(r));
@@ -342,6 +381,7 @@ void ent_status_on_action(void *arg, const struct ent_model *m, const struct ent
                          o->status == ENT_ACTION_FAILED ? o->error : NULL));
     pthread_mutex_lock(&s->lock);
     json_t *a = json_array_get(json_object_get(json_object_get(s->doc, "plan"), "actions"), index);
+    changed(s);
     if (a) {
         json_object_set_new(a, "status", json_string(ent_action_status_name(o->status)));
         if (o->status == ENT_ACTION_FAILED)
