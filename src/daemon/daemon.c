@@ -198,13 +198,17 @@ static int run_loop(struct ent_daemon_setup *a, struct ent_daemon_setup *b, cons
                     long rounds, struct ent_status *status)
 {
     struct ent_daemon_setup *cur = a, *spare = b;
+    bool held = false; /* paused, and said so */
     while (!stop_requested) {
         double t0 = ent_now();
         if (atomic_load(&paused)) { /* held through the API: no round until it is let go */
-            ent_status_set(status, "state", json_string("paused"));
+            if (!held)
+                ent_status_set(status, "state", json_string("paused"));
+            held = true;
             wait_until(t0 + 0.2);
             continue;
         }
+        held = false;
         struct ent_sim_cluster *sim = ent_monitor_sim_cluster(&cur->monitor);
         if (sim && cur->loop.round > 0)
             ent_sim_cluster_step(sim); /* the simulated loads change between rounds */

@@ -76,6 +76,18 @@ static int on_action(void *arg, size_t index, const struct ent_action_outcome *o
     return rc; /* write-ahead: a start the journal did not take does not happen */
 }
 
+json_t *ent_round_figures(const struct ent_round *r)
+{
+    return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:f}", "nodes",
+                     (json_int_t)r->nodes, "active_nodes", (json_int_t)r->active_nodes, "vms",
+                     (json_int_t)r->vms, "target_nodes", (json_int_t)r->decision.nodes_used,
+                     "lower_bound", (json_int_t)r->decision.lower_bound, "actions",
+                     (json_int_t)r->actions, "done", (json_int_t)r->exec.done, "failed",
+                     (json_int_t)r->exec.failed, "dropped", (json_int_t)r->exec.dropped,
+                     "not_started", (json_int_t)r->exec.not_started, "watts", r->energy.watts,
+                     "executed_seconds", r->exec.wall_seconds);
+}
+
 static void journal_round_end(struct ent_loop *loop, int64_t id, const struct ent_round *r)
 {
     if (!loop->journal || id < 0)
@@ -89,14 +101,7 @@ static void journal_round_end(struct ent_loop *loop, int64_t id, const struct en
                  "failed, %zu dropped, %zu not started",
                  r->nodes, r->active_nodes, r->vms, (long long)r->decision.nodes_used, r->actions,
                  r->exec.done, r->exec.failed, r->exec.dropped, r->exec.not_started);
-    /* the round's numbers for its history (the API's /api/v1/rounds) */
-    json_t *figures = json_pack(
-        "{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:f}", "nodes", (json_int_t)r->nodes,
-        "active_nodes", (json_int_t)r->active_nodes, "vms", (json_int_t)r->vms, "target_nodes",
-        (json_int_t)r->decision.nodes_used, "actions", (json_int_t)r->actions, "done",
-        (json_int_t)r->exec.done, "failed", (json_int_t)r->exec.failed, "dropped",
-        (json_int_t)r->exec.dropped, "not_started", (json_int_t)r->exec.not_started, "watts",
-        r->energy.watts, "executed_seconds", r->exec.wall_seconds);
+    json_t *figures = ent_round_figures(r); /* its history (the API's /api/v1/rounds) */
     char *text = figures ? json_dumps(figures, JSON_COMPACT) : NULL;
     json_decref(figures);
     struct ent_error err;

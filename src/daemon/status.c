@@ -311,15 +311,11 @@ static json_t *energy_json(const struct ent_round *r)
 
 static json_t *round_json(const struct ent_round *r)
 {
-    return json_pack(
-        "{s:I, s:b, s:s?, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:O?}", "round",
-        (json_int_t)r->round, "skipped", r->skipped, "reason", r->skipped ? r->reason : NULL,
-        "nodes", (json_int_t)r->nodes, "active_nodes", (json_int_t)r->active_nodes, "vms",
-        (json_int_t)r->vms, "target_nodes", (json_int_t)r->decision.nodes_used, "lower_bound",
-        (json_int_t)r->decision.lower_bound, "actions", (json_int_t)r->actions, "done",
-        (json_int_t)r->exec.done, "failed", (json_int_t)r->exec.failed, "dropped",
-        (json_int_t)r->exec.dropped, "not_started", (json_int_t)r->exec.not_started,
-        "executed_seconds", r->exec.wall_seconds, "issues", r->issues);
+    json_t *doc = ent_round_figures(r);
+    json_object_update_new(doc, json_pack("{s:I, s:b, s:s?, s:O?}", "round", (json_int_t)r->round,
+                                          "skipped", r->skipped, "reason",
+                                          r->skipped ? r->reason : NULL, "issues", r->issues));
+    return doc;
 }
 
 /* Tells the event's readers (the API's /api/v1/events): event is stolen. */

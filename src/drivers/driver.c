@@ -43,13 +43,24 @@ bool ent_driver_can(const struct ent_driver_ops *ops, enum ent_driver_can what)
     return false;
 }
 
+/* drv as ops, opened on arg. */
+static int open_ops(struct ent_driver *drv, const struct ent_driver_ops *ops, void *arg,
+                    struct ent_error *err)
+{
+    drv->ops = ops;
+    drv->state = NULL;
+    return ops->open ? ops->open(drv, arg, err) : 0;
+}
+
 int ent_driver_open(struct ent_driver *drv, const char *name, void *arg, struct ent_error *err)
 {
-    drv->ops = ent_driver_lookup(name);
-    drv->state = NULL;
-    if (!drv->ops)
+    const struct ent_driver_ops *ops = ent_driver_lookup(name);
+    if (!ops) {
+        drv->ops = NULL;
+        drv->state = NULL;
         return ent_error(err, ENT_ENOTFOUND, "no driver named \"%s\"", name);
-    return drv->ops->open ? drv->ops->open(drv, arg, err) : 0;
+    }
+    return open_ops(drv, ops, arg, err);
 }
 
 void ent_driver_close(struct ent_driver *drv)
@@ -119,10 +130,7 @@ int ent_driver_set_open_ops(struct ent_driver_set *set, const struct ent_driver_
 {
     if (set->len == ENT_DRIVER_SET_MAX)
         return ent_error(err, ENT_EINVALID, "more than %d drivers", ENT_DRIVER_SET_MAX);
-    struct ent_driver *drv = &set->drivers[set->len];
-    drv->ops = ops;
-    drv->state = NULL;
-    int rc = ops->open ? ops->open(drv, arg, err) : 0;
+    int rc = open_ops(&set->drivers[set->len], ops, arg, err);
     if (!rc)
         set->len++;
     return rc;

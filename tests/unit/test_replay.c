@@ -91,16 +91,22 @@ static char *synthetic_csv(unsigned seed)
     return text;
 }
 
+/* The synthetic day of seed in t, replayed on 30 hosts with the default options o. */
+static void synthetic_run(unsigned seed, struct ent_trace *t, struct ent_replay_options *o)
+{
+    char *text = synthetic_csv(seed);
+    read_csv(t, text);
+    free(text);
+    ent_replay_options_default(o);
+    o->hosts = 30;
+}
+
 static void test_deterministic_and_pdm(void **state)
 {
     (void)state;
-    char *text = synthetic_csv(3);
     struct ent_trace t;
-    read_csv(&t, text);
-    free(text);
     struct ent_replay_options o;
-    ent_replay_options_default(&o);
-    o.hosts = 30;
+    synthetic_run(3, &t, &o);
     struct ent_error err;
     for (size_t i = 0; ent_replay_policy_at(i); i++) {
         const struct ent_replay_policy *p = ent_replay_policy_at(i);
@@ -129,13 +135,9 @@ static void test_deterministic_and_pdm(void **state)
 static void test_failed_migrations_lose_nothing(void **state)
 {
     (void)state;
-    char *text = synthetic_csv(5);
     struct ent_trace t;
-    read_csv(&t, text);
-    free(text);
     struct ent_replay_options o;
-    ent_replay_options_default(&o);
-    o.hosts = 30;
+    synthetic_run(5, &t, &o);
     struct ent_error err;
     struct ent_replay_result ok, failing;
     const struct ent_replay_policy *p = ent_replay_policy_find("entropy");
