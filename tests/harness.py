@@ -63,10 +63,10 @@ def free_port():
         return s.getsockname()[1]
 
 
-def qmp(path, command, **args):
+def qmp(path, command, timeout=5, **args):
     """One QMP command on the socket at path, by the tests' own client (not Entropy's)."""
     with socket.socket(socket.AF_UNIX) as s:
-        s.settimeout(5)
+        s.settimeout(timeout)
         s.connect(path)
         f = s.makefile("rw")
         json.loads(f.readline())  # greeting
@@ -90,6 +90,28 @@ def qemu_alive(pid, sock):
             return sock.encode() in f.read()
     except OSError:
         return False
+
+
+def lab_vm_states(lab_dir, vm):
+    """The live QEMU processes of lab VM vm as {pid: QMP status}, the status None where QMP did
+    not answer (QEMU serves one QMP client at a time: during a migration the driver holds it)."""
+    run_dir, states = os.path.join(lab_dir, "run"), {}
+    for name in os.listdir(run_dir):
+        if not (name.startswith(vm + ".g") and name.endswith(".pid")):
+            continue
+        sock = os.path.join(run_dir, name[:-4] + ".sock")
+        try:
+            with open(os.path.join(run_dir, name)) as f:
+                pid = int(f.read())
+        except (OSError, ValueError):
+            continue
+        if not qemu_alive(pid, sock):
+            continue
+        try:
+            states[pid] = qmp(sock, "query-status", timeout=1)["status"]
+        except (OSError, ValueError, RuntimeError):
+            states[pid] = None
+    return states
 
 
 def lab_instances(lab_dir, vm, running=False):

@@ -537,6 +537,19 @@ class Daemon(unittest.TestCase):
         for v in range(1, vms + 1):
             self.assertEqual(len(harness.lab_instances(self.lab, f"vm-{v}", running=True)), 1, f"vm-{v}")
 
+    def assert_no_vm_lost_or_doubled(self, vms):
+        """While the daemon may be migrating: each VM has a live QEMU and at most one runs. (A VM
+        in its migration's switch-over runs nowhere for its downtime, and a QEMU whose QMP the
+        driver holds does not answer; neither is a loss. A loss is no QEMU at all, twice in a
+        row: the look at run/ is not atomic against a migration that ends meanwhile.)"""
+        for v in range(1, vms + 1):
+            states = harness.lab_vm_states(self.lab, f"vm-{v}")
+            if not states:
+                time.sleep(0.2)
+                states = harness.lab_vm_states(self.lab, f"vm-{v}")
+            self.assertTrue(states, f"vm-{v} has no QEMU")
+            self.assertLessEqual(list(states.values()).count("running"), 1, f"vm-{v}: {states}")
+
     def test_autostart_starts_a_defined_vm_on_the_lab(self):
         """A defined autostart VM that runs nowhere becomes a real QEMU micro-VM on a lab node,
         booted by the daemon's round through the QMP driver, once."""
@@ -672,7 +685,7 @@ class Daemon(unittest.TestCase):
             if [n for n, b in bmcs.items() if b.power() == "off"] and \
                     len((st.get("power") or {}).get("nodes") or []) == 2:
                 break
-            self.assert_each_vm_runs_once(3)
+            self.assert_no_vm_lost_or_doubled(3)
             time.sleep(0.2)
         off = sorted(n for n, b in bmcs.items() if b.power() == "off")
         self.assertEqual(len(off), 2, self.log_text()[-3000:])
@@ -698,7 +711,7 @@ class Daemon(unittest.TestCase):
             used = [n["name"] for n in st["cluster"]["nodes"] if n["vms"]]
             if booted[0] in used:
                 break
-            self.assert_each_vm_runs_once(3)
+            self.assert_no_vm_lost_or_doubled(3)
             time.sleep(0.2)
         self.assertIn(booted[0], used, self.log_text()[-3000:])
         self.assertRegex(self.log_text(), rf"migrated vm-\d from {on} to {booted[0]}")
