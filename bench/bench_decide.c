@@ -125,11 +125,10 @@ static void run(const char *family, const char *name, const struct ent_model *m,
                st.times.first, st.times.search, st.times.scratch, st.times.keep_set,
                st.times.anytime, st.times.finish);
     if (verbose)
-        printf("  debug first %lld/%lld search %lld ffd %d dot %d bfd %d keep-set %d lns "
-               "%lld/%lld\n",
+        printf("  debug first %lld/%lld search %lld start %s lns %lld/%lld\n",
                (long long)st.first_nodes, (long long)st.first_migrations,
-               (long long)st.search_nodes, st.used_ffd, st.used_dotpack, st.used_bfd,
-               st.used_keep_set, (long long)st.lns_iterations, (long long)st.lns_improvements);
+               (long long)st.search_nodes, st.start ? st.start : "in-place",
+               (long long)st.lns_iterations, (long long)st.lns_improvements);
     fflush(stdout);
     t->instances++;
     t->at_bound += st.gap == 0;

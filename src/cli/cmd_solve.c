@@ -291,12 +291,7 @@ static void decision_figures(const struct solve_args *a, struct solve_run *r)
                                   "finish", st->times.finish));
     json_object_set_new(line, "lns_iterations", json_integer(st->lns_iterations));
     json_object_set_new(line, "lns_improvements", json_integer(st->lns_improvements));
-    json_object_set_new(line, "start",
-                        json_string(st->used_keep_set  ? "keep-set"
-                                    : st->used_dotpack ? "dot-product"
-                                    : st->used_ffd     ? "ffd"
-                                    : st->used_bfd     ? "bfd"
-                                                       : "in-place"));
+    json_object_set_new(line, "start", json_string(st->start ? st->start : "in-place"));
 }
 
 /* Figures of the plan, as entropy check counts them: bypasses are migrations too. */

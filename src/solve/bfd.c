@@ -10,6 +10,7 @@
 #include "util/alloc.h"
 #include "util/error.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 
 /* Room left on node once vm is there, normalised (smaller is a better fit). */
@@ -23,7 +24,7 @@ static double room_after(const struct ent_pack *p, const double *maxcap, int32_t
     return room;
 }
 
-int ent__pack_best_fit(struct ent_pack *p, const int32_t *nodes, size_t n_nodes,
+int ent__pack_best_fit(struct ent_pack *p, const int32_t *nodes, size_t n_nodes, bool keep_placed,
                        struct ent_error *err)
 {
     int32_t *vms = NULL;
@@ -31,10 +32,26 @@ int ent__pack_best_fit(struct ent_pack *p, const int32_t *nodes, size_t n_nodes,
     double *maxcap = ent_malloc((p->n_res + 1) * sizeof *maxcap);
     ent_pack_max_capacity(p, maxcap);
     int32_t *open = ent_malloc((n_nodes + 1) * sizeof *open);
-    size_t n_open = 0, next = 0;
+    size_t n_open = 0, next = 0, n_left = 0;
     int rc = 0;
-    for (size_t i = 0; i < n_vms; i++)
+    if (keep_placed) { /* the nodes that hold VMs are open, the others wait their turn */
+        int32_t *closed = ent_malloc((n_nodes + 1) * sizeof *closed);
+        size_t n_closed = 0;
+        for (size_t k = 0; k < n_nodes; k++)
+            if (p->n_residents[nodes[k]] > 0)
+                open[n_open++] = nodes[k];
+            else
+                closed[n_closed++] = nodes[k];
+        nodes = closed;
+        n_nodes = n_closed;
+    }
+    for (size_t i = 0; i < n_vms; i++) {
+        if (keep_placed && p->target.vm_host[vms[i]] >= 0)
+            continue;
         ent_pack_unplace(p, vms[i]);
+        vms[n_left++] = vms[i];
+    }
+    n_vms = n_left;
     for (size_t i = 0; i < n_vms && !rc; i++) {
         if ((i & 255) == 255 && ent_pack_late(p)) {
             rc = ent_error(err, ENT_ETIMEOUT, "best-fit packing: time limit reached");
@@ -63,6 +80,8 @@ int ent__pack_best_fit(struct ent_pack *p, const int32_t *nodes, size_t n_nodes,
                            ent_vm_label(p->m, v, b, sizeof b));
         }
     }
+    if (keep_placed)
+        ent_free((void *)nodes);
     ent_free(open);
     ent_free(maxcap);
     ent_free(vms);
@@ -73,7 +92,7 @@ int ent__solve_bfd(struct ent_pack *p, struct ent_error *err)
 {
     int32_t *nodes = NULL;
     size_t n_nodes = ent_pack_nodes_by_capacity(p, &nodes);
-    int rc = ent__pack_best_fit(p, nodes, n_nodes, err);
+    int rc = ent__pack_best_fit(p, nodes, n_nodes, false, err);
     ent_free(nodes);
     return rc;
 }

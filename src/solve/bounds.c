@@ -69,7 +69,7 @@ static int64_t mt_l2(const int64_t *items, size_t n, int64_t c)
 
 void ent_lower_bound(const struct ent_pack *p, struct ent_bound *out)
 {
-    *out = (struct ent_bound){0, 0, 0, -1, -1, -1};
+    *out = (struct ent_bound){0, 0, 0, -1, -1, -1, -1};
     size_t n_nodes = 0, n_items = 0;
     int64_t *caps = ent_malloc((p->n_nodes + 1) * sizeof *caps);
     int64_t *items = ent_malloc((p->n_vms + 1) * sizeof *items);
@@ -108,6 +108,10 @@ void ent_lower_bound(const struct ent_pack *p, struct ent_bound *out)
     out->joint = ent__joint_bound(p, 0.2);
     if (out->joint > out->nodes)
         out->nodes = out->joint;
+    out->vector = ent__vector_bound(p, 0.3);
+
+    if (out->vector > out->nodes)
+        out->nodes = out->vector;
     /* Any running VM needs one node at least. */
     for (size_t v = 0; v < p->n_vms && out->nodes == 0; v++)
         if (p->target.vm_state[v] == ENT_VM_RUNNING)

@@ -46,7 +46,7 @@ static int try_keep_set(struct ent_pack *p, const int32_t *base, const struct en
         ent__pack_adopt(p, &out);
         *st = alt;
         st->best_seconds = ent_now() - t0;
-        st->used_keep_set = 1;
+        st->start = "keep-set";
     }
     ent_pack_release(&out);
     return better;
@@ -163,32 +163,51 @@ static void first_answer(struct run *r)
     r->st->times.search = lap(r);
 }
 
+/* The packings from scratch, in the order tried; by_resource: tried again over the nodes by the
+ * binding resource's capacity (the vector packing takes node types as the LP says). */
+static const struct scratch_packing {
+    const char *name;
+    int (*pack)(struct ent_pack *, struct ent_error *);
+    bool by_resource;
+} scratch_packings[] = {
+    {"dot-product", ent__solve_dotpack, true},
+    {"ffd", ent__solve_ffd, true},
+    {"bfd", ent__solve_bfd, true},
+    {"vector", ent__solve_vector_pack, false},
+};
+
+/* Adopts one packing from scratch when it needs fewer nodes (or as many with less memory moved). */
+static void try_scratch(struct run *r, const struct scratch_packing *sp, int order_res)
+{
+    struct ent_pack *p = r->p;
+    struct ent_solve_stats *st = r->st;
+    struct ent_pack out;
+    struct ent_solve_stats alt = *st;
+    if (ent__scratch_candidate(p->m, sp->pack, r->e.mem, order_res, r->deadline, &out, &alt) &&
+        ent__solve_better(&alt, st)) {
+        ent__pack_adopt(p, &out);
+        *st = alt;
+        st->best_seconds = ent_now() - r->t0;
+        st->start = sp->name;
+    }
+    ent_pack_release(&out);
+}
+
 /* B, C: from-scratch packings, relabelled, when they need fewer nodes (or as many with less
  * memory moved); nodes largest first by summed capacity, then by the binding resource (on mixed
  * hardware the big-memory nodes are not the ones with the most CPU). */
 static void from_scratch(struct run *r)
 {
-    int (*const scratch[])(struct ent_pack *, struct ent_error *) = {
-        ent__solve_dotpack, ent__solve_ffd, ent__solve_bfd};
     struct ent_pack *p = r->p;
     struct ent_solve_stats *st = r->st;
-    size_t orders = p->n_res > 1 && r->bound.resource >= 0 ? 2 : 1;
-    for (size_t k = 0; k < 3 * orders && st->nodes_used > r->bound.nodes && ent_now() < r->deadline;
-         k++) {
-        struct ent_pack out;
-        struct ent_solve_stats alt = *st;
-        if (ent__scratch_candidate(p->m, scratch[k % 3], r->e.mem, k < 3 ? -1 : r->bound.resource,
-                                   r->deadline, &out, &alt) &&
-            ent__solve_better(&alt, st)) {
-            ent__pack_adopt(p, &out);
-            *st = alt;
-            st->best_seconds = ent_now() - r->t0;
-            st->used_dotpack = k % 3 == 0;
-            st->used_ffd = k % 3 == 1;
-            st->used_bfd = k % 3 == 2;
-        }
-        ent_pack_release(&out);
-    }
+    bool by_resource = p->n_res > 1 && r->bound.resource >= 0;
+    size_t n = sizeof scratch_packings / sizeof *scratch_packings;
+    for (size_t k = 0; k < n && st->nodes_used > r->bound.nodes && ent_now() < r->deadline; k++)
+        try_scratch(r, &scratch_packings[k], -1);
+    for (size_t k = 0;
+         k < n && by_resource && st->nodes_used > r->bound.nodes && ent_now() < r->deadline; k++)
+        if (scratch_packings[k].by_resource)
+            try_scratch(r, &scratch_packings[k], r->bound.resource);
     st->times.scratch = lap(r);
 }
 

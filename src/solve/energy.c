@@ -74,7 +74,7 @@ static int bfd_efficient(struct ent_pack *p, struct ent_error *err)
 {
     int32_t *nodes;
     size_t n = nodes_by_efficiency(p, &nodes);
-    int rc = ent__pack_best_fit(p, nodes, n, err);
+    int rc = ent__pack_best_fit(p, nodes, n, false, err);
     ent_free(nodes);
     return rc;
 }

@@ -54,6 +54,43 @@ int64_t ent__glpk_bound(glp_prob *lp, double seconds);
  * capacities cover the final demand in every resource at once, within about `seconds`; -1 when
  * it does not apply (one resource, too many types, no optimum). */
 int64_t ent__joint_bound(const struct ent_pack *p, double seconds);
+/* The usable nodes (with empty_only, those that hold no running VM) grouped by capacity vector
+ * (hardware type): one node of each type in type[], how many in count[] (both room for
+ * ENT_MAX_HARDWARE_TYPES); how many types, 0 when more. */
+#define ENT_MAX_HARDWARE_TYPES 512
+size_t ent__hardware_types(const struct ent_pack *p, bool empty_only, int32_t *type,
+                           int64_t *count);
+/* The vector-packing LP over hardware types (vector_lp.c), by column generation: its bound and its
+ * patterns, for the bound on nodes and for the packing that rounds it (vector_pack.c). */
+#define ENT_VECTOR_MAX_KINDS 64 /* distinct VM demand vectors */
+#define ENT_VECTOR_MAX_TYPES 64 /* node types */
+
+struct ent_vector_lp {
+    size_t n_res, n_kinds, n_types;
+    int64_t *kind_dem; /* [kind * n_res + r]: each kind's demand vector */
+    int64_t kind_count[ENT_VECTOR_MAX_KINDS];
+    int64_t *type_cap; /* [type * n_res + r]: each node type's capacity vector */
+    int64_t type_count[ENT_VECTOR_MAX_TYPES];
+    size_t n_columns; /* the LP's patterns at the end */
+    int64_t *column;  /* [column * n_kinds + kind]: VMs of each kind in the pattern */
+    int *column_type; /* the node type each pattern fills */
+    double *value;    /* how many nodes take the pattern, in the LP (fractional) */
+    double bound;     /* a lower bound on the LP (its optimum when optimal), -1 when none */
+    bool optimal;     /* the generation ended: no pattern is worth more than a node */
+};
+
+/* The LP over the running VMs and the usable nodes (with residual: the VMs not placed yet and the
+ * nodes that hold none), generated until optimal or the deadline (ent_now() time); 0 with the
+ * columns in out, -1 when it does not apply (one resource, too many kinds or types, no LP
+ * optimum). out is released by the caller in any case. */
+int ent__vector_lp(const struct ent_pack *p, bool residual, double deadline,
+                   struct ent_vector_lp *out);
+void ent__vector_lp_release(struct ent_vector_lp *lp);
+/* The vector-packing bound over hardware types (vector_lp.c): the LP relaxation of "fewest
+ * nodes, at most the count of each type, each filled with a set of VMs that fits it in every
+ * resource", by column generation, rounded up; within about `seconds`; -1 when it does not apply
+ * (too many distinct VM demands or node types). */
+int64_t ent__vector_bound(const struct ent_pack *p, double seconds);
 
 /* The objectives, on a packing state fresh from ent_pack_init. */
 int ent__solve_ffd(struct ent_pack *p, struct ent_error *err);
@@ -61,9 +98,15 @@ int ent__solve_bfd(struct ent_pack *p, struct ent_error *err);
 /* The same over nodes in the order given (the energy objective's: most efficient first). */
 int ent__pack_first_fit(struct ent_pack *p, const int32_t *nodes, size_t n_nodes,
                         struct ent_error *err);
-int ent__pack_best_fit(struct ent_pack *p, const int32_t *nodes, size_t n_nodes,
+/* With keep_placed, the VMs placed already stay, their nodes are open first, and only the others
+ * are packed (the rest of the vector packing). */
+int ent__pack_best_fit(struct ent_pack *p, const int32_t *nodes, size_t n_nodes, bool keep_placed,
                        struct ent_error *err);
 int ent__solve_dotpack(struct ent_pack *p, struct ent_error *err);
+/* The vector-packing LP rounded (vector_pack.c): its patterns, those the LP takes whole first,
+ * on empty nodes of their type, the LP solved again for the rest, until no pattern is whole;
+ * the rest best fit. */
+int ent__solve_vector_pack(struct ent_pack *p, struct ent_error *err);
 /* Quick proofs that no placement exists, with the constraints and nodes in conflict. */
 int ent__explain(const struct ent_pack *p, struct ent_error *err);
 /* Instances with at most this many running VMs may be searched exactly. */

@@ -53,11 +53,9 @@ struct ent_solve_stats {
     int64_t search_nodes;                     /* nodes after the search in place */
     double best_seconds;                      /* time to the answer returned */
     int64_t lns_iterations, lns_improvements; /* attempts, and nodes they emptied */
-    int used_ffd;                             /* the relabelled first-fit decreasing answer won */
-    int used_dotpack;                         /* the relabelled dot-product packing won */
-    int used_bfd;                             /* the best-fit decreasing packing won */
-    int used_keep_set;                        /* the fewest-moves keep set won */
-    int proven; /* optimal: the exact search was complete, or the bound was reached */
+    const char *start; /* where the answer came from: NULL (in place), a packing from scratch
+                          ("dot-product", "ffd", "bfd", "vector"), "keep-set" */
+    int proven;        /* optimal: the exact search was complete, or the bound was reached */
     /* Where the time went (consolidate): repair, bounds and the first answer; the search in
      * place; the packings from scratch; the keep set; the anytime phase; the finish (moves
      * reduced, bounds on the change). */

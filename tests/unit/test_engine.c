@@ -123,6 +123,68 @@ static void test_bounds(void **state)
     ent_model_release(&m);
 }
 
+/* The vector-packing bound: VMs whose CPU and memory are out of proportion. */
+static void test_vector_bound(void **state)
+{
+    (void)state;
+    struct ent_model m;
+    struct ent_pack p;
+    struct ent_bound b;
+    struct ent_error err;
+    /* Four VMs of (40, 70) and two of (90, 10) in nodes of (100, 100): in CPU alone two of the
+     * first share a node, in memory alone one of each, and the volume says 4; but no two VMs fit
+     * one node in both at once: 6. */
+    const int64_t cap[6][2] = {{100, 100}, {100, 100}, {100, 100},
+                               {100, 100}, {100, 100}, {100, 100}};
+    const int64_t dem[6][2] = {{40, 70}, {40, 70}, {40, 70}, {40, 70}, {90, 10}, {90, 10}};
+    build(&m, 6, cap, 6, dem);
+    assert_int_equal(ent_pack_init(&p, &m, &err), 0);
+    ent_lower_bound(&p, &b);
+    assert_int_equal(b.joint, 4);
+    assert_int_equal(b.pattern, 4);
+    assert_int_equal(b.vector, 6);
+    assert_int_equal(b.nodes, 6);
+    ent_pack_release(&p);
+    ent_model_release(&m);
+    /* Random out-of-proportion VMs on two node shapes: the bound never above the optimum, and
+     * above the other bounds on some instances. */
+    struct ent_prng rng;
+    ent_prng_init(&rng, 77);
+    int stronger = 0, checked = 0;
+    for (int round = 0; round < 120; round++) {
+        size_t nodes = 4 + ent_prng_below(&rng, 5), vms = 4 + ent_prng_below(&rng, 7);
+        int64_t caps[16][2], dems[16][2];
+        for (size_t n = 0; n < nodes; n++) {
+            int wide = n >= nodes / 2;
+            caps[n][0] = wide ? 160 : 100;
+            caps[n][1] = wide ? 100 : 160;
+        }
+        for (size_t v = 0; v < vms; v++) {
+            int cpu_heavy = (int)ent_prng_below(&rng, 2);
+            dems[v][0] = cpu_heavy ? 50 + (int64_t)ent_prng_below(&rng, 60) : 10;
+            dems[v][1] = cpu_heavy ? 10 : 50 + (int64_t)ent_prng_below(&rng, 60);
+        }
+        struct brute br = {
+            nodes, vms,      (const int64_t(*)[2])caps, (const int64_t(*)[2])dems, {{0}},
+            {0},   nodes + 1};
+        brute(&br, 0, 0);
+        if (br.best > nodes)
+            continue;
+        build(&m, nodes, (const int64_t(*)[2])caps, vms, (const int64_t(*)[2])dems);
+        assert_int_equal(ent_pack_init(&p, &m, &err), 0);
+        ent_lower_bound(&p, &b);
+        if (b.vector > (int64_t)br.best)
+            fail_msg("round %d: vector bound %lld above the optimum %zu", round,
+                     (long long)b.vector, br.best);
+        stronger += b.vector > b.joint && b.vector > b.pattern;
+        checked++;
+        ent_pack_release(&p);
+        ent_model_release(&m);
+    }
+    assert_true(checked >= 60);
+    assert_true(stronger > 0);
+}
+
 static struct ent_solve_stats consolidate(const struct ent_model *m, uint64_t seed,
                                           struct ent_mapping *target)
 {
@@ -333,6 +395,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_bounds),
+        cmocka_unit_test(test_vector_bound),
         cmocka_unit_test(test_optimal_on_small_instances),
         cmocka_unit_test(test_same_seed_same_answer),
         cmocka_unit_test(test_entropy_demand_model),
