@@ -197,6 +197,35 @@ static struct reply post_resume(struct ent_api *api, struct MHD_Connection *c)
     return set_paused(api, false);
 }
 
+/* Recommend mode: approves the plan of ?round=N (default: the latest that waits), through the
+ * journal as entropy plan approve does (one implementation: the loop reads the journal). */
+static struct reply post_approve(struct ent_api *api, struct MHD_Connection *c)
+{
+    const char *given = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "round");
+    char *end = NULL;
+    long long round = given ? strtoll(given, &end, 10) : -1;
+    if (given && (end == given || *end != '\0' || round < 1))
+        return error_reply(400, "round: a whole round number from 1");
+    struct ent_journal j;
+    struct ent_error err;
+    ent_error_init(&err);
+    if (!api->backend.journal || ent_journal_open(&j, api->backend.journal, &err)) {
+        ent_log_error("api: approve: %s", err.msg);
+        return error_reply(503, "the journal cannot be written now (see the daemon's log)");
+    }
+    int64_t approved = -1;
+    int rc = ent_journal_approve(&j, round, &approved, &err);
+    ent_journal_close(&j);
+    if (rc == ENT_ENOTFOUND)
+        return error_reply(409, err.msg);
+    if (rc) {
+        ent_log_error("api: approve: %s", err.msg);
+        return error_reply(503, "the journal cannot be written now (see the daemon's log)");
+    }
+    ent_info("api: the plan of round %lld approved", (long long)approved);
+    return json_reply(200, json_pack("{s:I, s:b}", "round", (json_int_t)approved, "approved", 1));
+}
+
 #define JSON_TYPE    "application/json"
 #define METRICS_TYPE "text/plain; version=0.0.4; charset=utf-8"
 
@@ -219,6 +248,7 @@ static const struct route {
     {"GET", "/metrics", false, NULL, "metrics", render_metrics, METRICS_TYPE},
     {"POST", "/api/v1/loop/pause", true, post_pause, NULL, NULL, NULL},
     {"POST", "/api/v1/loop/resume", true, post_resume, NULL, NULL, NULL},
+    {"POST", "/api/v1/plan/approve", true, post_approve, NULL, NULL, NULL},
 };
 
 #define N_ROUTES (sizeof routes / sizeof *routes)

@@ -26,6 +26,7 @@ int ent_cmd_status(int argc, char **argv);
 int ent_cmd_power(int argc, char **argv);
 int ent_cmd_maintenance(int argc, char **argv);
 int ent_cmd_node(int argc, char **argv);
+int ent_cmd_plan(int argc, char **argv);
 int ent_cmd_simulate(int argc, char **argv);
 
 struct ent_driver;

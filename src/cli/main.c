@@ -297,6 +297,20 @@ static const struct ent_command commands[] = {
      "\n"
      "Exit status: 0 recorded, 2 bad input or a journal that cannot be written.\n",
      ent_cmd_node},
+    {"plan", "approve the plan a daemon in recommend mode waits with",
+     "usage: entropy plan approve [ROUND] [--config FILE]\n"
+     "\n"
+     "With loop.mode = recommend the daemon executes no plan of its own accord: each round's\n"
+     "plan is shown (entropy status, GET /api/v1/plan) and waits for approval until the next\n"
+     "round begins, which supersedes it. approve approves the plan of ROUND (default: the latest\n"
+     "that waits), through the daemon's journal (daemon.journal of FILE, default\n"
+     "config/entropy.properties); the daemon executes it when every VM it moves is still where\n"
+     "the round found it, else drops it as stale. The API's POST /api/v1/plan/approve does the\n"
+     "same.\n"
+     "\n"
+     "Exit status: 0 approved, 1 no such plan waits, 2 bad input or a journal that cannot be\n"
+     "written.\n",
+     ent_cmd_plan},
     {"config", "list the configuration keys, or check a configuration file",
      "usage: entropy config --defaults | --markdown | FILE\n"
      "\n"

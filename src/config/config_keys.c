@@ -153,6 +153,12 @@ const struct ent_config_key ent_config_keys[] = {
            "searches for all of them (the best answer found by then is used)."),
     CHOICE("loop.dry_run", "no", "no|yes",
            "yes: decide and plan every round, log the plan, execute nothing."),
+    CHOICE("loop.mode", "automatic", "automatic|recommend",
+           "automatic: each round's plan is executed. recommend: each round's plan waits for "
+           "approval (entropy plan approve, or POST /api/v1/plan/approve) until the next round "
+           "begins, which supersedes it; an approved plan is executed when the VMs it moves are "
+           "still where it found them, else dropped as stale (as Watcher's recommended action "
+           "plans, DRS's manual level)."),
     CHOICE(
         "loop.power_off_empty", "no", "no|yes",
         "yes: power off nodes monitoring has seen empty for power.min_idle seconds, beyond "

@@ -7,6 +7,7 @@
 #include "daemon/lag.h"
 #include "daemon/loop_power.h"
 #include "daemon/maintenance.h"
+#include "daemon/recommend.h"
 
 #include "exec/journal.h"
 #include "model/constraint.h"
@@ -106,8 +107,8 @@ static void journal_round_end(struct ent_loop *loop, int64_t id, const struct en
     json_decref(figures);
     struct ent_error err;
     ent_error_init(&err);
-    if (ent_journal_round_end(loop->journal, id, r->skipped ? "skipped" : "done", summary, text,
-                              &err))
+    const char *state = r->skipped ? "skipped" : r->unapproved ? r->unapproved : "done";
+    if (ent_journal_round_end(loop->journal, id, state, summary, text, &err))
         ent_log_error("%s", err.msg);
     free(text); /* jansson's */
 }
@@ -142,6 +143,7 @@ struct round_work {
     struct ent_error err;
     int64_t journal_round;
     bool snapshot_ok; /* m is a whole snapshot (never show a partial one) */
+    double started;   /* ent_now() at the round's start */
     struct ent_maintenance_round mr;
 };
 
@@ -318,8 +320,23 @@ static bool plan_phase(struct round_work *w)
         ent_info("round %ld: dry run: nothing executed", r->round);
         return false;
     }
-    if (stopping(w->loop, r))
-        return false;
+    return !stopping(w->loop, r);
+}
+
+/* Recommend mode: a plan with actions waits for approval until the next round would begin. */
+static bool approval_phase(struct round_work *w)
+{
+    struct ent_loop *loop = w->loop;
+    if (!loop->recommend || w->plan.len == 0)
+        return true;
+    phase(loop, "awaiting approval", w->r, &w->m, &w->plan);
+    return ent_loop_await_approval(loop, w->r, w->journal_round, &w->m, &w->plan,
+                                   w->started + loop->approval_wait - 0.5);
+}
+
+/* The plan in the journal before any action starts (crash recovery reads it). */
+static bool record_plan(struct round_work *w)
+{
     if (w->loop->journal &&
         ent_journal_plan(w->loop->journal, w->journal_round, &w->m, &w->plan, &w->err))
         return skip(w, "the journal cannot record the plan");
@@ -406,7 +423,7 @@ void ent_loop_round(struct ent_loop *loop, struct ent_round *r)
 {
     memset(r, 0, sizeof *r);
     r->round = ++loop->round;
-    struct round_work w = {.loop = loop, .r = r, .journal_round = -1};
+    struct round_work w = {.loop = loop, .r = r, .journal_round = -1, .started = ent_now()};
     ent_model_init(&w.m);
     ent_mapping_init(&w.target);
     ent_plan_init(&w.plan);
@@ -415,7 +432,7 @@ void ent_loop_round(struct ent_loop *loop, struct ent_round *r)
         skip(&w, "the journal cannot record");
     else if (monitor_phase(&w) && failover_phase(&w) && maintenance_phase(&w) &&
              ent_loop_power(loop, r, w.journal_round, &w.m) && !stopping(loop, r) &&
-             decide_phase(&w) && plan_phase(&w))
+             decide_phase(&w) && plan_phase(&w) && approval_phase(&w) && record_plan(&w))
         execute_phase(&w);
     if (r->skipped)
         ent_warn("round %ld: nothing done: %s", r->round, r->reason);

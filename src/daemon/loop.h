@@ -44,6 +44,8 @@ struct ent_loop {
     bool learn;                   /* measured migrations tune plan.cost for the next rounds */
     bool report;                  /* keep what was executed in the round's report */
     bool dry_run;                 /* decide and plan, execute nothing */
+    bool recommend;               /* loop.mode = recommend: a plan waits for approval */
+    double approval_wait;         /* how long, from the round's start (loop.period) */
     volatile sig_atomic_t *stop;
     long round;
     bool monitor_only;           /* objective none: snapshot and log, decide nothing */
@@ -82,6 +84,8 @@ void ent_loop_release(struct ent_loop *loop);
 struct ent_round {
     long round;
     bool skipped; /* nothing was acted on; reason says why */
+    /* recommend mode: why the plan was not executed ("superseded", "stale"), NULL when it was */
+    const char *unapproved;
     char *reason; /* when skipped */
     size_t nodes, vms, active_nodes;
     double monitor_seconds, plan_seconds;

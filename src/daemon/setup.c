@@ -82,6 +82,8 @@ static void loop_options(struct ent_daemon_setup *d)
         l->solve.objective = ent_objective_find(objective);
     l->solve.time_limit = ent_config_number(c, "loop.time_limit");
     l->dry_run = yes(c, "loop.dry_run");
+    l->recommend = strcmp(ent_config_string(c, "loop.mode"), "recommend") == 0;
+    l->approval_wait = ent_config_number(c, "loop.period");
     if (d->power.len > 0)
         l->exec.power = &d->power;
     l->plan.shutdown_empty = yes(c, "loop.power_off_empty");

@@ -340,7 +340,11 @@ void ent_status_on_phase(void *arg, const char *phase, const struct ent_round *r
     json_t *cluster = m && (strcmp(phase, "deciding") == 0 || strcmp(phase, "idle") == 0)
                           ? cluster_json(m)
                           : NULL;
-    json_t *plan_doc = plan && strcmp(phase, "executing") == 0 ? plan_json(r, m, plan) : NULL;
+    bool awaiting = strcmp(phase, "awaiting approval") == 0;
+    json_t *plan_doc =
+        plan && (awaiting || strcmp(phase, "executing") == 0) ? plan_json(r, m, plan) : NULL;
+    if (plan_doc) /* recommend mode: whether it waits for approval (loop.mode) */
+        json_object_set_new(plan_doc, "awaiting_approval", json_boolean(awaiting));
     pthread_mutex_lock(&s->lock);
     changed(s);
     json_object_set_new(s->doc, "state", json_string(phase));
@@ -349,6 +353,12 @@ void ent_status_on_phase(void *arg, const char *phase, const struct ent_round *r
         json_object_set_new(s->doc, "cluster", cluster);
     if (plan_doc)
         json_object_set_new(s->doc, "plan", plan_doc);
+    json_t *shown = json_object_get(s->doc, "plan");
+    if (strcmp(phase, "idle") == 0 && r->unapproved && json_is_object(shown) &&
+        json_integer_value(json_object_get(shown, "round")) == r->round) {
+        json_object_set_new(shown, "awaiting_approval", json_false());
+        json_object_set_new(shown, "unapproved", json_string(r->unapproved));
+    }
     if (strcmp(phase, "idle") == 0) {
         count_round(s->doc, r);
         json_object_set_new(s->doc, "last_round", round_json(r));

@@ -266,6 +266,67 @@ int ent_journal_close_open_rounds(struct ent_journal *j, struct ent_error *err)
                "d", err, ent_wall_now());
 }
 
+int ent_journal_recommend(struct ent_journal *j, int64_t round, struct ent_error *err)
+{
+    return run(j, "UPDATE rounds SET state = 'recommended' WHERE id = ?", "i", err, round);
+}
+
+int ent_journal_approve(struct ent_journal *j, int64_t round, int64_t *approved,
+                        struct ent_error *err)
+{
+    int rc = run(j,
+                 "UPDATE rounds SET state = 'approved' WHERE state = 'recommended' AND id = "
+                 "(CASE WHEN ? < 0 THEN (SELECT max(id) FROM rounds WHERE state = 'recommended') "
+                 "ELSE ? END)",
+                 "ii", err, round, round);
+    if (!rc && sqlite3_changes(j->db) == 0)
+        return round < 0 ? ent_error(err, ENT_ENOTFOUND, "no plan awaits approval")
+                         : ent_error(err, ENT_ENOTFOUND,
+                                     "round %lld: no plan awaits approval (executed, superseded "
+                                     "or never recommended)",
+                                     (long long)round);
+    if (!rc)
+        *approved = round;
+    if (!rc && round < 0) { /* which one: the latest approved */
+        sqlite3_stmt *st;
+        if (sqlite3_prepare_v2(j->db, "SELECT max(id) FROM rounds WHERE state = 'approved'", -1,
+                               &st, NULL) != SQLITE_OK)
+            return fail(j, "read", err);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            *approved = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+    }
+    return rc;
+}
+
+int ent_journal_round_state(struct ent_journal *j, int64_t round, char *state, size_t size,
+                            struct ent_error *err)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(j->db, "SELECT state FROM rounds WHERE id = ?", -1, &st, NULL) !=
+        SQLITE_OK)
+        return fail(j, "read", err);
+    sqlite3_bind_int64(st, 1, round);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        copy_column(st, 0, state, size);
+    sqlite3_finalize(st);
+    if (rc == SQLITE_ROW)
+        return 0;
+    return rc == SQLITE_DONE
+               ? ent_error(err, ENT_ENOTFOUND, "round %lld is not in the journal", (long long)round)
+               : fail(j, "read", err);
+}
+
+int ent_journal_settle_recommendation(struct ent_journal *j, int64_t round, bool *approved,
+                                      struct ent_error *err)
+{
+    int rc = run(j, "UPDATE rounds SET state = 'superseded' WHERE id = ? AND state = 'recommended'",
+                 "i", err, round);
+    *approved = !rc && sqlite3_changes(j->db) == 0;
+    return rc;
+}
+
 int ent_journal_maintenance_start(struct ent_journal *j, const char *target, bool power_off,
                                   const char *reason, struct ent_error *err)
 {

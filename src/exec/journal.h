@@ -50,6 +50,18 @@ ENT_MUST_USE int ent_journal_power(struct ent_journal *j, int64_t round, size_t 
 ENT_MUST_USE int ent_journal_round_end(struct ent_journal *j, int64_t round, const char *state,
                                        const char *summary, const char *figures,
                                        struct ent_error *err);
+/* Recommend mode (loop.mode): a round's plan waits for approval. The round is marked
+ * recommended; entropy plan approve and the API's POST /api/v1/plan/approve approve it (round < 0:
+ * the latest that waits; *approved: which), ENT_ENOTFOUND when no such plan waits; the daemon
+ * reads the round's state, and at the end of its wait settles it: *approved, or superseded (an
+ * approval that comes at the same moment wins or loses whole, in one statement). */
+ENT_MUST_USE int ent_journal_recommend(struct ent_journal *j, int64_t round, struct ent_error *err);
+ENT_MUST_USE int ent_journal_approve(struct ent_journal *j, int64_t round, int64_t *approved,
+                                     struct ent_error *err);
+ENT_MUST_USE int ent_journal_round_state(struct ent_journal *j, int64_t round, char *state,
+                                         size_t size, struct ent_error *err);
+ENT_MUST_USE int ent_journal_settle_recommendation(struct ent_journal *j, int64_t round,
+                                                   bool *approved, struct ent_error *err);
 /* The last rounds of the journal at path (at most last, oldest first), read through a read-only
  * connection of its own (the HTTP API's threads): id, started, ended (Unix times), state,
  * summary and the figures. */

@@ -184,6 +184,35 @@ class Api(unittest.TestCase):
             self.assertLess(time.monotonic(), end, "no round after resume")
             time.sleep(0.2)
 
+    def test_approve_a_recommended_plan(self):
+        """loop.mode = recommend over the API: the plan shown waits for approval; approving needs
+        the token; a bad round is refused; the approved plan is executed; approving again says
+        no plan waits (409)."""
+        self.start(**{"loop.mode": "recommend", "loop.period": "4", "loop.time_limit": "0.2"})
+        end = time.monotonic() + 60
+        while True:
+            plan = self.curl("/api/v1/plan")[1].get("plan") or {}
+            if plan.get("awaiting_approval"):
+                break
+            self.assertLess(time.monotonic(), end, plan)
+            time.sleep(0.2)
+        self.assertTrue(plan["actions"])
+        self.assertEqual(self.curl("/api/v1/plan/approve", "POST")[0], 401)
+        code, doc = self.curl("/api/v1/plan/approve?round=x", "POST", token=TOKEN)
+        self.assertEqual((code, "error" in doc), (400, True))
+        code, doc = self.curl("/api/v1/plan/approve", "POST", token=TOKEN)
+        self.assertEqual(code, 200, doc)
+        self.assertTrue(doc["approved"])
+        end = time.monotonic() + 60
+        while True:
+            st = self.curl("/api/v1/status")[1]
+            if (st.get("last_round") or {}).get("done", 0) > 0:
+                break
+            self.assertLess(time.monotonic(), end, st)
+            time.sleep(0.2)
+        code, doc = self.curl(f"/api/v1/plan/approve?round={doc['round']}", "POST", token=TOKEN)
+        self.assertEqual(code, 409, doc)
+
     def test_bad_requests_get_a_json_error(self):
         self.start()
         for path, method, want in (("/nowhere", "GET", 404), ("/api/v1/status", "DELETE", 405),

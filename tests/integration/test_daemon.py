@@ -277,6 +277,44 @@ class Daemon(unittest.TestCase):
         self.loop("stop")
         self.assertEqual(self.journal_actions(), [])  # nothing was ever executed
 
+    def plan_approve(self, *args):
+        return subprocess.run([ENTROPY, "plan", "approve", *args, "--config", self.config],
+                              capture_output=True, text=True, timeout=30)
+
+    def test_recommend_mode_waits_for_approval(self):
+        """loop.mode = recommend: a round's plan waits (state "awaiting approval", the plan shown,
+        nothing executed), is superseded by the next round when nobody approves it, and is
+        executed once approved with entropy plan approve; a bad round number is refused, and an
+        approval when no plan waits says so."""
+        self.write_config(**{"loop.mode": "recommend", "loop.period": "3",
+                             "loop.time_limit": "0.2"})
+        p = self.plan_approve("0")
+        self.assertEqual(p.returncode, 2, p.stdout + p.stderr)
+        self.loop("start")
+        self.wait_log("round 1: plan of")
+        st = self.status()
+        self.assertEqual(st["state"], "awaiting approval", st)
+        self.assertTrue(st["plan"]["actions"], st)
+        self.assertTrue(st["plan"]["awaiting_approval"], st)
+        self.wait_log("round 1: plan not approved: superseded by the next round", 30)
+        self.assertEqual(self.journal_actions(), [])  # nothing ran of itself
+        self.wait_log("round 2: plan of")
+        p = self.plan_approve()
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        self.assertIn("plan approved", p.stdout)
+        self.wait_log("round 2: plan approved: executing", 30)
+        self.wait_log("round 2: executed in", 60)
+        p = self.plan_approve("2")  # approved once, not twice
+        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+        self.loop("stop")
+        with sqlite3.connect(self.journal) as db:
+            states = dict(db.execute("SELECT id, state FROM rounds").fetchall())
+        self.assertEqual(states[1], "superseded")
+        self.assertEqual(states[2], "done")
+        acted = {a[0] for a in self.journal_actions()}
+        self.assertEqual(acted - {2}, set(), acted)  # only the approved round acted
+        self.assertTrue(self.journal_actions())
+
     def test_power_off_empty_nodes_then_boot_spares_on_the_simulation(self):
         """Nodes the loop has emptied are powered off once empty for power.min_idle, beyond the
         spare one; raising power.spare_nodes (SIGHUP) boots offline nodes again, which come back

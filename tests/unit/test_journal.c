@@ -119,6 +119,44 @@ static void test_history_and_an_older_journal(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
+/* Recommend mode: the latest recommended round is approved once; a plan superseded cannot be
+ * approved; an approval that came first wins the settling. */
+static void test_recommendations(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/entropy-journal-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[64];
+    snprintf(path, sizeof path, "%s/journal.db", dir);
+    struct ent_journal j;
+    struct ent_error err;
+    assert_int_equal(ent_journal_open(&j, path, &err), 0);
+    int64_t r1, r2, approved = 0;
+    bool was_approved = true;
+    assert_int_equal(ent_journal_approve(&j, -1, &approved, &err), ENT_ENOTFOUND);
+    assert_int_equal(ent_journal_round_begin(&j, &r1, &err), 0);
+    assert_int_equal(ent_journal_recommend(&j, r1, &err), 0);
+    assert_int_equal(ent_journal_settle_recommendation(&j, r1, &was_approved, &err), 0);
+    assert_false(was_approved); /* nobody approved: superseded */
+    assert_int_equal(ent_journal_approve(&j, r1, &approved, &err), ENT_ENOTFOUND);
+    assert_int_equal(ent_journal_round_begin(&j, &r2, &err), 0);
+    assert_int_equal(ent_journal_recommend(&j, r2, &err), 0);
+    assert_int_equal(ent_journal_approve(&j, -1, &approved, &err), 0);
+    assert_int_equal(approved, r2);
+    char said[32];
+    assert_int_equal(ent_journal_round_state(&j, r2, said, sizeof said, &err), 0);
+    assert_string_equal(said, "approved");
+    assert_int_equal(ent_journal_approve(&j, r2, &approved, &err), ENT_ENOTFOUND); /* once */
+    assert_int_equal(ent_journal_settle_recommendation(&j, r2, &was_approved, &err), 0);
+    assert_true(was_approved);
+    assert_int_equal(ent_journal_round_state(&j, r2, said, sizeof said, &err), 0);
+    assert_string_equal(said, "approved");
+    assert_int_equal(ent_journal_round_state(&j, r2 + 5, said, sizeof said, &err), ENT_ENOTFOUND);
+    ent_journal_close(&j);
+    unlink(path);
+    rmdir(dir);
+}
+
 static void test_not_a_journal(void **state)
 {
     (void)state;
@@ -188,6 +226,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_unfinished_actions_survive_a_reopen),
         cmocka_unit_test(test_history_and_an_older_journal),
+        cmocka_unit_test(test_recommendations),
         cmocka_unit_test(test_not_a_journal),
         cmocka_unit_test(test_damaged_or_unopenable_journal),
     };
