@@ -87,8 +87,7 @@ static json_t *progress(const struct ent_loop *loop, const struct ent_round *r,
             loop->power_policy && m->nodes[n].name
                 ? ent_power_policy_find(loop->power_policy, m->nodes[n].name)
                 : NULL;
-        off +=
-            rec && (rec->state == ENT_NODE_POWER_OFF || rec->state == ENT_NODE_POWER_SHUTTING_DOWN);
+        off += rec && rec->state == ENT_NODE_POWER_OFF; /* seen off, not only told to go */
     }
     const char *state = mr->missing[k]                          ? "not found"
                         : left > 0 && r->skipped                ? "blocked"

@@ -3,12 +3,16 @@
  * change. Fewest nodes is the wrong goal when nodes differ: two small efficient nodes may draw
  * less than one large one. Candidates, the least watts kept (ties: fewer nodes, less moved):
  * 1. the consolidation engine's answer (fewest nodes);
- * 2. first-fit and best-fit decreasing from scratch over the nodes most efficient first (peak
- *    watts per unit of capacity), each relabelled to keep what it can in place;
+ * 2. the vector packing by watts (vector_pack.c: the vector-packing LP with each node costing its
+ *    predicted watts, rounded), first-fit and best-fit decreasing from scratch over the nodes
+ *    most efficient first (peak watts per unit of capacity), each relabelled to keep what it can
+ *    in place;
  * 3. on tiny instances, every placement (exhaustive, pruned by watts): the optimum.
- * The bound: for each resource the idle watts of a fractional cover of its total demand by the
- * nodes cheapest per unit first, plus the total CPU demand at the smallest dynamic slope. With no
- * power model every node draws one idle watt and energy is fewest nodes. */
+ * The bound: the larger of the vector-packing LP by watts (vector_lp.c; when the VMs have at most
+ * 256 distinct demand vectors and the nodes 64 types) and, for each resource, the idle watts of a
+ * fractional cover of its total demand by the nodes cheapest per unit first plus the total CPU
+ * demand at the smallest dynamic slope. With no power model every node draws one idle watt and
+ * energy is fewest nodes. */
 #include "model/model.h"
 #include "model/power.h"
 #include "solve/internal.h"
@@ -80,6 +84,8 @@ static int bfd_efficient(struct ent_pack *p, struct ent_error *err)
 }
 
 /* Watts of p's placement: the nodes hosting VMs (its cpu resource is "cpu" when there is one). */
+#define LP_SECONDS 0.3 /* for the vector-packing LP's bound */
+
 static double pack_watts(const struct ent_pack *p)
 {
     return ent_mapping_watts(p->m, &p->target);
@@ -211,8 +217,9 @@ static int energy(struct ent_pack *p, const struct ent_solve_options *opts,
         return rc;
     double best = pack_watts(p);
     int mem = ent_model_resource_index(m, "memory");
-    int (*const scratch[])(struct ent_pack *, struct ent_error *) = {ffd_efficient, bfd_efficient};
-    for (size_t k = 0; k < 2 && ent_model_has_power(m) && ent_now() < deadline; k++) {
+    int (*const scratch[])(struct ent_pack *, struct ent_error *) = {ent__solve_vector_pack_watts,
+                                                                     ffd_efficient, bfd_efficient};
+    for (size_t k = 0; k < 3 && ent_model_has_power(m) && ent_now() < deadline; k++) {
         struct ent_pack out;
         struct ent_solve_stats alt = *st;
         if (ent__scratch_candidate(m, scratch[k], mem, -1, deadline, &out, &alt)) {
@@ -229,6 +236,11 @@ static int energy(struct ent_pack *p, const struct ent_solve_options *opts,
     if (ent_model_has_power(m) && exhaustive(p, &best))
         ent__solve_measure(m, &p->target, st);
     st->watts_bound = watts_bound(p);
+    struct ent_vector_lp lp; /* the vector-packing LP by watts: much tighter on mixed hardware */
+    if ((ent__vector_lp(p, false, true, ent_now() + LP_SECONDS, &lp) == 0 || lp.bound >= 0) &&
+        lp.bound > st->watts_bound)
+        st->watts_bound = lp.bound;
+    ent__vector_lp_release(&lp);
     if (!ent_model_has_power(m) && st->watts_bound < (double)st->lower_bound)
         st->watts_bound = (double)st->lower_bound; /* one watt a node: the node bound holds */
     return 0;

@@ -62,8 +62,8 @@ size_t ent__hardware_types(const struct ent_pack *p, bool empty_only, int32_t *t
                            int64_t *count);
 /* The vector-packing LP over hardware types (vector_lp.c), by column generation: its bound and its
  * patterns, for the bound on nodes and for the packing that rounds it (vector_pack.c). */
-#define ENT_VECTOR_MAX_KINDS 64 /* distinct VM demand vectors */
-#define ENT_VECTOR_MAX_TYPES 64 /* node types */
+#define ENT_VECTOR_MAX_KINDS 256 /* distinct VM demand vectors */
+#define ENT_VECTOR_MAX_TYPES 64  /* node types */
 
 struct ent_vector_lp {
     size_t n_res, n_kinds, n_types;
@@ -71,21 +71,40 @@ struct ent_vector_lp {
     int64_t kind_count[ENT_VECTOR_MAX_KINDS];
     int64_t *type_cap; /* [type * n_res + r]: each node type's capacity vector */
     int64_t type_count[ENT_VECTOR_MAX_TYPES];
-    size_t n_columns; /* the LP's patterns at the end */
-    int64_t *column;  /* [column * n_kinds + kind]: VMs of each kind in the pattern */
-    int *column_type; /* the node type each pattern fills */
-    double *value;    /* how many nodes take the pattern, in the LP (fractional) */
-    double bound;     /* a lower bound on the LP (its optimum when optimal), -1 when none */
-    bool optimal;     /* the generation ended: no pattern is worth more than a node */
+    /* A node of each type costs type_idle, plus type_slope per unit of CPU demand on it: 1 and
+     * 0 when the LP counts nodes; by watts, its idle watts and (peak - idle) / CPU capacity. */
+    double type_idle[ENT_VECTOR_MAX_TYPES], type_slope[ENT_VECTOR_MAX_TYPES];
+    int cpu;            /* the CPU resource when by watts, else -1 */
+    int32_t *node_type; /* per node, its type in the LP, -1 when not in it */
+    size_t n_columns;   /* the LP's patterns at the end */
+    int64_t *column;    /* [column * n_kinds + kind]: VMs of each kind in the pattern */
+    int *column_type;   /* the node type each pattern fills */
+    double *value;      /* how many nodes take the pattern, in the LP (fractional) */
+    double bound;       /* a lower bound on the LP (its optimum when optimal), -1 when none */
+    bool optimal;       /* the generation ended: no pattern is worth more than a node */
 };
 
 /* The LP over the running VMs and the usable nodes (with residual: the VMs not placed yet and the
- * nodes that hold none), generated until optimal or the deadline (ent_now() time); 0 with the
- * columns in out, -1 when it does not apply (one resource, too many kinds or types, no LP
- * optimum). out is released by the caller in any case. */
-int ent__vector_lp(const struct ent_pack *p, bool residual, double deadline,
+ * nodes that hold none, each node's current mix offered a hair cheaper: for the packing, whose
+ * bound is then no bound), nodes counted or (by_watts) their predicted watts (model/power.h: then
+ * the LP's value bounds the watts of any placement), generated until optimal or the deadline
+ * (ent_now() time); 0 with the columns in out, -1 when it does not apply (one resource, too many
+ * kinds or types, no LP optimum). out is released by the caller in any case. */
+int ent__vector_lp(const struct ent_pack *p, bool residual, bool by_watts, double deadline,
                    struct ent_vector_lp *out);
 void ent__vector_lp_release(struct ent_vector_lp *lp);
+/* A bounded knapsack in two resources (knapsack2d.c): item i weighs (w0[i], w1[i]), is worth
+ * value[i] > 0, at most most[i] copies, within (cap0, cap1); exact by dynamic programming over
+ * the capacity grid divided by each resource's common divisor. False when the grid has more than
+ * max_cells cells or the program more than max_steps steps (then nothing is set). */
+struct ent_knapsack2d {
+    size_t n_items;
+    const int64_t *w0, *w1, *most;
+    const double *value;
+    int64_t cap0, cap1;
+    double max_cells, max_steps;
+};
+bool ent__knapsack2d(const struct ent_knapsack2d *k, int64_t *taken, double *best);
 /* The vector-packing bound over hardware types (vector_lp.c): the LP relaxation of "fewest
  * nodes, at most the count of each type, each filled with a set of VMs that fits it in every
  * resource", by column generation, rounded up; within about `seconds`; -1 when it does not apply
@@ -107,6 +126,8 @@ int ent__solve_dotpack(struct ent_pack *p, struct ent_error *err);
  * on empty nodes of their type, the LP solved again for the rest, until no pattern is whole;
  * the rest best fit. */
 int ent__solve_vector_pack(struct ent_pack *p, struct ent_error *err);
+/* The same with the LP by watts (the energy objective's candidate). */
+int ent__solve_vector_pack_watts(struct ent_pack *p, struct ent_error *err);
 /* Quick proofs that no placement exists, with the constraints and nodes in conflict. */
 int ent__explain(const struct ent_pack *p, struct ent_error *err);
 /* Instances with at most this many running VMs may be searched exactly. */

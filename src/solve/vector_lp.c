@@ -14,6 +14,7 @@
  * ignored (a relaxation). Artificial columns (a VM kind alone, at twice a node) keep the first LP
  * feasible; they only lower its value, so the bound stays valid. */
 #include "model/model.h"
+#include "model/power.h"
 #include "solve/internal.h"
 #include "solve/pack.h"
 #include "util/alloc.h"
@@ -27,6 +28,7 @@
 #define MAX_KINDS     ENT_VECTOR_MAX_KINDS
 #define MAX_TYPES     ENT_VECTOR_MAX_TYPES
 #define PRICING_STEPS 50000 /* branch-and-bound nodes per pricing */
+#define SMALL_ORDER   16    /* kinds the branch and bound prices alone */
 
 #define instance ent_vector_lp
 
@@ -74,25 +76,61 @@ static bool vm_kinds(const struct ent_pack *p, bool residual, struct instance *i
     return ok;
 }
 
-/* The usable nodes (only the empty ones, with residual) by hardware type. */
+/* A node's cost in the LP: one node, or by watts its idle watts and its watts per unit of CPU. */
+static void node_cost(const struct ent_pack *p, const struct instance *in, int32_t n, double *idle,
+                      double *slope)
+{
+    *idle = 1;
+    *slope = 0;
+    if (in->cpu < 0)
+        return;
+    struct ent_node_power pw = ent_node_power(p->m, n);
+    int64_t cap = p->cap[(size_t)n * p->n_res + (size_t)in->cpu];
+    *idle = pw.idle;
+    *slope = cap > 0 ? (pw.peak - pw.idle) / (double)cap : 0;
+}
+
+/* The usable nodes (only the empty ones, with residual) by type: capacity vector, and power
+ * model when by watts; node_type[] says each node's. False when there are too many types. */
 static bool node_types(const struct ent_pack *p, bool residual, struct instance *in)
 {
-    int32_t *type = ent_malloc(ENT_MAX_HARDWARE_TYPES * sizeof *type);
-    int64_t *count = ent_malloc(ENT_MAX_HARDWARE_TYPES * sizeof *count);
-    size_t n = ent__hardware_types(p, residual, type, count);
-    bool ok = n > 0 && n <= MAX_TYPES;
-    if (ok) {
-        in->n_types = n;
-        in->type_cap = ent_malloc(n * p->n_res * sizeof *in->type_cap);
-        for (size_t t = 0; t < n; t++) {
-            memcpy(in->type_cap + t * p->n_res, p->cap + (size_t)type[t] * p->n_res,
-                   p->n_res * sizeof *p->cap);
-            in->type_count[t] = count[t];
+    in->type_cap = ent_malloc(MAX_TYPES * p->n_res * sizeof *in->type_cap);
+    in->node_type = ent_malloc((p->n_nodes + 1) * sizeof *in->node_type);
+    in->n_types = 0;
+    for (size_t n = 0; n < p->n_nodes; n++) {
+        in->node_type[n] = -1;
+        if (!p->node_usable[n] || (residual && p->n_residents[n] > 0))
+            continue;
+        const int64_t *cap = p->cap + n * p->n_res;
+        double idle, slope;
+        node_cost(p, in, (int32_t)n, &idle, &slope);
+        size_t t = 0;
+        while (t < in->n_types &&
+               (memcmp(in->type_cap + t * p->n_res, cap, p->n_res * sizeof *cap) != 0 ||
+                in->type_idle[t] != idle || in->type_slope[t] != slope))
+            t++;
+        if (t == MAX_TYPES)
+            return false;
+        if (t == in->n_types) {
+            memcpy(in->type_cap + t * p->n_res, cap, p->n_res * sizeof *cap);
+            in->type_idle[t] = idle;
+            in->type_slope[t] = slope;
+            in->type_count[t] = 0;
+            in->n_types++;
         }
+        in->type_count[t]++;
+        in->node_type[n] = (int32_t)t;
     }
-    ent_free(type);
-    ent_free(count);
-    return ok;
+    return in->n_types > 0;
+}
+
+/* A pattern's cost on type t: the type's idle cost and its CPU's. */
+static double pattern_cost(const struct instance *in, size_t t, const int64_t *pattern)
+{
+    double cpu = 0;
+    for (size_t k = 0; in->cpu >= 0 && k < in->n_kinds; k++)
+        cpu += (double)pattern[k] * (double)in->kind_dem[k * in->n_res + (size_t)in->cpu];
+    return in->type_idle[t] + in->type_slope[t] * cpu;
 }
 
 /* How many VMs of kind k fit alone in the room (at most the kind's count). */
@@ -111,8 +149,8 @@ static int64_t fit_count(const struct instance *in, size_t k, const int64_t *roo
  * the most under the duals. */
 struct pricer {
     const struct instance *in;
-    const double *dual;
-    size_t *order; /* kinds worth something, by value per share of the node, best first */
+    const double *dual; /* what each kind is worth: its LP dual, less its watts by watts */
+    size_t *order;      /* kinds worth something, by value per share of the node, best first */
     size_t n_order;
     size_t *rank;   /* per kind, its place in order */
     size_t *by_res; /* per resource, the same kinds by value per unit of it, best first */
@@ -121,7 +159,8 @@ struct pricer {
     int64_t *best;  /* the best pattern found */
     double best_value;
     long steps;
-    bool exhausted; /* the step budget ran out: best may not be the most */
+    bool exhausted;  /* the step budget or the time ran out: best may not be the most */
+    double deadline; /* ent_now() time */
 };
 
 /* An upper bound on what the kinds order[from..] can add in the room: per resource, the
@@ -162,7 +201,7 @@ static void search(struct pricer *pr, size_t at, double value)
     }
     if (at == pr->n_order || pr->exhausted)
         return;
-    if (++pr->steps > PRICING_STEPS) {
+    if (++pr->steps > PRICING_STEPS || ((pr->steps & 1023) == 0 && ent_now() > pr->deadline)) {
         pr->exhausted = true;
         return;
     }
@@ -202,6 +241,35 @@ static int cmp_by_resource(const void *a, const void *b, void *arg)
     return (x < y) - (x > y);
 }
 
+#define DP_CELLS 4e6 /* the two-resource program's grid at most */
+#define DP_STEPS 4e6 /* and its steps (a few milliseconds) */
+
+/* With two resources, the pricing by dynamic programming (knapsack2d.c) when its grid is small:
+ * exact whatever the number of kinds; false when it does not apply. */
+static bool price_by_grid(struct pricer *pr, const int64_t *cap, int64_t *pattern, double *best)
+{
+    const struct instance *in = pr->in;
+    if (in->n_res != 2 || pr->n_order == 0)
+        return false;
+    int64_t w0[MAX_KINDS], w1[MAX_KINDS], most[MAX_KINDS], taken[MAX_KINDS];
+    double value[MAX_KINDS];
+    for (size_t i = 0; i < pr->n_order; i++) {
+        size_t k = pr->order[i];
+        w0[i] = in->kind_dem[k * 2];
+        w1[i] = in->kind_dem[k * 2 + 1];
+        most[i] = fit_count(in, k, cap);
+        value[i] = pr->dual[k];
+    }
+    struct ent_knapsack2d ks = {pr->n_order, w0,     w1,       most,    value,
+                                cap[0],      cap[1], DP_CELLS, DP_STEPS};
+    if (!ent__knapsack2d(&ks, taken, best))
+        return false;
+    memset(pattern, 0, in->n_kinds * sizeof *pattern);
+    for (size_t i = 0; i < pr->n_order; i++)
+        pattern[pr->order[i]] = taken[i];
+    return true;
+}
+
 /* The most a pattern of type t is worth under the duals, into pattern[]; *upper, a bound on it
  * (the same unless the step budget ran out). */
 static double price(struct pricer *pr, size_t t, int64_t *pattern, double *upper)
@@ -227,6 +295,12 @@ static double price(struct pricer *pr, size_t t, int64_t *pattern, double *upper
             pr->order[j - 1] = b;
             pr->order[j] = a;
         }
+    double by_grid;
+    pr->exhausted = false;
+    if (pr->n_order > SMALL_ORDER && price_by_grid(pr, cap, pattern, &by_grid)) {
+        *upper = by_grid;
+        return by_grid;
+    }
     for (size_t i = 0; i < pr->n_order; i++)
         pr->rank[pr->order[i]] = i;
     for (size_t r = 0; r < in->n_res; r++) {
@@ -277,17 +351,64 @@ static glp_prob *master(const struct instance *in)
     for (size_t t = 0; t < in->n_types; t++)
         glp_set_row_bnds(lp, (int)(in->n_kinds + t) + 1, GLP_UP, 0, (double)in->type_count[t]);
     int64_t pattern[MAX_KINDS];
+    double dearest = 0; /* the artificial columns cost more than any node */
+    for (size_t t = 0; t < in->n_types; t++) {
+        double full =
+            in->type_idle[t] +
+            in->type_slope[t] *
+                (in->cpu >= 0 ? (double)in->type_cap[t * in->n_res + (size_t)in->cpu] : 0);
+        dearest = full > dearest ? full : dearest;
+    }
     for (size_t k = 0; k < in->n_kinds; k++) {
-        memset(pattern, 0, sizeof pattern);
+        memset(pattern, 0, in->n_kinds * sizeof *pattern);
         pattern[k] = 1;
-        add_column(lp, in, pattern, -1, 2); /* artificial */
+        add_column(lp, in, pattern, -1, 2 * dearest); /* artificial */
         for (size_t t = 0; t < in->n_types; t++) {
             pattern[k] = fit_count(in, k, in->type_cap + t * in->n_res);
             if (pattern[k] > 0)
-                add_column(lp, in, pattern, (int)t, 1);
+                add_column(lp, in, pattern, (int)t, pattern_cost(in, t, pattern));
         }
     }
     return lp;
+}
+
+/* For the packing: each empty node's current VMs (those not placed yet) as a pattern of its
+ * type, a hair cheaper than a new one, so that among the LP's many optima it takes the mixes
+ * that are already in place (the rounding then puts them back home: fewer migrations). */
+static void add_current_columns(glp_prob *lp, const struct ent_pack *p, const struct instance *in)
+{
+    int64_t *counts = ent_calloc(p->n_nodes * in->n_kinds + 1, sizeof *counts);
+    for (size_t v = 0; v < p->n_vms; v++) {
+        int32_t home = p->m->map.vm_state[v] == ENT_VM_RUNNING ? p->m->map.vm_host[v] : -1;
+        if (home < 0 || p->target.vm_state[v] != ENT_VM_RUNNING || p->target.vm_host[v] >= 0 ||
+            in->node_type[home] < 0)
+            continue;
+        for (size_t k = 0; k < in->n_kinds; k++)
+            if (memcmp(p->dem + v * p->n_res, in->kind_dem + k * in->n_res,
+                       p->n_res * sizeof *p->dem) == 0) {
+                counts[(size_t)home * in->n_kinds + k]++;
+                break;
+            }
+    }
+    double discount = 1 - 1e-3 / (double)(p->n_nodes + 1);
+    int64_t *used = ent_malloc(in->n_res * sizeof *used);
+    for (size_t n = 0; n < p->n_nodes; n++) {
+        const int64_t *pattern = counts + n * in->n_kinds;
+        int t = in->node_type[n];
+        bool some = false, fits = t >= 0;
+        memset(used, 0, in->n_res * sizeof *used);
+        for (size_t k = 0; k < in->n_kinds && fits; k++) {
+            some |= pattern[k] > 0;
+            for (size_t r = 0; r < in->n_res; r++)
+                used[r] += pattern[k] * in->kind_dem[k * in->n_res + r];
+        }
+        for (size_t r = 0; r < in->n_res && fits; r++)
+            fits = used[r] <= in->type_cap[(size_t)t * in->n_res + r];
+        if (some && fits)
+            add_column(lp, in, pattern, t, discount * pattern_cost(in, (size_t)t, pattern));
+    }
+    ent_free(used);
+    ent_free(counts);
 }
 
 /* The LP's patterns (artificial columns left out) and their values, into in. */
@@ -318,17 +439,20 @@ static void keep_columns(glp_prob *lp, struct instance *in)
 
 /* Generates patterns until none is worth more than a node or the time is up; the best
  * Lagrangian bound met, the last LP's columns kept in in. */
-static double generate(struct instance *in, double deadline)
+static double generate(const struct ent_pack *p, bool prefer_current, struct instance *in,
+                       double deadline)
 {
     glp_term_out(GLP_OFF);
     glp_prob *lp = master(in);
+    if (prefer_current)
+        add_current_columns(lp, p, in);
     glp_smcp sm;
     glp_init_smcp(&sm);
     sm.msg_lev = GLP_MSG_OFF;
-    double dual[MAX_KINDS], best_bound = -1;
+    double dual[MAX_KINDS], value[MAX_KINDS], best_bound = -1;
     int64_t pattern[MAX_KINDS];
     struct pricer pr = {in,
-                        dual,
+                        value,
                         ent_malloc(MAX_KINDS * sizeof(size_t)),
                         0,
                         ent_malloc(MAX_KINDS * sizeof(size_t)),
@@ -338,7 +462,8 @@ static double generate(struct instance *in, double deadline)
                         ent_malloc(MAX_KINDS * sizeof(int64_t)),
                         0,
                         0,
-                        false};
+                        false,
+                        deadline};
     bool solved = glp_simplex(lp, &sm) == 0 && glp_get_status(lp) == GLP_OPT;
     while (solved) {
         double bound = 0;
@@ -346,17 +471,25 @@ static double generate(struct instance *in, double deadline)
             dual[k] = fmax(0, glp_get_row_dual(lp, (int)k + 1));
             bound += dual[k] * (double)in->kind_count[k];
         }
-        bool added = false, exact = true;
-        for (size_t t = 0; t < in->n_types; t++) {
-            double upper, worth = price(&pr, t, pattern, &upper);
+        bool added = false, exact = true, late = false;
+        for (size_t t = 0; t < in->n_types && !(late = ent_now() > deadline); t++) {
+            /* what a VM of each kind is worth on this type: its dual less its CPU's watts */
+            for (size_t k = 0; k < in->n_kinds; k++)
+                value[k] = dual[k] -
+                           (in->cpu >= 0 ? in->type_slope[t] *
+                                               (double)in->kind_dem[k * in->n_res + (size_t)in->cpu]
+                                         : 0);
+            double upper, worth = price(&pr, t, pattern, &upper), idle = in->type_idle[t];
             exact &= !pr.exhausted;
-            bound += (double)in->type_count[t] * fmin(0, 1 - upper);
+            bound += (double)in->type_count[t] * fmin(0, idle - upper);
             double type_dual = glp_get_row_dual(lp, (int)(in->n_kinds + t) + 1);
-            if (worth > 1 - type_dual + 1e-9) {
-                add_column(lp, in, pattern, (int)t, 1);
+            if (worth > idle - type_dual + 1e-9 * (1 + idle)) {
+                add_column(lp, in, pattern, (int)t, pattern_cost(in, t, pattern));
                 added = true;
             }
         }
+        if (late)
+            break; /* not every type priced: no bound from these duals */
         if (bound > best_bound)
             best_bound = bound;
         if (!added) {
@@ -381,15 +514,28 @@ static double generate(struct instance *in, double deadline)
     return best_bound;
 }
 
-int ent__vector_lp(const struct ent_pack *p, bool residual, double deadline,
+/* Whether the VMs' final CPU demands are the ones their watts are counted on (the model's). */
+static bool watts_countable(const struct ent_pack *p, int cpu)
+{
+    for (size_t v = 0; v < p->n_vms; v++)
+        if (p->target.vm_state[v] == ENT_VM_RUNNING &&
+            p->dem[v * p->n_res + (size_t)cpu] != p->m->res[cpu].demand[v])
+            return false;
+    return true;
+}
+
+int ent__vector_lp(const struct ent_pack *p, bool residual, bool by_watts, double deadline,
                    struct ent_vector_lp *out)
 {
     memset(out, 0, sizeof *out);
     out->n_res = p->n_res;
     out->bound = -1;
+    out->cpu = by_watts ? ent_model_resource_index(p->m, "cpu") : -1;
+    if (by_watts && (out->cpu < 0 || !watts_countable(p, out->cpu)))
+        return -1;
     if (p->n_res < 2 || !vm_kinds(p, residual, out) || !node_types(p, residual, out))
         return -1;
-    out->bound = generate(out, deadline);
+    out->bound = generate(p, residual, out, deadline);
     return out->bound >= 0 && out->column ? 0 : -1;
 }
 
@@ -402,6 +548,7 @@ void ent__vector_lp_release(struct ent_vector_lp *lp)
     ent_free(lp->column);
     ent_free(lp->column_type);
     ent_free(lp->value);
+    ent_free(lp->node_type);
     memset(lp, 0, sizeof *lp);
 }
 
@@ -409,7 +556,7 @@ int64_t ent__vector_bound(const struct ent_pack *p, double seconds)
 {
     struct ent_vector_lp lp;
     int64_t bound = -1;
-    if (p->n_res >= 2 && (ent__vector_lp(p, false, ent_now() + seconds, &lp) == 0 || lp.bound >= 0))
+    if (ent__vector_lp(p, false, false, ent_now() + seconds, &lp) == 0 || lp.bound >= 0)
         bound = (int64_t)ceil(lp.bound - 1e-6);
     ent__vector_lp_release(&lp);
     return bound;

@@ -146,6 +146,19 @@ static void test_vector_bound(void **state)
     assert_int_equal(b.nodes, 6);
     ent_pack_release(&p);
     ent_model_release(&m);
+    /* One resource: the cutting-stock bound's business, not this one's (nothing to free). */
+    ent_model_init(&m);
+    ent_model_add_resource(&m, "cpu", 0, 0, &err);
+    ent_model_add_node(&m, 0, NULL, ENT_NODE_ONLINE, &err);
+    m.res[0].capacity[0] = 100;
+    ent_model_add_vm(&m, 0, NULL, ENT_VM_RUNNING, 0, &err);
+    m.res[0].demand[0] = 10;
+    assert_int_equal(ent_pack_init(&p, &m, &err), 0);
+    ent_lower_bound(&p, &b);
+    assert_int_equal(b.vector, -1);
+    assert_int_equal(b.nodes, 1);
+    ent_pack_release(&p);
+    ent_model_release(&m);
     /* Random out-of-proportion VMs on two node shapes: the bound never above the optimum, and
      * above the other bounds on some instances. */
     struct ent_prng rng;
