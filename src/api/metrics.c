@@ -43,6 +43,19 @@ static const struct metric metrics[] = {
     {"entropy_actions_total", "counter", NULL, "totals.not_started", "outcome=\"not_started\""},
     {"entropy_skipped_rounds_total", "counter", "Rounds that did nothing (why: in the log).",
      "totals.skipped", NULL},
+    {"entropy_monitoring_failures_total", "counter",
+     "Rounds that monitoring failed (no whole snapshot, or one that lags the loop's moves).",
+     "totals.monitoring_failures", NULL},
+    {"entropy_last_round_gap_nodes", "gauge",
+     "Active nodes of the last round's target above the lower bound.", "last_round.gap", NULL},
+    {"entropy_last_round_phase_seconds", "gauge", "Time of the last round's phases.",
+     "last_round.monitor_seconds", "phase=\"monitor\""},
+    {"entropy_last_round_phase_seconds", "gauge", NULL, "last_round.decision_seconds",
+     "phase=\"decide\""},
+    {"entropy_last_round_phase_seconds", "gauge", NULL, "last_round.plan_seconds",
+     "phase=\"plan\""},
+    {"entropy_last_round_phase_seconds", "gauge", NULL, "last_round.executed_seconds",
+     "phase=\"execute\""},
 };
 
 /* The value at path ("a.b") in doc, or NULL. */
@@ -66,6 +79,38 @@ static const char *help_of(size_t i)
     while (!metrics[i].help && i > 0)
         i--;
     return metrics[i].help;
+}
+
+/* The action durations (daemon/action_times.h): one histogram per action kind. */
+static void histograms(struct ent_str *out, const json_t *status)
+{
+    const json_t *all = json_object_get(status, "action_seconds");
+    const json_t *bounds = json_object_get(all, "buckets");
+    json_t *kinds = json_object_get(all, "kinds");
+    if (!json_is_array(bounds) || !json_object_size(kinds))
+        return;
+    const char *name = "entropy_action_duration_seconds";
+    ent_str_addf(out, "# HELP %s How long actions took that ended (done or failed), by kind.\n",
+                 name);
+    ent_str_addf(out, "# TYPE %s histogram\n", name);
+    const char *kind;
+    json_t *h;
+    json_object_foreach(kinds, kind, h)
+    {
+        const json_t *counts = json_object_get(h, "counts");
+        for (size_t i = 0; i < json_array_size(counts); i++) {
+            long long n = (long long)json_integer_value(json_array_get(counts, i));
+            if (i < json_array_size(bounds))
+                ent_str_addf(out, "%s_bucket{kind=\"%s\",le=\"%g\"} %lld\n", name, kind,
+                             json_number_value(json_array_get(bounds, i)), n);
+            else
+                ent_str_addf(out, "%s_bucket{kind=\"%s\",le=\"+Inf\"} %lld\n", name, kind, n);
+        }
+        ent_str_addf(out, "%s_sum{kind=\"%s\"} %.17g\n", name, kind,
+                     json_number_value(json_object_get(h, "sum")));
+        ent_str_addf(out, "%s_count{kind=\"%s\"} %lld\n", name, kind,
+                     (long long)json_integer_value(json_object_get(h, "count")));
+    }
 }
 
 char *ent_api_metrics(const json_t *status)
@@ -92,5 +137,6 @@ char *ent_api_metrics(const json_t *status)
         else
             ent_str_addf(&out, "%s %.17g\n", m->name, value);
     }
+    histograms(&out, status);
     return ent_str_take(&out);
 }

@@ -79,14 +79,19 @@ static int on_action(void *arg, size_t index, const struct ent_action_outcome *o
 
 json_t *ent_round_figures(const struct ent_round *r)
 {
-    return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:f}", "nodes",
-                     (json_int_t)r->nodes, "active_nodes", (json_int_t)r->active_nodes, "vms",
-                     (json_int_t)r->vms, "target_nodes", (json_int_t)r->decision.nodes_used,
-                     "lower_bound", (json_int_t)r->decision.lower_bound, "actions",
-                     (json_int_t)r->actions, "done", (json_int_t)r->exec.done, "failed",
-                     (json_int_t)r->exec.failed, "dropped", (json_int_t)r->exec.dropped,
-                     "not_started", (json_int_t)r->exec.not_started, "watts", r->energy.watts,
-                     "executed_seconds", r->exec.wall_seconds);
+    json_t *doc = json_pack(
+        "{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:f}", "nodes",
+        (json_int_t)r->nodes, "active_nodes", (json_int_t)r->active_nodes, "vms",
+        (json_int_t)r->vms, "target_nodes", (json_int_t)r->decision.nodes_used, "lower_bound",
+        (json_int_t)r->decision.lower_bound, "actions", (json_int_t)r->actions, "done",
+        (json_int_t)r->exec.done, "failed", (json_int_t)r->exec.failed, "dropped",
+        (json_int_t)r->exec.dropped, "not_started", (json_int_t)r->exec.not_started, "watts",
+        r->energy.watts, "executed_seconds", r->exec.wall_seconds);
+    json_object_update_new(doc,
+                           json_pack("{s:I, s:f, s:f, s:f}", "gap", (json_int_t)r->decision.gap,
+                                     "monitor_seconds", r->monitor_seconds, "decision_seconds",
+                                     r->decision.seconds, "plan_seconds", r->plan_seconds));
+    return doc;
 }
 
 static void journal_round_end(struct ent_loop *loop, int64_t id, const struct ent_round *r)

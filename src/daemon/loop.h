@@ -113,9 +113,9 @@ struct ent_round {
 /* Runs one round and logs it; r->exec is released by ent_round_release. Failures of a phase skip
  * the rest of the round (never act on a partial view); they are reported in r, not as an error. */
 void ent_loop_round(struct ent_loop *loop, struct ent_round *r);
-/* The round's numbers as JSON (nodes, active_nodes, vms, target_nodes, lower_bound, actions,
- * done, failed, dropped, not_started, watts, executed_seconds): the journal's history and the
- * status document's last_round. */
+/* The round's numbers as JSON (nodes, active_nodes, vms, target_nodes, lower_bound, gap, actions,
+ * done, failed, dropped, not_started, watts, executed_seconds, monitor_seconds, decision_seconds,
+ * plan_seconds): the journal's history and the status document's last_round. */
 json_t *ent_round_figures(const struct ent_round *r);
 void ent_round_release(struct ent_round *r);
 

@@ -3,6 +3,7 @@
 
 #include "proto/deadline_io.h"
 
+#include "daemon/action_times.h"
 #include "daemon/loop.h"
 #include "exec/executor.h"
 #include "model/model.h"
@@ -216,18 +217,20 @@ static void count_round(json_t *doc, const struct ent_round *r)
 {
     json_t *t = json_object_get(doc, "totals");
     if (!t) {
-        t = json_pack("{s:i, s:i, s:i, s:i, s:i, s:i}", "rounds", 0, "skipped", 0, "done", 0,
-                      "failed", 0, "dropped", 0, "not_started", 0);
+        t = json_pack("{s:i, s:i, s:i, s:i, s:i, s:i, s:i}", "rounds", 0, "skipped", 0, "done", 0,
+                      "failed", 0, "dropped", 0, "not_started", 0, "monitoring_failures", 0);
         json_object_set_new(doc, "totals", t);
     }
+    bool monitoring_failed = r->skipped && r->reason && strncmp(r->reason, "monitoring", 10) == 0;
     const json_int_t add[] = {1,
                               r->skipped,
                               (json_int_t)r->exec.done,
                               (json_int_t)r->exec.failed,
                               (json_int_t)r->exec.dropped,
-                              (json_int_t)r->exec.not_started};
-    static const char *const keys[] = {"rounds", "skipped", "done",
-                                       "failed", "dropped", "not_started"};
+                              (json_int_t)r->exec.not_started,
+                              monitoring_failed};
+    static const char *const keys[] = {
+        "rounds", "skipped", "done", "failed", "dropped", "not_started", "monitoring_failures"};
     for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
         json_object_set_new(t, keys[i],
                             json_integer(json_integer_value(json_object_get(t, keys[i])) + add[i]));
@@ -393,6 +396,8 @@ void ent_status_on_action(void *arg, const struct ent_model *m, const struct ent
         if (o->status == ENT_ACTION_FAILED)
             json_object_set_new(a, "error", json_string(o->error));
     }
+    if (act && (o->status == ENT_ACTION_DONE || o->status == ENT_ACTION_FAILED))
+        ent_action_times_add(s->doc, ent_action_kind_name(act->kind), o->ended - o->started);
     pthread_mutex_unlock(&s->lock);
 }
 

@@ -92,10 +92,19 @@ class Api(unittest.TestCase):
         self.assertEqual(len(vms["vms"]), 48)
         names = {n["name"] for n in nodes["nodes"]}
         self.assertTrue(all(v["node"] in names for v in vms["vms"]))
+        end = time.monotonic() + 60  # a migration ended: its duration is counted
+        while self.curl("/api/v1/status")[1]["totals"]["done"] < 1:
+            self.assertLess(time.monotonic(), end, "no action done")
+            time.sleep(0.2)
         code, text = self.curl("/metrics", raw=True)
         self.assertEqual(code, 200)
         for metric in ("entropy_round ", "entropy_active_nodes ", "entropy_rounds_total ",
-                       'entropy_actions_total{outcome="done"} '):
+                       'entropy_actions_total{outcome="done"} ',
+                       "entropy_monitoring_failures_total 0", "entropy_last_round_gap_nodes ",
+                       'entropy_last_round_phase_seconds{phase="decide"} ',
+                       "# TYPE entropy_action_duration_seconds histogram",
+                       'entropy_action_duration_seconds_bucket{kind="migrateVM",le="+Inf"} ',
+                       'entropy_action_duration_seconds_count{kind="migrateVM"} '):
             self.assertIn(metric, text)
         p = subprocess.run(["promtool", "check", "metrics"], input=text, capture_output=True,
                            text=True, timeout=60)
