@@ -7,6 +7,7 @@
 #include "util/alloc.h"
 #include "util/event_ring.h"
 #include "util/log.h"
+#include "util/names.h"
 #include "util/private_dir.h"
 #include "util/str.h"
 
@@ -197,6 +198,20 @@ static struct reply post_resume(struct ent_api *api, struct MHD_Connection *c)
     return set_paused(api, false);
 }
 
+#define JOURNAL_DOWN "the journal cannot be written now (see the daemon's log)"
+
+/* The journal, written by the API as by the command-line tools (the loop reads it each round);
+ * false, logged, when it cannot be opened. */
+static bool open_journal(struct ent_api *api, struct ent_journal *j, const char *what)
+{
+    struct ent_error err;
+    ent_error_init(&err);
+    if (api->backend.journal && ent_journal_open(j, api->backend.journal, &err) == 0)
+        return true;
+    ent_log_error("api: %s: %s", what, api->backend.journal ? err.msg : "no journal");
+    return false;
+}
+
 /* Recommend mode: approves the plan of ?round=N (default: the latest that waits), through the
  * journal as entropy plan approve does (one implementation: the loop reads the journal). */
 static struct reply post_approve(struct ent_api *api, struct MHD_Connection *c)
@@ -209,10 +224,8 @@ static struct reply post_approve(struct ent_api *api, struct MHD_Connection *c)
     struct ent_journal j;
     struct ent_error err;
     ent_error_init(&err);
-    if (!api->backend.journal || ent_journal_open(&j, api->backend.journal, &err)) {
-        ent_log_error("api: approve: %s", err.msg);
-        return error_reply(503, "the journal cannot be written now (see the daemon's log)");
-    }
+    if (!open_journal(api, &j, "approve"))
+        return error_reply(503, JOURNAL_DOWN);
     int64_t approved = -1;
     int rc = ent_journal_approve(&j, round, &approved, &err);
     ent_journal_close(&j);
@@ -220,10 +233,73 @@ static struct reply post_approve(struct ent_api *api, struct MHD_Connection *c)
         return error_reply(409, err.msg);
     if (rc) {
         ent_log_error("api: approve: %s", err.msg);
-        return error_reply(503, "the journal cannot be written now (see the daemon's log)");
+        return error_reply(503, JOURNAL_DOWN);
     }
     ent_info("api: the plan of round %lld approved", (long long)approved);
     return json_reply(200, json_pack("{s:I, s:b}", "round", (json_int_t)approved, "approved", 1));
+}
+
+#define MAX_REASON 200 /* bytes, as entropy maintenance --reason */
+
+/* Whether text is printable and at most MAX_REASON bytes (it reaches the log and the status). */
+static bool reason_ok(const char *text)
+{
+    size_t n = 0;
+    for (; text[n]; n++)
+        if ((unsigned char)text[n] < 0x20 || text[n] == 0x7f)
+            return false;
+    return n <= MAX_REASON;
+}
+
+/* POST /api/v1/maintenance/start|end?target=NAME[&power_off=yes][&reason=TEXT]: as entropy
+ * maintenance start|end, through the journal; the daemon acts from its next round. */
+static struct reply maintenance(struct ent_api *api, struct MHD_Connection *c, bool start)
+{
+    const char *target = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "target");
+    const char *power = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "power_off");
+    const char *reason = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "reason");
+    if (!target || !ent_name_ok(target))
+        return error_reply(400, "target: a node or enclosure name");
+    if (power && strcmp(power, "yes") != 0 && strcmp(power, "no") != 0)
+        return error_reply(400, "power_off: yes or no");
+    if (reason && !reason_ok(reason))
+        return error_reply(400, "reason: at most 200 printable bytes");
+    struct ent_journal j;
+    struct ent_error err;
+    ent_error_init(&err);
+    if (!open_journal(api, &j, "maintenance"))
+        return error_reply(503, JOURNAL_DOWN);
+    bool power_off = power && strcmp(power, "yes") == 0;
+    int rc = start
+                 ? ent_journal_maintenance_start(&j, target, power_off, reason ? reason : "", &err)
+                 : ent_journal_maintenance_end(&j, target, &err);
+    ent_journal_close(&j);
+    if (rc == ENT_ENOTFOUND)
+        return error_reply(409, err.msg);
+    if (rc) {
+        ent_log_error("api: maintenance: %s", err.msg);
+        return error_reply(503, JOURNAL_DOWN);
+    }
+    ent_info("api: maintenance %s of %s", start ? "start" : "end", target); /* a checked name */
+    return json_reply(200, json_pack("{s:s, s:b}", "target", target, "maintenance", start));
+}
+
+static struct reply post_maintenance_start(struct ent_api *api, struct MHD_Connection *c)
+{
+    return maintenance(api, c, true);
+}
+
+static struct reply post_maintenance_end(struct ent_api *api, struct MHD_Connection *c)
+{
+    return maintenance(api, c, false);
+}
+
+static struct reply post_dry_run(struct ent_api *api, struct MHD_Connection *c)
+{
+    (void)c;
+    api->backend.request_dry_run(api->backend.arg);
+    ent_info("api: the next round is a dry run");
+    return json_reply(202, json_pack("{s:s}", "dry_run", "next round"));
 }
 
 #define JSON_TYPE    "application/json"
@@ -249,6 +325,9 @@ static const struct route {
     {"POST", "/api/v1/loop/pause", true, post_pause, NULL, NULL, NULL},
     {"POST", "/api/v1/loop/resume", true, post_resume, NULL, NULL, NULL},
     {"POST", "/api/v1/plan/approve", true, post_approve, NULL, NULL, NULL},
+    {"POST", "/api/v1/loop/dry-run", true, post_dry_run, NULL, NULL, NULL},
+    {"POST", "/api/v1/maintenance/start", true, post_maintenance_start, NULL, NULL, NULL},
+    {"POST", "/api/v1/maintenance/end", true, post_maintenance_end, NULL, NULL, NULL},
 };
 
 #define N_ROUTES (sizeof routes / sizeof *routes)

@@ -27,6 +27,7 @@ struct ent_api_backend {
      * called where the document may be read, the text cached until it changes. */
     char *(*view)(void *arg, const char *name, char *(*render)(const json_t *doc), size_t *len);
     void (*set_paused)(void *arg, bool paused);
+    void (*request_dry_run)(void *arg); /* the next round decides and plans, executes nothing */
     void *arg;
     const char *journal;           /* the journal's path, for the rounds' history */
     struct ent_event_ring *events; /* what /api/v1/events streams; may be NULL */

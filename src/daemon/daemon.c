@@ -25,7 +25,14 @@
 #include <unistd.h>
 
 static volatile sig_atomic_t stop_requested, hup_requested;
-static atomic_bool paused; /* by the API: rounds wait until it is let go */
+static atomic_bool paused;       /* by the API: rounds wait until it is let go */
+static atomic_bool dry_run_next; /* by the API: the next round executes nothing */
+
+static void request_dry_run(void *arg)
+{
+    (void)arg;
+    atomic_store(&dry_run_next, true);
+}
 
 /* The API's hold on the loop (api/server.h). */
 static void set_paused(void *arg, bool value)
@@ -53,6 +60,7 @@ static int start_api(const struct ent_config *c, struct ent_status *status, stru
     status->events = &events;
     struct ent_api_backend backend = {.view = view,
                                       .set_paused = set_paused,
+                                      .request_dry_run = request_dry_run,
                                       .arg = status,
                                       .journal = ent_config_string(c, "daemon.journal"),
                                       .events = &events};
@@ -213,6 +221,7 @@ static int run_loop(struct ent_daemon_setup *a, struct ent_daemon_setup *b, cons
         if (sim && cur->loop.round > 0)
             ent_sim_cluster_step(sim); /* the simulated loads change between rounds */
         struct ent_round r;
+        cur->loop.dry_run_once = atomic_exchange(&dry_run_next, false);
         ent_loop_round(&cur->loop, &r);
         double took = ent_now() - t0;
         round_summary(&r, took);

@@ -321,7 +321,8 @@ static bool plan_phase(struct round_work *w)
                  dst >= 0 ? ent_node_label(&w->m, dst, to, 64) : "-", (long long)a->start,
                  (long long)a->end, a->bypass ? " (bypass)" : "");
     }
-    if (w->loop->dry_run) {
+    if (w->loop->dry_run || w->loop->dry_run_once) {
+        phase(w->loop, "dry run", r, &w->m, &w->plan); /* the plan shown, never run */
         ent_info("round %ld: dry run: nothing executed", r->round);
         return false;
     }

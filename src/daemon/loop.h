@@ -44,6 +44,7 @@ struct ent_loop {
     bool learn;                   /* measured migrations tune plan.cost for the next rounds */
     bool report;                  /* keep what was executed in the round's report */
     bool dry_run;                 /* decide and plan, execute nothing */
+    bool dry_run_once;            /* the same for this round only (the API's dry run) */
     bool recommend;               /* loop.mode = recommend: a plan waits for approval */
     double approval_wait;         /* how long, from the round's start (loop.period) */
     volatile sig_atomic_t *stop;

@@ -343,11 +343,13 @@ void ent_status_on_phase(void *arg, const char *phase, const struct ent_round *r
     json_t *cluster = m && (strcmp(phase, "deciding") == 0 || strcmp(phase, "idle") == 0)
                           ? cluster_json(m)
                           : NULL;
-    bool awaiting = strcmp(phase, "awaiting approval") == 0;
+    bool awaiting = strcmp(phase, "awaiting approval") == 0, dry = strcmp(phase, "dry run") == 0;
     json_t *plan_doc =
-        plan && (awaiting || strcmp(phase, "executing") == 0) ? plan_json(r, m, plan) : NULL;
-    if (plan_doc) /* recommend mode: whether it waits for approval (loop.mode) */
+        plan && (awaiting || dry || strcmp(phase, "executing") == 0) ? plan_json(r, m, plan) : NULL;
+    if (plan_doc) { /* recommend mode: whether it waits for approval (loop.mode); a dry run's */
         json_object_set_new(plan_doc, "awaiting_approval", json_boolean(awaiting));
+        json_object_set_new(plan_doc, "dry_run", json_boolean(dry));
+    }
     pthread_mutex_lock(&s->lock);
     changed(s);
     json_object_set_new(s->doc, "state", json_string(phase));

@@ -222,6 +222,42 @@ class Api(unittest.TestCase):
         code, doc = self.curl(f"/api/v1/plan/approve?round={doc['round']}", "POST", token=TOKEN)
         self.assertEqual(code, 409, doc)
 
+    def test_dry_run_and_maintenance_verbs(self):
+        """The command line's verbs over the API, behind the token: a dry run of the next round
+        (its plan shown, nothing executed), maintenance start and end through the journal as
+        entropy maintenance does, bad names and reasons refused with a JSON error."""
+        self.start(**{"loop.period": "2"})
+        self.assertEqual(self.curl("/api/v1/loop/dry-run", "POST")[0], 401)
+        code, doc = self.curl("/api/v1/loop/dry-run", "POST", token=TOKEN)
+        self.assertEqual((code, doc), (202, {"dry_run": "next round"}))
+        log = os.path.join(self.tmp, "entropy.log")
+        end = time.monotonic() + 30
+        while "dry run: nothing executed" not in open(log).read():
+            self.assertLess(time.monotonic(), end, "no dry run")
+            time.sleep(0.2)
+        for query in ("target=../etc", "target=node-001&power_off=maybe",
+                      "target=node-001&reason=a%0Ab", "power_off=yes",
+                      "target=node-001&reason=" + "x" * 201):
+            code, doc = self.curl("/api/v1/maintenance/start?" + query, "POST", token=TOKEN)
+            self.assertEqual((code, "error" in doc), (400, True), query)
+        code, doc = self.curl("/api/v1/maintenance/start?target=node-001&reason=disk", "POST",
+                              token=TOKEN)
+        self.assertEqual((code, doc), (200, {"target": "node-001", "maintenance": True}))
+        end = time.monotonic() + 60
+        while True:
+            st = self.curl("/api/v1/status")[1]
+            progress = (st.get("maintenance") or {}).get("node-001") or {}
+            if progress.get("state") == "empty":
+                break
+            self.assertLess(time.monotonic(), end, st.get("maintenance"))
+            time.sleep(0.2)
+        nodes = {n["name"]: n for n in self.curl("/api/v1/nodes")[1]["nodes"]}
+        self.assertEqual(nodes["node-001"]["vms"], [])
+        self.assertEqual(self.curl("/api/v1/maintenance/end?target=node-001", "POST",
+                                   token=TOKEN)[0], 200)
+        code, doc = self.curl("/api/v1/maintenance/end?target=node-001", "POST", token=TOKEN)
+        self.assertEqual((code, "error" in doc), (409, True))
+
     def test_bad_requests_get_a_json_error(self):
         self.start()
         for path, method, want in (("/nowhere", "GET", 404), ("/api/v1/status", "DELETE", 405),
