@@ -2,6 +2,7 @@
  * the bearer token for what changes something. */
 #include "api/server.h"
 
+#include "api/dashboard.h"
 #include "api/metrics.h"
 #include "exec/journal.h"
 #include "util/alloc.h"
@@ -26,6 +27,8 @@
 struct ent_api {
     struct MHD_Daemon *mhd;
     struct ent_api_backend backend;
+    struct ent_dashboard dashboard;    /* its files, read at start */
+    char dashboard_error[1100];        /* why there is none */
     char token[ENT_API_TOKEN_MAX + 1]; /* empty: nothing that changes is accepted */
     int port;
 };
@@ -52,7 +55,7 @@ static struct reply error_reply(unsigned status, const char *message)
 }
 
 /* Handlers: what a route answers. */
-typedef struct reply (*handler_fn)(struct ent_api *api, struct MHD_Connection *c);
+typedef struct reply (*handler_fn)(struct ent_api *api, struct MHD_Connection *c, const char *url);
 
 static struct reply view_reply(struct ent_api *api, const char *name,
                                char *(*render)(const json_t *doc), const char *type)
@@ -108,8 +111,9 @@ static char *render_metrics(const json_t *doc)
     return ent_api_metrics(doc);
 }
 
-static struct reply get_rounds(struct ent_api *api, struct MHD_Connection *c)
+static struct reply get_rounds(struct ent_api *api, struct MHD_Connection *c, const char *url)
 {
+    (void)url;
     const char *last = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "last");
     char *end = NULL;
     long n = last ? strtol(last, &end, 10) : 20;
@@ -161,8 +165,9 @@ static void unfollow(void *cls)
     ent_free(f);
 }
 
-static struct reply get_events(struct ent_api *api, struct MHD_Connection *c)
+static struct reply get_events(struct ent_api *api, struct MHD_Connection *c, const char *url)
 {
+    (void)url;
     (void)c;
     if (!api->backend.events)
         return error_reply(503, "no event stream in this daemon");
@@ -186,14 +191,16 @@ static struct reply set_paused(struct ent_api *api, bool paused)
     return json_reply(200, json_pack("{s:b}", "paused", paused));
 }
 
-static struct reply post_pause(struct ent_api *api, struct MHD_Connection *c)
+static struct reply post_pause(struct ent_api *api, struct MHD_Connection *c, const char *url)
 {
+    (void)url;
     (void)c;
     return set_paused(api, true);
 }
 
-static struct reply post_resume(struct ent_api *api, struct MHD_Connection *c)
+static struct reply post_resume(struct ent_api *api, struct MHD_Connection *c, const char *url)
 {
+    (void)url;
     (void)c;
     return set_paused(api, false);
 }
@@ -214,8 +221,9 @@ static bool open_journal(struct ent_api *api, struct ent_journal *j, const char 
 
 /* Recommend mode: approves the plan of ?round=N (default: the latest that waits), through the
  * journal as entropy plan approve does (one implementation: the loop reads the journal). */
-static struct reply post_approve(struct ent_api *api, struct MHD_Connection *c)
+static struct reply post_approve(struct ent_api *api, struct MHD_Connection *c, const char *url)
 {
+    (void)url;
     const char *given = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "round");
     char *end = NULL;
     long long round = given ? strtoll(given, &end, 10) : -1;
@@ -284,22 +292,39 @@ static struct reply maintenance(struct ent_api *api, struct MHD_Connection *c, b
     return json_reply(200, json_pack("{s:s, s:b}", "target", target, "maintenance", start));
 }
 
-static struct reply post_maintenance_start(struct ent_api *api, struct MHD_Connection *c)
+static struct reply post_maintenance_start(struct ent_api *api, struct MHD_Connection *c,
+                                           const char *url)
 {
+    (void)url;
     return maintenance(api, c, true);
 }
 
-static struct reply post_maintenance_end(struct ent_api *api, struct MHD_Connection *c)
+static struct reply post_maintenance_end(struct ent_api *api, struct MHD_Connection *c,
+                                         const char *url)
 {
+    (void)url;
     return maintenance(api, c, false);
 }
 
-static struct reply post_dry_run(struct ent_api *api, struct MHD_Connection *c)
+static struct reply post_dry_run(struct ent_api *api, struct MHD_Connection *c, const char *url)
 {
+    (void)url;
     (void)c;
     api->backend.request_dry_run(api->backend.arg);
     ent_info("api: the next round is a dry run");
     return json_reply(202, json_pack("{s:s}", "dry_run", "next round"));
+}
+
+/* The dashboard's files (dashboard.h), from memory. */
+static struct reply get_web(struct ent_api *api, struct MHD_Connection *c, const char *url)
+{
+    (void)c;
+    const struct ent_web_file *f = ent_dashboard_find(&api->dashboard, url);
+    if (!f)
+        return error_reply(404, api->dashboard_error);
+    char *body = ent_malloc(f->len + 1);
+    memcpy(body, f->body, f->len + 1);
+    return (struct reply){.status = 200, .body = body, .type = f->type};
 }
 
 #define JSON_TYPE    "application/json"
@@ -315,6 +340,9 @@ static const struct route {
     char *(*render)(const json_t *doc);
     const char *type;
 } routes[] = {
+    {"GET", "/", false, get_web, NULL, NULL, NULL},
+    {"GET", "/dashboard.js", false, get_web, NULL, NULL, NULL},
+    {"GET", "/dashboard.css", false, get_web, NULL, NULL, NULL},
     {"GET", "/api/v1/status", false, NULL, "status", render_status, JSON_TYPE},
     {"GET", "/api/v1/nodes", false, NULL, "nodes", render_nodes, JSON_TYPE},
     {"GET", "/api/v1/vms", false, NULL, "vms", render_vms, JSON_TYPE},
@@ -375,7 +403,7 @@ static struct reply route(struct ent_api *api, struct MHD_Connection *c, const c
                 return denied;
         }
         if (routes[i].handler)
-            return routes[i].handler(api, c);
+            return routes[i].handler(api, c, url);
         return view_reply(api, routes[i].view, routes[i].render, routes[i].type);
     }
     if (path_known)
@@ -393,6 +421,9 @@ static enum MHD_Result send_reply(struct MHD_Connection *c, struct reply r)
         return MHD_NO;
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r.type);
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    /* the dashboard runs only its own files; nothing it shows is taken as markup or script */
+    MHD_add_response_header(resp, "Content-Security-Policy", "default-src 'self'");
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     enum MHD_Result rc = MHD_queue_response(c, r.status, resp);
     MHD_destroy_response(resp);
     return rc;
@@ -485,6 +516,14 @@ int ent_api_start(struct ent_api **out, const char *listen, const char *token_fi
         ent_free(api);
         return ent_error_prefix(err, "api.token_file: ");
     }
+    struct ent_error web;
+    ent_error_init(&web);
+    if (!backend->web_root || !*backend->web_root) {
+        snprintf(api->dashboard_error, sizeof api->dashboard_error, "no dashboard (api.web_root)");
+    } else if (ent_dashboard_load(&api->dashboard, backend->web_root, &web)) {
+        snprintf(api->dashboard_error, sizeof api->dashboard_error, "no dashboard: %s", web.msg);
+        ent_warn("api: %s", api->dashboard_error);
+    }
     /* A thread per connection: an event stream waits for events on its own thread. */
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
                      MHD_USE_POLL | (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0);
@@ -493,6 +532,7 @@ int ent_api_start(struct ent_api **out, const char *listen, const char *token_fi
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)MAX_CONNECTIONS, MHD_OPTION_CONNECTION_TIMEOUT,
         (unsigned)IDLE_SECONDS, MHD_OPTION_NOTIFY_COMPLETED, on_completed, api, MHD_OPTION_END);
     if (!api->mhd) {
+        ent_dashboard_release(&api->dashboard);
         ent_free(api);
         return ent_error(err, ENT_EIO, "api.listen \"%s\": cannot listen there (in use?)", listen);
     }
@@ -515,5 +555,6 @@ void ent_api_stop(struct ent_api *api)
         return;
     MHD_stop_daemon(api->mhd);
     explicit_bzero(api->token, sizeof api->token);
+    ent_dashboard_release(&api->dashboard);
     ent_free(api);
 }

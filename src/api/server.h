@@ -30,6 +30,7 @@ struct ent_api_backend {
     void (*request_dry_run)(void *arg); /* the next round decides and plans, executes nothing */
     void *arg;
     const char *journal;           /* the journal's path, for the rounds' history */
+    const char *web_root;          /* the dashboard's files (api.web_root), may be NULL */
     struct ent_event_ring *events; /* what /api/v1/events streams; may be NULL */
 };
 

@@ -265,6 +265,10 @@ const struct ent_config_key ent_config_keys[] = {
          "The bearer token the API asks of every request that changes something (first line, at "
          "most 128 bytes), in a file of the daemon's user of mode 0600 or tighter (refused "
          "otherwise); never logged. Empty: the API only reads."),
+    PATH("api.web_root", "web",
+         "The directory of the web dashboard's files (index.html, dashboard.js, dashboard.css), "
+         "read once at start and served at / by the API; missing files are a warning in the "
+         "log, the API serves without the dashboard. Empty: no dashboard."),
 };
 
 const size_t ent_config_n_keys = sizeof ent_config_keys / sizeof ent_config_keys[0];

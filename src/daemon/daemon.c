@@ -63,6 +63,7 @@ static int start_api(const struct ent_config *c, struct ent_status *status, stru
                                       .request_dry_run = request_dry_run,
                                       .arg = status,
                                       .journal = ent_config_string(c, "daemon.journal"),
+                                      .web_root = ent_config_string(c, "api.web_root"),
                                       .events = &events};
     return ent_api_start(api, listen, ent_config_string(c, "api.token_file"), &backend, err);
 }

@@ -442,13 +442,13 @@ void ent_loop_round(struct ent_loop *loop, struct ent_round *r)
         execute_phase(&w);
     if (r->skipped)
         ent_warn("round %ld: nothing done: %s", r->round, r->reason);
-    journal_round_end(loop, w.journal_round, r);
     if (w.snapshot_ok) {
         settle_placement(&w.m, &w.plan, &r->exec);
         ent_failover_learn(&loop->failover, &w.m);
         ent_loop_maintenance_end(loop, r, &w.m, &w.mr);
         ent_loop_account_energy(loop, r, &w.m);
     }
+    journal_round_end(loop, w.journal_round, r); /* its figures: the watts after the round too */
     phase(loop, "idle", r, w.snapshot_ok ? &w.m : NULL, NULL);
     ent_plan_release(&w.plan);
     ent_mapping_release(&w.target);

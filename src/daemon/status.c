@@ -263,18 +263,29 @@ static json_t *cluster_json(const struct ent_model *m)
     json_t *nodes = json_array();
     size_t active = 0, running = 0;
     json_t *by_node = ent_model_vms_by_node(m);
+    int64_t *used = ent_calloc(m->n_nodes * m->n_res + 1, sizeof *used);
+    for (size_t v = 0; v < m->n_vms; v++)
+        if (m->map.vm_state[v] == ENT_VM_RUNNING && m->map.vm_host[v] >= 0)
+            for (size_t r = 0; r < m->n_res; r++)
+                used[(size_t)m->map.vm_host[v] * m->n_res + r] += m->res[r].demand[v];
     for (size_t n = 0; n < m->n_nodes; n++) {
         json_t *vms = json_incref(json_array_get(by_node, n));
         active += json_array_size(vms) > 0;
         running += json_array_size(vms);
         const char *enclosure = m->nodes[n].enclosure;
-        json_array_append_new(nodes, json_pack("{s:s, s:s, s:b, s:o, s:o}", "name",
+        json_t *resources = json_object(); /* what the dashboard fills each node with */
+        for (size_t r = 0; r < m->n_res; r++)
+            json_object_set_new(resources, m->res[r].name,
+                                json_pack("{s:I, s:I}", "used", (json_int_t)used[n * m->n_res + r],
+                                          "capacity", (json_int_t)m->res[r].capacity[n]));
+        json_array_append_new(nodes, json_pack("{s:s, s:s, s:b, s:o, s:o, s:o}", "name",
                                                m->nodes[n].name ? m->nodes[n].name : "?", "state",
                                                ent_node_state_name(m->map.node_state[n]),
                                                "maintenance", maintenance[n], "enclosure",
                                                enclosure ? json_string(enclosure) : json_null(),
-                                               "vms", vms));
+                                               "vms", vms, "resources", resources));
     }
+    ent_free(used);
     json_decref(by_node);
     ent_free(maintenance);
     json_t *ready = json_array(); /* defined (vm.definitions), running nowhere */
@@ -294,11 +305,12 @@ static json_t *plan_json(const struct ent_round *r, const struct ent_model *m,
         const struct ent_action *a = &plan->actions[i];
         int32_t dst = a->to >= 0 ? a->to : a->node;
         json_array_append_new(actions,
-                              json_pack("{s:s, s:s?, s:s?, s:s?, s:s}", "kind",
+                              json_pack("{s:s, s:s?, s:s?, s:s?, s:s, s:I, s:I}", "kind",
                                         ent_action_kind_name(a->kind), "vm",
                                         a->vm >= 0 ? m->vms[a->vm].name : NULL, "from",
                                         a->from >= 0 ? m->nodes[a->from].name : NULL, "to",
-                                        dst >= 0 ? m->nodes[dst].name : NULL, "status", "pending"));
+                                        dst >= 0 ? m->nodes[dst].name : NULL, "status", "pending",
+                                        "start", (json_int_t)a->start, "end", (json_int_t)a->end));
     }
     return json_pack("{s:I, s:o}", "round", (json_int_t)r->round, "actions", actions);
 }
