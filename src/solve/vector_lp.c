@@ -27,8 +27,7 @@
 
 #define MAX_KINDS     ENT_VECTOR_MAX_KINDS
 #define MAX_TYPES     ENT_VECTOR_MAX_TYPES
-#define PRICING_STEPS 50000 /* branch-and-bound nodes per pricing */
-#define SMALL_ORDER   16    /* kinds the branch and bound prices alone */
+#define PRICING_STEPS 10000 /* branch-and-bound nodes per pricing */
 
 #define instance ent_vector_lp
 
@@ -297,7 +296,7 @@ static double price(struct pricer *pr, size_t t, int64_t *pattern, double *upper
         }
     double by_grid;
     pr->exhausted = false;
-    if (pr->n_order > SMALL_ORDER && price_by_grid(pr, cap, pattern, &by_grid)) {
+    if (price_by_grid(pr, cap, pattern, &by_grid)) {
         *upper = by_grid;
         return by_grid;
     }
@@ -514,6 +513,46 @@ static double generate(const struct ent_pack *p, bool prefer_current, struct ins
     return best_bound;
 }
 
+#define FEW_KINDS 12 /* the branch and bound prices these quickly in any number of resources */
+
+static int64_t gcd64(int64_t a, int64_t b)
+{
+    while (b) {
+        int64_t t = a % b;
+        a = b;
+        b = t;
+    }
+    return a;
+}
+
+/* Whether the pricing is exact and cheap: few kinds, or two resources whose capacity grid (by
+ * the demands' common divisors) is small for the dynamic program. Elsewhere (arbitrary CPU
+ * shares, many resources) the generation would spend its whole budget in every solve for a
+ * bound it cannot prove: it is not tried. */
+static bool pricing_cheap(const struct instance *in)
+{
+    if (in->n_kinds <= FEW_KINDS)
+        return true;
+    if (in->n_res != 2)
+        return false;
+    int64_t g0 = 0, g1 = 0;
+    double pieces = 0;
+    for (size_t k = 0; k < in->n_kinds; k++) {
+        g0 = gcd64(g0, in->kind_dem[k * 2]);
+        g1 = gcd64(g1, in->kind_dem[k * 2 + 1]);
+        pieces += log2((double)in->kind_count[k] + 1) + 1;
+    }
+    g0 = g0 ? g0 : 1;
+    g1 = g1 ? g1 : 1;
+    for (size_t t = 0; t < in->n_types; t++) {
+        double cells =
+            (double)(in->type_cap[t * 2] / g0 + 1) * (double)(in->type_cap[t * 2 + 1] / g1 + 1);
+        if (cells > DP_CELLS || cells * pieces > DP_STEPS)
+            return false;
+    }
+    return true;
+}
+
 /* Whether the VMs' final CPU demands are the ones their watts are counted on (the model's). */
 static bool watts_countable(const struct ent_pack *p, int cpu)
 {
@@ -533,7 +572,8 @@ int ent__vector_lp(const struct ent_pack *p, bool residual, bool by_watts, doubl
     out->cpu = by_watts ? ent_model_resource_index(p->m, "cpu") : -1;
     if (by_watts && (out->cpu < 0 || !watts_countable(p, out->cpu)))
         return -1;
-    if (p->n_res < 2 || !vm_kinds(p, residual, out) || !node_types(p, residual, out))
+    if (p->n_res < 2 || !vm_kinds(p, residual, out) || !node_types(p, residual, out) ||
+        !pricing_cheap(out))
         return -1;
     out->bound = generate(p, residual, out, deadline);
     return out->bound >= 0 && out->column ? 0 : -1;
