@@ -105,6 +105,8 @@ struct ent_knapsack2d {
     double max_cells, max_steps;
 };
 bool ent__knapsack2d(const struct ent_knapsack2d *k, int64_t *taken, double *best);
+/* The greatest common divisor (0 with 0: the other). */
+int64_t ent__gcd(int64_t a, int64_t b);
 /* The vector-packing bound over hardware types (vector_lp.c): the LP relaxation of "fewest
  * nodes, at most the count of each type, each filled with a set of VMs that fits it in every
  * resource", by column generation, rounded up; within about `seconds`; -1 when it does not apply

@@ -13,7 +13,7 @@
 
 #define MAX_PIECES 4096
 
-static int64_t gcd(int64_t a, int64_t b)
+int64_t ent__gcd(int64_t a, int64_t b)
 {
     while (b) {
         int64_t t = a % b;
@@ -52,8 +52,8 @@ bool ent__knapsack2d(const struct ent_knapsack2d *k, int64_t *taken, double *bes
 {
     int64_t g0 = 0, g1 = 0;
     for (size_t i = 0; i < k->n_items; i++) {
-        g0 = gcd(g0, k->w0[i]);
-        g1 = gcd(g1, k->w1[i]);
+        g0 = ent__gcd(g0, k->w0[i]);
+        g1 = ent__gcd(g1, k->w1[i]);
     }
     g0 = g0 ? g0 : 1;
     g1 = g1 ? g1 : 1;

@@ -515,16 +515,6 @@ static double generate(const struct ent_pack *p, bool prefer_current, struct ins
 
 #define FEW_KINDS 12 /* the branch and bound prices these quickly in any number of resources */
 
-static int64_t gcd64(int64_t a, int64_t b)
-{
-    while (b) {
-        int64_t t = a % b;
-        a = b;
-        b = t;
-    }
-    return a;
-}
-
 /* Whether the pricing is exact and cheap: few kinds, or two resources whose capacity grid (by
  * the demands' common divisors) is small for the dynamic program. Elsewhere (arbitrary CPU
  * shares, many resources) the generation would spend its whole budget in every solve for a
@@ -538,8 +528,8 @@ static bool pricing_cheap(const struct instance *in)
     int64_t g0 = 0, g1 = 0;
     double pieces = 0;
     for (size_t k = 0; k < in->n_kinds; k++) {
-        g0 = gcd64(g0, in->kind_dem[k * 2]);
-        g1 = gcd64(g1, in->kind_dem[k * 2 + 1]);
+        g0 = ent__gcd(g0, in->kind_dem[k * 2]);
+        g1 = ent__gcd(g1, in->kind_dem[k * 2 + 1]);
         pieces += log2((double)in->kind_count[k] + 1) + 1;
     }
     g0 = g0 ? g0 : 1;
