@@ -92,9 +92,10 @@ def qemu_alive(pid, sock):
         return False
 
 
-def lab_vm_states(lab_dir, vm):
-    """The live QEMU processes of lab VM vm as {pid: QMP status}, the status None where QMP did
-    not answer (QEMU serves one QMP client at a time: during a migration the driver holds it)."""
+def lab_vm_states(lab_dir, vm, ask=True, timeout=1):
+    """The live QEMU processes of lab VM vm (from run/'s pid files, each checked against /proc)
+    as {pid: QMP status}; the status None where QMP did not answer in timeout seconds (QEMU
+    serves one QMP client at a time: during a migration the driver holds it), or without ask."""
     run_dir, states = os.path.join(lab_dir, "run"), {}
     for name in os.listdir(run_dir):
         if not (name.startswith(vm + ".g") and name.endswith(".pid")):
@@ -108,31 +109,17 @@ def lab_vm_states(lab_dir, vm):
         if not qemu_alive(pid, sock):
             continue
         try:
-            states[pid] = qmp(sock, "query-status", timeout=1)["status"]
+            states[pid] = qmp(sock, "query-status", timeout=timeout)["status"] if ask else None
         except (OSError, ValueError, RuntimeError):
             states[pid] = None
     return states
 
 
 def lab_instances(lab_dir, vm, running=False):
-    """Pids of the live QEMU processes of lab VM vm (from run/'s pid files, each checked against
-    /proc); with running, only those that answer QMP with "running"."""
-    run_dir, found = os.path.join(lab_dir, "run"), []
-    for name in os.listdir(run_dir):
-        if not (name.startswith(vm + ".g") and name.endswith(".pid")):
-            continue
-        sock = os.path.join(run_dir, name[:-4] + ".sock")
-        try:
-            with open(os.path.join(run_dir, name)) as f:
-                pid = int(f.read())
-            if not qemu_alive(pid, sock):
-                continue
-            if running and qmp(sock, "query-status")["status"] != "running":
-                continue
-            found.append(pid)
-        except (OSError, ValueError, RuntimeError):
-            continue
-    return found
+    """Pids of the live QEMU processes of lab VM vm; with running, only those that answer QMP
+    with "running"."""
+    states = lab_vm_states(lab_dir, vm, ask=running, timeout=5)
+    return [pid for pid, status in states.items() if not running or status == "running"]
 
 
 def main():

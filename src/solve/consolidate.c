@@ -185,7 +185,7 @@ static bool mixed_hardware(const struct ent_pack *p)
 {
     int32_t *type = ent_malloc(ENT_MAX_HARDWARE_TYPES * sizeof *type);
     int64_t *count = ent_malloc(ENT_MAX_HARDWARE_TYPES * sizeof *count);
-    size_t n = ent__hardware_types(p, false, type, count);
+    size_t n = ent__hardware_types(p, type, count);
     ent_free(type);
     ent_free(count);
     return n != 1; /* 0: more types than listed */

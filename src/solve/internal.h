@@ -54,12 +54,10 @@ int64_t ent__glpk_bound(glp_prob *lp, double seconds);
  * capacities cover the final demand in every resource at once, within about `seconds`; -1 when
  * it does not apply (one resource, too many types, no optimum). */
 int64_t ent__joint_bound(const struct ent_pack *p, double seconds);
-/* The usable nodes (with empty_only, those that hold no running VM) grouped by capacity vector
- * (hardware type): one node of each type in type[], how many in count[] (both room for
- * ENT_MAX_HARDWARE_TYPES); how many types, 0 when more. */
+/* The usable nodes grouped by capacity vector (hardware type): one node of each type in type[],
+ * how many in count[] (both room for ENT_MAX_HARDWARE_TYPES); how many types, 0 when more. */
 #define ENT_MAX_HARDWARE_TYPES 512
-size_t ent__hardware_types(const struct ent_pack *p, bool empty_only, int32_t *type,
-                           int64_t *count);
+size_t ent__hardware_types(const struct ent_pack *p, int32_t *type, int64_t *count);
 /* The vector-packing LP over hardware types (vector_lp.c), by column generation: its bound and its
  * patterns, for the bound on nodes and for the packing that rounds it (vector_pack.c). */
 #define ENT_VECTOR_MAX_KINDS 256 /* distinct VM demand vectors */

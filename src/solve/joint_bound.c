@@ -24,12 +24,12 @@ static int cmp_capacity(const void *a, const void *b, void *arg)
                   p->n_res * sizeof *p->cap);
 }
 
-size_t ent__hardware_types(const struct ent_pack *p, bool empty_only, int32_t *type, int64_t *count)
+size_t ent__hardware_types(const struct ent_pack *p, int32_t *type, int64_t *count)
 {
     int32_t *nodes = ent_malloc((p->n_nodes + 1) * sizeof *nodes);
     size_t n = 0, n_types = 0;
     for (size_t node = 0; node < p->n_nodes; node++)
-        if (p->node_usable[node] && (!empty_only || p->n_residents[node] == 0))
+        if (p->node_usable[node])
             nodes[n++] = (int32_t)node;
     qsort_r(nodes, n, sizeof *nodes, cmp_capacity, (void *)p);
     for (size_t i = 0; i < n; i++) {
@@ -54,7 +54,7 @@ int64_t ent__joint_bound(const struct ent_pack *p, double seconds)
         return -1; /* one resource: the volume bound is the same */
     int32_t *type = ent_malloc(MAX_TYPES * sizeof *type);
     int64_t *count = ent_malloc(MAX_TYPES * sizeof *count);
-    size_t n_types = ent__hardware_types(p, false, type, count);
+    size_t n_types = ent__hardware_types(p, type, count);
     double *demand = ent_calloc(p->n_res, sizeof *demand);
     ent_pack_total_demand(p, demand);
     int64_t bound = -1;
