@@ -219,6 +219,16 @@ static bool open_journal(struct ent_api *api, struct ent_journal *j, const char 
     return false;
 }
 
+/* A journal write that did not happen: 409 when it does not apply now (nothing waits, not in
+ * maintenance), else 503 with the cause in the log. */
+static struct reply journal_refusal(int rc, const struct ent_error *err, const char *what)
+{
+    if (rc == ENT_ENOTFOUND)
+        return error_reply(409, err->msg);
+    ent_log_error("api: %s: %s", what, err->msg);
+    return error_reply(503, JOURNAL_DOWN);
+}
+
 /* Recommend mode: approves the plan of ?round=N (default: the latest that waits), through the
  * journal as entropy plan approve does (one implementation: the loop reads the journal). */
 static struct reply post_approve(struct ent_api *api, struct MHD_Connection *c, const char *url)
@@ -237,12 +247,8 @@ static struct reply post_approve(struct ent_api *api, struct MHD_Connection *c, 
     int64_t approved = -1;
     int rc = ent_journal_approve(&j, round, &approved, &err);
     ent_journal_close(&j);
-    if (rc == ENT_ENOTFOUND)
-        return error_reply(409, err.msg);
-    if (rc) {
-        ent_log_error("api: approve: %s", err.msg);
-        return error_reply(503, JOURNAL_DOWN);
-    }
+    if (rc)
+        return journal_refusal(rc, &err, "approve");
     ent_info("api: the plan of round %lld approved", (long long)approved);
     return json_reply(200, json_pack("{s:I, s:b}", "round", (json_int_t)approved, "approved", 1));
 }
@@ -282,12 +288,8 @@ static struct reply maintenance(struct ent_api *api, struct MHD_Connection *c, b
                  ? ent_journal_maintenance_start(&j, target, power_off, reason ? reason : "", &err)
                  : ent_journal_maintenance_end(&j, target, &err);
     ent_journal_close(&j);
-    if (rc == ENT_ENOTFOUND)
-        return error_reply(409, err.msg);
-    if (rc) {
-        ent_log_error("api: maintenance: %s", err.msg);
-        return error_reply(503, JOURNAL_DOWN);
-    }
+    if (rc)
+        return journal_refusal(rc, &err, "maintenance");
     ent_info("api: maintenance %s of %s", start ? "start" : "end", target); /* a checked name */
     return json_reply(200, json_pack("{s:s, s:b}", "target", target, "maintenance", start));
 }
