@@ -11,7 +11,7 @@ BUILD_PACKAGES=(gcc pkg-config meson ninja-build libjansson-dev zlib1g-dev libgl
 # Programs Entropy itself runs: ipmitool for the IPMI power driver.
 RUNTIME_PACKAGES=(ipmitool)
 TEST_PACKAGES=(libcmocka-dev clang libclang-rt-14-dev clang-format ganglia-monitor libvirt-clients openipmi
-    libvirt-daemon-system libvirt-daemon-driver-qemu qemu-system-x86 iproute2 git curl prometheus
+    libvirt-daemon-system libvirt-daemon-driver-qemu qemu-system-x86 iproute2 git curl openssl prometheus
     chromium)
 
 as_root() {

@@ -3,13 +3,11 @@
 
 #include "util/alloc.h"
 #include "util/error.h"
+#include "util/file_read.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #define MAX_FILE (1 << 20) /* bytes: the dashboard's files are a few KiB */
 
@@ -19,41 +17,13 @@ static const struct ent_web_file files[] = {
     {"/dashboard.css", "dashboard.css", "text/css; charset=utf-8", NULL, 0},
 };
 
-/* The whole of a regular file (never through a link), or -1 with errno. */
-static int read_whole(const char *path, char **body, size_t *len)
-{
-    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-    struct stat st;
-    if (fd < 0)
-        return -1;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > MAX_FILE) {
-        close(fd);
-        errno = EINVAL;
-        return -1;
-    }
-    *body = ent_malloc((size_t)st.st_size + 1);
-    size_t got = 0;
-    while (got < (size_t)st.st_size) {
-        ssize_t n = read(fd, *body + got, (size_t)st.st_size - got);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        got += (size_t)n;
-    }
-    close(fd);
-    (*body)[got] = '\0';
-    *len = got;
-    return 0;
-}
-
 int ent_dashboard_load(struct ent_dashboard *d, const char *dir, struct ent_error *err)
 {
     memcpy(d->files, files, sizeof files);
     for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
         char path[4096];
         snprintf(path, sizeof path, "%s/%s", dir, files[i].name);
-        if (read_whole(path, &d->files[i].body, &d->files[i].len) != 0) {
+        if (ent_read_file_whole(path, MAX_FILE, &d->files[i].body, &d->files[i].len) != 0) {
             int e = errno;
             ent_dashboard_release(d);
             return ent_error(err, ENT_EIO, "api.web_root: %s: %s", path,

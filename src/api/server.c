@@ -3,6 +3,7 @@
 #include "api/server.h"
 
 #include "api/dashboard.h"
+#include "api/listen.h"
 #include "api/metrics.h"
 #include "exec/journal.h"
 #include "util/alloc.h"
@@ -12,13 +13,10 @@
 #include "util/private_dir.h"
 #include "util/str.h"
 
-#include <arpa/inet.h>
 #include <microhttpd.h>
-#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 
 #define MAX_CONNECTIONS 1000
 #define IDLE_SECONDS    30
@@ -30,6 +28,7 @@ struct ent_api {
     struct ent_dashboard dashboard;    /* its files, read at start */
     char dashboard_error[1100];        /* why there is none */
     char token[ENT_API_TOKEN_MAX + 1]; /* empty: nothing that changes is accepted */
+    struct ent_api_tls tls;            /* no certificate: plain HTTP */
     int port;
 };
 
@@ -465,83 +464,78 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **state,
     *state = NULL;
 }
 
-/* listen as a socket address: "HOST:PORT", "[V6]:PORT" or "PORT" (127.0.0.1). */
-static int parse_listen(const char *listen, struct sockaddr_storage *ss, struct ent_error *err)
+static void release(struct ent_api *api)
 {
-    char host[64] = "127.0.0.1";
-    const char *port = listen, *colon = strrchr(listen, ':');
-    memset(ss, 0, sizeof *ss);
-    if (colon) {
-        const char *h = listen;
-        size_t n = (size_t)(colon - listen);
-        if (n >= 2 && h[0] == '[' && h[n - 1] == ']') {
-            h++;
-            n -= 2;
-        }
-        if (n == 0 || n >= sizeof host)
-            return ent_error(err, ENT_EINVALID, "api.listen \"%s\": no host before the port",
-                             listen);
-        memcpy(host, h, n);
-        host[n] = '\0';
-        port = colon + 1;
-    }
-    char *end = NULL;
-    long p = strtol(port, &end, 10);
-    if (end == port || *end != '\0' || p < 0 || p > 65535)
-        return ent_error(err, ENT_EINVALID, "api.listen \"%s\": not a port (0 to 65535)", listen);
-    struct sockaddr_in *v4 = (struct sockaddr_in *)ss;
-    struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)ss;
-    if (inet_pton(AF_INET, host, &v4->sin_addr) == 1) {
-        v4->sin_family = AF_INET;
-        v4->sin_port = htons((uint16_t)p);
-    } else if (inet_pton(AF_INET6, host, &v6->sin6_addr) == 1) {
-        v6->sin6_family = AF_INET6;
-        v6->sin6_port = htons((uint16_t)p);
-    } else {
-        return ent_error(err, ENT_EINVALID,
-                         "api.listen \"%s\": \"%s\" is not an IPv4 or IPv6 address", listen, host);
-    }
-    return 0;
+    explicit_bzero(api->token, sizeof api->token);
+    ent_dashboard_release(&api->dashboard);
+    ent_api_tls_release(&api->tls);
+    ent_free(api);
 }
 
-int ent_api_start(struct ent_api **out, const char *listen, const char *token_file,
+static void load_dashboard(struct ent_api *api, const char *web_root)
+{
+    struct ent_error web;
+    ent_error_init(&web);
+    if (!web_root || !*web_root) {
+        snprintf(api->dashboard_error, sizeof api->dashboard_error, "no dashboard (api.web_root)");
+    } else if (ent_dashboard_load(&api->dashboard, web_root, &web)) {
+        snprintf(api->dashboard_error, sizeof api->dashboard_error, "no dashboard: %s", web.msg);
+        ent_warn("api: %s", api->dashboard_error);
+    }
+}
+
+static struct MHD_Daemon *start_mhd(struct ent_api *api, const struct sockaddr_storage *ss)
+{
+    /* A thread per connection: an event stream waits for events on its own thread. */
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
+                     MHD_USE_POLL | (ss->ss_family == AF_INET6 ? MHD_USE_IPv6 : 0);
+    if (!api->tls.cert)
+        return MHD_start_daemon(flags, 0, NULL, NULL, on_request, api, MHD_OPTION_SOCK_ADDR,
+                                (const struct sockaddr *)ss, MHD_OPTION_CONNECTION_LIMIT,
+                                (unsigned)MAX_CONNECTIONS, MHD_OPTION_CONNECTION_TIMEOUT,
+                                (unsigned)IDLE_SECONDS, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
+                                api, MHD_OPTION_END);
+    return MHD_start_daemon(
+        flags | MHD_USE_TLS, 0, NULL, NULL, on_request, api, MHD_OPTION_SOCK_ADDR,
+        (const struct sockaddr *)ss, MHD_OPTION_CONNECTION_LIMIT, (unsigned)MAX_CONNECTIONS,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)IDLE_SECONDS, MHD_OPTION_NOTIFY_COMPLETED,
+        on_completed, api, MHD_OPTION_HTTPS_MEM_CERT, api->tls.cert, MHD_OPTION_HTTPS_MEM_KEY,
+        api->tls.key, MHD_OPTION_END);
+}
+
+int ent_api_start(struct ent_api **out, const struct ent_api_options *options,
                   const struct ent_api_backend *backend, struct ent_error *err)
 {
+    const char *listen = options->listen;
     struct sockaddr_storage ss;
-    int rc = parse_listen(listen, &ss, err);
+    int rc = ent_api_parse_listen(listen, &ss, err);
     if (rc)
         return rc;
     struct ent_api *api = ent_calloc(1, sizeof *api);
     api->backend = *backend;
-    if (token_file && *token_file &&
-        (rc = ent_secret_read(token_file, ENT_API_TOKEN_MAX, api->token, err))) {
-        ent_free(api);
+    if (options->token_file && *options->token_file &&
+        (rc = ent_secret_read(options->token_file, ENT_API_TOKEN_MAX, api->token, err))) {
+        release(api);
         return ent_error_prefix(err, "api.token_file: ");
     }
-    struct ent_error web;
-    ent_error_init(&web);
-    if (!backend->web_root || !*backend->web_root) {
-        snprintf(api->dashboard_error, sizeof api->dashboard_error, "no dashboard (api.web_root)");
-    } else if (ent_dashboard_load(&api->dashboard, backend->web_root, &web)) {
-        snprintf(api->dashboard_error, sizeof api->dashboard_error, "no dashboard: %s", web.msg);
-        ent_warn("api: %s", api->dashboard_error);
+    if ((rc = ent_api_tls_load(&api->tls, options->tls_cert, options->tls_key, err))) {
+        release(api);
+        return rc;
     }
-    /* A thread per connection: an event stream waits for events on its own thread. */
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
-                     MHD_USE_POLL | (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0);
-    api->mhd = MHD_start_daemon(
-        flags, 0, NULL, NULL, on_request, api, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)MAX_CONNECTIONS, MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned)IDLE_SECONDS, MHD_OPTION_NOTIFY_COMPLETED, on_completed, api, MHD_OPTION_END);
+    load_dashboard(api, backend->web_root);
+    api->mhd = start_mhd(api, &ss);
     if (!api->mhd) {
-        ent_dashboard_release(&api->dashboard);
-        ent_free(api);
-        return ent_error(err, ENT_EIO, "api.listen \"%s\": cannot listen there (in use?)", listen);
+        bool tls = api->tls.cert != NULL;
+        release(api);
+        return ent_error(err, ENT_EIO, "api.listen \"%s\": cannot listen there (%s)", listen,
+                         tls ? "in use, or api.tls_cert and api.tls_key are not a PEM certificate "
+                               "and its key"
+                             : "in use?");
     }
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(api->mhd, MHD_DAEMON_INFO_BIND_PORT);
     api->port = info ? info->port : 0;
-    ent_info("api: listening on %s (port %d)%s", listen, api->port,
-             api->token[0] ? "" : ", no token file: read only");
+    ent_info("api: listening on %s (port %d, %s)%s", listen, api->port,
+             api->tls.cert ? "HTTPS" : "HTTP", api->token[0] ? "" : ", no token file: read only");
     *out = api;
     return 0;
 }
@@ -556,7 +550,5 @@ void ent_api_stop(struct ent_api *api)
     if (!api)
         return;
     MHD_stop_daemon(api->mhd);
-    explicit_bzero(api->token, sizeof api->token);
-    ent_dashboard_release(&api->dashboard);
-    ent_free(api);
+    release(api);
 }

@@ -38,10 +38,16 @@ struct ent_api;
 
 #define ENT_API_TOKEN_MAX 128
 
-/* Listens on listen ("HOST:PORT", "[V6]:PORT" or "PORT", which is 127.0.0.1:PORT) and serves
- * from threads of its own; token_file may be NULL or empty (then nothing that changes is
- * accepted). */
-ENT_MUST_USE int ent_api_start(struct ent_api **out, const char *listen, const char *token_file,
+/* Where and how it listens: the configuration's api.* keys. */
+struct ent_api_options {
+    const char *listen;     /* "HOST:PORT", "[V6]:PORT" or "PORT", which is 127.0.0.1:PORT */
+    const char *token_file; /* NULL or empty: nothing that changes is accepted */
+    const char *tls_cert;   /* with tls_key, HTTPS; both NULL or empty: HTTP */
+    const char *tls_key;
+};
+
+/* Listens where options say and serves from threads of its own. */
+ENT_MUST_USE int ent_api_start(struct ent_api **out, const struct ent_api_options *options,
                                const struct ent_api_backend *backend, struct ent_error *err);
 /* The port it listens on (useful when listen asked for port 0). */
 int ent_api_port(const struct ent_api *api);

@@ -265,6 +265,12 @@ const struct ent_config_key ent_config_keys[] = {
          "The bearer token the API asks of every request that changes something (first line, at "
          "most 128 bytes), in a file of the daemon's user of mode 0600 or tighter (refused "
          "otherwise); never logged. Empty: the API only reads."),
+    PATH("api.tls_cert", "",
+         "The API's certificate (PEM, the chain after it): with api.tls_key, the API speaks HTTPS "
+         "only. Empty: plain HTTP (keep api.listen on loopback then)."),
+    PATH("api.tls_key", "",
+         "The private key of api.tls_cert (PEM, unencrypted), in a file of the daemon's user of "
+         "mode 0600 or tighter (refused otherwise); never logged."),
     PATH("api.web_root", "web",
          "The directory of the web dashboard's files (index.html, dashboard.js, dashboard.css), "
          "read once at start and served at / by the API; missing files are a warning in the "

@@ -65,7 +65,11 @@ static int start_api(const struct ent_config *c, struct ent_status *status, stru
                                       .journal = ent_config_string(c, "daemon.journal"),
                                       .web_root = ent_config_string(c, "api.web_root"),
                                       .events = &events};
-    return ent_api_start(api, listen, ent_config_string(c, "api.token_file"), &backend, err);
+    struct ent_api_options options = {.listen = listen,
+                                      .token_file = ent_config_string(c, "api.token_file"),
+                                      .tls_cert = ent_config_string(c, "api.tls_cert"),
+                                      .tls_key = ent_config_string(c, "api.tls_key")};
+    return ent_api_start(api, &options, &backend, err);
 }
 
 static void on_stop(int sig)

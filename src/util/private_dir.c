@@ -1,6 +1,9 @@
 /* Private state directories. */
 #include "util/private_dir.h"
 
+#include "util/alloc.h"
+#include "util/file_read.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -79,29 +82,63 @@ int ent_secret_file(const char *path, size_t max_len, struct ent_error *err)
     return ent_secret_read(path, max_len, NULL, err);
 }
 
-int ent_secret_read(const char *path, size_t max_len, char *out, struct ent_error *err)
+/* fd, opened from path, is a secret: a regular file of the effective user's that no one else
+ * may read or write. */
+static int check_secret(int fd, const char *path, struct ent_error *err)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-    if (fd < 0)
+    struct stat st;
+    if (fstat(fd, &st) != 0)
+        return ent_error(err, ENT_EIO, "%s: %s", path, strerror(errno));
+    if (!S_ISREG(st.st_mode))
+        return ent_error(err, ENT_EINVALID, "%s is not a regular file: refused", path);
+    if (st.st_uid != geteuid())
+        return ent_error(err, ENT_EINVALID,
+                         "%s belongs to uid %ld, not to this user (uid %ld): refused (a secret "
+                         "file must be its user's alone)",
+                         path, (long)st.st_uid, (long)geteuid());
+    if (st.st_mode & 077)
+        return ent_error(err, ENT_EINVALID,
+                         "%s may be read or written by others (mode %03o): refused (chmod 600 it)",
+                         path, (unsigned)(st.st_mode & 0777));
+    return 0;
+}
+
+static int open_secret(const char *path, int *fd, struct ent_error *err)
+{
+    *fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (*fd < 0)
         return ent_error(err, errno == ENOENT ? ENT_ENOTFOUND : ENT_EIO, "%s: %s", path,
                          strerror(errno));
-    struct stat st;
-    int rc = 0;
-    if (fstat(fd, &st) != 0)
-        rc = ent_error(err, ENT_EIO, "%s: %s", path, strerror(errno));
-    else if (!S_ISREG(st.st_mode))
-        rc = ent_error(err, ENT_EINVALID, "%s is not a regular file: refused", path);
-    else if (st.st_uid != geteuid())
-        rc = ent_error(err, ENT_EINVALID,
-                       "%s belongs to uid %ld, not to this user (uid %ld): refused (a password "
-                       "file must be its user's alone)",
-                       path, (long)st.st_uid, (long)geteuid());
-    else if (st.st_mode & 077)
-        rc = ent_error(err, ENT_EINVALID,
-                       "%s may be read or written by others (mode %03o): refused (chmod 600 it)",
-                       path, (unsigned)(st.st_mode & 0777));
-    else
-        rc = secret_length(fd, path, max_len, out, err);
+    int rc = check_secret(*fd, path, err);
+    if (rc)
+        close(*fd);
+    return rc;
+}
+
+int ent_secret_read(const char *path, size_t max_len, char *out, struct ent_error *err)
+{
+    int fd, rc = open_secret(path, &fd, err);
+    if (rc)
+        return rc;
+    rc = secret_length(fd, path, max_len, out, err);
+    close(fd);
+    return rc;
+}
+
+int ent_secret_read_whole(const char *path, size_t max, char **body, size_t *len,
+                          struct ent_error *err)
+{
+    int fd, rc = open_secret(path, &fd, err);
+    if (rc)
+        return rc;
+    if (ent_read_fd_whole(fd, max, body, len) != 0)
+        rc = ent_error(err, errno == EINVAL ? ENT_EINVALID : ENT_EIO, "%s: %s", path,
+                       errno == EINVAL ? "larger than it may be" : strerror(errno));
+    else if (*len == 0) {
+        ent_free(*body);
+        *body = NULL;
+        rc = ent_error(err, ENT_EINVALID, "%s is empty", path);
+    }
     close(fd);
     return rc;
 }

@@ -30,5 +30,10 @@ ENT_MUST_USE int ent_secret_file(const char *path, size_t max_len, struct ent_er
 /* The same, and the first line into out (max_len + 1 bytes) when out is not NULL. */
 ENT_MUST_USE int ent_secret_read(const char *path, size_t max_len, char *out,
                                  struct ent_error *err);
+/* A secret file of any content (a TLS private key) of at most max bytes, whole, into *body
+ * (ent_malloc'd, NUL-terminated; the caller wipes and frees it). The same checks as
+ * ent_secret_file. */
+ENT_MUST_USE int ent_secret_read_whole(const char *path, size_t max, char **body, size_t *len,
+                                       struct ent_error *err);
 
 #endif

@@ -2,7 +2,8 @@
 """The daemon's HTTP API over real HTTP (curl): every endpoint on a daemon running the simulated
 cluster, the metrics checked by Prometheus' own promtool, the token (missing, wrong, right) on
 what changes something, bad requests answered with a JSON error and never a crash, 200 clients at
-once while rounds run, and a bad api.listen or token file refused at start.
+once while rounds run, HTTPS when a certificate is configured (one openssl makes), and a bad
+api.listen, token file, certificate or key refused at start.
 
 usage: test_api.py ENTROPY_BINARY [unittest args]"""
 import concurrent.futures
@@ -32,6 +33,7 @@ class Api(unittest.TestCase):
         with open(os.open(self.token_file, os.O_WRONLY | os.O_CREAT, 0o600), "w") as f:
             f.write(TOKEN + "\n")
         self.daemon = None
+        self.cacert = None
 
     def tearDown(self):
         if self.daemon:
@@ -68,6 +70,8 @@ class Api(unittest.TestCase):
 
     def curl(self, path, method="GET", token=None, data=None, raw=False):
         args = ["curl", "-sS", "-m", "20", "-X", method, "-o", "-", "-w", "\n%{http_code}"]
+        if self.cacert:
+            args += ["--cacert", self.cacert]
         if token is not None:
             args += ["-H", f"Authorization: Bearer {token}"]
         if data is not None:
@@ -312,6 +316,62 @@ class Api(unittest.TestCase):
                                capture_output=True, text=True, timeout=60)
             self.assertNotEqual(p.returncode, 0, listen)
             self.assertIn(words, p.stderr, listen)
+
+    def make_certificate(self):
+        """A self-signed certificate for 127.0.0.1 and its key (mode 0600), by openssl."""
+        cert, key = os.path.join(self.tmp, "api.pem"), os.path.join(self.tmp, "api.key")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                        "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                        "-keyout", key, "-out", cert], check=True, capture_output=True,
+                       timeout=120)
+        os.chmod(key, 0o600)
+        return cert, key
+
+    def test_https_when_a_certificate_is_configured(self):
+        cert, key = self.make_certificate()
+        self.base = f"https://127.0.0.1:{self.port}"
+        self.cacert = cert
+        self.start(**{"api.tls_cert": cert, "api.tls_key": key})
+        code, status = self.curl("/api/v1/status")
+        self.assertEqual(code, 200)
+        self.assertEqual(status["cluster"]["nodes_total"], 16)
+        self.assertEqual(self.curl("/api/v1/loop/pause", "POST", token=TOKEN)[0], 200)
+        self.assertEqual(self.curl("/api/v1/loop/pause", "POST", token="wrong")[0], 401)
+        self.cacert = None  # a client that does not trust it is refused by its own TLS check
+        self.assertEqual(self.curl("/api/v1/status")[0], 0)
+        self.base = f"http://127.0.0.1:{self.port}"  # plain HTTP gets no answer on that port
+        self.assertNotEqual(self.curl("/api/v1/status")[0], 200)
+        with open(key) as f:
+            secret = f.read().splitlines()[1]
+        with open(os.path.join(self.tmp, "entropy.log")) as f:
+            log = f.read()
+        self.assertIn("HTTPS", log)
+        self.assertNotIn(secret, log)
+
+    def test_bad_certificate_or_key_refused_at_start(self):
+        cert, key = self.make_certificate()
+        garbage = os.path.join(self.tmp, "garbage.pem")
+        with open(garbage, "w") as f:
+            f.write("-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----\n")
+        os.chmod(key, 0o640)
+        cases = (({"api.tls_cert": cert, "api.tls_key": key}, ["api.tls_key", "mode 640"]),
+                 ({"api.tls_cert": cert}, ["api.tls_cert is set without api.tls_key"]),
+                 ({"api.tls_key": key}, ["api.tls_key is set without api.tls_cert"]),
+                 ({"api.tls_cert": os.path.join(self.tmp, "none.pem"), "api.tls_key": key},
+                  ["api.tls_cert", "none.pem"]),
+                 ({"api.tls_cert": garbage, "api.tls_key": "KEY"}, ["not a PEM certificate"]))
+        with open(key) as f:
+            secret = f.read().splitlines()[1]
+        for keys, words in cases:
+            if keys.get("api.tls_key") == "KEY":
+                os.chmod(key, 0o600)
+                keys["api.tls_key"] = key
+            p = subprocess.run([harness.ENTROPY, "daemon", "--config", self.config(**keys)],
+                               capture_output=True, text=True, timeout=60)
+            self.assertNotEqual(p.returncode, 0, keys)
+            for w in words:
+                self.assertIn(w, p.stderr, keys)
+            self.assertNotIn(secret, p.stderr)
 
 
 if __name__ == "__main__":
