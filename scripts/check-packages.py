@@ -2,7 +2,9 @@
 """Checks that the package lists of scripts/setup.sh cover every command the build and the tests
 call and every library the build links: each is traced to the Debian package that ships it
 (dpkg -S), which must be in the lists, be pulled in by one of them (their dependencies, read
-recursively from apt-cache), or be part of a minimal Debian (priority required).
+recursively from apt-cache), or be part of a minimal Debian (priority required). The Debian
+package's Build-Depends (debian/control) must be installed by the lists too, so that the test
+run can build it.
 
   scripts/check-packages.py      prints what it found; exits 1 naming what is not covered
 """
@@ -99,6 +101,14 @@ def libraries():
     return libs
 
 
+def build_depends():
+    """debian/control's Build-Depends, as package names (debhelper-compat is debhelper's)."""
+    text = open(os.path.join(ROOT, "debian", "control")).read()
+    m = re.search(r"^Build-Depends:(.*?)^(?=\S)", text, re.M | re.S)
+    names = {re.split(r"[\s(]", d.strip())[0] for d in m.group(1).split(",") if d.strip()}
+    return {"debhelper" if n == "debhelper-compat" else n for n in names}
+
+
 def main():
     listed = listed_packages()
     covered = closure(listed) | required_packages()
@@ -120,6 +130,10 @@ def main():
         elif pkg not in covered:
             missing.append(f"library {name} comes from {pkg}, which scripts/setup.sh does not "
                            "install")
+    for dep in sorted(build_depends()):
+        if dep not in covered:
+            missing.append(f"{dep} (Build-Depends of debian/control) is not installed by "
+                           "scripts/setup.sh")
     for m in missing:
         print("check-packages: " + m)
     return 1 if missing else 0

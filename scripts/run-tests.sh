@@ -127,6 +127,9 @@ step "fuzz QMP client replies (${FUZZ_SECONDS}s)" fuzz qmp
 step "fuzz VM definitions, Xen and libvirt (${FUZZ_SECONDS}s)" fuzz definition
 step "fuzz trace CSV reader (${FUZZ_SECONDS}s)" fuzz trace
 
+step "Debian package: dpkg-buildpackage, lintian, install, run without systemd, purge" \
+    tests/package/test_package.sh
+
 format_check() {
     git ls-files '*.c' '*.h' | xargs clang-format --dry-run -Werror
 }

@@ -5,6 +5,9 @@
 
 #include "util/names.h"
 
+#include <stddef.h>
+#include <stdio.h>
+
 enum { ENT_EXIT_OK = 0, ENT_EXIT_NO = 1, ENT_EXIT_INPUT = 2 };
 
 struct ent_command {
@@ -34,6 +37,9 @@ struct ent_exec_options;
 /* One migration through drv, printed as JSON (figures, or the error and where the VM is now). */
 int ent_cli_migrate(struct ent_driver *drv, const char *vm, const char *from, const char *to,
                     const struct ent_exec_options *o);
+
+/* The man page entropy(1) from the command table. */
+void ent_cli_write_man(FILE *out, const struct ent_command *commands, size_t n);
 
 /* Prints "entropy CMD: message" to stderr and returns ENT_EXIT_INPUT. */
 int ent_cli_fail(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

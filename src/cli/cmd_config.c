@@ -1,5 +1,6 @@
 /* entropy config: the configuration file's keys, and whether a file is right. */
 #include "cli/cli.h"
+#include "config/config_docs.h"
 #include "config/properties.h"
 #include "util/error.h"
 
@@ -10,16 +11,25 @@
 int ent_cmd_config(int argc, char **argv)
 {
     if (argc == 2 && strcmp(argv[1], "--defaults") == 0) {
-        ent_config_write_defaults(stdout);
+        ent_config_write_defaults(stdout, false);
+        return ENT_EXIT_OK;
+    }
+    if (argc == 3 && strcmp(argv[1], "--defaults") == 0 && strcmp(argv[2], "--installed") == 0) {
+        ent_config_write_defaults(stdout, true);
         return ENT_EXIT_OK;
     }
     if (argc == 2 && strcmp(argv[1], "--markdown") == 0) {
         ent_config_write_markdown(stdout);
         return ENT_EXIT_OK;
     }
+    if (argc == 2 && strcmp(argv[1], "--man") == 0) {
+        ent_config_write_man(stdout);
+        return ENT_EXIT_OK;
+    }
     if (argc != 2 || argv[1][0] == '-')
-        return ent_cli_fail("config",
-                            "expects --defaults, --markdown or FILE (see entropy config --help)");
+        return ent_cli_fail(
+            "config", "expects --defaults [--installed], --markdown, --man or FILE (see entropy "
+                      "config --help)");
     struct ent_config c;
     ent_config_init(&c);
     struct ent_error err;

@@ -1,5 +1,6 @@
 /* entropy daemon: the control loop, as bin/controlLoop.sh starts it. */
 #include "cli/cli.h"
+#include "config/layout.h"
 #include "daemon/daemon.h"
 #include "util/error.h"
 
@@ -12,7 +13,7 @@ int ent_cmd_daemon(int argc, char **argv)
                                              {"pid-file", required_argument, NULL, 'p'},
                                              {"rounds", required_argument, NULL, 'r'},
                                              {NULL, 0, NULL, 0}};
-    struct ent_daemon_options o = {.config = "config/entropy.properties"};
+    struct ent_daemon_options o = {.config = ent_config_default_file()};
     double num;
     int c;
     optind = 1;

@@ -2,6 +2,7 @@
  * request is recorded in the daemon's journal (daemon.journal), which the daemon reads every
  * round: it works whether the daemon runs now or starts later, and survives a restart. */
 #include "cli/cli.h"
+#include "config/layout.h"
 #include "config/properties.h"
 #include "daemon/status.h"
 #include "exec/journal.h"
@@ -26,7 +27,7 @@ static int parse(int argc, char **argv, struct maintenance_args *a)
                                              {"power-off", no_argument, NULL, 'p'},
                                              {"json", no_argument, NULL, 'j'},
                                              {NULL, 0, NULL, 0}};
-    *a = (struct maintenance_args){"config/entropy.properties", "", false, false};
+    *a = (struct maintenance_args){ent_config_default_file(), "", false, false};
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {

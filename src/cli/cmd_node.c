@@ -2,6 +2,7 @@
  * administrator's word on them, recorded in the daemon's journal (daemon.journal), which the
  * daemon reads every round (daemon/failover.h). */
 #include "cli/cli.h"
+#include "config/layout.h"
 #include "config/properties.h"
 #include "daemon/status.h"
 #include "exec/journal.h"
@@ -77,7 +78,7 @@ int ent_cmd_node(int argc, char **argv)
     static const struct option longopts[] = {{"config", required_argument, NULL, 'c'},
                                              {"json", no_argument, NULL, 'j'},
                                              {NULL, 0, NULL, 0}};
-    const char *config = "config/entropy.properties";
+    const char *config = ent_config_default_file();
     bool as_json = false;
     int c;
     optind = 1;

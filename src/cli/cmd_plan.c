@@ -1,6 +1,7 @@
 /* entropy plan approve [ROUND]: approves the plan a daemon in recommend mode (loop.mode) waits
  * with, through its journal (daemon.journal), which the daemon reads while it waits. */
 #include "cli/cli.h"
+#include "config/layout.h"
 #include "config/properties.h"
 #include "exec/journal.h"
 #include "util/error.h"
@@ -13,7 +14,7 @@ int ent_cmd_plan(int argc, char **argv)
 {
     static const struct option longopts[] = {{"config", required_argument, NULL, 'c'},
                                              {NULL, 0, NULL, 0}};
-    const char *config = "config/entropy.properties";
+    const char *config = ent_config_default_file();
     optind = 1;
     if (argc < 2 || strcmp(argv[1], "approve") != 0)
         return ent_cli_fail("plan", "expects approve (see entropy plan --help)");

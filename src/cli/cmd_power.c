@@ -1,6 +1,7 @@
 /* entropy power NODE... on|off|status: a node's power by hand, through the driver power.nodes
  * gives it; one line per node, "NODE: on", "NODE: off" or "NODE: unknown (why)". */
 #include "cli/cli.h"
+#include "config/layout.h"
 #include "config/properties.h"
 #include "daemon/plugins.h"
 #include "drivers/power.h"
@@ -74,7 +75,7 @@ int ent_cmd_power(int argc, char **argv)
     static const struct option longopts[] = {{"config", required_argument, NULL, 'c'},
                                              {"timeout", required_argument, NULL, 't'},
                                              {NULL, 0, NULL, 0}};
-    const char *config = "config/entropy.properties", *timeout = NULL;
+    const char *config = ent_config_default_file(), *timeout = NULL;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {

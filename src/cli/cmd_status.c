@@ -1,5 +1,6 @@
 /* entropy status: what the running daemon is doing, from its UNIX socket. */
 #include "cli/cli.h"
+#include "config/layout.h"
 #include "config/properties.h"
 #include "daemon/status.h"
 #include "util/error.h"
@@ -94,7 +95,7 @@ int ent_cmd_status(int argc, char **argv)
                                              {"config", required_argument, NULL, 'c'},
                                              {"socket", required_argument, NULL, 's'},
                                              {NULL, 0, NULL, 0}};
-    const char *config = "config/entropy.properties", *socket_path = NULL;
+    const char *config = ent_config_default_file(), *socket_path = NULL;
     int as_json = 0, c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {

@@ -228,7 +228,8 @@ static const struct ent_command commands[] = {
      "usage: entropy daemon [--config FILE] [--pid-file FILE] [--rounds N]\n"
      "\n"
      "Runs a round every loop.period seconds: monitor, decide, plan, execute, as FILE\n"
-     "(default config/entropy.properties) says; logs to daemon.log, records every round, plan\n"
+     "(default config/entropy.properties when the working directory has one, else\n"
+     "/etc/entropy/entropy.properties) says; logs to daemon.log, records every round, plan\n"
      "and action in the journal (daemon.journal) and serves its status on daemon.socket.\n"
      "A file with an unknown key or a bad value is refused, naming the line. On start, the\n"
      "actions a crash left unfinished are reconciled with what monitoring sees (none is\n"
@@ -245,19 +246,20 @@ static const struct ent_command commands[] = {
      "usage: entropy status [--json] [--config FILE | --socket PATH]\n"
      "\n"
      "Asks the daemon over its UNIX socket (daemon.socket of FILE, default\n"
-     "config/entropy.properties) and prints its state, the cluster (nodes, active nodes,\n"
-     "VMs), the last round and the plan in progress with each action's status; --json\n"
-     "prints the daemon's document as it is.\n"
+     "config/entropy.properties, else /etc/entropy/entropy.properties) and prints its state,\n"
+     "the cluster (nodes, active nodes, VMs), the last round and the plan in progress with\n"
+     "each action's status; --json prints the daemon's document as it is.\n"
      "\n"
      "Exit status: 0 the daemon answered, 1 no daemon answers, 2 bad usage.\n",
      ent_cmd_status},
     {"power", "switch nodes on or off, or ask their power state, through their BMC",
      "usage: entropy power NODE... on|off|status [--config FILE] [--timeout S]\n"
      "\n"
-     "Through the power driver that power.nodes of FILE (default config/entropy.properties)\n"
-     "gives each node (IPMI, Wake-on-LAN, an administrator's command): on and off ask for the\n"
-     "change, then wait until the node reports it (up to power.timeout, or --timeout S);\n"
-     "status asks. One line per node: \"NODE: on\", \"NODE: off\" or \"NODE: unknown (why)\".\n"
+     "Through the power driver that power.nodes of FILE (default config/entropy.properties,\n"
+     "else /etc/entropy/entropy.properties) gives each node (IPMI, Wake-on-LAN, an\n"
+     "administrator's command): on and off ask for the change, then wait until the node\n"
+     "reports it (up to power.timeout, or --timeout S); status asks. One line per node:\n"
+     "\"NODE: on\", \"NODE: off\" or \"NODE: unknown (why)\".\n"
      "A driver that cannot tell the state (Wake-on-LAN) says so after the packet is sent.\n"
      "\n"
      "Exit status: 0 every node did, 1 a node refused or did not reach the state, 2 bad input\n"
@@ -270,7 +272,8 @@ static const struct ent_command commands[] = {
      "\n"
      "A TARGET is a node, or an enclosure (enclosure.NAME of FILE: all its nodes). start\n"
      "records it in the daemon's journal (daemon.journal of FILE, default\n"
-     "config/entropy.properties); from its next round the daemon empties those nodes, every\n"
+     "config/entropy.properties, else /etc/entropy/entropy.properties); from its next round the "
+     "daemon empties those nodes, every\n"
      "VM moved off within the placement constraints and capacity, and with --power-off\n"
      "powers each off once monitoring sees it empty (its power driver, power.nodes). end lets\n"
      "them take VMs again, booting those it powered off. status lists what is in maintenance\n"
@@ -293,7 +296,7 @@ static const struct ent_command commands[] = {
      "of VMs restarted elsewhere paused, until clear. status lists the nodes not seen with\n"
      "their health (suspected, fencing, fenced, returned), what they ran and why; the word is\n"
      "recorded in the daemon's journal (daemon.journal of FILE, default\n"
-     "config/entropy.properties).\n"
+     "config/entropy.properties, else /etc/entropy/entropy.properties).\n"
      "\n"
      "Exit status: 0 recorded, 2 bad input or a journal that cannot be written.\n",
      ent_cmd_node},
@@ -304,7 +307,8 @@ static const struct ent_command commands[] = {
      "plan is shown (entropy status, GET /api/v1/plan) and waits for approval until the next\n"
      "round begins, which supersedes it. approve approves the plan of ROUND (default: the latest\n"
      "that waits), through the daemon's journal (daemon.journal of FILE, default\n"
-     "config/entropy.properties); the daemon executes it when every VM it moves is still where\n"
+     "config/entropy.properties, else /etc/entropy/entropy.properties); the daemon executes it "
+     "when every VM it moves is still where\n"
      "the round found it, else drops it as stale. The API's POST /api/v1/plan/approve does the\n"
      "same.\n"
      "\n"
@@ -312,16 +316,21 @@ static const struct ent_command commands[] = {
      "written.\n",
      ent_cmd_plan},
     {"config", "list the configuration keys, or check a configuration file",
-     "usage: entropy config --defaults | --markdown | FILE\n"
+     "usage: entropy config --defaults [--installed] | --markdown | --man | FILE\n"
      "\n"
      "--defaults prints the documented file with every key at its default (what\n"
-     "config/entropy.properties holds); --markdown the same as a table (docs/configuration.md).\n"
+     "config/entropy.properties holds; with --installed, what the installed\n"
+     "/etc/entropy/entropy.properties holds: the paths of the installed layout); --markdown the\n"
+     "same as a table (docs/configuration.md), --man as the man page entropy.properties(5).\n"
      "FILE is read as the daemon reads it and its values\n"
      "printed as JSON with the line that set each (0: the default); an unknown key, a value out\n"
      "of range, a key set twice or a malformed \\uXXXX escape is an error naming the\n"
      "line (exit 2).\n",
      ent_cmd_config},
-    {"help", "show the commands, or one command's help", "usage: entropy help [COMMAND]\n",
+    {"help", "show the commands, or one command's help",
+     "usage: entropy help [COMMAND | --man]\n"
+     "\n"
+     "--man writes this manual as the man page entropy(1).\n",
      cmd_help},
 };
 
@@ -356,6 +365,10 @@ static int cmd_help(int argc, char **argv)
 {
     if (argc < 2) {
         overview(stdout);
+        return ENT_EXIT_OK;
+    }
+    if (strcmp(argv[1], "--man") == 0) {
+        ent_cli_write_man(stdout, commands, N_COMMANDS);
         return ENT_EXIT_OK;
     }
     const struct ent_command *c = find_command(argv[1]);

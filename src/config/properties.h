@@ -69,9 +69,5 @@ double ent_config_number(const struct ent_config *c, const char *key);
  * past the last. */
 const struct ent_config_entry *ent_config_family(const struct ent_config *c, const char *prefix,
                                                  size_t i);
-/* The documented file with every key at its default (what config/entropy.properties holds). */
-void ent_config_write_defaults(FILE *out);
-/* The same as a Markdown table (docs/configuration.md). */
-void ent_config_write_markdown(FILE *out);
 
 #endif

@@ -487,6 +487,55 @@ class Config(unittest.TestCase):
         p = run("config", "/nonexistent/entropy.properties", check=2)
         self.assertIn("No such file", p.stderr)
 
+    def test_installed_defaults_differ_only_in_paths(self):
+        installed = run("config", "--defaults", "--installed", check=0).stdout
+        plain = run("config", "--defaults", check=0).stdout
+        def values(text):
+            return dict(l.split(" = ", 1) for l in text.splitlines() if not l.startswith("#")
+                        and " = " in l)
+        before, after = values(plain), values(installed)
+        self.assertEqual(set(before), set(after))
+        changed = {k: v for k, v in after.items() if before[k] != v}
+        self.assertEqual(set(changed), {"daemon.log", "daemon.journal", "daemon.socket",
+                                        "api.web_root"})
+        self.assertTrue(changed["daemon.journal"].endswith("/lib/entropy/journal.db"))
+        self.assertTrue(changed["daemon.log"].endswith("/log/entropy/entropy.log"))
+        self.assertEqual(changed["daemon.socket"], "/run/entropy/entropy.sock")
+        doc = json.loads(run("config", self.write(installed), check=0).stdout)
+        self.assertEqual(doc["daemon.journal"]["value"], changed["daemon.journal"])
+
+    def test_man_pages_are_the_tables(self):
+        requests = re.compile(r"^\.(TH|SH|SS|TP|B|I|RS|RE|nf|fi|ft|br|PP)( |$)")
+        page = run("help", "--man", check=0).stdout
+        commands = [l.split()[0] for l in run("help", check=0).stdout.splitlines()
+                    if l.startswith("  ")]
+        self.assertIn("maintenance", commands)
+        self.assertTrue(page.startswith('.TH "entropy" "1"'))
+        for c in commands:
+            self.assertIn(f"\n.SS {c}\n", page)
+        self.assertIn("\\-\\-time-limit", page)  # an option's dashes are minus signs
+        keys = [l.split(" = ")[0].lstrip("#") for l in run("config", "--defaults", check=0)
+                .stdout.splitlines() if " = " in l and not l.startswith("# ")]
+        conf = run("config", "--man", check=0).stdout
+        self.assertTrue(conf.startswith('.TH "entropy.properties" "5"'))
+        for k in keys:
+            self.assertIn(f"\n.B {k}\n", conf)
+        for text in (page, conf):  # no line of the tables' text is read as a request
+            for line in text.splitlines():
+                if line[:1] in (".", "'"):
+                    self.assertRegex(line, requests)
+
+    def test_commands_find_the_installed_configuration_without_config_dir(self):
+        with tempfile.TemporaryDirectory() as cwd:
+            p = harness.run("status", check=2, cwd=cwd)
+            self.assertIn("/entropy/entropy.properties", p.stderr)
+            self.assertNotIn("config/entropy.properties", p.stderr)
+            os.mkdir(os.path.join(cwd, "config"))
+            with open(os.path.join(cwd, "config", "entropy.properties"), "w") as f:
+                f.write(f"daemon.socket = {cwd}/none.sock\n")
+            p = harness.run("status", check=1, cwd=cwd)
+            self.assertIn(f"{cwd}/none.sock", p.stderr)
+
     def test_monitor_reads_its_source_from_the_file(self):
         dump = os.path.join(REPO, "tests", "fuzz", "corpus", "ganglia", "cluster.xml")
         path = self.write(f"monitor.source = ganglia\nmonitor.ganglia.file = {dump}\n"
