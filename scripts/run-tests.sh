@@ -89,7 +89,7 @@ suite "integration tests under ASan+UBSan" build-asan "--suite integration" "${S
 step "build (TSan)" setup_dir build-tsan gcc -Dtests=true -Db_sanitize=thread -Db_lundef=false
 TSAN_ENV=(TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1)
 suite "unit tests under TSan" build-tsan "--suite unit" "${TSAN_ENV[@]}"
-suite "threaded integration tests under TSan (daemon, libvirt, lab, api)" build-tsan "daemon libvirt lab api" \
+suite "threaded integration tests under TSan (daemon, libvirt, lab, api, ha)" build-tsan "daemon libvirt lab api ha" \
     "${TSAN_ENV[@]}"
 step "build fuzz targets (clang, libFuzzer)" setup_dir build-fuzz clang -Dfuzz=true -Dtests=false \
     -Db_sanitize=address,undefined -Db_lundef=false

@@ -7,12 +7,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-BUILD_PACKAGES=(gcc pkg-config meson ninja-build libjansson-dev zlib1g-dev libglpk-dev libexpat1-dev libcurl4-openssl-dev libvirt-dev libsqlite3-dev libxen-dev libxml2-dev libmicrohttpd-dev python3)
+BUILD_PACKAGES=(gcc pkg-config meson ninja-build libjansson-dev zlib1g-dev libglpk-dev libexpat1-dev libcurl4-openssl-dev libssl-dev libvirt-dev libsqlite3-dev libxen-dev libxml2-dev libmicrohttpd-dev python3)
 # Programs Entropy itself runs: ipmitool for the IPMI power driver.
 RUNTIME_PACKAGES=(ipmitool)
 TEST_PACKAGES=(libcmocka-dev clang libclang-rt-14-dev clang-format ganglia-monitor libvirt-clients openipmi
     libvirt-daemon-system libvirt-daemon-driver-qemu qemu-system-x86 iproute2 git curl openssl prometheus
-    chromium dpkg-dev debhelper lintian logrotate systemd)
+    chromium dpkg-dev debhelper lintian logrotate systemd etcd-server)
 
 as_root() {
     if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi

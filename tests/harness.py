@@ -9,6 +9,7 @@ import json
 import os
 import socket
 import subprocess
+import time
 import sys
 import unittest
 
@@ -54,6 +55,17 @@ def monitor_config(directory, lines):
     with open(path, "w") as f:
         f.write("".join(f"{x}\n" for x in lines))
     return json.loads(monitor("--config", path).stdout)
+
+
+def poll(test, timeout, interval=0.1):
+    """test() until it gives something true (returned), or None after timeout seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = test()
+        if found:
+            return found
+        time.sleep(interval)
+    return None
 
 
 def free_port():

@@ -56,6 +56,10 @@ static const struct metric metrics[] = {
      "phase=\"plan\""},
     {"entropy_last_round_phase_seconds", "gauge", NULL, "last_round.executed_seconds",
      "phase=\"execute\""},
+    {"entropy_ha_leader", "gauge", "1 while this daemon leads (HA on etcd), 0 while it stands by.",
+     "ha.leading", NULL},
+    {"entropy_ha_terms_total", "counter", "Times this daemon became the HA leader.", "ha.terms",
+     NULL},
 };
 
 /* The value at path ("a.b") in doc, or NULL. */

@@ -11,9 +11,28 @@
 #include <stdlib.h>
 #include <string.h>
 
-static long long num(json_t *o, const char *key)
+static long long num(const json_t *o, const char *key)
 {
     return (long long)json_integer_value(json_object_get(o, key));
+}
+
+/* HA: the role, the leader, the standbys, the lease. */
+static void print_ha(const json_t *ha)
+{
+    if (!json_is_object(ha))
+        return;
+    const json_t *lease = json_object_get(ha, "lease"), *standbys = json_object_get(ha, "standbys");
+    const char *leader = json_string_value(json_object_get(ha, "leader"));
+    printf("ha: %s is %s; leader %s; lease %.1f s of %lld s left; standbys:",
+           json_string_value(json_object_get(ha, "name")),
+           json_string_value(json_object_get(ha, "role")), leader ? leader : "(none)",
+           json_number_value(json_object_get(lease, "left")), num(lease, "ttl"));
+    for (size_t i = 0; i < json_array_size(standbys); i++)
+        printf(" %s", json_string_value(json_array_get(standbys, i)));
+    printf("%s\n", json_array_size(standbys) ? "" : " none");
+    const char *error = json_string_value(json_object_get(ha, "error"));
+    if (error)
+        printf("ha: etcd: %s\n", error);
 }
 
 static void print_human(json_t *doc)
@@ -23,6 +42,7 @@ static void print_human(json_t *doc)
     printf("entropy daemon: pid %lld, %s, round %lld (config %s)\n", num(doc, "pid"),
            json_string_value(json_object_get(doc, "state")), num(doc, "round"),
            json_string_value(json_object_get(doc, "config")));
+    print_ha(json_object_get(doc, "ha"));
     if (json_is_object(cluster))
         printf("cluster: %lld nodes, %lld active, %lld VMs\n", num(cluster, "nodes_total"),
                num(cluster, "active_nodes"), num(cluster, "vms"));

@@ -265,6 +265,20 @@ const struct ent_config_key ent_config_keys[] = {
          "The bearer token the API asks of every request that changes something (first line, at "
          "most 128 bytes), in a file of the daemon's user of mode 0600 or tighter (refused "
          "otherwise); never logged. Empty: the API only reads."),
+    STR("ha.etcd.endpoints", "",
+        "etcd's client URLs (http://HOST:2379 ..., blank- or comma-separated, the members of one "
+        "cluster) for high availability (docs/ha.md): the daemons that name the same etcd and "
+        "ha.etcd.prefix elect one leader, which alone runs rounds; the others stand by. Empty: "
+        "no HA, this daemon leads alone."),
+    INT("ha.lease_ttl", "10", 2, 600,
+        "Seconds of the leader's etcd lease: a standby takes over this long (plus a round) after "
+        "the leader dies; a leader that cannot renew it stops starting actions before then."),
+    STR("ha.name", "",
+        "This daemon's name among the HA daemons (letters, digits, ._-+:@). Empty: the machine's "
+        "hostname."),
+    STR("ha.etcd.prefix", "/entropy/",
+        "Where in etcd the daemons of one cluster keep their keys (leader, members/, actions/): "
+        "another prefix, another cluster."),
     PATH("api.tls_cert", "",
          "The API's certificate (PEM, the chain after it): with api.tls_key, the API speaks HTTPS "
          "only. Empty: plain HTTP (keep api.listen on loopback then)."),

@@ -3,6 +3,7 @@
 #include "daemon/daemon.h"
 #include "api/server.h"
 
+#include "daemon/ha.h"
 #include "daemon/recover.h"
 #include "daemon/setup.h"
 #include "daemon/status.h"
@@ -70,6 +71,18 @@ static int start_api(const struct ent_config *c, struct ent_status *status, stru
                                       .tls_cert = ent_config_string(c, "api.tls_cert"),
                                       .tls_key = ent_config_string(c, "api.tls_key")};
     return ent_api_start(api, &options, &backend, err);
+}
+
+/* The event streams end, then the API stops, then the status socket. */
+static void stop_api_and_status(struct ent_api *api, struct ent_status *status)
+{
+    if (api) {
+        ent_event_ring_close(&events);
+        ent_api_stop(api);
+        status->events = NULL;
+        ent_event_ring_release(&events);
+    }
+    ent_status_stop(status);
 }
 
 static void on_stop(int sig)
@@ -166,6 +179,8 @@ static void reload(struct ent_daemon_setup **cur, struct ent_daemon_setup **spar
     (*spare)->loop.on_phase = old->loop.on_phase;
     (*spare)->loop.on_action = old->loop.on_action;
     (*spare)->loop.observer = old->loop.observer;
+    (*spare)->loop.guard_start = old->loop.guard_start; /* HA: ha.* are read at start only */
+    (*spare)->loop.guard_arg = old->loop.guard_arg;
     (*spare)->loop.avoided = old->loop.avoided; /* the failure memory goes on */
     (*spare)->loop.n_avoided = old->loop.n_avoided;
     old->loop.avoided = NULL;
@@ -207,11 +222,45 @@ static void round_summary(const struct ent_round *r, double seconds)
  * its monitoring saw still running (migrating-NAME) from an earlier round. */
 static size_t in_flight_at_stop;
 
+static int guard_start(void *arg, long round, size_t index, const char *what, struct ent_error *err)
+{
+    return ent_ha_guard_start(arg, round, index, what, err);
+}
+
+/* HA: true when this daemon leads (after reconciling, at the start of each term, what the
+ * journal says was unfinished); false after standing by a moment. Without HA, true. */
+static bool leads(struct ent_ha *ha, struct ent_daemon_setup *d, long *term,
+                  struct ent_status *status)
+{
+    if (!ha)
+        return true;
+    static bool standing; /* said so in the status */
+    if (!ent_ha_leads(ha)) {
+        if (!standing)
+            ent_status_set(status, "state", json_string("standby"));
+        standing = true;
+        wait_until(ent_now() + 0.2);
+        return false;
+    }
+    standing = false;
+    long now = ent_ha_terms(ha);
+    if (now != *term) { /* a new term: reconcile as after a crash, nothing replayed */
+        *term = now;
+        struct ent_error err;
+        ent_error_init(&err);
+        if (ent_daemon_recover(d->loop.journal, &d->monitor, &d->drivers, &d->loop.autostart,
+                               &err) < 0)
+            ent_log_error("recovery: %s", err.msg);
+    }
+    return true;
+}
+
 static int run_loop(struct ent_daemon_setup *a, struct ent_daemon_setup *b, const char *config,
-                    long rounds, struct ent_status *status)
+                    long rounds, struct ent_status *status, struct ent_ha *ha)
 {
     struct ent_daemon_setup *cur = a, *spare = b;
     bool held = false; /* paused, and said so */
+    long term = 0;
     while (!stop_requested) {
         double t0 = ent_now();
         if (atomic_load(&paused)) { /* held through the API: no round until it is let go */
@@ -219,6 +268,13 @@ static int run_loop(struct ent_daemon_setup *a, struct ent_daemon_setup *b, cons
                 ent_status_set(status, "state", json_string("paused"));
             held = true;
             wait_until(t0 + 0.2);
+            continue;
+        }
+        if (!leads(ha, cur, &term, status)) {
+            if (hup_requested) {
+                hup_requested = 0;
+                reload(&cur, &spare, config, status);
+            }
             continue;
         }
         held = false;
@@ -264,12 +320,15 @@ int ent_daemon_run(const struct ent_daemon_options *o, struct ent_error *err)
     struct ent_journal journal;
     struct ent_status status;
     struct ent_api *api = NULL;
+    struct ent_ha *ha = NULL;
     rc = ent_journal_open(&journal, ent_config_string(&d->config, "daemon.journal"), err);
     if (!rc) {
         rc = ent_status_start(&status, ent_config_string(&d->config, "daemon.socket"), o->config,
                               err);
         if (!rc && (rc = start_api(&d->config, &status, &api, err)))
             ent_status_stop(&status);
+        else if (!rc && (rc = ent_ha_start(&ha, &d->config, &status, err)))
+            stop_api_and_status(api, &status);
         if (rc)
             ent_journal_close(&journal);
     }
@@ -287,16 +346,21 @@ int ent_daemon_run(const struct ent_daemon_options *o, struct ent_error *err)
              d->loop.dry_run ? ", dry run" : "");
     struct ent_error rerr;
     ent_error_init(&rerr);
-    if (ent_daemon_recover(&journal, &d->monitor, &d->drivers, &d->loop.autostart, &rerr) < 0)
+    if (!ha &&
+        ent_daemon_recover(&journal, &d->monitor, &d->drivers, &d->loop.autostart, &rerr) < 0)
         ent_log_error("recovery: %s", rerr.msg);
     d->loop.journal = &journal;
+    if (ha) {
+        d->loop.guard_start = guard_start;
+        d->loop.guard_arg = ha;
+    }
     d->loop.stop = &stop_requested;
     d->loop.on_phase = ent_status_on_phase;
     d->loop.on_action = ent_status_on_action;
     d->loop.observer = &status;
     ent_status_set(&status, "state", json_string("idle"));
     ent_status_set(&status, "paused", json_false());
-    int live = run_loop(&setups[0], &setups[1], o->config, o->rounds, &status);
+    int live = run_loop(&setups[0], &setups[1], o->config, o->rounds, &status, ha);
     ent_status_set(&status, "state", json_string("stopped"));
     if (in_flight_at_stop)
         ent_warn("daemon: stop after %ld round(s)%s: no action of Entropy's in flight, but %zu "
@@ -307,13 +371,8 @@ int ent_daemon_run(const struct ent_daemon_options *o, struct ent_error *err)
     else
         ent_info("daemon: stop after %ld round(s)%s: no action in flight, the cluster is coherent",
                  setups[live].loop.round, stop_requested ? " (stop requested)" : "");
-    if (api) { /* the event streams end, then the API stops */
-        ent_event_ring_close(&events);
-        ent_api_stop(api);
-        status.events = NULL;
-        ent_event_ring_release(&events);
-    }
-    ent_status_stop(&status);
+    ent_ha_stop(ha); /* resigns: a standby takes over at once */
+    stop_api_and_status(api, &status);
     ent_journal_close(&journal);
     ent_daemon_teardown(&setups[live]);
     if (o->pid_file)

@@ -58,6 +58,20 @@ static int on_action(void *arg, size_t index, const struct ent_action_outcome *o
 {
     struct exec_watch *w = arg;
     int rc = 0;
+    if (o->status == ENT_ACTION_RUNNING && w->loop->guard_start) {
+        const struct ent_action *a = &w->plan->actions[index];
+        const char *on = a->vm >= 0     ? w->m->vms[a->vm].name
+                         : a->node >= 0 ? w->m->nodes[a->node].name
+                                        : NULL;
+        char what[200];
+        snprintf(what, sizeof what, "%s %s", ent_action_kind_name(a->kind), on ? on : "-");
+        struct ent_error err;
+        ent_error_init(&err);
+        if ((rc = w->loop->guard_start(w->loop->guard_arg, w->loop->round, index, what, &err))) {
+            ent_log_error("%s", err.msg);
+            return rc;
+        }
+    }
     if (w->loop->journal && w->journal_round >= 0) {
         struct ent_str detail = ENT_STR_INIT;
         if (o->status == ENT_ACTION_FAILED)

@@ -58,6 +58,12 @@ struct ent_loop {
     void (*on_action)(void *arg, const struct ent_model *m, const struct ent_plan *plan,
                       size_t index, const struct ent_action_outcome *o);
     void *observer;
+    /* Asked before an action starts (before the journal records the start), may be NULL: when
+     * it refuses (non-zero, err says why) the action is not started, nor any after it (HA: a
+     * leader that lost its lease starts nothing). */
+    int (*guard_start)(void *arg, long round, size_t index, const char *what,
+                       struct ent_error *err);
+    void *guard_arg;
     /* Failure memory: after an action to a node fails, that node is no destination for
      * avoid_rounds rounds (0: never avoided), so the loop converges without it. */
     long avoid_rounds;

@@ -110,12 +110,9 @@ class SeedDeployment(unittest.TestCase):
                               "ORDER BY round, idx").fetchall()
 
     def wait_until(self, what, test, timeout=90):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            found = test()
-            if found:
-                return found
-            time.sleep(0.5)
+        found = harness.poll(test, timeout, 0.5)
+        if found:
+            return found
         self.fail(f"{what}: not within {timeout} s\ncluster: {self.cluster.placement()}\n"
                   f"actions: {self.actions()}{self.log_tail()}")
 

@@ -1,0 +1,60 @@
+"""A real etcd cluster of three members on loopback (Debian's etcd-server), for the HA tests:
+free ports, a fresh cluster token, data in a directory of the test's own; killed at the end."""
+import os
+import signal
+import subprocess
+import time
+import urllib.request
+
+import harness
+
+
+class EtcdCluster:
+    def __init__(self, directory, members=3):
+        self.dir = directory
+        self.names = [f"m{i + 1}" for i in range(members)]
+        self.client = {n: harness.free_port() for n in self.names}
+        self.peer = {n: harness.free_port() for n in self.names}
+        self.procs = {}
+        token = f"entropy-test-{os.getpid()}-{time.monotonic_ns()}"
+        initial = ",".join(f"{n}=http://127.0.0.1:{self.peer[n]}" for n in self.names)
+        for n in self.names:
+            with open(os.path.join(directory, f"{n}.log"), "w") as log:
+                self.procs[n] = self.member(n, initial, token, log)
+        end = time.monotonic() + 60
+        while not all(self.healthy(n) for n in self.names):
+            if time.monotonic() > end:
+                raise AssertionError("etcd cluster not healthy in 60 s")
+            time.sleep(0.2)
+
+    def member(self, n, initial, token, log):
+        return subprocess.Popen(
+            ["etcd", "--name", n, "--data-dir", os.path.join(self.dir, f"{n}.etcd"),
+             "--listen-client-urls", self.url(n), "--advertise-client-urls", self.url(n),
+             "--listen-peer-urls", f"http://127.0.0.1:{self.peer[n]}",
+             "--initial-advertise-peer-urls", f"http://127.0.0.1:{self.peer[n]}",
+             "--initial-cluster", initial, "--initial-cluster-state", "new",
+             "--initial-cluster-token", token], stdout=log, stderr=subprocess.STDOUT)
+
+    def url(self, name):
+        return f"http://127.0.0.1:{self.client[name]}"
+
+    def endpoints(self):
+        return " ".join(self.url(n) for n in self.names)
+
+    def healthy(self, name):
+        try:
+            with urllib.request.urlopen(self.url(name) + "/health", timeout=2) as r:
+                return b'"true"' in r.read()
+        except OSError:
+            return False
+
+    def kill(self, name):
+        self.procs[name].send_signal(signal.SIGKILL)
+        self.procs[name].wait(timeout=30)
+
+    def stop(self):
+        for p in self.procs.values():
+            if p.poll() is None:
+                p.kill()
+                p.wait(timeout=30)

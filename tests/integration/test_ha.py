@@ -1,0 +1,144 @@
+#!/usr/bin/env python3
+"""High availability on a real etcd cluster (three etcd-server members on loopback) with two
+daemons on the simulated cluster: one leader, one standby that runs no round; the leader
+killed with -9, the standby takes over; the leader paused (SIGSTOP) beyond its lease, the
+standby takes over, and the old leader, let go again, starts no action (its own journal says);
+an etcd member killed, the loop goes on.
+
+usage: test_ha.py ENTROPY_BINARY [unittest args]"""
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import harness  # noqa: E402
+from etcd_cluster import EtcdCluster  # noqa: E402
+
+TTL = 2
+
+
+class Ha(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="entropy-ha-test-")
+        self.etcd = EtcdCluster(self.tmp)
+        self.daemons = {}
+
+    def tearDown(self):
+        for p in self.daemons.values():
+            if p.poll() is None:
+                p.send_signal(signal.SIGCONT)
+                p.kill()
+            p.wait(timeout=60)
+            err = p.stderr.read()
+            p.stderr.close()
+            for report in ("Sanitizer", "runtime error"):
+                self.assertNotIn(report, err)
+        self.etcd.stop()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def config(self, name, **keys):
+        d = os.path.join(self.tmp, name)
+        os.makedirs(d, exist_ok=True)
+        base = {"daemon.log": f"{d}/entropy.log", "daemon.journal": f"{d}/journal.db",
+                "daemon.socket": f"{d}/entropy.sock", "loop.period": "1",
+                "monitor.sim.action_seconds": "1", "ha.etcd.endpoints": self.etcd.endpoints(),
+                "ha.lease_ttl": str(TTL), "ha.name": name,
+                "ha.etcd.prefix": f"/entropy-test-{os.getpid()}/"}
+        base.update(keys)
+        path = os.path.join(d, "entropy.properties")
+        with open(path, "w") as f:
+            f.writelines(f"{k} = {v}\n" for k, v in base.items())
+        return path
+
+    def start(self, name, **keys):
+        self.daemons[name] = subprocess.Popen(
+            [harness.ENTROPY, "daemon", "--config", self.config(name, **keys)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+    def status(self, name):
+        p = subprocess.run([harness.ENTROPY, "status", "--json", "--config",
+                            os.path.join(self.tmp, name, "entropy.properties")],
+                           capture_output=True, text=True, timeout=30)
+        return json.loads(p.stdout) if p.returncode == 0 else None
+
+    def wait_for(self, what, test, seconds=60):
+        return harness.poll(test, seconds) or self.fail(f"{what}: not within {seconds} s")
+
+    def role(self, name):
+        doc = self.status(name)
+        return doc and doc.get("ha", {}).get("role")
+
+    def rounds(self, name):
+        doc = self.status(name)
+        return doc.get("totals", {}).get("rounds", 0) if doc else 0
+
+    def leader_and_standby(self):
+        self.start("a")
+        self.wait_for("a leads", lambda: self.role("a") == "leader")
+        self.start("b")
+        self.wait_for("b stands by", lambda: self.role("b") == "standby")
+        self.wait_for("a sees b", lambda: "b" in self.status("a")["ha"]["standbys"])
+        ha = self.status("b")["ha"]
+        self.assertEqual(ha["leader"], "a")
+        self.assertEqual(ha["lease"]["ttl"], TTL)
+
+    def test_a_standby_runs_no_round_and_takes_over_from_a_killed_leader(self):
+        self.leader_and_standby()
+        self.wait_for("a runs rounds", lambda: self.rounds("a") >= 3)
+        self.assertEqual(self.rounds("b"), 0)
+        text = subprocess.run([harness.ENTROPY, "status", "--config",
+                               os.path.join(self.tmp, "b", "entropy.properties")],
+                              capture_output=True, text=True, timeout=30).stdout
+        self.assertIn("ha: b is standby; leader a;", text)
+        self.daemons["a"].kill()
+        t0 = time.monotonic()
+        self.wait_for("b leads", lambda: self.role("b") == "leader")
+        took = time.monotonic() - t0
+        self.wait_for("b runs rounds", lambda: self.rounds("b") >= 2)
+        print(f"takeover after kill -9: b leads {took:.1f} s after (lease {TTL} s)")
+        self.assertEqual(self.status("b")["ha"]["leader"], "b")
+        self.assertTrue(self.status("b")["ha"]["leading"])
+
+    def started_after(self, name, t):
+        db = sqlite3.connect(f"file:{self.tmp}/{name}/journal.db?mode=ro", uri=True)
+        try:
+            return db.execute("SELECT count(*) FROM actions WHERE started >= ?", (t,)).fetchone()[0]
+        finally:
+            db.close()
+
+    def test_a_paused_leader_starts_nothing_once_let_go(self):
+        self.leader_and_standby()
+        self.wait_for("a executes", lambda: self.status("a").get("totals", {}).get("done", 0) >= 1)
+        self.daemons["a"].send_signal(signal.SIGSTOP)
+        self.wait_for("b leads", lambda: self.role("b") == "leader")
+        self.wait_for("b runs rounds", lambda: self.rounds("b") >= 2)
+        resumed = time.time()
+        self.daemons["a"].send_signal(signal.SIGCONT)
+        self.wait_for("a stands by", lambda: self.role("a") == "standby")
+        time.sleep(3 * TTL)  # rounds a would have run, had it not known
+        self.assertEqual(self.started_after("a", resumed), 0)
+        self.assertEqual(self.role("b"), "leader")
+        with open(os.path.join(self.tmp, "a", "entropy.log")) as f:
+            self.assertIn("is no longer the leader", f.read())
+
+    def test_the_loop_goes_on_without_one_etcd_member(self):
+        self.start("a")
+        self.wait_for("a leads", lambda: self.role("a") == "leader")
+        endpoint = self.status("a")["ha"]["etcd"]["endpoint"]
+        victim = next(n for n in self.etcd.names if self.etcd.url(n) == endpoint)
+        self.etcd.kill(victim)  # the member a talks to
+        before = self.rounds("a")
+        self.wait_for("rounds go on", lambda: self.rounds("a") >= before + 3)
+        self.assertEqual(self.role("a"), "leader")
+        self.assertNotEqual(self.status("a")["ha"]["etcd"]["endpoint"], endpoint)
+
+
+if __name__ == "__main__":
+    harness.main()
