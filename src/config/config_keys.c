@@ -277,7 +277,7 @@ const struct ent_config_key ent_config_keys[] = {
         "This daemon's name among the HA daemons (letters, digits, ._-+:@). Empty: the machine's "
         "hostname."),
     STR("ha.etcd.prefix", "/entropy/",
-        "Where in etcd the daemons of one cluster keep their keys (leader, members/, actions/): "
+        "Where in etcd the daemons of one cluster keep their keys (leader, members/, started/): "
         "another prefix, another cluster."),
     PATH("api.tls_cert", "",
          "The API's certificate (PEM, the chain after it): with api.tls_key, the API speaks HTTPS "

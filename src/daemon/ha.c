@@ -228,9 +228,11 @@ int ent_ha_guard_start(struct ent_ha *ha, long round, size_t index, const char *
     if (!leads)
         return ent_error(err, ENT_EINVALID, "ha: %s is not the leader (or its lease ran out)",
                          ha->name);
-    char *key = ent_strdup_printf("%sactions/%" PRId64 "/%ld/%zu", ha->prefix, rev, round, index);
-    json_t *record = json_pack("{s:s, s:s, s:I, s:f}", "what", what, "by", ha->name, "term",
-                               (json_int_t)rev, "at", ent_now());
+    /* One key per daemon, the last start it made (bound to its lease: it goes with it). */
+    char *key = ent_strdup_printf("%sstarted/%s", ha->prefix, ha->name);
+    json_t *record =
+        json_pack("{s:s, s:I, s:I, s:I, s:f}", "what", what, "round", (json_int_t)round, "index",
+                  (json_int_t)index, "term", (json_int_t)rev, "at", ent_wall_now());
     char *value = json_dumps(record, JSON_COMPACT);
     json_decref(record);
     bool held = false;

@@ -1,5 +1,7 @@
 """A real etcd cluster of three members on loopback (Debian's etcd-server), for the HA tests:
 free ports, a fresh cluster token, data in a directory of the test's own; killed at the end."""
+import base64
+import json
 import os
 import signal
 import subprocess
@@ -48,6 +50,18 @@ class EtcdCluster:
                 return b'"true"' in r.read()
         except OSError:
             return False
+
+    def get(self, key):
+        """The value of key (text), None when there is none: through the v3 JSON gateway."""
+        body = json.dumps({"key": base64.b64encode(key.encode()).decode()}).encode()
+        for n in self.names:
+            try:
+                with urllib.request.urlopen(self.url(n) + "/v3/kv/range", body, timeout=5) as r:
+                    kvs = json.load(r).get("kvs", [])
+                    return base64.b64decode(kvs[0]["value"]).decode() if kvs else None
+            except OSError:
+                continue
+        raise AssertionError("no etcd member answers")
 
     def kill(self, name):
         self.procs[name].send_signal(signal.SIGKILL)

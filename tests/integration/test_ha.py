@@ -105,6 +105,12 @@ class Ha(unittest.TestCase):
         print(f"takeover after kill -9: b leads {took:.1f} s after (lease {TTL} s)")
         self.assertEqual(self.status("b")["ha"]["leader"], "b")
         self.assertTrue(self.status("b")["ha"]["leading"])
+        # b's starts are written ahead to etcd, under its own term
+        self.wait_for("b starts an action", lambda: self.status("b").get("totals", {})
+                      .get("done", 0) >= 1)
+        started = json.loads(self.etcd.get(f"/entropy-test-{os.getpid()}/started/b"))
+        self.assertEqual(self.etcd.get(f"/entropy-test-{os.getpid()}/leader"), "b")
+        self.assertRegex(started["what"], r"^migrateVM vm-")
 
     def started_after(self, name, t):
         db = sqlite3.connect(f"file:{self.tmp}/{name}/journal.db?mode=ro", uri=True)
