@@ -3,7 +3,7 @@
 daemons on the simulated cluster: one leader, one standby that runs no round; the leader
 killed with -9, the standby takes over; the leader paused (SIGSTOP) beyond its lease, the
 standby takes over, and the old leader, let go again, starts no action (its own journal says);
-an etcd member killed, the loop goes on.
+an etcd member killed, the loop goes on; etcd gone, the leader starts nothing.
 
 usage: test_ha.py ENTROPY_BINARY [unittest args]"""
 import json
@@ -75,9 +75,9 @@ class Ha(unittest.TestCase):
         doc = self.status(name)
         return doc and doc.get("ha", {}).get("role")
 
-    def rounds(self, name):
+    def rounds(self, name, what="rounds"):
         doc = self.status(name)
-        return doc.get("totals", {}).get("rounds", 0) if doc else 0
+        return doc.get("totals", {}).get(what, 0) if doc else 0
 
     def leader_and_standby(self):
         self.start("a")
@@ -106,8 +106,7 @@ class Ha(unittest.TestCase):
         self.assertEqual(self.status("b")["ha"]["leader"], "b")
         self.assertTrue(self.status("b")["ha"]["leading"])
         # b's starts are written ahead to etcd, under its own term
-        self.wait_for("b starts an action", lambda: self.status("b").get("totals", {})
-                      .get("done", 0) >= 1)
+        self.wait_for("b starts an action", lambda: self.rounds("b", "done") >= 1)
         started = json.loads(self.etcd.get(f"/entropy-test-{os.getpid()}/started/b"))
         self.assertEqual(self.etcd.get(f"/entropy-test-{os.getpid()}/leader"), "b")
         self.assertRegex(started["what"], r"^migrateVM vm-")
@@ -121,7 +120,7 @@ class Ha(unittest.TestCase):
 
     def test_a_paused_leader_starts_nothing_once_let_go(self):
         self.leader_and_standby()
-        self.wait_for("a executes", lambda: self.status("a").get("totals", {}).get("done", 0) >= 1)
+        self.wait_for("a executes", lambda: self.rounds("a", "done") >= 1)
         self.daemons["a"].send_signal(signal.SIGSTOP)
         self.wait_for("b leads", lambda: self.role("b") == "leader")
         self.wait_for("b runs rounds", lambda: self.rounds("b") >= 2)
@@ -144,6 +143,19 @@ class Ha(unittest.TestCase):
         self.wait_for("rounds go on", lambda: self.rounds("a") >= before + 3)
         self.assertEqual(self.role("a"), "leader")
         self.assertNotEqual(self.status("a")["ha"]["etcd"]["endpoint"], endpoint)
+
+    def test_without_etcd_the_leader_starts_nothing(self):
+        self.start("a")
+        self.wait_for("a executes", lambda: self.rounds("a", "done") >= 1)
+        for n in self.etcd.names:
+            self.etcd.kill(n)
+        self.wait_for("a stands by", lambda: self.role("a") == "standby", 30)
+        stood = time.time()
+        self.assertIn("no etcd endpoint answers", self.status("a")["ha"]["etcd"]["error"])
+        time.sleep(3 * TTL)
+        self.assertEqual(self.started_after("a", stood), 0)
+        with open(os.path.join(self.tmp, "a", "entropy.log")) as f:
+            self.assertIn("etcd does not renew its lease", f.read())
 
 
 if __name__ == "__main__":
