@@ -102,11 +102,12 @@ def libraries():
 
 
 def build_depends():
-    """debian/control's Build-Depends, as package names (debhelper-compat is debhelper's)."""
+    """debian/control's Build-Depends, as package names (debhelper-compat is debhelper's), and
+    build-essential, which dpkg-buildpackage asks for without its being listed."""
     text = open(os.path.join(ROOT, "debian", "control")).read()
     m = re.search(r"^Build-Depends:(.*?)^(?=\S)", text, re.M | re.S)
     names = {re.split(r"[\s(]", d.strip())[0] for d in m.group(1).split(",") if d.strip()}
-    return {"debhelper" if n == "debhelper-compat" else n for n in names}
+    return {"debhelper" if n == "debhelper-compat" else n for n in names} | {"build-essential"}
 
 
 def main():

@@ -12,7 +12,7 @@ BUILD_PACKAGES=(gcc pkg-config meson ninja-build libjansson-dev zlib1g-dev libgl
 RUNTIME_PACKAGES=(ipmitool)
 TEST_PACKAGES=(libcmocka-dev clang libclang-rt-14-dev clang-format ganglia-monitor libvirt-clients openipmi
     libvirt-daemon-system libvirt-daemon-driver-qemu qemu-system-x86 iproute2 git curl openssl prometheus
-    chromium dpkg-dev debhelper lintian logrotate systemd etcd-server)
+    chromium build-essential dpkg-dev debhelper lintian logrotate systemd etcd-server)
 
 as_root() {
     if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
