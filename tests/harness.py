@@ -134,6 +134,20 @@ def lab_instances(lab_dir, vm, running=False):
     return [pid for pid, status in states.items() if not running or status == "running"]
 
 
+def assert_no_vm_lost_or_doubled(test, lab_dir, vms):
+    """While a daemon may be migrating: each lab VM has a live QEMU and at most one runs. (A VM
+    in its migration's switch-over runs nowhere for its downtime, and a QEMU whose QMP the
+    driver holds does not answer; neither is a loss. A loss is no QEMU at all, twice in a
+    row: the look at run/ is not atomic against a migration that ends meanwhile.)"""
+    for v in range(1, vms + 1):
+        states = lab_vm_states(lab_dir, f"vm-{v}")
+        if not states:
+            time.sleep(0.2)
+            states = lab_vm_states(lab_dir, f"vm-{v}")
+        test.assertTrue(states, f"vm-{v} has no QEMU")
+        test.assertLessEqual(list(states.values()).count("running"), 1, f"vm-{v}: {states}")
+
+
 def main():
     """Runs the calling module's tests on the binary given as the first argument."""
     global ENTROPY

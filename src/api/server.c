@@ -212,8 +212,12 @@ static bool open_journal(struct ent_api *api, struct ent_journal *j, const char 
 {
     struct ent_error err;
     ent_error_init(&err);
-    if (api->backend.journal && ent_journal_open(j, api->backend.journal, &err) == 0)
-        return true;
+    if (api->backend.journal && ent_journal_open(j, api->backend.journal, &err) == 0) {
+        if (!api->backend.journal_attach ||
+            api->backend.journal_attach(api->backend.journal_attach_arg, j, &err) == 0)
+            return true;
+        ent_journal_close(j);
+    }
     ent_log_error("api: %s: %s", what, api->backend.journal ? err.msg : "no journal");
     return false;
 }

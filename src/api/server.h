@@ -20,6 +20,7 @@
 #include <stdbool.h>
 
 struct ent_event_ring;
+struct ent_journal;
 
 /* What the API serves and acts on: the daemon's, called from the API's threads. */
 struct ent_api_backend {
@@ -29,7 +30,11 @@ struct ent_api_backend {
     void (*set_paused)(void *arg, bool paused);
     void (*request_dry_run)(void *arg); /* the next round decides and plans, executes nothing */
     void *arg;
-    const char *journal;           /* the journal's path, for the rounds' history */
+    const char *journal; /* the journal's path, for the rounds' history */
+    /* Called on each journal the API opens to write, may be NULL: HA brings it up to date from
+     * etcd and sends its writes there (daemon/ha_journal.h). Non-zero: the write is refused. */
+    int (*journal_attach)(void *arg, struct ent_journal *j, struct ent_error *err);
+    void *journal_attach_arg;
     const char *web_root;          /* the dashboard's files (api.web_root), may be NULL */
     struct ent_event_ring *events; /* what /api/v1/events streams; may be NULL */
 };

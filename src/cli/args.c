@@ -1,5 +1,6 @@
 /* What every subcommand uses to refuse bad arguments: one message form, one number parser. */
 #include "cli/cli.h"
+#include "daemon/ha_journal.h"
 
 #include "config/properties.h"
 #include "exec/journal.h"
@@ -77,6 +78,9 @@ int ent_cli_check_names(const char *cmd, char *const *names, int n)
     return 0;
 }
 
+/* HA: the commands' words go to etcd too (daemon/ha_journal.h). */
+static struct ent_ha_admin *ha_admin;
+
 int ent_cli_open_journal(const char *cmd, const char *path, struct ent_config *cfg,
                          struct ent_journal *j)
 {
@@ -85,9 +89,19 @@ int ent_cli_open_journal(const char *cmd, const char *path, struct ent_config *c
     ent_config_init(cfg);
     *j = (struct ent_journal){0};
     if (ent_config_load(cfg, path, &err) ||
-        ent_journal_open(j, ent_config_string(cfg, "daemon.journal"), &err)) {
-        ent_config_release(cfg);
+        ent_journal_open(j, ent_config_string(cfg, "daemon.journal"), &err) ||
+        ent_ha_admin_open(&ha_admin, cfg, &err) ||
+        (ha_admin && ent_ha_admin_attach(ha_admin, j, &err))) {
+        ent_cli_close_journal(cfg, j);
         return ent_cli_fail(cmd, "%s", err.msg);
     }
     return 0;
+}
+
+void ent_cli_close_journal(struct ent_config *cfg, struct ent_journal *j)
+{
+    ent_journal_close(j);
+    ent_ha_admin_close(ha_admin);
+    ha_admin = NULL;
+    ent_config_release(cfg);
 }

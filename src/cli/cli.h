@@ -59,9 +59,11 @@ struct ent_journal;
 /* Each of names is a node (or enclosure) name, or it fails naming the first that is not. */
 int ent_cli_check_names(const char *cmd, char *const *names, int n);
 /* Loads the configuration file path into cfg (initialised here) and opens the daemon's journal
- * (daemon.journal) in j, through which commands talk to the daemon; or fails saying why (cfg is
- * then released). */
+ * (daemon.journal) in j, through which commands talk to the daemon (with HA on etcd, brought up
+ * to date from etcd and written there too); or fails saying why (cfg is then released). */
 int ent_cli_open_journal(const char *cmd, const char *path, struct ent_config *cfg,
                          struct ent_journal *j);
+/* Closes what ent_cli_open_journal opened. */
+void ent_cli_close_journal(struct ent_config *cfg, struct ent_journal *j);
 
 #endif

@@ -143,7 +143,6 @@ int ent_cmd_maintenance(int argc, char **argv)
                 status = rc == ENT_ENOTFOUND ? ENT_EXIT_NO : ENT_EXIT_INPUT;
         }
     }
-    ent_journal_close(&j);
-    ent_config_release(&cfg);
+    ent_cli_close_journal(&cfg, &j);
     return status;
 }

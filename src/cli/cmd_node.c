@@ -124,7 +124,6 @@ int ent_cmd_node(int argc, char **argv)
             }
         }
     }
-    ent_journal_close(&j);
-    ent_config_release(&cfg);
+    ent_cli_close_journal(&cfg, &j);
     return status;
 }

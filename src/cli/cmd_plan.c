@@ -50,7 +50,6 @@ int ent_cmd_plan(int argc, char **argv)
         printf("round %lld: plan approved: the daemon executes it if its VMs have not moved\n",
                (long long)approved);
     }
-    ent_journal_close(&j);
-    ent_config_release(&cfg);
+    ent_cli_close_journal(&cfg, &j);
     return status;
 }

@@ -276,6 +276,9 @@ const struct ent_config_key ent_config_keys[] = {
     STR("ha.name", "",
         "This daemon's name among the HA daemons (letters, digits, ._-+:@). Empty: the machine's "
         "hostname."),
+    INT("ha.keep_rounds", "100", 1, 1e6,
+        "Rounds whose journal rows (the round, its plan and actions) etcd keeps: a successor "
+        "needs the last ones; older rows stay in each daemon's own journal."),
     STR("ha.etcd.prefix", "/entropy/",
         "Where in etcd the daemons of one cluster keep their keys (leader, members/, started/): "
         "another prefix, another cluster."),

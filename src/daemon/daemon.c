@@ -4,6 +4,7 @@
 #include "api/server.h"
 
 #include "daemon/ha.h"
+#include "daemon/ha_journal.h"
 #include "daemon/recover.h"
 #include "daemon/setup.h"
 #include "daemon/status.h"
@@ -50,6 +51,14 @@ static char *view(void *arg, const char *name, char *(*render)(const json_t *doc
 /* The HTTP API when api.listen says where; a failure to start it stops the daemon's start. */
 static struct ent_event_ring events; /* phases, actions and rounds, for /api/v1/events */
 
+/* HA: the API's journal writes go to etcd, as the commands' do. */
+static struct ent_ha_admin *ha_admin;
+
+static int attach_journal(void *arg, struct ent_journal *j, struct ent_error *err)
+{
+    return ent_ha_admin_attach(arg, j, err);
+}
+
 static int start_api(const struct ent_config *c, struct ent_status *status, struct ent_api **api,
                      struct ent_error *err)
 {
@@ -59,18 +68,27 @@ static int start_api(const struct ent_config *c, struct ent_status *status, stru
         return 0;
     ent_event_ring_init(&events);
     status->events = &events;
+    int rc = ent_ha_admin_open(&ha_admin, c, err);
+    if (rc)
+        return rc;
     struct ent_api_backend backend = {.view = view,
                                       .set_paused = set_paused,
                                       .request_dry_run = request_dry_run,
                                       .arg = status,
                                       .journal = ent_config_string(c, "daemon.journal"),
                                       .web_root = ent_config_string(c, "api.web_root"),
+                                      .journal_attach = ha_admin ? attach_journal : NULL,
+                                      .journal_attach_arg = ha_admin,
                                       .events = &events};
     struct ent_api_options options = {.listen = listen,
                                       .token_file = ent_config_string(c, "api.token_file"),
                                       .tls_cert = ent_config_string(c, "api.tls_cert"),
                                       .tls_key = ent_config_string(c, "api.tls_key")};
-    return ent_api_start(api, &options, &backend, err);
+    if ((rc = ent_api_start(api, &options, &backend, err))) {
+        ent_ha_admin_close(ha_admin);
+        ha_admin = NULL;
+    }
+    return rc;
 }
 
 /* The event streams end, then the API stops, then the status socket. */
@@ -82,6 +100,8 @@ static void stop_api_and_status(struct ent_api *api, struct ent_status *status)
         status->events = NULL;
         ent_event_ring_release(&events);
     }
+    ent_ha_admin_close(ha_admin);
+    ha_admin = NULL;
     ent_status_stop(status);
 }
 
@@ -222,6 +242,8 @@ static void round_summary(const struct ent_round *r, double seconds)
  * its monitoring saw still running (migrating-NAME) from an earlier round. */
 static size_t in_flight_at_stop;
 
+static struct ent_ha_journal ha_journal; /* HA: the journal's rows in etcd */
+
 static int guard_start(void *arg, long round, size_t index, const char *what, struct ent_error *err)
 {
     return ent_ha_guard_start(arg, round, index, what, err);
@@ -244,10 +266,17 @@ static bool leads(struct ent_ha *ha, struct ent_daemon_setup *d, long *term,
     }
     standing = false;
     long now = ent_ha_terms(ha);
+    struct ent_error err;
+    ent_error_init(&err);
+    /* The journal as etcd holds it: whole at a new term (the plan a predecessor left), else what
+     * changed since (the commands' words); without it, no round. */
+    if (ent_ha_journal_sync(&ha_journal, d->loop.journal, now != *term, &err)) {
+        ent_log_error("%s: no round until etcd answers", err.msg);
+        wait_until(ent_now() + 1);
+        return false;
+    }
     if (now != *term) { /* a new term: reconcile as after a crash, nothing replayed */
         *term = now;
-        struct ent_error err;
-        ent_error_init(&err);
         if (ent_daemon_recover(d->loop.journal, &d->monitor, &d->drivers, &d->loop.autostart,
                                &err) < 0)
             ent_log_error("recovery: %s", err.msg);
@@ -353,6 +382,8 @@ int ent_daemon_run(const struct ent_daemon_options *o, struct ent_error *err)
     if (ha) {
         d->loop.guard_start = guard_start;
         d->loop.guard_arg = ha;
+        ent_ha_journal_attach(&ha_journal, ha,
+                              (long)ent_config_number(&d->config, "ha.keep_rounds"), &journal);
     }
     d->loop.stop = &stop_requested;
     d->loop.on_phase = ent_status_on_phase;

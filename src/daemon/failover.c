@@ -219,7 +219,19 @@ static void fence(struct ent_watched_node *w, const struct ent_power_set *power,
     enum ent_power_state state = ENT_POWER_UNKNOWN;
     struct ent_error err;
     ent_error_init(&err);
-    int rc = ent_power_act(&hard, w->name, ENT_POWER_DO_OFF, &state, &err);
+    /* write-ahead (with HA, guarded by the leadership): what the journal did not take is not done
+     */
+    char *vms = json_dumps(w->vms, JSON_COMPACT);
+    int rc = journal
+                 ? ent_journal_fencing_set(journal, w->name, ent_health_name(ENT_HEALTH_FENCING),
+                                           vms, "powering it off", w->by_admin, &err)
+                 : 0;
+    free(vms); /* jansson's */
+    if (rc) {
+        ent_log_error("failover: node %s: not powered off: %s", w->name, err.msg);
+        return;
+    }
+    rc = ent_power_act(&hard, w->name, ENT_POWER_DO_OFF, &state, &err);
     if (!rc)
         rc = ent_power_act(&hard, w->name, ENT_POWER_DO_STATUS, &state, &err);
     if (!rc && state == ENT_POWER_OFF) {

@@ -137,7 +137,7 @@ static int members(struct ent_ha *ha, struct ent_error *err)
     size_t n = 0;
     char *prefix = ent_strdup_printf("%smembers/", ha->prefix);
     pthread_mutex_lock(&ha->etcd_lock);
-    int rc = ent_etcd_range(&ha->etcd, prefix, true, &kvs, &n, err);
+    int rc = ent_etcd_range(&ha->etcd, prefix, true, 0, &kvs, &n, NULL, err);
     pthread_mutex_unlock(&ha->etcd_lock);
     if (!rc) {
         json_t *names = json_array();
@@ -218,8 +218,8 @@ long ent_ha_terms(struct ent_ha *ha)
     return terms;
 }
 
-int ent_ha_guard_start(struct ent_ha *ha, long round, size_t index, const char *what,
-                       struct ent_error *err)
+int ent_ha_write(struct ent_ha *ha, const char *suffix, const char *value, bool with_lease,
+                 struct ent_error *err)
 {
     pthread_mutex_lock(&ha->lock);
     bool leads = ha->leader && ha->lease && ent_now() < ha->lease_until;
@@ -228,28 +228,71 @@ int ent_ha_guard_start(struct ent_ha *ha, long round, size_t index, const char *
     if (!leads)
         return ent_error(err, ENT_EINVALID, "ha: %s is not the leader (or its lease ran out)",
                          ha->name);
-    /* One key per daemon, the last start it made (bound to its lease: it goes with it). */
-    char *key = ent_strdup_printf("%sstarted/%s", ha->prefix, ha->name);
-    json_t *record =
-        json_pack("{s:s, s:I, s:I, s:I, s:f}", "what", what, "round", (json_int_t)round, "index",
-                  (json_int_t)index, "term", (json_int_t)rev, "at", ent_wall_now());
-    char *value = json_dumps(record, JSON_COMPACT);
-    json_decref(record);
+    char *key = ent_strdup_printf("%s%s", ha->prefix, suffix);
     bool held = false;
     pthread_mutex_lock(&ha->etcd_lock);
-    int rc = ent_etcd_put_guarded(&ha->etcd, ha->leader_key, rev, key, value, lease, &held, err);
+    int rc = ent_etcd_put_guarded(&ha->etcd, ha->leader_key, rev, key, value,
+                                  with_lease ? lease : 0, &held, err);
     pthread_mutex_unlock(&ha->etcd_lock);
-    free(value); /* jansson's */
     ent_free(key);
     if (rc)
-        return ent_error_prefix(err, "ha: cannot record the start in etcd: ");
+        return ent_error_prefix(err, "ha: etcd does not take the write: ");
     if (!held) {
         lose(ha, "another daemon holds the leader key");
         return ent_error(err, ENT_EINVALID,
-                         "ha: %s is no longer the leader (another holds the key): not started",
-                         ha->name);
+                         "ha: %s is no longer the leader (another holds the key)", ha->name);
     }
     return 0;
+}
+
+int ent_ha_delete(struct ent_ha *ha, const char *from, const char *to, struct ent_error *err)
+{
+    pthread_mutex_lock(&ha->lock);
+    bool leads = ha->leader && ha->lease && ent_now() < ha->lease_until;
+    int64_t rev = ha->leader_rev;
+    pthread_mutex_unlock(&ha->lock);
+    if (!leads)
+        return ent_error(err, ENT_EINVALID, "ha: %s is not the leader", ha->name);
+    char *f = ent_strdup_printf("%s%s", ha->prefix, from),
+         *t = ent_strdup_printf("%s%s", ha->prefix, to);
+    bool held = false;
+    pthread_mutex_lock(&ha->etcd_lock);
+    int rc = ent_etcd_delete_guarded(&ha->etcd, ha->leader_key, rev, f, t, &held, err);
+    pthread_mutex_unlock(&ha->etcd_lock);
+    ent_free(f);
+    ent_free(t);
+    return rc;
+}
+
+int ent_ha_read(struct ent_ha *ha, const char *suffix, int64_t since, struct ent_etcd_kv **kvs,
+                size_t *n, int64_t *revision, struct ent_error *err)
+{
+    char *key = ent_strdup_printf("%s%s", ha->prefix, suffix);
+    pthread_mutex_lock(&ha->etcd_lock);
+    int rc = ent_etcd_range(&ha->etcd, key, true, since, kvs, n, revision, err);
+    pthread_mutex_unlock(&ha->etcd_lock);
+    ent_free(key);
+    return rc;
+}
+
+const char *ent_ha_prefix(const struct ent_ha *ha)
+{
+    return ha->prefix;
+}
+
+int ent_ha_guard_start(struct ent_ha *ha, long round, size_t index, const char *what,
+                       struct ent_error *err)
+{
+    /* One key per daemon, the last start it made (bound to its lease: it goes with it). */
+    char *suffix = ent_strdup_printf("started/%s", ha->name);
+    json_t *record = json_pack("{s:s, s:I, s:I, s:f}", "what", what, "round", (json_int_t)round,
+                               "index", (json_int_t)index, "at", ent_wall_now());
+    char *value = json_dumps(record, JSON_COMPACT);
+    json_decref(record);
+    int rc = ent_ha_write(ha, suffix, value, true, err);
+    free(value); /* jansson's */
+    ent_free(suffix);
+    return rc ? ent_error_prefix(err, "not started: ") : 0;
 }
 
 json_t *ent_ha_status(struct ent_ha *ha)
@@ -305,31 +348,42 @@ static char *own_name(const struct ent_config *c, struct ent_error *err)
     return ent_strdup(name);
 }
 
+int ent_ha_etcd(const struct ent_config *c, struct ent_etcd *etcd, char **prefix,
+                struct ent_error *err)
+{
+    *etcd = (struct ent_etcd){0};
+    *prefix = NULL;
+    const char *endpoints = ent_config_string(c, "ha.etcd.endpoints");
+    if (!*endpoints)
+        return 0;
+    const char *p = ent_config_string(c, "ha.etcd.prefix");
+    if (p[0] != '/' || strpbrk(p, " \t\n"))
+        return ent_error(err, ENT_EINVALID, "ha.etcd.prefix: \"%.64s\" does not start with /", p);
+    double ttl = ent_config_number(c, "ha.lease_ttl");
+    int rc = ent_etcd_init(etcd, endpoints, ttl / 4.0 < 2 ? ttl / 4.0 : 2, err);
+    if (!rc)
+        *prefix = ent_strdup_printf("%s%s", p, p[strlen(p) - 1] == '/' ? "" : "/");
+    return rc;
+}
+
 int ent_ha_start(struct ent_ha **out, const struct ent_config *c, struct ent_status *status,
                  struct ent_error *err)
 {
     *out = NULL;
-    const char *endpoints = ent_config_string(c, "ha.etcd.endpoints");
-    if (!*endpoints)
-        return 0;
-    const char *prefix = ent_config_string(c, "ha.etcd.prefix");
-    if (prefix[0] != '/' || strpbrk(prefix, " \t\n"))
-        return ent_error(err, ENT_EINVALID, "ha.etcd.prefix: \"%.64s\" does not start with /",
-                         prefix);
     struct ent_ha *ha = ent_calloc(1, sizeof *ha);
     pthread_mutex_init(&ha->etcd_lock, NULL);
     pthread_mutex_init(&ha->lock, NULL);
     ha->ttl = (long)ent_config_number(c, "ha.lease_ttl");
     ha->standbys = json_array();
-    double timeout = ha->ttl / 4.0 < 2 ? ha->ttl / 4.0 : 2;
-    int rc = 0;
-    if (!(ha->name = own_name(c, err)) ||
-        (rc = ent_etcd_init(&ha->etcd, endpoints, timeout, err))) {
+    int rc = ent_ha_etcd(c, &ha->etcd, &ha->prefix, err);
+    if (rc || !ha->prefix) { /* a bad key, or no HA */
         release(ha);
-        return rc ? rc : ENT_EINVALID;
+        return rc;
     }
-    size_t len = strlen(prefix);
-    ha->prefix = ent_strdup_printf("%s%s", prefix, prefix[len - 1] == '/' ? "" : "/");
+    if (!(ha->name = own_name(c, err))) {
+        release(ha);
+        return ENT_EINVALID;
+    }
     ha->leader_key = ent_strdup_printf("%sleader", ha->prefix);
     ha->member_key = ent_strdup_printf("%smembers/%s", ha->prefix, ha->name);
     ha->status = status;

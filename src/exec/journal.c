@@ -1,6 +1,8 @@
 /* The journal in SQLite. */
 #include "exec/journal.h"
 
+#include "exec/internal.h"
+
 #include "model/model.h"
 #include "model/plan.h"
 #include "util/alloc.h"
@@ -121,6 +123,9 @@ void ent_journal_close(struct ent_journal *j)
     j->db = NULL;
     ent_free(j->path);
     j->path = NULL;
+    ent_free(j->changes);
+    j->changes = NULL;
+    j->n_changes = j->cap_changes = 0;
 }
 
 /* Prepares sql, binds the values given as a format of 'i' (int64), 'd' (double), 's' (text or
@@ -129,8 +134,15 @@ static int run(struct ent_journal *j, const char *sql, const char *types, struct
                ...)
 {
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(j->db, sql, -1, &st, NULL) != SQLITE_OK)
-        return fail(j, "prepare", err);
+    int mrc = j->mirror ? ent__journal_mirror_begin(j, err) : 0;
+    if (mrc)
+        return mrc;
+    if (sqlite3_prepare_v2(j->db, sql, -1, &st, NULL) != SQLITE_OK) {
+        int rc = fail(j, "prepare", err);
+        if (j->mirror)
+            (void)ent__journal_mirror_end(j, false, err);
+        return rc;
+    }
     va_list ap;
     va_start(ap, err);
     for (int i = 0; types[i]; i++) {
@@ -146,7 +158,11 @@ static int run(struct ent_journal *j, const char *sql, const char *types, struct
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
         ;
     sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? 0 : fail(j, "write", err);
+    bool ok = rc == SQLITE_DONE;
+    rc = ok ? 0 : fail(j, "write", err);
+    if (j->mirror && (mrc = ent__journal_mirror_end(j, ok, err)) && !rc)
+        rc = mrc;
+    return rc;
 }
 
 int ent_journal_round_begin(struct ent_journal *j, int64_t *round, struct ent_error *err)

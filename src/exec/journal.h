@@ -16,10 +16,31 @@ struct ent_model;
 struct ent_plan;
 struct ent_action_outcome;
 
-struct ent_journal {
-    void *db;   /* sqlite3 * */
-    char *path; /* for messages */
+/* Where the journal's rows are copied as they are written (HA: etcd). key is TABLE/KEY... by the
+ * table's primary key ("rounds/000000000042", "actions/000000000042/3", "maintenance/rack1",
+ * "fencing/node-7": round numbers zero-padded so that keys sort as rounds do), value the row as
+ * a JSON object of its columns, or "null" for a row deleted. A put that fails rolls the write
+ * back: what the mirror does not hold did not happen. */
+struct ent_journal_mirror {
+    int (*put)(void *arg, const char *key, const char *value, struct ent_error *err);
+    void *arg;
 };
+
+struct ent_journal_change; /* journal_mirror.c */
+
+struct ent_journal {
+    void *db;                                /* sqlite3 * */
+    char *path;                              /* for messages */
+    const struct ent_journal_mirror *mirror; /* NULL: none */
+    struct ent_journal_change *changes;      /* of the write under way */
+    size_t n_changes, cap_changes;
+};
+
+/* Rows as a mirror holds them (keys and values as put) written into the journal, each replacing
+ * the row of its key ("null" deleting it), in one transaction, the mirror not called. A key of
+ * an unknown table or a value that is not a row of it is an error naming the key. */
+ENT_MUST_USE int ent_journal_import(struct ent_journal *j, const char *const *keys,
+                                    const char *const *values, size_t n, struct ent_error *err);
 
 /* An action a crash left unfinished. */
 struct ent_journal_entry {

@@ -239,8 +239,8 @@ static void read_kvs(const json_t *range, struct ent_etcd_kv **out, size_t *n)
             ent_free(value);
             continue;
         }
-        (*out)[(*n)++] =
-            (struct ent_etcd_kv){key, value, number(kv, "create_revision"), number(kv, "lease")};
+        (*out)[(*n)++] = (struct ent_etcd_kv){key, value, number(kv, "create_revision"),
+                                              number(kv, "mod_revision"), number(kv, "lease")};
     }
 }
 
@@ -267,14 +267,18 @@ static json_t *range_request(const char *key, bool prefix)
     return req;
 }
 
-int ent_etcd_range(struct ent_etcd *e, const char *key, bool prefix, struct ent_etcd_kv **out,
-                   size_t *n, struct ent_error *err)
+int ent_etcd_range(struct ent_etcd *e, const char *key, bool prefix, int64_t since,
+                   struct ent_etcd_kv **out, size_t *n, int64_t *revision, struct ent_error *err)
 {
-    json_t *a = NULL;
-    int rc = call(e, "/v3/kv/range", range_request(key, prefix), &a, err);
+    json_t *a = NULL, *req = range_request(key, prefix);
+    if (since > 0)
+        json_object_set_new(req, "min_mod_revision", id_string(since + 1));
+    int rc = call(e, "/v3/kv/range", req, &a, err);
     if (rc)
         return rc;
     read_kvs(a, out, n);
+    if (revision)
+        *revision = number(json_object_get(a, "header"), "revision");
     json_decref(a);
     return 0;
 }
@@ -327,6 +331,19 @@ int ent_etcd_put_guarded(struct ent_etcd *e, const char *guard, int64_t guard_re
     int rc = txn(e, guard, guard_rev,
                  json_pack("[{s:o}]", "request_put", put_request(key, value, lease)), json_array(),
                  held, &a, err);
+    json_decref(a);
+    return rc;
+}
+
+int ent_etcd_delete_guarded(struct ent_etcd *e, const char *guard, int64_t guard_rev,
+                            const char *from, const char *to, bool *held, struct ent_error *err)
+{
+    char *f = b64(from), *t = b64(to);
+    json_t *del = json_pack("[{s:{s:s, s:s}}]", "request_delete_range", "key", f, "range_end", t);
+    ent_free(f);
+    ent_free(t);
+    json_t *a = NULL;
+    int rc = txn(e, guard, guard_rev, del, json_array(), held, &a, err);
     json_decref(a);
     return rc;
 }

@@ -38,14 +38,17 @@ ENT_MUST_USE int ent_etcd_put(struct ent_etcd *e, const char *key, const char *v
 /* A key as etcd holds it. */
 struct ent_etcd_kv {
     char *key, *value;
-    int64_t create_revision, lease;
+    int64_t create_revision, mod_revision, lease;
 };
 void ent_etcd_kv_clear(struct ent_etcd_kv *kv);
 void ent_etcd_kvs_free(struct ent_etcd_kv *kvs, size_t n);
 
-/* The keys from key on: key alone, or with prefix every key that starts with key. */
-ENT_MUST_USE int ent_etcd_range(struct ent_etcd *e, const char *key, bool prefix,
-                                struct ent_etcd_kv **out, size_t *n, struct ent_error *err);
+/* The keys from key on: key alone, or with prefix every key that starts with key; with since,
+ * only those changed after revision since. *revision (may be NULL): the store's revision the
+ * answer reflects. */
+ENT_MUST_USE int ent_etcd_range(struct ent_etcd *e, const char *key, bool prefix, int64_t since,
+                                struct ent_etcd_kv **out, size_t *n, int64_t *revision,
+                                struct ent_error *err);
 
 /* Creates key = value bound to lease when no such key exists (a transaction comparing its
  * create revision with 0). *created says whether this call did; either way *holder is the key
@@ -59,5 +62,10 @@ ENT_MUST_USE int ent_etcd_create(struct ent_etcd *e, const char *key, const char
 ENT_MUST_USE int ent_etcd_put_guarded(struct ent_etcd *e, const char *guard, int64_t guard_rev,
                                       const char *key, const char *value, int64_t lease, bool *held,
                                       struct ent_error *err);
+
+/* The keys in [from, to) deleted, only while guard's create revision is guard_rev. */
+ENT_MUST_USE int ent_etcd_delete_guarded(struct ent_etcd *e, const char *guard, int64_t guard_rev,
+                                         const char *from, const char *to, bool *held,
+                                         struct ent_error *err);
 
 #endif

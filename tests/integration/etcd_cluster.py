@@ -63,6 +63,21 @@ class EtcdCluster:
                 continue
         raise AssertionError("no etcd member answers")
 
+    def keys(self, prefix):
+        """The keys that start with prefix."""
+        end = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+        body = json.dumps({"key": base64.b64encode(prefix.encode()).decode(),
+                           "range_end": base64.b64encode(end.encode()).decode(),
+                           "keys_only": True}).encode()
+        for n in self.names:
+            try:
+                with urllib.request.urlopen(self.url(n) + "/v3/kv/range", body, timeout=5) as r:
+                    return [base64.b64decode(kv["key"]).decode()
+                            for kv in json.load(r).get("kvs", [])]
+            except OSError:
+                continue
+        raise AssertionError("no etcd member answers")
+
     def kill(self, name):
         self.procs[name].send_signal(signal.SIGKILL)
         self.procs[name].wait(timeout=30)

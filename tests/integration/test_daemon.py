@@ -579,17 +579,7 @@ class Daemon(unittest.TestCase):
             self.assertEqual(len(harness.lab_instances(self.lab, f"vm-{v}", running=True)), 1, f"vm-{v}")
 
     def assert_no_vm_lost_or_doubled(self, vms):
-        """While the daemon may be migrating: each VM has a live QEMU and at most one runs. (A VM
-        in its migration's switch-over runs nowhere for its downtime, and a QEMU whose QMP the
-        driver holds does not answer; neither is a loss. A loss is no QEMU at all, twice in a
-        row: the look at run/ is not atomic against a migration that ends meanwhile.)"""
-        for v in range(1, vms + 1):
-            states = harness.lab_vm_states(self.lab, f"vm-{v}")
-            if not states:
-                time.sleep(0.2)
-                states = harness.lab_vm_states(self.lab, f"vm-{v}")
-            self.assertTrue(states, f"vm-{v} has no QEMU")
-            self.assertLessEqual(list(states.values()).count("running"), 1, f"vm-{v}: {states}")
+        harness.assert_no_vm_lost_or_doubled(self, self.lab, vms)
 
     def test_autostart_starts_a_defined_vm_on_the_lab(self):
         """A defined autostart VM that runs nowhere becomes a real QEMU micro-VM on a lab node,

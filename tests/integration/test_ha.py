@@ -80,9 +80,12 @@ class Ha(unittest.TestCase):
         return doc.get("totals", {}).get(what, 0) if doc else 0
 
     def leader_and_standby(self):
-        self.start("a")
+        self.leader_and_standby_with()
+
+    def leader_and_standby_with(self, **keys):
+        self.start("a", **keys)
         self.wait_for("a leads", lambda: self.role("a") == "leader")
-        self.start("b")
+        self.start("b", **keys)
         self.wait_for("b stands by", lambda: self.role("b") == "standby")
         self.wait_for("a sees b", lambda: "b" in self.status("a")["ha"]["standbys"])
         ha = self.status("b")["ha"]
@@ -156,6 +159,97 @@ class Ha(unittest.TestCase):
         self.assertEqual(self.started_after("a", stood), 0)
         with open(os.path.join(self.tmp, "a", "entropy.log")) as f:
             self.assertIn("etcd does not renew its lease", f.read())
+
+    def test_etcd_keeps_the_last_rounds_and_carries_the_commands_words(self):
+        """The leader's journal rows in etcd stop at ha.keep_rounds rounds; a command run against
+        the standby's configuration (another machine) reaches the leader through etcd."""
+        prefix = f"/entropy-test-{os.getpid()}/journal/"
+        self.leader_and_standby_with(**{"ha.keep_rounds": "3"})
+        self.wait_for("a runs rounds", lambda: self.rounds("a") >= 8)
+        rounds = [k for k in self.etcd.keys(prefix) if k.startswith(prefix + "rounds/")]
+        self.assertLessEqual(len(rounds), 3 + 2, rounds)  # and the last seen, and the one under way
+        self.assertTrue(rounds)
+        p = subprocess.run([harness.ENTROPY, "maintenance", "start", "node-003", "--reason",
+                            "disk", "--config", os.path.join(self.tmp, "b", "entropy.properties")],
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn(prefix + "maintenance/node-003", self.etcd.keys(prefix))
+        self.wait_for("a empties node-003", lambda: "node-003" in (
+            self.status("a").get("maintenance") or {}))
+        p = subprocess.run([harness.ENTROPY, "maintenance", "end", "node-003", "--config",
+                            os.path.join(self.tmp, "b", "entropy.properties")],
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.wait_for("a lets node-003 go", lambda: "node-003" not in (
+            self.status("a").get("maintenance") or {}))
+
+    def lab_up(self, nodes, vms):
+        self.lab = os.path.join(self.tmp, "lab")
+        subprocess.run([harness.ENTROPY, "lab", "up", "--nodes", str(nodes), "--vms", str(vms),
+                        "--memory", "64", "--dir", self.lab], check=True, capture_output=True,
+                       timeout=120)
+        self.addCleanup(subprocess.run, [harness.ENTROPY, "lab", "down", "--dir", self.lab],
+                        capture_output=True, timeout=120)
+
+    def running_action(self, name):
+        plan = (self.status(name) or {}).get("plan") or {}
+        running = [a for a in plan.get("actions", []) if a.get("status") == "running"]
+        return running[0] if running else None
+
+    def assert_no_vm_lost_or_doubled(self, vms):
+        harness.assert_no_vm_lost_or_doubled(self, self.lab, vms)
+
+    def journal_rows(self, name, sql, args=()):
+        db = sqlite3.connect(f"file:{self.tmp}/{name}/journal.db?mode=ro", uri=True)
+        try:
+            return db.execute(sql, args).fetchall()
+        finally:
+            db.close()
+
+    def test_the_successor_finishes_the_plan_of_a_leader_killed_mid_migration(self):
+        """Two daemons on one lab of real QEMU micro-VMs: the leader is killed with -9 while a
+        live migration runs; the standby takes over, imports the journal the leader kept in etcd
+        (the plan, the action running), reconciles it as after a crash (nothing replayed) and
+        consolidates; every VM runs once throughout, and the migration the old leader started is
+        never started again."""
+        self.lab_up(3, 3)
+        keys = {"monitor.source": "lab", "monitor.lab.dir": self.lab, "loop.period": "2",
+                "migration.bandwidth": "0.05"}
+        self.start("a", **keys)
+        self.wait_for("a leads", lambda: self.role("a") == "leader")
+        self.start("b", **keys)
+        self.wait_for("b stands by", lambda: self.role("b") == "standby")
+        action = self.wait_for("a migrates", lambda: self.running_action("a"), 120)
+        self.assert_no_vm_lost_or_doubled(3)
+        self.daemons["a"].kill()
+        (round_, idx, started) = self.journal_rows(
+            "a", "SELECT round, idx, started FROM actions WHERE state = 'running'")[0]
+        self.wait_for("b leads", lambda: self.role("b") == "leader")
+        # b knows a's plan: the action a had running is in b's journal, from etcd
+        self.wait_for("b imports a's plan", lambda: self.journal_rows(
+            "b", "SELECT state FROM actions WHERE round = ? AND idx = ?", (round_, idx)))
+        for _ in range(600):
+            self.assert_no_vm_lost_or_doubled(3)
+            doc = self.status("b") or {}
+            if (doc.get("cluster") or {}).get("active_nodes") == 1 and \
+                    not self.running_action("b"):
+                break
+            time.sleep(0.2)
+        self.assertEqual(self.status("b")["cluster"]["active_nodes"], 1)
+        for v in range(1, 4):
+            self.assertEqual(len(harness.lab_instances(self.lab, f"vm-{v}", running=True)), 1)
+        (state, again) = self.journal_rows(
+            "b", "SELECT state, started FROM actions WHERE round = ? AND idx = ?", (round_, idx))[0]
+        self.assertNotEqual(state, "running")  # settled by b's reconciliation
+        self.assertEqual(again, started)  # and never started again
+        with open(os.path.join(self.tmp, "b", "entropy.log")) as f:
+            log = f.read()
+        if os.environ.get("ENTROPY_TEST_SHOW_LOG"):
+            print(log)
+        self.assertIn("journal row(s) from etcd (a new term)", log)
+        self.assertNotRegex(log, rf"migrated {action['vm']} from {action['from']} to "
+                                 rf"{action['to']}\b.*\n(?s:.*)migrated {action['vm']} from "
+                                 rf"{action['from']} to {action['to']}\b")
 
 
 if __name__ == "__main__":

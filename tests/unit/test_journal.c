@@ -157,6 +157,116 @@ static void test_recommendations(void **state)
     rmdir(dir);
 }
 
+/* A mirror that keeps what it is given (the last value of each key), or refuses. */
+struct kept {
+    char *keys[64], *values[64];
+    size_t n;
+    bool refuse;
+};
+
+static int keep(void *arg, const char *key, const char *value, struct ent_error *err)
+{
+    struct kept *k = arg;
+    if (k->refuse)
+        return ent_error(err, ENT_EIO, "mirror down");
+    for (size_t i = 0; i < k->n; i++)
+        if (strcmp(k->keys[i], key) == 0) {
+            free(k->values[i]);
+            k->values[i] = strdup(value);
+            return 0;
+        }
+    assert_true(k->n < 64);
+    k->keys[k->n] = strdup(key);
+    k->values[k->n++] = strdup(value);
+    return 0;
+}
+
+static void remove_journal(const char *path)
+{
+    char other[96];
+    unlink(path);
+    snprintf(other, sizeof other, "%s-wal", path);
+    unlink(other);
+    snprintf(other, sizeof other, "%s-shm", path);
+    unlink(other);
+}
+
+/* Every row a write changes reaches the mirror (deletions as null); another journal that imports
+ * them holds the same plan, maintenance and fencing; a mirror that refuses undoes the write. */
+static void test_mirror_and_import(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/entropy-journal-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char a_path[64], b_path[64];
+    snprintf(a_path, sizeof a_path, "%s/a.db", dir);
+    snprintf(b_path, sizeof b_path, "%s/b.db", dir);
+    struct ent_model *m = load_instance(INSTANCE);
+    struct ent_plan plan;
+    load_plan(&plan, m, PLAN);
+    struct kept kept = {0};
+    struct ent_journal_mirror mirror = {keep, &kept};
+    struct ent_journal a, b;
+    struct ent_error err;
+    ent_error_init(&err);
+    int64_t round = -1;
+    assert_int_equal(ent_journal_open(&a, a_path, &err), 0);
+    a.mirror = &mirror;
+    assert_int_equal(ent_journal_round_begin(&a, &round, &err), 0);
+    assert_int_equal(ent_journal_plan(&a, round, m, &plan, &err), 0);
+    assert_int_equal(ent_journal_action(&a, round, 0, "running", "", &err), 0);
+    assert_int_equal(ent_journal_maintenance_start(&a, "rack1", true, "disks", &err), 0);
+    assert_int_equal(ent_journal_fencing_set(&a, "node-7", "fenced", "[\"vm-1\"]", "", false, &err),
+                     0);
+    assert_int_equal(ent_journal_fencing_set(&a, "node-8", "suspected", "[]", "", false, &err), 0);
+    assert_int_equal(ent_journal_fencing_forget(&a, "node-8", &err), 0);
+    kept.refuse = true; /* the mirror down: the write does not happen */
+    assert_int_not_equal(ent_journal_action(&a, round, 1, "running", "", &err), 0);
+    assert_non_null(strstr(err.msg, "mirror down"));
+    kept.refuse = false;
+    bool seen_null = false;
+    for (size_t i = 0; i < kept.n; i++)
+        if (strcmp(kept.keys[i], "fencing/node-8") == 0)
+            seen_null = strcmp(kept.values[i], "null") == 0;
+    assert_true(seen_null);
+
+    assert_int_equal(ent_journal_open(&b, b_path, &err), 0);
+    assert_int_equal(ent_journal_import(&b, (const char *const *)kept.keys,
+                                        (const char *const *)kept.values, kept.n, &err),
+                     0);
+    struct ent_journal_entry *e = NULL;
+    size_t n = 0;
+    assert_int_equal(ent_journal_unfinished(&b, &e, &n, &err), 0);
+    assert_int_equal(n, 2); /* action 0 running, action 1 pending (its start undone) */
+    assert_string_equal(e[0].state, "running");
+    assert_string_equal(e[1].state, "pending");
+    free(e);
+    struct ent_fencing *f = NULL;
+    assert_int_equal(ent_journal_fencing_list(&b, &f, &n, &err), 0);
+    assert_int_equal(n, 1);
+    assert_string_equal(f[0].node, "node-7");
+    ent_journal_fencing_free(f, n);
+    struct ent_maintenance *mt = NULL;
+    assert_int_equal(ent_journal_maintenance_list(&b, &mt, &n, &err), 0);
+    assert_int_equal(n, 1);
+    free(mt);
+    const char *bad_keys[] = {"users/1", "rounds/000000000001"};
+    const char *bad_values[] = {"{}", "{\"id; DROP\": 1}"};
+    for (size_t i = 0; i < 2; i++)
+        assert_int_not_equal(ent_journal_import(&b, &bad_keys[i], &bad_values[i], 1, &err), 0);
+    ent_journal_close(&a);
+    ent_journal_close(&b);
+    for (size_t i = 0; i < kept.n; i++) {
+        free(kept.keys[i]);
+        free(kept.values[i]);
+    }
+    ent_plan_release(&plan);
+    free_instance(m);
+    remove_journal(a_path);
+    remove_journal(b_path);
+    rmdir(dir);
+}
+
 static void test_not_a_journal(void **state)
 {
     (void)state;
@@ -227,6 +337,7 @@ int main(void)
         cmocka_unit_test(test_unfinished_actions_survive_a_reopen),
         cmocka_unit_test(test_history_and_an_older_journal),
         cmocka_unit_test(test_recommendations),
+        cmocka_unit_test(test_mirror_and_import),
         cmocka_unit_test(test_not_a_journal),
         cmocka_unit_test(test_damaged_or_unopenable_journal),
     };
