@@ -15,12 +15,15 @@
 /* What the recording driver saw. */
 static struct {
     pthread_mutex_t lock;
+    pthread_cond_t changed;
+    int meet; /* a migration waits (up to 2 s) until this many run, so that actions the executor
+               * runs together are seen together however slow the machine (0: no wait) */
     int running, max_running, max_on_n0;
     int on_n0;
     int seq;
     int started[16], ended[16]; /* sequence numbers, per VM index (vm-N) */
     char fail_vm[16];
-} rec = {.lock = PTHREAD_MUTEX_INITIALIZER};
+} rec = {.lock = PTHREAD_MUTEX_INITIALIZER, .changed = PTHREAD_COND_INITIALIZER};
 
 static int vm_index(const char *name)
 {
@@ -38,6 +41,11 @@ static int rec_perform(struct ent_driver *drv, struct ent_migration *mig, struct
         rec.max_running = rec.running;
     if (touches_n0 && ++rec.on_n0 > rec.max_on_n0)
         rec.max_on_n0 = rec.on_n0;
+    pthread_cond_broadcast(&rec.changed);
+    struct timespec until = ent_timespec_in(CLOCK_REALTIME, 2);
+    while (rec.running < rec.meet && pthread_cond_timedwait(&rec.changed, &rec.lock, &until) == 0)
+        ;
+    rec.meet = 0; /* met, or given up: the rest of the plan runs freely */
     pthread_mutex_unlock(&rec.lock);
     ent_sleep(0.03);
     pthread_mutex_lock(&rec.lock);
@@ -86,7 +94,7 @@ static struct fixture *setup(void)
 {
     memset(rec.started, 0, sizeof rec.started);
     memset(rec.ended, 0, sizeof rec.ended);
-    rec.seq = rec.running = rec.max_running = rec.max_on_n0 = rec.on_n0 = 0;
+    rec.seq = rec.running = rec.max_running = rec.max_on_n0 = rec.on_n0 = rec.meet = 0;
     rec.fail_vm[0] = '\0';
     ent_log_open(NULL, ENT_LOG_ERROR, NULL);
     ent_plugins_init();
@@ -144,6 +152,7 @@ static void test_dependencies_are_waited_for(void **state)
     (void)state;
     struct fixture *f = setup();
     chain(&f->plan);
+    rec.meet = 2; /* a0 and a2 may run together: they meet */
     struct ent_exec_result res;
     run(f, NULL, NULL, &res);
     assert_int_equal(res.done, 4);
