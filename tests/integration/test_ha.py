@@ -206,6 +206,40 @@ class Ha(unittest.TestCase):
         finally:
             db.close()
 
+    def test_a_leader_paused_mid_migration_on_the_lab_starts_nothing_once_let_go(self):
+        """The same lab: the leader stopped (SIGSTOP) while a live migration runs, beyond its
+        lease; the standby takes over (the VMs whose migration the stopped leader holds stay
+        locked to it); the old leader let go (SIGCONT) finishes what it had running, starts no
+        action (its journal), stands by, and the new leader consolidates; every VM runs once
+        throughout."""
+        self.lab_up(3, 3)
+        keys = {"monitor.source": "lab", "monitor.lab.dir": self.lab, "loop.period": "2",
+                "migration.bandwidth": "0.05"}
+        self.start("a", **keys)
+        self.wait_for("a leads", lambda: self.role("a") == "leader")
+        self.start("b", **keys)
+        self.wait_for("b stands by", lambda: self.role("b") == "standby")
+        self.wait_for("a migrates", lambda: self.running_action("a"), 120)
+        self.daemons["a"].send_signal(signal.SIGSTOP)
+        self.wait_for("b leads", lambda: self.role("b") == "leader")
+        self.wait_for("b runs rounds", lambda: self.rounds("b") >= 2)
+        self.assert_no_vm_lost_or_doubled(3)
+        resumed = time.time()
+        self.daemons["a"].send_signal(signal.SIGCONT)
+        self.wait_for("a stands by", lambda: self.role("a") == "standby")
+        for _ in range(900):  # a's migrations end; b consolidates the VMs they released
+            self.assert_no_vm_lost_or_doubled(3)
+            doc = self.status("b") or {}
+            if not self.running_action("a") and not self.running_action("b") and \
+                    (doc.get("cluster") or {}).get("active_nodes") == 1:
+                break
+            time.sleep(0.2)
+        self.assertEqual(self.started_after("a", resumed), 0)
+        self.assertEqual(self.role("b"), "leader")
+        self.assertEqual(self.status("b")["cluster"]["active_nodes"], 1)
+        for v in range(1, 4):
+            self.assertEqual(len(harness.lab_instances(self.lab, f"vm-{v}", running=True)), 1)
+
     def test_the_successor_finishes_the_plan_of_a_leader_killed_mid_migration(self):
         """Two daemons on one lab of real QEMU micro-VMs: the leader is killed with -9 while a
         live migration runs; the standby takes over, imports the journal the leader kept in etcd
