@@ -202,10 +202,16 @@ static void *run(void *arg)
     return NULL;
 }
 
+/* This daemon leads by its own count of its lease; called with the lock held. */
+static bool leading(const struct ent_ha *ha)
+{
+    return ha->leader && ha->lease && ent_now() < ha->lease_until;
+}
+
 bool ent_ha_leads(struct ent_ha *ha)
 {
     pthread_mutex_lock(&ha->lock);
-    bool leads = ha->leader && ha->lease && ent_now() < ha->lease_until;
+    bool leads = leading(ha);
     pthread_mutex_unlock(&ha->lock);
     return leads;
 }
@@ -218,50 +224,65 @@ long ent_ha_terms(struct ent_ha *ha)
     return terms;
 }
 
+/* The leader key's revision and the lease of the term this daemon leads, or an error when it
+ * does not lead. */
+static int term(struct ent_ha *ha, int64_t *rev, int64_t *lease, struct ent_error *err)
+{
+    pthread_mutex_lock(&ha->lock);
+    bool leads = leading(ha);
+    *rev = ha->leader_rev;
+    *lease = ha->lease;
+    pthread_mutex_unlock(&ha->lock);
+    return leads ? 0
+                 : ent_error(err, ENT_EINVALID, "ha: %s is not the leader (or its lease ran out)",
+                             ha->name);
+}
+
+/* The outcome of a transaction guarded by the leader key: etcd's error, or the leadership lost
+ * when the key was not this daemon's any more (nothing written). */
+static int guarded(struct ent_ha *ha, int rc, bool held, struct ent_error *err)
+{
+    if (rc)
+        return ent_error_prefix(err, "ha: etcd does not take the write: ");
+    if (held)
+        return 0;
+    lose(ha, "another daemon holds the leader key");
+    return ent_error(err, ENT_EINVALID, "ha: %s is no longer the leader (another holds the key)",
+                     ha->name);
+}
+
 int ent_ha_write(struct ent_ha *ha, const char *suffix, const char *value, bool with_lease,
                  struct ent_error *err)
 {
-    pthread_mutex_lock(&ha->lock);
-    bool leads = ha->leader && ha->lease && ent_now() < ha->lease_until;
-    int64_t rev = ha->leader_rev, lease = ha->lease;
-    pthread_mutex_unlock(&ha->lock);
-    if (!leads)
-        return ent_error(err, ENT_EINVALID, "ha: %s is not the leader (or its lease ran out)",
-                         ha->name);
+    int64_t rev, lease;
+    int rc = term(ha, &rev, &lease, err);
+    if (rc)
+        return rc;
     char *key = ent_strdup_printf("%s%s", ha->prefix, suffix);
     bool held = false;
     pthread_mutex_lock(&ha->etcd_lock);
-    int rc = ent_etcd_put_guarded(&ha->etcd, ha->leader_key, rev, key, value,
-                                  with_lease ? lease : 0, &held, err);
+    rc = ent_etcd_put_guarded(&ha->etcd, ha->leader_key, rev, key, value, with_lease ? lease : 0,
+                              &held, err);
     pthread_mutex_unlock(&ha->etcd_lock);
     ent_free(key);
-    if (rc)
-        return ent_error_prefix(err, "ha: etcd does not take the write: ");
-    if (!held) {
-        lose(ha, "another daemon holds the leader key");
-        return ent_error(err, ENT_EINVALID,
-                         "ha: %s is no longer the leader (another holds the key)", ha->name);
-    }
-    return 0;
+    return guarded(ha, rc, held, err);
 }
 
 int ent_ha_delete(struct ent_ha *ha, const char *from, const char *to, struct ent_error *err)
 {
-    pthread_mutex_lock(&ha->lock);
-    bool leads = ha->leader && ha->lease && ent_now() < ha->lease_until;
-    int64_t rev = ha->leader_rev;
-    pthread_mutex_unlock(&ha->lock);
-    if (!leads)
-        return ent_error(err, ENT_EINVALID, "ha: %s is not the leader", ha->name);
+    int64_t rev, lease;
+    int rc = term(ha, &rev, &lease, err);
+    if (rc)
+        return rc;
     char *f = ent_strdup_printf("%s%s", ha->prefix, from),
          *t = ent_strdup_printf("%s%s", ha->prefix, to);
     bool held = false;
     pthread_mutex_lock(&ha->etcd_lock);
-    int rc = ent_etcd_delete_guarded(&ha->etcd, ha->leader_key, rev, f, t, &held, err);
+    rc = ent_etcd_delete_guarded(&ha->etcd, ha->leader_key, rev, f, t, &held, err);
     pthread_mutex_unlock(&ha->etcd_lock);
     ent_free(f);
     ent_free(t);
-    return rc;
+    return guarded(ha, rc, held, err);
 }
 
 int ent_ha_read(struct ent_ha *ha, const char *suffix, int64_t since, struct ent_etcd_kv **kvs,
@@ -301,7 +322,7 @@ json_t *ent_ha_status(struct ent_ha *ha)
     const char *endpoint = ha->etcd.endpoints[ha->etcd.current]; /* the strings stay */
     pthread_mutex_unlock(&ha->etcd_lock);
     pthread_mutex_lock(&ha->lock);
-    bool leads = ha->leader && ha->lease && ent_now() < ha->lease_until;
+    bool leads = leading(ha);
     double left = ha->lease ? ha->lease_until + margin(ha->ttl) - ent_now() : 0;
     char id[32];
     snprintf(id, sizeof id, "%" PRIx64, (uint64_t)ha->lease);

@@ -115,11 +115,8 @@ class Ha(unittest.TestCase):
         self.assertRegex(started["what"], r"^migrateVM vm-")
 
     def started_after(self, name, t):
-        db = sqlite3.connect(f"file:{self.tmp}/{name}/journal.db?mode=ro", uri=True)
-        try:
-            return db.execute("SELECT count(*) FROM actions WHERE started >= ?", (t,)).fetchone()[0]
-        finally:
-            db.close()
+        return self.journal_rows(name, "SELECT count(*) FROM actions WHERE started >= ?",
+                                 (t,))[0][0]
 
     def test_a_paused_leader_starts_nothing_once_let_go(self):
         self.leader_and_standby()
@@ -199,6 +196,25 @@ class Ha(unittest.TestCase):
     def assert_no_vm_lost_or_doubled(self, vms):
         harness.assert_no_vm_lost_or_doubled(self, self.lab, vms)
 
+    def lab_leader_migrating(self):
+        """A lab of 3 nodes and 3 VMs with slow migrations, a leading and b standing by: the
+        action a has running once one runs."""
+        self.lab_up(3, 3)
+        self.leader_and_standby_with(**{"monitor.source": "lab", "monitor.lab.dir": self.lab,
+                                        "loop.period": "2", "migration.bandwidth": "0.05"})
+        return self.wait_for("a migrates", lambda: self.running_action("a"), 120)
+
+    def wait_consolidated_by_b(self, polls, also=lambda: True):
+        """Until b has the lab on one node and nothing running (and also() holds), every VM
+        checked to run at most once, and to run somewhere, at each look."""
+        for _ in range(polls):
+            self.assert_no_vm_lost_or_doubled(3)
+            doc = self.status("b") or {}
+            if (doc.get("cluster") or {}).get("active_nodes") == 1 and \
+                    not self.running_action("b") and also():
+                return
+            time.sleep(0.2)
+
     def journal_rows(self, name, sql, args=()):
         db = sqlite3.connect(f"file:{self.tmp}/{name}/journal.db?mode=ro", uri=True)
         try:
@@ -212,14 +228,7 @@ class Ha(unittest.TestCase):
         locked to it); the old leader let go (SIGCONT) finishes what it had running, starts no
         action (its journal), stands by, and the new leader consolidates; every VM runs once
         throughout."""
-        self.lab_up(3, 3)
-        keys = {"monitor.source": "lab", "monitor.lab.dir": self.lab, "loop.period": "2",
-                "migration.bandwidth": "0.05"}
-        self.start("a", **keys)
-        self.wait_for("a leads", lambda: self.role("a") == "leader")
-        self.start("b", **keys)
-        self.wait_for("b stands by", lambda: self.role("b") == "standby")
-        self.wait_for("a migrates", lambda: self.running_action("a"), 120)
+        self.lab_leader_migrating()
         self.daemons["a"].send_signal(signal.SIGSTOP)
         self.wait_for("b leads", lambda: self.role("b") == "leader")
         self.wait_for("b runs rounds", lambda: self.rounds("b") >= 2)
@@ -227,13 +236,8 @@ class Ha(unittest.TestCase):
         resumed = time.time()
         self.daemons["a"].send_signal(signal.SIGCONT)
         self.wait_for("a stands by", lambda: self.role("a") == "standby")
-        for _ in range(900):  # a's migrations end; b consolidates the VMs they released
-            self.assert_no_vm_lost_or_doubled(3)
-            doc = self.status("b") or {}
-            if not self.running_action("a") and not self.running_action("b") and \
-                    (doc.get("cluster") or {}).get("active_nodes") == 1:
-                break
-            time.sleep(0.2)
+        # a's migrations end; b consolidates the VMs they released
+        self.wait_consolidated_by_b(900, lambda: not self.running_action("a"))
         self.assertEqual(self.started_after("a", resumed), 0)
         self.assertEqual(self.role("b"), "leader")
         self.assertEqual(self.status("b")["cluster"]["active_nodes"], 1)
@@ -246,14 +250,7 @@ class Ha(unittest.TestCase):
         (the plan, the action running), reconciles it as after a crash (nothing replayed) and
         consolidates; every VM runs once throughout, and the migration the old leader started is
         never started again."""
-        self.lab_up(3, 3)
-        keys = {"monitor.source": "lab", "monitor.lab.dir": self.lab, "loop.period": "2",
-                "migration.bandwidth": "0.05"}
-        self.start("a", **keys)
-        self.wait_for("a leads", lambda: self.role("a") == "leader")
-        self.start("b", **keys)
-        self.wait_for("b stands by", lambda: self.role("b") == "standby")
-        action = self.wait_for("a migrates", lambda: self.running_action("a"), 120)
+        action = self.lab_leader_migrating()
         self.assert_no_vm_lost_or_doubled(3)
         self.daemons["a"].kill()
         (round_, idx, started) = self.journal_rows(
@@ -262,13 +259,7 @@ class Ha(unittest.TestCase):
         # b knows a's plan: the action a had running is in b's journal, from etcd
         self.wait_for("b imports a's plan", lambda: self.journal_rows(
             "b", "SELECT state FROM actions WHERE round = ? AND idx = ?", (round_, idx)))
-        for _ in range(600):
-            self.assert_no_vm_lost_or_doubled(3)
-            doc = self.status("b") or {}
-            if (doc.get("cluster") or {}).get("active_nodes") == 1 and \
-                    not self.running_action("b"):
-                break
-            time.sleep(0.2)
+        self.wait_consolidated_by_b(600)
         self.assertEqual(self.status("b")["cluster"]["active_nodes"], 1)
         for v in range(1, 4):
             self.assertEqual(len(harness.lab_instances(self.lab, f"vm-{v}", running=True)), 1)
