@@ -10,7 +10,8 @@
  *    already holds most of its memory (as packed when bins do not fit other nodes: mixed
  *    hardware), are kept when they need fewer nodes (or as many with less moved).
  * 5. The keep set (keepset.c): at that node count, the nodes where most VMs run stay and the
- *    others' VMs fill their room; the fewest moves.
+ *    others' VMs fill their room (by best fit, and node by node with the subsets that fill each
+ *    best: hole_fill.c); the fewest moves.
  * 6. Anytime: while a gap to the bound remains and time is left, fewer nodes by the keep set (on
  *    the largest nodes by the binding resource, or one node fewer of a type), else the search
  *    again with more effort.
@@ -36,19 +37,23 @@
 #define KEEP_SET_TYPES  16       /* hardware types that may give up a node */
 
 /* Adopts the keep set's answer when it is better; 1 when it was. */
-static int try_keep_set(struct ent_pack *p, const int32_t *base, const struct ent_keep_set *ks,
+static int try_keep_set(struct ent_pack *p, const int32_t *base, struct ent_keep_set *ks,
                         struct ent_solve_stats *st, double t0)
 {
-    struct ent_pack out;
-    struct ent_solve_stats alt = *st;
-    int better = ent__keep_set_candidate(p, base, ks, &out, &alt) && ent__solve_better(&alt, st);
-    if (better) {
-        ent__pack_adopt(p, &out);
-        *st = alt;
-        st->best_seconds = ent_now() - t0;
-        st->start = "keep-set";
+    int better = 0;
+    for (int fill = 0; fill < 2; fill++) { /* best fit, then the room filled node by node */
+        struct ent_pack out;
+        struct ent_solve_stats alt = *st;
+        ks->fill_holes = fill;
+        if (ent__keep_set_candidate(p, base, ks, &out, &alt) && ent__solve_better(&alt, st)) {
+            ent__pack_adopt(p, &out);
+            *st = alt;
+            st->best_seconds = ent_now() - t0;
+            st->start = fill ? "keep-set-fill" : "keep-set";
+            better = 1;
+        }
+        ent_pack_release(&out);
     }
-    ent_pack_release(&out);
     return better;
 }
 
@@ -308,7 +313,7 @@ static int consolidate(struct ent_pack *p, const struct ent_solve_options *opts,
     first_answer(&r);
     from_scratch(&r);
     /* D: at that node count, the nodes that keep the most VMs where they are. */
-    struct ent_keep_set ks = {r.bound.resource, -1, NULL, KEEP_SET_EFFORT, r.deadline};
+    struct ent_keep_set ks = {r.bound.resource, -1, NULL, KEEP_SET_EFFORT, r.deadline, false};
     if (ent_now() < r.deadline)
         try_keep_set(p, r.base, &ks, st, r.t0);
     st->times.keep_set = lap(&r);

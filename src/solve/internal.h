@@ -168,6 +168,7 @@ struct ent_keep_set {
     const uint8_t *shape; /* per node: counts toward its type's quota (NULL: best's active) */
     long effort;          /* steps allowed per VM to place (ejections included) */
     double deadline;      /* ent_now() time to give up at */
+    bool fill_holes;      /* the room filled node by node first (hole_fill.c), else best fit */
 };
 /* The fewest moves for best's node count (keepset.c): per hardware type as many nodes as best
  * uses (one fewer of drop's type), those where most VMs run now, every VM on them kept, the
@@ -176,6 +177,15 @@ struct ent_keep_set {
 int ent__keep_set_candidate(const struct ent_pack *best, const int32_t *base,
                             const struct ent_keep_set *ks, struct ent_pack *out,
                             struct ent_solve_stats *st);
+/* The room of the nodes with keep[node] set, filled one node at a time with the subset of
+ * vms[0..n) (unplaced, to run) that fills it best (hole_fill.c), the node with the most room in
+ * the binding resource first; then a few nodes at a time reopened (their VMs at home too) while VMs
+ * wait. Those left (VMs with rules of their own among them, and VMs of a reopened node that lost
+ * their place: vms has room for every VM of the model) are moved to the front of vms and counted
+ * in the return. Gives up at deadline (an ent_now() time), and at once when the VMs take
+ * too many distinct demands for its table. */
+size_t ent__fill_holes(struct ent_pack *p, const uint8_t *keep, int binding, int32_t *vms, size_t n,
+                       double deadline);
 /* packed's bins (the VMs it put on one node) moved onto the nodes that hold most of their memory
  * now, into out (a state with the running VMs unplaced): with typed, each bin onto a node of its
  * own capacity; with only, onto the nodes it marks. Returns 0 when some bin found no node. */

@@ -4,7 +4,9 @@
  * VMs run now; every VM on them stays. The VMs of the nodes left out go into the room that is
  * left, largest first, best fit. A VM that fits nowhere takes the room of smaller VMs on one of the
  * roomiest kept nodes (VMs that moved already first, then the fewest), and those go back in line,
- * within a budget of such steps. */
+ * within a budget of such steps. With fill_holes, the VMs not at home on the kept nodes wait too,
+ * and the room is first filled node by node with the subsets that fill it best (hole_fill.c);
+ * what is left goes by best fit. */
 #include "model/model.h"
 #include "solve/freeindex.h"
 #include "solve/internal.h"
@@ -272,7 +274,14 @@ int ent__keep_set_candidate(const struct ent_pack *best, const int32_t *base,
     if (ok) {
         ent_freeindex_init(&k.fi, out, ks->binding >= 0 ? ks->binding : 0, N_BUCKETS);
         for (size_t n = 0; n < out->n_nodes; n++) {
-            if (keep[n]) {
+            if (keep[n]) { /* with fill_holes, the VMs not at home there wait too: free to go */
+                for (uint32_t i = out->n_residents[n]; ks->fill_holes && i-- > 0;) {
+                    int32_t vm = out->residents[n][i];
+                    if (k.home[vm] != (int32_t)n && !ent_pack_pinned(out, vm)) {
+                        ent_pack_unplace(out, vm);
+                        push(&k, vm);
+                    }
+                }
                 ent_freeindex_add(&k.fi, (int32_t)n);
                 continue;
             }
@@ -281,6 +290,17 @@ int ent__keep_set_candidate(const struct ent_pack *best, const int32_t *base,
                 ent_pack_unplace(out, vm);
                 push(&k, vm);
             }
+        }
+        if (ks->fill_holes) { /* the room filled node by node; what is left by best fit */
+            size_t n = k.waiting;
+            memcpy(k.buffer, k.heap, n * sizeof *k.buffer);
+            k.waiting = 0;
+            n = ent__fill_holes(out, keep, ks->binding, k.buffer, n, ks->deadline);
+            for (size_t i = 0; i < n; i++)
+                push(&k, k.buffer[i]);
+            for (size_t node = 0; node < out->n_nodes; node++)
+                if (keep[node]) /* the room changed */
+                    ent_freeindex_update(&k.fi, (int32_t)node);
         }
         ok = place_waiting(&k, ks->effort, ks->deadline);
         ent_freeindex_release(&k.fi);
