@@ -5,7 +5,7 @@
  * repacks those arrivals into the same nodes (lns.c's repack). The step is kept when every VM
  * found a place, so each kept step saves a migration at least and never adds one; else everything
  * goes back where it was. Rounds over the nodes in a random order, with more helpers at each round,
- * until a round saves nothing or the deadline. */
+ * until three rounds in a row save nothing (at most FEWER_ROUNDS) or the deadline. */
 #include "model/model.h"
 #include "solve/internal.h"
 #include "solve/pack.h"
@@ -19,7 +19,7 @@
 #define MAX_BINS      24 /* the node, the nodes its VMs are on now, the roomiest */
 #define MAX_ITEMS     200
 #define ROOMIEST_POOL 64 /* helpers are drawn from this many of the roomiest nodes */
-#define FEWER_ROUNDS  6
+#define FEWER_ROUNDS  40
 #define REPACK_BUDGET 2000L
 
 struct fewer_moves {
@@ -166,7 +166,8 @@ void ent__fewer_moves(struct ent_pack *p, int binding, uint64_t seed, double dea
     f.in_bins = ent_calloc(p->n_nodes + 1, 1);
     /* Per round, the active nodes some VM left, in a random order. */
     struct shuffled *order = ent_malloc((p->n_nodes + 1) * sizeof *order);
-    for (size_t round = 0; round < FEWER_ROUNDS && ent_now() < deadline; round++) {
+    for (size_t round = 0, idle = 0; round < FEWER_ROUNDS && idle < 3 && ent_now() < deadline;
+         round++) {
         size_t n = 0;
         for (size_t node = 0; node < p->n_nodes; node++) {
             if (p->n_residents[node] == 0)
@@ -181,8 +182,7 @@ void ent__fewer_moves(struct ent_pack *p, int binding, uint64_t seed, double dea
         size_t saved = 0;
         for (size_t i = 0; i < n && ent_now() < deadline; i++)
             saved += (size_t)step(&f, order[i].node, 2 + 2 * round);
-        if (saved == 0)
-            break;
+        idle = saved == 0 ? idle + 1 : 0;
     }
     ent_free(order);
     ent_free(f.in_bins);
