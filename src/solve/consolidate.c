@@ -28,6 +28,7 @@
 #include "util/clock.h"
 #include "util/error.h"
 
+#include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,35 +36,53 @@
 #define EXACT_BUDGET    2000000L /* search nodes the exact search may visit */
 #define KEEP_SET_EFFORT 4L       /* steps per VM to place, at first */
 #define KEEP_SET_TYPES  16       /* hardware types that may give up a node */
+#define BEST_FIT_SHARE  4.0      /* the keep set's best fit: this many times the fill's time */
+#define BEST_FIT_LEAST  0.05     /* and at least these seconds */
 
-/* Adopts the keep set's answer when it is better; 1 when it was. */
+/* Adopts the keep set's answer when it is better; 1 when it was. The room filled node by node,
+ * ties to the VMs shaped like the room, else (when that leaves VMs without room) ties to the
+ * least use of the other resources; then best fit with ejections, given at most BEST_FIT_SHARE
+ * times the time the fills took (where they need long, on VMs of many sizes in nodes nearly full,
+ * best fit fails after seconds of ejections). */
 static int try_keep_set(struct ent_pack *p, const int32_t *base, struct ent_keep_set *ks,
                         struct ent_solve_stats *st, double t0)
 {
-    int better = 0;
-    for (int fill = 0; fill < 2; fill++) { /* best fit, then the room filled node by node */
+    static const enum ent_keep_fill fills[] = {ENT_KEEP_FILL_BY_SHAPE, ENT_KEEP_FILL_LEAST_OTHER,
+                                               ENT_KEEP_BEST_FIT};
+    int better = 0, filled = 0;
+    double deadline = ks->deadline, started = ent_now();
+    for (size_t i = 0; i < sizeof fills / sizeof *fills; i++) {
         struct ent_pack out;
         struct ent_solve_stats alt = *st;
-        ks->fill_holes = fill;
-        if (ent__keep_set_candidate(p, base, ks, &out, &alt) && ent__solve_better(&alt, st)) {
+        ks->fill = fills[i];
+        if (ks->fill == ENT_KEEP_FILL_LEAST_OTHER && filled)
+            continue;
+        if (ks->fill == ENT_KEEP_BEST_FIT) {
+            double budget = BEST_FIT_SHARE * (ent_now() - started);
+            ks->deadline = fmin(deadline, ent_now() + fmax(budget, BEST_FIT_LEAST));
+        }
+        int found = ent__keep_set_candidate(p, base, ks, &out, &alt);
+        filled |= found;
+        if (found && ent__solve_better(&alt, st)) {
             ent__pack_adopt(p, &out);
             *st = alt;
             st->best_seconds = ent_now() - t0;
-            st->start = fill ? "keep-set-fill" : "keep-set";
+            st->start = ks->fill == ENT_KEEP_BEST_FIT ? "keep-set" : "keep-set-fill";
             better = 1;
         }
         ent_pack_release(&out);
     }
+    ks->deadline = deadline;
     return better;
 }
 
 /* Fewer nodes by the keep set on the largest nodes: taken by the binding resource's capacity
- * until they cover the demand in every resource with a margin (1, 3, then 6 %). Returns 1 when
- * the count fell. */
+ * until they cover the demand in every resource with a margin, 6 % first, then 3, 1, 0.5 and
+ * 0.25 % while that works. Returns 1 when the count fell. */
 static int by_volume(struct ent_pack *p, const int32_t *base, struct ent_keep_set *ks,
                      struct ent_solve_stats *st, double t0)
 {
-    static const double margins[] = {0.01, 0.03, 0.06};
+    static const double margins[] = {0.06, 0.03, 0.01, 0.005, 0.0025};
     int32_t *order = NULL;
     int saved = p->order_res;
     p->order_res = ks->binding;
@@ -73,9 +92,9 @@ static int by_volume(struct ent_pack *p, const int32_t *base, struct ent_keep_se
     double *have = ent_calloc(p->n_res + 1, sizeof *have);
     uint8_t *shape = ent_calloc(p->n_nodes + 1, 1);
     ent_pack_total_demand(p, demand);
-    int64_t before = st->nodes_used;
     int fewer = 0;
-    for (size_t i = 0; i < 3 && !fewer && ent_now() < ks->deadline; i++) {
+    for (size_t i = 0; i < sizeof margins / sizeof *margins && ent_now() < ks->deadline; i++) {
+        int64_t before = st->nodes_used;
         memset(shape, 0, p->n_nodes + 1);
         memset(have, 0, (p->n_res + 1) * sizeof *have);
         int64_t count = 0;
@@ -91,11 +110,14 @@ static int by_volume(struct ent_pack *p, const int32_t *base, struct ent_keep_se
                 have[r] += (double)p->cap[(size_t)order[k] * p->n_res + r];
         }
         if (count >= before)
-            break; /* no fewer nodes cover the demand with this margin */
+            continue; /* no fewer nodes cover the demand with this margin */
         ks->shape = shape;
         ks->drop = -1;
-        fewer = try_keep_set(p, base, ks, st, t0) && st->nodes_used < before;
+        int fell = try_keep_set(p, base, ks, st, t0) && st->nodes_used < before;
         ks->shape = NULL;
+        if (!fell)
+            break; /* a smaller margin would be harder still */
+        fewer = 1;
     }
     ent_free(shape);
     ent_free(have);
@@ -313,7 +335,8 @@ static int consolidate(struct ent_pack *p, const struct ent_solve_options *opts,
     first_answer(&r);
     from_scratch(&r);
     /* D: at that node count, the nodes that keep the most VMs where they are. */
-    struct ent_keep_set ks = {r.bound.resource, -1, NULL, KEEP_SET_EFFORT, r.deadline, false};
+    struct ent_keep_set ks = {r.bound.resource, -1,         NULL,
+                              KEEP_SET_EFFORT,  r.deadline, ENT_KEEP_BEST_FIT};
     if (ent_now() < r.deadline)
         try_keep_set(p, r.base, &ks, st, r.t0);
     st->times.keep_set = lap(&r);

@@ -2,10 +2,13 @@
  * heuristic does (Gupta and Ho): the node with the most room in the binding resource first takes
  * the subset of the waiting VMs that leaves it the least room there while fitting in every other
  * resource. VMs alike (the same demands, no rule of their own) form a class; the subset is a
- * bounded knapsack over the binding resource's units by dynamic programming (ties: the least of
- * the other resources, as shares of the node's room). Then, while VMs wait, a few nodes at a time
- * (the roomiest and some at random) are emptied of their classed VMs, their own included, and
- * filled again, their own first: kept when less waits. On a cluster nearly full in one resource
+ * bounded knapsack over the binding resource's units by dynamic programming; among the subsets
+ * that fill as much, the one whose VMs are shaped most like the room (each VM's share of the
+ * node's room in every other resource set against its share in the binding one): a node short of
+ * memory takes VMs light in memory and leaves the heavy ones to nodes with memory to spare (the
+ * least memory first left 300 VMs without room on std-perf's nr6, the shape 60). Then, while VMs
+ * wait, a few nodes at a time (the roomiest and some at random) give back the VMs that arrived
+ * there and are filled again: kept when less waits. On a cluster nearly full in one resource
  * whose VMs take many sizes (BtrPlace's std-perf: 48 CPU demands, nodes filled to 99 %), best fit
  * largest first leaves the last VMs without a node and the room of the kept nodes in crumbs;
  * filling each node exactly keeps the small VMs for the nodes that need them. */
@@ -31,8 +34,8 @@
 
 struct classes {
     size_t n;
-    uint32_t *start;       /* CSR: the VMs of class c are vms[start[c] .. start[c] + left[c]) */
-    uint32_t *left, *size; /* waiting VMs first, then the placed ones */
+    uint32_t *start; /* CSR: the VMs of class c are vms[start[c] .. start[c] + left[c]) */
+    uint32_t *left;  /* the waiting ones first, then those placed */
     int32_t *vms;
     int64_t *units;    /* per class, its demand in the binding resource, in units */
     int32_t *class_of; /* per VM of the model: its class, -1 for none */
@@ -42,6 +45,7 @@ struct classes {
 struct fill {
     struct ent_pack *p;
     int binding;
+    bool by_shape;
     int64_t scale; /* demand units of the binding resource per DP unit */
     struct classes c;
     /* The table, for one node: per reachable sum, the others' use; per class and sum, VMs taken. */
@@ -56,10 +60,7 @@ static int cmp_demand(const void *a, const void *b, void *arg)
     int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
     int c = memcmp(p->dem + (size_t)y * p->n_res, p->dem + (size_t)x * p->n_res,
                    p->n_res * sizeof *p->dem);
-    if (c)
-        return c;
-    int px = p->target.vm_host[x] >= 0, py = p->target.vm_host[y] >= 0; /* waiting ones first */
-    return px != py ? px - py : (x > y) - (x < y);
+    return c ? c : (x > y) - (x < y);
 }
 
 /* Whether vm may join a class: needs some of the binding resource, may go anywhere. */
@@ -70,14 +71,12 @@ static bool classed(const struct fill *f, int32_t vm)
 }
 
 /* Classes of the waiting VMs that may go anywhere and need some of the binding resource, the
- * largest first (compared resource by resource); the others stay in rest. The VMs at home on the
- * kept nodes join their classes too, as placed: a node reopened may give them up. */
-static void classify(struct fill *f, const uint8_t *keep, const int32_t *vms, size_t n,
-                     int32_t *rest, size_t *n_rest)
+ * largest first (compared resource by resource); the others stay in rest. */
+static void classify(struct fill *f, const int32_t *vms, size_t n, int32_t *rest, size_t *n_rest)
 {
     struct ent_pack *p = f->p;
     struct classes *c = &f->c;
-    c->vms = ent_malloc((p->n_vms + 1) * sizeof *c->vms);
+    c->vms = ent_malloc((n + 1) * sizeof *c->vms);
     size_t m = 0;
     *n_rest = 0;
     for (size_t i = 0; i < n; i++) {
@@ -86,16 +85,9 @@ static void classify(struct fill *f, const uint8_t *keep, const int32_t *vms, si
         else
             rest[(*n_rest)++] = vms[i];
     }
-    for (size_t node = 0; node < p->n_nodes; node++)
-        for (uint32_t i = 0; keep[node] && i < p->n_residents[node]; i++) {
-            int32_t vm = p->residents[node][i];
-            if (ent_pack_home(p, vm) == (int32_t)node && classed(f, vm))
-                c->vms[m++] = vm;
-        }
     qsort_r(c->vms, m, sizeof *c->vms, cmp_demand, p);
     c->start = ent_malloc((m + 1) * sizeof *c->start);
     c->left = ent_malloc((m + 1) * sizeof *c->left);
-    c->size = ent_malloc((m + 1) * sizeof *c->size);
     c->units = ent_malloc((m + 1) * sizeof *c->units);
     c->class_of = ent_malloc((p->n_vms + 1) * sizeof *c->class_of);
     memset(c->class_of, 0xff, (p->n_vms + 1) * sizeof *c->class_of);
@@ -107,12 +99,10 @@ static void classify(struct fill *f, const uint8_t *keep, const int32_t *vms, si
                    p->n_res * sizeof *p->dem) != 0) {
             c->start[c->n] = (uint32_t)i;
             c->left[c->n] = 0;
-            c->size[c->n] = 0;
             int64_t d = p->dem[(size_t)c->vms[i] * p->n_res + (size_t)f->binding];
             c->units[c->n++] = (d + f->scale - 1) / f->scale; /* rounded up: what fits does */
         }
-        c->left[c->n - 1] += p->target.vm_host[c->vms[i]] < 0;
-        c->size[c->n - 1]++;
+        c->left[c->n - 1]++;
         c->class_of[c->vms[i]] = (int32_t)(c->n - 1);
         c->pos[c->vms[i]] = (uint32_t)i;
     }
@@ -123,7 +113,6 @@ static void classes_release(struct classes *c)
     ent_free(c->vms);
     ent_free(c->start);
     ent_free(c->left);
-    ent_free(c->size);
     ent_free(c->units);
     ent_free(c->class_of);
     ent_free(c->pos);
@@ -183,10 +172,17 @@ static int64_t knapsack(struct fill *f, int32_t node, int64_t room)
         if (f->c.left[k] == 0 || u > room)
             continue;
         const int64_t *dem = p->dem + (size_t)f->c.vms[f->c.start[k]] * nr;
-        double step = 0;
-        for (size_t r = 0; r < nr; r++)
-            if (r != b && dem[r] > 0)
-                step += cap[r] > used[r] ? (double)dem[r] / (double)(cap[r] - used[r]) : HUGE_VAL;
+        double step = 0; /* the VM's shares of the room, or how far its shape is from the room's */
+        for (size_t r = 0; r < nr; r++) {
+            if (r == b || dem[r] == 0)
+                continue;
+            if (cap[r] <= used[r]) {
+                step = HUGE_VAL;
+                break;
+            }
+            double left = (double)(cap[r] - used[r]), share = (double)dem[r] / left;
+            step += f->by_shape ? fabs(share - (double)dem[b] / (double)(cap[b] - used[b])) : share;
+        }
         for (int64_t s = u; s <= room; s++) {
             int64_t from = s - u;
             if (f->cost[from] == UNREACHED || take[from] >= f->c.left[k] ||
@@ -248,8 +244,8 @@ static int64_t room_of(const struct fill *f, int32_t node)
     return f->p->cap[at] - f->p->used[at];
 }
 
-/* The VMs of a class on the nodes of set (their own included) back among the waiting ones; with
- * log, where they were (returns how many). */
+/* The VMs of a class that arrived on the nodes of set back among the waiting ones; with log,
+ * where they were (returns how many). */
 static size_t clear_classed(struct fill *f, const int32_t *set, size_t n_set, int32_t *log_vm,
                             int32_t *log_node)
 {
@@ -257,7 +253,7 @@ static size_t clear_classed(struct fill *f, const int32_t *set, size_t n_set, in
     for (size_t i = 0; i < n_set; i++)
         for (uint32_t r = f->p->n_residents[set[i]]; r-- > 0;) {
             int32_t vm = f->p->residents[set[i]][r];
-            if (f->c.class_of[vm] < 0)
+            if (f->c.class_of[vm] < 0 || ent_pack_home(f->p, vm) == set[i]) /* its own stay */
                 continue;
             if (log_vm) {
                 log_vm[n] = vm;
@@ -266,18 +262,6 @@ static size_t clear_classed(struct fill *f, const int32_t *set, size_t n_set, in
             n++;
             ent_pack_unplace(f->p, vm);
             give_back(&f->c, vm);
-        }
-    return n;
-}
-
-/* How many VMs of a class run at home on the nodes of set. */
-static int64_t at_home(const struct fill *f, const int32_t *set, size_t n_set)
-{
-    int64_t n = 0;
-    for (size_t i = 0; i < n_set; i++)
-        for (uint32_t r = 0; r < f->p->n_residents[set[i]]; r++) {
-            int32_t vm = f->p->residents[set[i]][r];
-            n += f->c.class_of[vm] >= 0 && ent_pack_home(f->p, vm) == set[i];
         }
     return n;
 }
@@ -299,10 +283,10 @@ static void fill_set(struct fill *f, int32_t *set, size_t n_set)
     }
 }
 
-/* While VMs wait: a few of the roomiest kept nodes and a few at random give their VMs back (their
- * own too), and are filled again from them and the VMs waiting, their own first; kept when less
- * waits (or as much, with more VMs at home), else undone. A VM of its own that leaves a node is
- * a migration: each is paid for by room found for what waited. */
+/* While VMs wait: a few of the roomiest kept nodes and a few at random give back the VMs that
+ * arrived there, and are filled again from them and the VMs waiting; kept when less waits, else
+ * undone. Their own VMs stay: giving them up too found room more often but moved twice as many
+ * VMs on std-perf's li6. */
 static void reopen(struct fill *f, const int32_t *kept, size_t n_kept, double deadline)
 {
     struct ent_prng rng;
@@ -332,11 +316,10 @@ static void reopen(struct fill *f, const int32_t *kept, size_t n_kept, double de
             if (!known)
                 set[n_set++] = node;
         }
-        int64_t homes = at_home(f, set, n_set);
         size_t logged = clear_classed(f, set, n_set, log_vm, log_node);
         fill_set(f, set, n_set);
         int64_t now_left = waiting_units(f);
-        if (now_left < left || (now_left == left && at_home(f, set, n_set) > homes)) {
+        if (now_left < left) {
             left = now_left;
             stale = -1;
             continue;
@@ -364,8 +347,8 @@ static int cmp_room_desc(const void *a, const void *b)
     return (x->node > y->node) - (x->node < y->node);
 }
 
-size_t ent__fill_holes(struct ent_pack *p, const uint8_t *keep, int binding, int32_t *vms, size_t n,
-                       double deadline)
+size_t ent__fill_holes(struct ent_pack *p, const uint8_t *keep, int binding, bool by_shape,
+                       int32_t *vms, size_t n, double deadline)
 {
     if (binding < 0 || n == 0)
         return n;
@@ -379,12 +362,15 @@ size_t ent__fill_holes(struct ent_pack *p, const uint8_t *keep, int binding, int
         if (keep[node] && p->cap[i] > p->used[i])
             order[n_nodes++] = (struct room){p->cap[i] - p->used[i], (int32_t)node};
     }
-    struct fill f = {.p = p, .binding = binding, .scale = (most + MAX_UNITS - 1) / MAX_UNITS};
+    struct fill f = {.p = p,
+                     .binding = binding,
+                     .by_shape = by_shape,
+                     .scale = (most + MAX_UNITS - 1) / MAX_UNITS};
     if (f.scale < 1)
         f.scale = 1;
-    int32_t *rest = ent_malloc((p->n_vms + 1) * sizeof *rest); /* reopened nodes' own too */
+    int32_t *rest = ent_malloc((n + 1) * sizeof *rest);
     size_t n_rest;
-    classify(&f, keep, vms, n, rest, &n_rest);
+    classify(&f, vms, n, rest, &n_rest);
     double work = (double)f.c.n * (double)(most / f.scale + 1) * (double)n_nodes * (double)p->n_res;
     if (f.c.n == 0 || work > MAX_WORK || f.c.n > MAX_CLASSES) {
         classes_release(&f.c);
@@ -411,10 +397,10 @@ size_t ent__fill_holes(struct ent_pack *p, const uint8_t *keep, int binding, int
     for (size_t i = 0; i < n_kept; i++)
         kept[i] = order[i].node;
     reopen(&f, kept, n_kept, deadline);
-    ent_free(kept);
     for (size_t k = 0; k < f.c.n; k++)
         for (uint32_t i = 0; i < f.c.left[k]; i++)
             rest[n_rest++] = f.c.vms[f.c.start[k] + i];
+    ent_free(kept);
     memcpy(vms, rest, n_rest * sizeof *vms);
     ent_free(f.take);
     ent_free(f.other);

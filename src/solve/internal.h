@@ -162,13 +162,17 @@ int ent__scratch_candidate(const struct ent_model *m,
                            int (*pack)(struct ent_pack *, struct ent_error *), int mem,
                            int order_res, double deadline, struct ent_pack *out,
                            struct ent_solve_stats *st);
+/* How the keep set places the VMs of the nodes left out (keepset.c): best fit with ejections, or
+ * the room filled node by node (hole_fill.c), ties to the VMs shaped most like the room or to the
+ * least use of the other resources. */
+enum ent_keep_fill { ENT_KEEP_BEST_FIT, ENT_KEEP_FILL_BY_SHAPE, ENT_KEEP_FILL_LEAST_OTHER };
 struct ent_keep_set {
     int binding;  /* the resource the bound found tightest (-1: none) */
     int32_t drop; /* a node whose hardware type keeps one node fewer than best's; -1: none */
     const uint8_t *shape; /* per node: counts toward its type's quota (NULL: best's active) */
     long effort;          /* steps allowed per VM to place (ejections included) */
     double deadline;      /* ent_now() time to give up at */
-    bool fill_holes;      /* the room filled node by node first (hole_fill.c), else best fit */
+    enum ent_keep_fill fill;
 };
 /* The fewest moves for best's node count (keepset.c): per hardware type as many nodes as best
  * uses (one fewer of drop's type), those where most VMs run now, every VM on them kept, the
@@ -179,13 +183,13 @@ int ent__keep_set_candidate(const struct ent_pack *best, const int32_t *base,
                             struct ent_solve_stats *st);
 /* The room of the nodes with keep[node] set, filled one node at a time with the subset of
  * vms[0..n) (unplaced, to run) that fills it best (hole_fill.c), the node with the most room in
- * the binding resource first; then a few nodes at a time reopened (their VMs at home too) while VMs
- * wait. Those left (VMs with rules of their own among them, and VMs of a reopened node that lost
- * their place: vms has room for every VM of the model) are moved to the front of vms and counted
- * in the return. Gives up at deadline (an ent_now() time), and at once when the VMs take
- * too many distinct demands for its table. */
-size_t ent__fill_holes(struct ent_pack *p, const uint8_t *keep, int binding, int32_t *vms, size_t n,
-                       double deadline);
+ * the binding resource first (ties: with by_shape, the VMs shaped most like the room, else the
+ * least use of the other resources); then, while VMs wait, a few nodes at a time give back what
+ * arrived and are filled again. Those left (VMs with rules of their own among them) are moved to
+ * the front of vms and counted in the return. Gives up at deadline (an ent_now() time), and at
+ * once when the VMs take too many distinct demands for its table. */
+size_t ent__fill_holes(struct ent_pack *p, const uint8_t *keep, int binding, bool by_shape,
+                       int32_t *vms, size_t n, double deadline);
 /* packed's bins (the VMs it put on one node) moved onto the nodes that hold most of their memory
  * now, into out (a state with the running VMs unplaced): with typed, each bin onto a node of its
  * own capacity; with only, onto the nodes it marks. Returns 0 when some bin found no node. */

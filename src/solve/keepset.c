@@ -4,7 +4,7 @@
  * VMs run now; every VM on them stays. The VMs of the nodes left out go into the room that is
  * left, largest first, best fit. A VM that fits nowhere takes the room of smaller VMs on one of the
  * roomiest kept nodes (VMs that moved already first, then the fewest), and those go back in line,
- * within a budget of such steps. With fill_holes, the VMs not at home on the kept nodes wait too,
+ * within a budget of such steps. When filling, the VMs not at home on the kept nodes wait too,
  * and the room is first filled node by node with the subsets that fill it best (hole_fill.c);
  * what is left goes by best fit. */
 #include "model/model.h"
@@ -274,8 +274,8 @@ int ent__keep_set_candidate(const struct ent_pack *best, const int32_t *base,
     if (ok) {
         ent_freeindex_init(&k.fi, out, ks->binding >= 0 ? ks->binding : 0, N_BUCKETS);
         for (size_t n = 0; n < out->n_nodes; n++) {
-            if (keep[n]) { /* with fill_holes, the VMs not at home there wait too: free to go */
-                for (uint32_t i = out->n_residents[n]; ks->fill_holes && i-- > 0;) {
+            if (keep[n]) { /* filling, the VMs not at home there wait too: free to go */
+                for (uint32_t i = out->n_residents[n]; ks->fill != ENT_KEEP_BEST_FIT && i-- > 0;) {
                     int32_t vm = out->residents[n][i];
                     if (k.home[vm] != (int32_t)n && !ent_pack_pinned(out, vm)) {
                         ent_pack_unplace(out, vm);
@@ -291,11 +291,13 @@ int ent__keep_set_candidate(const struct ent_pack *best, const int32_t *base,
                 push(&k, vm);
             }
         }
-        if (ks->fill_holes) { /* the room filled node by node; what is left by best fit */
+        if (ks->fill !=
+            ENT_KEEP_BEST_FIT) { /* the room filled node by node; what is left by best fit */
             size_t n = k.waiting;
             memcpy(k.buffer, k.heap, n * sizeof *k.buffer);
             k.waiting = 0;
-            n = ent__fill_holes(out, keep, ks->binding, k.buffer, n, ks->deadline);
+            n = ent__fill_holes(out, keep, ks->binding, ks->fill == ENT_KEEP_FILL_BY_SHAPE,
+                                k.buffer, n, ks->deadline);
             for (size_t i = 0; i < n; i++)
                 push(&k, k.buffer[i]);
             for (size_t node = 0; node < out->n_nodes; node++)
@@ -304,8 +306,8 @@ int ent__keep_set_candidate(const struct ent_pack *best, const int32_t *base,
         }
         ok = place_waiting(&k, ks->effort, ks->deadline);
         ent_freeindex_release(&k.fi);
-        if (!ok && ks->drop < 0 &&
-            !ks->shape) { /* best's bins onto the nodes chosen: the same types, they fit */
+        if (!ok && ks->drop < 0 && !ks->shape &&
+            ks->fill == ENT_KEEP_BEST_FIT) { /* best's bins onto the nodes chosen: they fit */
             ent__clear_running(out);
             ok = ent__relabel(m, best, out, ent_model_memory_resource(m), true, keep);
         }
