@@ -27,6 +27,9 @@ TTL = 2
 class Ha(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="entropy-ha-test-")
+        # cleanups run after tearDown, the last registered first: the lab goes down (lab_up)
+        # while its directory, with the pid files of its QEMUs, is still there
+        self.addCleanup(shutil.rmtree, self.tmp, ignore_errors=True)
         self.etcd = EtcdCluster(self.tmp)
         self.daemons = {}
 
@@ -41,7 +44,6 @@ class Ha(unittest.TestCase):
             for report in ("Sanitizer", "runtime error"):
                 self.assertNotIn(report, err)
         self.etcd.stop()
-        shutil.rmtree(self.tmp, ignore_errors=True)
 
     def config(self, name, **keys):
         d = os.path.join(self.tmp, name)
