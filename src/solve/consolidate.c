@@ -36,7 +36,7 @@
 #define EXACT_BUDGET    2000000L /* search nodes the exact search may visit */
 #define KEEP_SET_EFFORT 4L       /* steps per VM to place, at first */
 #define KEEP_SET_TYPES  16       /* hardware types that may give up a node */
-#define BEST_FIT_SHARE  4.0      /* the keep set's best fit: this many times the fill's time */
+#define BEST_FIT_SHARE  1.0      /* the keep set's best fit: this many times the fill's time */
 #define BEST_FIT_LEAST  0.05     /* and at least these seconds */
 
 /* Adopts the keep set's answer when it is better; 1 when it was. The room filled node by node,
@@ -277,12 +277,15 @@ static void anytime(struct run *r, struct ent_keep_set *ks)
 {
     struct ent_pack *p = r->p;
     struct ent_solve_stats *st = r->st;
+    bool keep_set_fell = false; /* at the last level: the keep set goes on while it does */
     for (int level = 1; !st->proven && st->nodes_used > r->bound.nodes && ent_now() < r->deadline &&
                         (r->opts->max_levels == 0 || level <= r->opts->max_levels);
          level++) {
         ks->effort = KEEP_SET_EFFORT << (level < 4 ? level : 4);
-        if (level <= 4 &&
-            (by_volume(p, r->base, ks, st, r->t0) || fewer_by_keep_set(p, r->base, ks, st, r->t0)))
+        keep_set_fell =
+            (level <= 4 || keep_set_fell) &&
+            (by_volume(p, r->base, ks, st, r->t0) || fewer_by_keep_set(p, r->base, ks, st, r->t0));
+        if (keep_set_fell)
             continue;
         ent__engine_release(&r->e);
         ent__engine_init(&r->e, p, r->opts->seed + (uint64_t)level, r->bound.resource);
