@@ -77,12 +77,13 @@ static int try_keep_set(struct ent_pack *p, const int32_t *base, struct ent_keep
 }
 
 /* Fewer nodes by the keep set on the largest nodes: taken by the binding resource's capacity
- * until they cover the demand in every resource with a margin, 6 % first, then 3, 1, 0.5 and
- * 0.25 % while that works. Returns 1 when the count fell. */
+ * until they cover the demand in every resource with a margin, 6 % first, then 3, 1, 0.5, 0.25 %
+ * and none (the bound itself, where room gathered from crumbs reaches it) while that works.
+ * Returns 1 when the count fell. */
 static int by_volume(struct ent_pack *p, const int32_t *base, struct ent_keep_set *ks,
                      struct ent_solve_stats *st, double t0)
 {
-    static const double margins[] = {0.06, 0.03, 0.01, 0.005, 0.0025};
+    static const double margins[] = {0.06, 0.03, 0.01, 0.005, 0.0025, 0};
     int32_t *order = NULL;
     int saved = p->order_res;
     p->order_res = ks->binding;

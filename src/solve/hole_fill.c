@@ -8,7 +8,8 @@
  * memory takes VMs light in memory and leaves the heavy ones to nodes with memory to spare (the
  * least memory first left 300 VMs without room on std-perf's nr6, the shape 60). Then, while VMs
  * wait, a few nodes at a time (the roomiest and some at random) give back the VMs that arrived
- * there and are filled again: kept when less waits. On a cluster nearly full in one resource
+ * there and are filled again: kept when less waits; then room is gathered from the crumbs left
+ * for each VM still waiting (gather.c). On a cluster nearly full in one resource
  * whose VMs take many sizes (BtrPlace's std-perf: 48 CPU demands, nodes filled to 99 %), best fit
  * largest first leaves the last VMs without a node and the room of the kept nodes in crumbs;
  * filling each node exactly keeps the small VMs for the nodes that need them. */
@@ -397,6 +398,12 @@ size_t ent__fill_holes(struct ent_pack *p, const uint8_t *keep, int binding, boo
     for (size_t i = 0; i < n_kept; i++)
         kept[i] = order[i].node;
     reopen(&f, kept, n_kept, deadline);
+    for (size_t k = 0; k < f.c.n; k++) /* crumbs of room gathered for what still waits */
+        for (uint32_t i = f.c.left[k]; i-- > 0 && ent_now() < deadline;) {
+            int32_t vm = f.c.vms[f.c.start[k] + i];
+            if (ent__gather_room(p, keep, vm, deadline) >= 0)
+                take_vm(&f.c, vm);
+        }
     for (size_t k = 0; k < f.c.n; k++)
         for (uint32_t i = 0; i < f.c.left[k]; i++)
             rest[n_rest++] = f.c.vms[f.c.start[k] + i];
