@@ -80,7 +80,8 @@ stop() {
     done
     # what the daemon said as it stopped: the cluster coherent, or migrations still in flight
     local said
-    said=$(grep 'daemon: stop' "$log" | tail -n 1 | sed 's/.*daemon: stop/stop/' | cut -c 1-240)
+    said=$({ grep 'daemon: stop' "$log" 2>/dev/null || true; } | tail -n 1 | sed 's/.*daemon: stop/stop/' |
+        cut -c 1-240) # none when the daemon died without a word (then: see the log)
     case $said in
     *"the cluster is coherent"*) echo "entropy: stopped; the cluster is coherent ($said)" ;;
     *) echo "entropy: stopped; ${said:-see $log}" ;;

@@ -13,11 +13,12 @@
 
 #include <getopt.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static volatile sig_atomic_t stop_requested;
+static atomic_int stop_requested;
 
 static void on_signal(int sig)
 {

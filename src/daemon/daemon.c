@@ -26,7 +26,10 @@
 #include <sys/file.h>
 #include <unistd.h>
 
-static volatile sig_atomic_t stop_requested, hup_requested;
+/* Set by the signal handlers, which may run on any thread (the status thread's accept took
+ * SIGTERM under TSan): atomic, lock-free so that a handler may store to them. */
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2, "the signal flags must be lock-free atomics");
+static atomic_int stop_requested, hup_requested;
 static atomic_bool paused;       /* by the API: rounds wait until it is let go */
 static atomic_bool dry_run_next; /* by the API: the next round executes nothing */
 

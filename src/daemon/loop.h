@@ -8,7 +8,7 @@
 #include "plan/planner.h"
 #include "solve/solve.h"
 
-#include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -47,7 +47,7 @@ struct ent_loop {
     bool dry_run_once;            /* the same for this round only (the API's dry run) */
     bool recommend;               /* loop.mode = recommend: a plan waits for approval */
     double approval_wait;         /* how long, from the round's start (loop.period) */
-    volatile sig_atomic_t *stop;
+    atomic_int *stop;
     long round;
     bool monitor_only;           /* objective none: snapshot and log, decide nothing */
     struct ent_journal *journal; /* may be NULL: rounds, plans, actions recorded */

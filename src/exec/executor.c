@@ -249,7 +249,7 @@ static void start_one(struct run *r, const struct ent_exec_deps *d, int *busy, s
 
 void ent_execute_plan(const struct ent_model *m, const struct ent_plan *plan,
                       struct ent_driver_set *drivers, const struct ent_exec_options *opts,
-                      volatile sig_atomic_t *stop, struct ent_exec_result *res)
+                      atomic_int *stop, struct ent_exec_result *res)
 {
     memset(res, 0, sizeof *res);
     res->len = plan->len;

@@ -3,7 +3,7 @@
 #define ENT_EXEC_EXECUTOR_H
 
 #include <jansson.h>
-#include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -73,7 +73,7 @@ const char *ent_action_status_name(enum ent_action_status s);
  */
 void ent_execute_plan(const struct ent_model *m, const struct ent_plan *plan,
                       struct ent_driver_set *drivers, const struct ent_exec_options *opts,
-                      volatile sig_atomic_t *stop, struct ent_exec_result *res);
+                      atomic_int *stop, struct ent_exec_result *res);
 void ent_exec_result_release(struct ent_exec_result *res);
 
 /* The outcome as JSON: counts, figures and every action with its status (exec/report.c). */

@@ -23,6 +23,14 @@ import harness  # noqa: E402
 ENTROPY = None
 BASE = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 LOOP = os.path.join(BASE, "bin", "controlLoop.sh")
+DAEMON_OUT = os.path.join(BASE, "logs", "daemon.out")  # the daemons' stderr (controlLoop.sh)
+
+
+def daemon_out_size():
+    try:
+        return os.path.getsize(DAEMON_OUT)
+    except FileNotFoundError:
+        return 0
 
 
 class Daemon(unittest.TestCase):
@@ -36,15 +44,23 @@ class Daemon(unittest.TestCase):
         self.env = dict(os.environ, ENTROPY_CONFIG=self.config, ENTROPY_PID_FILE=self.pid_file,
                         ENTROPY_BIN=ENTROPY)
         self.lab = None
+        self.out_seen = daemon_out_size()
 
     def tearDown(self):
         self.loop("stop", check=None)
+        said = ""  # what this test's daemons wrote to stderr: ASan, UBSan, TSan reports
+        if os.path.exists(DAEMON_OUT):
+            with open(DAEMON_OUT, errors="replace") as f:
+                f.seek(self.out_seen)
+                said = f.read()
         if self.lab:
             subprocess.run([ENTROPY, "lab", "down", "--dir", self.lab], capture_output=True)
         if os.environ.get("KEEP"):
             print("kept", self.tmp)
         else:
             shutil.rmtree(self.tmp, ignore_errors=True)
+        for report in ("Sanitizer", "runtime error"):
+            self.assertNotIn(report, said)
 
     def write_config(self, **keys):
         base = {"daemon.log": self.log, "daemon.journal": self.journal,

@@ -139,7 +139,7 @@ static void chain(struct ent_plan *plan)
     migration(plan, 2, 2, 3, 10, 15);
 }
 
-static void run(struct fixture *f, const struct ent_exec_options *o, volatile sig_atomic_t *stop,
+static void run(struct fixture *f, const struct ent_exec_options *o, atomic_int *stop,
                 struct ent_exec_result *res)
 {
     struct ent_exec_options defaults;
@@ -196,7 +196,7 @@ static void test_stop_starts_nothing(void **state)
     (void)state;
     struct fixture *f = setup();
     chain(&f->plan);
-    volatile sig_atomic_t stop = 1;
+    atomic_int stop = 1;
     struct ent_exec_result res;
     run(f, NULL, &stop, &res);
     assert_int_equal(res.not_started, 4);

@@ -260,7 +260,7 @@ static void test_stop_flag_starts_nothing(void **state)
 {
     (void)state;
     struct fixture *f = setup(0);
-    volatile sig_atomic_t stop = 1;
+    atomic_int stop = 1;
     struct ent_loop loop = {.monitor = &f->mon, .drivers = &f->drivers, .stop = &stop};
     ent_solve_options_init(&loop.solve);
     ent_plan_options_init(&loop.plan);
