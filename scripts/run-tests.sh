@@ -126,6 +126,7 @@ step "fuzz lab state files (${FUZZ_SECONDS}s)" fuzz lab
 step "fuzz QMP client replies (${FUZZ_SECONDS}s)" fuzz qmp
 step "fuzz VM definitions, Xen and libvirt (${FUZZ_SECONDS}s)" fuzz definition
 step "fuzz trace CSV reader (${FUZZ_SECONDS}s)" fuzz trace
+step "fuzz etcd range answers and the HA journal import (${FUZZ_SECONDS}s)" fuzz etcd
 
 step "Debian package: dpkg-buildpackage, lintian, install, run without systemd, purge" \
     tests/package/test_package.sh

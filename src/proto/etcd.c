@@ -244,6 +244,22 @@ static void read_kvs(const json_t *range, struct ent_etcd_kv **out, size_t *n)
     }
 }
 
+int ent_etcd_read_range(const char *text, size_t len, struct ent_etcd_kv **out, size_t *n,
+                        int64_t *revision, struct ent_error *err)
+{
+    json_error_t jerr;
+    json_t *a = json_loadb(text, len, 0, &jerr);
+    if (!json_is_object(a)) {
+        json_decref(a);
+        return ent_error(err, ENT_EPARSE, "etcd range answer: not a JSON object");
+    }
+    read_kvs(a, out, n);
+    if (revision)
+        *revision = number(json_object_get(a, "header"), "revision");
+    json_decref(a);
+    return 0;
+}
+
 /* The end of the range of keys that start with key: key with its last byte one higher. */
 static char *prefix_end(const char *key)
 {

@@ -50,6 +50,11 @@ ENT_MUST_USE int ent_etcd_range(struct ent_etcd *e, const char *key, bool prefix
                                 struct ent_etcd_kv **out, size_t *n, int64_t *revision,
                                 struct ent_error *err);
 
+/* A range answer's text (what ent_etcd_range reads): its keys (a key or value that is not base64
+ * text is left out) and the store's revision. ENT_EPARSE when it is not a JSON object. */
+ENT_MUST_USE int ent_etcd_read_range(const char *text, size_t len, struct ent_etcd_kv **out,
+                                     size_t *n, int64_t *revision, struct ent_error *err);
+
 /* Creates key = value bound to lease when no such key exists (a transaction comparing its
  * create revision with 0). *created says whether this call did; either way *holder is the key
  * as it is now (ent_etcd_kv_clear frees its strings). */
