@@ -3,6 +3,7 @@
 #include "exec/internal.h"
 
 #include "util/alloc.h"
+#include "util/names.h"
 #include "util/str.h"
 
 #include <inttypes.h>
@@ -169,7 +170,7 @@ static bool bind_json(sqlite3_stmt *st, int i, const json_t *v)
 }
 
 /* The row of key replaced by value (a JSON object of the table's columns). */
-static int import_row(struct ent_journal *j, int t, const char *key, const char *value,
+static int import_row(struct ent_journal *j, int t, const char *shown, const char *value,
                       struct ent_error *err)
 {
     json_error_t jerr;
@@ -177,11 +178,14 @@ static int import_row(struct ent_journal *j, int t, const char *key, const char 
     struct ent_str cols = ENT_STR_INIT, marks = ENT_STR_INIT;
     const char *name;
     json_t *v;
-    int rc = json_is_object(row) ? 0 : ent_error(err, ENT_EPARSE, "%s: not a JSON object", key);
+    int rc = json_is_object(row) ? 0 : ent_error(err, ENT_EPARSE, "%s: not a JSON object", shown);
     json_object_foreach(row, name, v)
     {
         if (strspn(name, "abcdefghijklmnopqrstuvwxyz_") != strlen(name) || !*name) {
-            rc = ent_error(err, ENT_EINVALID, "%s: \"%.40s\" is no column", key, name);
+            struct ent_str quoted = ENT_STR_INIT;
+            rc = ent_error(err, ENT_EINVALID, "%s: \"%s\" is no column", shown,
+                           ent_name_quote(name, &quoted));
+            ent_str_release(&quoted);
             break;
         }
         ent_str_addf(&cols, "%s%s", cols.len ? ", " : "", name);
@@ -191,15 +195,15 @@ static int import_row(struct ent_journal *j, int t, const char *key, const char 
                                   ent_str_cstr(&cols), ent_str_cstr(&marks));
     sqlite3_stmt *st = NULL;
     if (!rc && sqlite3_prepare_v2(j->db, sql, -1, &st, NULL) != SQLITE_OK)
-        rc = ent_error(err, ENT_EINVALID, "%s: %s", key, sqlite3_errmsg(j->db));
+        rc = ent_error(err, ENT_EINVALID, "%s: %s", shown, sqlite3_errmsg(j->db));
     int i = 1;
     json_object_foreach(row, name, v)
     {
         if (rc || !bind_json(st, i++, v))
-            rc = rc ? rc : ent_error(err, ENT_EINVALID, "%s: column %s: not a value", key, name);
+            rc = rc ? rc : ent_error(err, ENT_EINVALID, "%s: column %s: not a value", shown, name);
     }
     if (!rc && sqlite3_step(st) != SQLITE_DONE)
-        rc = ent_error(err, ENT_EINVALID, "%s: %s", key, sqlite3_errmsg(j->db));
+        rc = ent_error(err, ENT_EINVALID, "%s: %s", shown, sqlite3_errmsg(j->db));
     sqlite3_finalize(st);
     ent_free(sql);
     ent_str_release(&cols);
@@ -208,8 +212,9 @@ static int import_row(struct ent_journal *j, int t, const char *key, const char 
     return rc;
 }
 
-/* The row of key deleted: its key columns from the key's parts. */
-static int delete_row(struct ent_journal *j, int t, const char *key, struct ent_error *err)
+/* The row of key deleted: its key columns from the key's parts (shown: key as messages show it). */
+static int delete_row(struct ent_journal *j, int t, const char *key, const char *shown,
+                      struct ent_error *err)
 {
     char *copy = ent_strdup(key), *save = NULL;
     strtok_r(copy, "/", &save);
@@ -223,9 +228,9 @@ static int delete_row(struct ent_journal *j, int t, const char *key, struct ent_
     char *sql = ent_strdup_printf("DELETE FROM %s WHERE %s", tables[t].table, ent_str_cstr(&where));
     sqlite3_stmt *st = NULL;
     if (!part[tables[t].n_key - 1])
-        rc = ent_error(err, ENT_EINVALID, "%s: a key without its parts", key);
+        rc = ent_error(err, ENT_EINVALID, "%s: a key without its parts", shown);
     else if (sqlite3_prepare_v2(j->db, sql, -1, &st, NULL) != SQLITE_OK)
-        rc = ent_error(err, ENT_EIO, "%s: %s", key, sqlite3_errmsg(j->db));
+        rc = ent_error(err, ENT_EIO, "%s: %s", shown, sqlite3_errmsg(j->db));
     for (int k = 0; !rc && k < tables[t].n_key; k++) {
         char *end = NULL;
         long long n = strtoll(part[k], &end, 10);
@@ -236,7 +241,7 @@ static int delete_row(struct ent_journal *j, int t, const char *key, struct ent_
             sqlite3_bind_text(st, k + 1, part[k], -1, SQLITE_TRANSIENT);
     }
     if (!rc && sqlite3_step(st) != SQLITE_DONE)
-        rc = ent_error(err, ENT_EIO, "%s: %s", key, sqlite3_errmsg(j->db));
+        rc = ent_error(err, ENT_EIO, "%s: %s", shown, sqlite3_errmsg(j->db));
     sqlite3_finalize(st);
     ent_free(sql);
     ent_str_release(&where);
@@ -250,14 +255,17 @@ int ent_journal_import(struct ent_journal *j, const char *const *keys, const cha
     if (sqlite3_exec(j->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
         return ent_error(err, ENT_EIO, "journal %s: %s", j->path, sqlite3_errmsg(j->db));
     int rc = 0;
-    for (size_t i = 0; !rc && i < n; i++) {
+    for (size_t i = 0; !rc && i < n; i++) { /* keys come from etcd: quoted in messages */
+        struct ent_str quoted = ENT_STR_INIT;
+        const char *shown = ent_name_quote(keys[i], &quoted);
         int t = table_of_key(keys[i]);
         if (t < 0)
-            rc = ent_error(err, ENT_EINVALID, "%.100s: not a journal table's key", keys[i]);
+            rc = ent_error(err, ENT_EINVALID, "%s: not a journal table's key", shown);
         else if (strcmp(values[i], "null") == 0)
-            rc = delete_row(j, t, keys[i], err);
+            rc = delete_row(j, t, keys[i], shown, err);
         else
-            rc = import_row(j, t, keys[i], values[i], err);
+            rc = import_row(j, t, shown, values[i], err);
+        ent_str_release(&quoted);
     }
     if (rc || sqlite3_exec(j->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
         sqlite3_exec(j->db, "ROLLBACK", NULL, NULL, NULL);

@@ -250,10 +250,14 @@ static void test_mirror_and_import(void **state)
     assert_int_equal(ent_journal_maintenance_list(&b, &mt, &n, &err), 0);
     assert_int_equal(n, 1);
     free(mt);
-    const char *bad_keys[] = {"users/1", "rounds/000000000001"};
-    const char *bad_values[] = {"{}", "{\"id; DROP\": 1}"};
-    for (size_t i = 0; i < 2; i++)
+    const char *bad_keys[] = {"users/1", "rounds/000000000001", "users\n2026 forged line",
+                              "rounds/000000000002"};
+    const char *bad_values[] = {"{}", "{\"id; DROP\": 1}", "{}", "{\"state\\nforged\": 1}"};
+    for (size_t i = 0; i < 4; i++) { /* refused, naming the key and the column quoted */
         assert_int_not_equal(ent_journal_import(&b, &bad_keys[i], &bad_values[i], 1, &err), 0);
+        assert_null(strchr(err.msg, '\n'));
+    }
+    assert_non_null(strstr(err.msg, "state\\x0aforged"));
     ent_journal_close(&a);
     ent_journal_close(&b);
     for (size_t i = 0; i < kept.n; i++) {
