@@ -244,6 +244,15 @@ static void read_kvs(const json_t *range, struct ent_etcd_kv **out, size_t *n)
     }
 }
 
+/* A range answer (released here): its kvs and, when asked, the store's revision. */
+static void read_range(json_t *a, struct ent_etcd_kv **out, size_t *n, int64_t *revision)
+{
+    read_kvs(a, out, n);
+    if (revision)
+        *revision = number(json_object_get(a, "header"), "revision");
+    json_decref(a);
+}
+
 int ent_etcd_read_range(const char *text, size_t len, struct ent_etcd_kv **out, size_t *n,
                         int64_t *revision, struct ent_error *err)
 {
@@ -253,10 +262,7 @@ int ent_etcd_read_range(const char *text, size_t len, struct ent_etcd_kv **out, 
         json_decref(a);
         return ent_error(err, ENT_EPARSE, "etcd range answer: not a JSON object");
     }
-    read_kvs(a, out, n);
-    if (revision)
-        *revision = number(json_object_get(a, "header"), "revision");
-    json_decref(a);
+    read_range(a, out, n, revision);
     return 0;
 }
 
@@ -292,10 +298,7 @@ int ent_etcd_range(struct ent_etcd *e, const char *key, bool prefix, int64_t sin
     int rc = call(e, "/v3/kv/range", req, &a, err);
     if (rc)
         return rc;
-    read_kvs(a, out, n);
-    if (revision)
-        *revision = number(json_object_get(a, "header"), "revision");
-    json_decref(a);
+    read_range(a, out, n, revision);
     return 0;
 }
 

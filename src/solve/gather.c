@@ -4,8 +4,9 @@
  * CPU units waiting, 199 units of room over 117 nodes). A target node takes room from the others
  * by swaps: a VM that arrived on the target goes to another node with room and a smaller VM that
  * arrived there comes back (or none), so the other node's crumb moves to the target; the swap that
- * leaves the target the least short of the waiting VM's demand first, until it fits. VMs back on
- * their own node, or with rules of their own, never move here: no migration is added. */
+ * leaves the target the least short of the waiting VM's demand first, until it fits. Only VMs
+ * that arrived are swapped while that helps (no migration is added); a VM on its own node moves
+ * only when no such swap does; VMs with rules of their own never move here. */
 #include "solve/internal.h"
 #include "solve/pack.h"
 #include "util/alloc.h"
@@ -50,7 +51,7 @@ static double shortfall(const struct ent_pack *p, int32_t vm, int32_t node, cons
  * unless homes. */
 static bool movable(const struct ent_pack *p, int32_t vm, bool homes)
 {
-    return vm >= 0 && !ent_pack_has_rules(p, vm) && !ent_pack_pinned(p, vm) &&
+    return !ent_pack_has_rules(p, vm) && !ent_pack_pinned(p, vm) &&
            (homes || ent_pack_home(p, vm) != p->target.vm_host[vm]);
 }
 

@@ -191,8 +191,8 @@ int ent__keep_set_candidate(const struct ent_pack *best, const int32_t *base,
 size_t ent__fill_holes(struct ent_pack *p, const uint8_t *keep, int binding, bool by_shape,
                        int32_t *vms, size_t n, double deadline);
 /* Room for vm (waiting) gathered on one of the nodes keep marks from the crumbs left on the others,
- * by swaps of VMs not at home (gather.c): the node vm was placed on, -1 when none (nothing moved).
- * Gives up at deadline (an ent_now() time). */
+ * by swaps of VMs not at home, of VMs at home when those do not help (gather.c): the node vm was
+ * placed on, -1 when none (nothing moved). Gives up at deadline (an ent_now() time). */
 int32_t ent__gather_room(struct ent_pack *p, const uint8_t *keep, int32_t vm, double deadline);
 /* packed's bins (the VMs it put on one node) moved onto the nodes that hold most of their memory
  * now, into out (a state with the running VMs unplaced): with typed, each bin onto a node of its
