@@ -2,6 +2,7 @@
  * loop.avoid_rounds rounds, logged and shown by entropy status, so that a node that keeps
  * refusing does not make every round plan the same failing moves. */
 #include "daemon/avoid.h"
+#include "daemon/in_flight.h"
 #include "daemon/lag.h"
 
 #include "daemon/loop.h"
@@ -24,6 +25,7 @@ void ent_loop_release(struct ent_loop *loop)
     loop->avoided = NULL;
     loop->n_avoided = 0;
     ent_lag_release(loop);
+    ent_in_flight_release(loop);
     ent_autostart_release(&loop->autostart);
     ent_failover_release(&loop->failover);
 }

@@ -212,6 +212,11 @@ static void reload(struct ent_daemon_setup **cur, struct ent_daemon_setup **spar
     (*spare)->loop.n_moved = old->loop.n_moved;
     old->loop.moved = NULL;
     old->loop.n_moved = 0;
+    (*spare)->loop.in_flight = old->loop.in_flight; /* and what the hypervisor goes on with */
+    (*spare)->loop.n_in_flight = old->loop.n_in_flight;
+    (*spare)->loop.cap_in_flight = old->loop.cap_in_flight;
+    old->loop.in_flight = NULL;
+    old->loop.n_in_flight = old->loop.cap_in_flight = 0;
     ent_autostart_carry(&(*spare)->loop.autostart, &old->loop.autostart); /* booted, not seen */
     ent_failover_carry(&(*spare)->loop.failover, &old->loop.failover);    /* lost nodes */
     ent_daemon_teardown(old);
@@ -241,9 +246,9 @@ static void round_summary(const struct ent_round *r, double seconds)
                  r->exec.done, r->exec.failed, r->exec.dropped, r->exec.not_started);
 }
 
-/* Migrations the hypervisor goes on with: of the last round, failed but not cancelled, and those
- * its monitoring saw still running (migrating-NAME) from an earlier round. */
-static size_t in_flight_at_stop;
+/* VMs the last snapshot showed in a migration the hypervisor goes on with (migrating-NAME); those
+ * the loop gave up itself are remembered by the loop until their driver says they ended. */
+static size_t in_flight_seen;
 
 static struct ent_ha_journal ha_journal; /* HA: the journal's rows in etcd */
 
@@ -318,7 +323,7 @@ static int run_loop(struct ent_daemon_setup *a, struct ent_daemon_setup *b, cons
         ent_loop_round(&cur->loop, &r);
         double took = ent_now() - t0;
         round_summary(&r, took);
-        in_flight_at_stop = r.exec.in_flight + r.in_flight_seen;
+        in_flight_seen = r.in_flight_seen;
         ent_round_release(&r);
         if (rounds && cur->loop.round >= rounds)
             break;
@@ -396,12 +401,14 @@ int ent_daemon_run(const struct ent_daemon_options *o, struct ent_error *err)
     ent_status_set(&status, "paused", json_false());
     int live = run_loop(&setups[0], &setups[1], o->config, o->rounds, &status, ha);
     ent_status_set(&status, "state", json_string("stopped"));
-    if (in_flight_at_stop)
+    size_t in_flight = ent_in_flight_ask(&setups[live].loop);
+    if (in_flight_seen > in_flight) /* mostly the same VMs: the larger count */
+        in_flight = in_flight_seen;
+    if (in_flight)
         ent_warn("daemon: stop after %ld round(s)%s: no action of Entropy's in flight, but %zu "
                  "migration(s) the hypervisor could not cancel may still be running (see the last "
                  "round); the next start reconciles",
-                 setups[live].loop.round, stop_requested ? " (stop requested)" : "",
-                 in_flight_at_stop);
+                 setups[live].loop.round, stop_requested ? " (stop requested)" : "", in_flight);
     else
         ent_info("daemon: stop after %ld round(s)%s: no action in flight, the cluster is coherent",
                  setups[live].loop.round, stop_requested ? " (stop requested)" : "");

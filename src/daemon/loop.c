@@ -182,6 +182,7 @@ static bool monitor_phase(struct round_work *w)
     if (ent_monitor_snapshot(w->loop->monitor, &w->m, &w->err))
         return skip(w, "monitoring failed");
     r->monitor_seconds = ent_now() - t0;
+    r->in_flight_seen = ent_monitor_in_flight(&w->m); /* a stale snapshot shows them too */
     struct ent_str lag = ENT_STR_INIT;
     if (ent_lag_stale(w->loop, &w->m, &lag)) { /* deciding on it would move VMs back */
         ent_warn("round %ld: monitoring has not caught up with the last round: %s", r->round,
@@ -195,7 +196,6 @@ static bool monitor_phase(struct round_work *w)
     r->nodes = w->m.n_nodes;
     r->vms = w->m.n_vms;
     r->active_nodes = ent_model_active_nodes(&w->m);
-    r->in_flight_seen = ent_monitor_in_flight(&w->m);
     ent_info("round %ld: snapshot: %zu nodes (%zu active), %zu VMs, in %.1f ms", r->round, r->nodes,
              r->active_nodes, r->vms, r->monitor_seconds * 1000);
     ent_avoid_apply(w->loop, &w->m);
@@ -386,6 +386,7 @@ static void execute_phase(struct round_work *w)
     }
     ent_lag_release(loop);
     ent_lag_learn(loop, &w->m, &w->plan, &r->exec);
+    ent_in_flight_learn(loop, &w->m, &w->plan, &r->exec);
     ent_autostart_learn(&loop->autostart, &w->m, &w->plan, &r->exec, r->round);
     ent_info("round %ld: executed in %.2f s: %zu done, %zu failed, %zu dropped, %zu not started",
              r->round, r->exec.wall_seconds, r->exec.done, r->exec.failed, r->exec.dropped,

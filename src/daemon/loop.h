@@ -4,6 +4,7 @@
 
 #include "daemon/autostart.h"
 #include "daemon/failover.h"
+#include "daemon/in_flight.h"
 #include "exec/executor.h"
 #include "plan/planner.h"
 #include "solve/solve.h"
@@ -83,6 +84,9 @@ struct ent_loop {
     size_t n_moved;
     struct ent_autostart autostart; /* loop.autostart: what it booted, until seen */
     struct ent_failover failover;   /* nodes lost with VMs: suspected, fenced, returned */
+    /* Migrations given up that the hypervisor went on with, until it says they ended. */
+    struct ent_in_flight *in_flight;
+    size_t n_in_flight, cap_in_flight;
 };
 
 /* Frees the failure memory and the lag memory. */

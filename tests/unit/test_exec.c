@@ -1,6 +1,8 @@
 /* The parallel executor: dependencies from the plan's times, dropped dependents, the stop flag,
  * concurrency limits. The driver here is a recording one defined by the test (it stands for no
  * real service: the executor's logic is what is under test). */
+#include "daemon/in_flight.h"
+#include "daemon/loop.h"
 #include "daemon/plugins.h"
 #include "helpers.h"
 
@@ -23,6 +25,7 @@ static struct {
     int seq;
     int started[16], ended[16]; /* sequence numbers, per VM index (vm-N) */
     char fail_vm[16];
+    bool arrived; /* the migration xend went on with has ended: the VM runs on its destination */
 } rec = {.lock = PTHREAD_MUTEX_INITIALIZER, .changed = PTHREAD_COND_INITIALIZER};
 
 static int vm_index(const char *name)
@@ -59,13 +62,14 @@ static int rec_perform(struct ent_driver *drv, struct ent_migration *mig, struct
     return fail ? ent_error(err, ENT_EDRIVER, "scripted failure") : 0;
 }
 
-/* After the scripted failure, the VM is still migrating from its source (xend could not cancel). */
+/* After the scripted failure, the VM is still migrating from its source (xend could not cancel),
+ * until rec.arrived. */
 static int rec_locate(struct ent_driver *drv, const char *vm, const char *from, const char *to,
                       struct ent_vm_place *out, struct ent_error *err)
 {
     memset(out, 0, sizeof *out);
-    snprintf(out->node, sizeof out->node, "%s", from);
-    snprintf(out->state, sizeof out->state, "%s", "migrating");
+    snprintf(out->node, sizeof out->node, "%s", rec.arrived ? to : from);
+    snprintf(out->state, sizeof out->state, "%s", rec.arrived ? "running" : "migrating");
     out->copies = 1;
     return 0;
 }
@@ -96,6 +100,7 @@ static struct fixture *setup(void)
     memset(rec.ended, 0, sizeof rec.ended);
     rec.seq = rec.running = rec.max_running = rec.max_on_n0 = rec.on_n0 = rec.meet = 0;
     rec.fail_vm[0] = '\0';
+    rec.arrived = false;
     ent_log_open(NULL, ENT_LOG_ERROR, NULL);
     ent_plugins_init();
     if (!ent_driver_lookup("recording"))
@@ -166,14 +171,21 @@ static void test_dependencies_are_waited_for(void **state)
     teardown(f);
 }
 
-static void test_failure_drops_dependents_only(void **state)
+/* The chain run with vm-0's migration (the first action) failing. */
+static struct fixture *run_chain_failing_vm0(struct ent_exec_result *res)
 {
-    (void)state;
     struct fixture *f = setup();
     chain(&f->plan);
     strcpy(rec.fail_vm, "vm-0");
+    run(f, NULL, NULL, res);
+    return f;
+}
+
+static void test_failure_drops_dependents_only(void **state)
+{
+    (void)state;
     struct ent_exec_result res;
-    run(f, NULL, NULL, &res);
+    struct fixture *f = run_chain_failing_vm0(&res);
     assert_int_equal(res.failed, 1);
     assert_int_equal(res.done, 1); /* a2: independent of a0 */
     assert_int_equal(res.dropped, 2);
@@ -187,6 +199,31 @@ static void test_failure_drops_dependents_only(void **state)
     /* the driver says the failed migration goes on: the result says so */
     assert_true(res.outcomes[0].in_flight);
     assert_int_equal(res.in_flight, 1);
+    ent_exec_result_release(&res);
+    teardown(f);
+}
+
+/* A migration given up that the hypervisor goes on with is remembered by the loop (the daemon
+ * does not call the cluster coherent meanwhile) until its driver says it ended, whatever
+ * monitoring shows. */
+static void test_a_migration_given_up_is_remembered_until_it_ends(void **state)
+{
+    (void)state;
+    struct ent_exec_result res;
+    struct fixture *f = run_chain_failing_vm0(&res);
+    struct ent_loop loop = {.drivers = &f->drivers};
+    ent_in_flight_learn(&loop, &f->m, &f->plan, &res);
+    ent_in_flight_learn(&loop, &f->m, &f->plan, &res); /* a VM once */
+    assert_int_equal(loop.n_in_flight, 1);
+    assert_string_equal(loop.in_flight[0].vm, "vm-0");
+    assert_string_equal(loop.in_flight[0].to, "n1");
+    assert_int_equal(ent_in_flight_ask(&loop), 1); /* still migrating */
+    rec.arrived = true;
+    assert_int_equal(ent_in_flight_ask(&loop), 0); /* ended: forgotten */
+    ent_in_flight_learn(&loop, &f->m, &f->plan, &res);
+    ent_in_flight_release(&loop); /* what is left is freed */
+    assert_int_equal(loop.n_in_flight, 0);
+    ent_in_flight_release(NULL);
     ent_exec_result_release(&res);
     teardown(f);
 }
@@ -296,6 +333,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_dependencies_are_waited_for),
         cmocka_unit_test(test_failure_drops_dependents_only),
+        cmocka_unit_test(test_a_migration_given_up_is_remembered_until_it_ends),
         cmocka_unit_test(test_stop_starts_nothing),
         cmocka_unit_test(test_an_unrecorded_start_runs_nothing),
         cmocka_unit_test(test_limits),
