@@ -35,6 +35,21 @@ static void print_ha(const json_t *ha)
         printf("ha: etcd: %s\n", error);
 }
 
+/* Keys a reload changed that the daemon reads at start only. */
+static void print_restart_needed(const json_t *names)
+{
+    if (!json_array_size(names))
+        return;
+    printf("restart needed for:");
+    size_t i;
+    const json_t *name;
+    json_array_foreach(names, i, name)
+    {
+        printf(" %s", json_string_value(name));
+    }
+    printf(" (changed in the file, read when the daemon starts)\n");
+}
+
 static void print_human(json_t *doc)
 {
     json_t *cluster = json_object_get(doc, "cluster"), *last = json_object_get(doc, "last_round");
@@ -43,6 +58,7 @@ static void print_human(json_t *doc)
            json_string_value(json_object_get(doc, "state")), num(doc, "round"),
            json_string_value(json_object_get(doc, "config")));
     print_ha(json_object_get(doc, "ha"));
+    print_restart_needed(json_object_get(doc, "restart_needed"));
     if (json_is_object(cluster))
         printf("cluster: %lld nodes, %lld active, %lld VMs\n", num(cluster, "nodes_total"),
                num(cluster, "active_nodes"), num(cluster, "vms"));

@@ -28,6 +28,9 @@ static void write_comment(FILE *out, const char *text)
     }
 }
 
+static const char at_start_note[] =
+    "Read when the daemon starts: a reload (SIGHUP) keeps the running value.";
+
 void ent_config_write_defaults(FILE *out, bool installed)
 {
     fputs("# Entropy's configuration, in the Java properties syntax: key = value (or key: value,\n"
@@ -49,6 +52,8 @@ void ent_config_write_defaults(FILE *out, bool installed)
             fprintf(out, "# One of %s.\n", k->choices);
         if (k->options)
             fprintf(out, "# Also on the command line: entropy %s.\n", k->options);
+        if (k->at_start)
+            fprintf(out, "# %s\n", at_start_note);
         const char *value = installed ? ent_config_installed_value(k->name) : NULL;
         if (k->type == ENT_CFG_FAMILY) /* none by default: an example */
             fprintf(out, "#%s = %s\n", k->name, k->fallback);
@@ -114,6 +119,10 @@ void ent_config_write_man(FILE *out)
             ent_roff_text(out, k->options);
             fputs(".\n", out);
         }
+        if (k->at_start) {
+            ent_roff_text(out, at_start_note);
+            fputc('\n', out);
+        }
     }
     fputs(".SH FILES\n.TP\n", out);
     ent_roff_text(out, ent_config_installed_file());
@@ -141,6 +150,8 @@ void ent_config_write_markdown(FILE *out)
         fprintf(out, " | %s", k->doc);
         if (k->options)
             fprintf(out, " Also `entropy %s`.", k->options);
+        if (k->at_start)
+            fprintf(out, " %s", at_start_note);
         fputs(" |\n", out);
     }
 }

@@ -11,48 +11,52 @@
 
 #define NUM(name, def, lo, hi, doc)                                                                \
     {                                                                                              \
-        name, ENT_CFG_NUMBER, def, lo, hi, NULL, doc, NULL, false                                  \
+        name, ENT_CFG_NUMBER, def, lo, hi, NULL, doc, NULL, false, AT_START                        \
     }
 /* A whole number (a port, a count, MB): 80.7 is refused. */
 #define INT(name, def, lo, hi, doc)                                                                \
     {                                                                                              \
-        name, ENT_CFG_NUMBER, def, lo, hi, NULL, doc, NULL, true                                   \
+        name, ENT_CFG_NUMBER, def, lo, hi, NULL, doc, NULL, true, AT_START                         \
     }
 /* A number that command-line options set too: they take the range of this row. */
 #define NUMCLI(name, def, lo, hi, options, doc)                                                    \
     {                                                                                              \
-        name, ENT_CFG_NUMBER, def, lo, hi, NULL, doc, options, false                               \
+        name, ENT_CFG_NUMBER, def, lo, hi, NULL, doc, options, false, AT_START                     \
     }
 #define INTCLI(name, def, lo, hi, options, doc)                                                    \
     {                                                                                              \
-        name, ENT_CFG_NUMBER, def, lo, hi, NULL, doc, options, true                                \
+        name, ENT_CFG_NUMBER, def, lo, hi, NULL, doc, options, true, AT_START                      \
     }
 /* A file's path; relative, it is taken from the configuration's base directory (the directory
  * holding config/, or the file's own when it is not in a directory named config). */
 #define PATH(name, def, doc)                                                                       \
     {                                                                                              \
-        name, ENT_CFG_PATH, def, 0, 0, NULL, doc, NULL, false                                      \
+        name, ENT_CFG_PATH, def, 0, 0, NULL, doc, NULL, false, AT_START                            \
     }
 /* A path that may not be empty, of at most maxlen bytes once resolved (0: no limit). */
 #define NEEDED_PATH(name, def, maxlen, doc)                                                        \
     {                                                                                              \
-        name, ENT_CFG_PATH, def, 1, maxlen, NULL, doc, NULL, false                                 \
+        name, ENT_CFG_PATH, def, 1, maxlen, NULL, doc, NULL, false, AT_START                       \
     }
 #define STR(name, def, doc)                                                                        \
     {                                                                                              \
-        name, ENT_CFG_STRING, def, 0, 0, NULL, doc, NULL, false                                    \
+        name, ENT_CFG_STRING, def, 0, 0, NULL, doc, NULL, false, AT_START                          \
     }
 #define CHOICE(name, def, choices, doc)                                                            \
     {                                                                                              \
-        name, ENT_CFG_CHOICE, def, 0, 0, choices, doc, NULL, false                                 \
+        name, ENT_CFG_CHOICE, def, 0, 0, choices, doc, NULL, false, AT_START                       \
     }
 
 /* Keys PREFIX.NAME, as many as the file sets (name "enclosure.NAME"); example is what the
  * defaults file shows, commented out. */
 #define FAMILY(name, example, doc)                                                                 \
     {                                                                                              \
-        name, ENT_CFG_FAMILY, example, 0, 0, NULL, doc, NULL, false                                \
+        name, ENT_CFG_FAMILY, example, 0, 0, NULL, doc, NULL, false, AT_START                      \
     }
+
+/* Whether the rows below are read when the daemon starts only, a reload (SIGHUP) keeping the
+ * running value: no, but for the daemon's own files, its API and HA, the last rows. */
+#define AT_START false
 
 const struct ent_config_key ent_config_keys[] = {
     CHOICE("monitor.source", "sim", "sim|ganglia|xend|libvirt|lab",
@@ -249,6 +253,8 @@ const struct ent_config_key ent_config_keys[] = {
            "enclosures, the parent naming its children (enclosure.rack1 = chassis1 chassis2, "
            "enclosure.chassis1 = node1 node2 node3). A member that is neither a node nor an "
            "enclosure, a cycle, or a member of two enclosures is refused, naming the line."),
+#undef AT_START
+#define AT_START true
     NEEDED_PATH(
         "daemon.log", "logs/entropy.log", 0,
         "The log file (a relative path, like every path here, is from the configuration's base: "
@@ -293,5 +299,6 @@ const struct ent_config_key ent_config_keys[] = {
          "read once at start and served at / by the API; missing files are a warning in the "
          "log, the API serves without the dashboard. Empty: no dashboard."),
 };
+#undef AT_START
 
 const size_t ent_config_n_keys = sizeof ent_config_keys / sizeof ent_config_keys[0];

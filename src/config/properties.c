@@ -295,3 +295,20 @@ double ent_config_number(const struct ent_config *c, const char *key)
     int k = key_index(key);
     return k < 0 ? NAN : strtod(c->values[k], NULL);
 }
+
+size_t ent_config_keep_at_start(struct ent_config *next, const struct ent_config *running,
+                                const char **changed, size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < ent_config_n_keys; i++) {
+        if (!ent_config_keys[i].at_start || strcmp(next->values[i], running->values[i]) == 0)
+            continue;
+        if (n < max)
+            changed[n] = ent_config_keys[i].name;
+        n++;
+        ent_free(next->values[i]);
+        next->values[i] = ent_strdup(running->values[i]);
+        next->lines[i] = running->lines[i];
+    }
+    return n;
+}

@@ -31,6 +31,8 @@ struct ent_config_key {
     const char *options; /* command-line options that set the same thing, with the range above
                             ("solve --time-limit, lab --timeout"); NULL when none */
     bool whole;          /* a number: whole (ports, counts, MB); 80.7 is refused */
+    bool at_start;       /* read when the daemon starts only: a reload (SIGHUP) keeps the
+                            running value */
 };
 
 extern const struct ent_config_key ent_config_keys[];
@@ -65,6 +67,11 @@ const char *ent_config_string(const struct ent_config *c, const char *key);
 /* key's value, or fallback's when key is empty. */
 const char *ent_config_string_or(const struct ent_config *c, const char *key, const char *fallback);
 double ent_config_number(const struct ent_config *c, const char *key);
+/* Keeps in next the running values of the keys read at start only, where next (a configuration
+ * read again) differs from running; the first max of those keys' names in changed. Returns how
+ * many differed. */
+size_t ent_config_keep_at_start(struct ent_config *next, const struct ent_config *running,
+                                const char **changed, size_t max);
 /* The i-th key of the family whose prefix is prefix ("enclosure."), in the file's order; NULL
  * past the last. */
 const struct ent_config_entry *ent_config_family(const struct ent_config *c, const char *prefix,

@@ -15,6 +15,7 @@
 #include "util/event_ring.h"
 #include "util/log.h"
 #include "util/private_dir.h"
+#include "util/str.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -178,6 +179,27 @@ static int take_pid_file(const char *path, struct ent_error *err)
     return 0;
 }
 
+/* A reload keeps the running values of the keys read at start (the daemon's files, its API, HA):
+ * those the new file changes are named in the log and in the status (restart_needed). */
+static void keep_start_values(struct ent_config *next, const struct ent_config *running,
+                              struct ent_status *status)
+{
+    const char *changed[32];
+    size_t n = ent_config_keep_at_start(next, running, changed, 32);
+    json_t *names = json_array();
+    struct ent_str list = ENT_STR_INIT;
+    for (size_t i = 0; i < n && i < 32; i++) {
+        json_array_append_new(names, json_string(changed[i]));
+        ent_str_addf(&list, "%s%s", i ? ", " : "", changed[i]);
+    }
+    if (n)
+        ent_warn("reload: %s changed: read when the daemon starts, the running value%s kept "
+                 "until it restarts",
+                 ent_str_cstr(&list), n > 1 ? "s are" : " is");
+    ent_str_release(&list);
+    ent_status_set(status, "restart_needed", names);
+}
+
 /* SIGHUP: the log reopened (after rotation), the configuration read again. */
 static void reload(struct ent_daemon_setup **cur, struct ent_daemon_setup **spare,
                    const char *config, struct ent_status *status)
@@ -192,6 +214,7 @@ static void reload(struct ent_daemon_setup **cur, struct ent_daemon_setup **spar
         return;
     }
     struct ent_daemon_setup *old = *cur;
+    keep_start_values(&(*spare)->config, &old->config, status);
     ent_monitor_reload(&(*spare)->monitor, &old->monitor);
     (*spare)->power.settings.sim = ent_monitor_sim_cluster(&(*spare)->monitor);
     ent_disruption_carry(&(*spare)->disruption, &old->disruption);       /* the cooldowns go on */

@@ -279,12 +279,19 @@ class Daemon(unittest.TestCase):
         self.wait_log("round 1: dry run: nothing executed")
         os.rename(self.log, self.log + ".1")  # rotation
         with open(self.config, "a") as f:
-            f.write("loop.objective = none\n")
+            f.write("loop.objective = none\nha.keep_rounds = 7\n")
         with open(self.pid_file) as f:
             pid = int(f.read())
         os.kill(pid, signal.SIGHUP)
         self.wait_log("configuration reloaded")  # in the new file
         self.assertIn("SIGHUP: log reopened", self.log_text())
+        # a key read at start only is named, its running value kept, in the log and the status
+        self.assertIn("reload: ha.keep_rounds changed: read when the daemon starts, the running "
+                      "value is kept until it restarts", self.log_text())
+        self.assertEqual(self.status()["restart_needed"], ["ha.keep_rounds"])
+        p = subprocess.run([ENTROPY, "status", "--socket", self.socket], capture_output=True,
+                           text=True, timeout=30)
+        self.assertIn("restart needed for: ha.keep_rounds (changed in the file", p.stdout)
         with open(self.config, "a") as f:
             f.write("no.such.key = 1\n")
         os.kill(pid, signal.SIGHUP)

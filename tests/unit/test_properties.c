@@ -120,6 +120,38 @@ static void test_byte_order_mark(void **state)
     ent_config_release(&c);
 }
 
+/* A configuration read again keeps the running values of the keys read at start (the daemon's
+ * files, its API, HA), naming those the file changed; the other keys take their new values. */
+static void test_a_reload_keeps_what_is_read_at_start(void **state)
+{
+    (void)state;
+    struct ent_config running, next;
+    ent_config_init(&running);
+    ent_config_init(&next);
+    struct ent_error err;
+    ent_error_init(&err);
+    assert_int_equal(read_text(&running, "api.listen = 8080\nloop.period = 30\n", &err), 0);
+    assert_int_equal(read_text(&next,
+                               "api.listen = 9090\nloop.period = 10\nha.name = b\n"
+                               "daemon.journal = /tmp/x.db\n",
+                               &err),
+                     0);
+    const char *changed[2];
+    assert_int_equal(ent_config_keep_at_start(&next, &running, changed, 2), 3);
+    assert_string_equal(changed[0], "daemon.journal"); /* in the table's order */
+    assert_string_equal(changed[1], "api.listen");
+    assert_string_equal(ent_config_string(&next, "api.listen"), "8080");
+    assert_string_equal(ent_config_string(&next, "ha.name"), "");
+    assert_string_equal(ent_config_string(&next, "daemon.journal"),
+                        ent_config_string(&running, "daemon.journal"));
+    assert_true(ent_config_number(&next, "loop.period") == 10); /* read again */
+    assert_int_equal(ent_config_keep_at_start(&next, &running, changed, 2), 0);
+    assert_true(ent_config_key_find("ha.lease_ttl")->at_start);
+    assert_false(ent_config_key_find("loop.period")->at_start);
+    ent_config_release(&running);
+    ent_config_release(&next);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -127,6 +159,7 @@ int main(void)
         cmocka_unit_test(test_java_properties_syntax),
         cmocka_unit_test(test_bad_lines_name_the_line_and_change_nothing),
         cmocka_unit_test(test_byte_order_mark),
+        cmocka_unit_test(test_a_reload_keeps_what_is_read_at_start),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
