@@ -45,11 +45,15 @@ start)
         mkdir -p "$d" # mount points in the machine's tree, left empty
     done
     mkdir -p "$dir"
+    trap '"$0" stop "$dir" >/dev/null 2>&1 || true' EXIT # a start that fails leaves nothing
     unshare --mount --propagation private -- "$0" inside "$dir"
     sock="$dir/run/libvirt-sock"
     for _ in $(seq 200); do
-        [ -S "$sock" ] && virsh -q -c "qemu+unix:///system?socket=$sock" version >/dev/null 2>&1 &&
+        if [ -S "$sock" ] && virsh -q -c "qemu+unix:///system?socket=$sock" version >/dev/null 2>&1
+        then
+            trap - EXIT
             exit 0
+        fi
         sleep 0.1
     done
     echo "libvirt_lab: libvirtd did not answer on $sock; its log:" >&2

@@ -83,6 +83,7 @@ start)
     ip route replace blackhole "$NET.0/24" # first: nothing for NET.x leaves this machine
     stop 2>/dev/null || true
     ip route replace blackhole "$NET.0/24"
+    trap 'stop >/dev/null 2>&1 || true' EXIT # a start that fails leaves nothing behind
     for d in /run/libvirt /var/lib/libvirt /var/log/libvirt /var/cache/libvirt; do
         mkdir -p "$d"
     done
@@ -116,6 +117,7 @@ start)
             exit 1
         fi
     done
+    trap - EXIT
     ;;
 inside) inside "$3" "$4" ;;
 stop) stop ;;
