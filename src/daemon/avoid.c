@@ -1,6 +1,7 @@
 /* The loop's failure memory: a node that a failed action went to is avoided as a destination for
  * loop.avoid_rounds rounds, logged and shown by entropy status, so that a node that keeps
- * refusing does not make every round plan the same failing moves. */
+ * refusing does not make every round plan the same failing moves; and the loop's memory of its
+ * rounds as a whole: released, or carried over to a reload's new setup. */
 #include "daemon/avoid.h"
 #include "daemon/in_flight.h"
 #include "daemon/lag.h"
@@ -28,6 +29,26 @@ void ent_loop_release(struct ent_loop *loop)
     ent_in_flight_release(loop);
     ent_autostart_release(&loop->autostart);
     ent_failover_release(&loop->failover);
+}
+
+void ent_loop_carry_memory(struct ent_loop *next, struct ent_loop *old)
+{
+    next->round = old->round;
+    next->avoided = old->avoided;
+    next->n_avoided = old->n_avoided;
+    old->avoided = NULL;
+    old->n_avoided = 0;
+    next->moved = old->moved;
+    next->n_moved = old->n_moved;
+    old->moved = NULL;
+    old->n_moved = 0;
+    next->in_flight = old->in_flight;
+    next->n_in_flight = old->n_in_flight;
+    next->cap_in_flight = old->cap_in_flight;
+    old->in_flight = NULL;
+    old->n_in_flight = old->cap_in_flight = 0;
+    ent_autostart_carry(&next->autostart, &old->autostart);
+    ent_failover_carry(&next->failover, &old->failover);
 }
 
 void ent_avoid_remember(struct ent_loop *loop, const char *node, const char *why)

@@ -219,7 +219,7 @@ static void reload(struct ent_daemon_setup **cur, struct ent_daemon_setup **spar
     (*spare)->power.settings.sim = ent_monitor_sim_cluster(&(*spare)->monitor);
     ent_disruption_carry(&(*spare)->disruption, &old->disruption);       /* the cooldowns go on */
     ent_power_policy_carry(&(*spare)->power_policy, &old->power_policy); /* what it saw */
-    (*spare)->loop.round = old->loop.round;
+    ent_loop_carry_memory(&(*spare)->loop, &old->loop);
     (*spare)->loop.journal = old->loop.journal;
     (*spare)->loop.stop = old->loop.stop;
     (*spare)->loop.on_phase = old->loop.on_phase;
@@ -227,21 +227,6 @@ static void reload(struct ent_daemon_setup **cur, struct ent_daemon_setup **spar
     (*spare)->loop.observer = old->loop.observer;
     (*spare)->loop.guard_start = old->loop.guard_start; /* HA: ha.* are read at start only */
     (*spare)->loop.guard_arg = old->loop.guard_arg;
-    (*spare)->loop.avoided = old->loop.avoided; /* the failure memory goes on */
-    (*spare)->loop.n_avoided = old->loop.n_avoided;
-    old->loop.avoided = NULL;
-    old->loop.n_avoided = 0;
-    (*spare)->loop.moved = old->loop.moved; /* and where the last round put VMs */
-    (*spare)->loop.n_moved = old->loop.n_moved;
-    old->loop.moved = NULL;
-    old->loop.n_moved = 0;
-    (*spare)->loop.in_flight = old->loop.in_flight; /* and what the hypervisor goes on with */
-    (*spare)->loop.n_in_flight = old->loop.n_in_flight;
-    (*spare)->loop.cap_in_flight = old->loop.cap_in_flight;
-    old->loop.in_flight = NULL;
-    old->loop.n_in_flight = old->loop.cap_in_flight = 0;
-    ent_autostart_carry(&(*spare)->loop.autostart, &old->loop.autostart); /* booted, not seen */
-    ent_failover_carry(&(*spare)->loop.failover, &old->loop.failover);    /* lost nodes */
     ent_daemon_teardown(old);
     *cur = *spare;
     *spare = old;

@@ -89,8 +89,13 @@ struct ent_loop {
     size_t n_in_flight, cap_in_flight;
 };
 
-/* Frees the failure memory and the lag memory. */
+/* Frees what the loop remembers of its rounds: failure memory, lag, migrations in flight,
+ * autostart, failover. */
 void ent_loop_release(struct ent_loop *loop);
+/* Moves that memory, and the round number, from old to next (a reload's new setup, which
+ * remembers nothing yet): the cooldowns of avoided nodes, where the last round put VMs, what the
+ * hypervisor goes on with, what was booted and not seen, the lost nodes go on. */
+void ent_loop_carry_memory(struct ent_loop *next, struct ent_loop *old);
 
 struct ent_round {
     long round;
