@@ -184,11 +184,12 @@ static int take_pid_file(const char *path, struct ent_error *err)
 static void keep_start_values(struct ent_config *next, const struct ent_config *running,
                               struct ent_status *status)
 {
-    const char *changed[32];
-    size_t n = ent_config_keep_at_start(next, running, changed, 32);
+    const char *changed[32]; /* more than the keys read at start */
+    const size_t max = sizeof changed / sizeof *changed;
+    size_t n = ent_config_keep_at_start(next, running, changed, max);
     json_t *names = json_array();
     struct ent_str list = ENT_STR_INIT;
-    for (size_t i = 0; i < n && i < 32; i++) {
+    for (size_t i = 0; i < n && i < max; i++) {
         json_array_append_new(names, json_string(changed[i]));
         ent_str_addf(&list, "%s%s", i ? ", " : "", changed[i]);
     }
